@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// flexsched: weekly small-group and tutoring timetables for personalized-learning schools.
+// GPL-3.0-or-later (it links GLPK, which is GPL-3).
+import PackageDescription
+
+let package = Package(
+    name: "flexsched",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flexsched", targets: ["flexsched"]),
+        .library(name: "FlexschedKit", targets: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // Scenario file -> validated scenario.
+        .target(name: "ScenarioKit", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Timetable JSON v1: the format every command reads and writes.
+        .target(name: "TimetableFormat", dependencies: ["ScenarioKit"]),
+        // Independent verification of rules R1-R6; shares no code with the model builder.
+        .target(name: "TimetableChecker", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        // Solver-neutral integer program and solve options.
+        .target(name: "IntegerProgram"),
+        // The one module that talks to GLPK.
+        .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
+        // Model builder, constructive start and GLPK-driven improvement.
+        .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
+        // Human-readable summaries and timetable grids.
+        .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
+        .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        .executableTarget(name: "flexsched", dependencies: [
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "ScenarioGenerator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "flexsched-bench", dependencies: [
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator",
+        ], path: "Benchmarks/Harness"),
+        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit"]),
+        .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
+        .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
+        .testTarget(name: "SchedulerTests", dependencies: [
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,214 @@
+// The week an admin describes: who needs what, who can teach it, where, and when.
+// A `Scenario` value is only ever produced by `ScenarioLoader` (or built in code and passed through
+// `Scenario.validated()`), so every other layer may rely on its invariants: unique ids, known
+// modalities, non-overlapping blocks, positive counts.
+
+public enum Weekday: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
+    case mon, tue, wed, thu, fri, sat, sun
+
+    public var ordinal: Int { Weekday.allCases.firstIndex(of: self)! }
+    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    public var longName: String {
+        switch self {
+        case .mon: "Monday"
+        case .tue: "Tuesday"
+        case .wed: "Wednesday"
+        case .thu: "Thursday"
+        case .fri: "Friday"
+        case .sat: "Saturday"
+        case .sun: "Sunday"
+        }
+    }
+}
+
+/// Minutes after midnight, written `HH:MM`.
+public struct ClockTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var minutes: Int
+    public init(minutes: Int) { self.minutes = minutes }
+    public init(hour: Int, minute: Int) { self.minutes = hour * 60 + minute }
+
+    /// Accepts `8:30` and `08:30`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+              let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
+        else { return nil }
+        self.minutes = h * 60 + m
+    }
+
+    public var hour: Int { minutes / 60 }
+    public var minute: Int { minutes % 60 }
+    public var description: String {
+        let h = hour < 10 ? "0\(hour)" : "\(hour)"
+        let m = minute < 10 ? "0\(minute)" : "\(minute)"
+        return "\(h):\(m)"
+    }
+    public static func < (lhs: ClockTime, rhs: ClockTime) -> Bool { lhs.minutes < rhs.minutes }
+}
+
+/// A calendar date without time zone, written `YYYY-MM-DD`.
+public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int, month: Int, day: Int
+    public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public var description: String {
+        func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+public struct Term: Sendable, Hashable {
+    public var start: LocalDate
+    public var end: LocalDate
+    public var skip: [LocalDate]
+    public init(start: LocalDate, end: LocalDate, skip: [LocalDate] = []) {
+        self.start = start; self.end = end; self.skip = skip
+    }
+}
+
+public struct Block: Sendable, Hashable {
+    public var id: String
+    public var start: ClockTime
+    public var end: ClockTime
+    public init(id: String, start: ClockTime, end: ClockTime) { self.id = id; self.start = start; self.end = end }
+}
+
+public struct Modality: Sendable, Hashable {
+    public var id: String
+    public var min: Int
+    public var max: Int
+    /// Whether every session of this modality is led by a teacher who teaches its subject.
+    public var teacher: Bool
+    public var roomFeatures: [String]
+    public init(id: String, min: Int, max: Int, teacher: Bool, roomFeatures: [String] = []) {
+        self.id = id; self.min = min; self.max = max; self.teacher = teacher; self.roomFeatures = roomFeatures
+    }
+}
+
+/// `mon` (the whole day) or `mon.b1` (one block), as written in `unavailable` lists.
+public enum SlotRef: Sendable, Hashable, CustomStringConvertible {
+    case day(Weekday)
+    case block(Weekday, String)
+
+    public var description: String {
+        switch self {
+        case .day(let d): d.rawValue
+        case .block(let d, let b): "\(d.rawValue).\(b)"
+        }
+    }
+
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let day = Weekday(rawValue: String(parts[0]).lowercased()) else { return nil }
+        if parts.count == 1 { self = .day(day) } else if parts[1].isEmpty { return nil } else {
+            self = .block(day, String(parts[1]))
+        }
+    }
+
+    public var weekday: Weekday {
+        switch self {
+        case .day(let d), .block(let d, _): d
+        }
+    }
+}
+
+public struct Teacher: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var subjects: [String]
+    public var unavailable: [SlotRef]
+    public var maxPerDay: Int?
+    public var maxPerWeek: Int?
+    public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [],
+                maxPerDay: Int? = nil, maxPerWeek: Int? = nil) {
+        self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable
+        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek
+    }
+}
+
+public struct Room: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var capacity: Int
+    public var features: [String]
+    public var unavailable: [SlotRef]
+    public init(id: String, name: String, capacity: Int, features: [String] = [], unavailable: [SlotRef] = []) {
+        self.id = id; self.name = name; self.capacity = capacity; self.features = features; self.unavailable = unavailable
+    }
+}
+
+/// A learning-plan line: this many sessions of this subject in this modality this week.
+public struct Need: Sendable, Hashable {
+    public var subject: String
+    public var modality: String
+    public var sessions: Int
+    public init(subject: String, modality: String, sessions: Int) {
+        self.subject = subject; self.modality = modality; self.sessions = sessions
+    }
+}
+
+public struct Student: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var needs: [Need]
+    public var unavailable: [SlotRef]
+    /// Room features every session she attends must have (for example `accessible`).
+    public var requires: [String]
+    public var maxPerDay: Int?
+    public init(id: String, name: String, needs: [Need], unavailable: [SlotRef] = [], requires: [String] = [],
+                maxPerDay: Int? = nil) {
+        self.id = id; self.name = name; self.needs = needs; self.unavailable = unavailable
+        self.requires = requires; self.maxPerDay = maxPerDay
+    }
+}
+
+public struct Scenario: Sendable, Hashable {
+    public var name: String
+    public var timezone: String
+    public var term: Term?
+    public var days: [Weekday]
+    public var blocks: [Block]
+    public var modalities: [Modality]
+    public var teachers: [Teacher]
+    public var rooms: [Room]
+    public var students: [Student]
+
+    public init(name: String, timezone: String, term: Term? = nil, days: [Weekday], blocks: [Block],
+                modalities: [Modality], teachers: [Teacher], rooms: [Room], students: [Student]) {
+        self.name = name; self.timezone = timezone; self.term = term; self.days = days; self.blocks = blocks
+        self.modalities = modalities; self.teachers = teachers; self.rooms = rooms; self.students = students
+    }
+
+    public func modality(_ id: String) -> Modality? { modalities.first { $0.id == id } }
+}
+
+/// Whether an entity is free at a day and block, given its `unavailable` list.
+public func isAvailable(_ unavailable: [SlotRef], day: Weekday, block: String) -> Bool {
+    !unavailable.contains { ref in
+        switch ref {
+        case .day(let d): d == day
+        case .block(let d, let b): d == day && b == block
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+extension Scenario {
+    /// Throws every meaning-level problem at once; returns the scenario unchanged when there is none.
+    public func validated(file: String = "<scenario>") throws(InputError) -> Scenario {
+        let problems = validationProblems(file: file)
+        if !problems.isEmpty { throw InputError(problems) }
+        return self
+    }
+
+    /// Problems that would make the scenario meaningless or would reach the solver as invalid data.
+    public func validationProblems(file: String, lines: [String: Int] = [:]) -> [InputProblem] {
+        var p: [InputProblem] = []
+        func add(_ entity: String, _ message: String) {
+            p.append(InputProblem(file: file, line: lines[entity], entity: entity, message: message))
+        }
+
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { add("name", "the scenario needs a name") }
+        if TimeZone(identifier: timezone) == nil {
+            add("timezone", "`\(timezone)` is not an IANA time zone; use a name like America/New_York or Europe/Berlin")
+        }
+        if let term, term.end < term.start { add("term", "ends (\(term.end)) before it starts (\(term.start))") }
+
+        if days.isEmpty { add("days", "list at least one day, for example [mon, tue, wed, thu, fri]") }
+        for day in Set(days) where days.filter({ $0 == day }).count > 1 { add("days", "`\(day.rawValue)` is listed twice") }
+
+        checkIds(blocks.map(\.id), kind: "blocks", add)
+        if blocks.isEmpty { add("blocks", "list at least one time block") }
+        for b in blocks where b.end <= b.start {
+            add("blocks[\(b.id)]", "ends at \(b.end), not after it starts at \(b.start)")
+        }
+        let sorted = blocks.sorted { $0.start < $1.start }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.start < a.end {
+            add("blocks[\(b.id)]", "overlaps block `\(a.id)` (\(a.start)-\(a.end)); blocks must not overlap")
+        }
+
+        checkIds(modalities.map(\.id), kind: "modalities", add)
+        if modalities.isEmpty { add("modalities", "define at least one modality, for example tutoring") }
+        for m in modalities where m.min > m.max {
+            add("modalities[\(m.id)]", "min (\(m.min)) is larger than max (\(m.max))")
+        }
+
+        let blockIds = Set(blocks.map(\.id))
+        func checkSlots(_ refs: [SlotRef], _ entity: String) {
+            for ref in refs {
+                if !days.contains(ref.weekday) {
+                    add(entity, "unavailable `\(ref)` names a day that is not in `days`")
+                } else if case .block(_, let b) = ref, !blockIds.contains(b) {
+                    add(entity, "unavailable `\(ref)` names block `\(b)`, which is not in `blocks`")
+                }
+            }
+        }
+
+        checkIds(teachers.map(\.id), kind: "teachers", add)
+        for t in teachers {
+            if t.subjects.isEmpty { add("teachers[\(t.id)]", "teaches no subject; list at least one in `subjects`") }
+            checkSlots(t.unavailable, "teachers[\(t.id)]")
+        }
+
+        checkIds(rooms.map(\.id), kind: "rooms", add)
+        for r in rooms { checkSlots(r.unavailable, "rooms[\(r.id)]") }
+
+        checkIds(students.map(\.id), kind: "students", add)
+        let taught = Set(teachers.flatMap(\.subjects))
+        for s in students {
+            let entity = "students[\(s.id)]"
+            checkSlots(s.unavailable, entity)
+            var seen = Set<String>()
+            for need in s.needs {
+                let needEntity = "\(entity).needs[\(need.subject)/\(need.modality)]"
+                if !seen.insert("\(need.subject)\u{0}\(need.modality)").inserted {
+                    add(needEntity, "is listed twice; give one line per subject and modality with the total sessions")
+                }
+                if need.subject.trimmingCharacters(in: .whitespaces).isEmpty { add(needEntity, "has an empty subject") }
+                guard let modality = modality(need.modality) else {
+                    add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (defined: \(modalities.map(\.id).joined(separator: ", ")))")
+                    continue
+                }
+                if modality.teacher && !taught.contains(need.subject) {
+                    add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need")
+                }
+                let fitting = rooms.filter { r in
+                    Set(modality.roomFeatures).union(s.requires).isSubset(of: r.features)
+                }
+                if fitting.isEmpty {
+                    let wanted = Array(Set(modality.roomFeatures).union(s.requires)).sorted()
+                    add(needEntity, "no room has all of [\(wanted.joined(separator: ", "))] that \(need.modality) and this student require; add the feature to a room")
+                } else if modality.min > 1, fitting.allSatisfy({ $0.capacity < modality.min }) {
+                    add(needEntity, "every room that fits has fewer seats than \(need.modality)'s min of \(modality.min)")
+                }
+            }
+        }
+        return p
+    }
+
+    private func checkIds(_ ids: [String], kind: String, _ add: (String, String) -> Void) {
+        var seen = Set<String>()
+        for id in ids {
+            if let reason = idProblem(id) { add("\(kind)[\(id)]", reason) }
+            if !seen.insert(id).inserted { add("\(kind)[\(id)]", "the id `\(id)` is used twice among \(kind); ids must be unique") }
+        }
+    }
+}
+
+/// Ids become file names and calendar UIDs, so they are kept to letters, digits, `-`, `_` and `.`.
+public func idProblem(_ id: String) -> String? {
+    if id.isEmpty { return "the id is empty" }
+    if id.count > 64 { return "the id is longer than 64 characters" }
+    if id.hasPrefix(".") { return "an id must not start with `.`" }
+    let bad = id.unicodeScalars.filter { !(CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    if let first = bad.first {
+        let shown = first == " " ? "a space" : "`\(first)`"
+        return "the id `\(id)` contains \(shown); use only letters, digits, `-`, `_` and `.`"
+    }
+    return nil
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Yams
+
+/// A YAML (or JSON) node with the key path that led to it, so every complaint names file, line and entity.
+/// Scalars are read from their source text, never through YAML 1.1 type guessing: `8:30` stays a time,
+/// `no` stays a name and `2027-01-11` stays a date.
+public struct YAMLValue {
+    public let node: Node
+    public let path: String
+    public let file: String
+
+    public var line: Int? { node.mark?.line }
+
+    public func problem(_ message: String) -> InputProblem {
+        InputProblem(file: file, line: line, entity: path, message: message)
+    }
+
+    public static func parse(_ text: String, file: String) throws(InputError) -> YAMLValue {
+        do {
+            guard let root = try Yams.compose(yaml: text) else {
+                throw InputError(file: file, line: 1, "the file is empty")
+            }
+            return YAMLValue(node: root, path: "", file: file)
+        } catch let error as InputError {
+            throw error
+        } catch let error as YamlError {
+            throw InputError(file: file, line: YAMLValue.line(of: error), "is not valid YAML or JSON: \(YAMLValue.summary(of: error))")
+        } catch {
+            throw InputError(file: file, "is not valid YAML or JSON: \(error)")
+        }
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            "duplicate keys \(duplicates.joined(separator: ", "))"
+        default: "\(error)"
+        }
+    }
+
+    func child(_ node: Node, _ suffix: String) -> YAMLValue {
+        YAMLValue(node: node, path: path.isEmpty ? suffix : path + suffix, file: file)
+    }
+
+    // MARK: typed readers; each records a problem and returns nil instead of throwing,
+    // so one pass reports everything that is wrong.
+
+    public func mapping(_ problems: ProblemLog) -> [(key: String, value: YAMLValue)]? {
+        guard case .mapping(let map) = node else {
+            problems.append(problem("expected a mapping of `key: value` pairs, found \(kind)"))
+            return nil
+        }
+        var result: [(String, YAMLValue)] = []
+        for (k, v) in map {
+            let key = k.scalar?.string ?? "?"
+            result.append((key, child(v, path.isEmpty ? key : ".\(key)")))
+        }
+        return result
+    }
+
+    /// Reads a mapping whose keys must come from `allowed`; unknown keys are reported (a typo such as
+    /// `max_per_day` would otherwise be silently ignored).
+    public func fields(_ allowed: [String], _ problems: ProblemLog) -> [String: YAMLValue]? {
+        guard let entries = mapping(problems) else { return nil }
+        var result: [String: YAMLValue] = [:]
+        for (key, value) in entries {
+            if allowed.contains(key) { result[key] = value } else {
+                problems.append(value.problem("unknown key `\(key)`; expected one of \(allowed.joined(separator: ", "))"))
+            }
+        }
+        return result
+    }
+
+    public func sequence(_ problems: ProblemLog) -> [YAMLValue]? {
+        switch node {
+        case .sequence(let seq):
+            return seq.enumerated().map { child($1, "[\($0)]") }
+        default:
+            problems.append(problem("expected a list, found \(kind)"))
+            return nil
+        }
+    }
+
+    public func string(_ problems: ProblemLog) -> String? {
+        guard case .scalar(let s) = node else {
+            problems.append(problem("expected a single value, found \(kind)"))
+            return nil
+        }
+        return s.string
+    }
+
+    public func int(_ problems: ProblemLog, range: ClosedRange<Int>) -> Int? {
+        guard let text = string(problems) else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            problems.append(problem("expected a whole number, found `\(text)`"))
+            return nil
+        }
+        guard range.contains(value) else {
+            problems.append(problem("\(value) is out of range; use a number from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    public func bool(_ problems: ProblemLog) -> Bool? {
+        guard let text = string(problems) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default:
+            problems.append(problem("expected true or false, found `\(text)`"))
+            return nil
+        }
+    }
+
+    public func stringList(_ problems: ProblemLog) -> [String]? {
+        guard let items = sequence(problems) else { return nil }
+        var result: [String] = []
+        for item in items { if let s = item.string(problems) { result.append(s) } }
+        return result
+    }
+
+    public var isNull: Bool {
+        if case .scalar(let s) = node, s.style == .plain, ["", "~", "null", "Null", "NULL"].contains(s.string) { return true }
+        return false
+    }
+
+    var kind: String {
+        switch node {
+        case .scalar(let s): "the value `\(s.string)`"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import ScenarioKit
+
+/// Timetable JSON v1: written by `solve`, read by every other command. Extra keys are allowed and ignored.
+public struct Timetable: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        case optimal, feasible
+        case timeLimit = "time-limit"
+        case noSolution = "no-solution"
+    }
+
+    public var scenario: String
+    public var status: Status
+    /// Objective of the timetable (lower is better); see the README for its terms and weights.
+    public var objective: Double?
+    /// A proven lower bound on the objective of any valid timetable of this scenario.
+    public var bound: Double?
+    /// Relative gap (objective - bound) / objective, 0 when proven optimal.
+    public var gap: Double?
+    public var sessions: [Session]
+    public var unmet: [Unmet]
+    /// When the timetable was produced (UTC, ISO 8601); calendars derive DTSTAMP from it.
+    public var created: String?
+    public var stats: SolveStats?
+
+    public init(scenario: String, status: Status, objective: Double?, bound: Double?, gap: Double?,
+                sessions: [Session], unmet: [Unmet], created: String? = nil, stats: SolveStats? = nil) {
+        self.scenario = scenario; self.status = status; self.objective = objective; self.bound = bound
+        self.gap = gap; self.sessions = sessions; self.unmet = unmet; self.created = created; self.stats = stats
+    }
+
+    public struct Session: Codable, Sendable, Hashable {
+        public var day: String
+        public var block: String
+        public var subject: String
+        public var modality: String
+        public var teacher: String?
+        public var room: String
+        public var students: [String]
+
+        public init(day: String, block: String, subject: String, modality: String, teacher: String?, room: String, students: [String]) {
+            self.day = day; self.block = block; self.subject = subject; self.modality = modality
+            self.teacher = teacher; self.room = room; self.students = students
+        }
+
+        // `teacher` is written as an explicit null for modalities without a teacher.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(day, forKey: .day)
+            try c.encode(block, forKey: .block)
+            try c.encode(subject, forKey: .subject)
+            try c.encode(modality, forKey: .modality)
+            try c.encode(teacher, forKey: .teacher)
+            try c.encode(room, forKey: .room)
+            try c.encode(students, forKey: .students)
+        }
+    }
+
+    public struct Unmet: Codable, Sendable, Hashable {
+        public var student: String
+        public var subject: String
+        public var modality: String
+        public var missing: Int
+        public var reason: String
+        /// A short machine-readable cause, for example `no-free-teacher`.
+        public var cause: String?
+
+        public init(student: String, subject: String, modality: String, missing: Int, reason: String, cause: String? = nil) {
+            self.student = student; self.subject = subject; self.modality = modality; self.missing = missing
+            self.reason = reason; self.cause = cause
+        }
+    }
+
+    /// How the timetable was found; informative only.
+    public struct SolveStats: Codable, Sendable, Hashable {
+        public var seconds: Double
+        public var unmetSessions: Int
+        public var neededSessions: Int
+        public var variables: Int?
+        public var rows: Int?
+        public var subproblems: Int?
+        public var terms: [String: Double]?
+        public init(seconds: Double, unmetSessions: Int, neededSessions: Int, variables: Int? = nil, rows: Int? = nil,
+                    subproblems: Int? = nil, terms: [String: Double]? = nil) {
+            self.seconds = seconds; self.unmetSessions = unmetSessions; self.neededSessions = neededSessions
+            self.variables = variables; self.rows = rows; self.subproblems = subproblems; self.terms = terms
+        }
+    }
+}
+
+extension Timetable {
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func load(path: String) throws(InputError) -> Timetable {
+        let text = try readTextFile(path)
+        do {
+            return try JSONDecoder().decode(Timetable.self, from: Data(text.utf8))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw InputError(file: path, entity: codingPath(context.codingPath), "missing key `\(key.stringValue)`")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw InputError(file: path, entity: codingPath(context.codingPath), "expected \(describe(type))")
+        } catch let DecodingError.valueNotFound(type, context) {
+            throw InputError(file: path, entity: codingPath(context.codingPath), "expected \(describe(type)), found null")
+        } catch let DecodingError.dataCorrupted(context) {
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            throw InputError(file: path, entity: codingPath(context.codingPath),
+                             "is not a timetable JSON v1 file: \(detail ?? context.debugDescription)")
+        } catch {
+            throw InputError(file: path, "is not a timetable JSON v1 file: \(error)")
+        }
+    }
+
+    private static func codingPath(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Int.Type, is Double.Type: "a number"
+        case is [Any].Type: "a list"
+        default: "\(type)"
+        }
+    }
+}
