@@ -34,7 +34,7 @@ let package = Package(
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "ScenarioGenerator",
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [

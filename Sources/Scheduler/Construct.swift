@@ -1,0 +1,97 @@
+/// A constructive timetable: the starting incumbent that GLPK then improves piece by piece.
+/// Hard-to-form groups go first (largest `min`), and each session is opened where the most students
+/// who still need it are free, so groups come out full and few needs are left for the search.
+extension Plan {
+    mutating func constructGreedily() {
+        let order = instance.activities.indices.sorted { a, b in
+            let x = instance.activities[a], y = instance.activities[b]
+            if x.min != y.min { return x.min > y.min }
+            return pressure(a) > pressure(b)
+        }
+        for a in order {
+            while let best = bestNewSession(for: a) { add(best) }
+        }
+        for a in order { fillOpenSeats(activity: a) }
+    }
+
+    /// Demand per teacher (or room) that could serve it: scarce activities are placed first.
+    private func pressure(_ a: Int) -> Double {
+        let act = instance.activities[a]
+        let demand = act.demand.reduce(0) { $0 + instance.students[$1.student].needs[$1.need].sessions }
+        let servers = act.teacherLed ? act.qualifiedTeachers.count : act.fittingRooms.count
+        return Double(demand) / Double(max(1, servers))
+    }
+
+    /// Students who still need `a` and could sit in it at `p`, most pressed first.
+    func candidates(activity a: Int, slot p: Int) -> [Int] {
+        instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
+            .sorted { remaining(student: $0, activity: a) > remaining(student: $1, activity: a) }
+    }
+
+    /// The fullest session of `a` that can be opened anywhere this week, or nil.
+    private func bestNewSession(for a: Int) -> PlannedSession? {
+        let act = instance.activities[a]
+        var best: PlannedSession?
+        var bestScore = Int.min
+        for p in 0..<instance.slotCount {
+            let pool = candidates(activity: a, slot: p)
+            guard pool.count >= act.min else { continue }
+            var teacher: Int?
+            if act.teacherLed {
+                guard let t = pickTeacher(for: a, slot: p) else { continue }
+                teacher = t
+            }
+            guard let (room, group) = pickRoom(for: a, slot: p, pool: pool) else { continue }
+            // Prefer full groups, then lightly loaded days, then earlier blocks.
+            let d = instance.day(of: p)
+            let dayLoad = group.reduce(0) { $0 + studentDayLoad[$1][d] }
+            let score = group.count * 10_000 - dayLoad * 10 - instance.block(of: p)
+            if score > bestScore {
+                bestScore = score
+                best = PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group)
+            }
+        }
+        return best
+    }
+
+    /// The free qualified teacher with the fewest other subjects in demand (keep versatile teachers
+    /// for later), then the lightest week.
+    private func pickTeacher(for a: Int, slot p: Int) -> Int? {
+        instance.activities[a].qualifiedTeachers.filter { teacherFree($0, slot: p) }.min { x, y in
+            let ox = instance.scenario.teachers[x].subjects.count, oy = instance.scenario.teachers[y].subjects.count
+            return ox != oy ? ox < oy : teacherWeekLoad[x] < teacherWeekLoad[y]
+        }
+    }
+
+    /// The free fitting room that seats the most of `pool` (smallest such room), with that group.
+    private func pickRoom(for a: Int, slot p: Int, pool: [Int]) -> (Int, [Int])? {
+        let act = instance.activities[a]
+        var best: (Int, [Int])?
+        for r in act.fittingRooms where roomFree(r, slot: p) {
+            let group = Array(pool.filter { instance.roomFits(r, activity: a, student: $0) }.prefix(instance.seats(r, activity: a)))
+            guard group.count >= act.min else { continue }
+            if let current = best {
+                let better = group.count > current.1.count
+                    || (group.count == current.1.count && instance.rooms[r].capacity < instance.rooms[current.0].capacity)
+                if !better { continue }
+            }
+            best = (r, group)
+        }
+        return best
+    }
+
+    /// Seats left in sessions already opened go to students who still need the activity.
+    private mutating func fillOpenSeats(activity a: Int) {
+        for (id, session) in activeSessions where session.activity == a {
+            let seats = instance.seats(session.room, activity: a) - session.students.count
+            guard seats > 0 else { continue }
+            let extra = candidates(activity: a, slot: session.slot)
+                .filter { instance.roomFits(session.room, activity: a, student: $0) }.prefix(seats)
+            guard !extra.isEmpty else { continue }
+            var grown = session
+            grown.students += extra
+            remove(id)
+            add(grown)
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import GLPKBackend
+import IntegerProgram
+import ScenarioKit
+import TimetableFormat
+
+public struct SolveOptions: Sendable {
+    /// Wall-clock seconds for the whole solve.
+    public var timeLimit: Double = 60
+    /// Stop early once the proven relative gap is at most this.
+    public var relativeGap: Double = 0
+    /// GLPK's MIP presolver on each sub-problem (off lets GLPK start from the current timetable).
+    public var presolve = false
+    public var cuts = true
+    public var showSolverLog = false
+    public var seed: UInt64 = 1
+    public var weights = ObjectiveWeights()
+    /// Most student-slot columns in one GLPK sub-problem; GLPK is quick up to a few thousand binaries.
+    public var neighbourhoodColumns = 1800
+    /// Seconds GLPK may spend on one sub-problem.
+    public var subproblemTimeLimit = 4.0
+    /// A work limit: with it (and no wall-clock cut) two runs with one seed give one timetable.
+    public var maxSubproblems: Int?
+    public init() {}
+}
+
+public struct SolveProgress: Sendable {
+    public var elapsed: Double
+    public var unmetSessions: Int
+    public var objective: Double
+    public var bound: Double
+    public var subproblems: Int
+    public var gap: Double { relativeGap(objective: objective, bound: bound) }
+}
+
+public struct SolveFailure: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Scenario -> checked-later timetable. Greedy start, then GLPK re-optimises one day and a few
+/// activities at a time with the rest fixed, keeping every improvement (large-neighbourhood search).
+public func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOptions(),
+                           progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> Timetable {
+    let started = Date()
+    let deadline = started.addingTimeInterval(options.timeLimit)
+    let instance = Instance(scenario)
+    var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress)
+    try search.run()
+    let plan = search.plan
+    let terms = plan.terms
+    let objective = terms.total(options.weights)
+    let bound = min(objective, search.bound)
+    let gap = relativeGap(objective: objective, bound: bound)
+    let status: Timetable.Status = gap <= 1e-9 ? .optimal : (search.stoppedByClock ? .timeLimit : .feasible)
+    return Timetable(
+        scenario: scenario.name, status: status, objective: objective, bound: bound, gap: gap,
+        sessions: timetableSessions(plan), unmet: unmetNeeds(plan),
+        created: ISO8601DateFormatter().string(from: started),
+        stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
+                     neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
+                     rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.named))
+}
+
+private struct Search {
+    let instance: Instance
+    let options: SolveOptions
+    let deadline: Date
+    let started: Date
+    let progress: (@Sendable (SolveProgress) -> Void)?
+    var plan: Plan
+    var bound: Double
+    var subproblems = 0
+    var stoppedByClock = false
+    var largestModel = (columns: 0, rows: 0)
+    var rng: SplitMix64
+    private var lastReport = Date.distantPast
+
+    init(instance: Instance, options: SolveOptions, deadline: Date, started: Date, progress: (@Sendable (SolveProgress) -> Void)?) {
+        self.instance = instance
+        self.options = options
+        self.deadline = deadline
+        self.started = started
+        self.progress = progress
+        plan = Plan(instance)
+        bound = options.weights.unmetSession * Double(forcedUnmetSessions(instance))
+        rng = SplitMix64(seed: options.seed)
+    }
+
+    var objective: Double { plan.terms.total(options.weights) }
+    var outOfWork: Bool { options.maxSubproblems.map { subproblems >= $0 } ?? false }
+    var converged: Bool { relativeGap(objective: objective, bound: bound) <= options.relativeGap + 1e-12 }
+
+    mutating func run() throws(SolveFailure) {
+        plan.constructGreedily()
+        report(force: true)
+        var budget = options.neighbourhoodColumns
+        while !converged, !outOfWork {
+            if Date() >= deadline { stoppedByClock = true; break }
+            let before = objective
+            for hood in neighbourhoods(budget: budget) {
+                if Date() >= deadline { stoppedByClock = true; break }
+                if outOfWork || converged { break }
+                try improve(hood, coversWholeProblem: instance.dayCount == 1 && hood.activities.count == instance.activities.count)
+                report(force: false)
+            }
+            if stoppedByClock { break }
+            // A full pass without gain: widen the neighbourhoods once, then stop.
+            if objective >= before - 1e-9 {
+                if budget >= options.neighbourhoodColumns * 4 { break }
+                budget *= 2
+            }
+        }
+        report(force: true)
+    }
+
+    /// Every day, with the activities shuffled and packed into pieces of about `budget` columns;
+    /// pieces holding unmet demand come first.
+    mutating func neighbourhoods(budget: Int) -> [Neighbourhood] {
+        var hoods: [Neighbourhood] = []
+        for d in rng.shuffled(Array(0..<instance.dayCount)) {
+            var piece: [Int] = [], size = 0
+            for a in rng.shuffled(Array(instance.activities.indices)) {
+                let columns = instance.activities[a].demand.count * instance.blocksPerDay
+                if !piece.isEmpty, size + columns > budget {
+                    hoods.append(Neighbourhood(day: d, activities: piece))
+                    piece = []
+                    size = 0
+                }
+                piece.append(a)
+                size += columns
+            }
+            if !piece.isEmpty { hoods.append(Neighbourhood(day: d, activities: piece)) }
+        }
+        let unmet = Set(instance.activities.indices.filter { a in
+            instance.activities[a].demand.contains { plan.remaining(student: $0.student, activity: a) > 0 }
+        })
+        return hoods.filter { !unmet.isDisjoint(with: $0.activities) } + hoods.filter { unmet.isDisjoint(with: $0.activities) }
+    }
+
+    /// Re-plans one neighbourhood with GLPK; keeps the result only if the whole timetable improves.
+    mutating func improve(_ hood: Neighbourhood, coversWholeProblem: Bool) throws(SolveFailure) {
+        let activities = Set(hood.activities)
+        let removed = plan.activeSessions.filter {
+            instance.day(of: $0.session.slot) == hood.day && activities.contains($0.session.activity)
+        }
+        var base = plan
+        for (id, _) in removed { base.remove(id) }
+        let model = NeighbourhoodModel(base: base, hood: hood, weights: options.weights)
+        guard !model.isEmpty else { return }
+        subproblems += 1
+        if model.program.columns.count > largestModel.columns {
+            largestModel = (model.program.columns.count, model.program.rows.count)
+        }
+        let start = model.startValues(for: removed.map(\.session))
+        let mipOptions = MIPOptions(
+            timeLimit: max(0.05, min(options.subproblemTimeLimit * (coversWholeProblem ? 1000 : 1), deadline.timeIntervalSinceNow)),
+            relativeGap: coversWholeProblem ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
+            showSolverLog: options.showSolverLog, start: start)
+        let result: MIPResult
+        do {
+            result = try GLPKSolver.solve(model.program, options: mipOptions)
+        } catch {
+            throw SolveFailure(description: "internal error: the model was rejected before reaching GLPK: \(error)")
+        }
+        if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
+        if coversWholeProblem, let b = result.bound { bound = max(bound, b) }
+        guard let values = result.values, let sessions = model.decode(values) else { return }
+        var candidate = base
+        for session in sessions { candidate.add(session) }
+        if candidate.terms.total(options.weights) < objective - 1e-9 { plan = candidate }
+    }
+
+    mutating func report(force: Bool) {
+        guard let progress, force || Date().timeIntervalSince(lastReport) >= 1 else { return }
+        lastReport = Date()
+        progress(SolveProgress(elapsed: Date().timeIntervalSince(started), unmetSessions: plan.terms.unmetSessions,
+                               objective: objective, bound: min(bound, objective), subproblems: subproblems))
+    }
+}
+
+/// Sessions that no timetable can give: more sessions of a need than days on which the student and
+/// someone to serve it are free, or more sessions in all than her free blocks allow.
+func forcedUnmetSessions(_ instance: Instance) -> Int {
+    var total = 0
+    for student in instance.students {
+        var forced = 0, needed = 0
+        for need in student.needs {
+            let act = instance.activities[need.activity]
+            let servable = (0..<instance.dayCount).filter { d in
+                instance.slots(ofDay: d).contains { p in
+                    student.available[p] && act.fittingRooms.contains { instance.rooms[$0].available[p] }
+                        && (!act.teacherLed || act.qualifiedTeachers.contains { instance.teachers[$0].available[p] })
+                }
+            }.count
+            forced += max(0, need.sessions - servable)
+            needed += need.sessions
+        }
+        let capacity = (0..<instance.dayCount).reduce(0) { sum, d in
+            sum + min(student.maxPerDay, instance.slots(ofDay: d).filter { student.available[$0] }.count)
+        }
+        total += max(forced, needed - capacity)
+    }
+    return total
+}
+
+private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
+    let instance = plan.instance, scenario = instance.scenario
+    return plan.activeSessions.map(\.session).sorted { x, y in
+        (x.slot, x.activity, x.room) < (y.slot, y.activity, y.room)
+    }.map { session in
+        let act = instance.activities[session.activity]
+        return Timetable.Session(
+            day: instance.dayName(of: session.slot), block: instance.blockId(of: session.slot), subject: act.subject,
+            modality: act.modality, teacher: session.teacher.map { scenario.teachers[$0].id },
+            room: scenario.rooms[session.room].id, students: session.students.sorted().map { scenario.students[$0].id })
+    }
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64), so a seed fixes the search.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &self) }
+}

@@ -1,0 +1,45 @@
+import TimetableFormat
+
+/// Every need the timetable leaves short, with a first plain-language reason drawn from the
+/// resources around it (what was free when the student was).
+func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
+    let instance = plan.instance, scenario = instance.scenario
+    var result: [Timetable.Unmet] = []
+    for (s, info) in instance.students.enumerated() {
+        for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
+            let missing = need.sessions - plan.done[s][n]
+            let (cause, reason) = explainShortfall(plan, student: s, activity: need.activity)
+            let act = instance.activities[need.activity]
+            result.append(Timetable.Unmet(student: scenario.students[s].id, subject: act.subject, modality: act.modality,
+                                          missing: missing, reason: reason, cause: cause))
+        }
+    }
+    return result
+}
+
+private func explainShortfall(_ plan: Plan, student s: Int, activity a: Int) -> (String, String) {
+    let instance = plan.instance, scenario = instance.scenario
+    let act = instance.activities[a], student = scenario.students[s]
+    let who = student.name, what = "\(act.subject) \(act.modality)"
+    let daysLeft = (0..<instance.dayCount).filter { d in instance.slots(ofDay: d).contains { plan.canSeat(s, activity: a, slot: $0) } }
+    if daysLeft.isEmpty {
+        return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
+    }
+    let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
+    let names = act.qualifiedTeachers.map { scenario.teachers[$0].name }
+    if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
+        return ("no-free-teacher", "the \(act.subject) teachers (\(names.joined(separator: ", "))) are busy or away in all \(free.count) blocks when \(who) is free")
+    }
+    let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
+    if fitting.isEmpty {
+        let needs = act.roomFeatures.union(instance.students[s].requires).sorted()
+        return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free")
+    }
+    if act.min > 1 {
+        let best = fitting.map { p in act.demand.filter { $0.student != s && plan.canSeat($0.student, activity: a, slot: p) }.count + 1 }.max() ?? 1
+        if best < act.min {
+            return ("group-too-small", "at most \(best) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
+        }
+    }
+    return ("capacity", "\(who)'s free blocks (\(fitting.count) with a teacher and room free) were used for other sessions; the search found no better arrangement in its time limit")
+}

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import Reports
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+
+@main
+struct Flexsched: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flexsched",
+        abstract: "Weekly small-group and tutoring timetables for personalized-learning schools.",
+        discussion: """
+        A scenario file (YAML or JSON) describes the week: students' needs per subject and modality, \
+        teachers, rooms and time blocks. `solve` turns it into a timetable that an independent checker \
+        has verified against every hard rule; needs that cannot be met are listed with a reason.
+
+        Exit status: 0 success, 1 a timetable breaks a rule (check) or the solve failed, 2 bad input.
+
+        Start with:  flexsched validate Scenarios/example.yaml
+                     flexsched solve Scenarios/midsize-week.yaml --out out/
+        """,
+        subcommands: [Validate.self, Solve.self, Check.self])
+}
+
+/// Prints the problems of a bad input file and exits with status 2, writing nothing.
+func exitForBadInput(_ error: InputError) -> ExitCode {
+    FileHandle.standardError.write(Data("error: bad input\n\(error.problems.map { "  \($0)" }.joined(separator: "\n"))\n".utf8))
+    return ExitCode(2)
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file and print its size.",
+        discussion: "Reports every problem at once, with file, line and entity; exits 2 if there is any.")
+
+    @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() throws {
+        let loaded: Scenario
+        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
+        let needs = loaded.students.reduce(0) { $0 + $1.needs.count }
+        let sessions = loaded.students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } }
+        let size: [String: Int] = [
+            "days": loaded.days.count, "blocks": loaded.blocks.count, "teachers": loaded.teachers.count,
+            "rooms": loaded.rooms.count, "students": loaded.students.count, "needs": needs, "sessionsNeeded": sessions,
+        ]
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: ["scenario": loaded.name, "valid": true, "size": size], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("\(scenario): valid scenario \"\(loaded.name)\"")
+            print("  \(loaded.days.count) day(s) x \(loaded.blocks.count) blocks, \(loaded.teachers.count) teachers, \(loaded.rooms.count) rooms")
+            print("  \(loaded.students.count) students with \(needs) needs, \(sessions) sessions to schedule")
+        }
+    }
+}
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a timetable for a scenario with GLPK, check it, and report or write it.",
+        discussion: """
+        Starts from a constructive timetable, then lets GLPK re-optimise one day and a few activities at \
+        a time until the time limit, the gap target, or no further gain. Progress (elapsed, unmet \
+        sessions, objective, bound, gap) goes to stderr every few seconds. The result is verified by the \
+        independent checker before anything is printed or written.
+
+        With --out DIR: writes DIR/timetable.json (timetable JSON v1) and DIR/timetable.md (grids per \
+        teacher, room and student). Without it: prints a summary (or the JSON with --json).
+        """)
+
+    @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
+    @Option(help: "Directory to write timetable.json and timetable.md into.") var out: String?
+    @Option(help: "Wall-clock limit for the whole solve, in seconds.") var timeLimit: Double = 60
+    @Option(help: "Stop once the proven relative gap is at most this fraction (0 to 1).") var gap: Double = 0
+    @Option(help: "Random seed of the search; the same seed and --max-subproblems give the same timetable.") var seed: UInt64 = 1
+    @Option(help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).") var maxSubproblems: Int?
+    @Flag(inversion: .prefixedNo, help: "GLPK's MIP presolver on sub-problems (off lets GLPK start from the current timetable).")
+    var presolve = false
+    @Flag(inversion: .prefixedNo, help: "GLPK's cutting planes (Gomory, MIR, cover, clique).") var cuts = true
+    @Flag(help: "Print the timetable JSON to stdout instead of a summary.") var json = false
+    @Flag(help: "Show GLPK's own log.") var solverLog = false
+    @Flag(help: "No progress lines on stderr.") var quiet = false
+
+    func validate() throws {
+        guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+        guard (0...1).contains(gap) else { throw ValidationError("--gap must be a fraction between 0 and 1") }
+        if let maxSubproblems, maxSubproblems < 0 { throw ValidationError("--max-subproblems must not be negative") }
+    }
+
+    func run() throws {
+        let loaded: Scenario
+        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
+        var options = SolveOptions()
+        options.timeLimit = timeLimit
+        options.relativeGap = gap
+        options.seed = seed
+        options.maxSubproblems = maxSubproblems
+        options.presolve = presolve
+        options.cuts = cuts
+        options.showSolverLog = solverLog
+        let showProgress = !quiet
+        let timetable: Timetable
+        do {
+            timetable = try solveTimetable(loaded, options: options) { p in
+                guard showProgress, p.elapsed >= 2 else { return }
+                let line = String(format: "[%6.1fs] unmet %d  objective %.0f  bound %.0f  gap %.1f%%  (%d sub-problems)\n",
+                                  p.elapsed, p.unmetSessions, p.objective, p.bound, p.gap * 100, p.subproblems)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        let violations = checkTimetable(timetable, against: loaded)
+        guard violations.isEmpty else {
+            printError("internal error: the timetable failed the independent check; nothing was written")
+            for v in violations { FileHandle.standardError.write(Data("  \(v)\n".utf8)) }
+            throw ExitCode(1)
+        }
+        if let out {
+            try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
+            try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded).utf8),
+                                    to: (out as NSString).appendingPathComponent("timetable.md"))
+        }
+        if json {
+            FileHandle.standardOutput.write(try timetable.jsonData())
+        } else {
+            print(summaryText(timetable, scenario: loaded))
+            if let out { print("Wrote \(out)/timetable.json and \(out)/timetable.md (checked: all hard rules hold).") }
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify any timetable JSON against a scenario, rule by rule (R1-R6).",
+        discussion: "Lists every violation; exits 1 if there is any, 2 if a file cannot be read.")
+
+    @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
+    @Argument(help: "Timetable JSON v1 file.") var timetable: String
+    @Flag(help: "Print the violations as JSON.") var json = false
+
+    func run() throws {
+        let loaded: Scenario, table: Timetable
+        do {
+            loaded = try ScenarioLoader.load(path: scenario)
+            table = try Timetable.load(path: timetable)
+        } catch { throw exitForBadInput(error) }
+        let violations = checkTimetable(table, against: loaded)
+        if json {
+            let list = violations.map { ["rule": $0.rule.rawValue, "message": $0.message] }
+            let data = try JSONSerialization.data(withJSONObject: ["valid": violations.isEmpty, "violations": list], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else if violations.isEmpty {
+            print("\(timetable): \(table.sessions.count) sessions, all hard rules R1-R6 hold")
+        } else {
+            print("\(timetable): \(violations.count) violation(s)")
+            for v in violations { print("  \(v)") }
+        }
+        if !violations.isEmpty { throw ExitCode(1) }
+    }
+}
