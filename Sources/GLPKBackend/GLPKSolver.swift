@@ -159,7 +159,10 @@ public enum GLPKSolver {
             smcp.presolve = GLP_ON
             let lp = glp_simplex(p, &smcp)
             if lp != 0 || glp_get_status(p) != GLP_OPT {
-                if glp_get_status(p) == GLP_NOFEAS { return result(.infeasible, context, nil, nil, hitLimit: false) }
+                // With the LP presolver on, an infeasible LP comes back as GLP_ENOPFS, not as a status.
+                if lp == GLP_ENOPFS || glp_get_status(p) == GLP_NOFEAS {
+                    return result(.infeasible, context, nil, nil, hitLimit: false)
+                }
                 return fallback(to: options.start, program, context)
             }
         }

@@ -23,6 +23,8 @@ public enum ScenarioLoader {
 
     private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Scenario? {
         guard let f = root.fields(topKeys, p) else { return nil }
+        // Lets meaning problems about top-level keys (for example an unknown timezone) name a line too.
+        for (key, value) in f { lines[key] = value.line }
         for key in ["name", "days", "blocks", "modalities", "teachers", "rooms", "students"] where f[key] == nil {
             p.append(root.problem("missing required key `\(key)`"))
         }

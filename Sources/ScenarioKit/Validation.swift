@@ -29,9 +29,14 @@ extension Scenario {
         for b in blocks where b.end <= b.start {
             add("blocks[\(b.id)]", "ends at \(b.end), not after it starts at \(b.start)")
         }
-        let sorted = blocks.sorted { $0.start < $1.start }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where b.start < a.end {
-            add("blocks[\(b.id)]", "overlaps block `\(a.id)` (\(a.start)-\(a.end)); blocks must not overlap")
+        // Compared with the latest-ending earlier block, not just the previous one: a long block can
+        // overlap several later ones that do not overlap each other.
+        var latest: Block?
+        for b in blocks.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
+            if let a = latest, b.start < a.end {
+                add("blocks[\(b.id)]", "overlaps block `\(a.id)` (\(a.start)-\(a.end)); blocks must not overlap")
+            }
+            if latest.map({ b.end > $0.end }) ?? true { latest = b }
         }
 
         checkIds(modalities.map(\.id), kind: "modalities", add)

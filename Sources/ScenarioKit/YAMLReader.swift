@@ -33,6 +33,7 @@ public struct YAMLValue {
     private static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        case .duplicatedKeysInMapping(_, let context): context.mark.line
         default: nil
         }
     }
@@ -43,7 +44,7 @@ public struct YAMLValue {
              .composer(let context, let problem, _, _):
             [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
         case .duplicatedKeysInMapping(let duplicates, _):
-            "duplicate keys \(duplicates.joined(separator: ", "))"
+            "the key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) appears more than once in the same mapping"
         default: "\(error)"
         }
     }
@@ -101,8 +102,15 @@ public struct YAMLValue {
 
     public func int(_ problems: ProblemLog, range: ClosedRange<Int>) -> Int? {
         guard let text = string(problems) else { return nil }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            problems.append(problem("expected a whole number, found `\(text)`"))
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let value = Int(trimmed) else {
+            // Digits that do not fit in an Int would otherwise read as "not a number", which is confusing.
+            let digits = trimmed.drop { $0 == "-" || $0 == "+" }
+            if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+                problems.append(problem("\(trimmed) is out of range; use a number from \(range.lowerBound) to \(range.upperBound)"))
+            } else {
+                problems.append(problem("expected a whole number, found `\(text)`"))
+            }
             return nil
         }
         guard range.contains(value) else {
@@ -137,7 +145,7 @@ public struct YAMLValue {
 
     var kind: String {
         switch node {
-        case .scalar(let s): "the value `\(s.string)`"
+        case .scalar(let s): isNull ? "nothing" : "the value `\(s.string)`"
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"

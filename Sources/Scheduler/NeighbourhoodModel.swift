@@ -1,14 +1,15 @@
 import IntegerProgram
 
-/// The part of the week handed to GLPK at once: one day and some activities. Everything outside it
-/// stays as it is in the current timetable.
+/// The part of the week handed to GLPK at once: some days and some activities. Everything outside
+/// it stays as it is in the current timetable.
 struct Neighbourhood: Sendable, Hashable {
-    var day: Int
+    var days: [Int]
     var activities: [Int]
 }
 
-/// The integer program for re-planning one neighbourhood of a timetable, exact for the objective:
-/// its objective value equals the whole timetable's objective once its solution is put back.
+/// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
+/// its objective equals the whole timetable's objective once its solution is put back. With several
+/// days the same-need-on-consecutive-days term only counts fixed neighbours, so it never overstates.
 ///
 /// Sessions are not indexed by group: `x[s,a,p]` says student `s` attends activity `a` at slot `p`,
 /// `y[t,a,p]` that teacher `t` leads one of its sessions, `w[a,p,r]` that room `r` hosts one. Parallel
@@ -28,7 +29,7 @@ struct NeighbourhoodModel {
     private var ys: [(t: Int, a: Int, p: Int, col: Int)] = []
     private var ws: [(a: Int, p: Int, r: Int, col: Int)] = []
     private var w: [Key: Int] = [:]
-    private var idleColumns: [(columns: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
+    private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out.
     init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights) {
@@ -39,6 +40,7 @@ struct NeighbourhoodModel {
         studentOneSessionPerBlock()
         studentDailyLimit()
         needAtMostOncePerDay()
+        needNeverOverServed()
         teacherOneSessionPerBlock()
         teacherLoadLimits()
         roomOneSessionPerBlock()
@@ -59,7 +61,7 @@ struct NeighbourhoodModel {
         let lastBlock = instance.blocksPerDay - 1
         for a in hood.activities {
             let act = instance.activities[a]
-            for p in instance.slots(ofDay: hood.day) {
+            for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) {
                 let seated = act.demand.map(\.student).filter { base.canSeat($0, activity: a, slot: p) }
                 let teachers = act.qualifiedTeachers.filter { base.teacherFree($0, slot: p) }
                 let rooms = act.fittingRooms.filter { base.roomFree($0, slot: p) }
@@ -68,7 +70,7 @@ struct NeighbourhoodModel {
                     // unmet demand: every seat taken removes one unmet session
                     var cost = -weights.unmetSession
                     if instance.block(of: p) == lastBlock { cost += weights.lateBlock }
-                    cost += weights.sameNeedNextDay * Double(neighbouringDaysWithNeed(s, activity: a))
+                    cost += weights.sameNeedNextDay * Double(neighbouringDaysWithNeed(s, activity: a, slot: p))
                     let col = program.addBinary("x[\(s),\(a),\(p)]", cost: cost)
                     x[Key(i: s, j: a, k: p)] = col
                     xs.append((s, a, p, col))
@@ -87,9 +89,9 @@ struct NeighbourhoodModel {
         }
     }
 
-    private func neighbouringDaysWithNeed(_ s: Int, activity a: Int) -> Int {
+    private func neighbouringDaysWithNeed(_ s: Int, activity a: Int, slot p: Int) -> Int {
         guard let n = base.needIndex[s][a] else { return 0 }
-        let days = base.needDays[s][n], d = hood.day, mask = instance.nextDayMask
+        let days = base.needDays[s][n], d = instance.day(of: p), mask = instance.nextDayMask
         var count = 0
         if d > 0, mask & (1 << UInt64(d - 1)) != 0, days & (1 << UInt64(d - 1)) != 0 { count += 1 }
         if mask & (1 << UInt64(d)) != 0, days & (1 << UInt64(d + 1)) != 0 { count += 1 }
@@ -107,16 +109,24 @@ struct NeighbourhoodModel {
 
     /// student over daily limit: `max-per-day` counts fixed sessions too.
     private mutating func studentDailyLimit() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: 0, k: 0), $0.col) }) {
-            let room = instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][hood.day]
+        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: instance.day(of: $0.p), k: 0), $0.col) }) {
+            let room = instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][key.j]
             if cols.count > room { program.addRow("student over daily limit \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
         }
     }
 
     /// need twice in a day: one session of a (subject, modality) need per day.
     private mutating func needAtMostOncePerDay() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.a, k: 0), $0.col) }) where cols.count > 1 {
+        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.a, k: instance.day(of: $0.p)), $0.col) }) where cols.count > 1 {
             program.addRow("need twice in a day \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: 1)
+        }
+    }
+
+    /// need over-served: never more sessions than the plan asks for.
+    private mutating func needNeverOverServed() {
+        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.a, k: 0), $0.col) }) {
+            let remaining = base.remaining(student: key.i, activity: key.j)
+            if cols.count > remaining { program.addRow("need over-served \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: Double(remaining)) }
         }
     }
 
@@ -129,10 +139,13 @@ struct NeighbourhoodModel {
 
     /// teacher over load: `max-per-day` and `max-per-week`, fixed sessions included.
     private mutating func teacherLoadLimits() {
+        for (key, cols) in grouped(ys.map { (Key(i: $0.t, j: instance.day(of: $0.p), k: 0), $0.col) }) {
+            let room = instance.teachers[key.i].maxPerDay - base.teacherDayLoad[key.i][key.j]
+            if cols.count > room { program.addRow("teacher over daily load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
+        }
         for (key, cols) in grouped(ys.map { (Key(i: $0.t, j: 0, k: 0), $0.col) }) {
-            let info = instance.teachers[key.i]
-            let room = min(info.maxPerDay - base.teacherDayLoad[key.i][hood.day], info.maxPerWeek - base.teacherWeekLoad[key.i])
-            if cols.count > room { program.addRow("teacher over load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
+            let room = instance.teachers[key.i].maxPerWeek - base.teacherWeekLoad[key.i]
+            if cols.count > room { program.addRow("teacher over weekly load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
         }
     }
 
@@ -183,26 +196,27 @@ struct NeighbourhoodModel {
     /// student idle blocks between sessions on this day.
     private mutating func studentIdleBlocks() {
         let bySlot = grouped(xs.map { (Key(i: $0.s, j: $0.p, k: 0), $0.col) })
-        for s in orderedUnique(xs.map(\.s)) {
-            addIdleTerm(name: "student idle \(s)", weight: weights.studentIdleBlock, row: base.studentAt[s],
-                        current: base.studentIdle(s, day: hood.day)) { p in bySlot[Key(i: s, j: p, k: 0)] ?? [] }
+        for (s, d) in orderedUnique(xs.map { Pair(a: $0.s, b: instance.day(of: $0.p)) }).map({ ($0.a, $0.b) }) {
+            addIdleTerm(name: "student idle \(s)", weight: weights.studentIdleBlock, day: d, row: base.studentAt[s],
+                        current: base.studentIdle(s, day: d)) { p in bySlot[Key(i: s, j: p, k: 0)] ?? [] }
         }
     }
 
     /// teacher idle blocks between sessions on this day.
     private mutating func teacherIdleBlocks() {
         let bySlot = grouped(ys.map { (Key(i: $0.t, j: $0.p, k: 0), $0.col) })
-        for t in orderedUnique(ys.map(\.t)) {
-            addIdleTerm(name: "teacher idle \(t)", weight: weights.teacherIdleBlock, row: base.teacherAt[t],
-                        current: base.teacherIdle(t, day: hood.day)) { p in bySlot[Key(i: t, j: p, k: 0)] ?? [] }
+        for (t, d) in orderedUnique(ys.map { Pair(a: $0.t, b: instance.day(of: $0.p)) }).map({ ($0.a, $0.b) }) {
+            addIdleTerm(name: "teacher idle \(t)", weight: weights.teacherIdleBlock, day: d, row: base.teacherAt[t],
+                        current: base.teacherIdle(t, day: d)) { p in bySlot[Key(i: t, j: p, k: 0)] ?? [] }
         }
     }
 
     /// idle = span - busy, with `first[p]` (a session at or before p) and `last[p]` (at or after p)
     /// pushed to their least values by the minimisation: span = sum(first + last) - blocks.
-    private mutating func addIdleTerm(name: String, weight: Double, row: [Int], current: Int, busy: @escaping (Int) -> [Int]) {
+    private mutating func addIdleTerm(name: String, weight: Double, day: Int, row: [Int], current: Int,
+                                      busy: @escaping (Int) -> [Int]) {
         guard weight > 0 else { return }
-        let slots = Array(instance.slots(ofDay: hood.day))
+        let slots = Array(instance.slots(ofDay: day))
         let fixed = slots.map { row[$0] >= 0 }
         let first = slots.map { program.addContinuous("\(name) first@\($0)", upper: 1) }
         let last = slots.map { program.addContinuous("\(name) last@\($0)", upper: 1) }
@@ -218,7 +232,7 @@ struct NeighbourhoodModel {
         program.addRow("\(name) span", [(idle, 1)] + first.map { ($0, -1) } + last.map { ($0, -1) } + allBusy,
                        lower: -Double(slots.count) - Double(fixed.filter { $0 }.count))
         program.objectiveConstant -= weight * Double(current)
-        idleColumns.append((first + last, busy, fixed, idle))
+        idleColumns.append((first + last, slots, busy, fixed, idle))
     }
 
     // MARK: start and decoding
@@ -239,8 +253,8 @@ struct NeighbourhoodModel {
             guard let col = w[Key(i: session.activity, j: session.slot, k: session.room)] else { return nil }
             values[col] = 1
         }
-        let slots = Array(instance.slots(ofDay: hood.day))
         for term in idleColumns {
+            let slots = term.slots
             let busy = slots.enumerated().map { i, p in term.fixed[i] || term.busy(p).contains { values[$0] > 0.5 } }
             let n = slots.count
             var span = 0.0
@@ -340,7 +354,9 @@ struct NeighbourhoodModel {
     }
 }
 
-private func orderedUnique(_ values: [Int]) -> [Int] {
-    var seen = Set<Int>()
+private struct Pair: Hashable { var a: Int, b: Int }
+
+private func orderedUnique<T: Hashable>(_ values: [T]) -> [T] {
+    var seen = Set<T>()
     return values.filter { seen.insert($0).inserted }
 }

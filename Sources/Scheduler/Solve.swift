@@ -93,6 +93,7 @@ private struct Search {
     mutating func run() throws(SolveFailure) {
         plan.constructGreedily()
         report(force: true)
+        try solveWholeWeek()
         var budget = options.neighbourhoodColumns
         while !converged, !outOfWork {
             if Date() >= deadline { stoppedByClock = true; break }
@@ -100,7 +101,7 @@ private struct Search {
             for hood in neighbourhoods(budget: budget) {
                 if Date() >= deadline { stoppedByClock = true; break }
                 if outOfWork || converged { break }
-                try improve(hood, coversWholeProblem: instance.dayCount == 1 && hood.activities.count == instance.activities.count)
+                try improve(hood)
                 report(force: false)
             }
             if stoppedByClock { break }
@@ -122,14 +123,14 @@ private struct Search {
             for a in rng.shuffled(Array(instance.activities.indices)) {
                 let columns = instance.activities[a].demand.count * instance.blocksPerDay
                 if !piece.isEmpty, size + columns > budget {
-                    hoods.append(Neighbourhood(day: d, activities: piece))
+                    hoods.append(Neighbourhood(days: [d], activities: piece))
                     piece = []
                     size = 0
                 }
                 piece.append(a)
                 size += columns
             }
-            if !piece.isEmpty { hoods.append(Neighbourhood(day: d, activities: piece)) }
+            if !piece.isEmpty { hoods.append(Neighbourhood(days: [d], activities: piece)) }
         }
         let unmet = Set(instance.activities.indices.filter { a in
             instance.activities[a].demand.contains { plan.remaining(student: $0.student, activity: a) > 0 }
@@ -137,15 +138,30 @@ private struct Search {
         return hoods.filter { !unmet.isDisjoint(with: $0.activities) } + hoods.filter { unmet.isDisjoint(with: $0.activities) }
     }
 
+    /// The whole week as one GLPK model, for its bound: a relaxation of the true objective (it drops
+    /// the consecutive-days term, and the idle terms when the model is large), so its bound is valid.
+    /// Small scenarios are often solved outright here; a one-day scenario is solved exactly.
+    mutating func solveWholeWeek() throws(SolveFailure) {
+        let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
+        guard columns <= 16_000 else { return }
+        var weights = options.weights
+        weights.sameNeedNextDay = 0
+        if columns > 4_000 { weights.studentIdleBlock = 0; weights.teacherIdleBlock = 0 }
+        let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+        let share = instance.dayCount == 1 && columns <= 4_000 ? 1.0 : 0.25
+        try improve(whole, weights: weights, timeLimit: min(share * options.timeLimit, share == 1 ? .infinity : 20), forBound: true)
+    }
+
     /// Re-plans one neighbourhood with GLPK; keeps the result only if the whole timetable improves.
-    mutating func improve(_ hood: Neighbourhood, coversWholeProblem: Bool) throws(SolveFailure) {
+    mutating func improve(_ hood: Neighbourhood, weights: ObjectiveWeights? = nil, timeLimit: Double? = nil,
+                          forBound: Bool = false) throws(SolveFailure) {
         let activities = Set(hood.activities)
         let removed = plan.activeSessions.filter {
-            instance.day(of: $0.session.slot) == hood.day && activities.contains($0.session.activity)
+            hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
         }
         var base = plan
         for (id, _) in removed { base.remove(id) }
-        let model = NeighbourhoodModel(base: base, hood: hood, weights: options.weights)
+        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? options.weights)
         guard !model.isEmpty else { return }
         subproblems += 1
         if model.program.columns.count > largestModel.columns {
@@ -153,8 +169,8 @@ private struct Search {
         }
         let start = model.startValues(for: removed.map(\.session))
         let mipOptions = MIPOptions(
-            timeLimit: max(0.05, min(options.subproblemTimeLimit * (coversWholeProblem ? 1000 : 1), deadline.timeIntervalSinceNow)),
-            relativeGap: coversWholeProblem ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
+            timeLimit: max(0.05, min(timeLimit ?? options.subproblemTimeLimit, deadline.timeIntervalSinceNow)),
+            relativeGap: forBound ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
             showSolverLog: options.showSolverLog, start: start)
         let result: MIPResult
         do {
@@ -163,7 +179,7 @@ private struct Search {
             throw SolveFailure(description: "internal error: the model was rejected before reaching GLPK: \(error)")
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
-        if coversWholeProblem, let b = result.bound { bound = max(bound, b) }
+        if forBound, let b = result.bound { bound = max(bound, b) }
         guard let values = result.values, let sessions = model.decode(values) else { return }
         var candidate = base
         for session in sessions { candidate.add(session) }

@@ -1,0 +1,105 @@
+import Foundation
+
+extension Scenario {
+    /// Scenario format v1 as YAML that `ScenarioLoader.parse` reads back to an equal `Scenario`.
+    /// Small records are written one per line in flow style so a week of several hundred students
+    /// stays scannable in a diff; students stay block mappings because their needs are the part
+    /// admins edit most.
+    public func yamlText() -> String {
+        var out: [String] = []
+        out.append("name: \(yamlScalar(name))")
+        out.append("timezone: \(yamlScalar(timezone))")
+        if let term {
+            var fields = ["start: \(term.start)", "end: \(term.end)"]
+            if !term.skip.isEmpty { fields.append("skip: \(flowList(term.skip.map(\.description)))") }
+            out.append("term: {\(fields.joined(separator: ", "))}")
+        }
+        out.append("days: \(flowList(days.map(\.rawValue)))")
+
+        out.append("blocks:")
+        for b in blocks {
+            out.append("  - {id: \(yamlScalar(b.id)), start: \"\(b.start)\", end: \"\(b.end)\"}")
+        }
+
+        out.append(modalities.isEmpty ? "modalities: {}" : "modalities:")
+        for m in modalities {
+            var fields = ["min: \(m.min)", "max: \(m.max)", "teacher: \(m.teacher)"]
+            if !m.roomFeatures.isEmpty { fields.append("room-features: \(flowList(m.roomFeatures))") }
+            out.append("  \(yamlScalar(m.id)): {\(fields.joined(separator: ", "))}")
+        }
+
+        out.append(teachers.isEmpty ? "teachers: []" : "teachers:")
+        for t in teachers {
+            var fields = ["id: \(yamlScalar(t.id))", "name: \(yamlScalar(t.name))", "subjects: \(flowList(t.subjects))"]
+            if !t.unavailable.isEmpty { fields.append("unavailable: \(flowList(t.unavailable.map(\.description)))") }
+            if let d = t.maxPerDay { fields.append("max-per-day: \(d)") }
+            if let w = t.maxPerWeek { fields.append("max-per-week: \(w)") }
+            out.append("  - {\(fields.joined(separator: ", "))}")
+        }
+
+        out.append(rooms.isEmpty ? "rooms: []" : "rooms:")
+        for r in rooms {
+            var fields = ["id: \(yamlScalar(r.id))", "name: \(yamlScalar(r.name))", "capacity: \(r.capacity)"]
+            if !r.features.isEmpty { fields.append("features: \(flowList(r.features))") }
+            if !r.unavailable.isEmpty { fields.append("unavailable: \(flowList(r.unavailable.map(\.description)))") }
+            out.append("  - {\(fields.joined(separator: ", "))}")
+        }
+
+        out.append(students.isEmpty ? "students: []" : "students:")
+        for s in students {
+            out.append("  - id: \(yamlScalar(s.id))")
+            out.append("    name: \(yamlScalar(s.name))")
+            if s.needs.isEmpty {
+                out.append("    needs: []")
+            } else {
+                out.append("    needs:")
+                for n in s.needs {
+                    out.append("      - {subject: \(yamlScalar(n.subject)), modality: \(yamlScalar(n.modality)), sessions: \(n.sessions)}")
+                }
+            }
+            if !s.unavailable.isEmpty { out.append("    unavailable: \(flowList(s.unavailable.map(\.description)))") }
+            if !s.requires.isEmpty { out.append("    requires: \(flowList(s.requires))") }
+            if let d = s.maxPerDay { out.append("    max-per-day: \(d)") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+private func flowList(_ items: [String]) -> String {
+    "[" + items.map(yamlScalar).joined(separator: ", ") + "]"
+}
+
+/// Characters that may appear after the first one of an unquoted value. Anything else (`:`, `#`,
+/// `,`, brackets, quotes at the start, control characters) forces double quotes; quoting more than
+/// necessary is harmless because the loader reads scalars as text either way.
+private let plainTail = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " -_./'()+&—–"))
+
+/// A scalar written so YAML reads back exactly `text`, unquoted when that is unambiguous.
+func yamlScalar(_ text: String) -> String {
+    // The loader treats these plain spellings as null, so a name spelled that way must be quoted.
+    let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+    if let first = text.unicodeScalars.first, CharacterSet.alphanumerics.contains(first),
+       text.unicodeScalars.allSatisfy({ plainTail.contains($0) }),
+       !text.hasSuffix(" "), !nullSpellings.contains(text) {
+        return text
+    }
+    var quoted = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": quoted += "\\\""
+        case "\\": quoted += "\\\\"
+        case "\n": quoted += "\\n"
+        case "\t": quoted += "\\t"
+        case "\r": quoted += "\\r"
+        default:
+            // Line breaks YAML recognises beyond \n, and invisible controls, would not survive raw.
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
+                quoted += "\\u" + String(format: "%04X", scalar.value)
+            } else {
+                quoted.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return quoted + "\""
+}
