@@ -1,1 +1,101 @@
-print("bench")
+// Benchmark harness: solves generated (planted) or given scenarios and prints, per scenario, its
+// size, the largest GLPK model, time to the first checked timetable and to zero unmet sessions,
+// the final unmet count, objective, bound, gap and peak memory.
+//
+//   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N]
+//                                        [--max-subproblems N] [SCENARIO.yaml ...]
+import Foundation
+import ScenarioGenerator
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+
+final class Timeline: @unchecked Sendable {
+    private let lock = NSLock()
+    private var firstTimetable: Double?
+    private var zeroUnmet: Double?
+    func record(_ p: SolveProgress) {
+        lock.lock(); defer { lock.unlock() }
+        if firstTimetable == nil { firstTimetable = p.elapsed }
+        if zeroUnmet == nil, p.unmetSessions == 0 { zeroUnmet = p.elapsed }
+    }
+    var times: (Double?, Double?) { lock.lock(); defer { lock.unlock() }; return (firstTimetable, zeroUnmet) }
+}
+
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+func fmt(_ value: Double?, _ format: String = "%.1f") -> String { value.map { String(format: format, $0) } ?? "-" }
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var sizes: [String] = []
+var timeLimit = 60.0
+var seed: UInt64?
+var maxSubproblems: Int?
+var files: [String] = []
+while !arguments.isEmpty {
+    let arg = arguments.removeFirst()
+    switch arg {
+    case "--sizes": sizes = arguments.removeFirst().split(separator: ",").map { $0.uppercased() }
+    case "--time-limit": timeLimit = Double(arguments.removeFirst()) ?? timeLimit
+    case "--seed": seed = UInt64(arguments.removeFirst())
+    case "--max-subproblems": maxSubproblems = Int(arguments.removeFirst())
+    case "-h", "--help":
+        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [SCENARIO ...]")
+        exit(0)
+    default: files.append(arg)
+    }
+}
+if sizes.isEmpty && files.isEmpty { sizes = ["S", "M"] }
+
+var cases: [(label: String, scenario: Scenario)] = []
+for size in sizes {
+    var spec: GeneratorSpec
+    switch size {
+    case "S": spec = .small
+        spec.students = 30; spec.teachers = 6; spec.rooms = 4; spec.days = [.mon, .tue, .wed, .thu, .fri]
+    case "M": spec = .medium
+    case "L": spec = .large
+    case "XL": spec = .xl
+    default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L or XL\n".utf8)); exit(2)
+    }
+    if let seed { spec.seed = seed }
+    spec.planted = true
+    cases.append(("\(size) planted seed \(spec.seed)", generateScenario(spec).scenario))
+}
+for file in files {
+    do { cases.append((file, try ScenarioLoader.load(path: file))) } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8)); exit(2)
+    }
+}
+
+print("time limit \(timeLimit) s per scenario\(maxSubproblems.map { ", at most \($0) GLPK sub-problems" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | objective | bound | gap | total s | peak MiB | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+var failures = 0
+for (label, scenario) in cases {
+    var options = SolveOptions()
+    options.timeLimit = timeLimit
+    options.maxSubproblems = maxSubproblems
+    if let seed { options.seed = seed }
+    let timeline = Timeline()
+    let started = Date()
+    let timetable: Timetable
+    do { timetable = try solveTimetable(scenario, options: options) { timeline.record($0) } } catch {
+        print("| \(label) | solve failed: \(error) |")
+        failures += 1
+        continue
+    }
+    let total = Date().timeIntervalSince(started)
+    let violations = checkTimetable(timetable, against: scenario)
+    if !violations.isEmpty { failures += 1 }
+    let (first, zero) = timeline.times
+    let stats = timetable.stats
+    let needs = scenario.students.reduce(0) { $0 + $1.needs.count }
+    print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(stats?.unmetSessions ?? -1) | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
+}
+exit(failures == 0 ? 0 : 1)

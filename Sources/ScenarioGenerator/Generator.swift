@@ -102,7 +102,7 @@ struct Builder {
             }
             let b = spec.blocksPerDay
             let maxPerDay = rng.chance(0.3) && b > 1 ? rng.int(max(1, b - 3)...(b - 1)) : nil
-            let maxPerWeek = rng.chance(0.25) && spec.days.count > 1
+            let maxPerWeek = rng.chance(0.4) && spec.days.count > 1
                 ? rng.int(slotCount / 2...(slotCount * 7 / 10)) : nil
             teachers.append(Teacher(id: asciiSlug(last) + (round == 0 ? "" : "-\(round + 1)"), name: "\(title) \(initial)\(last)",
                                     subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek))
@@ -241,16 +241,47 @@ struct Builder {
     /// random so sessions spread over the week instead of piling into the first slots visited.
     mutating func plant() {
         let teacherTarget = Int(Double(teacherCapacity) * (0.60 + 0.15 * rng.unit()))
-        for chance in [0.35, 0.6, 1.0] {
+        fill(passes: [0.35, 0.6, 1.0], teacherTarget: teacherTarget)
+        // Plans of 3-6 sessions seldom keep teachers busy enough on their own; while they are under
+        // target, students with room in their week ask for more teacher-led sessions.
+        if teacherSessions < teacherTarget {
+            for st in students.indices { extendPlan(st) }
+            fill(passes: [0.5, 1.0], teacherTarget: teacherTarget)
+        }
+        for st in students.indices { topUp(st) }
+    }
+
+    var teacherSessions: Int { sessions.reduce(0) { $0 + ($1.teacher == nil ? 0 : 1) } }
+
+    mutating func fill(passes: [Double], teacherTarget: Int) {
+        var led = teacherSessions
+        for chance in passes {
             for slot in rng.shuffled(Array(0..<slotCount)) {
                 let roomOrder = rng.shuffled(Array(rooms.indices)).sorted { rooms[$0].capacity < rooms[$1].capacity }
                 for r in roomOrder where !roomBusy[r][slot] && free(rooms[r].unavailable, slot) && rng.chance(chance) {
-                    let teachersLeft = sessions.filter { $0.teacher != nil }.count < teacherTarget
-                    if let s = proposeSession(slot, r, teachersAllowed: teachersLeft) { place(s) }
+                    guard let s = proposeSession(slot, r, teachersAllowed: led < teacherTarget) else { continue }
+                    place(s)
+                    if s.teacher != nil { led += 1 }
                 }
             }
         }
-        for st in students.indices { topUp(st) }
+    }
+
+    /// Raises a student's plan towards 6 sessions with teacher-led lines, keeping at most 4 lines and
+    /// at most one session of a line per day.
+    mutating func extendPlan(_ st: Int) {
+        let planned = got[st].reduce(0) { $0 + $1.count } + wishes[st].reduce(0) { $0 + $1.count }
+        let room = max(0, 6 - planned)
+        var extra = rng.int((room + 1) / 2...room)
+        for _ in 0..<12 where extra > 0 {
+            let key = NeedKey(subject: rng.pick(taught), modality: rng.int(0...1))
+            let had = got[st].first { $0.key == key }?.count ?? 0
+            if let i = wishes[st].firstIndex(where: { $0.key == key }) {
+                if had + wishes[st][i].count < spec.days.count { wishes[st][i].count += 1; extra -= 1 }
+            } else if wishes[st].count < 4 {
+                wishes[st].append(Line(key: key, count: 1)); extra -= 1
+            }
+        }
     }
 
     mutating func proposeSession(_ slot: Int, _ r: Int, teachersAllowed: Bool) -> PlantedSession? {

@@ -75,7 +75,7 @@ private func flowList(_ items: [String]) -> String {
 private let plainTail = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " -_./'()+&—–"))
 
 /// A scalar written so YAML reads back exactly `text`, unquoted when that is unambiguous.
-func yamlScalar(_ text: String) -> String {
+private func yamlScalar(_ text: String) -> String {
     // The loader treats these plain spellings as null, so a name spelled that way must be quoted.
     let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
     if let first = text.unicodeScalars.first, CharacterSet.alphanumerics.contains(first),

@@ -30,6 +30,9 @@ public struct SolveProgress: Sendable {
     public var objective: Double
     public var bound: Double
     public var subproblems: Int
+    /// False for reports sent because something changed (a first timetable, fewer unmet sessions),
+    /// true for the regular once-a-second heartbeat.
+    public var periodic: Bool
     public var gap: Double { relativeGap(objective: objective, bound: bound) }
 }
 
@@ -74,6 +77,7 @@ private struct Search {
     var largestModel = (columns: 0, rows: 0)
     var rng: SplitMix64
     private var lastReport = Date.distantPast
+    private var lastReportedUnmet = Int.max
 
     init(instance: Instance, options: SolveOptions, deadline: Date, started: Date, progress: (@Sendable (SolveProgress) -> Void)?) {
         self.instance = instance
@@ -94,24 +98,100 @@ private struct Search {
         plan.constructGreedily()
         report(force: true)
         try solveWholeWeek()
+        try repairUnmetNeeds()
+        try polish()
+        report(force: true)
+    }
+
+    mutating func timeIsUp() -> Bool {
+        if Date() >= deadline { stoppedByClock = true }
+        return stoppedByClock
+    }
+
+    /// Phase 1: only unmet sessions count in the sub-problems (pure binary models, which GLPK solves
+    /// far faster), on neighbourhoods built around one unmet need: its day, the student's other
+    /// activities that day, and the activities competing for its teachers. Ends when nothing is
+    /// unmet or several rounds bring no gain.
+    mutating func repairUnmetNeeds() throws(SolveFailure) {
+        var unmetOnly = ObjectiveWeights()
+        unmetOnly.studentIdleBlock = 0
+        unmetOnly.teacherIdleBlock = 0
+        unmetOnly.lateBlock = 0
+        unmetOnly.sameNeedNextDay = 0
+        var fruitless = 0
+        while plan.terms.unmetSessions > 0, fruitless < 6, !outOfWork, !timeIsUp() {
+            let before = plan.terms.unmetSessions
+            for hood in repairNeighbourhoods(budget: options.neighbourhoodColumns * (2 + fruitless) / 2) {
+                if outOfWork || timeIsUp() || plan.terms.unmetSessions == 0 { break }
+                try improve(hood, weights: unmetOnly, timeLimit: options.subproblemTimeLimit / 2)
+                report(force: false)
+            }
+            fruitless = plan.terms.unmetSessions < before ? 0 : fruitless + 1
+        }
+    }
+
+    /// Phase 2: the full objective (idle blocks, late blocks, consecutive days) on one day and a
+    /// few activities at a time, until a pass brings nothing even with wider pieces.
+    mutating func polish() throws(SolveFailure) {
         var budget = options.neighbourhoodColumns
-        while !converged, !outOfWork {
-            if Date() >= deadline { stoppedByClock = true; break }
+        while !converged, !outOfWork, !timeIsUp() {
             let before = objective
             for hood in neighbourhoods(budget: budget) {
-                if Date() >= deadline { stoppedByClock = true; break }
-                if outOfWork || converged { break }
+                if outOfWork || converged || timeIsUp() { break }
                 try improve(hood)
                 report(force: false)
             }
-            if stoppedByClock { break }
-            // A full pass without gain: widen the neighbourhoods once, then stop.
             if objective >= before - 1e-9 {
                 if budget >= options.neighbourhoodColumns * 4 { break }
                 budget *= 2
             }
         }
-        report(force: true)
+    }
+
+    /// For each unmet need in turn (shuffled): one or two days on which the student could take it,
+    /// with the activities that stand in its way, topped up at random within `budget` columns.
+    mutating func repairNeighbourhoods(budget: Int) -> [Neighbourhood] {
+        var short: [Instance.NeedRef] = []
+        for (s, info) in instance.students.enumerated() {
+            for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
+                short.append(Instance.NeedRef(student: s, need: n))
+            }
+        }
+        var hoods: [Neighbourhood] = []
+        // Several tries per need, each around other days, since which day frees up is not known.
+        for ref in rng.shuffled(short + short + short) {
+            let s = ref.student, a = instance.students[s].needs[ref.need].activity
+            let act = instance.activities[a]
+            let open = (0..<instance.dayCount).filter { d in
+                plan.needDays[s][ref.need] & (1 << UInt64(d)) == 0
+                    && instance.slots(ofDay: d).contains { instance.students[s].available[$0] }
+            }
+            guard !open.isEmpty else { continue }
+            var days = [open[Int(rng.next() % UInt64(open.count))]]
+            if instance.dayCount > 1, rng.next() % 2 == 0 {
+                let other = Int(rng.next() % UInt64(instance.dayCount))
+                if other != days[0] { days.append(other) }
+            }
+            var chosen = [a]
+            func take(_ b: Int) { if !chosen.contains(b) { chosen.append(b) } }
+            for d in days {
+                for p in instance.slots(ofDay: d) {
+                    if plan.studentAt[s][p] >= 0, let session = plan.sessions[plan.studentAt[s][p]] { take(session.activity) }
+                    for t in act.qualifiedTeachers where plan.teacherAt[t][p] >= 0 {
+                        if let session = plan.sessions[plan.teacherAt[t][p]] { take(session.activity) }
+                    }
+                }
+            }
+            var size = chosen.reduce(0) { $0 + instance.activities[$1].demand.count } * instance.blocksPerDay * days.count
+            for b in rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
+                let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
+                if size + extra > budget { continue }
+                chosen.append(b)
+                size += extra
+            }
+            hoods.append(Neighbourhood(days: days.sorted(), activities: chosen))
+        }
+        return hoods
     }
 
     /// Every day, with the activities shuffled and packed into pieces of about `budget` columns;
@@ -143,7 +223,7 @@ private struct Search {
     /// Small scenarios are often solved outright here; a one-day scenario is solved exactly.
     mutating func solveWholeWeek() throws(SolveFailure) {
         let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
-        guard columns <= 16_000 else { return }
+        guard columns <= 6_000 else { return }
         var weights = options.weights
         weights.sameNeedNextDay = 0
         if columns > 4_000 { weights.studentIdleBlock = 0; weights.teacherIdleBlock = 0 }
@@ -178,6 +258,9 @@ private struct Search {
         } catch {
             throw SolveFailure(description: "internal error: the model was rejected before reaching GLPK: \(error)")
         }
+        if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
+            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) \(String(format: "%.2f", result.seconds))s obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
+        }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
         if forBound, let b = result.bound { bound = max(bound, b) }
         guard let values = result.values, let sessions = model.decode(values) else { return }
@@ -187,10 +270,14 @@ private struct Search {
     }
 
     mutating func report(force: Bool) {
-        guard let progress, force || Date().timeIntervalSince(lastReport) >= 1 else { return }
-        lastReport = Date()
-        progress(SolveProgress(elapsed: Date().timeIntervalSince(started), unmetSessions: plan.terms.unmetSessions,
-                               objective: objective, bound: min(bound, objective), subproblems: subproblems))
+        guard let progress else { return }
+        let unmet = plan.terms.unmetSessions
+        let periodic = Date().timeIntervalSince(lastReport) >= 1
+        guard force || periodic || unmet < lastReportedUnmet else { return }
+        if periodic || force { lastReport = Date() }
+        lastReportedUnmet = unmet
+        progress(SolveProgress(elapsed: Date().timeIntervalSince(started), unmetSessions: unmet, objective: objective,
+                               bound: min(bound, objective), subproblems: subproblems, periodic: periodic))
     }
 }
 

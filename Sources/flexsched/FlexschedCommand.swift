@@ -109,7 +109,7 @@ struct Solve: ParsableCommand {
         let timetable: Timetable
         do {
             timetable = try solveTimetable(loaded, options: options) { p in
-                guard showProgress, p.elapsed >= 2 else { return }
+                guard showProgress, p.periodic, p.elapsed >= 2 else { return }
                 let line = String(format: "[%6.1fs] unmet %d  objective %.0f  bound %.0f  gap %.1f%%  (%d sub-problems)\n",
                                   p.elapsed, p.unmetSessions, p.objective, p.bound, p.gap * 100, p.subproblems)
                 FileHandle.standardError.write(Data(line.utf8))
