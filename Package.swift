@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
+        .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
         ]),

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+@testable import flexsched
+import ScenarioKit
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+private func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "flexsched-cli-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+private func write(_ text: String, to path: String) throws {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+/// Runs a command line in-process; returns the exit code it asked for (0 when it returned normally).
+private func run(_ arguments: [String]) throws -> Int32 {
+    var command = try Flexsched.parseAsRoot(arguments)
+    do {
+        try command.run()
+        return 0
+    } catch let exit as ExitCode {
+        return exit.rawValue
+    }
+}
+
+private let scenarioYAML = """
+name: CLI school
+days: [mon, tue]
+blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}]
+modalities: {tutoring: {min: 1, max: 2}}
+teachers: [{id: lee, name: Ms. Lee, subjects: [math]}]
+rooms: [{id: r1, capacity: 2}]
+students:
+  - {id: ana, needs: [{subject: math, modality: tutoring, sessions: 2}]}
+  - {id: ben, needs: [{subject: math, modality: tutoring, sessions: 1}]}
+"""
+
+@Test func solveWritesACheckedTimetableAndGrids() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML, to: dir + "/s.yaml")
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--time-limit", "10", "--quiet"]) == 0)
+    let timetable = try Timetable.load(path: dir + "/out/timetable.json")
+    let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    #expect(timetable.unmet.isEmpty)
+    let markdown = try String(contentsOfFile: dir + "/out/timetable.md", encoding: .utf8)
+    #expect(markdown.contains("Ms. Lee"))
+    #expect(try run(["check", dir + "/s.yaml", dir + "/out/timetable.json"]) == 0)
+}
+
+@Test func badScenarioExitsTwoAndWritesNothing() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML.replacingOccurrences(of: "max: 2", with: "max: 0"), to: dir + "/bad.yaml")
+    #expect(try run(["solve", dir + "/bad.yaml", "--out", dir + "/out"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    #expect(try run(["validate", dir + "/bad.yaml"]) == 2)
+    #expect(try run(["validate", dir + "/missing.yaml"]) == 2)
+}
+
+@Test func checkListsViolationsAndExitsOne() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML, to: dir + "/s.yaml")
+    let broken = Timetable(scenario: "CLI school", status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [
+        .init(day: "mon", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "r1", students: ["ana"]),
+        .init(day: "mon", block: "b2", subject: "math", modality: "tutoring", teacher: "lee", room: "r1", students: ["ana"]),
+    ], unmet: [])
+    try broken.jsonData().write(to: URL(fileURLWithPath: dir + "/t.json"))
+    #expect(try run(["check", dir + "/s.yaml", dir + "/t.json"]) == 1)
+    try write("{\"scenario\": 3}", to: dir + "/garbage.json")
+    #expect(try run(["check", dir + "/s.yaml", dir + "/garbage.json"]) == 2)
+}
+
+@Test func optionsAreValidatedBeforeSolving() {
+    #expect(throws: (any Error).self) { try Flexsched.parseAsRoot(["solve", "x.yaml", "--time-limit", "-1"]) }
+    #expect(throws: (any Error).self) { try Flexsched.parseAsRoot(["solve", "x.yaml", "--gap", "2"]) }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+private let scenariosFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Scenarios")
+
+/// End to end: every bundled scenario loads, solves and passes the independent checker. The
+/// planted ones have a full timetable; small ones must reach it here (the large weeks are measured
+/// in Benchmarks/, where the solver runs as a release build).
+@Test(arguments: ["example.yaml", "small-day.yaml", "midsize-week.yaml", "large-week.yaml"])
+func bundledScenarioSolvesAndPassesTheChecker(file: String) throws {
+    let scenario = try ScenarioLoader.load(path: scenariosFolder.appendingPathComponent(file).path)
+    var options = SolveOptions()
+    options.timeLimit = file.hasPrefix("large") ? 30 : 15
+    let timetable = try solveTimetable(scenario, options: options)
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    #expect(!timetable.sessions.isEmpty)
+    let missing = timetable.unmet.reduce(0) { $0 + $1.missing }
+    #expect(missing == timetable.stats?.unmetSessions)
+    if file == "example.yaml" || file == "small-day.yaml" { #expect(missing == 0) }
+}

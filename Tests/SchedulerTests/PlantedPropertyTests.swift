@@ -1,0 +1,39 @@
+import Foundation
+import ScenarioGenerator
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+/// Random small schools with a planted timetable: a full timetable is known to exist, so the solver
+/// must find one with nothing unmet, and the independent checker must accept it.
+@Test(arguments: 1...24)
+func plantedTinySchoolsAreFullyScheduled(seed: UInt64) throws {
+    let generated = generateScenario(.tiny(seed: seed))
+    let scenario = generated.scenario
+    #expect(generated.planted.map { checkTimetable($0, against: scenario) } == [])
+    var options = SolveOptions()
+    options.timeLimit = 8
+    options.seed = seed
+    let timetable = try solveTimetable(scenario, options: options)
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    #expect(timetable.unmet.isEmpty, "seed \(seed): \(timetable.unmet)")
+    #expect((timetable.objective ?? .infinity) >= (timetable.bound ?? -.infinity))
+}
+
+@Test func sameSeedAndWorkLimitGiveTheSameTimetable() throws {
+    var spec = GeneratorSpec.small
+    spec.students = 30
+    spec.days = [.mon, .tue, .wed]
+    let scenario = generateScenario(spec).scenario
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 6
+    options.seed = 7
+    let first = try solveTimetable(scenario, options: options)
+    let second = try solveTimetable(scenario, options: options)
+    #expect(first.sessions == second.sessions)
+    #expect(first.objective == second.objective)
+    #expect(checkTimetable(first, against: scenario).isEmpty)
+}
