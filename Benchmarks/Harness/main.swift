@@ -3,7 +3,8 @@
 // the final unmet count, objective, bound, gap and peak memory.
 //
 //   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N]
-//                                        [--max-subproblems N] [SCENARIO.yaml ...]
+//                                        [--max-subproblems N] [--write-scenarios DIR] [SCENARIO.yaml ...]
+// --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 import Foundation
 import ScenarioGenerator
 import ScenarioKit
@@ -37,6 +38,7 @@ var timeLimit = 60.0
 var seed: UInt64?
 var maxSubproblems: Int?
 var files: [String] = []
+var writeFolder: String?
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
     switch arg {
@@ -44,8 +46,9 @@ while !arguments.isEmpty {
     case "--time-limit": timeLimit = Double(arguments.removeFirst()) ?? timeLimit
     case "--seed": seed = UInt64(arguments.removeFirst())
     case "--max-subproblems": maxSubproblems = Int(arguments.removeFirst())
+    case "--write-scenarios": writeFolder = arguments.removeFirst()
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -65,7 +68,11 @@ for size in sizes {
     }
     if let seed { spec.seed = seed }
     spec.planted = true
-    cases.append(("\(size) planted seed \(spec.seed)", generateScenario(spec).scenario))
+    let scenario = generateScenario(spec).scenario
+    if let writeFolder {
+        try writeFileAtomically(Data(scenario.yamlText().utf8), to: "\(writeFolder)/\(size.lowercased()).yaml")
+    }
+    cases.append(("\(size) planted seed \(spec.seed)", scenario))
 }
 for file in files {
     do { cases.append((file, try ScenarioLoader.load(path: file))) } catch {

@@ -22,7 +22,7 @@ extension Scenario {
         if let term, term.end < term.start { add("term", "ends (\(term.end)) before it starts (\(term.start))") }
 
         if days.isEmpty { add("days", "list at least one day, for example [mon, tue, wed, thu, fri]") }
-        for day in Set(days) where days.filter({ $0 == day }).count > 1 { add("days", "`\(day.rawValue)` is listed twice") }
+        for day in Weekday.allCases where days.filter({ $0 == day }).count > 1 { add("days", "`\(day.rawValue)` is listed twice") }
 
         checkIds(blocks.map(\.id), kind: "blocks", add)
         if blocks.isEmpty { add("blocks", "list at least one time block") }

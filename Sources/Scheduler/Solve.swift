@@ -97,8 +97,8 @@ private struct Search {
     mutating func run() throws(SolveFailure) {
         plan.constructGreedily()
         report(force: true)
-        try solveWholeWeek()
         try repairUnmetNeeds()
+        try solveWholeWeek()
         try polish()
         report(force: true)
     }
@@ -172,18 +172,24 @@ private struct Search {
                 let other = Int(rng.next() % UInt64(instance.dayCount))
                 if other != days[0] { days.append(other) }
             }
-            var chosen = [a]
-            func take(_ b: Int) { if !chosen.contains(b) { chosen.append(b) } }
+            // The need's own activity, then what blocks it (the student's sessions those days, then
+            // the sessions holding its teachers), then anything, while the budget lasts.
+            var blocking: [Int] = []
+            for d in days {
+                for p in instance.slots(ofDay: d) where plan.studentAt[s][p] >= 0 {
+                    if let session = plan.sessions[plan.studentAt[s][p]] { blocking.append(session.activity) }
+                }
+            }
             for d in days {
                 for p in instance.slots(ofDay: d) {
-                    if plan.studentAt[s][p] >= 0, let session = plan.sessions[plan.studentAt[s][p]] { take(session.activity) }
                     for t in act.qualifiedTeachers where plan.teacherAt[t][p] >= 0 {
-                        if let session = plan.sessions[plan.teacherAt[t][p]] { take(session.activity) }
+                        if let session = plan.sessions[plan.teacherAt[t][p]] { blocking.append(session.activity) }
                     }
                 }
             }
-            var size = chosen.reduce(0) { $0 + instance.activities[$1].demand.count } * instance.blocksPerDay * days.count
-            for b in rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
+            var chosen = [a]
+            var size = act.demand.count * instance.blocksPerDay * days.count
+            for b in blocking + rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
                 let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
                 if size + extra > budget { continue }
                 chosen.append(b)
@@ -218,18 +224,22 @@ private struct Search {
         return hoods.filter { !unmet.isDisjoint(with: $0.activities) } + hoods.filter { unmet.isDisjoint(with: $0.activities) }
     }
 
-    /// The whole week as one GLPK model, for its bound: a relaxation of the true objective (it drops
-    /// the consecutive-days term, and the idle terms when the model is large), so its bound is valid.
-    /// Small scenarios are often solved outright here; a one-day scenario is solved exactly.
+    /// The whole week as one GLPK model, for its bound: a relaxation of the true objective, so
+    /// GLPK's bound on it is valid for every timetable. Over several days it counts unmet sessions
+    /// and late blocks only (the idle terms' relaxation is too weak to be worth its size); one day
+    /// is modelled exactly, so a small day timetable can be proven optimal here.
     mutating func solveWholeWeek() throws(SolveFailure) {
         let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
-        guard columns <= 6_000 else { return }
+        guard columns <= 6_000, !converged, !outOfWork, !timeIsUp() else { return }
         var weights = options.weights
-        weights.sameNeedNextDay = 0
-        if columns > 4_000 { weights.studentIdleBlock = 0; weights.teacherIdleBlock = 0 }
+        let exact = instance.dayCount == 1
+        if !exact {
+            weights.sameNeedNextDay = 0
+            weights.studentIdleBlock = 0
+            weights.teacherIdleBlock = 0
+        }
         let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-        let share = instance.dayCount == 1 && columns <= 4_000 ? 1.0 : 0.25
-        try improve(whole, weights: weights, timeLimit: min(share * options.timeLimit, share == 1 ? .infinity : 20), forBound: true)
+        try improve(whole, weights: weights, timeLimit: min((exact ? 0.5 : 0.25) * options.timeLimit, 30), forBound: true)
     }
 
     /// Re-plans one neighbourhood with GLPK; keeps the result only if the whole timetable improves.
