@@ -31,17 +31,21 @@ let package = Package(
         .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Human-readable summaries and timetable grids.
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
+        .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports",
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator",
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
         ], path: "Benchmarks/Harness"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched"],
+                    exclude: ["Conformance"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),

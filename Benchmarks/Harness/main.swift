@@ -2,10 +2,14 @@
 // size, the largest GLPK model, time to the first checked timetable and to zero unmet sessions,
 // the final unmet count, objective, bound, gap and peak memory.
 //
+//   swift run -c release flexsched-bench --whatif SCENARIO CHANGE.yaml ... [--time-limit SECONDS]
+//     solves SCENARIO as the baseline, then re-solves under each change against it, and reports the
+//     sessions changed against the sessions the change hits directly, and the time.
 //   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N]
 //                                        [--max-subproblems N] [--write-scenarios DIR] [SCENARIO.yaml ...]
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 import Foundation
+import Reports
 import ScenarioGenerator
 import ScenarioKit
 import Scheduler
@@ -39,6 +43,7 @@ var seed: UInt64?
 var maxSubproblems: Int?
 var files: [String] = []
 var writeFolder: String?
+var whatIf = false
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
     switch arg {
@@ -47,11 +52,15 @@ while !arguments.isEmpty {
     case "--seed": seed = UInt64(arguments.removeFirst())
     case "--max-subproblems": maxSubproblems = Int(arguments.removeFirst())
     case "--write-scenarios": writeFolder = arguments.removeFirst()
+    case "--whatif": whatIf = true
     case "-h", "--help":
         print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
+}
+if whatIf {
+    exit(runWhatIfBenchmark(files, timeLimit: timeLimit))
 }
 if sizes.isEmpty && files.isEmpty { sizes = ["S", "M"] }
 

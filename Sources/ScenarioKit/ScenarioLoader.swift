@@ -44,7 +44,7 @@ public enum ScenarioLoader {
                         teachers: teachers, rooms: rooms, students: students)
     }
 
-    private static func readList<T>(_ v: YAMLValue, _ p: ProblemLog, _ read: (YAMLValue) -> T?) -> [T]? {
+    static func readList<T>(_ v: YAMLValue, _ p: ProblemLog, _ read: (YAMLValue) -> T?) -> [T]? {
         if v.isNull { return [] }
         guard let items = v.sequence(p) else { return nil }
         let before = p.count
@@ -125,7 +125,7 @@ public enum ScenarioLoader {
         return result
     }
 
-    private static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Teacher? {
+    static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Teacher? {
         guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
@@ -152,7 +152,7 @@ public enum ScenarioLoader {
         return Room(id: id, name: name, capacity: capacity, features: features, unavailable: unavailable)
     }
 
-    private static func readStudent(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Student? {
+    static func readStudent(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Student? {
         guard let f = v.fields(["id", "name", "needs", "unavailable", "requires", "max-per-day"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
@@ -187,7 +187,7 @@ public enum ScenarioLoader {
         return v.stringList(p)
     }
 
-    private static func readSlotRefs(_ v: YAMLValue?, _ p: ProblemLog) -> [SlotRef]? {
+    static func readSlotRefs(_ v: YAMLValue?, _ p: ProblemLog) -> [SlotRef]? {
         guard let v, !v.isNull else { return [] }
         guard let items = v.sequence(p) else { return nil }
         var refs: [SlotRef] = []

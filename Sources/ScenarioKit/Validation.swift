@@ -2,14 +2,16 @@ import Foundation
 
 extension Scenario {
     /// Throws every meaning-level problem at once; returns the scenario unchanged when there is none.
-    public func validated(file: String = "<scenario>") throws(InputError) -> Scenario {
-        let problems = validationProblems(file: file)
+    public func validated(file: String = "<scenario>", requireServiceable: Bool = true) throws(InputError) -> Scenario {
+        let problems = validationProblems(file: file, requireServiceable: requireServiceable)
         if !problems.isEmpty { throw InputError(problems) }
         return self
     }
 
     /// Problems that would make the scenario meaningless or would reach the solver as invalid data.
-    public func validationProblems(file: String, lines: [String: Int] = [:]) -> [InputProblem] {
+    /// `requireServiceable: false` accepts needs that no teacher or room can serve (they are reported
+    /// as unmet instead): a what-if in which the only math teacher leaves is a question, not an error.
+    public func validationProblems(file: String, lines: [String: Int] = [:], requireServiceable: Bool = true) -> [InputProblem] {
         var p: [InputProblem] = []
         func add(_ entity: String, _ message: String) {
             p.append(InputProblem(file: file, line: lines[entity], entity: entity, message: message))
@@ -81,6 +83,7 @@ extension Scenario {
                     add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (defined: \(modalities.map(\.id).joined(separator: ", ")))")
                     continue
                 }
+                guard requireServiceable else { continue }
                 if modality.teacher && !taught.contains(need.subject) {
                     add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need")
                 }

@@ -16,10 +16,14 @@ public struct YAMLValue {
     }
 
     public static func parse(_ text: String, file: String) throws(InputError) -> YAMLValue {
+        guard let root = try parseIfPresent(text, file: file) else { throw InputError(file: file, line: 1, "the file is empty") }
+        return root
+    }
+
+    /// nil for a document with no content (empty, or only comments).
+    public static func parseIfPresent(_ text: String, file: String) throws(InputError) -> YAMLValue? {
         do {
-            guard let root = try Yams.compose(yaml: text) else {
-                throw InputError(file: file, line: 1, "the file is empty")
-            }
+            guard let root = try Yams.compose(yaml: text) else { return nil }
             return YAMLValue(node: root, path: "", file: file)
         } catch let error as InputError {
             throw error

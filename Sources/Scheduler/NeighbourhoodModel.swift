@@ -71,17 +71,23 @@ struct NeighbourhoodModel {
                     var cost = -weights.unmetSession
                     if instance.block(of: p) == lastBlock { cost += weights.lateBlock }
                     cost += weights.sameNeedNextDay * Double(neighbouringDaysWithNeed(s, activity: a, slot: p))
+                    // changed assignment: keeping a baseline seat saves its change cost
+                    // (the model cannot see which parallel group she lands in; the true objective,
+                    // which decides acceptance, also asks for the same teacher and room)
+                    if base.baseline.assignments[.init(student: s, activity: a, slot: p)] != nil { cost -= weights.changedAssignment }
                     let col = program.addBinary("x[\(s),\(a),\(p)]", cost: cost)
                     x[Key(i: s, j: a, k: p)] = col
                     xs.append((s, a, p, col))
                 }
                 for t in teachers {
-                    let col = program.addBinary("y[\(t),\(a),\(p)]")
+                    let kept = base.baseline.teachers.contains(.init(activity: a, slot: p, resource: t))
+                    let col = program.addBinary("y[\(t),\(a),\(p)]", cost: kept ? -weights.changedTeacher : 0)
                     y[Key(i: t, j: a, k: p)] = col
                     ys.append((t, a, p, col))
                 }
                 for r in rooms {
-                    let col = program.addBinary("w[\(a),\(p),\(r)]")
+                    let kept = base.baseline.rooms.contains(.init(activity: a, slot: p, resource: r))
+                    let col = program.addBinary("w[\(a),\(p),\(r)]", cost: kept ? -weights.changedRoom : 0)
                     w[Key(i: a, j: p, k: r)] = col
                     ws.append((a, p, r, col))
                 }
@@ -271,29 +277,48 @@ struct NeighbourhoodModel {
 
     /// Turns a solution into concrete sessions: the students of each (activity, slot) are split over
     /// its rooms so every group respects min, seats and accommodations; teachers pair with rooms.
-    func decode(_ values: [Double]) -> [PlannedSession]? {
+    /// The model does not see pairings, so the `previous` sessions decide them wherever they still
+    /// can: same teacher with the same room and the same students as before (nothing moves for
+    /// nothing).
+    func decode(_ values: [Double], previous: [PlannedSession] = []) -> [PlannedSession]? {
         var result: [PlannedSession] = []
         for (key, rooms) in groupedRooms() {
-            let a = key.i, p = key.j
-            let open = rooms.filter { values[$0.col] > 0.5 }.map(\.r)
+            let a = key.i, p = key.j, teacherLed = instance.activities[a].teacherLed
+            var open = rooms.filter { values[$0.col] > 0.5 }.map(\.r)
             guard !open.isEmpty else { continue }
             let students = xs.filter { $0.a == a && $0.p == p && values[$0.col] > 0.5 }.map(\.s)
-            let teachers = ys.filter { $0.a == a && $0.p == p && values[$0.col] > 0.5 }.map(\.t)
-            if instance.activities[a].teacherLed && teachers.count != open.count { return nil }
-            guard let groups = splitIntoGroups(students, rooms: open, activity: a) else { return nil }
-            for (i, r) in open.enumerated() {
-                result.append(PlannedSession(activity: a, slot: p, teacher: instance.activities[a].teacherLed ? teachers[i] : nil,
-                                             room: r, students: groups[i].sorted()))
+            var teachers = ys.filter { $0.a == a && $0.p == p && values[$0.col] > 0.5 }.map(\.t)
+            if teacherLed && teachers.count != open.count { return nil }
+            // Previous pairings first, in the order of the open rooms.
+            var seeds: [[Int]] = []
+            var pairedTeachers: [Int?] = []
+            var pairedRooms: [Int] = []
+            for old in previous where old.activity == a && old.slot == p && open.contains(old.room)
+                && (!teacherLed || old.teacher.map(teachers.contains) == true) {
+                open.removeAll { $0 == old.room }
+                if let t = old.teacher { teachers.removeAll { $0 == t } }
+                pairedRooms.append(old.room)
+                pairedTeachers.append(teacherLed ? old.teacher : nil)
+                seeds.append(old.students.filter(students.contains))
+            }
+            pairedRooms += open
+            pairedTeachers += teacherLed ? teachers.map { Optional($0) } : open.map { _ in nil }
+            seeds += open.map { _ in [] }
+            let seeded = Set(seeds.joined())
+            guard let groups = splitIntoGroups(students.filter { !seeded.contains($0) }, rooms: pairedRooms, activity: a, seeds: seeds)
+            else { return nil }
+            for (i, r) in pairedRooms.enumerated() {
+                result.append(PlannedSession(activity: a, slot: p, teacher: pairedTeachers[i], room: r, students: groups[i].sorted()))
             }
         }
         return result
     }
 
-    private func splitIntoGroups(_ students: [Int], rooms: [Int], activity a: Int) -> [[Int]]? {
+    private func splitIntoGroups(_ students: [Int], rooms: [Int], activity a: Int, seeds: [[Int]]) -> [[Int]]? {
         let minimum = instance.activities[a].min
         let seats = rooms.map { instance.seats($0, activity: a) }
         func fits(_ s: Int, _ i: Int) -> Bool { instance.roomFits(rooms[i], activity: a, student: s) }
-        var groups = Array(repeating: [Int](), count: rooms.count)
+        var groups = seeds
         let ordered = students.sorted { x, y in
             rooms.indices.filter { fits(x, $0) }.count < rooms.indices.filter { fits(y, $0) }.count
         }

@@ -5,6 +5,8 @@ struct PlannedSession: Sendable, Hashable {
     var teacher: Int?
     var room: Int
     var students: [Int]
+    /// Kept exactly as in the baseline (a pinned person attends): never re-planned.
+    var pinned = false
 }
 
 /// Weights of the objective (lower is better). Unmet sessions dominate every quality term, so no
@@ -20,6 +22,13 @@ public struct ObjectiveWeights: Sendable, Hashable {
     public var lateBlock = 1.0
     /// Per pair of consecutive scenario days on which a student has sessions of the same need.
     public var sameNeedNextDay = 2.0
+    /// Re-solves against a baseline: per student no longer at a session she had (same subject,
+    /// modality, day and block). Below an unmet session, above every comfort term.
+    public var changedAssignment = 50.0
+    /// Per baseline session whose teacher changed.
+    public var changedTeacher = 10.0
+    /// Per baseline session whose room changed.
+    public var changedRoom = 4.0
     public init() {}
 }
 
@@ -30,17 +39,22 @@ struct ObjectiveTerms: Sendable {
     var teacherIdleBlocks = 0
     var lateAttendances = 0
     var sameNeedNextDays = 0
+    var changedAssignments = 0
+    var changedTeachers = 0
+    var changedRooms = 0
 
     func total(_ w: ObjectiveWeights) -> Double {
         w.unmetSession * Double(unmetSessions) + w.studentIdleBlock * Double(studentIdleBlocks)
             + w.teacherIdleBlock * Double(teacherIdleBlocks) + w.lateBlock * Double(lateAttendances)
-            + w.sameNeedNextDay * Double(sameNeedNextDays)
+            + w.sameNeedNextDay * Double(sameNeedNextDays) + w.changedAssignment * Double(changedAssignments)
+            + w.changedTeacher * Double(changedTeachers) + w.changedRoom * Double(changedRooms)
     }
 
     var named: [String: Double] {
         ["unmet sessions": Double(unmetSessions), "student idle blocks": Double(studentIdleBlocks),
          "teacher idle blocks": Double(teacherIdleBlocks), "late-block attendances": Double(lateAttendances),
-         "same need on consecutive days": Double(sameNeedNextDays)]
+         "same need on consecutive days": Double(sameNeedNextDays), "changed student assignments": Double(changedAssignments),
+         "changed teachers": Double(changedTeachers), "changed rooms": Double(changedRooms)]
     }
 }
 
@@ -49,6 +63,7 @@ struct ObjectiveTerms: Sendable {
 /// independent checker has the last word on every result.
 struct Plan: Sendable {
     let instance: Instance
+    let baseline: Baseline
     /// Indexed by session id; removed sessions leave a nil so ids stay stable (and iteration order
     /// deterministic, unlike a dictionary's).
     private(set) var sessions: [PlannedSession?] = []
@@ -65,8 +80,9 @@ struct Plan: Sendable {
     /// Need index of (student, activity), or nil.
     let needIndex: [[Int: Int]]
 
-    init(_ instance: Instance) {
+    init(_ instance: Instance, baseline: Baseline = Baseline()) {
         self.instance = instance
+        self.baseline = baseline
         let p = instance.slotCount, d = instance.dayCount
         studentAt = Array(repeating: Array(repeating: -1, count: p), count: instance.students.count)
         teacherAt = Array(repeating: Array(repeating: -1, count: p), count: instance.teachers.count)
@@ -151,6 +167,8 @@ struct Plan: Sendable {
         return (last - first + 1) - busy.count
     }
 
+    private func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
+
     func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
     func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }
 
@@ -171,6 +189,14 @@ struct Plan: Sendable {
         for case let session? in sessions where instance.block(of: session.slot) == lastBlock {
             terms.lateAttendances += session.students.count
         }
+        // A seat is kept only with the same teacher and room: a student moved to a parallel group is told.
+        terms.changedAssignments = baseline.assignments.filter { seat, staff in
+            let id = studentAt[seat.student][seat.slot]
+            guard id >= 0, let session = sessions[id] else { return true }
+            return session.activity != seat.activity || session.teacher != staff.teacher || session.room != staff.room
+        }.count
+        terms.changedTeachers = baseline.teachers.filter { !hosts(teacherAt[$0.resource][$0.slot], activity: $0.activity) }.count
+        terms.changedRooms = baseline.rooms.filter { !hosts(roomAt[$0.resource][$0.slot], activity: $0.activity) }.count
         return terms
     }
 }

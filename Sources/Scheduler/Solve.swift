@@ -21,6 +21,11 @@ public struct SolveOptions: Sendable {
     public var subproblemTimeLimit = 4.0
     /// A work limit: with it (and no wall-clock cut) two runs with one seed give one timetable.
     public var maxSubproblems: Int?
+    /// The previous timetable (what-if, next week's roll-forward): kept wherever the scenario still
+    /// allows, and changes to it cost `weights.changed*`.
+    public var baseline: Timetable?
+    /// People whose baseline sessions must stay exactly as they are.
+    public var pins: [Pin] = []
     public init() {}
 }
 
@@ -38,6 +43,13 @@ public struct SolveProgress: Sendable {
 
 public struct SolveFailure: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// True when the request itself cannot be met (a pin the change makes impossible), as opposed
+    /// to an internal failure.
+    public var isInputProblem = false
+    public init(description: String, isInputProblem: Bool = false) {
+        self.description = description
+        self.isInputProblem = isInputProblem
+    }
 }
 
 /// Scenario -> checked-later timetable. Greedy start, then GLPK re-optimises one day and a few
@@ -47,7 +59,14 @@ public func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOp
     let started = Date()
     let deadline = started.addingTimeInterval(options.timeLimit)
     let instance = Instance(scenario)
-    var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress)
+    if options.baseline == nil, !options.pins.isEmpty {
+        throw SolveFailure(description: "pins keep sessions of a baseline timetable; give one with --baseline", isInputProblem: true)
+    }
+    let baseline = try options.baseline.map { timetable throws(SolveFailure) in
+        try Baseline(timetable, instance: instance, pins: options.pins)
+    } ?? Baseline()
+    var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress,
+                        baseline: baseline)
     try search.run()
     let plan = search.plan
     let terms = plan.terms
@@ -79,13 +98,14 @@ private struct Search {
     private var lastReport = Date.distantPast
     private var lastReportedUnmet = Int.max
 
-    init(instance: Instance, options: SolveOptions, deadline: Date, started: Date, progress: (@Sendable (SolveProgress) -> Void)?) {
+    init(instance: Instance, options: SolveOptions, deadline: Date, started: Date, progress: (@Sendable (SolveProgress) -> Void)?,
+         baseline: Baseline) {
         self.instance = instance
         self.options = options
         self.deadline = deadline
         self.started = started
         self.progress = progress
-        plan = Plan(instance)
+        plan = Plan(instance, baseline: baseline)
         bound = options.weights.unmetSession * Double(forcedUnmetSessions(instance))
         rng = SplitMix64(seed: options.seed)
     }
@@ -95,6 +115,7 @@ private struct Search {
     var converged: Bool { relativeGap(objective: objective, bound: bound) <= options.relativeGap + 1e-12 }
 
     mutating func run() throws(SolveFailure) {
+        try plan.adoptBaseline(plan.baseline)
         plan.constructGreedily()
         report(force: true)
         try repairUnmetNeeds()
@@ -247,7 +268,7 @@ private struct Search {
                           forBound: Bool = false) throws(SolveFailure) {
         let activities = Set(hood.activities)
         let removed = plan.activeSessions.filter {
-            hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
+            !$0.session.pinned && hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
         }
         var base = plan
         for (id, _) in removed { base.remove(id) }
@@ -273,10 +294,12 @@ private struct Search {
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
         if forBound, let b = result.bound { bound = max(bound, b) }
-        guard let values = result.values, let sessions = model.decode(values) else { return }
+        guard let values = result.values, let sessions = model.decode(values, previous: removed.map(\.session)) else { return }
         var candidate = base
         for session in sessions { candidate.add(session) }
-        if candidate.terms.total(options.weights) < objective - 1e-9 { plan = candidate }
+        if candidate.terms.total(options.weights) < objective - 1e-9 {
+            plan = candidate
+        }
     }
 
     mutating func report(force: Bool) {

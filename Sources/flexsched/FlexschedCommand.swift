@@ -21,13 +21,22 @@ struct Flexsched: ParsableCommand {
         Start with:  flexsched validate Scenarios/example.yaml
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
-        subcommands: [Validate.self, Solve.self, Check.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Export.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
 func exitForBadInput(_ error: InputError) -> ExitCode {
     FileHandle.standardError.write(Data("error: bad input\n\(error.problems.map { "  \($0)" }.joined(separator: "\n"))\n".utf8))
     return ExitCode(2)
+}
+
+func parsePins(_ texts: [String]) throws -> [Pin] {
+    try texts.map { text in
+        guard let pin = Pin(parsing: text) else {
+            throw ValidationError("--pin \(text): write teacher:ID, room:ID or student:ID")
+        }
+        return pin
+    }
 }
 
 func printError(_ message: String) {
@@ -84,20 +93,32 @@ struct Solve: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "GLPK's MIP presolver on sub-problems (off lets GLPK start from the current timetable).")
     var presolve = false
     @Flag(inversion: .prefixedNo, help: "GLPK's cutting planes (Gomory, MIR, cover, clique).") var cuts = true
+    @Option(help: "Last week's (or the current) timetable: keep it wherever the scenario allows, changing as few student sessions as possible.")
+    var baseline: String?
+    @Option(help: "With --baseline: keep this person's sessions exactly (teacher:ID, room:ID or student:ID; repeatable).")
+    var pin: [String] = []
     @Flag(help: "Print the timetable JSON to stdout instead of a summary.") var json = false
     @Flag(help: "Show GLPK's own log.") var solverLog = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
+    @Flag(help: "With --out: also write iCalendar files into DIR/calendars (see `export ics`).") var ics = false
 
     func validate() throws {
         guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
         guard (0...1).contains(gap) else { throw ValidationError("--gap must be a fraction between 0 and 1") }
         if let maxSubproblems, maxSubproblems < 0 { throw ValidationError("--max-subproblems must not be negative") }
+        if ics && out == nil { throw ValidationError("--ics needs --out DIR") }
+        _ = try parsePins(pin)
     }
 
     func run() throws {
         let loaded: Scenario
-        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
         var options = SolveOptions()
+        do {
+            loaded = try ScenarioLoader.load(path: scenario)
+            options.baseline = try baseline.map { path throws(InputError) in try Timetable.load(path: path) }
+        } catch { throw exitForBadInput(error) }
+        if ics { try requireTermForCalendars(loaded, file: scenario) }
+        options.pins = try parsePins(pin)
         options.timeLimit = timeLimit
         options.relativeGap = gap
         options.seed = seed
@@ -116,7 +137,7 @@ struct Solve: ParsableCommand {
             }
         } catch {
             printError(error.description)
-            throw ExitCode(1)
+            throw ExitCode(error.isInputProblem ? 2 : 1)
         }
         let violations = checkTimetable(timetable, against: loaded)
         guard violations.isEmpty else {
@@ -124,6 +145,7 @@ struct Solve: ParsableCommand {
             for v in violations { FileHandle.standardError.write(Data("  \(v)\n".utf8)) }
             throw ExitCode(1)
         }
+        let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, timetable, out: $0) : nil }
         if let out {
             try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
             try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded).utf8),
@@ -134,6 +156,10 @@ struct Solve: ParsableCommand {
         } else {
             print(summaryText(timetable, scenario: loaded))
             if let out { print("Wrote \(out)/timetable.json and \(out)/timetable.md (checked: all hard rules hold).") }
+        }
+        if let calendars {
+            let summary = try calendars.write()
+            if !json { print(summary) }
         }
     }
 }

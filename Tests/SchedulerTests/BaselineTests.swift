@@ -1,0 +1,77 @@
+import Foundation
+import ScenarioGenerator
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+/// A planted week of 30 students: its planted timetable is the baseline.
+private func plantedWeek() -> (Scenario, Timetable) {
+    var spec = GeneratorSpec.small
+    spec.students = 30
+    spec.teachers = 6
+    spec.rooms = 4
+    spec.days = [.mon, .tue, .wed, .thu, .fri]
+    spec.seed = 5
+    let generated = generateScenario(spec)
+    return (generated.scenario, generated.planted!)
+}
+
+@Test func aTuesdayAbsenceMovesOnlyThatTeachersTuesdaySessions() throws {
+    let (scenario, baseline) = plantedWeek()
+    let busiest = Dictionary(grouping: baseline.sessions.filter { $0.day == "tue" }.compactMap(\.teacher), by: { $0 })
+        .max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key
+    let change = try ScenarioChange.parse("teachers-unavailable: {\(busiest): [tue]}", file: "c.yaml", name: "away")
+    let changed = try change.apply(to: scenario)
+    var options = SolveOptions()
+    options.timeLimit = 20
+    options.baseline = baseline
+    let result = try solveTimetable(changed, options: options)
+    #expect(checkTimetable(result, against: changed).isEmpty)
+    let untouched = baseline.sessions.filter { !($0.day == "tue" && $0.teacher == busiest) }
+    for old in untouched {
+        let kept = result.sessions.contains {
+            $0.day == old.day && $0.block == old.block && $0.subject == old.subject && $0.modality == old.modality
+                && $0.teacher == old.teacher && $0.room == old.room && Set(old.students).isSubset(of: $0.students)
+        }
+        #expect(kept, "moved although untouched by the change: \(old)")
+    }
+    #expect(result.unmet.isEmpty, "\(result.unmet)")
+}
+
+@Test func pinsKeepAPersonsSessionsOrExplainWhyNot() throws {
+    let (scenario, baseline) = plantedWeek()
+    let teacher = baseline.sessions.compactMap(\.teacher).first!
+    let student = scenario.students.first { s in baseline.sessions.contains { $0.students.contains(s.id) } }!.id
+    // Another teacher leaves: the pinned teacher's and student's sessions must stay exactly as they were.
+    let other = scenario.teachers.map(\.id).first { id in
+        id != teacher && !baseline.sessions.contains { $0.teacher == id && $0.students.contains(student) }
+    }!
+    let changed = try ScenarioChange.parse("teachers-leave: [\(other)]", file: "c.yaml", name: "leave").apply(to: scenario)
+    var options = SolveOptions()
+    options.timeLimit = 10
+    options.baseline = baseline
+    options.pins = [.teacher(teacher), .student(student)]
+    let result = try solveTimetable(changed, options: options)
+    #expect(checkTimetable(result, against: changed).isEmpty)
+    for old in baseline.sessions where old.teacher == teacher || old.students.contains(student) {
+        #expect(result.sessions.contains(old), "pinned session changed: \(old)")
+    }
+    // Pinning the teacher who left cannot work, and says so.
+    options.pins = [.teacher(other)]
+    #expect {
+        try solveTimetable(changed, options: options)
+    } throws: { error in
+        guard let failure = error as? SolveFailure else { return false }
+        return failure.isInputProblem && failure.description.contains(other)
+    }
+}
+
+@Test func pinsWithoutABaselineAreRefused() throws {
+    let (scenario, _) = plantedWeek()
+    var options = SolveOptions()
+    options.pins = [.room("nowhere")]
+    #expect(throws: SolveFailure.self) { try solveTimetable(scenario, options: options) }
+}
+
