@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+@testable import flexsched
+import ScenarioKit
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+private let school = """
+name: What-if school
+days: [mon, tue]
+blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}]
+modalities: {tutoring: {min: 1, max: 2}}
+teachers: [{id: lee, name: Ms. Lee, subjects: [math]}, {id: kim, name: Mr. Kim, subjects: [math]}]
+rooms: [{id: r1, capacity: 2}, {id: r2, capacity: 2}]
+students:
+  - {id: ana, needs: [{subject: math, modality: tutoring, sessions: 2}]}
+  - {id: ben, needs: [{subject: math, modality: tutoring, sessions: 2}]}
+  - {id: cy, needs: [{subject: math, modality: tutoring, sessions: 1}]}
+"""
+
+private func folder() throws -> String {
+    let path = NSTemporaryDirectory() + "flexsched-whatif-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+private func run(_ arguments: [String]) throws -> Int32 {
+    var command = try Flexsched.parseAsRoot(arguments)
+    do {
+        try command.run()
+        return 0
+    } catch let exit as ExitCode {
+        return exit.rawValue
+    }
+}
+
+@Test func whatIfWritesEachVariantCheckedWithItsDiff() throws {
+    let dir = try folder()
+    try school.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+    try "teachers-leave: [kim]\n".write(toFile: dir + "/kim-leaves.yaml", atomically: true, encoding: .utf8)
+    try "students-leave: [cy]\n".write(toFile: dir + "/cy-leaves.yaml", atomically: true, encoding: .utf8)
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/now", "--quiet", "--time-limit", "5"]) == 0)
+    #expect(try run(["whatif", dir + "/s.yaml", "--baseline", dir + "/now/timetable.json", "--change", dir + "/kim-leaves.yaml",
+                     "--change", dir + "/cy-leaves.yaml", "--out", dir + "/whatif", "--time-limit", "5"]) == 0)
+    for variant in ["kim-leaves", "cy-leaves"] {
+        let scenario = try ScenarioLoader.load(path: "\(dir)/whatif/\(variant)/scenario.yaml")
+        let timetable = try Timetable.load(path: "\(dir)/whatif/\(variant)/timetable.json")
+        #expect(checkTimetable(timetable, against: scenario).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/whatif/\(variant)/diff.md"))
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/whatif/\(variant)/diff.json"))
+    }
+    let kimGone = try ScenarioLoader.load(path: dir + "/whatif/kim-leaves/scenario.yaml")
+    #expect(kimGone.teachers.map(\.id) == ["lee"])
+    let noCy = try Timetable.load(path: dir + "/whatif/cy-leaves/timetable.json")
+    #expect(!noCy.sessions.contains { $0.students.contains("cy") })
+}
+
+@Test func whatIfRejectsUnknownIdsAndWritesNothing() throws {
+    let dir = try folder()
+    try school.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+    try "teachers-leave: [nobody]\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/now", "--quiet", "--time-limit", "5"]) == 0)
+    #expect(try run(["whatif", dir + "/s.yaml", "--baseline", dir + "/now/timetable.json", "--change", dir + "/bad.yaml",
+                     "--out", dir + "/whatif"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/whatif"))
+    // A pin on someone the scenario does not know is refused too.
+    try "students-leave: [cy]\n".write(toFile: dir + "/ok.yaml", atomically: true, encoding: .utf8)
+    #expect(try run(["whatif", dir + "/s.yaml", "--baseline", dir + "/now/timetable.json", "--change", dir + "/ok.yaml",
+                     "--pin", "teacher:ghost", "--out", dir + "/whatif"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/whatif"))
+}
