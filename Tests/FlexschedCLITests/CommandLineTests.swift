@@ -16,16 +16,6 @@ private func write(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-/// Runs a command line in-process; returns the exit code it asked for (0 when it returned normally).
-private func run(_ arguments: [String]) throws -> Int32 {
-    var command = try Flexsched.parseAsRoot(arguments)
-    do {
-        try command.run()
-        return 0
-    } catch let exit as ExitCode {
-        return exit.rawValue
-    }
-}
 
 private let scenarioYAML = """
 name: CLI school

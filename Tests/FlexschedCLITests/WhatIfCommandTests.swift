@@ -25,15 +25,6 @@ private func folder() throws -> String {
     return path
 }
 
-private func run(_ arguments: [String]) throws -> Int32 {
-    var command = try Flexsched.parseAsRoot(arguments)
-    do {
-        try command.run()
-        return 0
-    } catch let exit as ExitCode {
-        return exit.rawValue
-    }
-}
 
 @Test func whatIfWritesEachVariantCheckedWithItsDiff() throws {
     let dir = try folder()
