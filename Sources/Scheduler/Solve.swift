@@ -26,6 +26,9 @@ public struct SolveOptions: Sendable {
     public var baseline: Timetable?
     /// People whose baseline sessions must stay exactly as they are.
     public var pins: [Pin] = []
+    /// Improve comfort terms once every need that can be met is met. Off for quick probes (explain's
+    /// trial re-solves), which only ask how many needs can be met.
+    public var polish = true
     public init() {}
 }
 
@@ -119,8 +122,10 @@ private struct Search {
         plan.constructGreedily()
         report(force: true)
         try repairUnmetNeeds()
-        try solveWholeWeek()
-        try polish()
+        if options.polish {
+            try solveWholeWeek()
+            try polish()
+        }
         report(force: true)
     }
 

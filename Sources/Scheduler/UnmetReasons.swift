@@ -17,7 +17,25 @@ func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
     return result
 }
 
+/// "the math teachers (Ms. Lee, Mr. Kim) have 3 free blocks left this week": the capacity an admin
+/// looks at first, added to every reason for a teacher-led need.
+private func teacherCapacity(_ plan: Plan, activity a: Int) -> String {
+    let instance = plan.instance, act = instance.activities[a]
+    let free = act.qualifiedTeachers.reduce(0) { sum, t in
+        let open = (0..<instance.slotCount).filter { plan.teacherFree(t, slot: $0) }.count
+        return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
+    }
+    let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
+    return "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
+}
+
 private func explainShortfall(_ plan: Plan, student s: Int, activity a: Int) -> (String, String) {
+    let (cause, reason) = firstReason(plan, student: s, activity: a)
+    guard plan.instance.activities[a].teacherLed, cause != "no-teacher" else { return (cause, reason) }
+    return (cause, reason + "; " + teacherCapacity(plan, activity: a))
+}
+
+private func firstReason(_ plan: Plan, student s: Int, activity a: Int) -> (String, String) {
     let instance = plan.instance, scenario = instance.scenario
     let act = instance.activities[a], student = scenario.students[s]
     let who = student.name, what = "\(act.subject) \(act.modality)"
@@ -25,10 +43,12 @@ private func explainShortfall(_ plan: Plan, student s: Int, activity a: Int) -> 
     if daysLeft.isEmpty {
         return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
     }
+    if act.teacherLed, act.qualifiedTeachers.isEmpty {
+        return ("no-teacher", "no teacher teaches \(act.subject), so it has 0 free block(s) left this week")
+    }
     let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
-    let names = act.qualifiedTeachers.map { scenario.teachers[$0].name }
     if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
-        return ("no-free-teacher", "the \(act.subject) teachers (\(names.joined(separator: ", "))) are busy or away in all \(free.count) blocks when \(who) is free")
+        return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free")
     }
     let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
     if fitting.isEmpty {

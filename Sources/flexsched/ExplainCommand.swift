@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain a timetable's unmet needs and suggest the smallest changes that would meet them.",
+        discussion: """
+        Lists the unmet needs grouped by subject, modality and cause, the most missed sessions first, \
+        each with its reason. Then tries small changes around them (a teacher's day off, a load limit, \
+        a colleague who could take the subject, a room's day or seats, one more teacher) and keeps \
+        only those that an actual re-solve, starting from this timetable, shows to meet more needs.
+        """)
+
+    @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
+    @Argument(help: "Timetable JSON v1 file of that scenario.") var timetable: String
+    @Option(help: "Only this student's needs (repeatable).") var student: [String] = []
+    @Option(help: "How many candidate changes to try by re-solving.") var trials = 12
+    @Option(help: "Seconds per trial re-solve.") var secondsPerTrial = 3.0
+    @Flag(help: "Print the explanation as JSON.") var json = false
+
+    func validate() throws {
+        guard trials >= 0 else { throw ValidationError("--trials must not be negative") }
+        guard secondsPerTrial > 0, secondsPerTrial.isFinite else { throw ValidationError("--seconds-per-trial must be positive") }
+    }
+
+    func run() throws {
+        let loaded: Scenario, table: Timetable
+        do {
+            loaded = try ScenarioLoader.load(path: scenario)
+            table = try Timetable.load(path: timetable)
+        } catch { throw exitForBadInput(error) }
+        for id in student where !loaded.students.contains(where: { $0.id == id }) {
+            throw exitForBadInput(InputError(file: scenario, entity: "students", "no student has the id `\(id)`"))
+        }
+        let violations = checkTimetable(table, against: loaded)
+        guard violations.isEmpty else {
+            printError("\(timetable) breaks \(violations.count) hard rule(s) of \(scenario); run `flexsched check` to list them")
+            throw ExitCode(1)
+        }
+        let focus = student.isEmpty ? nil : Set(student)
+        let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
+        let suggestions = trials == 0 ? [] : suggestChanges(for: loaded, timetable: table, students: focus, trials: trials,
+                                                            secondsPerTrial: secondsPerTrial)
+        if json {
+            struct Output: Encodable {
+                var unmet: [Timetable.Unmet]
+                var suggestions: [Entry]
+                struct Entry: Encodable { var change: String; var sessionsRecovered: Int; var unmetAfter: Int }
+            }
+            let output = Output(unmet: unmet, suggestions: suggestions.map {
+                .init(change: $0.change, sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
+            })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(output))
+            return
+        }
+        guard !unmet.isEmpty else {
+            print("Every need\(focus == nil ? "" : " of \(student.joined(separator: ", "))") is met.")
+            return
+        }
+        let names = Dictionary(uniqueKeysWithValues: loaded.students.map { ($0.id, $0.name) })
+        let groups = Dictionary(grouping: unmet) { "\($0.subject) \($0.modality) (\($0.cause ?? "unexplained"))" }
+            .sorted { $0.value.reduce(0) { $0 + $1.missing } > $1.value.reduce(0) { $0 + $1.missing } }
+        print("\(unmet.reduce(0) { $0 + $1.missing }) session(s) unmet for \(Set(unmet.map(\.student)).count) student(s)\n")
+        for (title, needs) in groups {
+            print("\(title): \(needs.reduce(0) { $0 + $1.missing }) session(s)")
+            for need in needs {
+                print("  - \(names[need.student] ?? need.student): \(need.missing) missing. \(need.reason)")
+            }
+        }
+        print("")
+        if suggestions.isEmpty {
+            print("No single change among the \(trials) tried meets more needs (each was checked by re-solving).")
+        } else {
+            print("Changes that would meet more needs (each verified by re-solving from this timetable):")
+            for s in suggestions.prefix(6) {
+                print("  - \(s.change): meets \(s.sessionsRecovered) more session(s), \(s.unmetAfter) left unmet")
+            }
+            if suggestions.count > 6 { print("  (\(suggestions.count - 6) more; --json lists all)") }
+        }
+    }
+}
