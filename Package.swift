@@ -28,7 +28,9 @@ let package = Package(
         // The one module that talks to GLPK.
         .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
         // Model builder, constructive start and GLPK-driven improvement.
-        .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
+        .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend", "Diagnosis"]),
+        // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
+        .target(name: "Diagnosis", dependencies: ["ScenarioKit"]),
         // Human-readable summaries and timetable grids.
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
@@ -36,19 +38,22 @@ let package = Package(
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",
+            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
             "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
         ], path: "Benchmarks/Harness"),
-        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit"]),
+        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched"],
                     exclude: ["Conformance"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "ScenarioGenerator"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
+        .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
         ]),

@@ -5,7 +5,9 @@
 //   swift run -c release flexsched-bench --whatif SCENARIO CHANGE.yaml ... [--time-limit SECONDS]
 //     solves SCENARIO as the baseline, then re-solves under each change against it, and reports the
 //     sessions changed against the sessions the change hits directly, and the time.
-//   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N]
+//   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--peers]
+//     --peers also writes each scenario's whole-week model (MPS) and runs HiGHS and CBC on it with the
+//     same time limit (Benchmarks/peers.py; Benchmarks/run-peers.sh installs them).
 //                                        [--max-subproblems N] [--write-scenarios DIR] [SCENARIO.yaml ...]
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 import Foundation
@@ -44,6 +46,7 @@ var maxSubproblems: Int?
 var files: [String] = []
 var writeFolder: String?
 var whatIf = false
+var peers = false
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
     switch arg {
@@ -53,6 +56,7 @@ while !arguments.isEmpty {
     case "--max-subproblems": maxSubproblems = Int(arguments.removeFirst())
     case "--write-scenarios": writeFolder = arguments.removeFirst()
     case "--whatif": whatIf = true
+    case "--peers": peers = true
     case "-h", "--help":
         print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
@@ -93,6 +97,7 @@ print("time limit \(timeLimit) s per scenario\(maxSubproblems.map { ", at most \
 print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | objective | bound | gap | total s | peak MiB | check |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 var failures = 0
+var peerRows: [String] = []
 for (label, scenario) in cases {
     var options = SolveOptions()
     options.timeLimit = timeLimit
@@ -113,5 +118,12 @@ for (label, scenario) in cases {
     let stats = timetable.stats
     let needs = scenario.students.reduce(0) { $0 + $1.needs.count }
     print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(stats?.unmetSessions ?? -1) | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
+    if peers { peerRows.append(peerComparison(label, scenario, timetable, timeLimit: timeLimit)) }
+}
+if peers {
+    print("\nSame scenarios, same time limit, flexsched's whole-week model (MPS) given to the peers:")
+    print("| scenario | model cols x rows | flexsched unmet | flexsched objective | HiGHS unmet | HiGHS objective | HiGHS bound | CBC unmet | CBC objective | CBC bound |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    peerRows.forEach { print($0) }
 }
 exit(failures == 0 ? 0 : 1)

@@ -42,6 +42,19 @@ final class GLPKProblem {
 
     deinit { glp_delete_prob(pointer) }
 
+    /// Names for a written model, so other solvers' solutions can be read back by column name.
+    /// Free MPS separates fields by blanks and GLPK caps names at 255 characters.
+    func nameEverything(_ program: IntegerProgram) {
+        func clean(_ name: String, _ fallback: String) -> String {
+            let text = String(name.map { $0 == " " || $0 == "\t" ? "_" : $0 }.prefix(200))
+            return text.isEmpty ? fallback : text
+        }
+        for (j, column) in program.columns.enumerated() { glp_set_col_name(pointer, Int32(j + 1), clean(column.name, "c\(j + 1)")) }
+        // Row names repeat across a family ("teacher double-booked ..."), so the index keeps them unique.
+        for (i, row) in program.rows.enumerated() { glp_set_row_name(pointer, Int32(i + 1), clean("r\(i + 1)_" + row.name, "r\(i + 1)")) }
+        glp_set_obj_name(pointer, "objective")
+    }
+
     private static func check(_ program: IntegerProgram) throws(GLPKInputError) {
         guard program.columns.count < Int(Int32.max), program.rows.count < Int(Int32.max) else {
             throw GLPKInputError(description: "the model is too large for GLPK")
@@ -217,6 +230,7 @@ public enum GLPKSolver {
     /// Writes the program in free MPS format with GLPK's own writer, for comparison with other solvers.
     public static func writeMPS(_ program: IntegerProgram, to path: String) throws(GLPKInputError) {
         let problem = try GLPKProblem(program)
+        problem.nameEverything(program)
         glp_term_out(GLP_OFF)
         defer { glp_term_out(GLP_ON) }
         if glp_write_mps(problem.pointer, GLP_MPS_FILE, nil, path) != 0 {

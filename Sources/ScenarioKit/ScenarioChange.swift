@@ -95,16 +95,18 @@ public struct ScenarioChange: Sendable, Hashable {
         var result = scenario
         let teacherIds = Set(scenario.teachers.map(\.id)), studentIds = Set(scenario.students.map(\.id))
         let roomIds = Set(scenario.rooms.map(\.id))
+        // Sets, not the lists: a roll-forward can drop hundreds of students from a school of thousands.
+        let leavingTeachers = Set(teachersLeave), leavingStudents = Set(studentsLeave)
 
         for id in teachersLeave where !teacherIds.contains(id) { fail("teachers-leave", "no teacher has the id `\(id)`") }
         for (id, refs) in teachersUnavailable {
             if !teacherIds.contains(id) { fail("teachers-unavailable.\(id)", "no teacher has the id `\(id)`"); continue }
-            if teachersLeave.contains(id) { fail("teachers-unavailable.\(id)", "`\(id)` also leaves; give one or the other") }
+            if leavingTeachers.contains(id) { fail("teachers-unavailable.\(id)", "`\(id)` also leaves; give one or the other") }
             if let i = result.teachers.firstIndex(where: { $0.id == id }) { result.teachers[i].unavailable += refs }
         }
-        result.teachers.removeAll { teachersLeave.contains($0.id) }
+        result.teachers.removeAll { leavingTeachers.contains($0.id) }
         for teacher in teachersJoin {
-            if teacherIds.contains(teacher.id) && !teachersLeave.contains(teacher.id) {
+            if teacherIds.contains(teacher.id) && !leavingTeachers.contains(teacher.id) {
                 fail("teachers-join[\(teacher.id)]", "a teacher with the id `\(teacher.id)` is already in the scenario")
             }
             result.teachers.append(teacher)
@@ -120,17 +122,18 @@ public struct ScenarioChange: Sendable, Hashable {
             }
         }
         for id in studentsLeave where !studentIds.contains(id) { fail("students-leave", "no student has the id `\(id)`") }
-        result.students.removeAll { studentsLeave.contains($0.id) }
+        result.students.removeAll { leavingStudents.contains($0.id) }
         for student in studentsJoin {
-            if studentIds.contains(student.id) && !studentsLeave.contains(student.id) {
+            if studentIds.contains(student.id) && !leavingStudents.contains(student.id) {
                 fail("students-join[\(student.id)]", "a student with the id `\(student.id)` is already in the scenario")
             }
             result.students.append(student)
         }
+        let studentIndex = Dictionary(result.students.indices.map { (result.students[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in needsChange {
             let entity = "needs-change[\(change.student)/\(change.need.subject)/\(change.need.modality)]"
-            if studentsLeave.contains(change.student) { fail(entity, "`\(change.student)` also leaves; drop one of the two"); continue }
-            guard let i = result.students.firstIndex(where: { $0.id == change.student }) else {
+            if leavingStudents.contains(change.student) { fail(entity, "`\(change.student)` also leaves; drop one of the two"); continue }
+            guard let i = studentIndex[change.student] else {
                 fail(entity, "no student has the id `\(change.student)`")
                 continue
             }

@@ -69,6 +69,9 @@ extension Scenario {
 
         checkIds(students.map(\.id), kind: "students", add)
         let taught = Set(teachers.flatMap(\.subjects))
+        // Thousands of students share a handful of feature profiles; matching each need against every
+        // room instead made validation grow with students x rooms (seconds for 10,000 students).
+        var fittingRooms: [Set<String>: [Room]] = [:]
         for s in students {
             let entity = "students[\(s.id)]"
             checkSlots(s.unavailable, entity)
@@ -80,18 +83,22 @@ extension Scenario {
                 }
                 if need.subject.trimmingCharacters(in: .whitespaces).isEmpty { add(needEntity, "has an empty subject") }
                 guard let modality = modality(need.modality) else {
-                    add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (defined: \(modalities.map(\.id).joined(separator: ", ")))")
+                    let defined = modalities.isEmpty ? "none is defined" : "defined: \(modalities.map(\.id).joined(separator: ", "))"
+                    add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (\(defined))")
                     continue
                 }
                 guard requireServiceable else { continue }
                 if modality.teacher && !taught.contains(need.subject) {
                     add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need")
                 }
-                let fitting = rooms.filter { r in
-                    Set(modality.roomFeatures).union(s.requires).isSubset(of: r.features)
-                }
+                let wanted = Set(modality.roomFeatures).union(s.requires)
+                let fitting = fittingRooms[wanted] ?? {
+                    let found = rooms.filter { wanted.isSubset(of: $0.features) }
+                    fittingRooms[wanted] = found
+                    return found
+                }()
                 if fitting.isEmpty {
-                    let wanted = Array(Set(modality.roomFeatures).union(s.requires)).sorted()
+                    let wanted = wanted.sorted()
                     add(needEntity, "no room has all of [\(wanted.joined(separator: ", "))] that \(need.modality) and this student require; add the feature to a room")
                 } else if modality.min > 1, fitting.allSatisfy({ $0.capacity < modality.min }) {
                     add(needEntity, "every room that fits has fewer seats than \(need.modality)'s min of \(modality.min)")
@@ -117,8 +124,15 @@ public func idProblem(_ id: String) -> String? {
     if id.hasPrefix(".") { return "an id must not start with `.`" }
     let bad = id.unicodeScalars.filter { !(CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
     if let first = bad.first {
-        let shown = first == " " ? "a space" : "`\(first)`"
+        // Tabs, no-break spaces and invisible format characters would be unreadable between backticks.
+        let invisible = first.properties.isWhitespace || [.control, .format].contains(first.properties.generalCategory)
+        let code = "U+" + String(first.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        let shown = first == " " ? "a space" : invisible ? "the invisible character \(code)" : "`\(first)`"
         return "the id `\(id)` contains \(shown); use only letters, digits, `-`, `_` and `.`"
     }
     return nil
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 }

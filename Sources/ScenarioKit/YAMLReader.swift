@@ -24,6 +24,13 @@ public struct YAMLValue {
     public static func parseIfPresent(_ text: String, file: String) throws(InputError) -> YAMLValue? {
         do {
             guard let root = try Yams.compose(yaml: text) else { return nil }
+            // An alias is the anchored node itself, so the readers walk it once per use: a few lines of
+            // nested aliases ("billion laughs") would otherwise stand for millions of values and hang
+            // the loader. Plain files never come near the cap (a value takes at least one byte).
+            let cap = 2 * text.utf8.count + 100_000
+            if YAMLValue.expandedCount(root, cap: cap) > cap {
+                throw InputError(file: file, "aliases (`*name`) expand to more than \(cap) values; write the repeated parts out instead")
+            }
             return YAMLValue(node: root, path: "", file: file)
         } catch let error as InputError {
             throw error
@@ -32,6 +39,27 @@ public struct YAMLValue {
         } catch {
             throw InputError(file: file, "is not valid YAML or JSON: \(error)")
         }
+    }
+
+    /// Values in the tree with every alias expanded, counted only until `cap` is passed (children are
+    /// counted before they are queued, so the queue stays within the cap too).
+    private static func expandedCount(_ node: Node, cap: Int) -> Int {
+        var count = 1
+        var pending = [node]
+        while let next = pending.popLast() {
+            switch next {
+            case .scalar, .alias: continue
+            case .sequence(let items):
+                count += items.count
+                if count > cap { return count }
+                pending.append(contentsOf: items)
+            case .mapping(let pairs):
+                count += 2 * pairs.count
+                if count > cap { return count }
+                for (key, value) in pairs { pending.append(key); pending.append(value) }
+            }
+        }
+        return count
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -97,7 +125,9 @@ public struct YAMLValue {
     }
 
     public func string(_ problems: ProblemLog) -> String? {
-        guard case .scalar(let s) = node else {
+        // A plain `~` or `null` is YAML's "nothing"; taking it as the text "null" made `id: null` a
+        // teacher called null. The writer quotes names spelled that way, so they still read back.
+        guard case .scalar(let s) = node, !isNull else {
             problems.append(problem("expected a single value, found \(kind)"))
             return nil
         }
@@ -105,11 +135,12 @@ public struct YAMLValue {
     }
 
     public func int(_ problems: ProblemLog, range: ClosedRange<Int>) -> Int? {
+        if isNull { problems.append(problem("expected a whole number, found nothing")); return nil }
         guard let text = string(problems) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let value = Int(trimmed) else {
             // Digits that do not fit in an Int would otherwise read as "not a number", which is confusing.
-            let digits = trimmed.drop { $0 == "-" || $0 == "+" }
+            let digits = trimmed.first == "-" || trimmed.first == "+" ? trimmed.dropFirst() : Substring(trimmed)
             if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
                 problems.append(problem("\(trimmed) is out of range; use a number from \(range.lowerBound) to \(range.upperBound)"))
             } else {
@@ -125,6 +156,7 @@ public struct YAMLValue {
     }
 
     public func bool(_ problems: ProblemLog) -> Bool? {
+        if isNull { problems.append(problem("expected true or false, found nothing")); return nil }
         guard let text = string(problems) else { return nil }
         switch text.lowercased() {
         case "true", "yes": return true

@@ -3,7 +3,7 @@ import ScenarioKit
 
 /// Timetable JSON v1: written by `solve`, read by every other command. Extra keys are allowed and ignored.
 public struct Timetable: Codable, Sendable, Hashable {
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         case optimal, feasible
         case timeLimit = "time-limit"
         case noSolution = "no-solution"
@@ -99,8 +99,24 @@ extension Timetable {
 
     public static func load(path: String) throws(InputError) -> Timetable {
         let text = try readTextFile(path)
+        if text.allSatisfy(\.isWhitespace) { throw InputError(file: path, "the file is empty") }
         do {
             return try JSONDecoder().decode(Timetable.self, from: Data(text.utf8))
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            // The decoder only says "not valid JSON"; JSONSerialization says where, and accepts what the
+            // decoder refuses only for numbers too large to read.
+            do {
+                _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+                throw InputError(file: path, "is not a timetable JSON v1 file: a number in it is too large to read")
+            } catch let error as InputError {
+                throw error
+            } catch {
+                let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+                throw InputError(file: path, "is not valid JSON" + (detail.map { ": \($0)" } ?? ""))
+            }
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.last?.stringValue == "status" {
+            throw InputError(file: path, entity: "status",
+                             "expected one of \(Status.allCases.map(\.rawValue).joined(separator: ", "))")
         } catch let DecodingError.keyNotFound(key, context) {
             throw InputError(file: path, entity: codingPath(context.codingPath), "missing key `\(key.stringValue)`")
         } catch let DecodingError.typeMismatch(type, context) {
@@ -125,6 +141,7 @@ extension Timetable {
         case is String.Type: "text"
         case is Int.Type, is Double.Type: "a number"
         case is [Any].Type: "a list"
+        case is [String: Any].Type: "a JSON object (`{...}`)"
         default: "\(type)"
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnosis
 import Foundation
 import Reports
 import ScenarioKit
@@ -21,7 +22,7 @@ struct Flexsched: ParsableCommand {
         Start with:  flexsched validate Scenarios/example.yaml
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Export.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Export.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
@@ -56,17 +57,19 @@ struct Validate: ParsableCommand {
         do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
         let needs = loaded.students.reduce(0) { $0 + $1.needs.count }
         let sessions = loaded.students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } }
+        let findings = diagnose(loaded)
         let size: [String: Int] = [
             "days": loaded.days.count, "blocks": loaded.blocks.count, "teachers": loaded.teachers.count,
             "rooms": loaded.rooms.count, "students": loaded.students.count, "needs": needs, "sessionsNeeded": sessions,
         ]
         if json {
-            let data = try JSONSerialization.data(withJSONObject: ["scenario": loaded.name, "valid": true, "size": size], options: [.sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: ["scenario": loaded.name, "valid": true, "size": size, "warnings": diagnosisJSON(findings)], options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("\(scenario): valid scenario \"\(loaded.name)\"")
             print("  \(loaded.days.count) day(s) x \(loaded.blocks.count) blocks, \(loaded.teachers.count) teachers, \(loaded.rooms.count) rooms")
             print("  \(loaded.students.count) students with \(needs) needs, \(sessions) sessions to schedule")
+            print(diagnosisText(findings), terminator: "")
         }
     }
 }
@@ -97,6 +100,8 @@ struct Solve: ParsableCommand {
     var baseline: String?
     @Option(help: "With --baseline: keep this person's sessions exactly (teacher:ID, room:ID or student:ID; repeatable).")
     var pin: [String] = []
+    @Option(help: "Also write the whole week as one integer program (free MPS, GLPK's writer) for other MIP solvers.")
+    var writeModel: String?
     @Flag(help: "Print the timetable JSON to stdout instead of a summary.") var json = false
     @Flag(help: "Show GLPK's own log.") var solverLog = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
@@ -118,7 +123,17 @@ struct Solve: ParsableCommand {
             options.baseline = try baseline.map { path throws(InputError) in try Timetable.load(path: path) }
         } catch { throw exitForBadInput(error) }
         if ics { try requireTermForCalendars(loaded, file: scenario) }
+        if !quiet { warnAboutShortfalls(loaded) }
         options.pins = try parsePins(pin)
+        if let writeModel {
+            do {
+                let size = try writeWholeWeekModel(loaded, to: writeModel)
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of x columns\n".utf8))
+            } catch {
+                printError(error.description)
+                throw ExitCode(1)
+            }
+        }
         options.timeLimit = timeLimit
         options.relativeGap = gap
         options.seed = seed

@@ -1,0 +1,56 @@
+import ScenarioKit
+
+/// Sessions of needs that no timetable can schedule. `student` (or `subject`, `modality`) is `"*"` when
+/// the bound is on a sum: the unmet sessions of all matching needs together are at least `sessions`
+/// (for example a subject's teachers are too few: which students go short is the solver's choice).
+public struct Shortfall: Sendable, Hashable {
+    public var student: String; public var subject: String; public var modality: String; public var sessions: Int
+    public init(student: String, subject: String, modality: String, sessions: Int) {
+        self.student = student; self.subject = subject; self.modality = modality; self.sessions = sessions
+    }
+}
+
+/// One capacity argument. Each finding is a proof on its own; the shortfalls of different findings
+/// may count the same missing sessions, so they are lower bounds, not to be added across findings.
+public struct Finding: Sendable, Hashable {
+    public var cause: String          // stable code, e.g. "teacher-capacity"
+    public var message: String        // plain language, with the numbers and names
+    public var shortfalls: [Shortfall] // the needs this finding proves short, and by how much (a lower bound)
+    public init(cause: String, message: String, shortfalls: [Shortfall]) {
+        self.cause = cause; self.message = message; self.shortfalls = shortfalls
+    }
+}
+
+/// Every need the scenario's capacities prove cannot be fully met, before any solve. Sorted by cause
+/// (the cause touching the most students first), then by students affected.
+public func diagnose(_ scenario: Scenario) -> [Finding] {
+    let week = Week(scenario)
+    let found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
+        + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
+    let byCause = Dictionary(found.map { ($0.finding.cause, $0.affected) }, uniquingKeysWith: +)
+    let key = { (f: Found) in (-byCause[f.finding.cause]!, f.finding.cause, -f.affected, f.finding.message) }
+    return found.sorted { key($0) < key($1) }.map(\.finding)
+}
+
+/// A finding and how many students it touches (its sort key).
+struct Found {
+    var finding: Finding, affected: Int
+    init(_ cause: String, _ message: String, _ shortfalls: [Shortfall], affected: Int? = nil) {
+        finding = Finding(cause: cause, message: message, shortfalls: shortfalls)
+        self.affected = affected ?? Set(shortfalls.map(\.student)).count
+    }
+}
+
+func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+/// Names in a message; long lists end in "and N more" so a warning stays one readable paragraph.
+func listed(_ items: [String], limit: Int = 8) -> String {
+    (items.count <= limit ? items : items.prefix(limit) + ["and \(items.count - limit) more"]).joined(separator: "; ")
+}
+
+extension Week {
+    func shortfall(_ i: Int, _ sessions: Int) -> Shortfall {
+        Shortfall(student: scenario.students[needs[i].student].id, subject: needs[i].need.subject, modality: needs[i].need.modality, sessions: sessions)
+    }
+    func studentName(_ i: Int) -> String { scenario.students[needs[i].student].name }
+}

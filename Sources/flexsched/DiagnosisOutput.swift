@@ -1,0 +1,30 @@
+import Diagnosis
+import Foundation
+import ScenarioKit
+
+/// The pre-solve diagnosis as text: one block per cause, in `diagnose`'s order (most students first).
+/// Empty when nothing is provably short.
+func diagnosisText(_ findings: [Finding]) -> String {
+    guard !findings.isEmpty else { return "" }
+    var lines = ["warning: \(findings.count == 1 ? "1 finding proves" : "\(findings.count) findings prove") that some needs "
+                 + "cannot be fully met (the solve still meets what it can):"]
+    var cause = ""
+    for f in findings {
+        if f.cause != cause { cause = f.cause; lines.append("  \(cause):") }
+        lines.append("    - \(f.message)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// The findings as `validate --json` lists them under "warnings".
+func diagnosisJSON(_ findings: [Finding]) -> [[String: Any]] {
+    findings.map { f in
+        ["cause": f.cause, "message": f.message,
+         "shortfalls": f.shortfalls.map { ["student": $0.student, "subject": $0.subject, "modality": $0.modality, "sessions": $0.sessions] }]
+    }
+}
+
+/// `solve` warns before it starts, on stderr so stdout stays the summary or the timetable JSON.
+func warnAboutShortfalls(_ scenario: Scenario) {
+    FileHandle.standardError.write(Data(diagnosisText(diagnose(scenario)).utf8))
+}
