@@ -1,20 +1,41 @@
+import Diagnosis
 import TimetableFormat
 
-/// Every need the timetable leaves short, with a first plain-language reason drawn from the
-/// resources around it (what was free when the student was).
+/// Every need the timetable leaves short, with a plain-language reason. A pre-solve finding that
+/// proves the shortfall comes first (it holds for every timetable); otherwise the reason is read off
+/// the resources around the need in this timetable (what was free when the student was), always with
+/// the remaining capacity of the subject's teachers.
 func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
     let instance = plan.instance, scenario = instance.scenario
+    let short = instance.students.indices.contains { s in
+        instance.students[s].needs.indices.contains { plan.done[s][$0] < instance.students[s].needs[$0].sessions }
+    }
+    let findings = short ? diagnose(scenario) : []
     var result: [Timetable.Unmet] = []
     for (s, info) in instance.students.enumerated() {
         for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
             let missing = need.sessions - plan.done[s][n]
-            let (cause, reason) = explainShortfall(plan, student: s, activity: need.activity)
-            let act = instance.activities[need.activity]
-            result.append(Timetable.Unmet(student: scenario.students[s].id, subject: act.subject, modality: act.modality,
+            let act = instance.activities[need.activity], id = scenario.students[s].id
+            var (cause, reason) = explainShortfall(plan, student: s, activity: need.activity)
+            if let proof = findings.first(where: { $0.covers(student: id, subject: act.subject, modality: act.modality) }) {
+                cause = proof.cause
+                reason = "proven before solving: \(proof.message). In this timetable: \(reason)"
+            }
+            result.append(Timetable.Unmet(student: id, subject: act.subject, modality: act.modality,
                                           missing: missing, reason: reason, cause: cause))
         }
     }
     return result
+}
+
+private extension Finding {
+    /// Whether this finding's proof is about that need ("*" stands for every student or every need).
+    func covers(student: String, subject: String, modality: String) -> Bool {
+        shortfalls.contains {
+            ($0.student == "*" || $0.student == student) && ($0.subject == "*" || $0.subject == subject)
+                && ($0.modality == "*" || $0.modality == modality)
+        }
+    }
 }
 
 /// "the math teachers (Ms. Lee, Mr. Kim) have 3 free blocks left this week": the capacity an admin
