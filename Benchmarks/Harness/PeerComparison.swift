@@ -10,13 +10,13 @@ func peerComparison(_ label: String, _ scenario: Scenario, _ ours: Timetable, ti
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = folder.appendingPathComponent("model.mps").path
-    let size: (columns: Int, rows: Int, neededSessions: Int)
+    let size: (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int)
     do { size = try writeWholeWeekModel(scenario, to: model) } catch { return "| \(label) | \(error) |" }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("peers.py").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, model, String(timeLimit), String(size.neededSessions)]
+    process.arguments = ["python3", script, model, String(timeLimit), String(size.neededSessions), String(size.seatColumns)]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
@@ -42,7 +42,10 @@ func peerComparison(_ label: String, _ scenario: Scenario, _ ours: Timetable, ti
         return "-"
     }
     let unmet = ours.stats?.unmetSessions ?? -1
-    return "| \(label) | \(size.columns) x \(size.rows) | \(unmet) | \(String(format: "%.0f", ours.objective ?? .nan)) | "
+    // The written model leaves out the consecutive-days term; compare on the terms it has.
+    let consecutive = (ours.stats?.terms?["same need on consecutive days"] ?? 0) * ObjectiveWeights().sameNeedNextDay
+    let comparable = (ours.objective ?? .nan) - consecutive
+    return "| \(label) | \(size.columns) x \(size.rows) | \(unmet) | \(String(format: "%.0f", comparable)) | "
         + "\(cell("HiGHS", "unmet")) | \(cell("HiGHS", "objective")) | \(cell("HiGHS", "bound")) | "
         + "\(cell("CBC", "unmet")) | \(cell("CBC", "objective")) | \(cell("CBC", "bound")) |"
 }

@@ -122,6 +122,7 @@ for (label, scenario) in cases {
 }
 if peers {
     print("\nSame scenarios, same time limit, flexsched's whole-week model (MPS) given to the peers:")
+    print("Objectives here leave out the consecutive-days term, which the written model does not have.")
     print("| scenario | model cols x rows | flexsched unmet | flexsched objective | HiGHS unmet | HiGHS objective | HiGHS bound | CBC unmet | CBC objective | CBC bound |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     peerRows.forEach { print($0) }

@@ -59,6 +59,21 @@ public struct IntegerProgram: Sendable {
         rows.append(Row(name: name, lower: lower, upper: upper, columns: kept.map(\.key), coefficients: kept.map(\.value)))
     }
 
+    /// The same program with its columns in `order` (a permutation of the column indices).
+    public func reordered(columns order: [Int]) -> IntegerProgram {
+        precondition(order.count == columns.count && Set(order).count == order.count, "not a permutation")
+        var position = Array(repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { position[old] = new }
+        var result = self
+        result.columns = order.map { columns[$0] }
+        result.rows = rows.map { row in
+            var copy = row
+            copy.columns = row.columns.map { position[$0] }
+            return copy
+        }
+        return result
+    }
+
     /// Objective value of an assignment (including the constant).
     public func objective(of values: [Double]) -> Double {
         zip(columns, values).reduce(objectiveConstant) { $0 + $1.0.cost * $1.1 }

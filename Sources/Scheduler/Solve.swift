@@ -373,15 +373,20 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// The whole week as one integer program, written in free MPS by GLPK's own writer, so other MIP
 /// solvers can be run on exactly flexsched's formulation. Column `x[s,a,p]` = 1 seats student `s`
-/// (scenario order) in activity `a` at slot `p`; unmet sessions = needed sessions - sum of x. The
+/// (scenario order) in activity `a` at slot `p`, and the x columns come first; unmet sessions =
+/// needed sessions - sum of x. The
 /// objective is the one in the README without the consecutive-days term (a relaxation), less the
 /// constant 1000 x needed sessions.
-public func writeWholeWeekModel(_ scenario: Scenario, to path: String) throws(SolveFailure) -> (columns: Int, rows: Int, neededSessions: Int) {
+public func writeWholeWeekModel(_ scenario: Scenario, to path: String) throws(SolveFailure)
+    -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int) {
     let instance = Instance(scenario)
     var weights = ObjectiveWeights()
     weights.sameNeedNextDay = 0
     let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-    var program = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: weights).program
+    // Seat columns first: solvers that drop the names (HiGHS does) still find them by position.
+    let built = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: weights).program
+    let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
+    var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })
     // MPS readers disagree on the sign of an objective constant, so none is written: add
     // 1000 x needed sessions (the cost of meeting nothing) to a solver's objective to compare.
     program.objectiveConstant = 0
@@ -390,5 +395,5 @@ public func writeWholeWeekModel(_ scenario: Scenario, to path: String) throws(So
     } catch {
         throw SolveFailure(description: "cannot write the model: \(error)")
     }
-    return (program.columns.count, program.rows.count, instance.totalSessionsNeeded)
+    return (program.columns.count, program.rows.count, instance.totalSessionsNeeded, seats.count)
 }

@@ -28,11 +28,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: Scenario, table: Timetable
-        do {
-            loaded = try ScenarioLoader.load(path: scenario)
-            table = try Timetable.load(path: timetable)
-        } catch { throw exitForBadInput(error) }
+        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
         for id in student where !loaded.students.contains(where: { $0.id == id }) {
             throw exitForBadInput(InputError(file: scenario, entity: "students", "no student has the id `\(id)`"))
         }

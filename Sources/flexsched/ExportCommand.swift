@@ -49,11 +49,7 @@ struct ExportICS: ParsableCommand {
             }
         }
         if !problems.isEmpty { throw exitForBadInput(InputError(problems)) }
-        let loaded: Scenario, table: Timetable
-        do {
-            loaded = try ScenarioLoader.load(path: scenario)
-            table = try Timetable.load(path: timetable)
-        } catch { throw exitForBadInput(error) }
+        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
         let pending = try prepareCalendars(scenario: loaded, scenarioFile: scenario, timetable: table, timetableFile: timetable, options: options,
                                            out: out, previous: previous)
         print(try pending.write())

@@ -40,6 +40,13 @@ func parsePins(_ texts: [String]) throws -> [Pin] {
     }
 }
 
+/// Both files a command reads, or exit 2 naming what is wrong with them.
+func loadScenarioAndTimetable(_ scenario: String, _ timetable: String) throws -> (Scenario, Timetable) {
+    do {
+        return (try ScenarioLoader.load(path: scenario), try Timetable.load(path: timetable))
+    } catch { throw exitForBadInput(error) }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
@@ -128,7 +135,7 @@ struct Solve: ParsableCommand {
         if let writeModel {
             do {
                 let size = try writeWholeWeekModel(loaded, to: writeModel)
-                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of x columns\n".utf8))
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
             } catch {
                 printError(error.description)
                 throw ExitCode(1)
@@ -189,11 +196,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the violations as JSON.") var json = false
 
     func run() throws {
-        let loaded: Scenario, table: Timetable
-        do {
-            loaded = try ScenarioLoader.load(path: scenario)
-            table = try Timetable.load(path: timetable)
-        } catch { throw exitForBadInput(error) }
+        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
         let violations = checkTimetable(table, against: loaded)
         if json {
             let list = violations.map { ["rule": $0.rule.rawValue, "message": $0.message] }
