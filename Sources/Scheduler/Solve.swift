@@ -99,6 +99,8 @@ private struct Search {
     var largestModel = (columns: 0, rows: 0)
     var rng: SplitMix64
     private var lastReport = Date.distantPast
+    /// `FLEXSCHED_TRACE=1`: one line per GLPK sub-problem on stderr.
+    private let trace = ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil
     private var lastReportedUnmet = Int.max
 
     init(instance: Instance, options: SolveOptions, deadline: Date, started: Date, progress: (@Sendable (SolveProgress) -> Void)?,
@@ -294,7 +296,7 @@ private struct Search {
         } catch {
             throw SolveFailure(description: "internal error: the model was rejected before reaching GLPK: \(error)")
         }
-        if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
+        if trace {
             FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) \(String(format: "%.2f", result.seconds))s obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }

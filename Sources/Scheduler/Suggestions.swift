@@ -22,19 +22,18 @@ public func suggestChanges(for scenario: Scenario, timetable: Timetable, student
     guard !unmet.isEmpty else { return [] }
     let before = unmet.reduce(0) { $0 + $1.missing }
     let candidates = Array(relaxations(scenario, unmet).prefix(trials))
-    let results = TrialResults(count: candidates.count)
-    DispatchQueue.concurrentPerform(iterations: candidates.count) { i in
+    let trials = solveConcurrently(candidates.count) { i -> Suggestion? in
         var options = SolveOptions()
         options.timeLimit = secondsPerTrial
         options.baseline = timetable
         options.polish = false
         guard let relaxed = try? candidates[i].scenario.validated(requireServiceable: false),
-              let result = try? solveTimetable(relaxed, options: options) else { return }
+              let result = try? solveTimetable(relaxed, options: options) else { return nil }
         let after = result.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
-        results.set(i, Suggestion(change: candidates[i].change, sessionsRecovered: before - after, unmetAfter: after, scenario: relaxed))
+        return Suggestion(change: candidates[i].change, sessionsRecovered: before - after, unmetAfter: after, scenario: relaxed)
     }
     // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
-    return results.all.enumerated().filter { $0.element.sessionsRecovered > 0 }
+    return trials.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }
         .sorted { ($1.element.sessionsRecovered, $0.offset) < ($0.element.sessionsRecovered, $1.offset) }.map(\.element)
 }
 
@@ -101,13 +100,4 @@ private func uniqueId(_ base: String, taken: Set<String>) -> String {
     var id = clean, n = 2
     while taken.contains(id) { id = "\(clean)-\(n)"; n += 1 }
     return id
-}
-
-private final class TrialResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Suggestion?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: Suggestion) { lock.lock(); values[i] = value; lock.unlock() }
-    /// In candidate order, so ties keep the smaller change first.
-    var all: [Suggestion] { lock.lock(); defer { lock.unlock() }; return values.compactMap { $0 } }
 }

@@ -63,28 +63,26 @@ struct WhatIf: ParsableCommand {
             throw ExitCode(2)
         }
         let pins = try parsePins(pin)
-        let results = Results(count: variants.count)
         let limit = timeLimit
         let scenarios = variants.map(\.scenario)
-        DispatchQueue.concurrentPerform(iterations: variants.count) { i in
+        let results = solveConcurrently(variants.count) { i in
             var options = SolveOptions()
             options.timeLimit = limit
             options.baseline = current
             options.pins = pins
             let started = Date()
-            results.set(i, Result { () throws(SolveFailure) -> (Timetable, Double) in
+            return Result { () throws(SolveFailure) -> (Timetable, Double) in
                 (try solveTimetable(scenarios[i], options: options), Date().timeIntervalSince(started))
-            })
+            }
         }
         var rows: [Row] = []
         for (i, variant) in variants.enumerated() {
             let timetable: Timetable, seconds: Double
-            switch results.get(i) {
-            case .success(let value)?: (timetable, seconds) = value
-            case .failure(let error)?:
+            switch results[i] {
+            case .success(let value): (timetable, seconds) = value
+            case .failure(let error):
                 printError("\(variant.change.name): \(error.description)")
                 throw ExitCode(error.isInputProblem ? 2 : 1)
-            case nil: throw ExitCode(1)
             }
             let violations = checkTimetable(timetable, against: variant.scenario)
             guard violations.isEmpty else {
@@ -151,20 +149,5 @@ struct WhatIf: ParsableCommand {
             }.joined(separator: "  ")
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n")
-    }
-}
-
-/// Results written by concurrent solves, one slot each.
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Result<(Timetable, Double), SolveFailure>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: Result<(Timetable, Double), SolveFailure>) {
-        lock.lock(); defer { lock.unlock() }
-        values[i] = value
-    }
-    func get(_ i: Int) -> Result<(Timetable, Double), SolveFailure>? {
-        lock.lock(); defer { lock.unlock() }
-        return values[i]
     }
 }
