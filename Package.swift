@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "flexsched", targets: ["flexsched"]),
-        .library(name: "FlexschedKit", targets: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports"]),
+        .library(name: "FlexschedKit", targets: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,18 +17,20 @@ let package = Package(
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // The rule catalogue: every hard rule and objective term, with id, name, intent and weight.
+        .target(name: "Rules"),
         // Scenario file -> validated scenario.
         .target(name: "ScenarioKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Timetable JSON v1: the format every command reads and writes.
         .target(name: "TimetableFormat", dependencies: ["ScenarioKit"]),
         // Independent verification of rules R1-R6; shares no code with the model builder.
-        .target(name: "TimetableChecker", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        .target(name: "TimetableChecker", dependencies: ["Rules", "ScenarioKit", "TimetableFormat"]),
         // Solver-neutral integer program and solve options.
         .target(name: "IntegerProgram"),
         // The one module that talks to GLPK.
         .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
         // Model builder, constructive start and GLPK-driven improvement.
-        .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend", "Diagnosis"]),
+        .target(name: "Scheduler", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend", "Diagnosis"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
         .target(name: "Diagnosis", dependencies: ["ScenarioKit"]),
         // Human-readable summaries and timetable grids.
@@ -38,14 +40,14 @@ let package = Package(
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
+            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
+            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
         ], path: "Benchmarks/Harness"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
-        .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        .testTarget(name: "TimetableCheckerTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler"]),
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched"],
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "ScenarioGenerator"]),
@@ -55,7 +57,7 @@ let package = Package(
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "SchedulerTests", dependencies: [
-            "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
+            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import ScenarioKit
+import Rules
 import Scheduler
 import TimetableFormat
 
@@ -43,7 +44,7 @@ func peerComparison(_ label: String, _ scenario: Scenario, _ ours: Timetable, ti
     }
     let unmet = ours.stats?.unmetSessions ?? -1
     // The written model leaves out the consecutive-days term; compare on the terms it has.
-    let consecutive = (ours.stats?.terms?["same need on consecutive days"] ?? 0) * ObjectiveWeights().sameNeedNextDay
+    let consecutive = (ours.stats?.terms?[Rule.sameNeedNextDay.id] ?? 0) * ObjectiveWeights()[.sameNeedNextDay]
     let comparable = (ours.objective ?? .nan) - consecutive
     return "| \(label) | \(size.columns) x \(size.rows) | \(unmet) | \(String(format: "%.0f", comparable)) | "
         + "\(cell("HiGHS", "unmet")) | \(cell("HiGHS", "objective")) | \(cell("HiGHS", "bound")) | "

@@ -30,6 +30,7 @@ struct Instance: Sendable {
     }
 
     struct TeacherInfo: Sendable {
+        var subjects: Set<String>
         var available: [Bool]
         var maxPerDay: Int
         var maxPerWeek: Int
@@ -51,8 +52,10 @@ struct Instance: Sendable {
     let students: [StudentInfo]
     let teachers: [TeacherInfo]
     let rooms: [RoomInfo]
-    /// Bit `d` set when scenario day `d + 1` is the calendar day after day `d` (Mon then Tue).
-    let nextDayMask: UInt64
+    /// Per scenario day (index), the scenario day that is the next calendar day in the same week,
+    /// and the one before it: Sun then Mon in a Sunday-Thursday week, whatever order `days` lists.
+    let nextDay: [Int?]
+    let previousDay: [Int?]
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
@@ -67,12 +70,14 @@ struct Instance: Sendable {
             slots.map { isAvailable(unavailable, day: $0.day, block: $0.block) }
         }
 
-        rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
-        teachers = scenario.teachers.map {
-            TeacherInfo(available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
+        let rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
+        let teachers = scenario.teachers.map {
+            TeacherInfo(subjects: Set($0.subjects), available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
                         maxPerWeek: $0.maxPerWeek ?? slots.count)
         }
 
+        self.rooms = rooms
+        self.teachers = teachers
         var activityIndex: [String: Int] = [:]
         var activities: [Activity] = []
         var students: [StudentInfo] = []
@@ -83,13 +88,16 @@ struct Instance: Sendable {
                 if activityIndex[key] == nil, let modality = scenario.modality(need.modality) {
                     activityIndex[key] = activities.count
                     let features = Set(modality.roomFeatures)
-                    activities.append(Activity(
+                    var activity = Activity(
                         subject: need.subject, modality: modality.id, min: modality.min, max: modality.max,
-                        teacherLed: modality.teacher, roomFeatures: features,
-                        qualifiedTeachers: modality.teacher
-                            ? scenario.teachers.indices.filter { scenario.teachers[$0].subjects.contains(need.subject) } : [],
-                        fittingRooms: scenario.rooms.indices.filter { features.isSubset(of: scenario.rooms[$0].features) },
-                        demand: []))
+                        teacherLed: modality.teacher, roomFeatures: features, qualifiedTeachers: [], fittingRooms: [], demand: [])
+                    activity.qualifiedTeachers = teachers.indices.filter { t in
+                        ModelRule.all.allSatisfy { $0.teacherQualifies?(teachers[t], activity) ?? true }
+                    }
+                    activity.fittingRooms = rooms.indices.filter { r in
+                        ModelRule.all.allSatisfy { $0.roomQualifies?(rooms[r], activity) ?? true }
+                    }
+                    activities.append(activity)
                 }
                 let a = activityIndex[key]!
                 activities[a].demand.append(NeedRef(student: s, need: n))
@@ -101,9 +109,7 @@ struct Instance: Sendable {
         }
         self.activities = activities
         self.students = students
-        nextDayMask = zip(scenario.days, scenario.days.dropFirst()).enumerated().reduce(0) { mask, pair in
-            pair.element.1.ordinal == pair.element.0.ordinal + 1 ? mask | (1 << UInt64(pair.offset)) : mask
-        }
+        (nextDay, previousDay) = calendarNeighbours(scenario.days)
     }
 
     func day(of slot: Int) -> Int { slot / blocksPerDay }
@@ -121,4 +127,27 @@ struct Instance: Sendable {
     func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
     var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
+}
+
+/// Calendar neighbours within one school week. The week starts after the longest run of days without
+/// school (Sunday in a Sunday-Thursday week); in a seven-day week, at the first listed day. A pair that
+/// would cross from the week's last day into the next week's first is not a neighbour.
+func calendarNeighbours(_ days: [Weekday]) -> (next: [Int?], previous: [Int?]) {
+    let position = Dictionary(days.enumerated().map { ($1.ordinal, $0) }, uniquingKeysWith: { a, _ in a })
+    var weekStart = days.first?.ordinal ?? 0
+    var longestGap = 0
+    for day in days {
+        var gap = 0
+        while gap < 7, position[(day.ordinal + 7 - gap - 1) % 7] == nil { gap += 1 }
+        if gap > longestGap { (longestGap, weekStart) = (gap, day.ordinal) }
+    }
+    var next = [Int?](repeating: nil, count: days.count), previous = [Int?](repeating: nil, count: days.count)
+    for (i, day) in days.enumerated() {
+        let following = (day.ordinal + 1) % 7
+        if following != weekStart, let j = position[following], j != i {
+            next[i] = j
+            previous[j] = i
+        }
+    }
+    return (next, previous)
 }

@@ -16,49 +16,38 @@ struct Neighbourhood: Sendable, Hashable {
 /// sessions of one activity are told apart only when decoding, which removes the symmetry between
 /// interchangeable groups; Hall-type accommodation rows keep the decoding feasible.
 struct NeighbourhoodModel {
-    fileprivate struct Key: Hashable { var i: Int, j: Int, k: Int }
-
     let base: Plan
     let hood: Neighbourhood
     let weights: ObjectiveWeights
-    private(set) var program = IntegerProgram()
-    private var instance: Instance { base.instance }
-    private var x: [Key: Int] = [:]
-    private var xs: [(s: Int, a: Int, p: Int, col: Int)] = []
-    private var y: [Key: Int] = [:]
-    private var ys: [(t: Int, a: Int, p: Int, col: Int)] = []
-    private var ws: [(a: Int, p: Int, r: Int, col: Int)] = []
-    private var w: [Key: Int] = [:]
+    var program = IntegerProgram()
+    var instance: Instance { base.instance }
+    private(set) var xs: [(s: Int, a: Int, p: Int, col: Int)] = []
+    private(set) var ys: [(t: Int, a: Int, p: Int, col: Int)] = []
+    private(set) var ws: [(a: Int, p: Int, r: Int, col: Int)] = []
+    private var x: [ColumnKey: Int] = [:]
+    private var y: [ColumnKey: Int] = [:]
+    private var w: [ColumnKey: Int] = [:]
     private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
 
-    /// `base` is the timetable with the neighbourhood's sessions already taken out.
+    /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
+    /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
     init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights) {
         self.base = base
         self.hood = hood
         self.weights = weights
         addDecisionColumns()
-        studentOneSessionPerBlock()
-        studentDailyLimit()
-        needAtMostOncePerDay()
-        needNeverOverServed()
-        teacherOneSessionPerBlock()
-        teacherLoadLimits()
-        roomOneSessionPerBlock()
-        everyTeacherLedSessionHasATeacher()
-        groupSizeWithinModalityAndRoom()
-        accommodationsHonoured()
         program.objectiveConstant = base.terms.total(weights)
-        studentIdleBlocks()
-        teacherIdleBlocks()
+        for entry in ModelRule.all { entry.rows?(&self) }
     }
 
     var isEmpty: Bool { xs.isEmpty }
 
     // MARK: decisions
 
-    /// Columns only where the rule checks of the fixed part already allow them.
+    /// Columns only where every entry's filters allow them given the fixed part, priced by every
+    /// entry's costs. An (activity, slot) with too few possible students, no room, or no teacher for a
+    /// teacher-led activity could host no session, so it gets no columns at all.
     private mutating func addDecisionColumns() {
-        let lastBlock = instance.blocksPerDay - 1
         for a in hood.activities {
             let act = instance.activities[a]
             for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) {
@@ -67,159 +56,32 @@ struct NeighbourhoodModel {
                 let rooms = act.fittingRooms.filter { base.roomFree($0, slot: p) }
                 guard seated.count >= act.min, !rooms.isEmpty, !act.teacherLed || !teachers.isEmpty else { continue }
                 for s in seated {
-                    // unmet demand: every seat taken removes one unmet session
-                    var cost = -weights.unmetSession
-                    if instance.block(of: p) == lastBlock { cost += weights.lateBlock }
-                    cost += weights.sameNeedNextDay * Double(neighbouringDaysWithNeed(s, activity: a, slot: p))
-                    // changed assignment: keeping a baseline seat saves its change cost
-                    // (the model cannot see which parallel group she lands in; the true objective,
-                    // which decides acceptance, also asks for the same teacher and room)
-                    if base.baseline.assignments[.init(student: s, activity: a, slot: p)] != nil { cost -= weights.changedAssignment }
+                    let cost = ModelRule.all.reduce(0.0) { $0 + ($1.seatCost?(self, s, a, p) ?? 0) }
                     let col = program.addBinary("x[\(s),\(a),\(p)]", cost: cost)
-                    x[Key(i: s, j: a, k: p)] = col
+                    x[ColumnKey(s, a, p)] = col
                     xs.append((s, a, p, col))
                 }
                 for t in teachers {
-                    let kept = base.baseline.teachers.contains(.init(activity: a, slot: p, resource: t))
-                    let col = program.addBinary("y[\(t),\(a),\(p)]", cost: kept ? -weights.changedTeacher : 0)
-                    y[Key(i: t, j: a, k: p)] = col
+                    let cost = ModelRule.all.reduce(0.0) { $0 + ($1.teacherCost?(self, t, a, p) ?? 0) }
+                    let col = program.addBinary("y[\(t),\(a),\(p)]", cost: cost)
+                    y[ColumnKey(t, a, p)] = col
                     ys.append((t, a, p, col))
                 }
                 for r in rooms {
-                    let kept = base.baseline.rooms.contains(.init(activity: a, slot: p, resource: r))
-                    let col = program.addBinary("w[\(a),\(p),\(r)]", cost: kept ? -weights.changedRoom : 0)
-                    w[Key(i: a, j: p, k: r)] = col
+                    let cost = ModelRule.all.reduce(0.0) { $0 + ($1.roomCost?(self, r, a, p) ?? 0) }
+                    let col = program.addBinary("w[\(a),\(p),\(r)]", cost: cost)
+                    w[ColumnKey(a, p, r)] = col
                     ws.append((a, p, r, col))
                 }
             }
         }
     }
 
-    private func neighbouringDaysWithNeed(_ s: Int, activity a: Int, slot p: Int) -> Int {
-        guard let n = base.needIndex[s][a] else { return 0 }
-        let days = base.needDays[s][n], d = instance.day(of: p), mask = instance.nextDayMask
-        var count = 0
-        if d > 0, mask & (1 << UInt64(d - 1)) != 0, days & (1 << UInt64(d - 1)) != 0 { count += 1 }
-        if mask & (1 << UInt64(d)) != 0, days & (1 << UInt64(d + 1)) != 0 { count += 1 }
-        return count
-    }
-
-    // MARK: rules
-
-    /// student double-booked: at most one session per block.
-    private mutating func studentOneSessionPerBlock() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.p, k: 0), $0.col) }) where cols.count > 1 {
-            program.addRow("student double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
-        }
-    }
-
-    /// student over daily limit: `max-per-day` counts fixed sessions too.
-    private mutating func studentDailyLimit() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: instance.day(of: $0.p), k: 0), $0.col) }) {
-            let room = instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][key.j]
-            if cols.count > room { program.addRow("student over daily limit \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
-        }
-    }
-
-    /// need twice in a day: one session of a (subject, modality) need per day.
-    private mutating func needAtMostOncePerDay() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.a, k: instance.day(of: $0.p)), $0.col) }) where cols.count > 1 {
-            program.addRow("need twice in a day \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: 1)
-        }
-    }
-
-    /// need over-served: never more sessions than the plan asks for.
-    private mutating func needNeverOverServed() {
-        for (key, cols) in grouped(xs.map { (Key(i: $0.s, j: $0.a, k: 0), $0.col) }) {
-            let remaining = base.remaining(student: key.i, activity: key.j)
-            if cols.count > remaining { program.addRow("need over-served \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: Double(remaining)) }
-        }
-    }
-
-    /// teacher double-booked: at most one session per block.
-    private mutating func teacherOneSessionPerBlock() {
-        for (key, cols) in grouped(ys.map { (Key(i: $0.t, j: $0.p, k: 0), $0.col) }) where cols.count > 1 {
-            program.addRow("teacher double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
-        }
-    }
-
-    /// teacher over load: `max-per-day` and `max-per-week`, fixed sessions included.
-    private mutating func teacherLoadLimits() {
-        for (key, cols) in grouped(ys.map { (Key(i: $0.t, j: instance.day(of: $0.p), k: 0), $0.col) }) {
-            let room = instance.teachers[key.i].maxPerDay - base.teacherDayLoad[key.i][key.j]
-            if cols.count > room { program.addRow("teacher over daily load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
-        }
-        for (key, cols) in grouped(ys.map { (Key(i: $0.t, j: 0, k: 0), $0.col) }) {
-            let room = instance.teachers[key.i].maxPerWeek - base.teacherWeekLoad[key.i]
-            if cols.count > room { program.addRow("teacher over weekly load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
-        }
-    }
-
-    /// room double-booked: one session per room and block.
-    private mutating func roomOneSessionPerBlock() {
-        for (key, cols) in grouped(ws.map { (Key(i: $0.r, j: $0.p, k: 0), $0.col) }) where cols.count > 1 {
-            program.addRow("room double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
-        }
-    }
-
-    /// session without teacher: a teacher-led activity has as many teachers as rooms at a slot.
-    private mutating func everyTeacherLedSessionHasATeacher() {
-        for (key, rooms) in grouped(ws.map { (Key(i: $0.a, j: $0.p, k: 0), $0.col) }) where instance.activities[key.i].teacherLed {
-            let teachers = ys.filter { $0.a == key.i && $0.p == key.j }.map { ($0.col, 1.0) }
-            program.addRow("session without teacher \(key.i)@\(key.j)", teachers + rooms.map { ($0, -1.0) }, lower: 0, upper: 0)
-        }
-    }
-
-    /// group too small / too large: min..max of the modality and the seats of the rooms used.
-    private mutating func groupSizeWithinModalityAndRoom() {
-        let students = grouped(xs.map { (Key(i: $0.a, j: $0.p, k: 0), $0.col) })
-        for (key, rooms) in groupedRooms() {
-            let act = instance.activities[key.i]
-            let seated = (students[key] ?? []).map { ($0, 1.0) }
-            program.addRow("group too small \(key.i)@\(key.j)", seated + rooms.map { ($0.col, -Double(act.min)) }, lower: 0)
-            program.addRow("group too large \(key.i)@\(key.j)",
-                           seated + rooms.map { ($0.col, -Double(instance.seats($0.r, activity: key.i))) }, upper: 0)
-        }
-    }
-
-    /// room lacks required feature: students who require features fit in the rooms that have them
-    /// (Hall's condition for each requirement profile present).
-    private mutating func accommodationsHonoured() {
-        for (key, rooms) in groupedRooms() {
-            let here = xs.filter { $0.a == key.i && $0.p == key.j }
-            let profiles = Set(here.map { instance.students[$0.s].requires }).filter { !$0.isEmpty }
-            for profile in profiles.sorted(by: { $0.sorted().lexicographicallyPrecedes($1.sorted()) }) {
-                let needing = here.filter { profile.isSubset(of: instance.students[$0.s].requires) }.map { ($0.col, 1.0) }
-                let fitting = rooms.filter { profile.isSubset(of: instance.rooms[$0.r].features) }
-                    .map { ($0.col, -Double(instance.seats($0.r, activity: key.i))) }
-                program.addRow("room lacks required feature \(key.i)@\(key.j)", needing + fitting, upper: 0)
-            }
-        }
-    }
-
-    // MARK: quality terms
-
-    /// student idle blocks between sessions on this day.
-    private mutating func studentIdleBlocks() {
-        let bySlot = grouped(xs.map { (Key(i: $0.s, j: $0.p, k: 0), $0.col) })
-        for (s, d) in orderedUnique(xs.map { Pair(a: $0.s, b: instance.day(of: $0.p)) }).map({ ($0.a, $0.b) }) {
-            addIdleTerm(name: "student idle \(s)", weight: weights.studentIdleBlock, day: d, row: base.studentAt[s],
-                        current: base.studentIdle(s, day: d)) { p in bySlot[Key(i: s, j: p, k: 0)] ?? [] }
-        }
-    }
-
-    /// teacher idle blocks between sessions on this day.
-    private mutating func teacherIdleBlocks() {
-        let bySlot = grouped(ys.map { (Key(i: $0.t, j: $0.p, k: 0), $0.col) })
-        for (t, d) in orderedUnique(ys.map { Pair(a: $0.t, b: instance.day(of: $0.p)) }).map({ ($0.a, $0.b) }) {
-            addIdleTerm(name: "teacher idle \(t)", weight: weights.teacherIdleBlock, day: d, row: base.teacherAt[t],
-                        current: base.teacherIdle(t, day: d)) { p in bySlot[Key(i: t, j: p, k: 0)] ?? [] }
-        }
-    }
+    // MARK: idle terms
 
     /// idle = span - busy, with `first[p]` (a session at or before p) and `last[p]` (at or after p)
     /// pushed to their least values by the minimisation: span = sum(first + last) - blocks.
-    private mutating func addIdleTerm(name: String, weight: Double, day: Int, row: [Int], current: Int,
+    mutating func addIdleTerm(name: String, weight: Double, day: Int, row: [Int], current: Int,
                                       busy: @escaping (Int) -> [Int]) {
         guard weight > 0 else { return }
         let slots = Array(instance.slots(ofDay: day))
@@ -249,14 +111,14 @@ struct NeighbourhoodModel {
         var values = Array(repeating: 0.0, count: program.columns.count)
         for session in sessions {
             for s in session.students {
-                guard let col = x[Key(i: s, j: session.activity, k: session.slot)] else { return nil }
+                guard let col = x[ColumnKey(s, session.activity, session.slot)] else { return nil }
                 values[col] = 1
             }
             if let t = session.teacher {
-                guard let col = y[Key(i: t, j: session.activity, k: session.slot)] else { return nil }
+                guard let col = y[ColumnKey(t, session.activity, session.slot)] else { return nil }
                 values[col] = 1
             }
-            guard let col = w[Key(i: session.activity, j: session.slot, k: session.room)] else { return nil }
+            guard let col = w[ColumnKey(session.activity, session.slot, session.room)] else { return nil }
             values[col] = 1
         }
         for term in idleColumns {
@@ -342,11 +204,11 @@ struct NeighbourhoodModel {
 
     // MARK: helpers
 
-    private func groupedRooms() -> [(key: Key, value: [(a: Int, p: Int, r: Int, col: Int)])] {
-        var order: [Key] = []
-        var map: [Key: [(a: Int, p: Int, r: Int, col: Int)]] = [:]
+    func groupedRooms() -> [(key: ColumnKey, value: [(a: Int, p: Int, r: Int, col: Int)])] {
+        var order: [ColumnKey] = []
+        var map: [ColumnKey: [(a: Int, p: Int, r: Int, col: Int)]] = [:]
         for entry in ws {
-            let key = Key(i: entry.a, j: entry.p, k: 0)
+            let key = ColumnKey(entry.a, entry.p)
             if map[key] == nil { order.append(key) }
             map[key, default: []].append(entry)
         }
@@ -354,21 +216,21 @@ struct NeighbourhoodModel {
     }
 
     /// Columns grouped by key, in first-seen order so the model is the same on every run.
-    private func grouped(_ pairs: [(Key, Int)]) -> OrderedGroups {
+    func grouped(_ pairs: [(ColumnKey, Int)]) -> OrderedGroups {
         var groups = OrderedGroups()
         for (key, col) in pairs { groups.append(col, to: key) }
         return groups
     }
 
-    fileprivate struct OrderedGroups: Sequence {
-        private var order: [Key] = []
-        private var map: [Key: [Int]] = [:]
-        mutating func append(_ col: Int, to key: Key) {
+    struct OrderedGroups: Sequence {
+        private var order: [ColumnKey] = []
+        private var map: [ColumnKey: [Int]] = [:]
+        mutating func append(_ col: Int, to key: ColumnKey) {
             if map[key] == nil { order.append(key) }
             map[key, default: []].append(col)
         }
-        subscript(key: Key) -> [Int]? { map[key] }
-        func makeIterator() -> AnyIterator<(key: Key, cols: [Int])> {
+        subscript(key: ColumnKey) -> [Int]? { map[key] }
+        func makeIterator() -> AnyIterator<(key: ColumnKey, cols: [Int])> {
             var i = 0
             return AnyIterator {
                 guard i < order.count else { return nil }
@@ -379,9 +241,8 @@ struct NeighbourhoodModel {
     }
 }
 
-private struct Pair: Hashable { var a: Int, b: Int }
-
-private func orderedUnique<T: Hashable>(_ values: [T]) -> [T] {
-    var seen = Set<T>()
-    return values.filter { seen.insert($0).inserted }
+/// Up to three indices naming a column or a group of columns, e.g. (student, slot).
+struct ColumnKey: Hashable {
+    var i: Int, j: Int, k: Int
+    init(_ i: Int, _ j: Int, _ k: Int = 0) { self.i = i; self.j = j; self.k = k }
 }

@@ -9,55 +9,6 @@ struct PlannedSession: Sendable, Hashable {
     var pinned = false
 }
 
-/// Weights of the objective (lower is better). Unmet sessions dominate every quality term, so no
-/// amount of comfort ever costs a student a session.
-public struct ObjectiveWeights: Sendable, Hashable {
-    /// Per needed session that is not scheduled.
-    public var unmetSession = 1000.0
-    /// Per block a student waits between two of her sessions on the same day.
-    public var studentIdleBlock = 3.0
-    /// Per block a teacher waits between two of his sessions on the same day.
-    public var teacherIdleBlock = 2.0
-    /// Per student attending a session in the day's last block.
-    public var lateBlock = 1.0
-    /// Per pair of consecutive scenario days on which a student has sessions of the same need.
-    public var sameNeedNextDay = 2.0
-    /// Re-solves against a baseline: per student no longer at a session she had (same subject,
-    /// modality, day and block). Below an unmet session, above every comfort term.
-    public var changedAssignment = 50.0
-    /// Per baseline session whose teacher changed.
-    public var changedTeacher = 10.0
-    /// Per baseline session whose room changed.
-    public var changedRoom = 4.0
-    public init() {}
-}
-
-/// The objective split into its named terms, as reported in the timetable's stats.
-struct ObjectiveTerms: Sendable {
-    var unmetSessions = 0
-    var studentIdleBlocks = 0
-    var teacherIdleBlocks = 0
-    var lateAttendances = 0
-    var sameNeedNextDays = 0
-    var changedAssignments = 0
-    var changedTeachers = 0
-    var changedRooms = 0
-
-    func total(_ w: ObjectiveWeights) -> Double {
-        w.unmetSession * Double(unmetSessions) + w.studentIdleBlock * Double(studentIdleBlocks)
-            + w.teacherIdleBlock * Double(teacherIdleBlocks) + w.lateBlock * Double(lateAttendances)
-            + w.sameNeedNextDay * Double(sameNeedNextDays) + w.changedAssignment * Double(changedAssignments)
-            + w.changedTeacher * Double(changedTeachers) + w.changedRoom * Double(changedRooms)
-    }
-
-    var named: [String: Double] {
-        ["unmet sessions": Double(unmetSessions), "student idle blocks": Double(studentIdleBlocks),
-         "teacher idle blocks": Double(teacherIdleBlocks), "late-block attendances": Double(lateAttendances),
-         "same need on consecutive days": Double(sameNeedNextDays), "changed student assignments": Double(changedAssignments),
-         "changed teachers": Double(changedTeachers), "changed rooms": Double(changedRooms)]
-    }
-}
-
 /// A partial timetable with occupancy tables kept in step, so feasibility questions are O(1).
 /// It enforces nothing by itself: callers ask `canSeat`/`teacherFree`/`roomFree` first, and the
 /// independent checker has the last word on every result.
@@ -108,21 +59,15 @@ struct Plan: Sendable {
         return instance.students[s].needs[n].sessions - done[s][n]
     }
 
-    /// Whether student `s` could join a session of activity `a` at slot `p`.
+    /// Whether student `s` could join a session of activity `a` at slot `p`: every hard rule's seat filter agrees.
     func canSeat(_ s: Int, activity a: Int, slot p: Int) -> Bool {
-        guard let n = needIndex[s][a] else { return false }
-        let info = instance.students[s], d = instance.day(of: p)
-        return info.available[p] && studentAt[s][p] < 0 && done[s][n] < info.needs[n].sessions
-            && needDays[s][n] & (1 << UInt64(d)) == 0 && studentDayLoad[s][d] < info.maxPerDay
+        ModelRule.seatFilters.allSatisfy { $0(self, s, a, p) }
     }
 
-    func teacherFree(_ t: Int, slot p: Int) -> Bool {
-        let info = instance.teachers[t], d = instance.day(of: p)
-        return info.available[p] && teacherAt[t][p] < 0 && teacherDayLoad[t][d] < info.maxPerDay
-            && teacherWeekLoad[t] < info.maxPerWeek
-    }
+    /// Whether teacher `t` could lead one more session at slot `p` (any activity she qualifies for).
+    func teacherFree(_ t: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, p) } }
 
-    func roomFree(_ r: Int, slot p: Int) -> Bool { instance.rooms[r].available[p] && roomAt[r][p] < 0 }
+    func roomFree(_ r: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, p) } }
 
     // MARK: changes
 
@@ -167,36 +112,15 @@ struct Plan: Sendable {
         return (last - first + 1) - busy.count
     }
 
-    private func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
+    func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
 
     func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
     func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }
 
+    /// Each objective term measured on the whole timetable, by its catalogue entry.
     var terms: ObjectiveTerms {
         var terms = ObjectiveTerms()
-        for (s, info) in instance.students.enumerated() {
-            for (n, need) in info.needs.enumerated() {
-                terms.unmetSessions += need.sessions - done[s][n]
-                let days = needDays[s][n]
-                terms.sameNeedNextDays += (days & (days >> 1) & instance.nextDayMask).nonzeroBitCount
-            }
-            for d in 0..<instance.dayCount { terms.studentIdleBlocks += studentIdle(s, day: d) }
-        }
-        for t in instance.teachers.indices {
-            for d in 0..<instance.dayCount { terms.teacherIdleBlocks += teacherIdle(t, day: d) }
-        }
-        let lastBlock = instance.blocksPerDay - 1
-        for case let session? in sessions where instance.block(of: session.slot) == lastBlock {
-            terms.lateAttendances += session.students.count
-        }
-        // A seat is kept only with the same teacher and room: a student moved to a parallel group is told.
-        terms.changedAssignments = baseline.assignments.filter { seat, staff in
-            let id = studentAt[seat.student][seat.slot]
-            guard id >= 0, let session = sessions[id] else { return true }
-            return session.activity != seat.activity || session.teacher != staff.teacher || session.room != staff.room
-        }.count
-        terms.changedTeachers = baseline.teachers.filter { !hosts(teacherAt[$0.resource][$0.slot], activity: $0.activity) }.count
-        terms.changedRooms = baseline.rooms.filter { !hosts(roomAt[$0.resource][$0.slot], activity: $0.activity) }.count
+        for entry in ModelRule.measured { terms[entry.rule] = entry.measure?(self) ?? 0 }
         return terms
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GLPKBackend
 import IntegerProgram
+import Rules
 import ScenarioKit
 import TimetableFormat
 
@@ -83,7 +84,7 @@ public func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOp
         created: ISO8601DateFormatter().string(from: started),
         stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
-                     rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.named))
+                     rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId))
 }
 
 private struct Search {
@@ -111,7 +112,7 @@ private struct Search {
         self.started = started
         self.progress = progress
         plan = Plan(instance, baseline: baseline)
-        bound = options.weights.unmetSession * Double(forcedUnmetSessions(instance))
+        bound = options.weights[.unmetSession] * Double(forcedUnmetSessions(instance))
         rng = SplitMix64(seed: options.seed)
     }
 
@@ -141,11 +142,7 @@ private struct Search {
     /// activities that day, and the activities competing for its teachers. Ends when nothing is
     /// unmet or several rounds bring no gain.
     mutating func repairUnmetNeeds() throws(SolveFailure) {
-        var unmetOnly = ObjectiveWeights()
-        unmetOnly.studentIdleBlock = 0
-        unmetOnly.teacherIdleBlock = 0
-        unmetOnly.lateBlock = 0
-        unmetOnly.sameNeedNextDay = 0
+        let unmetOnly = ObjectiveWeights.unmetOnly
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !outOfWork, !timeIsUp() {
             let before = plan.terms.unmetSessions
@@ -262,9 +259,9 @@ private struct Search {
         var weights = options.weights
         let exact = instance.dayCount == 1
         if !exact {
-            weights.sameNeedNextDay = 0
-            weights.studentIdleBlock = 0
-            weights.teacherIdleBlock = 0
+            weights[.sameNeedNextDay] = 0
+            weights[.studentIdle] = 0
+            weights[.teacherIdle] = 0
         }
         let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
         try improve(whole, weights: weights, timeLimit: min((exact ? 0.5 : 0.25) * options.timeLimit, 30), forBound: true)
@@ -383,7 +380,7 @@ public func writeWholeWeekModel(_ scenario: Scenario, to path: String) throws(So
     -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int) {
     let instance = Instance(scenario)
     var weights = ObjectiveWeights()
-    weights.sameNeedNextDay = 0
+    weights[.sameNeedNextDay] = 0
     let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
     // Seat columns first: solvers that drop the names (HiGHS does) still find them by position.
     let built = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: weights).program

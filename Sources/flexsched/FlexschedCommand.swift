@@ -22,7 +22,7 @@ struct Flexsched: ParsableCommand {
         Start with:  flexsched validate Scenarios/example.yaml
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Export.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Export.self, RulesCommand.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
@@ -188,7 +188,7 @@ struct Solve: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify any timetable JSON against a scenario, rule by rule (R1-R6).",
+        abstract: "Verify any timetable JSON against a scenario, rule by rule (see `flexsched rules`).",
         discussion: "Lists every violation; exits 1 if there is any, 2 if a file cannot be read.")
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
@@ -199,7 +199,7 @@ struct Check: ParsableCommand {
         let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
         let violations = checkTimetable(table, against: loaded)
         if json {
-            let list = violations.map { ["rule": $0.rule.rawValue, "message": $0.message] }
+            let list = violations.map { ["rule": $0.rule.id, "name": $0.rule.name, "message": $0.message] }
             let data = try JSONSerialization.data(withJSONObject: ["valid": violations.isEmpty, "violations": list], options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if violations.isEmpty {

@@ -3,6 +3,7 @@ import ScenarioKit
 @testable import Scheduler
 import TimetableChecker
 import TimetableFormat
+import Rules
 import Testing
 
 /// Two days, four students; by hand: one reading group can form (Cy needs only one), so Ana and Ben
@@ -87,10 +88,48 @@ students:
     plan.add(PlannedSession(activity: math, slot: 5, teacher: 0, room: 0, students: [0]))  // tue.b3
     let terms = plan.terms
     #expect(terms.unmetSessions == instance.totalSessionsNeeded - 2)
-    #expect(terms.lateAttendances == 1)       // tue.b3 is the last block
-    #expect(terms.sameNeedNextDays == 1)      // mon and tue are consecutive
-    #expect(terms.studentIdleBlocks == 0)
+    #expect(terms[.lateBlock] == 1)       // tue.b3 is the last block
+    #expect(terms[.sameNeedNextDay] == 1)      // mon and tue are consecutive
+    #expect(terms[.studentIdle] == 0)
     plan.add(PlannedSession(activity: instance.activities.firstIndex { $0.modality == "small-group" }!, slot: 2,
                             teacher: 1, room: 0, students: [0, 1, 2]))  // mon.b3: Ana idles at mon.b2
-    #expect(plan.terms.studentIdleBlocks == 1)
+    #expect(plan.terms[.studentIdle] == 1)
+}
+
+/// A Sunday-Thursday school lists its days in any order; Sun and Mon are still consecutive, Thu and the
+/// next Sun are not.
+@Test func consecutiveDaysFollowTheCalendarNotTheList() {
+    func pairs(_ days: [Weekday]) -> Set<[Weekday]> {
+        let (next, _) = calendarNeighbours(days)
+        return Set(next.enumerated().compactMap { i, j in j.map { [days[i], days[$0]] } })
+    }
+    #expect(pairs([.sun, .mon, .tue, .wed, .thu]) == [[.sun, .mon], [.mon, .tue], [.tue, .wed], [.wed, .thu]])
+    #expect(pairs([.mon, .tue, .wed, .thu, .sun]) == [[.sun, .mon], [.mon, .tue], [.tue, .wed], [.wed, .thu]])
+    #expect(pairs([.mon, .wed, .fri]) == [])
+    #expect(pairs([.fri, .sat, .sun, .mon]) == [[.fri, .sat], [.sat, .sun], [.sun, .mon]])
+    // A seven-day week starts at its first listed day: Sunday to the next Monday crosses into next week.
+    #expect(pairs([.mon, .tue, .wed, .thu, .fri, .sat, .sun]).count == 6)
+    #expect(!pairs([.mon, .tue, .wed, .thu, .fri, .sat, .sun]).contains([.sun, .mon]))
+}
+
+@Test func sundayThenMondayCountsAsConsecutiveInASundayWeek() throws {
+    let yaml = """
+    name: sun-thu
+    timezone: Asia/Jerusalem
+    days: [sun, mon, tue, wed, thu]
+    blocks: [{id: b1, start: "08:00", end: "08:45"}]
+    modalities: {tutoring: {min: 1, max: 1}}
+    teachers: [{id: t1, subjects: [math]}]
+    rooms: [{id: r1, capacity: 1}]
+    students: [{id: s1, needs: [{subject: math, modality: tutoring, sessions: 2}]}]
+    """
+    let instance = Instance(try ScenarioLoader.parse(yaml, file: "sun.yaml"))
+    var plan = Plan(instance)
+    plan.add(PlannedSession(activity: 0, slot: 0, teacher: 0, room: 0, students: [0]))  // sun
+    plan.add(PlannedSession(activity: 0, slot: 1, teacher: 0, room: 0, students: [0]))  // mon
+    #expect(plan.terms[.sameNeedNextDay] == 1)
+    var spread = Plan(instance)
+    spread.add(PlannedSession(activity: 0, slot: 0, teacher: 0, room: 0, students: [0]))  // sun
+    spread.add(PlannedSession(activity: 0, slot: 4, teacher: 0, room: 0, students: [0]))  // thu
+    #expect(spread.terms[.sameNeedNextDay] == 0)
 }

@@ -1,11 +1,12 @@
 import Testing
 import ScenarioKit
 import TimetableFormat
+import Rules
 import TimetableChecker
 
 // A small school week where every rule has something to bite on: a teacher with limits and a blocked slot,
 // a room with a blocked day, a student who needs an accessible room, a teacherless modality, and an unmet need.
-private func school() throws -> Scenario {
+func school() throws -> Scenario {
     let t = { (h: Int) in ClockTime(hour: h, minute: 0) }
     return try Scenario(
         name: "checker", timezone: "UTC", days: [.mon, .tue],
@@ -33,13 +34,13 @@ private func school() throws -> Scenario {
     ).validated()
 }
 
-private func session(_ day: String, _ block: String, _ subject: String, _ modality: String, _ teacher: String?,
+func session(_ day: String, _ block: String, _ subject: String, _ modality: String, _ teacher: String?,
                      _ room: String, _ students: [String]) -> Timetable.Session {
     .init(day: day, block: block, subject: subject, modality: modality, teacher: teacher, room: room, students: students)
 }
 
 /// Indices 0-4 are referred to by the tests below.
-private func validTimetable() -> Timetable {
+func validTimetable() -> Timetable {
     Timetable(scenario: "checker", status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [
         session("mon", "b1", "math", "tutoring", "lee", "r1", ["ana"]),
         session("mon", "b1", "study", "study", nil, "hall", ["cy"]),
@@ -51,19 +52,22 @@ private func validTimetable() -> Timetable {
 }
 
 /// Asserts that a violation of `rule` whose message contains `text` is reported.
-private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text: String,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectReported(_ found: [Violation], _ rule: Rule, _ text: String,
+                            sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     #expect(found.contains { $0.rule == rule && $0.message.contains(text) },
-            "expected \(rule.rawValue) containing “\(text)”, got \(found)", sourceLocation: sourceLocation)
+            "expected \(rule.id) containing “\(text)”, got \(found)", sourceLocation: sourceLocation)
 }
 
 @Test func validTimetablePasses() throws {
     #expect(checkTimetable(validTimetable(), against: try school()) == [])
 }
 
-@Test func everyRuleHasAHumanName() {
-    #expect(Violation.Rule.allCases.map(\.rawValue) == ["R1", "R2", "R3", "R4", "R5", "R6"])
-    #expect(Violation.Rule.allCases.allSatisfy { !$0.name.isEmpty })
+@Test func everyHardRuleHasExactlyOneCheckTaggedWithItsId() {
+    let checked = RuleCheck.all.map(\.rule)
+    #expect(checked == RuleCatalogue.hardRules)
+    #expect(Set(RuleCatalogue.all.map(\.id)).count == RuleCatalogue.all.count)
+    #expect(RuleCatalogue.all.allSatisfy { !$0.name.isEmpty && !$0.intent.isEmpty })
+    #expect(RuleCheck.all.allSatisfy { $0.location.fileID.hasPrefix("TimetableChecker/") })
 }
 
 // MARK: R1 unknown slots and ids
@@ -73,7 +77,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[1].day = "sat"
     #expect(checkTimetable(t, against: s).map(\.description) == [
-        "R1 unknown day: study study at sat.b1 is on `sat`, not one of mon, tue",
+        "R1.known-ids unknown day: study study at sat.b1 is on `sat`, not one of mon, tue",
     ])
 
     for (edit, text) in [({ (x: inout Timetable.Session) in x.block = "b9" }, "in block `b9`"),
@@ -84,7 +88,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
                          ({ $0.students.append("ghost") }, "lists `ghost`, who is not a student")] {
         var t = validTimetable()
         edit(&t.sessions[0])
-        expectReported(checkTimetable(t, against: s), .r1, text)
+        expectReported(checkTimetable(t, against: s), .knownIds, text)
     }
 }
 
@@ -94,22 +98,22 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var s = try school()
     s.modalities[0].max = 1
     let found = checkTimetable(validTimetable(), against: s)
-    #expect(found.map(\.rule) == [.r2])
-    expectReported(found, .r2, "group too large: math tutoring at tue.b1 has 2 student(s) (ana, ben); tutoring allows 1-1")
+    #expect(found.map(\.rule) == [.groupTooLarge])
+    expectReported(found, .groupTooLarge, "group too large: math tutoring at tue.b1 has 2 student(s) (ana, ben); tutoring allows 1-1")
 }
 
 @Test func r2GroupTooSmall() throws {
     var t = validTimetable()
     t.sessions[2].students = ["ana"]
-    expectReported(checkTimetable(t, against: try school()), .r2, "group too small: reading small-group at mon.b2 has 1")
+    expectReported(checkTimetable(t, against: try school()), .groupTooSmall, "group too small: reading small-group at mon.b2 has 1")
 }
 
 @Test func r2RoomOverCapacity() throws {
     var s = try school()
     s.rooms[0].capacity = 1
     let found = checkTimetable(validTimetable(), against: s)
-    #expect(found.map(\.rule) == [.r2, .r2])
-    expectReported(found, .r2, "room over capacity: r1 seats 1 but reading small-group at mon.b2 has 2 students")
+    #expect(found.map(\.rule) == [.groupTooLarge, .groupTooLarge])
+    expectReported(found, .groupTooLarge, "room over capacity: r1 seats 1 but reading small-group at mon.b2 has 2 students")
 }
 
 // MARK: R3 teacher
@@ -120,7 +124,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var s = try school()
     s.teachers[0].maxPerDay = nil  // otherwise the daily limit is broken too
     #expect(checkTimetable(t, against: s).map(\.description) == [
-        "R3 teacher double-booked: lee has 2 sessions at tue.b1 (math tutoring, reading tutoring)",
+        "R3.teacher-double-booked teacher double-booked: lee has 2 sessions at tue.b1 (math tutoring, reading tutoring)",
     ])
 }
 
@@ -129,25 +133,25 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     t.sessions[0].teacher = nil
     t.sessions[1].teacher = "kim"
     let found = checkTimetable(t, against: try school())
-    #expect(found.map(\.rule) == [.r3, .r3, .r3])
-    expectReported(found, .r3, "teacher missing: math tutoring at mon.b1 has no teacher")
-    expectReported(found, .r3, "unexpected teacher: study study at mon.b1 names kim")
-    expectReported(found, .r3, "kim does not teach study")
+    #expect(found.map(\.rule) == [.teacherPresence, .teacherPresence, .teacherSubject])
+    expectReported(found, .teacherPresence, "teacher missing: math tutoring at mon.b1 has no teacher")
+    expectReported(found, .teacherPresence, "unexpected teacher: study study at mon.b1 names kim")
+    expectReported(found, .teacherSubject, "kim does not teach study")
 }
 
 @Test func r3TeacherMustTeachSubject() throws {
     var t = validTimetable()
     t.sessions[0].teacher = "kim"
     let found = checkTimetable(t, against: try school())
-    #expect(found.map(\.rule) == [.r3])
-    expectReported(found, .r3, "kim does not teach math")
+    #expect(found.map(\.rule) == [.teacherSubject])
+    expectReported(found, .teacherSubject, "kim does not teach math")
 }
 
 @Test func r3TeacherUnavailable() throws {
     var s = try school()
     s.teachers[0].unavailable = [.day(.tue)]
     let found = checkTimetable(validTimetable(), against: s)
-    #expect(found.map(\.description) == ["R3 teacher unavailable: lee is not available at tue.b1 (math tutoring)"])
+    #expect(found.map(\.description) == ["R3.teacher-unavailable teacher unavailable: lee is not available at tue.b1 (math tutoring)"])
 }
 
 @Test func r3TeacherDailyAndWeeklyLimits() throws {
@@ -155,12 +159,12 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     t.sessions[4].teacher = "lee"
     t.sessions[4].block = "b3"
     let daily = checkTimetable(t, against: try school())
-    #expect(daily.map(\.description) == ["R3 teacher over daily limit: lee has 2 sessions on tue; max-per-day is 1"])
+    #expect(daily.map(\.description) == ["R3.teacher-daily-limit teacher over daily limit: lee has 2 sessions on tue; max-per-day is 1"])
 
     var s = try school()
     s.teachers[0].maxPerWeek = 1
     let weekly = checkTimetable(validTimetable(), against: s)
-    #expect(weekly.map(\.description) == ["R3 teacher over weekly limit: lee has 2 sessions this week; max-per-week is 1"])
+    #expect(weekly.map(\.description) == ["R3.teacher-weekly-limit teacher over weekly limit: lee has 2 sessions this week; max-per-week is 1"])
 }
 
 // MARK: R4 room
@@ -169,7 +173,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[4].room = "r1"
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R4 room double-booked: r1 hosts 2 sessions at tue.b1 (math tutoring, reading tutoring)",
+        "R4.room-double-booked room double-booked: r1 hosts 2 sessions at tue.b1 (math tutoring, reading tutoring)",
     ])
 }
 
@@ -177,22 +181,22 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[1].day = "tue"
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R4 room unavailable: hall is not available at tue.b1 (study study)",
+        "R4.room-closed room closed: hall is not available at tue.b1 (study study)",
     ])
 }
 
 @Test func r4RoomFeatures() throws {
     var t = validTimetable()
     t.sessions[0].room = "r2"
-    expectReported(checkTimetable(t, against: try school()), .r4, "r2 has no `accessible`, which ana requires")
+    expectReported(checkTimetable(t, against: try school()), .accommodations, "r2 has no `accessible`, which ana requires")
 
     t = validTimetable()
     t.sessions[4].room = "hall"
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R4 room unavailable: hall is not available at tue.b1 (reading tutoring)",
+        "R4.room-closed room closed: hall is not available at tue.b1 (reading tutoring)",
     ])
     t.sessions[2].room = "hall"
-    expectReported(checkTimetable(t, against: try school()), .r4, "hall has no `quiet`, which small-group needs")
+    expectReported(checkTimetable(t, against: try school()), .roomFeatures, "hall has no `quiet`, which small-group needs")
 }
 
 // MARK: R5 student
@@ -201,16 +205,16 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[2].block = "b1"
     let found = checkTimetable(t, against: try school())
-    expectReported(found, .r5, "student double-booked: ana has 2 sessions at mon.b1 (math tutoring, reading small-group)")
-    expectReported(found, .r5, "student unavailable: ben is not available at mon.b1 (reading small-group)")
-    expectReported(found, .r4, "room double-booked: r1 hosts 2 sessions at mon.b1")
+    expectReported(found, .studentDoubleBooked, "student double-booked: ana has 2 sessions at mon.b1 (math tutoring, reading small-group)")
+    expectReported(found, .studentUnavailable, "student unavailable: ben is not available at mon.b1 (reading small-group)")
+    expectReported(found, .roomDoubleBooked, "room double-booked: r1 hosts 2 sessions at mon.b1")
 }
 
 @Test func r5StudentDailyLimit() throws {
     var s = try school()
     s.students[0].maxPerDay = 1
     #expect(checkTimetable(validTimetable(), against: s).map(\.description) == [
-        "R5 student over daily limit: ana has 2 sessions on mon; max-per-day is 1",
+        "R5.student-daily-limit student over daily limit: ana has 2 sessions on mon; max-per-day is 1",
     ])
 }
 
@@ -225,7 +229,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     s.students[1].needs[0].sessions = 1
     t.unmet.append(.init(student: "ben", subject: "math", modality: "tutoring", missing: 1, reason: "moved"))
     #expect(checkTimetable(t, against: s).map(\.description) == [
-        "R5 same need twice in a day: ana has 2 math tutoring sessions on mon (mon.b1, mon.b3)",
+        "R5.need-once-per-day same need twice in a day: ana has 2 math tutoring sessions on mon (mon.b1, mon.b3)",
     ])
 }
 
@@ -233,7 +237,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[0].students = ["ana", "ana"]
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R5 student listed twice: ana appears 2 times in math tutoring at mon.b1",
+        "R5.student-double-booked student listed twice: ana appears 2 times in math tutoring at mon.b1",
     ])
 }
 
@@ -241,18 +245,18 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.unmet = []
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R5 unmet small-group demand misreported: cy needs 1 reading small-group session(s), has 0 scheduled and 0 reported unmet (should be 1)",
+        "R5.unmet-reported unmet small-group demand misreported: cy needs 1 reading small-group session(s), has 0 scheduled and 0 reported unmet (should be 1)",
     ])
     t = validTimetable()
     t.unmet[0].missing = 2
-    expectReported(checkTimetable(t, against: try school()), .r5, "has 0 scheduled and 2 reported unmet (should be 1)")
+    expectReported(checkTimetable(t, against: try school()), .unmetReported, "has 0 scheduled and 2 reported unmet (should be 1)")
 }
 
 @Test func r5NoMoreSessionsThanNeeded() throws {
     var t = validTimetable()
     t.sessions.append(session("tue", "b3", "study", "study", nil, "r2", ["cy"]))
     let found = checkTimetable(t, against: try school())
-    expectReported(found, .r5, "too many sessions: cy needs 1 study study session(s) but has 2 scheduled")
+    expectReported(found, .needNotExceeded, "too many sessions: cy needs 1 study study session(s) but has 2 scheduled")
 }
 
 @Test func r5UnmetEntriesMustNameARealNeed() throws {
@@ -260,9 +264,9 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     t.unmet.append(.init(student: "dan", subject: "math", modality: "tutoring", missing: 1, reason: "?"))
     t.unmet[0].missing = 0
     let found = checkTimetable(t, against: try school())
-    expectReported(found, .r5, "unmet entry for unknown need: dan has no math tutoring need")
-    expectReported(found, .r5, "unmet entry without missing sessions: cy reading small-group reports missing 0")
-    expectReported(found, .r5, "unmet small-group demand misreported: cy")
+    expectReported(found, .unmetReported, "unmet entry for unknown need: dan has no math tutoring need")
+    expectReported(found, .unmetReported, "unmet entry without missing sessions: cy reading small-group reports missing 0")
+    expectReported(found, .unmetReported, "unmet small-group demand misreported: cy")
 }
 
 // MARK: R6 needs
@@ -271,7 +275,7 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
     var t = validTimetable()
     t.sessions[1].students.append("dan")
     #expect(checkTimetable(t, against: try school()).map(\.description) == [
-        "R6 student without that need: dan has no study study need but attends study study at mon.b1",
+        "R6.student-has-need student without that need: dan has no study study need but attends study study at mon.b1",
     ])
 }
 
@@ -287,10 +291,10 @@ private func expectReported(_ found: [Violation], _ rule: Violation.Rule, _ text
                .init(student: "ana", subject: "math", modality: "tutoring", missing: Int.max, reason: ""),
                .init(student: "ana", subject: "math", modality: "tutoring", missing: Int.max, reason: "")])
     let found = checkTimetable(t, against: try school())
-    for rule in [Violation.Rule.r1, .r2, .r5] { #expect(found.contains { $0.rule == rule }) }
-    expectReported(found, .r1, "unknown student: art lecture at funday.b0 lists `ghost`")
-    expectReported(found, .r2, "group too small: math tutoring at mon.b1 has 0 student(s) (none)")
-    expectReported(found, .r5, "student listed twice: ghost appears 2 times")
+    for rule in [Rule.knownIds, .groupTooSmall, .studentDoubleBooked] { #expect(found.contains { $0.rule == rule }) }
+    expectReported(found, .knownIds, "unknown student: art lecture at funday.b0 lists `ghost`")
+    expectReported(found, .groupTooSmall, "group too small: math tutoring at mon.b1 has 0 student(s) (none)")
+    expectReported(found, .studentDoubleBooked, "student listed twice: ghost appears 2 times")
 
     // A scenario built in code and never validated must not trap the checker either.
     let broken = Scenario(name: "", timezone: "", days: [], blocks: [],

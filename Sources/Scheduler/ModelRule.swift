@@ -1,0 +1,77 @@
+import Rules
+
+/// One catalogue entry's part of the model: which columns it leaves out, which rows it adds, what it
+/// costs, and (for objective terms) how the timetable's value of it is measured. A column exists only
+/// where every entry's filters allow it, so nothing is left out without a rule id to show for it.
+struct ModelRule: Sendable {
+    typealias Activity = Instance.Activity
+
+    let rule: Rule
+    let location: CodeLocation
+    /// Static pools: who may ever take part in an activity (computed once per instance).
+    var teacherQualifies: (@Sendable (_ teacher: Instance.TeacherInfo, _ activity: Activity) -> Bool)?
+    var roomQualifies: (@Sendable (_ room: Instance.RoomInfo, _ activity: Activity) -> Bool)?
+    /// Filters given the fixed part of the timetable: may student `s` take a seat of `a` at slot `p`,
+    /// teacher `t` lead a session at `p`, room `r` host one at `p`.
+    var seatAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ a: Int, _ p: Int) -> Bool)?
+    var teacherAllowed: (@Sendable (_ plan: Plan, _ t: Int, _ p: Int) -> Bool)?
+    var roomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ p: Int) -> Bool)?
+    /// Rows over the model's columns.
+    var rows: (@Sendable (_ model: inout NeighbourhoodModel) -> Void)?
+    /// Objective terms: cost per unit of a column, already multiplied by the term's weight.
+    var seatCost: (@Sendable (_ model: NeighbourhoodModel, _ s: Int, _ a: Int, _ p: Int) -> Double)?
+    var teacherCost: (@Sendable (_ model: NeighbourhoodModel, _ t: Int, _ a: Int, _ p: Int) -> Double)?
+    var roomCost: (@Sendable (_ model: NeighbourhoodModel, _ r: Int, _ a: Int, _ p: Int) -> Double)?
+    /// Objective terms: the term's count in a whole timetable.
+    var measure: (@Sendable (_ plan: Plan) -> Int)?
+    /// Where a rule holds by construction rather than through columns or rows (ids that exist, the
+    /// unmet list derived from the plan), the place that guarantees it.
+    var byConstruction: String?
+
+    init(_ rule: Rule, fileID: String = #fileID, line: Int = #line) {
+        self.rule = rule
+        location = CodeLocation(fileID: fileID, line: line)
+    }
+
+    /// How the entry takes part in the model, for `flexsched rules`.
+    var mechanisms: [String] {
+        var parts: [String] = []
+        if teacherQualifies != nil || roomQualifies != nil { parts.append("candidate pools") }
+        if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("column filter") }
+        if rows != nil { parts.append("rows") }
+        if seatCost != nil || teacherCost != nil || roomCost != nil { parts.append("column costs") }
+        if measure != nil { parts.append("measured on the whole timetable") }
+        if let byConstruction { parts.append(byConstruction) }
+        return parts
+    }
+
+    /// Every entry, hard rules then objective terms, in catalogue order.
+    static let all: [ModelRule] = [
+        knownIds,
+        groupTooSmall, groupTooLarge,
+        teacherPresence, teacherSubject, teacherUnavailable, teacherDoubleBooked, teacherDailyLimit, teacherWeeklyLimit,
+        roomClosed, roomFeatures, accommodations, roomDoubleBooked,
+        studentUnavailable, studentDoubleBooked, studentDailyLimit, needOncePerDay, needNotExceeded, unmetReported,
+        studentHasNeed,
+        unmetSession, studentIdle, teacherIdle, lateBlock, sameNeedNextDay, changedSeat, changedTeacher, changedRoom,
+    ]
+
+    static let seatFilters = all.compactMap(\.seatAllowed)
+    static let teacherFilters = all.compactMap(\.teacherAllowed)
+    static let roomFilters = all.compactMap(\.roomAllowed)
+    static let measured = all.filter { $0.measure != nil }
+}
+
+/// Where each catalogue entry is modelled, for `flexsched rules` and the README's rule table.
+public struct RuleImplementation: Sendable {
+    public let rule: Rule
+    public let location: CodeLocation
+    /// How it takes part: "column filter", "rows", "column costs", or what guarantees it by construction.
+    public let mechanisms: [String]
+}
+
+public enum ModelCatalogue {
+    public static var implementations: [RuleImplementation] {
+        ModelRule.all.map { RuleImplementation(rule: $0.rule, location: $0.location, mechanisms: $0.mechanisms) }
+    }
+}

@@ -1,0 +1,159 @@
+// The objective's terms: one entry per catalogue term, each with its column costs or rows in the
+// model and its measure on a whole timetable. The measure is what decides whether a re-planned piece
+// is kept, so the model's costs only have to point the way.
+import Rules
+
+extension ModelRule {
+    /// Every seat taken removes one unmet session; the model's constant starts from the base's count.
+    static let unmetSession = with(ModelRule(.unmetSession)) {
+        $0.seatCost = { model, _, _, _ in -model.weights[.unmetSession] }
+        $0.measure = { plan in
+            plan.instance.students.indices.reduce(0) { sum, s in
+                sum + plan.instance.students[s].needs.indices.reduce(0) { $0 + plan.instance.students[s].needs[$1].sessions - plan.done[s][$1] }
+            }
+        }
+    }
+
+    static let studentIdle = with(ModelRule(.studentIdle)) {
+        $0.rows = { model in
+            let bySlot = model.grouped(model.xs.map { (ColumnKey($0.s, $0.p), $0.col) })
+            for pair in orderedUnique(model.xs.map { ColumnKey($0.s, model.instance.day(of: $0.p)) }) {
+                let s = pair.i, d = pair.j
+                model.addIdleTerm(name: "student idle \(s)", weight: model.weights[.studentIdle], day: d, row: model.base.studentAt[s],
+                                  current: model.base.studentIdle(s, day: d)) { p in bySlot[ColumnKey(s, p)] ?? [] }
+            }
+        }
+        $0.measure = { plan in
+            plan.instance.students.indices.reduce(0) { sum, s in
+                sum + (0..<plan.instance.dayCount).reduce(0) { $0 + plan.studentIdle(s, day: $1) }
+            }
+        }
+    }
+
+    static let teacherIdle = with(ModelRule(.teacherIdle)) {
+        $0.rows = { model in
+            let bySlot = model.grouped(model.ys.map { (ColumnKey($0.t, $0.p), $0.col) })
+            for pair in orderedUnique(model.ys.map { ColumnKey($0.t, model.instance.day(of: $0.p)) }) {
+                let t = pair.i, d = pair.j
+                model.addIdleTerm(name: "teacher idle \(t)", weight: model.weights[.teacherIdle], day: d, row: model.base.teacherAt[t],
+                                  current: model.base.teacherIdle(t, day: d)) { p in bySlot[ColumnKey(t, p)] ?? [] }
+            }
+        }
+        $0.measure = { plan in
+            plan.instance.teachers.indices.reduce(0) { sum, t in
+                sum + (0..<plan.instance.dayCount).reduce(0) { $0 + plan.teacherIdle(t, day: $1) }
+            }
+        }
+    }
+
+    static let lateBlock = with(ModelRule(.lateBlock)) {
+        $0.seatCost = { model, _, _, p in
+            model.instance.block(of: p) == model.instance.blocksPerDay - 1 ? model.weights[.lateBlock] : 0
+        }
+        $0.measure = { plan in
+            let last = plan.instance.blocksPerDay - 1
+            return plan.sessions.reduce(0) { sum, session in
+                guard let session, plan.instance.block(of: session.slot) == last else { return sum }
+                return sum + session.students.count
+            }
+        }
+    }
+
+    /// Counts only neighbours outside the model (fixed days), so a several-day model never overstates.
+    static let sameNeedNextDay = with(ModelRule(.sameNeedNextDay)) {
+        $0.seatCost = { model, s, a, p in
+            guard let n = model.base.needIndex[s][a] else { return 0 }
+            let days = model.base.needDays[s][n], d = model.instance.day(of: p)
+            let neighbours = [model.instance.previousDay[d], model.instance.nextDay[d]].compactMap { $0 }
+            return model.weights[.sameNeedNextDay] * Double(neighbours.count { days & (1 << UInt64($0)) != 0 })
+        }
+        $0.measure = { plan in
+            var count = 0
+            for (s, info) in plan.instance.students.enumerated() {
+                for n in info.needs.indices {
+                    let days = plan.needDays[s][n]
+                    for (d, next) in plan.instance.nextDay.enumerated() {
+                        if let next, days & (1 << UInt64(d)) != 0, days & (1 << UInt64(next)) != 0 { count += 1 }
+                    }
+                }
+            }
+            return count
+        }
+    }
+
+    /// The model cannot see which parallel group a student lands in, so it rewards keeping the seat;
+    /// the measure, which decides acceptance, also asks for the same teacher and room.
+    static let changedSeat = with(ModelRule(.changedSeat)) {
+        $0.seatCost = { model, s, a, p in
+            model.base.baseline.assignments[.init(student: s, activity: a, slot: p)] != nil ? -model.weights[.changedSeat] : 0
+        }
+        $0.measure = { plan in
+            plan.baseline.assignments.filter { seat, staff in
+                let id = plan.studentAt[seat.student][seat.slot]
+                guard id >= 0, let session = plan.sessions[id] else { return true }
+                return session.activity != seat.activity || session.teacher != staff.teacher || session.room != staff.room
+            }.count
+        }
+    }
+
+    static let changedTeacher = with(ModelRule(.changedTeacher)) {
+        $0.teacherCost = { model, t, a, p in
+            model.base.baseline.teachers.contains(.init(activity: a, slot: p, resource: t)) ? -model.weights[.changedTeacher] : 0
+        }
+        $0.measure = { plan in
+            plan.baseline.teachers.count { !plan.hosts(plan.teacherAt[$0.resource][$0.slot], activity: $0.activity) }
+        }
+    }
+
+    static let changedRoom = with(ModelRule(.changedRoom)) {
+        $0.roomCost = { model, r, a, p in
+            model.base.baseline.rooms.contains(.init(activity: a, slot: p, resource: r)) ? -model.weights[.changedRoom] : 0
+        }
+        $0.measure = { plan in
+            plan.baseline.rooms.count { !plan.hosts(plan.roomAt[$0.resource][$0.slot], activity: $0.activity) }
+        }
+    }
+}
+
+/// Weights of the objective (lower is better), one per catalogue term; the catalogue's weight unless
+/// set. Unmet sessions dominate every other term, so no amount of comfort ever costs a session.
+public struct ObjectiveWeights: Sendable, Hashable {
+    private var overrides: [String: Double] = [:]
+    public init() {}
+
+    public subscript(term: Rule) -> Double {
+        get { overrides[term.id] ?? term.weight ?? 0 }
+        set { overrides[term.id] = newValue }
+    }
+
+    /// Only unmet sessions count: the repair phase's pure-binary models.
+    static var unmetOnly: ObjectiveWeights {
+        var weights = ObjectiveWeights()
+        for term in RuleCatalogue.objectiveTerms where term != .unmetSession { weights[term] = 0 }
+        return weights
+    }
+}
+
+/// A timetable's count of each objective term, keyed by catalogue id.
+struct ObjectiveTerms: Sendable {
+    private(set) var counts: [String: Int] = [:]
+
+    subscript(term: Rule) -> Int {
+        get { counts[term.id] ?? 0 }
+        set { counts[term.id] = newValue }
+    }
+
+    var unmetSessions: Int { self[.unmetSession] }
+
+    func total(_ weights: ObjectiveWeights) -> Double {
+        RuleCatalogue.objectiveTerms.reduce(0) { $0 + weights[$1] * Double(self[$1]) }
+    }
+
+    /// As reported in the timetable's `stats.terms`: catalogue id -> count.
+    var byId: [String: Double] { counts.mapValues(Double.init) }
+}
+
+func orderedUnique<T: Hashable>(_ values: [T]) -> [T] {
+    var seen = Set<T>()
+    return values.filter { seen.insert($0).inserted }
+}

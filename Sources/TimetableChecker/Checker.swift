@@ -1,0 +1,124 @@
+// Verifies a timetable against the hard rules using nothing but the scenario and the timetable, so a
+// bug in the model builder cannot hide itself: this module deliberately shares no code with it. Each
+// hard rule of the catalogue has exactly one check function here, tagged with the rule's id.
+import Rules
+import ScenarioKit
+import TimetableFormat
+
+public struct Violation: Sendable, Hashable, CustomStringConvertible {
+    public var rule: Rule
+    /// Starts with a short problem name ("teacher double-booked: ...") followed by who, when and what.
+    public var message: String
+
+    public init(rule: Rule, message: String) { self.rule = rule; self.message = message }
+
+    public var description: String { "\(rule.id) \(message)" }
+}
+
+/// One hard rule's independent check. `run` returns the rule's violation messages, in a stable order.
+public struct RuleCheck: Sendable {
+    public let rule: Rule
+    public let location: CodeLocation
+    let run: @Sendable (CheckInput) -> [String]
+
+    init(_ rule: Rule, fileID: String = #fileID, line: Int = #line, _ run: @escaping @Sendable (CheckInput) -> [String]) {
+        self.rule = rule
+        location = CodeLocation(fileID: fileID, line: line)
+        self.run = run
+    }
+
+    /// Every hard rule's check, in catalogue order.
+    public static let all: [RuleCheck] = [
+        knownIds,
+        groupTooSmall, groupTooLarge,
+        teacherPresence, teacherSubject, teacherUnavailable, teacherDoubleBooked, teacherDailyLimit, teacherWeeklyLimit,
+        roomClosed, roomFeatures, accommodations, roomDoubleBooked,
+        studentUnavailable, studentDoubleBooked, studentDailyLimit, needOncePerDay, needNotExceeded, unmetReported,
+        studentHasNeed,
+    ]
+
+    public static func check(for rule: Rule) -> RuleCheck? { all.first { $0.rule == rule } }
+}
+
+/// Every violation of the hard rules, rule by rule in catalogue order; an empty list means the
+/// timetable is valid. Never traps, whatever the timetable contains: unknown ids are reported under
+/// R1 and otherwise skipped by the other rules.
+public func checkTimetable(_ timetable: Timetable, against scenario: Scenario) -> [Violation] {
+    let input = CheckInput(timetable, scenario)
+    return RuleCheck.all.flatMap { check in check.run(input).map { Violation(rule: check.rule, message: $0) } }
+}
+
+/// The scenario indexed by id and each session resolved once; what every check reads.
+struct CheckInput: Sendable {
+    struct Resolved: Sendable {
+        let session: Timetable.Session
+        /// The session's day if the scenario has it.
+        let day: Weekday?
+        let knownBlock: Bool
+        let modality: Modality?
+        let room: Room?
+        let teacher: Teacher?
+        /// Each listed student once: listing a student twice does not make the group bigger.
+        let attendees: [String]
+        var at: String { "\(session.day).\(session.block)" }
+        var what: String { "\(session.subject) \(session.modality) at \(at)" }
+        var title: String { "\(session.subject) \(session.modality)" }
+
+        /// Availability can only be judged at a real slot; an unknown one is R1's to report.
+        func isFree(_ unavailable: [SlotRef]) -> Bool {
+            guard let day, knownBlock else { return true }
+            return isAvailable(unavailable, day: day, block: session.block)
+        }
+    }
+
+    let scenario: Scenario
+    let timetable: Timetable
+    let modalities: [String: Modality]
+    let teachers: [String: Teacher]
+    let rooms: [String: Room]
+    let students: [String: Student]
+    let sessions: [Resolved]
+
+    init(_ timetable: Timetable, _ scenario: Scenario) {
+        self.scenario = scenario
+        self.timetable = timetable
+        let modalities = index(scenario.modalities, \.id), teachers = index(scenario.teachers, \.id)
+        let rooms = index(scenario.rooms, \.id)
+        self.modalities = modalities
+        self.teachers = teachers
+        self.rooms = rooms
+        students = index(scenario.students, \.id)
+        let blockIds = Set(scenario.blocks.map(\.id))
+        sessions = timetable.sessions.map { s in
+            Resolved(session: s, day: Weekday(rawValue: s.day).flatMap { scenario.days.contains($0) ? $0 : nil },
+                     knownBlock: blockIds.contains(s.block), modality: modalities[s.modality], room: rooms[s.room],
+                     teacher: s.teacher.flatMap { teachers[$0] }, attendees: unique(s.students))
+        }
+    }
+
+    /// Sessions grouped by a key such as [teacher, slot]; groups come out sorted by key.
+    func tally(_ key: (Resolved) -> [[String]]) -> [(key: [String], sessions: [Resolved])] {
+        var groups: [[String]: [Resolved]] = [:]
+        for s in sessions { for k in key(s) { groups[k, default: []].append(s) } }
+        return groups.map { ($0.key, $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    }
+
+    /// Per known student in a session: (student, session) pairs.
+    func attendance(_ body: (Student, Resolved) -> [String]) -> [String] {
+        sessions.flatMap { s in s.attendees.compactMap { students[$0] }.flatMap { body($0, s) } }
+    }
+}
+
+/// The first entity with each id; duplicate ids are the scenario validator's concern, not a reason to trap.
+private func index<T>(_ items: [T], _ id: (T) -> String) -> [String: T] {
+    Dictionary(items.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
+}
+
+func unique(_ ids: [String]) -> [String] {
+    var seen = Set<String>()
+    return ids.filter { seen.insert($0).inserted }
+}
+
+func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
+
+func titles(_ sessions: [CheckInput.Resolved]) -> String { list(sessions.map(\.title)) }

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Rules
+import Scheduler
+import TimetableChecker
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "List every hard rule and objective term, with where it is modelled and where it is checked.",
+        discussion: """
+        The same ids appear in `check` violations, unmet reasons and explanations. Hard rules hold in \
+        every timetable flexsched writes; objective terms are weighted (lower is better).
+
+        Example:  flexsched rules | grep R4
+        """)
+
+    @Flag(help: "Print the catalogue as JSON.") var json = false
+
+    func run() throws {
+        let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let checked = Dictionary(RuleCheck.all.map { ($0.rule.id, $0.location) }, uniquingKeysWith: { a, _ in a })
+        if json {
+            let entries: [[String: Any]] = RuleCatalogue.all.map { rule in
+                var entry: [String: Any] = ["id": rule.id, "name": rule.name, "intent": rule.intent, "kind": rule.kind.rawValue]
+                if let weight = rule.weight { entry["weight"] = weight }
+                if let model = modelled[rule.id] {
+                    entry["model"] = model.location.description
+                    entry["mechanisms"] = model.mechanisms
+                }
+                if let check = checked[rule.id] { entry["check"] = check.description }
+                return entry
+            }
+            let data = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        for kind in [Rule.Kind.hard, .objective] {
+            print(kind == .hard ? "Hard rules (every timetable satisfies them):" : "\nObjective terms (lower is better):")
+            for rule in RuleCatalogue.all where rule.kind == kind {
+                let weight = rule.weight.map { " (weight \(Int($0)))" } ?? ""
+                print("  \(rule.id)  \(rule.name)\(weight)")
+                print("      \(rule.intent)")
+                if let model = modelled[rule.id] {
+                    print("      modelled: \(model.location)  [\(model.mechanisms.joined(separator: "; "))]")
+                }
+                if let check = checked[rule.id] { print("      checked:  \(check)") }
+            }
+        }
+    }
+}

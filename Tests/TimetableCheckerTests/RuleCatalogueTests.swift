@@ -1,0 +1,94 @@
+import Rules
+import ScenarioKit
+import Scheduler
+import Testing
+import TimetableChecker
+import TimetableFormat
+
+/// For each hard rule, a way to break a valid timetable (or its scenario) in exactly that way and no
+/// other. Keyed by catalogue id, so a new rule without a mutation fails `everyHardRuleIsModelledCheckedAndMutated`.
+private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> Void] = [
+    Rule.knownIds.id: { _, t in t.sessions[1].day = "sat" },
+    Rule.groupTooSmall.id: { _, t in
+        t.sessions[2].students = ["ana"]
+        t.unmet.append(.init(student: "ben", subject: "reading", modality: "small-group", missing: 1, reason: "moved"))
+    },
+    // Cy joins a small group in r1, which seats two; her Monday study session makes way for it.
+    Rule.groupTooLarge.id: { _, t in
+        t.sessions[2].students.append("cy")
+        t.sessions.remove(at: 1)
+        t.unmet = [.init(student: "cy", subject: "study", modality: "study", missing: 1, reason: "moved")]
+    },
+    Rule.teacherPresence.id: { _, t in t.sessions[0].teacher = nil },
+    Rule.teacherSubject.id: { _, t in t.sessions[0].teacher = "kim" },
+    Rule.teacherUnavailable.id: { _, t in t.sessions[3].block = "b2" },
+    Rule.teacherDoubleBooked.id: { _, t in
+        t.sessions[4].day = "mon"
+        t.sessions[4].block = "b2"
+    },
+    Rule.teacherDailyLimit.id: { _, t in
+        t.sessions[4].teacher = "lee"
+        t.sessions[4].block = "b3"
+    },
+    // Lee's max-per-day of 1 over two days caps her week at 2 anyway, so the limit itself is lowered.
+    Rule.teacherWeeklyLimit.id: { s, _ in s.teachers[0].maxPerWeek = 1 },
+    Rule.roomClosed.id: { _, t in t.sessions[1].day = "tue" },
+    Rule.roomFeatures.id: { s, t in
+        s.students[0].requires = []
+        t.sessions[2].room = "hall"
+    },
+    Rule.accommodations.id: { _, t in t.sessions[0].room = "r2" },
+    Rule.roomDoubleBooked.id: { _, t in t.sessions[4].room = "r1" },
+    Rule.studentUnavailable.id: { _, t in
+        t.sessions[0].students.append("ben")
+        t.sessions[3].students = ["ana"]
+    },
+    Rule.studentDoubleBooked.id: { s, t in
+        s.students[0].requires = []
+        t.sessions[0].block = "b2"
+        t.sessions[0].room = "r2"
+    },
+    Rule.studentDailyLimit.id: { s, _ in s.students[0].maxPerDay = 1 },
+    Rule.needOncePerDay.id: { s, t in
+        s.teachers[0].maxPerDay = 2
+        t.sessions[3].day = "mon"
+        t.sessions[3].block = "b3"
+        t.sessions[3].students = ["ana"]
+        t.unmet.append(.init(student: "ben", subject: "math", modality: "tutoring", missing: 1, reason: "moved"))
+    },
+    Rule.needNotExceeded.id: { _, t in t.sessions.append(session("tue", "b3", "study", "study", nil, "r2", ["cy"])) },
+    Rule.unmetReported.id: { _, t in t.unmet = [] },
+    Rule.studentHasNeed.id: { _, t in t.sessions[1].students.append("dan") },
+]
+
+@Test func everyHardRuleIsModelledCheckedAndMutated() {
+    let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
+    for rule in RuleCatalogue.hardRules {
+        #expect(RuleCheck.check(for: rule) != nil, "\(rule.id) has no check function")
+        #expect(modelled[rule.id].map { !$0.mechanisms.isEmpty } == true, "\(rule.id) has no model function")
+        #expect(mutations[rule.id] != nil, "\(rule.id) has no mutation test")
+    }
+    #expect(Set(mutations.keys) == Set(RuleCatalogue.hardRules.map(\.id)))
+}
+
+@Test func everyObjectiveTermIsModelledAndMeasured() {
+    let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
+    #expect(ModelCatalogue.implementations.map(\.rule) == RuleCatalogue.all)
+    for term in RuleCatalogue.objectiveTerms {
+        let mechanisms = modelled[term.id]?.mechanisms ?? []
+        #expect(mechanisms.contains("measured on the whole timetable"), "\(term.id) is not measured")
+        #expect(mechanisms.contains { $0 == "rows" || $0 == "column costs" }, "\(term.id) is not in the model")
+        #expect(term.weight.map { $0 > 0 } == true)
+    }
+}
+
+@Test(arguments: RuleCatalogue.hardRules)
+func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
+    var scenario = try school()
+    var timetable = validTimetable()
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    let mutate = try #require(mutations[rule.id])
+    mutate(&scenario, &timetable)
+    let found = checkTimetable(timetable, against: scenario)
+    #expect(Set(found.map(\.rule)) == [rule], "\(found)")
+}
