@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "flexsched", targets: ["flexsched"]),
-        .library(name: "FlexschedKit", targets: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports"]),
+        .library(name: "FlexschedKit", targets: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis", "Advisor", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,9 +30,12 @@ let package = Package(
         // The one module that talks to GLPK.
         .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
         // Model builder, constructive start and GLPK-driven improvement.
-        .target(name: "Scheduler", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend", "Diagnosis"]),
+        .target(name: "Scheduler", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
-        .target(name: "Diagnosis", dependencies: ["ScenarioKit"]),
+        .target(name: "Diagnosis", dependencies: ["ScenarioKit", "Scheduler"]),
+        // After solving: unmet reasons and suggested changes, every trial re-solve verified by the checker;
+        // and `scheduleWeek`, the solve-explain-check service that the CLI (and the web app) call.
+        .target(name: "Advisor", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
         // Human-readable summaries and timetable grids.
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
@@ -40,24 +43,25 @@ let package = Package(
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
+            "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
-            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
+            "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
         ], path: "Benchmarks/Harness"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler"]),
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched"],
                     exclude: ["Conformance"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "ScenarioGenerator"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "SchedulerTests", dependencies: [
-            "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
+            "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
+            "ScenarioGenerator",
         ]),
     ],
     swiftLanguageModes: [.v6]

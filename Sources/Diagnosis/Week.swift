@@ -1,4 +1,5 @@
 import ScenarioKit
+import Scheduler
 
 /// One (subject, modality) that students need, with everything that could serve it.
 struct Activity {
@@ -23,35 +24,33 @@ struct NeedInfo {
     var bound = 0                // sessions provably possible at most: one per day with a groupable slot
 }
 
-/// The scenario indexed by slot (day-major), with free/busy tables and the needs in stages.
+/// Scheduler's `Instance` (the one index of a scenario) with the needs in narrowing stages.
+/// Slots are day-major as in the Instance; only which day a slot is on matters here.
 struct Week {
-    let scenario: Scenario
-    let dayCount: Int, blockCount: Int
+    let instance: Instance
+    var scenario: Scenario { instance.scenario }
+    var dayCount: Int { instance.dayCount }
+    var blockCount: Int { instance.blocksPerDay }
     let studentFree: [[Bool]], teacherFree: [[Bool]], roomFree: [[Bool]]
     var activities: [Activity] = []
     var needs: [NeedInfo] = []
-    var slotCount: Int { dayCount * blockCount }
+    var slotCount: Int { instance.slotCount }
 
     init(_ scenario: Scenario) {
-        self.scenario = scenario
-        dayCount = scenario.days.count; blockCount = scenario.blocks.count
-        let slots = scenario.days.flatMap { d in scenario.blocks.map { (d, $0.id) } }
-        func table(_ lists: [[SlotRef]]) -> [[Bool]] { lists.map { u in slots.map { isAvailable(u, day: $0.0, block: $0.1) } } }
-        (studentFree, teacherFree, roomFree) = (table(scenario.students.map(\.unavailable)),
-                                                table(scenario.teachers.map(\.unavailable)), table(scenario.rooms.map(\.unavailable)))
-        var index: [String: Int] = [:]
+        let instance = Instance(scenario)
+        self.instance = instance
+        (studentFree, teacherFree, roomFree) = (instance.students.map(\.available), instance.teachers.map(\.available),
+                                                instance.rooms.map(\.available))
+        activities = instance.activities.compactMap { act in
+            scenario.modality(act.modality).map { m in
+                Activity(subject: act.subject, modality: m, teachers: act.qualifiedTeachers, rooms: fittingRooms(m, requires: []))
+            }
+        }
         for (s, student) in scenario.students.enumerated() {
-            for need in student.needs {
-                guard let m = scenario.modality(need.modality) else { continue }
-                let key = need.subject + "\u{0}" + m.id
-                let a = index[key] ?? activities.count
-                if a == activities.count {
-                    index[key] = a
-                    let teachers = m.teacher ? scenario.teachers.indices.filter { scenario.teachers[$0].subjects.contains(need.subject) } : []
-                    activities.append(Activity(subject: need.subject, modality: m, teachers: teachers, rooms: fittingRooms(m, requires: [])))
-                }
+            for (n, need) in student.needs.enumerated() {
+                let a = instance.students[s].needs[n].activity
                 activities[a].needs.append(needs.count)
-                needs.append(NeedInfo(student: s, need: need, activity: a, rooms: fittingRooms(m, requires: student.requires)))
+                needs.append(NeedInfo(student: s, need: need, activity: a, rooms: fittingRooms(activities[a].modality, requires: student.requires)))
             }
         }
         for i in needs.indices {

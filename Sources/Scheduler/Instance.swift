@@ -2,62 +2,62 @@ import ScenarioKit
 
 /// The validated scenario turned into dense integer indices, so the builder and the search work on
 /// arrays. Slot `p` is day `p / blocksPerDay`, block `p % blocksPerDay` (blocks in time order).
-struct Instance: Sendable {
-    struct Activity: Sendable {
-        var subject: String
-        var modality: String
-        var min: Int
-        var max: Int
-        var teacherLed: Bool
-        var roomFeatures: Set<String>
-        var qualifiedTeachers: [Int]
-        var fittingRooms: [Int]
+package struct Instance: Sendable {
+    package struct Activity: Sendable {
+        package var subject: String
+        package var modality: String
+        package var min: Int
+        package var max: Int
+        package var teacherLed: Bool
+        package var roomFeatures: Set<String>
+        package var qualifiedTeachers: [Int]
+        package var fittingRooms: [Int]
         /// Needs (student, need index) that ask for this activity.
-        var demand: [NeedRef]
+        package var demand: [NeedRef]
     }
 
-    struct NeedRef: Sendable, Hashable {
-        var student: Int
-        var need: Int
+    package struct NeedRef: Sendable, Hashable {
+        package var student: Int
+        package var need: Int
     }
 
-    struct StudentInfo: Sendable {
-        var available: [Bool]
-        var maxPerDay: Int
-        var requires: Set<String>
+    package struct StudentInfo: Sendable {
+        package var available: [Bool]
+        package var maxPerDay: Int
+        package var requires: Set<String>
         /// (activity, sessions) per need, in the scenario's order.
-        var needs: [(activity: Int, sessions: Int)]
+        package var needs: [(activity: Int, sessions: Int)]
     }
 
-    struct TeacherInfo: Sendable {
-        var subjects: Set<String>
-        var available: [Bool]
-        var maxPerDay: Int
-        var maxPerWeek: Int
+    package struct TeacherInfo: Sendable {
+        package var subjects: Set<String>
+        package var available: [Bool]
+        package var maxPerDay: Int
+        package var maxPerWeek: Int
     }
 
-    struct RoomInfo: Sendable {
-        var available: [Bool]
-        var capacity: Int
-        var features: Set<String>
+    package struct RoomInfo: Sendable {
+        package var available: [Bool]
+        package var capacity: Int
+        package var features: Set<String>
     }
 
-    let scenario: Scenario
-    let dayCount: Int
-    let blocksPerDay: Int
+    package let scenario: Scenario
+    package let dayCount: Int
+    package let blocksPerDay: Int
     /// Scenario block indices in time order.
-    let blockOrder: [Int]
-    var slotCount: Int { dayCount * blocksPerDay }
-    let activities: [Activity]
-    let students: [StudentInfo]
-    let teachers: [TeacherInfo]
-    let rooms: [RoomInfo]
+    package let blockOrder: [Int]
+    package var slotCount: Int { dayCount * blocksPerDay }
+    package let activities: [Activity]
+    package let students: [StudentInfo]
+    package let teachers: [TeacherInfo]
+    package let rooms: [RoomInfo]
     /// Per scenario day (index), the scenario day that is the next calendar day in the same week,
     /// and the one before it: Sun then Mon in a Sunday-Thursday week, whatever order `days` lists.
-    let nextDay: [Int?]
-    let previousDay: [Int?]
+    package let nextDay: [Int?]
+    package let previousDay: [Int?]
 
-    init(_ scenario: Scenario) {
+    package init(_ scenario: Scenario) {
         self.scenario = scenario
         dayCount = scenario.days.count
         blocksPerDay = scenario.blocks.count
@@ -112,21 +112,21 @@ struct Instance: Sendable {
         (nextDay, previousDay) = calendarNeighbours(scenario.days)
     }
 
-    func day(of slot: Int) -> Int { slot / blocksPerDay }
-    func block(of slot: Int) -> Int { slot % blocksPerDay }
-    func slots(ofDay day: Int) -> Range<Int> { (day * blocksPerDay)..<((day + 1) * blocksPerDay) }
+    package func day(of slot: Int) -> Int { slot / blocksPerDay }
+    package func block(of slot: Int) -> Int { slot % blocksPerDay }
+    package func slots(ofDay day: Int) -> Range<Int> { (day * blocksPerDay)..<((day + 1) * blocksPerDay) }
 
-    func dayName(of slot: Int) -> String { scenario.days[day(of: slot)].rawValue }
-    func blockId(of slot: Int) -> String { scenario.blocks[blockOrder[block(of: slot)]].id }
+    package func dayName(of slot: Int) -> String { scenario.days[day(of: slot)].rawValue }
+    package func blockId(of slot: Int) -> String { scenario.blocks[blockOrder[block(of: slot)]].id }
 
     /// Whether room `r` may host student `s` in activity `a`.
-    func roomFits(_ r: Int, activity a: Int, student s: Int) -> Bool {
+    package func roomFits(_ r: Int, activity a: Int, student s: Int) -> Bool {
         activities[a].roomFeatures.isSubset(of: rooms[r].features) && students[s].requires.isSubset(of: rooms[r].features)
     }
 
-    func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
+    package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
-    var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
+    package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
 }
 
 /// Calendar neighbours within one school week. The week starts after the longest run of days without

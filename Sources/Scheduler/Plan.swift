@@ -1,37 +1,58 @@
+import TimetableFormat
+
 /// One session as the search holds it: indices into the `Instance`.
-struct PlannedSession: Sendable, Hashable {
-    var activity: Int
-    var slot: Int
-    var teacher: Int?
-    var room: Int
-    var students: [Int]
+package struct PlannedSession: Sendable, Hashable {
+    package var activity: Int
+    package var slot: Int
+    package var teacher: Int?
+    package var room: Int
+    package var students: [Int]
     /// Kept exactly as in the baseline (a pinned person attends): never re-planned.
-    var pinned = false
+    package var pinned = false
 }
 
 /// A partial timetable with occupancy tables kept in step, so feasibility questions are O(1).
 /// It enforces nothing by itself: callers ask `canSeat`/`teacherFree`/`roomFree` first, and the
 /// independent checker has the last word on every result.
-struct Plan: Sendable {
-    let instance: Instance
+package struct Plan: Sendable {
+    package let instance: Instance
     let baseline: Baseline
     /// Indexed by session id; removed sessions leave a nil so ids stay stable (and iteration order
     /// deterministic, unlike a dictionary's).
-    private(set) var sessions: [PlannedSession?] = []
-    private(set) var studentAt: [[Int]]
-    private(set) var teacherAt: [[Int]]
-    private(set) var roomAt: [[Int]]
+    package private(set) var sessions: [PlannedSession?] = []
+    package private(set) var studentAt: [[Int]]
+    package private(set) var teacherAt: [[Int]]
+    package private(set) var roomAt: [[Int]]
     /// Sessions scheduled per (student, need).
-    private(set) var done: [[Int]]
+    package private(set) var done: [[Int]]
     /// Bit `d` set when (student, need) has a session on day `d`.
-    private(set) var needDays: [[UInt64]]
-    private(set) var studentDayLoad: [[Int]]
-    private(set) var teacherDayLoad: [[Int]]
-    private(set) var teacherWeekLoad: [Int]
+    package private(set) var needDays: [[UInt64]]
+    package private(set) var studentDayLoad: [[Int]]
+    package private(set) var teacherDayLoad: [[Int]]
+    package private(set) var teacherWeekLoad: [Int]
     /// Need index of (student, activity), or nil.
-    let needIndex: [[Int: Int]]
+    package let needIndex: [[Int: Int]]
 
-    init(_ instance: Instance, baseline: Baseline = Baseline()) {
+    package init(_ instance: Instance) { self.init(instance, baseline: Baseline()) }
+
+    /// A finished timetable read back into indices, to ask what is still free around it. Sessions
+    /// naming anything the scenario does not have are left out (the checker reports them).
+    package init(rebuilding timetable: Timetable, _ instance: Instance) {
+        self.init(instance)
+        let scenario = instance.scenario
+        let teacherIndex = firstIndices(scenario.teachers.map(\.id)), roomIndex = firstIndices(scenario.rooms.map(\.id))
+        let studentIndex = firstIndices(scenario.students.map(\.id))
+        let activityIndex = firstIndices(instance.activities.map { $0.subject + "\u{0}" + $0.modality })
+        let slotIndex = firstIndices((0..<instance.slotCount).map { instance.dayName(of: $0) + "." + instance.blockId(of: $0) })
+        for session in timetable.sessions {
+            guard let a = activityIndex[session.subject + "\u{0}" + session.modality], let p = slotIndex[session.day + "." + session.block],
+                  let r = roomIndex[session.room] else { continue }
+            let students = session.students.compactMap { studentIndex[$0] }
+            add(PlannedSession(activity: a, slot: p, teacher: session.teacher.flatMap { teacherIndex[$0] }, room: r, students: students))
+        }
+    }
+
+    init(_ instance: Instance, baseline: Baseline) {
         self.instance = instance
         self.baseline = baseline
         let p = instance.slotCount, d = instance.dayCount
@@ -48,38 +69,38 @@ struct Plan: Sendable {
         }
     }
 
-    var activeSessions: [(id: Int, session: PlannedSession)] {
+    package var activeSessions: [(id: Int, session: PlannedSession)] {
         sessions.enumerated().compactMap { id, session in session.map { (id, $0) } }
     }
 
     // MARK: questions
 
-    func remaining(student s: Int, activity a: Int) -> Int {
+    package func remaining(student s: Int, activity a: Int) -> Int {
         guard let n = needIndex[s][a] else { return 0 }
         return instance.students[s].needs[n].sessions - done[s][n]
     }
 
     /// Whether student `s` could join a session of activity `a` at slot `p`: every hard rule's seat filter agrees.
-    func canSeat(_ s: Int, activity a: Int, slot p: Int) -> Bool {
+    package func canSeat(_ s: Int, activity a: Int, slot p: Int) -> Bool {
         ModelRule.seatFilters.allSatisfy { $0(self, s, a, p) }
     }
 
     /// Whether teacher `t` could lead one more session at slot `p` (any activity she qualifies for).
-    func teacherFree(_ t: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, p) } }
+    package func teacherFree(_ t: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, p) } }
 
-    func roomFree(_ r: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, p) } }
+    package func roomFree(_ r: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, p) } }
 
     // MARK: changes
 
     @discardableResult
-    mutating func add(_ session: PlannedSession) -> Int {
+    package mutating func add(_ session: PlannedSession) -> Int {
         let id = sessions.count
         sessions.append(session)
         apply(session, id: id, sign: 1)
         return id
     }
 
-    mutating func remove(_ id: Int) {
+    package mutating func remove(_ id: Int) {
         guard let session = sessions[id] else { return }
         sessions[id] = nil
         apply(session, id: -1, sign: -1)
@@ -105,17 +126,17 @@ struct Plan: Sendable {
 
     // MARK: objective
 
-    func idleBlocks(_ row: [Int], day d: Int) -> Int {
+    package func idleBlocks(_ row: [Int], day d: Int) -> Int {
         let slots = instance.slots(ofDay: d)
         let busy = slots.filter { row[$0] >= 0 }
         guard let first = busy.first, let last = busy.last else { return 0 }
         return (last - first + 1) - busy.count
     }
 
-    func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
+    package func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
 
-    func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
-    func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }
+    package func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
+    package func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }
 
     /// Each objective term measured on the whole timetable, by its catalogue entry.
     var terms: ObjectiveTerms {
@@ -123,4 +144,8 @@ struct Plan: Sendable {
         for entry in ModelRule.measured { terms[entry.rule] = entry.measure?(self) ?? 0 }
         return terms
     }
+}
+
+private func firstIndices(_ keys: [String]) -> [String: Int] {
+    Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 }

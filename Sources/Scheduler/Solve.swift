@@ -56,9 +56,11 @@ public struct SolveFailure: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Scenario -> checked-later timetable. Greedy start, then GLPK re-optimises one day and a few
-/// activities at a time with the rest fixed, keeping every improvement (large-neighbourhood search).
-public func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOptions(),
+/// Scenario -> timetable, not yet checked and with unmet needs counted but not explained: Advisor's
+/// `scheduleWeek` adds the reasons and the independent check, and is what commands call. Greedy start,
+/// then GLPK re-optimises one day and a few activities at a time with the rest fixed, keeping every
+/// improvement (large-neighbourhood search).
+package func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOptions(),
                            progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> Timetable {
     let started = Date()
     let deadline = started.addingTimeInterval(options.timeLimit)
@@ -341,6 +343,19 @@ func forcedUnmetSessions(_ instance: Instance) -> Int {
         total += max(forced, needed - capacity)
     }
     return total
+}
+
+/// The plan's shortfall per need; Advisor gives each its reason.
+private func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
+    let instance = plan.instance, scenario = instance.scenario
+    return instance.students.indices.flatMap { s in
+        instance.students[s].needs.enumerated().compactMap { n, need in
+            guard plan.done[s][n] < need.sessions else { return nil }
+            let act = instance.activities[need.activity]
+            return Timetable.Unmet(student: scenario.students[s].id, subject: act.subject, modality: act.modality,
+                                   missing: need.sessions - plan.done[s][n], reason: "")
+        }
+    }
 }
 
 private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {

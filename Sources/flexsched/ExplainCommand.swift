@@ -1,3 +1,4 @@
+import Advisor
 import ArgumentParser
 import Foundation
 import ScenarioKit
@@ -40,7 +41,7 @@ struct Explain: ParsableCommand {
         let focus = student.isEmpty ? nil : Set(student)
         let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
         let suggestions = trials == 0 ? [] : suggestChanges(for: loaded, timetable: table, students: focus, trials: trials,
-                                                            secondsPerTrial: secondsPerTrial)
+                                                            budget: TrialBudget(seconds: secondsPerTrial))
         if json {
             struct Output: Encodable {
                 var unmet: [Timetable.Unmet]

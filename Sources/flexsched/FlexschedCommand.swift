@@ -1,3 +1,4 @@
+import Advisor
 import ArgumentParser
 import Diagnosis
 import Foundation
@@ -151,21 +152,15 @@ struct Solve: ParsableCommand {
         let showProgress = !quiet
         let timetable: Timetable
         do {
-            timetable = try solveTimetable(loaded, options: options) { p in
+            timetable = try scheduleWeek(loaded, options: options) { p in
                 guard showProgress, p.periodic, p.elapsed >= 2 else { return }
                 let line = String(format: "[%6.1fs] unmet %d  objective %.0f  bound %.0f  gap %.1f%%  (%d sub-problems)\n",
                                   p.elapsed, p.unmetSessions, p.objective, p.bound, p.gap * 100, p.subproblems)
                 FileHandle.standardError.write(Data(line.utf8))
-            }
+            }.timetable
         } catch {
-            printError(error.description)
+            printError(error.description + (error.isInputProblem ? "" : "; nothing was written"))
             throw ExitCode(error.isInputProblem ? 2 : 1)
-        }
-        let violations = checkTimetable(timetable, against: loaded)
-        guard violations.isEmpty else {
-            printError("internal error: the timetable failed the independent check; nothing was written")
-            for v in violations { FileHandle.standardError.write(Data("  \(v)\n".utf8)) }
-            throw ExitCode(1)
         }
         let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, timetable, out: $0) : nil }
         if let out {

@@ -1,3 +1,4 @@
+import Advisor
 import ArgumentParser
 import Foundation
 import Reports
@@ -72,7 +73,7 @@ struct WhatIf: ParsableCommand {
             options.pins = pins
             let started = Date()
             return Result { () throws(SolveFailure) -> (Timetable, Double) in
-                (try solveTimetable(scenarios[i], options: options), Date().timeIntervalSince(started))
+                (try scheduleWeek(scenarios[i], options: options).timetable, Date().timeIntervalSince(started))
             }
         }
         var rows: [Row] = []
@@ -83,11 +84,6 @@ struct WhatIf: ParsableCommand {
             case .failure(let error):
                 printError("\(variant.change.name): \(error.description)")
                 throw ExitCode(error.isInputProblem ? 2 : 1)
-            }
-            let violations = checkTimetable(timetable, against: variant.scenario)
-            guard violations.isEmpty else {
-                printError("internal error: \(variant.change.name)'s timetable failed the independent check; nothing was written")
-                throw ExitCode(1)
             }
             let diff = TimetableDiff(from: current, to: timetable, scenario: variant.scenario)
             rows.append(Row(name: variant.change.name, timetable: timetable, diff: diff, seconds: seconds, scenario: variant.scenario))

@@ -1,5 +1,7 @@
 import Foundation
 import ScenarioKit
+import Scheduler
+import TimetableChecker
 import TimetableFormat
 
 /// A change to the scenario that would meet more needs, verified by actually re-solving with it.
@@ -11,26 +13,42 @@ public struct Suggestion: Sendable {
     public var unmetAfter: Int
     /// The scenario with the change applied, for whoever wants to adopt it.
     public var scenario: Scenario
+    /// The trial's timetable under that scenario, accepted by the independent checker.
+    public var timetable: CheckedTimetable
+}
+
+/// How much work each trial re-solve may do: a wall-clock limit, and optionally a work limit that
+/// makes trials reproducible (tests use it; the clock alone depends on the machine's load).
+public struct TrialBudget: Sendable {
+    public var seconds: Double
+    public var maxSubproblems: Int?
+    public init(seconds: Double = 3, maxSubproblems: Int? = nil) {
+        self.seconds = seconds
+        self.maxSubproblems = maxSubproblems
+    }
 }
 
 /// Candidate relaxations around the unmet needs (one teacher's day, a teacher's load limit, a
 /// qualified colleague, one more teacher, a room's day or seats), each tried with a real re-solve
-/// that starts from the current timetable; those that meet more needs come back, best first.
+/// that starts from the current timetable and is verified by the checker; those that meet more needs
+/// come back, best first.
 public func suggestChanges(for scenario: Scenario, timetable: Timetable, students focus: Set<String>? = nil,
-                           trials: Int = 12, secondsPerTrial: Double = 3) -> [Suggestion] {
+                           trials: Int = 12, budget: TrialBudget = TrialBudget()) -> [Suggestion] {
     let unmet = timetable.unmet.filter { focus?.contains($0.student) ?? true }
     guard !unmet.isEmpty else { return [] }
     let before = unmet.reduce(0) { $0 + $1.missing }
     let candidates = Array(relaxations(scenario, unmet).prefix(trials))
     let trials = solveConcurrently(candidates.count) { i -> Suggestion? in
         var options = SolveOptions()
-        options.timeLimit = secondsPerTrial
+        options.timeLimit = budget.seconds
+        options.maxSubproblems = budget.maxSubproblems
         options.baseline = timetable
         options.polish = false
         guard let relaxed = try? candidates[i].scenario.validated(requireServiceable: false),
-              let result = try? solveTimetable(relaxed, options: options) else { return nil }
-        let after = result.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
-        return Suggestion(change: candidates[i].change, sessionsRecovered: before - after, unmetAfter: after, scenario: relaxed)
+              let result = try? scheduleWeek(relaxed, options: options) else { return nil }
+        let after = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
+        return Suggestion(change: candidates[i].change, sessionsRecovered: before - after, unmetAfter: after, scenario: relaxed,
+                          timetable: result)
     }
     // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
     return trials.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }

@@ -1,12 +1,16 @@
 import Diagnosis
+import ScenarioKit
+import Scheduler
 import TimetableFormat
 
 /// Every need the timetable leaves short, with a plain-language reason. A pre-solve finding that
 /// proves the shortfall comes first (it holds for every timetable); otherwise the reason is read off
 /// the resources around the need in this timetable (what was free when the student was), always with
-/// the remaining capacity of the subject's teachers.
-func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
-    let instance = plan.instance, scenario = instance.scenario
+/// the remaining capacity of the subject's teachers. The missing counts are recounted from the
+/// sessions, whatever the timetable's own unmet list says.
+public func explainUnmet(_ timetable: Timetable, scenario: Scenario) -> [Timetable.Unmet] {
+    let instance = Instance(scenario)
+    let plan = Plan(rebuilding: timetable, instance)
     let short = instance.students.indices.contains { s in
         instance.students[s].needs.indices.contains { plan.done[s][$0] < instance.students[s].needs[$0].sessions }
     }
