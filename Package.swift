@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // SplitMix64 and the shuffles built on it: one seed, one result, on every toolchain.
+        .target(name: "SeededRandom"),
         // The rule catalogue: every hard rule and objective term, with id, name, intent and weight.
         .target(name: "Rules"),
         // Scenario file -> validated scenario.
@@ -30,7 +32,7 @@ let package = Package(
         // The one module that talks to GLPK.
         .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
         // Model builder, constructive start and GLPK-driven improvement.
-        .target(name: "Scheduler", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
+        .target(name: "Scheduler", dependencies: ["Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
         .target(name: "Diagnosis", dependencies: ["ScenarioKit", "Scheduler"]),
         // After solving: unmet reasons and suggested changes, every trial re-solve verified by the checker;
@@ -41,7 +43,7 @@ let package = Package(
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
         .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
-        .target(name: "ScenarioGenerator", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,10 +57,10 @@ let package = Package(
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
-        .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
+        .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
-        .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "FuzzTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
             "ScenarioGenerator",

@@ -1,4 +1,5 @@
 import ScenarioKit
+import SeededRandom
 import TimetableFormat
 
 /// A realistic personalized-learning week. With `spec.planted` the needs are read off a timetable built

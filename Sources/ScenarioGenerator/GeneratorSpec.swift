@@ -1,4 +1,5 @@
 import ScenarioKit
+import SeededRandom
 import TimetableFormat
 
 /// Size and shape of a generated scenario. Everything else (names, subjects, limits) follows from `seed`.

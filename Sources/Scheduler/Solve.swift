@@ -1,6 +1,7 @@
 import Foundation
 import GLPKBackend
 import IntegerProgram
+import SeededRandom
 import Rules
 import ScenarioKit
 import TimetableFormat
@@ -369,20 +370,6 @@ private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
             modality: act.modality, teacher: session.teacher.map { scenario.teachers[$0].id },
             room: scenario.rooms[session.room].id, students: session.students.sorted().map { scenario.students[$0].id })
     }
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a seed fixes the search.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &self) }
 }
 
 /// The whole week as one integer program, written in free MPS by GLPK's own writer, so other MIP

@@ -1,4 +1,5 @@
 import Testing
+import SeededRandom
 import ScenarioKit
 import TimetableFormat
 import TimetableChecker
