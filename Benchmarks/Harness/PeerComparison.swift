@@ -6,7 +6,7 @@ import TimetableFormat
 
 /// Writes the scenario's whole-week model and runs Benchmarks/peers.py (HiGHS, CBC) on it; returns
 /// one Markdown row with flexsched's result beside theirs.
-func peerComparison(_ label: String, _ scenario: Scenario, _ ours: Timetable, timeLimit: Double) -> String {
+func peerComparison(_ label: String, _ scenario: ValidatedScenario, _ ours: Timetable, timeLimit: Double) -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-peers-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -50,9 +50,9 @@ func runWhatIfBenchmark(_ files: [String], timeLimit: Double) -> Int32 {
             let seconds = Date().timeIntervalSince(started)
             let violations = checkTimetable(result, against: changed)
             if !violations.isEmpty { failures += 1 }
-            let diff = TimetableDiff(from: baseline, to: result, scenario: changed)
+            let diff = TimetableDiff(from: baseline, to: result, scenario: changed.scenario)
             let changedCount = diff.sessions.filter { $0.kind != .kept }.count
-            print("| \(change.name) | \(sessionsHitDirectly(baseline, by: changed)) | \(changedCount) | \(diff.count(.moved)) | \(diff.count(.restaffed)) | \(diff.count(.reroomed)) | \(diff.count(.regrouped)) | \(diff.count(.cancelled)) | \(diff.count(.new)) | \(diff.people.count) | \(result.stats?.unmetSessions ?? -1) | \(String(format: "%.1f", seconds)) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
+            print("| \(change.name) | \(sessionsHitDirectly(baseline, by: changed.scenario)) | \(changedCount) | \(diff.count(.moved)) | \(diff.count(.restaffed)) | \(diff.count(.reroomed)) | \(diff.count(.regrouped)) | \(diff.count(.cancelled)) | \(diff.count(.new)) | \(diff.people.count) | \(result.stats?.unmetSessions ?? -1) | \(String(format: "%.1f", seconds)) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
         }
         return failures == 0 ? 0 : 1
     } catch {

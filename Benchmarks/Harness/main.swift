@@ -68,7 +68,7 @@ if whatIf {
 }
 if sizes.isEmpty && files.isEmpty { sizes = ["S", "M"] }
 
-var cases: [(label: String, scenario: Scenario)] = []
+var cases: [(label: String, scenario: ValidatedScenario)] = []
 for size in sizes {
     var spec: GeneratorSpec
     switch size {
@@ -81,9 +81,12 @@ for size in sizes {
     }
     if let seed { spec.seed = seed }
     spec.planted = true
-    let scenario = generateScenario(spec).scenario
+    let scenario: ValidatedScenario
+    do { scenario = try generateScenario(spec).scenario.validated() } catch {
+        FileHandle.standardError.write(Data("the generated \(size) scenario is invalid: \(error)\n".utf8)); exit(1)
+    }
     if let writeFolder {
-        try writeFileAtomically(Data(scenario.yamlText().utf8), to: "\(writeFolder)/\(size.lowercased()).yaml")
+        try writeFileAtomically(Data(scenario.scenario.yamlText().utf8), to: "\(writeFolder)/\(size.lowercased()).yaml")
     }
     cases.append(("\(size) planted seed \(spec.seed)", scenario))
 }

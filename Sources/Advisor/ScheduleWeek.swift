@@ -6,12 +6,12 @@ import TimetableFormat
 /// The whole job behind `solve`, `whatif`, explain's trials and the web app's runs: solve, give every
 /// unmet need its reason, and verify the result with the independent checker. A timetable that fails
 /// the check is an internal error, never returned.
-public func scheduleWeek(_ scenario: Scenario, options: SolveOptions = SolveOptions(),
+public func scheduleWeek(_ scenario: ValidatedScenario, options: SolveOptions = SolveOptions(),
                          progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> CheckedTimetable {
     var timetable = try solveTimetable(scenario, options: options, progress: progress)
     timetable.unmet = explainUnmet(timetable, scenario: scenario)
     do {
-        return try CheckedTimetable.verify(timetable, against: scenario)
+        return try CheckedTimetable.verify(timetable, against: scenario.scenario)
     } catch {
         throw SolveFailure(description: "internal error: the timetable failed the independent check: \(error)")
     }

@@ -12,7 +12,7 @@ public struct Suggestion: Sendable {
     public var sessionsRecovered: Int
     public var unmetAfter: Int
     /// The scenario with the change applied, for whoever wants to adopt it.
-    public var scenario: Scenario
+    public var scenario: ValidatedScenario
     /// The trial's timetable under that scenario, accepted by the independent checker.
     public var timetable: CheckedTimetable
 }
@@ -32,12 +32,12 @@ public struct TrialBudget: Sendable {
 /// qualified colleague, one more teacher, a room's day or seats), each tried with a real re-solve
 /// that starts from the current timetable and is verified by the checker; those that meet more needs
 /// come back, best first.
-public func suggestChanges(for scenario: Scenario, timetable: Timetable, students focus: Set<String>? = nil,
+public func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable, students focus: Set<String>? = nil,
                            trials: Int = 12, budget: TrialBudget = TrialBudget()) -> [Suggestion] {
     let unmet = timetable.unmet.filter { focus?.contains($0.student) ?? true }
     guard !unmet.isEmpty else { return [] }
     let before = unmet.reduce(0) { $0 + $1.missing }
-    let candidates = Array(relaxations(scenario, unmet).prefix(trials))
+    let candidates = Array(relaxations(scenario.scenario, unmet).prefix(trials))
     let trials = solveConcurrently(candidates.count) { i -> Suggestion? in
         var options = SolveOptions()
         options.timeLimit = budget.seconds

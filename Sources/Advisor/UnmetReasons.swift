@@ -8,7 +8,7 @@ import TimetableFormat
 /// the resources around the need in this timetable (what was free when the student was), always with
 /// the remaining capacity of the subject's teachers. The missing counts are recounted from the
 /// sessions, whatever the timetable's own unmet list says.
-public func explainUnmet(_ timetable: Timetable, scenario: Scenario) -> [Timetable.Unmet] {
+public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario) -> [Timetable.Unmet] {
     let instance = Instance(scenario)
     let plan = Plan(rebuilding: timetable, instance)
     let short = instance.students.indices.contains { s in
@@ -19,7 +19,7 @@ public func explainUnmet(_ timetable: Timetable, scenario: Scenario) -> [Timetab
     for (s, info) in instance.students.enumerated() {
         for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
             let missing = need.sessions - plan.done[s][n]
-            let act = instance.activities[need.activity], id = scenario.students[s].id
+            let act = instance.activities[need.activity], id = instance.scenario.students[s].id
             var (cause, reason) = explainShortfall(plan, student: s, activity: need.activity)
             if let proof = findings.first(where: { $0.covers(student: id, subject: act.subject, modality: act.modality) }) {
                 cause = proof.cause

@@ -42,8 +42,9 @@ public enum CalendarExport {
     /// the timetable's creation time so repeated exports are identical. With `previous`, events
     /// whose content changed get SEQUENCE one higher than before, unchanged ones are copied as they
     /// were, and events that are gone are reported.
-    public static func export(scenario: Scenario, scenarioFile: String = "<scenario>", timetable: Timetable, timetableFile: String = "<timetable>",
+    public static func export(scenario validated: ValidatedScenario, scenarioFile: String = "<scenario>", timetable: Timetable, timetableFile: String = "<timetable>",
                               options: Options, stamp: Date, previous: PreviousExport? = nil) throws(InputError) -> Result {
+        let scenario = validated.scenario
         guard let zone = TimeZone(identifier: scenario.timezone) else {
             throw InputError(file: scenarioFile, entity: "timezone", "unknown time zone `\(scenario.timezone)`")
         }

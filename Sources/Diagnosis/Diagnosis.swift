@@ -23,7 +23,7 @@ public struct Finding: Sendable, Hashable {
 
 /// Every need the scenario's capacities prove cannot be fully met, before any solve. Sorted by cause
 /// (the cause touching the most students first), then by students affected.
-public func diagnose(_ scenario: Scenario) -> [Finding] {
+public func diagnose(_ scenario: ValidatedScenario) -> [Finding] {
     let week = Week(scenario)
     let found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
         + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)

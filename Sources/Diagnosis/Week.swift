@@ -36,8 +36,9 @@ struct Week {
     var needs: [NeedInfo] = []
     var slotCount: Int { instance.slotCount }
 
-    init(_ scenario: Scenario) {
-        let instance = Instance(scenario)
+    init(_ validated: ValidatedScenario) {
+        let instance = Instance(validated)
+        let scenario = validated.scenario
         self.instance = instance
         (studentFree, teacherFree, roomFree) = (instance.students.map(\.available), instance.teachers.map(\.available),
                                                 instance.rooms.map(\.available))

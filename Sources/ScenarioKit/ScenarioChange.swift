@@ -87,7 +87,8 @@ public struct ScenarioChange: Sendable, Hashable {
     /// The changed scenario. Unknown ids and contradictions (a teacher who both leaves and gets new
     /// hours, a joiner whose id is taken) are errors; needs nobody can serve any more are not, they
     /// become unmet needs with a reason.
-    public func apply(to scenario: Scenario) throws(InputError) -> Scenario {
+    public func apply(to validated: ValidatedScenario) throws(InputError) -> ValidatedScenario {
+        let scenario = validated.scenario
         var problems: [InputProblem] = []
         func fail(_ entity: String, _ message: String) {
             problems.append(InputProblem(file: file, entity: entity, message: message))
@@ -148,10 +149,10 @@ public struct ScenarioChange: Sendable, Hashable {
             }
         }
         if !problems.isEmpty { throw InputError(problems) }
-        let invalid = result.validationProblems(file: file, requireServiceable: false)
-        if !invalid.isEmpty {
-            throw InputError(invalid.map { InputProblem(file: file, entity: $0.entity, message: "after the change: \($0.message)") })
+        do {
+            return try result.validated(file: file, requireServiceable: false)
+        } catch {
+            throw InputError(error.problems.map { InputProblem(file: file, entity: $0.entity, message: "after the change: \($0.message)") })
         }
-        return result
     }
 }

@@ -2,11 +2,11 @@
 /// Structural problems (wrong types, unknown keys) are found while reading; meaning problems
 /// (unknown ids, overlapping blocks, needs nobody can serve) by `Scenario.validationProblems`.
 public enum ScenarioLoader {
-    public static func load(path: String) throws(InputError) -> Scenario {
+    public static func load(path: String) throws(InputError) -> ValidatedScenario {
         try parse(try readTextFile(path), file: path)
     }
 
-    public static func parse(_ text: String, file: String) throws(InputError) -> Scenario {
+    public static func parse(_ text: String, file: String) throws(InputError) -> ValidatedScenario {
         let root = try YAMLValue.parse(text, file: file)
         let problems = ProblemLog()
         let lines = LineLog()
@@ -14,9 +14,7 @@ public enum ScenarioLoader {
         guard problems.isEmpty, let scenario else {
             throw InputError(problems.isEmpty ? [root.problem("the scenario could not be read")] : problems.problems)
         }
-        let meaning = scenario.validationProblems(file: file, lines: lines.lines)
-        if !meaning.isEmpty { throw InputError(meaning) }
-        return scenario
+        return try scenario.validated(file: file, lines: lines.lines)
     }
 
     static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students"]

@@ -1,13 +1,6 @@
 import Foundation
 
 extension Scenario {
-    /// Throws every meaning-level problem at once; returns the scenario unchanged when there is none.
-    public func validated(file: String = "<scenario>", requireServiceable: Bool = true) throws(InputError) -> Scenario {
-        let problems = validationProblems(file: file, requireServiceable: requireServiceable)
-        if !problems.isEmpty { throw InputError(problems) }
-        return self
-    }
-
     /// Problems that would make the scenario meaningless or would reach the solver as invalid data.
     /// `requireServiceable: false` accepts needs that no teacher or room can serve (they are reported
     /// as unmet instead): a what-if in which the only math teacher leaves is a question, not an error.

@@ -57,7 +57,8 @@ package struct Instance: Sendable {
     package let nextDay: [Int?]
     package let previousDay: [Int?]
 
-    package init(_ scenario: Scenario) {
+    package init(_ validated: ValidatedScenario) {
+        let scenario = validated.scenario
         self.scenario = scenario
         dayCount = scenario.days.count
         blocksPerDay = scenario.blocks.count

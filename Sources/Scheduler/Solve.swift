@@ -61,7 +61,7 @@ public struct SolveFailure: Error, CustomStringConvertible, Sendable {
 /// `scheduleWeek` adds the reasons and the independent check, and is what commands call. Greedy start,
 /// then GLPK re-optimises one day and a few activities at a time with the rest fixed, keeping every
 /// improvement (large-neighbourhood search).
-package func solveTimetable(_ scenario: Scenario, options: SolveOptions = SolveOptions(),
+package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions = SolveOptions(),
                            progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> Timetable {
     let started = Date()
     let deadline = started.addingTimeInterval(options.timeLimit)
@@ -378,7 +378,7 @@ private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
 /// needed sessions - sum of x. The
 /// objective is the one in the README without the consecutive-days term (a relaxation), less the
 /// constant 1000 x needed sessions.
-public func writeWholeWeekModel(_ scenario: Scenario, to path: String) throws(SolveFailure)
+public func writeWholeWeekModel(_ scenario: ValidatedScenario, to path: String) throws(SolveFailure)
     -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int) {
     let instance = Instance(scenario)
     var weights = ObjectiveWeights()

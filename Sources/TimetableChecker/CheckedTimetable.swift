@@ -21,3 +21,9 @@ public struct CheckFailure: Error, Sendable, CustomStringConvertible {
         "the timetable breaks \(violations.count) hard rule(s): " + violations.prefix(5).map(\.description).joined(separator: "; ")
     }
 }
+
+extension CheckedTimetable {
+    public static func verify(_ timetable: Timetable, against scenario: ValidatedScenario) throws(CheckFailure) -> CheckedTimetable {
+        try verify(timetable, against: scenario.scenario)
+    }
+}

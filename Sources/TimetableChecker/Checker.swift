@@ -122,3 +122,7 @@ func unique(_ ids: [String]) -> [String] {
 func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
 
 func titles(_ sessions: [CheckInput.Resolved]) -> String { list(sessions.map(\.title)) }
+
+public func checkTimetable(_ timetable: Timetable, against scenario: ValidatedScenario) -> [Violation] {
+    checkTimetable(timetable, against: scenario.scenario)
+}

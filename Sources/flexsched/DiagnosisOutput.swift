@@ -25,6 +25,6 @@ func diagnosisJSON(_ findings: [Finding]) -> [[String: Any]] {
 }
 
 /// `solve` warns before it starts, on stderr so stdout stays the summary or the timetable JSON.
-func warnAboutShortfalls(_ scenario: Scenario) {
+func warnAboutShortfalls(_ scenario: ValidatedScenario) {
     FileHandle.standardError.write(Data(diagnosisText(diagnose(scenario)).utf8))
 }

@@ -72,7 +72,7 @@ struct PendingCalendars {
 
 /// Exports calendars into `out`, compared with `previous` or else with what `out` already holds.
 /// Shared by `export ics` and `solve --ics`; bad input exits 2 before anything is written.
-func prepareCalendars(scenario: Scenario, scenarioFile: String, timetable: Timetable, timetableFile: String, options: CalendarExport.Options,
+func prepareCalendars(scenario: ValidatedScenario, scenarioFile: String, timetable: Timetable, timetableFile: String, options: CalendarExport.Options,
                       out: String, previous: String?) throws -> PendingCalendars {
     do {
         let stamp = try CalendarExport.stamp(of: timetable, file: timetableFile) ?? fileModificationTime(timetableFile)
@@ -84,7 +84,7 @@ func prepareCalendars(scenario: Scenario, scenarioFile: String, timetable: Timet
 }
 
 /// For `solve --out DIR --ics`: the calendars of a freshly solved timetable, for DIR/calendars.
-func solvedCalendars(_ scenario: Scenario, _ timetable: Timetable, out: String) throws -> PendingCalendars {
+func solvedCalendars(_ scenario: ValidatedScenario, _ timetable: Timetable, out: String) throws -> PendingCalendars {
     try prepareCalendars(scenario: scenario, scenarioFile: "<scenario>", timetable: timetable, timetableFile: (out as NSString).appendingPathComponent("timetable.json"),
                          options: CalendarExport.Options(), out: (out as NSString).appendingPathComponent("calendars"), previous: nil)
 }
@@ -123,7 +123,7 @@ func exportSummary(_ result: CalendarExport.Result, out: String) -> String {
 }
 
 /// `solve --ics` has no --week-of, so a scenario without a term is refused before the solve starts.
-func requireTermForCalendars(_ scenario: Scenario, file: String) throws {
+func requireTermForCalendars(_ scenario: ValidatedScenario, file: String) throws {
     guard scenario.term == nil else { return }
     throw exitForBadInput(InputError(file: file, entity: "term",
         "--ics needs a `term` (the dates the week repeats in); add one, or solve and then run `flexsched export ics --week-of YYYY-MM-DD`"))

@@ -42,7 +42,7 @@ func parsePins(_ texts: [String]) throws -> [Pin] {
 }
 
 /// Both files a command reads, or exit 2 naming what is wrong with them.
-func loadScenarioAndTimetable(_ scenario: String, _ timetable: String) throws -> (Scenario, Timetable) {
+func loadScenarioAndTimetable(_ scenario: String, _ timetable: String) throws -> (ValidatedScenario, Timetable) {
     do {
         return (try ScenarioLoader.load(path: scenario), try Timetable.load(path: timetable))
     } catch { throw exitForBadInput(error) }
@@ -61,7 +61,7 @@ struct Validate: ParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() throws {
-        let loaded: Scenario
+        let loaded: ValidatedScenario
         do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
         let needs = loaded.students.reduce(0) { $0 + $1.needs.count }
         let sessions = loaded.students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } }
@@ -124,7 +124,7 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: Scenario
+        let loaded: ValidatedScenario
         var options = SolveOptions()
         do {
             loaded = try ScenarioLoader.load(path: scenario)
@@ -165,13 +165,13 @@ struct Solve: ParsableCommand {
         let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, timetable, out: $0) : nil }
         if let out {
             try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
-            try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded).utf8),
+            try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded.scenario).utf8),
                                     to: (out as NSString).appendingPathComponent("timetable.md"))
         }
         if json {
             FileHandle.standardOutput.write(try timetable.jsonData())
         } else {
-            print(summaryText(timetable, scenario: loaded))
+            print(summaryText(timetable, scenario: loaded.scenario))
             if let out { print("Wrote \(out)/timetable.json and \(out)/timetable.md (checked: all hard rules hold).") }
         }
         if let calendars {

@@ -41,11 +41,11 @@ struct WhatIf: ParsableCommand {
 
     struct Variant {
         var change: ScenarioChange
-        var scenario: Scenario
+        var scenario: ValidatedScenario
     }
 
     func run() throws {
-        let original: Scenario, current: Timetable
+        let original: ValidatedScenario, current: Timetable
         var variants: [Variant] = []
         do {
             original = try ScenarioLoader.load(path: scenario)
@@ -85,13 +85,13 @@ struct WhatIf: ParsableCommand {
                 printError("\(variant.change.name): \(error.description)")
                 throw ExitCode(error.isInputProblem ? 2 : 1)
             }
-            let diff = TimetableDiff(from: current, to: timetable, scenario: variant.scenario)
+            let diff = TimetableDiff(from: current, to: timetable, scenario: variant.scenario.scenario)
             rows.append(Row(name: variant.change.name, timetable: timetable, diff: diff, seconds: seconds, scenario: variant.scenario))
         }
         if let out {
             for row in rows {
                 let folder = (out as NSString).appendingPathComponent(row.name)
-                try writeFileAtomically(Data(row.scenario.yamlText().utf8), to: folder + "/scenario.yaml")
+                try writeFileAtomically(Data(row.scenario.scenario.yamlText().utf8), to: folder + "/scenario.yaml")
                 try writeFileAtomically(row.timetable.jsonData(), to: folder + "/timetable.json")
                 try writeFileAtomically(Data(row.diff.markdown(title: "What changes: \(row.name)").utf8), to: folder + "/diff.md")
                 let encoder = JSONEncoder()
@@ -113,7 +113,7 @@ struct WhatIf: ParsableCommand {
         var timetable: Timetable
         var diff: TimetableDiff
         var seconds: Double
-        var scenario: Scenario
+        var scenario: ValidatedScenario
 
         struct Summary: Codable {
             var change: String, unmetSessions: Int, kept: Int, moved: Int, restaffed: Int, reroomed: Int, regrouped: Int

@@ -25,8 +25,12 @@ let groupRoom = Room(id: "r101", name: "Room 101", capacity: 8, features: ["coll
 func need(_ subject: String, _ modality: String, _ sessions: Int) -> Need { Need(subject: subject, modality: modality, sessions: sessions) }
 func only(_ days: [Weekday]) -> [SlotRef] { weekdays.filter { !days.contains($0) }.map { .day($0) } }
 
+/// The diagnosis of a scenario built in code; needs nobody can serve are what these tests are about,
+/// so validation accepts them.
+func diagnosed(_ scenario: Scenario) throws -> [Finding] { diagnose(try scenario.validated(requireServiceable: false)) }
+
 func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_sourceLocation) throws -> Finding {
-    let findings = diagnose(scenario)
+    let findings = try diagnosed(scenario)
     #expect(findings.count == 1, "\(findings.map(\.message))", sourceLocation: sourceLocation)
     return try #require(findings.first, sourceLocation: sourceLocation)
 }
@@ -107,7 +111,7 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
     let rooms = [groupRoom, Room(id: "ra", name: "Access Room", capacity: 8, features: ["accessible"]),
                  Room(id: "booth", name: "Booth", capacity: 1, features: ["quiet"])]
     let others = (1...3).map { Student(id: "s\($0)", name: "Student \($0)", needs: [need("science", "small-group", 1)]) }
-    let findings = diagnose(school(teachers: [lee], rooms: rooms, students: others + [
+    let findings = try diagnosed(school(teachers: [lee], rooms: rooms, students: others + [
         Student(id: "eve", name: "Eve R.", needs: [need("science", "small-group", 2)], requires: ["accessible"]),
         Student(id: "finn", name: "Finn T.", needs: [need("writing", "independent", 3)]),
     ]))
@@ -123,7 +127,7 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
 @Test func groupsBelowMinimumCannotForm() throws {
     // Two students share science small-group (min 3); three share art, but never three at once.
     let art = Teacher(id: "novak", name: "Dr. Novak", subjects: ["art"])
-    let findings = diagnose(school(teachers: [lee, art], rooms: [groupRoom], students: [
+    let findings = try diagnosed(school(teachers: [lee, art], rooms: [groupRoom], students: [
         Student(id: "gus", name: "Gus A.", needs: [need("science", "small-group", 2)]),
         Student(id: "hana", name: "Hana B.", needs: [need("science", "small-group", 1)]),
         Student(id: "ivy", name: "Ivy C.", needs: [need("art", "small-group", 2)], unavailable: only([.mon, .tue])),
@@ -154,10 +158,10 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
     #expect(f.message.contains("at most 8: short by 4"))
 }
 
-@Test func findingsAreGroupedByCauseMostStudentsFirst() {
+@Test func findingsAreGroupedByCauseMostStudentsFirst() throws {
     let kim = Teacher(id: "kim", name: "Mr. Kim", subjects: ["math"], maxPerWeek: 2)
     let many = (1...5).map { Student(id: "m\($0)", name: "M \($0)", needs: [need("math", "tutoring", 2)]) }
-    let findings = diagnose(school(teachers: [kim], rooms: tutorRooms, students: many + [
+    let findings = try diagnosed(school(teachers: [kim], rooms: tutorRooms, students: many + [
         Student(id: "x", name: "X", needs: [need("chemistry", "tutoring", 1)]),
         Student(id: "y", name: "Y", needs: [need("physics", "tutoring", 1)]),
     ]))
@@ -165,9 +169,9 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
 }
 
 @Test func plantedScenarioHasNoShortfall() {
-    #expect(diagnose(generateScenario(.medium).scenario) == [])
-    #expect(diagnose(generateScenario(.small).scenario) == [])
-    for seed in UInt64(1)...20 { #expect(diagnose(generateScenario(.tiny(seed: seed)).scenario) == [], "seed \(seed)") }
+    #expect(try diagnose(generateScenario(.medium).scenario.validated()) == [])
+    #expect(try diagnose(generateScenario(.small).scenario.validated()) == [])
+    for seed in UInt64(1)...20 { #expect(try diagnose(generateScenario(.tiny(seed: seed)).scenario.validated()) == [], "seed \(seed)") }
 }
 
 @Test(arguments: ["midsize-week.yaml", "large-week.yaml"])

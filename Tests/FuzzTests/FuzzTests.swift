@@ -208,7 +208,7 @@ private func expectClearError(_ error: InputError, file: String, lineCount: Int,
 }
 
 /// Solves and checks; a scenario the loader accepted must never make the solver fail.
-private func expectCheckedTimetable(_ scenario: Scenario, _ context: @autoclosure () -> String) -> Timetable? {
+private func expectCheckedTimetable(_ scenario: ValidatedScenario, _ context: @autoclosure () -> String) -> Timetable? {
     do {
         let timetable = try solveTimetable(scenario, options: fuzzSolveOptions)
         let violations = checkTimetable(timetable, against: scenario)
@@ -231,7 +231,7 @@ private func fuzzScenario(_ index: Int) -> Tally {
     let text = index % 3 == 0 ? mutator.mutateGently(base.yamlText()) : mutator.mutate(base.yamlText())
     let file = "fuzz-\(seed).yaml"
     let context = "case \(index) (FLEXSCHED_FUZZ_SEED=\(seedOffset)); mutated file:\n\(text)"
-    let scenario: Scenario
+    let scenario: ValidatedScenario
     do {
         scenario = try ScenarioLoader.parse(text, file: file)
     } catch {
@@ -239,9 +239,9 @@ private func fuzzScenario(_ index: Int) -> Tally {
         return Tally(rejected: 1)
     }
     // Whatever was accepted must survive the writer: what-if runs write changed scenarios back out.
-    #expect((try? ScenarioLoader.parse(scenario.yamlText(), file: file)) == scenario, "\(context): does not read back after yamlText()")
+    #expect((try? ScenarioLoader.parse(scenario.scenario.yamlText(), file: file)) == scenario, "\(context): does not read back after yamlText()")
     guard let timetable = expectCheckedTimetable(scenario, context) else { return Tally(accepted: 1) }
-    if index % 4 == 0 { fuzzTimetableFile(timetable, scenario: scenario, seed: seed) }
+    if index % 4 == 0 { fuzzTimetableFile(timetable, scenario: scenario.scenario, seed: seed) }
     return Tally(accepted: 1)
 }
 
@@ -287,16 +287,19 @@ private func changeText(for scenario: Scenario, rng: inout SplitMix64) -> String
 
 @Test(arguments: 0..<max(1, caseCount / 10)) func mutatedChangeFilesGiveAClearErrorOrAScenarioThatSolves(_ index: Int) {
     let seed = UInt64(index) &+ seedOffset
-    let base = generateScenario(.tiny(seed: seed % 97 + 1)).scenario
+    guard let base = try? generateScenario(.tiny(seed: seed % 97 + 1)).scenario.validated() else {
+        Issue.record("the generator made an invalid scenario for seed \(seed)")
+        return
+    }
     var rng = SplitMix64(seed: seed ^ 0xC4A_4E6E)
-    let original = changeText(for: base, rng: &rng)
+    let original = changeText(for: base.scenario, rng: &rng)
     var mutator = Mutator(rng: rng)
     let text = index % 5 == 0 ? original : mutator.mutate(original)
     let file = "change-\(seed).yaml"
     let context = "change case \(index) (FLEXSCHED_FUZZ_SEED=\(seedOffset)); change file:\n\(text)"
     let clock = ContinuousClock()
     let elapsed = clock.measure {
-        let changed: Scenario
+        let changed: ValidatedScenario
         do {
             changed = try ScenarioChange.parse(text, file: file, name: "change").apply(to: base)
         } catch let error as InputError {

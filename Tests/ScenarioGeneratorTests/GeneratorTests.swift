@@ -32,7 +32,7 @@ func plantedTimetableMeetsEveryRule(preset: String) throws {
     let scenario = try g.scenario.validated()
     let planted = try #require(g.planted)
     #expect(planted.status == .feasible && planted.unmet.isEmpty && planted.scenario == spec.name)
-    #expect(hardRuleProblems(planted, scenario) == [])
+    #expect(hardRuleProblems(planted, scenario.scenario) == [])
     #expect(checkTimetable(planted, against: scenario) == [])
     #expect(scenario.students.count == spec.students && scenario.teachers.count == spec.teachers && scenario.rooms.count == spec.rooms)
     #expect(scenario.days == spec.days && scenario.blocks.count == spec.blocksPerDay)
@@ -51,7 +51,7 @@ func plantedTimetableMeetsEveryRule(preset: String) throws {
         let g = generateScenario(.tiny(seed: seed))
         let scenario = try g.scenario.validated()
         let planted = try #require(g.planted)
-        #expect(hardRuleProblems(planted, scenario) == [], "seed \(seed)")
+        #expect(hardRuleProblems(planted, scenario.scenario) == [], "seed \(seed)")
         #expect(checkTimetable(planted, against: scenario) == [], "seed \(seed)")
         #expect((6...12).contains(scenario.students.count) && (1...2).contains(scenario.days.count), "seed \(seed)")
         // Two rooms and as few as three blocks cannot always seat everyone, so a rare student goes without.

@@ -26,7 +26,7 @@ private func corpusFiles(_ kind: String) -> [CorpusFile] {
     return names.filter { !$0.hasSuffix(".expected") }.sorted().map { CorpusFile(kind: kind, name: $0) }
 }
 
-private func baseScenario() throws -> Scenario {
+private func baseScenario() throws -> ValidatedScenario {
     try ScenarioLoader.load(path: corpusDirectory.appendingPathComponent("base-scenario.yaml").path)
 }
 

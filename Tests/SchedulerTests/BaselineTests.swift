@@ -7,7 +7,7 @@ import TimetableFormat
 import Testing
 
 /// A planted week of 30 students: its planted timetable is the baseline.
-private func plantedWeek() -> (Scenario, Timetable) {
+private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
     var spec = GeneratorSpec.small
     spec.students = 30
     spec.teachers = 6
@@ -15,11 +15,11 @@ private func plantedWeek() -> (Scenario, Timetable) {
     spec.days = [.mon, .tue, .wed, .thu, .fri]
     spec.seed = 5
     let generated = generateScenario(spec)
-    return (generated.scenario, generated.planted!)
+    return (try generated.scenario.validated(), generated.planted!)
 }
 
 @Test func aTuesdayAbsenceMovesOnlyThatTeachersTuesdaySessions() throws {
-    let (scenario, baseline) = plantedWeek()
+    let (scenario, baseline) = try plantedWeek()
     let busiest = Dictionary(grouping: baseline.sessions.filter { $0.day == "tue" }.compactMap(\.teacher), by: { $0 })
         .max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key
     let change = try ScenarioChange.parse("teachers-unavailable: {\(busiest): [tue]}", file: "c.yaml", name: "away")
@@ -41,7 +41,7 @@ private func plantedWeek() -> (Scenario, Timetable) {
 }
 
 @Test func pinsKeepAPersonsSessionsOrExplainWhyNot() throws {
-    let (scenario, baseline) = plantedWeek()
+    let (scenario, baseline) = try plantedWeek()
     let teacher = baseline.sessions.compactMap(\.teacher).first!
     let student = scenario.students.first { s in baseline.sessions.contains { $0.students.contains(s.id) } }!.id
     // Another teacher leaves: the pinned teacher's and student's sessions must stay exactly as they were.
@@ -69,7 +69,7 @@ private func plantedWeek() -> (Scenario, Timetable) {
 }
 
 @Test func pinsWithoutABaselineAreRefused() throws {
-    let (scenario, _) = plantedWeek()
+    let (scenario, _) = try plantedWeek()
     var options = SolveOptions()
     options.pins = [.room("nowhere")]
     #expect(throws: SolveFailure.self) { try solveTimetable(scenario, options: options) }

@@ -17,7 +17,7 @@ import Testing
     spec.days = [.mon, .tue, .wed, .thu, .fri]
     spec.seed = 3
     let generated = generateScenario(spec)
-    let scenario = generated.scenario, planted = generated.planted!
+    let scenario = try generated.scenario.validated(), planted = generated.planted!
     // The teacher with the most planted sessions: removing them leaves needs the rest cannot absorb.
     let busiest = Dictionary(grouping: planted.sessions.compactMap(\.teacher), by: { $0 })
         .max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key

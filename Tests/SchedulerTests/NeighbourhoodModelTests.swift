@@ -4,7 +4,7 @@ import Testing
 
 /// The one-day model must be exact: the current sessions of a neighbourhood are a feasible point of
 /// its program, and the program's objective there equals the whole timetable's objective.
-func expectModelsReproduceThePlan(_ scenario: Scenario) {
+func expectModelsReproduceThePlan(_ scenario: ValidatedScenario) {
     let instance = Instance(scenario)
     var plan = Plan(instance)
     plan.constructGreedily()

@@ -11,7 +11,7 @@ import Testing
 @Test(arguments: 1...24)
 func plantedTinySchoolsAreFullyScheduled(seed: UInt64) throws {
     let generated = generateScenario(.tiny(seed: seed))
-    let scenario = generated.scenario
+    let scenario = try generated.scenario.validated()
     #expect(generated.planted.map { checkTimetable($0, against: scenario) } == [])
     var options = SolveOptions()
     options.timeLimit = 8
@@ -26,7 +26,7 @@ func plantedTinySchoolsAreFullyScheduled(seed: UInt64) throws {
     var spec = GeneratorSpec.small
     spec.students = 30
     spec.days = [.mon, .tue, .wed]
-    let scenario = generateScenario(spec).scenario
+    let scenario = try generateScenario(spec).scenario.validated()
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = 6

@@ -31,7 +31,7 @@ func school() throws -> Scenario {
                                                         Need(subject: "study", modality: "study", sessions: 1)],
                            maxPerDay: 1),
                    Student(id: "dan", name: "Dan", needs: [Need(subject: "reading", modality: "tutoring", sessions: 1)])]
-    ).validated()
+    ).validated().scenario
 }
 
 func session(_ day: String, _ block: String, _ subject: String, _ modality: String, _ teacher: String?,
