@@ -168,7 +168,7 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
     #expect(findings.map(\.cause) == ["teacher-capacity", "no-teacher", "no-teacher"])
 }
 
-@Test func plantedScenarioHasNoShortfall() {
+@Test func plantedScenarioHasNoShortfall() throws {
     #expect(try diagnose(generateScenario(.medium).scenario.validated()) == [])
     #expect(try diagnose(generateScenario(.small).scenario.validated()) == [])
     for seed in UInt64(1)...20 { #expect(try diagnose(generateScenario(.tiny(seed: seed)).scenario.validated()) == [], "seed \(seed)") }
