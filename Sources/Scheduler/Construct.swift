@@ -1,17 +1,20 @@
+import Foundation
+
 /// A constructive timetable: the starting incumbent that GLPK then improves piece by piece.
 /// Hard-to-form groups go first (largest `min`), and each session is opened where the most students
-/// who still need it are free, so groups come out full and few needs are left for the search.
+/// who still need it are free, so groups come out full and few needs are left for the search. Stops
+/// at `deadline` with what it has: a smaller timetable, still valid, is better than a late one.
 extension Plan {
-    mutating func constructGreedily() {
+    mutating func constructGreedily(until deadline: Date = .distantFuture) {
         let order = instance.activities.indices.sorted { a, b in
             let x = instance.activities[a], y = instance.activities[b]
             if x.min != y.min { return x.min > y.min }
             return pressure(a) > pressure(b)
         }
         for a in order {
-            while let best = bestNewSession(for: a) { add(best) }
+            while Date() < deadline, let best = bestNewSession(for: a) { add(best) }
         }
-        for a in order { fillOpenSeats(activity: a) }
+        for a in order where Date() < deadline { fillOpenSeats(activity: a) }
     }
 
     /// Demand per teacher (or room) that could serve it: scarce activities are placed first.

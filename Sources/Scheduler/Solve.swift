@@ -125,7 +125,7 @@ private struct Search {
 
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
-        plan.constructGreedily()
+        plan.constructGreedily(until: deadline)
         report(force: true)
         try repairUnmetNeeds()
         if options.polish {

@@ -16,6 +16,11 @@ struct RulesCommand: ParsableCommand {
         """)
 
     @Flag(help: "Print the catalogue as JSON.") var json = false
+    @Flag(help: "Print the catalogue as the README's Markdown table (files without line numbers).") var markdown = false
+
+    func validate() throws {
+        if json && markdown { throw ValidationError("choose one of --json and --markdown") }
+    }
 
     func run() throws {
         let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -35,6 +40,10 @@ struct RulesCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
+        if markdown {
+            print(rulesMarkdown(modelled: modelled, checked: checked))
+            return
+        }
         for kind in [Rule.Kind.hard, .objective] {
             print(kind == .hard ? "Hard rules (every timetable satisfies them):" : "\nObjective terms (lower is better):")
             for rule in RuleCatalogue.all where rule.kind == kind {
@@ -48,4 +57,16 @@ struct RulesCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// The README's rule table. Files only: line numbers would make the README stale at every edit.
+func rulesMarkdown(modelled: [String: RuleImplementation], checked: [String: CodeLocation]) -> String {
+    func file(_ location: CodeLocation?) -> String { location.map { "`Sources/\($0.fileID)`" } ?? "-" }
+    var lines = ["| id | name | weight | modelled in | how | checked in |", "|---|---|---|---|---|---|"]
+    for rule in RuleCatalogue.all {
+        let model = modelled[rule.id]
+        let how = model?.mechanisms.map { $0.hasPrefix("by construction") ? "by construction" : $0 }.joined(separator: ", ") ?? "-"
+        lines.append("| `\(rule.id)` | \(rule.name) | \(rule.weight.map { String(Int($0)) } ?? "hard") | \(file(model?.location)) | \(how) | \(file(checked[rule.id])) |")
+    }
+    return lines.joined(separator: "\n")
 }

@@ -222,13 +222,13 @@ private func exportToDisk(_ scenario: Scenario, _ timetable: Timetable, options:
         for report in try parseWithIcalendar(paths) {
             for (path, file) in report.files { #expect(file.errors.isEmpty, "icalendar \(report.icalendar), \(path): \(file.errors)") }
             let school = try #require(report.files.first { $0.key.hasSuffix("/school.ics") }?.value)
-            #expect(school.events.flatMap(\.occurrences).sorted() == expectedOccurrences(scenario, timetable.sessions))
+            #expect(school.events.flatMap(\.occurrences).sorted() == expectedOccurrences(scenario.scenario, timetable.sessions))
         }
         let client = try Khal(executable: khal, zone: scenario.timezone)
         for teacher in scenario.teachers {
             try client.importCalendar(dir + "/calendars/teachers/\(teacher.id).ics")
         }
         let listed = try client.list(from: scenario.term!.start, to: scenario.term!.end.adding(days: 1))
-        #expect(listed.map { String($0.prefix { $0 != "|" }) } == expectedOccurrences(scenario, timetable.sessions.filter { $0.teacher != nil }))
+        #expect(listed.map { String($0.prefix { $0 != "|" }) } == expectedOccurrences(scenario.scenario, timetable.sessions.filter { $0.teacher != nil }))
     }
 }

@@ -29,7 +29,7 @@ private func fixture() throws -> (Scenario, Timetable) {
         ],
         unmet: [.init(student: "ana", subject: "reading", modality: "tutoring", missing: 1,
                       reason: "no reading teacher is free when Ana is", cause: "no-free-teacher")])
-    return (scenario, timetable)
+    return (scenario.scenario, timetable)
 }
 
 /// The rows of the Markdown table under `### title`, split into cells, with `\|` kept as a literal pipe.

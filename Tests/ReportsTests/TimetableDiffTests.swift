@@ -27,7 +27,7 @@ import Testing
         session("tue", "lee", "r1", ["cy", "dee"]),    // untouched
         session("tue", "kim", "r2", ["ben"]),          // Eve's session gone, Ben's new one
     ], unmet: [])
-    let diff = TimetableDiff(from: old, to: new, scenario: scenario)
+    let diff = TimetableDiff(from: old, to: new, scenario: scenario.scenario)
     #expect(diff.count(.kept) == 1)
     #expect(diff.count(.restaffed) == 2)
     // Same slot and teacher but no student in common: Eve's session ends, Ben's is new.

@@ -13,7 +13,7 @@ students:
   - {id: ben, needs: [{subject: art, modality: tutoring, sessions: 1}]}
 """
 
-private func applied(_ change: String) throws -> Scenario {
+private func applied(_ change: String) throws -> ValidatedScenario {
     let scenario = try ScenarioLoader.parse(base, file: "base.yaml")
     return try ScenarioChange.parse(change, file: "c.yaml", name: "c").apply(to: scenario)
 }
