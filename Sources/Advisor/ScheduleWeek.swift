@@ -4,12 +4,18 @@ import TimetableChecker
 import TimetableFormat
 
 /// The whole job behind `solve`, `whatif`, explain's trials and the web app's runs: solve, give every
-/// unmet need its reason, and verify the result with the independent checker. A timetable that fails
-/// the check is an internal error, never returned.
+/// unmet need its reason, and verify the result with the independent checker: every hard rule, and
+/// every objective term the solver reports. A timetable that fails the check is an internal error,
+/// never returned.
 public func scheduleWeek(_ scenario: ValidatedScenario, options: SolveOptions = SolveOptions(),
                          progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> CheckedTimetable {
     var timetable = try solveTimetable(scenario, options: options, progress: progress)
     timetable.unmet = explainUnmet(timetable, scenario: scenario)
+    let measured = measureObjective(timetable, against: scenario.scenario, baseline: options.baseline)
+    let misreported = measured.filter { id, count in timetable.stats?.terms?[id] != Double(count) }.keys.sorted()
+    if !misreported.isEmpty {
+        throw SolveFailure(description: "internal error: the solver's count of \(misreported.joined(separator: ", ")) differs from the independent measure")
+    }
     do {
         return try CheckedTimetable.verify(timetable, against: scenario.scenario)
     } catch {

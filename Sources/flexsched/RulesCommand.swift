@@ -24,7 +24,8 @@ struct RulesCommand: ParsableCommand {
 
     func run() throws {
         let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let checked = Dictionary(RuleCheck.all.map { ($0.rule.id, $0.location) }, uniquingKeysWith: { a, _ in a })
+        let checked = Dictionary(RuleCheck.all.map { ($0.rule.id, $0.location) } + TermMeasure.all.map { ($0.rule.id, $0.location) },
+                                 uniquingKeysWith: { a, _ in a })
         if json {
             let entries: [[String: Any]] = RuleCatalogue.all.map { rule in
                 var entry: [String: Any] = ["id": rule.id, "name": rule.name, "intent": rule.intent, "kind": rule.kind.rawValue]

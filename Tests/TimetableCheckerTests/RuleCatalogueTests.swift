@@ -71,7 +71,8 @@ private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> V
     #expect(Set(mutations.keys) == Set(RuleCatalogue.hardRules.map(\.id)))
 }
 
-@Test func everyObjectiveTermIsModelledAndMeasured() {
+@Test func everyObjectiveTermIsModelledAndMeasuredTwice() {
+    #expect(TermMeasure.all.map(\.rule) == RuleCatalogue.objectiveTerms, "one independent measure per term, in catalogue order")
     let modelled = Dictionary(ModelCatalogue.implementations.map { ($0.rule.id, $0) }, uniquingKeysWith: { a, _ in a })
     #expect(ModelCatalogue.implementations.map(\.rule) == RuleCatalogue.all)
     for term in RuleCatalogue.objectiveTerms {
@@ -91,4 +92,22 @@ func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
     mutate(&scenario, &timetable)
     let found = checkTimetable(timetable, against: scenario)
     #expect(Set(found.map(\.rule)) == [rule], "\(found)")
+}
+
+@Test func objectiveTermsAreCountedFromTheTimetableAlone() throws {
+    let scenario = try school()
+    let valid = validTimetable()
+    #expect(measureObjective(valid, against: scenario) == [
+        "O.unmet": 1, "O.student-idle": 0, "O.teacher-idle": 0, "O.late-block": 0,
+        "O.same-need-next-day": 1,  // Ana's math tutoring on Monday and Tuesday
+        "O.changed-seat": 0, "O.changed-teacher": 0, "O.changed-room": 0,
+    ])
+    // Ana and Ben's Monday small group moves from b2 to b3: Ana idles at b2, two students sit in the
+    // last block, and against the valid timetable as baseline, both seats, Kim's and r1's slot change.
+    var moved = valid
+    moved.sessions[2].block = "b3"
+    #expect(measureObjective(moved, against: scenario, baseline: valid) == [
+        "O.unmet": 1, "O.student-idle": 1, "O.teacher-idle": 0, "O.late-block": 2, "O.same-need-next-day": 1,
+        "O.changed-seat": 2, "O.changed-teacher": 1, "O.changed-room": 1,
+    ])
 }

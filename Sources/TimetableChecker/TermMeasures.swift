@@ -1,0 +1,128 @@
+// The objective's terms counted again from the timetable's ids alone, one function per catalogue term,
+// so the solver's own accounting (stats.terms, and the objective made of them) is checked too.
+import Rules
+import ScenarioKit
+import TimetableFormat
+
+/// One objective term's independent count.
+public struct TermMeasure: Sendable {
+    public let rule: Rule
+    public let location: CodeLocation
+    let run: @Sendable (MeasureInput) -> Int
+
+    init(_ rule: Rule, fileID: String = #fileID, line: Int = #line, _ run: @escaping @Sendable (MeasureInput) -> Int) {
+        self.rule = rule
+        location = CodeLocation(fileID: fileID, line: line)
+        self.run = run
+    }
+
+    /// Every objective term's measure, in catalogue order.
+    public static let all: [TermMeasure] = [
+        unmetSession, studentIdle, teacherIdle, lateBlock, sameNeedNextDay, changedSeat, changedTeacher, changedRoom,
+    ]
+}
+
+/// Each objective term of `timetable`, by catalogue id. `baseline` is the timetable a re-solve was
+/// asked to keep (what-if, roll-forward); without one the changed-* terms are 0.
+public func measureObjective(_ timetable: Timetable, against scenario: Scenario, baseline: Timetable? = nil) -> [String: Int] {
+    let input = MeasureInput(timetable: timetable, scenario: scenario, baseline: baseline)
+    return Dictionary(TermMeasure.all.map { ($0.rule.id, $0.run(input)) }, uniquingKeysWith: { a, _ in a })
+}
+
+struct MeasureInput: Sendable {
+    let timetable: Timetable
+    let scenario: Scenario
+    let baseline: Timetable?
+
+    /// Position of each block in the day, earliest first.
+    var blockPosition: [String: Int] {
+        Dictionary(scenario.blocks.sorted { $0.start < $1.start }.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Free blocks between the first and last busy block of each (person, day).
+    func idleBlocks(_ people: (Timetable.Session) -> [String]) -> Int {
+        let position = blockPosition
+        var busy: [[String]: Set<Int>] = [:]
+        for s in timetable.sessions {
+            guard let p = position[s.block] else { continue }
+            for person in Set(people(s)) { busy[[person, s.day], default: []].insert(p) }
+        }
+        return busy.values.reduce(0) { sum, blocks in sum + blocks.max()! - blocks.min()! + 1 - blocks.count }
+    }
+
+    /// Baseline sessions the changed scenario can still hold: a need someone has, a day and block it has.
+    var keepableBaseline: [Timetable.Session] {
+        guard let baseline else { return [] }
+        let needs = Set(scenario.students.flatMap { $0.needs.filter { scenario.modality($0.modality) != nil }.map { [$0.subject, $0.modality] } })
+        let days = Set(scenario.days.map(\.rawValue)), blocks = Set(scenario.blocks.map(\.id))
+        return baseline.sessions.filter { needs.contains([$0.subject, $0.modality]) && days.contains($0.day) && blocks.contains($0.block) }
+    }
+}
+
+extension TermMeasure {
+    static let unmetSession = TermMeasure(.unmetSession) { input in
+        var attended: [[String]: Int] = [:]
+        for s in input.timetable.sessions { for id in Set(s.students) { attended[[id, s.subject, s.modality], default: 0] += 1 } }
+        return input.scenario.students.reduce(0) { sum, student in
+            sum + student.needs.reduce(0) { $0 + max(0, $1.sessions - (attended[[student.id, $1.subject, $1.modality]] ?? 0)) }
+        }
+    }
+
+    static let studentIdle = TermMeasure(.studentIdle) { input in input.idleBlocks(\.students) }
+
+    static let teacherIdle = TermMeasure(.teacherIdle) { input in input.idleBlocks { $0.teacher.map { [$0] } ?? [] } }
+
+    static let lateBlock = TermMeasure(.lateBlock) { input in
+        guard let last = input.scenario.blocks.max(by: { $0.start < $1.start })?.id else { return 0 }
+        return input.timetable.sessions.filter { $0.block == last }.reduce(0) { $0 + Set($1.students).count }
+    }
+
+    /// Pairs of school days one calendar day apart (Sun and Mon in a Sunday-Thursday week). In a
+    /// seven-day week the day before the first listed one ends the week: that pair crosses into the next.
+    static let sameNeedNextDay = TermMeasure(.sameNeedNextDay) { input in
+        let ordinals = Set(input.scenario.days.map(\.ordinal))
+        var firstDays = ordinals.filter { ordinals.contains(($0 + 1) % 7) }
+        if ordinals.count == 7, let first = input.scenario.days.first { firstDays.remove((first.ordinal + 6) % 7) }
+        var days: [[String]: Set<Int>] = [:]
+        for s in input.timetable.sessions {
+            guard let day = Weekday(rawValue: s.day), ordinals.contains(day.ordinal) else { continue }
+            for id in Set(s.students) { days[[id, s.subject, s.modality], default: []].insert(day.ordinal) }
+        }
+        return days.values.reduce(0) { sum, held in sum + firstDays.count { held.contains($0) && held.contains(($0 + 1) % 7) } }
+    }
+
+    /// A seat counts as kept only with the same teacher and room: a student moved to a parallel
+    /// group is told.
+    static let changedSeat = TermMeasure(.changedSeat) { input in
+        let students = Set(input.scenario.students.map(\.id)), teachers = Set(input.scenario.teachers.map(\.id))
+        let rooms = Set(input.scenario.rooms.map(\.id))
+        var held = Set<[String]>()
+        for s in input.timetable.sessions {
+            for id in s.students { held.insert([id, s.subject, s.modality, s.day, s.block, s.teacher ?? "", s.room]) }
+        }
+        var seats: [[String]: [String]] = [:]
+        for s in input.keepableBaseline {
+            // A teacher or room the scenario no longer has cannot be kept: no session can match it.
+            let teacher = s.teacher.map { teachers.contains($0) ? $0 : "\u{0}gone" } ?? ""
+            let room = rooms.contains(s.room) ? s.room : "\u{0}gone"
+            for id in s.students where students.contains(id) { seats[[id, s.subject, s.modality, s.day, s.block]] = [teacher, room] }
+        }
+        return seats.count { !held.contains($0.key + $0.value) }
+    }
+
+    static let changedTeacher = TermMeasure(.changedTeacher) { input in
+        let teachers = Set(input.scenario.teachers.map(\.id))
+        let now = Set(input.timetable.sessions.compactMap { s in s.teacher.map { [$0, s.subject, s.modality, s.day, s.block] } })
+        let before = Set(input.keepableBaseline.compactMap { s in
+            s.teacher.flatMap { teachers.contains($0) ? [$0, s.subject, s.modality, s.day, s.block] : nil }
+        })
+        return before.subtracting(now).count
+    }
+
+    static let changedRoom = TermMeasure(.changedRoom) { input in
+        let rooms = Set(input.scenario.rooms.map(\.id))
+        let now = Set(input.timetable.sessions.map { [$0.room, $0.subject, $0.modality, $0.day, $0.block] })
+        let before = Set(input.keepableBaseline.filter { rooms.contains($0.room) }.map { [$0.room, $0.subject, $0.modality, $0.day, $0.block] })
+        return before.subtracting(now).count
+    }
+}
