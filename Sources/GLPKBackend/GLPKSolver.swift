@@ -24,7 +24,6 @@ final class GLPKProblem {
             let index = Int32(j + 1)
             switch column.kind {
             case .binary: glp_set_col_kind(pointer, index, GLP_BV)
-            case .integer: glp_set_col_kind(pointer, index, GLP_IV)
             case .continuous: glp_set_col_kind(pointer, index, GLP_CV)
             }
             if column.kind != .binary { setBounds(column: index, lower: column.lower, upper: column.upper) }
@@ -100,21 +99,14 @@ private final class SearchContext {
     let started: Date
     let deadline: Date
     let start: [Double]?
-    let columnCount: Int
-    let progress: (@Sendable (MIPProgress) -> Void)?
     var offeredStart = false
     var bestBound: Double?
-    var incumbent: Double?
-    var lastReport: Date
     var stoppedByClock = false
 
-    init(options: MIPOptions, columnCount: Int, progress: (@Sendable (MIPProgress) -> Void)?) {
+    init(options: MIPOptions) {
         started = Date()
         deadline = started.addingTimeInterval(options.timeLimit)
         start = options.start
-        self.columnCount = columnCount
-        self.progress = progress
-        lastReport = started
     }
 }
 
@@ -129,15 +121,7 @@ private func searchCallback(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPoin
     }
     let best = glp_ios_best_node(tree)
     if best != 0 { context.bestBound = glp_ios_node_bound(tree, best) }
-    if let problem = glp_ios_get_prob(tree), glp_mip_status(problem) == GLP_FEAS {
-        context.incumbent = glp_mip_obj_val(problem)
-    }
-    let now = Date()
-    if let progress = context.progress, now.timeIntervalSince(context.lastReport) >= 1 {
-        context.lastReport = now
-        progress(MIPProgress(elapsed: now.timeIntervalSince(context.started), incumbent: context.incumbent, bound: context.bestBound))
-    }
-    if now >= context.deadline {
+    if Date() >= context.deadline {
         context.stoppedByClock = true
         glp_ios_terminate(tree)
     }
@@ -145,8 +129,7 @@ private func searchCallback(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPoin
 
 /// Solves an `IntegerProgram` with GLPK's simplex and branch-and-cut.
 public enum GLPKSolver {
-    public static func solve(_ program: IntegerProgram, options: MIPOptions = MIPOptions(),
-                             progress: (@Sendable (MIPProgress) -> Void)? = nil) throws(GLPKInputError) -> MIPResult {
+    public static func solve(_ program: IntegerProgram, options: MIPOptions = MIPOptions()) throws(GLPKInputError) -> MIPResult {
         if let start = options.start, start.count != program.columns.count {
             throw GLPKInputError(description: "the start has \(start.count) values for \(program.columns.count) columns")
         }
@@ -157,7 +140,7 @@ public enum GLPKSolver {
         let p = problem.pointer
         glp_term_out(options.showSolverLog ? GLP_ON : GLP_OFF)
         defer { glp_term_out(GLP_ON) }
-        let context = SearchContext(options: options, columnCount: program.columns.count, progress: progress)
+        let context = SearchContext(options: options)
         let milliseconds = { Int32(max(1, min(Double(Int32.max), context.deadline.timeIntervalSinceNow * 1000))) }
         let messageLevel = options.showSolverLog ? GLP_MSG_ON : GLP_MSG_OFF
 

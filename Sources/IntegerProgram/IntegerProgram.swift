@@ -1,7 +1,7 @@
 /// A mixed-integer program in plain Swift values: what the model builder produces and any backend
 /// consumes. Indices are 0-based here; the GLPK backend translates to GLPK's 1-based arrays.
 public struct IntegerProgram: Sendable {
-    public enum Kind: Sendable { case binary, integer, continuous }
+    public enum Kind: Sendable { case binary, continuous }
 
     public struct Column: Sendable {
         public var name: String
@@ -26,8 +26,6 @@ public struct IntegerProgram: Sendable {
 
     public init() {}
 
-    public var binaryCount: Int { columns.filter { $0.kind == .binary }.count }
-
     @discardableResult
     public mutating func addBinary(_ name: String, cost: Double = 0) -> Int {
         columns.append(Column(name: name, kind: .binary, lower: 0, upper: 1, cost: cost))
@@ -38,10 +36,6 @@ public struct IntegerProgram: Sendable {
     public mutating func addContinuous(_ name: String, lower: Double = 0, upper: Double? = nil, cost: Double = 0) -> Int {
         columns.append(Column(name: name, kind: .continuous, lower: lower, upper: upper, cost: cost))
         return columns.count - 1
-    }
-
-    public mutating func addCost(_ column: Int, _ cost: Double) {
-        columns[column].cost += cost
     }
 
     /// Adds `lower <= sum(coef * column) <= upper`. Terms on the same column are merged, empty rows
@@ -138,20 +132,6 @@ public struct MIPResult: Sendable {
     public init(status: MIPStatus, values: [Double]?, objective: Double?, bound: Double?, seconds: Double, hitTimeLimit: Bool) {
         self.status = status; self.values = values; self.objective = objective; self.bound = bound
         self.seconds = seconds; self.hitTimeLimit = hitTimeLimit
-    }
-}
-
-/// Progress of a running solve, as reported to the user.
-public struct MIPProgress: Sendable {
-    public var elapsed: Double
-    public var incumbent: Double?
-    public var bound: Double?
-    public init(elapsed: Double, incumbent: Double?, bound: Double?) {
-        self.elapsed = elapsed; self.incumbent = incumbent; self.bound = bound
-    }
-    public var gap: Double? {
-        guard let incumbent, let bound else { return nil }
-        return relativeGap(objective: incumbent, bound: bound)
     }
 }
 
