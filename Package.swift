@@ -17,6 +17,9 @@ let package = Package(
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // The setjmp point that turns GLPK's fatal errors into a return code (Swift cannot setjmp).
+        // Only GLPKBackend may import it.
+        .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
         // Scenario file -> validated scenario.
         .target(name: "ScenarioKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Timetable JSON v1: the format every command reads and writes.
@@ -26,7 +29,7 @@ let package = Package(
         // Solver-neutral integer program and solve options.
         .target(name: "IntegerProgram"),
         // The one module that talks to GLPK.
-        .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
+        .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK", "CGLPKGuard"]),
         // Model builder, constructive start and GLPK-driven improvement.
         .target(name: "Scheduler", dependencies: ["ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend", "Diagnosis"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler", "ScenarioGenerator",
         ]),
