@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "SeededRandom"),
         // The rule catalogue: every hard rule and objective term, with id, name, intent and weight.
         .target(name: "Rules"),
+        // The setjmp point that turns GLPK's fatal errors into a return code (Swift cannot setjmp).
+        // Only GLPKBackend may import it.
+        .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
         // Scenario file -> validated scenario.
         .target(name: "ScenarioKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Timetable JSON v1: the format every command reads and writes.
@@ -30,7 +33,7 @@ let package = Package(
         // Solver-neutral integer program and solve options.
         .target(name: "IntegerProgram"),
         // The one module that talks to GLPK.
-        .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK"]),
+        .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK", "CGLPKGuard"]),
         // Model builder, constructive start and GLPK-driven improvement.
         .target(name: "Scheduler", dependencies: ["Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
             "ScenarioGenerator",

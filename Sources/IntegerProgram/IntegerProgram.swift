@@ -1,7 +1,7 @@
 /// A mixed-integer program in plain Swift values: what the model builder produces and any backend
 /// consumes. Indices are 0-based here; the GLPK backend translates to GLPK's 1-based arrays.
 public struct IntegerProgram: Sendable {
-    public enum Kind: Sendable { case binary, integer, continuous }
+    public enum Kind: Sendable { case binary, continuous }
 
     public struct Column: Sendable {
         public var name: String
@@ -26,8 +26,6 @@ public struct IntegerProgram: Sendable {
 
     public init() {}
 
-    public var binaryCount: Int { columns.filter { $0.kind == .binary }.count }
-
     @discardableResult
     public mutating func addBinary(_ name: String, cost: Double = 0) -> Int {
         columns.append(Column(name: name, kind: .binary, lower: 0, upper: 1, cost: cost))
@@ -38,10 +36,6 @@ public struct IntegerProgram: Sendable {
     public mutating func addContinuous(_ name: String, lower: Double = 0, upper: Double? = nil, cost: Double = 0) -> Int {
         columns.append(Column(name: name, kind: .continuous, lower: lower, upper: upper, cost: cost))
         return columns.count - 1
-    }
-
-    public mutating func addCost(_ column: Int, _ cost: Double) {
-        columns[column].cost += cost
     }
 
     /// Adds `lower <= sum(coef * column) <= upper`. Terms on the same column are merged, empty rows
@@ -98,20 +92,33 @@ public struct IntegerProgram: Sendable {
 }
 
 public struct MIPOptions: Sendable {
-    /// Wall-clock limit in seconds for the whole solve, LP included.
+    /// Wall-clock limit in seconds for the whole solve, LP included: the safety net. It may be very
+    /// large (even infinite). When it stops a solve, the result depends on how fast the machine was
+    /// at that moment; when `nodeLimit` or `iterationLimit` binds first, the same program and options
+    /// give the same result, bit for bit, on any load.
     public var timeLimit: Double
+    /// Work limit: branch-and-bound nodes (every node created, including those already pruned).
+    public var nodeLimit: Int?
+    /// Work limit: simplex iterations for the root LP. The backend solves that LP itself only with
+    /// `presolve` off; with it on, the MIP presolver solves the root LP and this limit is not applied.
+    public var iterationLimit: Int?
     /// Stop once (objective - bound) / |objective| is at most this.
     public var relativeGap: Double
+    /// The MIP presolver. It hides the original columns from the search, so no start is offered to
+    /// GLPK with it on; a feasible start is still kept as the fallback result.
     public var presolve: Bool
     public var cuts: Bool
     /// Print the solver's own log (hidden by default).
     public var showSolverLog: Bool
-    /// A feasible assignment to start from; the backend keeps it as incumbent if it finds nothing better.
+    /// An assignment to start from. Offered to the search only if it satisfies every bound and row
+    /// exactly (and `presolve` is off); kept as the result if it is feasible within 1e-6 and the
+    /// search finds nothing better.
     public var start: [Double]?
 
-    public init(timeLimit: Double = 10, relativeGap: Double = 0, presolve: Bool = false, cuts: Bool = true,
-                showSolverLog: Bool = false, start: [Double]? = nil) {
-        self.timeLimit = timeLimit; self.relativeGap = relativeGap; self.presolve = presolve; self.cuts = cuts
+    public init(timeLimit: Double = 10, nodeLimit: Int? = nil, iterationLimit: Int? = nil, relativeGap: Double = 0,
+                presolve: Bool = false, cuts: Bool = true, showSolverLog: Bool = false, start: [Double]? = nil) {
+        self.timeLimit = timeLimit; self.nodeLimit = nodeLimit; self.iterationLimit = iterationLimit
+        self.relativeGap = relativeGap; self.presolve = presolve; self.cuts = cuts
         self.showSolverLog = showSolverLog; self.start = start
     }
 }
@@ -119,11 +126,56 @@ public struct MIPOptions: Sendable {
 public enum MIPStatus: String, Sendable {
     /// Proven optimal (within the requested relative gap).
     case optimal
-    /// Stopped (time limit or gap) with a feasible solution.
+    /// Stopped (time limit, work limit or gap) with a feasible solution.
     case feasible
     case infeasible
     /// Stopped before any feasible solution was found.
     case noSolution = "no-solution"
+}
+
+/// What GLPK's `glp_simplex` or `glp_intopt` returned, by name. The backend maps GLPK's codes onto
+/// these (see `GLPKOutcome.init(code:)` there); the type lives here so `MIPResult` can carry it.
+public enum GLPKOutcome: Hashable, Sendable {
+    /// Return code 0: the routine finished (a status still says what it found).
+    case success
+    /// GLP_EBADB (simplex): the initial basis is invalid.
+    case invalidBasis
+    /// GLP_ESING (simplex): the basis matrix is singular.
+    case singularMatrix
+    /// GLP_ECOND (simplex): the basis matrix is ill-conditioned.
+    case illConditionedMatrix
+    /// GLP_EBOUND: a double-bounded variable has incorrect bounds (or, in the MIP, an integer
+    /// column has non-integral bounds).
+    case invalidBounds
+    /// GLP_EFAIL: the solver failed (numerical trouble).
+    case solverFailed
+    /// GLP_EOBJLL (dual simplex): the objective fell below its lower limit.
+    case objectiveLowerLimit
+    /// GLP_EOBJUL (dual simplex): the objective rose above its upper limit.
+    case objectiveUpperLimit
+    /// GLP_EITLIM (simplex): the iteration limit was reached.
+    case iterationLimit
+    /// GLP_ETMLIM: GLPK's own time limit was reached.
+    case timeLimit
+    /// GLP_ENOPFS: no primal feasible solution (the LP relaxation is infeasible).
+    case noPrimalFeasible
+    /// GLP_ENODFS: no dual feasible solution (the LP relaxation is unbounded or infeasible).
+    case noDualFeasible
+    /// GLP_EROOT (intopt): no optimal basis for the root LP was given.
+    case rootNotOptimal
+    /// GLP_EMIPGAP (intopt): the relative gap tolerance was reached.
+    case gapReached
+    /// GLP_ESTOP (intopt): the search was stopped from the callback (here: work or clock limit).
+    case stoppedByCallback
+    /// A code this version does not know.
+    case unknown(Int32)
+
+    /// Every named case, in GLPK's numbering order.
+    public static let named: [GLPKOutcome] = [
+        .success, .invalidBasis, .singularMatrix, .illConditionedMatrix, .invalidBounds, .solverFailed,
+        .objectiveLowerLimit, .objectiveUpperLimit, .iterationLimit, .timeLimit, .noPrimalFeasible,
+        .noDualFeasible, .rootNotOptimal, .stoppedByCallback, .gapReached,
+    ]
 }
 
 public struct MIPResult: Sendable {
@@ -133,25 +185,20 @@ public struct MIPResult: Sendable {
     /// A valid lower bound on the optimum (minimisation), when known.
     public var bound: Double?
     public var seconds: Double
+    /// Stopped by `MIPOptions.timeLimit`: this result depends on the machine's speed and load.
     public var hitTimeLimit: Bool
+    /// Stopped by `nodeLimit` or `iterationLimit`: reproducible.
+    public var hitWorkLimit: Bool
+    /// What the last GLPK routine that ran returned: `glp_simplex` when the root LP ended the
+    /// solve, `glp_intopt` otherwise (`.success` for a program without columns, which GLPK is
+    /// not asked to solve).
+    public var outcome: GLPKOutcome
 
-    public init(status: MIPStatus, values: [Double]?, objective: Double?, bound: Double?, seconds: Double, hitTimeLimit: Bool) {
+    public init(status: MIPStatus, values: [Double]?, objective: Double?, bound: Double?, seconds: Double,
+                hitTimeLimit: Bool, hitWorkLimit: Bool, outcome: GLPKOutcome) {
         self.status = status; self.values = values; self.objective = objective; self.bound = bound
-        self.seconds = seconds; self.hitTimeLimit = hitTimeLimit
-    }
-}
-
-/// Progress of a running solve, as reported to the user.
-public struct MIPProgress: Sendable {
-    public var elapsed: Double
-    public var incumbent: Double?
-    public var bound: Double?
-    public init(elapsed: Double, incumbent: Double?, bound: Double?) {
-        self.elapsed = elapsed; self.incumbent = incumbent; self.bound = bound
-    }
-    public var gap: Double? {
-        guard let incumbent, let bound else { return nil }
-        return relativeGap(objective: incumbent, bound: bound)
+        self.seconds = seconds; self.hitTimeLimit = hitTimeLimit; self.hitWorkLimit = hitWorkLimit
+        self.outcome = outcome
     }
 }
 

@@ -286,18 +286,23 @@ private struct Search {
             largestModel = (model.program.columns.count, model.program.rows.count)
         }
         let start = model.startValues(for: removed.map(\.session))
+        let untilDeadline = deadline.timeIntervalSinceNow
+        // With a work limit the sub-problems stop on work too, never on a clock of their own, so one
+        // seed gives one timetable whatever the machine's load; only the global deadline remains.
+        let workLimited = options.maxSubproblems != nil
         let mipOptions = MIPOptions(
-            timeLimit: max(0.05, min(timeLimit ?? options.subproblemTimeLimit, deadline.timeIntervalSinceNow)),
+            timeLimit: max(0.05, workLimited ? untilDeadline : min(timeLimit ?? options.subproblemTimeLimit, untilDeadline)),
+            nodeLimit: workLimited ? (forBound ? 2_000 : 200) : nil, iterationLimit: workLimited ? 50_000 : nil,
             relativeGap: forBound ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
             showSolverLog: options.showSolverLog, start: start)
         let result: MIPResult
         do {
             result = try GLPKSolver.solve(model.program, options: mipOptions)
         } catch {
-            throw SolveFailure(description: "internal error: the model was rejected before reaching GLPK: \(error)")
+            throw SolveFailure(description: "internal error: GLPK could not solve a sub-problem: \(error)")
         }
         if trace {
-            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) \(String(format: "%.2f", result.seconds))s obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
+            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
         if forBound, let b = result.bound { bound = max(bound, b) }
