@@ -60,6 +60,9 @@ struct GLPKWork: BitwiseCopyable {
     var offeredStart = false
     var bestBound: Double?
     var stoppedByNodes = false
+    var stoppedByIterations = false
+    /// Simplex iterations over the whole solve (root LP and every node's LP).
+    var iterations: Int32 = 0
     var stoppedByClock = false
 
     // Results.
@@ -320,9 +323,16 @@ private func searchCallback(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPoin
     if best != 0 { work.pointee.bestBound = glp_ios_node_bound(tree, best) }
     var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
     glp_ios_tree_size(tree, &active, &current, &total)
-    // The node count first: when both limits are reached, the reproducible one is the reason.
+    // Without the MIP presolver the search works on the loaded problem itself, whose count includes
+    // the root LP solved before: the budget covers the whole solve.
+    if let problem = glp_ios_get_prob(tree) { work.pointee.iterations = glp_get_it_cnt(problem) }
+    // The work limits first: when a work limit and the clock are both reached, the reproducible
+    // one is the reason.
     if Int(total) >= work.pointee.nodeLimit {
         work.pointee.stoppedByNodes = true
+        glp_ios_terminate(tree)
+    } else if let limit = work.pointee.iterationLimit, work.pointee.iterations >= limit {
+        work.pointee.stoppedByIterations = true
         glp_ios_terminate(tree)
     } else if monotonicSeconds() >= work.pointee.deadline {
         work.pointee.stoppedByClock = true
@@ -347,6 +357,7 @@ func solveBody(_ raw: UnsafeMutableRawPointer?) {
         if let limit = work.pointee.iterationLimit { smcp.it_lim = limit }
         smcp.presolve = GLP_ON
         let code = glp_simplex(p, &smcp)
+        work.pointee.iterations = glp_get_it_cnt(p)
         let status = glp_get_status(p)
         work.pointee.simplexCode = code
         work.pointee.lpStatus = status
@@ -374,6 +385,7 @@ func solveBody(_ raw: UnsafeMutableRawPointer?) {
     iocp.cb_func = searchCallback
     iocp.cb_info = raw
     work.pointee.intoptCode = glp_intopt(p, &iocp)
+    work.pointee.iterations = glp_get_it_cnt(p)
     let status = glp_mip_status(p)
     work.pointee.mipStatus = status
     if status == GLP_OPT || status == GLP_FEAS {

@@ -74,20 +74,23 @@ public enum GLPKSolver {
 
         let outcome = GLPKOutcome(code: work.intoptCode ?? work.simplexCode ?? 0)
         let hitTimeLimit = work.stoppedByClock || work.simplexCode == GLP_ETMLIM || work.intoptCode == GLP_ETMLIM
-        let hitWorkLimit = work.stoppedByNodes || work.simplexCode == GLP_EITLIM
+        let hitWorkLimit = work.stoppedByNodes || work.stoppedByIterations || work.simplexCode == GLP_EITLIM
+        let iterations = Int(work.iterations)
         let seconds = monotonicSeconds() - started
         guard let best else {
             // With the LP presolver on, an infeasible LP comes back as GLP_ENOPFS, not as a status.
             let infeasible = work.simplexCode == GLP_ENOPFS || work.lpStatus == GLP_NOFEAS
                 || work.intoptCode == GLP_ENOPFS || work.mipStatus == GLP_NOFEAS
             return MIPResult(status: infeasible ? .infeasible : .noSolution, values: nil, objective: nil, bound: nil,
-                             seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome)
+                             seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome,
+                             iterations: iterations)
         }
         // Code 0 means the tree was exhausted; with a positive gap tolerance that proves only the gap.
         let proven = best.fromGLPK && work.intoptCode == 0 && work.mipStatus == GLP_OPT && options.relativeGap == 0
         let bound = proven ? best.objective : work.bestBound.map { min($0, best.objective) }
         return MIPResult(status: proven ? .optimal : .feasible, values: best.values, objective: best.objective, bound: bound,
-                         seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome)
+                         seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome,
+                         iterations: iterations)
     }
 
     /// Writes the program in free MPS format with GLPK's own writer, for comparison with other solvers.

@@ -99,8 +99,8 @@ public struct MIPOptions: Sendable {
     public var timeLimit: Double
     /// Work limit: branch-and-bound nodes (every node created, including those already pruned).
     public var nodeLimit: Int?
-    /// Work limit: simplex iterations for the root LP. The backend solves that LP itself only with
-    /// `presolve` off; with it on, the MIP presolver solves the root LP and this limit is not applied.
+    /// Work limit: simplex iterations over the whole solve, the root LP and every node's LP. With
+    /// `presolve` on, GLPK's presolver solves the root LP itself and only the search's count is limited.
     public var iterationLimit: Int?
     /// Stop once (objective - bound) / |objective| is at most this.
     public var relativeGap: Double
@@ -193,12 +193,14 @@ public struct MIPResult: Sendable {
     /// solve, `glp_intopt` otherwise (`.success` for a program without columns, which GLPK is
     /// not asked to solve).
     public var outcome: GLPKOutcome
+    /// Simplex iterations the solve took (root LP and branch-and-bound): the work it did.
+    public var iterations: Int
 
     public init(status: MIPStatus, values: [Double]?, objective: Double?, bound: Double?, seconds: Double,
-                hitTimeLimit: Bool, hitWorkLimit: Bool, outcome: GLPKOutcome) {
+                hitTimeLimit: Bool, hitWorkLimit: Bool, outcome: GLPKOutcome, iterations: Int = 0) {
         self.status = status; self.values = values; self.objective = objective; self.bound = bound
         self.seconds = seconds; self.hitTimeLimit = hitTimeLimit; self.hitWorkLimit = hitWorkLimit
-        self.outcome = outcome
+        self.outcome = outcome; self.iterations = iterations
     }
 }
 

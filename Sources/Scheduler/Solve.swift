@@ -21,6 +21,10 @@ public struct SolveOptions: Sendable {
     public var neighbourhoodColumns = 1800
     /// Seconds GLPK may spend on one sub-problem.
     public var subproblemTimeLimit = 4.0
+    /// With `maxSubproblems`, the same budget as work: simplex iterations per second of
+    /// `subproblemTimeLimit` (GLPK managed about 1,100 a second on the mid-size week's sub-problems,
+    /// cut rounds included, so a work-limited run takes about as long as a clock-limited one).
+    public var iterationsPerSecond = 1_250.0
     /// A work limit: with it (and no wall-clock cut) two runs with one seed give one timetable.
     public var maxSubproblems: Int?
     /// The previous timetable (what-if, next week's roll-forward): kept wherever the scenario still
@@ -292,7 +296,8 @@ private struct Search {
         let workLimited = options.maxSubproblems != nil
         let mipOptions = MIPOptions(
             timeLimit: max(0.05, workLimited ? untilDeadline : min(timeLimit ?? options.subproblemTimeLimit, untilDeadline)),
-            nodeLimit: workLimited ? (forBound ? 2_000 : 200) : nil, iterationLimit: workLimited ? 50_000 : nil,
+            nodeLimit: workLimited ? (forBound ? 2_000 : 200) : nil,
+            iterationLimit: workLimited ? max(100, Int(options.iterationsPerSecond * (timeLimit ?? options.subproblemTimeLimit))) : nil,
             relativeGap: forBound ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
             showSolverLog: options.showSolverLog, start: start)
         let result: MIPResult
@@ -302,7 +307,7 @@ private struct Search {
             throw SolveFailure(description: "internal error: GLPK could not solve a sub-problem: \(error)")
         }
         if trace {
-            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
+            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
         if forBound, let b = result.bound { bound = max(bound, b) }
