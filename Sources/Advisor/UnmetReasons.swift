@@ -15,12 +15,13 @@ public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario) ->
         instance.students[s].needs.indices.contains { plan.done[s][$0] < instance.students[s].needs[$0].sessions }
     }
     let findings = short ? diagnose(scenario) : []
+    var explainer = ShortfallExplainer(plan: plan)
     var result: [Timetable.Unmet] = []
     for (s, info) in instance.students.enumerated() {
         for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
             let missing = need.sessions - plan.done[s][n]
             let act = instance.activities[need.activity], id = instance.scenario.students[s].id
-            var (cause, reason) = explainShortfall(plan, student: s, activity: need.activity)
+            var (cause, reason) = explainer.explain(student: s, activity: need.activity)
             if let proof = findings.first(where: { $0.covers(student: id, subject: act.subject, modality: act.modality) }) {
                 cause = proof.cause
                 reason = "proven before solving: \(proof.message). In this timetable: \(reason)"
@@ -42,49 +43,75 @@ private extension Finding {
     }
 }
 
-/// "the math teachers (Ms. Lee, Mr. Kim) have 3 free blocks left this week": the capacity an admin
-/// looks at first, added to every reason for a teacher-led need.
-private func teacherCapacity(_ plan: Plan, activity a: Int) -> String {
-    let instance = plan.instance, act = instance.activities[a]
-    let free = act.qualifiedTeachers.reduce(0) { sum, t in
-        let open = (0..<instance.slotCount).filter { plan.teacherFree(t, slot: $0) }.count
-        return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
-    }
-    let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
-    return "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
-}
+/// Reads the reasons off one timetable. What is the same for every need of an activity (the subject
+/// teachers' capacity, how many of its students are free together in a block) is counted once: a
+/// large week cut short by its time limit can leave thousands of needs to explain.
+private struct ShortfallExplainer {
+    let plan: Plan
+    private var capacityText: [Int: String] = [:]
+    private var seatable: [ColumnPair: Int] = [:]
 
-private func explainShortfall(_ plan: Plan, student s: Int, activity a: Int) -> (String, String) {
-    let (cause, reason) = firstReason(plan, student: s, activity: a)
-    guard plan.instance.activities[a].teacherLed, cause != "no-teacher" else { return (cause, reason) }
-    return (cause, reason + "; " + teacherCapacity(plan, activity: a))
-}
+    init(plan: Plan) { self.plan = plan }
 
-private func firstReason(_ plan: Plan, student s: Int, activity a: Int) -> (String, String) {
-    let instance = plan.instance, scenario = instance.scenario
-    let act = instance.activities[a], student = scenario.students[s]
-    let who = student.name, what = "\(act.subject) \(act.modality)"
-    let daysLeft = (0..<instance.dayCount).filter { d in instance.slots(ofDay: d).contains { plan.canSeat(s, activity: a, slot: $0) } }
-    if daysLeft.isEmpty {
-        return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
+    mutating func explain(student s: Int, activity a: Int) -> (String, String) {
+        let (cause, reason) = firstReason(student: s, activity: a)
+        guard plan.instance.activities[a].teacherLed, cause != "no-teacher" else { return (cause, reason) }
+        return (cause, reason + "; " + teacherCapacity(activity: a))
     }
-    if act.teacherLed, act.qualifiedTeachers.isEmpty {
-        return ("no-teacher", "no teacher teaches \(act.subject), so it has 0 free block(s) left this week")
-    }
-    let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
-    if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
-        return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free")
-    }
-    let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
-    if fitting.isEmpty {
-        let needs = act.roomFeatures.union(instance.students[s].requires).sorted()
-        return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free")
-    }
-    if act.min > 1 {
-        let best = fitting.map { p in act.demand.filter { $0.student != s && plan.canSeat($0.student, activity: a, slot: p) }.count + 1 }.max() ?? 1
-        if best < act.min {
-            return ("group-too-small", "at most \(best) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
+
+    /// "the math teachers (Ms. Lee, Mr. Kim) have 3 free blocks left this week": the capacity an admin
+    /// looks at first, added to every reason for a teacher-led need.
+    private mutating func teacherCapacity(activity a: Int) -> String {
+        if let known = capacityText[a] { return known }
+        let instance = plan.instance, act = instance.activities[a]
+        let free = act.qualifiedTeachers.reduce(0) { sum, t in
+            let open = (0..<instance.slotCount).filter { plan.teacherFree(t, slot: $0) }.count
+            return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
         }
+        let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
+        let text = "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
+        capacityText[a] = text
+        return text
     }
-    return ("capacity", "\(who)'s free blocks (\(fitting.count) with a teacher and room free) were used for other sessions; the search found no better arrangement in its time limit")
+
+    /// Students needing `a` who could take a seat of it at `p`.
+    private mutating func seatableCount(activity a: Int, slot p: Int) -> Int {
+        let key = ColumnPair(activity: a, slot: p)
+        if let known = seatable[key] { return known }
+        let count = plan.instance.activities[a].demand.count { plan.canSeat($0.student, activity: a, slot: p) }
+        seatable[key] = count
+        return count
+    }
+
+    private mutating func firstReason(student s: Int, activity a: Int) -> (String, String) {
+        let instance = plan.instance, scenario = instance.scenario
+        let act = instance.activities[a], student = scenario.students[s]
+        let who = student.name, what = "\(act.subject) \(act.modality)"
+        let daysLeft = (0..<instance.dayCount).filter { d in instance.slots(ofDay: d).contains { plan.canSeat(s, activity: a, slot: $0) } }
+        if daysLeft.isEmpty {
+            return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
+        }
+        if act.teacherLed, act.qualifiedTeachers.isEmpty {
+            return ("no-teacher", "no teacher teaches \(act.subject), so it has 0 free block(s) left this week")
+        }
+        let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
+        if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
+            return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free")
+        }
+        let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
+        if fitting.isEmpty {
+            let needs = act.roomFeatures.union(instance.students[s].requires).sorted()
+            return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free")
+        }
+        if act.min > 1 {
+            // She can take a seat in each of these blocks, so the count includes her.
+            let best = fitting.map { seatableCount(activity: a, slot: $0) }.max() ?? 1
+            if best < act.min {
+                return ("group-too-small", "at most \(best) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
+            }
+        }
+        return ("capacity", "\(who)'s free blocks (\(fitting.count) with a teacher and room free) were used for other sessions; the search found no better arrangement in its time limit")
+    }
 }
+
+private struct ColumnPair: Hashable { var activity: Int, slot: Int }

@@ -15,23 +15,32 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     out += summaryLines(look, timetable, listUnmet: false)
     out += ["```", ""]
 
+    // Each session grouped once by teacher, room and student: a 1,000-student week has thousands of
+    // sessions, and filtering them again for every person made this quadratic.
+    var byTeacher: [String: [Timetable.Session]] = [:], byRoom: [String: [Timetable.Session]] = [:]
+    var byStudent: [String: [Timetable.Session]] = [:]
+    for session in timetable.sessions {
+        if let t = session.teacher { byTeacher[t, default: []].append(session) }
+        byRoom[session.room, default: []].append(session)
+        for id in unique(session.students) { byStudent[id, default: []].append(session) }
+    }
     out += ["## Teachers", ""]
     for t in scenario.teachers {
-        let mine = timetable.sessions.filter { $0.teacher == t.id }
+        let mine = byTeacher[t.id] ?? []
         out += grid(look, title: look.teacher(t.id), mine) { s in
             [subjectLabel(s), look.room(s.room), s.students.map(look.student).joined(separator: ", ")]
         }
     }
     out += ["## Rooms", ""]
     for r in scenario.rooms {
-        let mine = timetable.sessions.filter { $0.room == r.id }
+        let mine = byRoom[r.id] ?? []
         out += grid(look, title: look.room(r.id), mine) { s in
             [subjectLabel(s), s.teacher.map(look.teacher), plural(s.students.count, "student")].compactMap { $0 }
         }
     }
     out += ["## Students", ""]
     for st in scenario.students {
-        let mine = timetable.sessions.filter { $0.students.contains(st.id) }
+        let mine = byStudent[st.id] ?? []
         out += grid(look, title: look.student(st.id), mine) { s in
             [subjectLabel(s), s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 }
         }

@@ -25,7 +25,8 @@ private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
     let change = try ScenarioChange.parse("teachers-unavailable: {\(busiest): [tue]}", file: "c.yaml", name: "away")
     let changed = try change.apply(to: scenario)
     var options = SolveOptions()
-    options.timeLimit = 20
+    options.timeLimit = 600
+    options.maxSubproblems = 30
     options.baseline = baseline
     let result = try solveTimetable(changed, options: options)
     #expect(checkTimetable(result, against: changed).isEmpty)
@@ -50,7 +51,8 @@ private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
     }!
     let changed = try ScenarioChange.parse("teachers-leave: [\(other)]", file: "c.yaml", name: "leave").apply(to: scenario)
     var options = SolveOptions()
-    options.timeLimit = 10
+    options.timeLimit = 600
+    options.maxSubproblems = 10
     options.baseline = baseline
     options.pins = [.teacher(teacher), .student(student)]
     let result = try solveTimetable(changed, options: options)

@@ -14,7 +14,8 @@ func plantedTinySchoolsAreFullyScheduled(seed: UInt64) throws {
     let scenario = try generated.scenario.validated()
     #expect(generated.planted.map { checkTimetable($0, against: scenario) } == [])
     var options = SolveOptions()
-    options.timeLimit = 8
+    options.timeLimit = 600
+    options.maxSubproblems = 20
     options.seed = seed
     let timetable = try solveTimetable(scenario, options: options)
     #expect(checkTimetable(timetable, against: scenario).isEmpty)

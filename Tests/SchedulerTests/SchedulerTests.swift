@@ -45,7 +45,8 @@ students:
 @Test func handExampleReachesTheKnownMinimumOfUnmetSessions() throws {
     let scenario = try ScenarioLoader.parse(handExample, file: "hand.yaml")
     var options = SolveOptions()
-    options.timeLimit = 20
+    options.timeLimit = 600
+    options.maxSubproblems = 30
     let timetable = try scheduleWeek(scenario, options: options).timetable
     #expect(timetable.unmet.reduce(0) { $0 + $1.missing } == 3)
     #expect(Set(timetable.unmet.map(\.student)) == ["ana", "ben"])
@@ -70,7 +71,10 @@ students:
       - {id: s4, needs: [{subject: math, modality: small-group, sessions: 1}]}
     """
     let scenario = try ScenarioLoader.parse(yaml, file: "day.yaml")
-    let timetable = try solveTimetable(scenario)
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 20
+    let timetable = try solveTimetable(scenario, options: options)
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
     #expect(timetable.status == .optimal)
     #expect(timetable.gap == 0)
