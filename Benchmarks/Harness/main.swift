@@ -8,7 +8,7 @@
 //   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--peers]
 //     --peers also writes each scenario's whole-week model (MPS) and runs HiGHS and CBC on it with the
 //     same time limit (Benchmarks/peers.py; Benchmarks/run-peers.sh installs them).
-//                                        [--max-subproblems N] [--write-scenarios DIR] [SCENARIO.yaml ...]
+//                                        [--max-subproblems N] [--presolve] [--write-scenarios DIR] [SCENARIO.yaml ...]
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 import Foundation
 import Reports
@@ -47,6 +47,7 @@ var files: [String] = []
 var writeFolder: String?
 var whatIf = false
 var peers = false
+var presolve = false
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
     switch arg {
@@ -57,8 +58,9 @@ while !arguments.isEmpty {
     case "--write-scenarios": writeFolder = arguments.removeFirst()
     case "--whatif": whatIf = true
     case "--peers": peers = true
+    case "--presolve": presolve = true
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -105,6 +107,7 @@ for (label, scenario) in cases {
     var options = SolveOptions()
     options.timeLimit = timeLimit
     options.maxSubproblems = maxSubproblems
+    options.presolve = presolve
     if let seed { options.seed = seed }
     let timeline = Timeline()
     let started = Date()
