@@ -194,14 +194,17 @@ private func matches(_ pattern: String, in text: String) -> [Range<String.Index>
 
 // MARK: outcomes
 
-/// What the command line shows for exit 2: at least one problem, each naming the file and saying what is wrong.
-private func expectClearError(_ error: InputError, file: String, lineCount: Int, _ context: @autoclosure () -> String) {
+/// What the command line shows for exit 2: at least one problem, each naming the file and saying what is
+/// wrong, and any line it cites one that an editor shows for `text` (LF ends a line; an empty file has line 1).
+private func expectClearError(_ error: InputError, file: String, text: String, _ context: @autoclosure () -> String) {
     #expect(!error.problems.isEmpty, "an InputError without problems for \(context())")
+    let feeds = text.unicodeScalars.filter { $0 == "\n" }.count
+    let lastLine = text.unicodeScalars.last == "\n" ? feeds : feeds + 1
     for problem in error.problems {
         #expect(problem.file == file, "\(problem) names the wrong file (\(context()))")
         #expect(!problem.message.trimmingCharacters(in: .whitespaces).isEmpty, "a problem without a message (\(context()))")
         if let line = problem.line {
-            #expect((1...(lineCount + 1)).contains(line), "\(problem) points outside the file (\(context()))")
+            #expect((1...lastLine).contains(line), "\(problem) points outside the file's \(lastLine) line(s) (\(context()))")
         }
     }
 }
@@ -234,7 +237,7 @@ private func fuzzScenario(_ index: Int) -> Tally {
     do {
         scenario = try ScenarioLoader.parse(text, file: file)
     } catch {
-        expectClearError(error, file: file, lineCount: text.components(separatedBy: "\n").count, context)
+        expectClearError(error, file: file, text: text, context)
         return Tally(rejected: 1)
     }
     // Whatever was accepted must survive the writer: what-if runs write changed scenarios back out.
@@ -299,7 +302,7 @@ private func changeText(for scenario: Scenario, rng: inout SplitMix64) -> String
         do {
             changed = try ScenarioChange.parse(text, file: file, name: "change").apply(to: base)
         } catch let error as InputError {
-            expectClearError(error, file: file, lineCount: text.components(separatedBy: "\n").count, context)
+            expectClearError(error, file: file, text: text, context)
             return
         } catch {
             Issue.record("\(context): not an InputError: \(error)")
@@ -330,7 +333,7 @@ private func fuzzTimetableFile(_ timetable: Timetable, scenario: Scenario, seed:
         // Any content is fine for the checker; it only has to answer without trapping.
         _ = checkTimetable(loaded, against: scenario)
     } catch {
-        expectClearError(error, file: path, lineCount: text.components(separatedBy: "\n").count,
+        expectClearError(error, file: path, text: text,
                          "timetable of seed \(seed); file:\n\(text)")
     }
 }
