@@ -44,14 +44,18 @@ let package = Package(
         .executableTarget(name: "flexsched-bench", dependencies: [
             "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator", "Reports",
         ], path: "Benchmarks/Harness"),
+        // What several test targets share: running the command line in-process.
+        .target(name: "FlexschedTestSupport", dependencies: [
+            "flexsched", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
-        .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched"],
+        .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "ScenarioGenerator"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
-        .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        .testTarget(name: "FlexschedCLITests", dependencies: ["flexsched", "FlexschedTestSupport", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "SchedulerTests", dependencies: [

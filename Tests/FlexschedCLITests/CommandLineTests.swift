@@ -1,4 +1,4 @@
-import ArgumentParser
+import FlexschedTestSupport
 import Foundation
 @testable import flexsched
 import ScenarioKit
