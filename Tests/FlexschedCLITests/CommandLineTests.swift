@@ -51,6 +51,21 @@ students:
     #expect(try run(["validate", dir + "/missing.yaml"]) == 2)
 }
 
+@Test func writeModelWaitsUntilTheInputIsKnownToBeGood() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML.replacingOccurrences(of: "max: 2", with: "max: 0"), to: dir + "/bad.yaml")
+    #expect(try run(["solve", dir + "/bad.yaml", "--write-model", dir + "/bad.mps", "--quiet"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/bad.mps"))
+
+    try write(scenarioYAML, to: dir + "/s.yaml")
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--write-model", dir + "/s.mps", "--time-limit", "10", "--quiet"]) == 0)
+    #expect(FileManager.default.fileExists(atPath: dir + "/s.mps"))
+    // A pin is only checked against the scenario by the solve, after the scenario itself has loaded.
+    #expect(try run(["solve", dir + "/s.yaml", "--baseline", dir + "/out/timetable.json", "--pin", "teacher:nobody",
+                     "--write-model", dir + "/pinned.mps", "--quiet"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/pinned.mps"))
+}
+
 @Test func checkListsViolationsAndExitsOne() throws {
     let dir = temporaryDirectory()
     try write(scenarioYAML, to: dir + "/s.yaml")
