@@ -5,7 +5,8 @@ import PackageDescription
 
 let package = Package(
     name: "flexsched",
-    platforms: [.macOS(.v13)],
+    // macOS 15 for Synchronization's Mutex (results handed between threads without unchecked Sendable).
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flexsched", targets: ["flexsched"]),
         .library(name: "FlexschedKit", targets: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports"]),
