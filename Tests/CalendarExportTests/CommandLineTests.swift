@@ -44,7 +44,7 @@ let cliTimetable = """
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/cal/teachers/lee.ics")) == first)
         // --only and --previous into a fresh folder.
         #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/only",
-                            "--only", "teachers", "--previous", dir + "/cal", "--no-student-names"]) == 0)
+                         "--only", "teachers", "--previous", dir + "/cal", "--no-student-names"]) == 0)
         #expect(files(under: dir + "/only") == ["teachers/lee.ics"])
         let anonymous = try String(contentsOfFile: dir + "/only/teachers/lee.ics", encoding: .utf8)
         #expect(!anonymous.contains("Ana") && anonymous.contains("SEQUENCE:1"))
