@@ -8,8 +8,9 @@ public struct YAMLValue {
     public let node: Node
     public let path: String
     public let file: String
+    let source: SourceLines
 
-    public var line: Int? { node.mark?.line }
+    public var line: Int? { node.mark.map { source.fileLine($0.line) } }
 
     public func problem(_ message: String) -> InputProblem {
         InputProblem(file: file, line: line, entity: path, message: message)
@@ -31,11 +32,12 @@ public struct YAMLValue {
             if YAMLValue.expandedCount(root, cap: cap) > cap {
                 throw InputError(file: file, "aliases (`*name`) expand to more than \(cap) values; write the repeated parts out instead")
             }
-            return YAMLValue(node: root, path: "", file: file)
+            return YAMLValue(node: root, path: "", file: file, source: SourceLines(text))
         } catch let error as InputError {
             throw error
         } catch let error as YamlError {
-            throw InputError(file: file, line: YAMLValue.line(of: error), "is not valid YAML or JSON: \(YAMLValue.summary(of: error))")
+            let line = YAMLValue.line(of: error).map { SourceLines(text).fileLine($0) }
+            throw InputError(file: file, line: line, "is not valid YAML or JSON: \(YAMLValue.summary(of: error))")
         } catch {
             throw InputError(file: file, "is not valid YAML or JSON: \(error)")
         }
@@ -82,7 +84,7 @@ public struct YAMLValue {
     }
 
     func child(_ node: Node, _ suffix: String) -> YAMLValue {
-        YAMLValue(node: node, path: path.isEmpty ? suffix : path + suffix, file: file)
+        YAMLValue(node: node, path: path.isEmpty ? suffix : path + suffix, file: file, source: source)
     }
 
     // MARK: typed readers; each records a problem and returns nil instead of throwing,
@@ -186,5 +188,39 @@ public struct YAMLValue {
         case .sequence: "a list"
         case .alias: "an alias"
         }
+    }
+}
+
+/// Turns libyaml's line numbers into the ones an editor, `grep -n` or `sed -n` show, which count LF only.
+/// libyaml also starts a line at a lone CR, NEL (U+0085), LS (U+2028) and PS (U+2029), and at the end
+/// of a file it moves its mark to a line after the last one, so its numbers can point past the file.
+struct SourceLines: Sendable {
+    /// The file line on which each of libyaml's lines starts (index 0 is libyaml's line 1).
+    private var starts = [1]
+    private var lastLine = 1
+
+    init(_ text: String) {
+        var line = 1
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n":
+                line += 1
+                // CR LF is one break to libyaml: the line the CR began starts after the LF.
+                if afterCR { starts[starts.count - 1] = line } else { starts.append(line) }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                starts.append(line)
+            default: break
+            }
+            afterCR = scalar == "\r"
+        }
+        // A final LF ends the last line rather than starting another.
+        lastLine = text.unicodeScalars.last == "\n" ? line - 1 : line
+    }
+
+    /// The file line of libyaml's 1-based `line`; never past the file's last line.
+    func fileLine(_ line: Int) -> Int {
+        let index = min(max(line, 1), starts.count) - 1
+        return min(starts[index], lastLine)
     }
 }

@@ -135,15 +135,6 @@ struct Solve: ParsableCommand {
         if ics { try requireTermForCalendars(loaded, file: scenario) }
         if !quiet { warnAboutShortfalls(loaded) }
         options.pins = try parsePins(pin)
-        if let writeModel {
-            do {
-                let size = try writeWholeWeekModel(loaded, to: writeModel)
-                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
-            } catch {
-                printError(error.description)
-                throw ExitCode(1)
-            }
-        }
         options.timeLimit = max(0.1, timeLimit - Date().timeIntervalSince(started))
         options.relativeGap = gap
         options.seed = seed
@@ -165,6 +156,17 @@ struct Solve: ParsableCommand {
             throw ExitCode(error.isInputProblem ? 2 : 1)
         }
         let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, timetable, out: $0) : nil }
+        // Only now: pins and the baseline are checked against the scenario by the solve, the calendars'
+        // time zone and earlier export just above, and bad input (exit 2) must leave no file behind.
+        if let writeModel {
+            do {
+                let size = try writeWholeWeekModel(loaded, to: writeModel)
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
+            } catch {
+                printError(error.description)
+                throw ExitCode(1)
+            }
+        }
         if let out {
             try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
             try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded.scenario).utf8),

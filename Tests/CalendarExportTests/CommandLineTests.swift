@@ -1,21 +1,10 @@
-import ArgumentParser
 @testable import CalendarExport
 @testable import flexsched
+import FlexschedTestSupport
 import Foundation
 import ScenarioKit
 import TimetableFormat
 import Testing
-
-/// Runs a command line in-process; returns the exit code it asked for (0 when it returned normally).
-func runCLI(_ arguments: [String]) throws -> Int32 {
-    var command = try Flexsched.parseAsRoot(arguments)
-    do {
-        try command.run()
-        return 0
-    } catch let exit as ExitCode {
-        return exit.rawValue
-    }
-}
 
 let cliScenario = """
 name: "CLI school, term"
@@ -47,15 +36,15 @@ let cliTimetable = """
         let dir = temporaryDirectory()
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
         try cliTimetable.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
-        #expect(try runCLI(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/cal"]) == 0)
+        #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/cal"]) == 0)
         #expect(files(under: dir + "/cal") == ["rooms/r1.ics", "school.ics", "students/ana.ics", "students/ben.ics", "teachers/lee.ics"])
         let first = try Data(contentsOf: URL(fileURLWithPath: dir + "/cal/teachers/lee.ics"))
         // Exporting again over the same folder compares with it and leaves every byte as it was.
-        #expect(try runCLI(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/cal"]) == 0)
+        #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/cal"]) == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/cal/teachers/lee.ics")) == first)
         // --only and --previous into a fresh folder.
-        #expect(try runCLI(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/only",
-                            "--only", "teachers", "--previous", dir + "/cal", "--no-student-names"]) == 0)
+        #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/only",
+                         "--only", "teachers", "--previous", dir + "/cal", "--no-student-names"]) == 0)
         #expect(files(under: dir + "/only") == ["teachers/lee.ics"])
         let anonymous = try String(contentsOfFile: dir + "/only/teachers/lee.ics", encoding: .utf8)
         #expect(!anonymous.contains("Ana") && anonymous.contains("SEQUENCE:1"))
@@ -66,17 +55,17 @@ let cliTimetable = """
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
         try cliTimetable.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
         let base = ["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/out"]
-        #expect(try runCLI(base + ["--only", "parents"]) == 2)
-        #expect(try runCLI(base + ["--week-of", "2027-13-01"]) == 2)
-        #expect(try runCLI(base + ["--previous", dir + "/missing"]) == 2)
-        #expect(try runCLI(["export", "ics", dir + "/s.yaml", dir + "/missing.json", "--out", dir + "/out"]) == 2)
+        #expect(try run(base + ["--only", "parents"]) == 2)
+        #expect(try run(base + ["--week-of", "2027-13-01"]) == 2)
+        #expect(try run(base + ["--previous", dir + "/missing"]) == 2)
+        #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/missing.json", "--out", dir + "/out"]) == 2)
         try cliScenario.replacingOccurrences(of: "term: {start: 2027-10-04, end: 2027-11-12, skip: [2027-11-01]}\n", with: "")
             .write(toFile: dir + "/noterm.yaml", atomically: true, encoding: .utf8)
-        #expect(try runCLI(["export", "ics", dir + "/noterm.yaml", dir + "/t.json", "--out", dir + "/out"]) == 2)
+        #expect(try run(["export", "ics", dir + "/noterm.yaml", dir + "/t.json", "--out", dir + "/out"]) == 2)
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
-        #expect(try runCLI(["export", "ics", dir + "/noterm.yaml", dir + "/t.json", "--out", dir + "/out", "--week-of", "2027-10-06"]) == 0)
+        #expect(try run(["export", "ics", dir + "/noterm.yaml", dir + "/t.json", "--out", dir + "/out", "--week-of", "2027-10-06"]) == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/out/teachers/lee.ics"))
-        #expect(try runCLI(["solve", dir + "/noterm.yaml", "--out", dir + "/solved", "--ics", "--quiet"]) == 2)
+        #expect(try run(["solve", dir + "/noterm.yaml", "--out", dir + "/solved", "--ics", "--quiet"]) == 2)
         #expect(!FileManager.default.fileExists(atPath: dir + "/solved"))
         #expect(throws: (any Error).self) { try Flexsched.parseAsRoot(["solve", dir + "/s.yaml", "--ics"]) }
     }
@@ -84,7 +73,7 @@ let cliTimetable = """
     @Test func solveWithIcsWritesCalendarsNextToTheTimetable() throws {
         let dir = temporaryDirectory()
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
-        #expect(try runCLI(["solve", dir + "/s.yaml", "--out", dir + "/out", "--ics", "--time-limit", "10", "--quiet"]) == 0)
+        #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--ics", "--time-limit", "10", "--quiet"]) == 0)
         #expect(files(under: dir + "/out/calendars").contains("teachers/lee.ics"))
         let timetable = try Timetable.load(path: dir + "/out/timetable.json")
         let lee = try String(contentsOfFile: dir + "/out/calendars/teachers/lee.ics", encoding: .utf8)

@@ -1,4 +1,5 @@
 @testable import CalendarExport
+import FlexschedTestSupport
 import Foundation
 import ScenarioKit
 import TimetableFormat
@@ -213,7 +214,7 @@ private func exportToDisk(_ scenario: Scenario, _ timetable: Timetable, options:
         let dir = temporaryDirectory()
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Scenarios/example.yaml").path
-        #expect(try runCLI(["solve", example, "--out", dir, "--ics", "--time-limit", "10", "--max-subproblems", "5", "--quiet"]) == 0)
+        #expect(try run(["solve", example, "--out", dir, "--ics", "--time-limit", "10", "--max-subproblems", "5", "--quiet"]) == 0)
         let scenario = try ScenarioLoader.load(path: example)
         let timetable = try Timetable.load(path: dir + "/timetable.json")
         let paths = (FileManager.default.enumerator(atPath: dir + "/calendars")?.allObjects as? [String] ?? [])

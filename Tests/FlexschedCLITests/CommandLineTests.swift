@@ -1,4 +1,4 @@
-import ArgumentParser
+import FlexschedTestSupport
 import Foundation
 @testable import flexsched
 import ScenarioKit
@@ -49,6 +49,21 @@ students:
     #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     #expect(try run(["validate", dir + "/bad.yaml"]) == 2)
     #expect(try run(["validate", dir + "/missing.yaml"]) == 2)
+}
+
+@Test func writeModelWaitsUntilTheInputIsKnownToBeGood() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML.replacingOccurrences(of: "max: 2", with: "max: 0"), to: dir + "/bad.yaml")
+    #expect(try run(["solve", dir + "/bad.yaml", "--write-model", dir + "/bad.mps", "--quiet"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/bad.mps"))
+
+    try write(scenarioYAML, to: dir + "/s.yaml")
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--write-model", dir + "/s.mps", "--time-limit", "10", "--quiet"]) == 0)
+    #expect(FileManager.default.fileExists(atPath: dir + "/s.mps"))
+    // A pin is only checked against the scenario by the solve, after the scenario itself has loaded.
+    #expect(try run(["solve", dir + "/s.yaml", "--baseline", dir + "/out/timetable.json", "--pin", "teacher:nobody",
+                     "--write-model", dir + "/pinned.mps", "--quiet"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/pinned.mps"))
 }
 
 @Test func checkListsViolationsAndExitsOne() throws {

@@ -1,6 +1,5 @@
-import ArgumentParser
+import FlexschedTestSupport
 import Foundation
-@testable import flexsched
 import ScenarioKit
 import TimetableChecker
 import TimetableFormat

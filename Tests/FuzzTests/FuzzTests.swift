@@ -1,3 +1,4 @@
+import Advisor
 import Foundation
 import SeededRandom
 import Testing
@@ -17,7 +18,9 @@ private let caseCount = environment["FLEXSCHED_FUZZ_COUNT"].flatMap { Int($0) } 
 private let seedOffset = environment["FLEXSCHED_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0
 /// Chunks let Swift Testing spread the cases over the cores while each seed stays reproducible.
 private let chunkSize = 100
-private let caseLimit = Duration.seconds(30)
+/// A hang detector, not a speed check: cases take about a second, and this must never fire on a
+/// loaded 2-core machine.
+private let caseLimit = Duration.seconds(120)
 
 private var chunks: [Range<Int>] {
     stride(from: 0, to: caseCount, by: chunkSize).map { $0..<min($0 + chunkSize, caseCount) }
@@ -195,22 +198,26 @@ private func matches(_ pattern: String, in text: String) -> [Range<String.Index>
 
 // MARK: outcomes
 
-/// What the command line shows for exit 2: at least one problem, each naming the file and saying what is wrong.
-private func expectClearError(_ error: InputError, file: String, lineCount: Int, _ context: @autoclosure () -> String) {
+/// What the command line shows for exit 2: at least one problem, each naming the file and saying what is
+/// wrong, and any line it cites one that an editor shows for `text` (LF ends a line; an empty file has line 1).
+private func expectClearError(_ error: InputError, file: String, text: String, _ context: @autoclosure () -> String) {
     #expect(!error.problems.isEmpty, "an InputError without problems for \(context())")
+    let feeds = text.unicodeScalars.filter { $0 == "\n" }.count
+    let lastLine = text.unicodeScalars.last == "\n" ? feeds : feeds + 1
     for problem in error.problems {
         #expect(problem.file == file, "\(problem) names the wrong file (\(context()))")
         #expect(!problem.message.trimmingCharacters(in: .whitespaces).isEmpty, "a problem without a message (\(context()))")
         if let line = problem.line {
-            #expect((1...(lineCount + 1)).contains(line), "\(problem) points outside the file (\(context()))")
+            #expect((1...lastLine).contains(line), "\(problem) points outside the file's \(lastLine) line(s) (\(context()))")
         }
     }
 }
 
-/// Solves and checks; a scenario the loader accepted must never make the solver fail.
+/// Solves, explains and checks as the commands do (hard rules and every objective term measured
+/// again); a scenario the loader accepted must never make that fail.
 private func expectCheckedTimetable(_ scenario: ValidatedScenario, _ context: @autoclosure () -> String) -> Timetable? {
     do {
-        let timetable = try solveTimetable(scenario, options: fuzzSolveOptions)
+        let timetable = try scheduleWeek(scenario, options: fuzzSolveOptions).timetable
         let violations = checkTimetable(timetable, against: scenario)
         #expect(violations.isEmpty, "\(context()): the checker rejects the timetable:\n\(violations.map(\.description).joined(separator: "\n"))")
         return timetable
@@ -235,7 +242,7 @@ private func fuzzScenario(_ index: Int) -> Tally {
     do {
         scenario = try ScenarioLoader.parse(text, file: file)
     } catch {
-        expectClearError(error, file: file, lineCount: text.components(separatedBy: "\n").count, context)
+        expectClearError(error, file: file, text: text, context)
         return Tally(rejected: 1)
     }
     // Whatever was accepted must survive the writer: what-if runs write changed scenarios back out.
@@ -245,17 +252,22 @@ private func fuzzScenario(_ index: Int) -> Tally {
     return Tally(accepted: 1)
 }
 
+/// How a hang report names a case, so it can be run again.
+private func caseName(_ kind: String, _ index: Int) -> String {
+    "\(kind) \(index) (seed \(UInt64(index) &+ seedOffset); FLEXSCHED_FUZZ_SEED=\(seedOffset) FLEXSCHED_FUZZ_COUNT=\(caseCount))"
+}
+
 @Test(arguments: chunks) func mutatedScenariosGiveAClearErrorOrACheckedTimetable(_ cases: Range<Int>) {
-    let clock = ContinuousClock()
-    var tally = Tally()
-    for index in cases {
-        var outcome = Tally()
-        let elapsed = clock.measure { outcome = fuzzScenario(index) }
-        #expect(elapsed < caseLimit, "case \(index) took \(elapsed), past the hang guard of \(caseLimit)")
-        tally.accepted += outcome.accepted
-        tally.rejected += outcome.rejected
-        if environment["FLEXSCHED_FUZZ_VERBOSE"] != nil { print("fuzz case \(index): \(outcome.accepted == 1 ? "solved" : "rejected") in \(elapsed)") }
+    let outcomes = runWatched(cases, limit: caseLimit, describe: { caseName("case", $0) }) { index in
+        let started = ContinuousClock.now
+        let outcome = fuzzScenario(index)
+        if environment["FLEXSCHED_FUZZ_VERBOSE"] != nil {
+            print("fuzz case \(index): \(outcome.accepted == 1 ? "solved" : "rejected") in \(ContinuousClock.now - started)")
+        }
+        return outcome
     }
+    guard let outcomes else { return }
+    let tally = Tally(accepted: outcomes.reduce(0) { $0 + $1.accepted }, rejected: outcomes.reduce(0) { $0 + $1.rejected })
     // Both paths must be exercised, or the mutations have drifted into only breaking (or never breaking) files.
     if cases.count >= 50 {
         #expect(tally.accepted * 10 >= cases.count, "only \(tally.accepted) of \(cases.count) mutated scenarios were accepted")
@@ -286,6 +298,10 @@ private func changeText(for scenario: Scenario, rng: inout SplitMix64) -> String
 }
 
 @Test(arguments: 0..<max(1, caseCount / 10)) func mutatedChangeFilesGiveAClearErrorOrAScenarioThatSolves(_ index: Int) {
+    _ = runWatched(index..<index + 1, limit: caseLimit, describe: { caseName("change case", $0) }, fuzzChangeFile)
+}
+
+private func fuzzChangeFile(_ index: Int) {
     let seed = UInt64(index) &+ seedOffset
     guard let base = try? generateScenario(.tiny(seed: seed % 97 + 1)).scenario.validated() else {
         Issue.record("the generator made an invalid scenario for seed \(seed)")
@@ -297,22 +313,15 @@ private func changeText(for scenario: Scenario, rng: inout SplitMix64) -> String
     let text = index % 5 == 0 ? original : mutator.mutate(original)
     let file = "change-\(seed).yaml"
     let context = "change case \(index) (FLEXSCHED_FUZZ_SEED=\(seedOffset)); change file:\n\(text)"
-    let clock = ContinuousClock()
-    let elapsed = clock.measure {
-        let changed: ValidatedScenario
-        do {
-            changed = try ScenarioChange.parse(text, file: file, name: "change").apply(to: base)
-        } catch let error as InputError {
-            expectClearError(error, file: file, lineCount: text.components(separatedBy: "\n").count, context)
-            return
-        } catch {
-            Issue.record("\(context): not an InputError: \(error)")
-            return
-        }
-        // A change may leave needs nobody can serve; the solver reports them unmet, it must not fail.
-        _ = expectCheckedTimetable(changed, context)
+    let changed: ValidatedScenario
+    do {
+        changed = try ScenarioChange.parse(text, file: file, name: "change").apply(to: base)
+    } catch {
+        expectClearError(error, file: file, text: text, context)
+        return
     }
-    #expect(elapsed < caseLimit, "change case \(index) took \(elapsed)")
+    // A change may leave needs nobody can serve; the solver reports them unmet, it must not fail.
+    _ = expectCheckedTimetable(changed, context)
 }
 
 /// Damages a solved timetable's JSON and reads it back the way `check` and `whatif --baseline` do.
@@ -334,7 +343,7 @@ private func fuzzTimetableFile(_ timetable: Timetable, scenario: Scenario, seed:
         // Any content is fine for the checker; it only has to answer without trapping.
         _ = checkTimetable(loaded, against: scenario)
     } catch {
-        expectClearError(error, file: path, lineCount: text.components(separatedBy: "\n").count,
+        expectClearError(error, file: path, text: text,
                          "timetable of seed \(seed); file:\n\(text)")
     }
 }

@@ -160,6 +160,22 @@ private func problems(in text: String) -> [InputProblem] {
     }
 }
 
+@Test func noProblemCitesALinePastTheEnd() {
+    // libyaml puts the end of a cut file on a line after the last one, and also starts lines at a lone
+    // CR, NEL and LS, which editors do not; a file cut anywhere must still be cited within its lines.
+    for lineBreak in ["", "\r", "\u{85}", "\u{2028}"] {
+        let text = valid.replacingOccurrences(of: "blocks:", with: "blocks:\(lineBreak)")
+        for end in text.unicodeScalars.indices {
+            let cut = String(text.unicodeScalars[..<end])
+            let feeds = cut.unicodeScalars.filter { $0 == "\n" }.count
+            let lastLine = cut.unicodeScalars.last == "\n" ? feeds : feeds + 1
+            for problem in problems(in: cut) where !(1...lastLine).contains(problem.line ?? 1) {
+                Issue.record("\(problem) is past line \(lastLine) of \(cut.debugDescription)")
+            }
+        }
+    }
+}
+
 @Test func emptyFileSaysSo() {
     for text in ["", "\n\n", "# only a comment\n"] {
         let found = problems(in: text)

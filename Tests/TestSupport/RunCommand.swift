@@ -2,7 +2,7 @@ import ArgumentParser
 @testable import flexsched
 
 /// Runs a command line in-process; returns the exit code it asked for (0 when it returned normally).
-func run(_ arguments: [String]) throws -> Int32 {
+public func run(_ arguments: [String]) throws -> Int32 {
     var command = try Flexsched.parseAsRoot(arguments)
     do {
         try command.run()
