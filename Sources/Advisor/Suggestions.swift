@@ -64,9 +64,11 @@ private struct Relaxation {
 /// subject, a room; one more teacher of the subject last (always possible, rarely cheap).
 private func relaxations(_ scenario: Scenario, _ unmet: [Timetable.Unmet]) -> [Relaxation] {
     var small: [Relaxation] = [], large: [Relaxation] = []
+    // Most missed sessions first; ties by name, never by the dictionary's (per-instance) order.
     let groups = Dictionary(grouping: unmet) { "\($0.subject)\u{0}\($0.modality)" }
-        .sorted { $0.value.reduce(0) { $0 + $1.missing } > $1.value.reduce(0) { $0 + $1.missing } }
-    for (_, needs) in groups {
+        .map { (key: $0.key, value: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }) }
+        .sorted { ($1.missing, $0.key) < ($0.missing, $1.key) }
+    for (_, needs, _) in groups {
         let subject = needs[0].subject, missing = needs.reduce(0) { $0 + $1.missing }
         guard let modality = scenario.modality(needs[0].modality) else { continue }
         if modality.teacher {
