@@ -1,4 +1,5 @@
 import IntegerProgram
+import Rules
 
 /// The part of the week handed to GLPK at once: some days and some activities. Everything outside
 /// it stays as it is in the current timetable.
@@ -79,9 +80,21 @@ struct NeighbourhoodModel {
 
     // MARK: idle terms
 
+    /// One idle term per (person, day) the model's columns touch: `columns` are (person, slot, column),
+    /// `busy` a person's fixed sessions by slot, `idle` her idle blocks on a day as things stand.
+    mutating func addIdleTerms(_ term: Rule, who: String, columns: [(person: Int, slot: Int, col: Int)],
+                               busy: (Int) -> [Int], idle: (Int, Int) -> Int) {
+        let bySlot = grouped(columns.map { (ColumnKey($0.person, $0.slot), $0.col) })
+        for pair in orderedUnique(columns.map { ColumnKey($0.person, instance.day(of: $0.slot)) }) {
+            let person = pair.i, day = pair.j
+            addIdleTerm(name: "\(who) idle \(person)", weight: weights[term], day: day, row: busy(person),
+                        current: idle(person, day)) { p in bySlot[ColumnKey(person, p)] ?? [] }
+        }
+    }
+
     /// idle = span - busy, with `first[p]` (a session at or before p) and `last[p]` (at or after p)
     /// pushed to their least values by the minimisation: span = sum(first + last) - blocks.
-    mutating func addIdleTerm(name: String, weight: Double, day: Int, row: [Int], current: Int,
+    private mutating func addIdleTerm(name: String, weight: Double, day: Int, row: [Int], current: Int,
                                       busy: @escaping (Int) -> [Int]) {
         guard weight > 0 else { return }
         let slots = Array(instance.slots(ofDay: day))

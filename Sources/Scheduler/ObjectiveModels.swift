@@ -16,12 +16,9 @@ extension ModelRule {
 
     static let studentIdle = with(ModelRule(.studentIdle)) {
         $0.rows = { model in
-            let bySlot = model.grouped(model.xs.map { (ColumnKey($0.s, $0.p), $0.col) })
-            for pair in orderedUnique(model.xs.map { ColumnKey($0.s, model.instance.day(of: $0.p)) }) {
-                let s = pair.i, d = pair.j
-                model.addIdleTerm(name: "student idle \(s)", weight: model.weights[.studentIdle], day: d, row: model.base.studentAt[s],
-                                  current: model.base.studentIdle(s, day: d)) { p in bySlot[ColumnKey(s, p)] ?? [] }
-            }
+            let base = model.base
+            model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.p, $0.col) },
+                               busy: { base.studentAt[$0] }, idle: { base.studentIdle($0, day: $1) })
         }
         $0.measure = { plan in
             plan.instance.students.indices.reduce(0) { sum, s in
@@ -32,12 +29,9 @@ extension ModelRule {
 
     static let teacherIdle = with(ModelRule(.teacherIdle)) {
         $0.rows = { model in
-            let bySlot = model.grouped(model.ys.map { (ColumnKey($0.t, $0.p), $0.col) })
-            for pair in orderedUnique(model.ys.map { ColumnKey($0.t, model.instance.day(of: $0.p)) }) {
-                let t = pair.i, d = pair.j
-                model.addIdleTerm(name: "teacher idle \(t)", weight: model.weights[.teacherIdle], day: d, row: model.base.teacherAt[t],
-                                  current: model.base.teacherIdle(t, day: d)) { p in bySlot[ColumnKey(t, p)] ?? [] }
-            }
+            let base = model.base
+            model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.p, $0.col) },
+                               busy: { base.teacherAt[$0] }, idle: { base.teacherIdle($0, day: $1) })
         }
         $0.measure = { plan in
             plan.instance.teachers.indices.reduce(0) { sum, t in

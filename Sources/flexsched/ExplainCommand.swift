@@ -74,7 +74,7 @@ struct Explain: ParsableCommand {
         if suggestions.isEmpty {
             print("No single change among the \(trials) tried meets more needs (each was checked by re-solving).")
         } else {
-            print("Changes that would meet more needs (each verified by re-solving from this timetable):")
+            print("Changes that would meet more needs (each verified by a re-solve from this timetable that passed the independent checker):")
             for s in suggestions.prefix(6) {
                 print("  - \(s.change): meets \(s.sessionsRecovered) more session(s), \(s.unmetAfter) left unmet")
             }
