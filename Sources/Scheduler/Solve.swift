@@ -82,16 +82,21 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let plan = search.plan
     let terms = plan.terms
     let objective = terms.total(options.weights)
-    let bound = min(objective, search.bound)
+    // Every term is a count with a non-negative weight: a bound of 1.4e-11 from GLPK's floating point
+    // is 0, and rounding down keeps it a bound.
+    let bound = min(objective, max(0, (search.bound * 1e6).rounded(.down) / 1e6))
     let gap = relativeGap(objective: objective, bound: bound)
     let status: Timetable.Status = gap <= 1e-9 ? .optimal : (search.stoppedByClock ? .timeLimit : .feasible)
+    let stopReason: Timetable.StopReason = gap <= 1e-9 ? .optimal
+        : search.stoppedByClock ? .timeLimit : search.outOfWork ? .workLimit : .converged
     return Timetable(
         scenario: scenario.name, status: status, objective: objective, bound: bound, gap: gap,
         sessions: timetableSessions(plan), unmet: unmetNeeds(plan),
         created: ISO8601DateFormatter().string(from: started),
         stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
-                     rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId))
+                     rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
+                     stopReason: stopReason))
 }
 
 private struct Search {

@@ -71,6 +71,27 @@ public struct Timetable: Codable, Sendable, Hashable {
         }
     }
 
+    /// Why the search stopped, in words an admin reads as they are.
+    public enum StopReason: String, Codable, Sendable, Hashable {
+        /// Objective equals a proven bound.
+        case optimal
+        /// A pass with wider pieces brought no improvement (or the requested gap was reached).
+        case converged
+        /// The time limit.
+        case timeLimit = "time-limit"
+        /// `--max-subproblems`.
+        case workLimit = "work-limit"
+
+        public var plainText: String {
+            switch self {
+            case .optimal: "proven best possible"
+            case .converged: "no further improvement found"
+            case .timeLimit: "time limit reached"
+            case .workLimit: "sub-problem limit reached"
+            }
+        }
+    }
+
     /// How the timetable was found; informative only.
     public struct SolveStats: Codable, Sendable, Hashable {
         public var seconds: Double
@@ -80,10 +101,12 @@ public struct Timetable: Codable, Sendable, Hashable {
         public var rows: Int?
         public var subproblems: Int?
         public var terms: [String: Double]?
+        public var stopReason: StopReason?
         public init(seconds: Double, unmetSessions: Int, neededSessions: Int, variables: Int? = nil, rows: Int? = nil,
-                    subproblems: Int? = nil, terms: [String: Double]? = nil) {
+                    subproblems: Int? = nil, terms: [String: Double]? = nil, stopReason: StopReason? = nil) {
             self.seconds = seconds; self.unmetSessions = unmetSessions; self.neededSessions = neededSessions
             self.variables = variables; self.rows = rows; self.subproblems = subproblems; self.terms = terms
+            self.stopReason = stopReason
         }
     }
 }
