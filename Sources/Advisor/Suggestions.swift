@@ -17,6 +17,17 @@ public struct Suggestion: Sendable {
     public var timetable: CheckedTimetable
 }
 
+/// What `explain` found: the changes that help, best first, and every change it tried, so that
+/// "nothing helps" can say what "nothing" was.
+public struct Advice: Sendable {
+    public var suggestions: [Suggestion]
+    public var tried: [String]
+    public init(suggestions: [Suggestion], tried: [String]) {
+        self.suggestions = suggestions
+        self.tried = tried
+    }
+}
+
 /// How much work each trial re-solve may do: a wall-clock limit, and optionally a work limit that
 /// makes trials reproducible (tests use it; the clock alone depends on the machine's load).
 public struct TrialBudget: Sendable {
@@ -29,90 +40,161 @@ public struct TrialBudget: Sendable {
 }
 
 /// Candidate relaxations around the unmet needs (one teacher's day, a teacher's load limit, a
-/// qualified colleague, one more teacher, a room's day or seats), each tried with a real re-solve
-/// that starts from the current timetable and is verified by the checker; those that meet more needs
-/// come back, best first.
+/// qualified colleague, one more teacher, a room's day, seats or features), each tried with a real
+/// re-solve that starts from the current timetable and is verified by the checker. A limit is tried at
+/// its most generous value first; if that helps, the smallest value that helps as much is searched
+/// for, each probe a checked re-solve too. Those that meet more needs come back, best first.
 public func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable, students focus: Set<String>? = nil,
-                           trials: Int = 12, budget: TrialBudget = TrialBudget()) -> [Suggestion] {
+                           trials: Int = 12, budget: TrialBudget = TrialBudget()) -> Advice {
     let unmet = timetable.unmet.filter { focus?.contains($0.student) ?? true }
-    guard !unmet.isEmpty else { return [] }
-    let before = unmet.reduce(0) { $0 + $1.missing }
+    guard !unmet.isEmpty else { return Advice(suggestions: [], tried: []) }
+    let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, focus: focus, baseline: timetable, budget: budget)
     let candidates = Array(relaxations(scenario.scenario, unmet).prefix(trials))
-    let trials = solveConcurrently(candidates.count) { i -> Suggestion? in
+    let results = solveConcurrently(candidates.count) { i in trial.smallestHelpful(candidates[i]) }
+    // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
+    let suggestions = results.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }
+        .sorted { ($1.element.sessionsRecovered, $0.offset) < ($0.element.sessionsRecovered, $1.offset) }.map(\.element)
+    return Advice(suggestions: suggestions, tried: candidates.map(\.largest))
+}
+
+/// One candidate change. A numeric one (a load limit, a room's seats) holds every value from
+/// `values.lowerBound` to `values.upperBound`, the most generous last.
+private struct Relaxation {
+    /// Two candidates with one key are one change (the same teacher's limit, found short by two needs).
+    var key: String
+    var values: ClosedRange<Int>
+    var describe: @Sendable (Int) -> String
+    var apply: @Sendable (Int) -> Scenario
+
+    init(_ change: String, _ scenario: Scenario) {
+        key = change
+        values = 0...0
+        describe = { _ in change }
+        apply = { _ in scenario }
+    }
+
+    init(key: String, values: ClosedRange<Int>, describe: @escaping @Sendable (Int) -> String,
+         apply: @escaping @Sendable (Int) -> Scenario) {
+        self.key = key
+        self.values = values
+        self.describe = describe
+        self.apply = apply
+    }
+
+    var largest: String { describe(values.upperBound) }
+}
+
+private struct Trial: Sendable {
+    let before: Int
+    let focus: Set<String>?
+    let baseline: Timetable
+    let budget: TrialBudget
+
+    func run(_ relaxation: Relaxation, _ value: Int) -> Suggestion? {
         var options = SolveOptions()
         options.timeLimit = budget.seconds
         options.maxSubproblems = budget.maxSubproblems
-        options.baseline = timetable
+        options.baseline = baseline
         options.polish = false
-        guard let relaxed = try? candidates[i].scenario.validated(requireServiceable: false),
+        guard let relaxed = try? relaxation.apply(value).validated(requireServiceable: false),
               let result = try? scheduleWeek(relaxed, options: options) else { return nil }
         let after = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
-        return Suggestion(change: candidates[i].change, sessionsRecovered: before - after, unmetAfter: after, scenario: relaxed,
-                          timetable: result)
+        return Suggestion(change: relaxation.describe(value), sessionsRecovered: before - after, unmetAfter: after,
+                          scenario: relaxed, timetable: result)
     }
-    // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
-    return trials.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }
-        .sorted { ($1.element.sessionsRecovered, $0.offset) < ($0.element.sessionsRecovered, $1.offset) }.map(\.element)
-}
 
-private struct Relaxation {
-    var change: String
-    var scenario: Scenario
+    /// The most generous value first; then, by bisection, the smallest value that recovers as many
+    /// sessions (more capacity never makes the best timetable worse, and each probe is re-solved).
+    func smallestHelpful(_ relaxation: Relaxation) -> Suggestion? {
+        guard var best = run(relaxation, relaxation.values.upperBound), best.sessionsRecovered > 0 else { return nil }
+        var low = relaxation.values.lowerBound, high = relaxation.values.upperBound
+        while low < high {
+            let middle = (low + high) / 2
+            if let probe = run(relaxation, middle), probe.sessionsRecovered >= best.sessionsRecovered {
+                best = probe
+                high = middle
+            } else {
+                low = middle + 1
+            }
+        }
+        return best
+    }
 }
 
 /// Smallest changes first: a day of a qualified teacher, a load limit, a colleague who could take the
-/// subject, a room; one more teacher of the subject last (always possible, rarely cheap).
+/// subject, a room's day, seats or features; one more teacher of the subject last (always possible,
+/// rarely cheap). A change that helps several unmet needs is listed once.
 private func relaxations(_ scenario: Scenario, _ unmet: [Timetable.Unmet]) -> [Relaxation] {
     var small: [Relaxation] = [], large: [Relaxation] = []
     // Most missed sessions first; ties by name, never by the dictionary's (per-instance) order.
     let groups = Dictionary(grouping: unmet) { "\($0.subject)\u{0}\($0.modality)" }
         .map { (key: $0.key, value: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }) }
         .sorted { ($1.missing, $0.key) < ($0.missing, $1.key) }
-    for (_, needs, _) in groups {
-        let subject = needs[0].subject, missing = needs.reduce(0) { $0 + $1.missing }
+    let students = Dictionary(scenario.students.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    for (_, needs, missing) in groups {
+        let subject = needs[0].subject
         guard let modality = scenario.modality(needs[0].modality) else { continue }
         if modality.teacher {
             for (t, teacher) in scenario.teachers.enumerated() where teacher.subjects.contains(subject) {
                 for day in Set(teacher.unavailable.map(\.weekday)).sorted() {
                     var s = scenario
                     s.teachers[t].unavailable.removeAll { $0.weekday == day }
-                    small.append(Relaxation(change: "make \(teacher.name) available on \(day.longName)", scenario: s))
+                    small.append(Relaxation("make \(teacher.name) available on \(day.longName)", s))
                 }
                 if let limit = teacher.maxPerWeek {
-                    var s = scenario
-                    s.teachers[t].maxPerWeek = limit + missing
-                    small.append(Relaxation(change: "raise \(teacher.name)'s max-per-week from \(limit) to \(limit + missing)", scenario: s))
+                    small.append(Relaxation(key: "max-per-week \(teacher.id)", values: (limit + 1)...(limit + missing),
+                                            describe: { "raise \(teacher.name)'s max-per-week from \(limit) to \($0)" },
+                                            apply: { var s = scenario; s.teachers[t].maxPerWeek = $0; return s }))
                 }
                 if let limit = teacher.maxPerDay, limit < scenario.blocks.count {
-                    var s = scenario
-                    s.teachers[t].maxPerDay = min(scenario.blocks.count, limit + 1)
-                    small.append(Relaxation(change: "raise \(teacher.name)'s max-per-day from \(limit) to \(limit + 1)", scenario: s))
+                    small.append(Relaxation(key: "max-per-day \(teacher.id)", values: (limit + 1)...scenario.blocks.count,
+                                            describe: { "raise \(teacher.name)'s max-per-day from \(limit) to \($0)" },
+                                            apply: { var s = scenario; s.teachers[t].maxPerDay = $0; return s }))
                 }
             }
             for (t, teacher) in scenario.teachers.enumerated() where !teacher.subjects.contains(subject) {
                 var s = scenario
                 s.teachers[t].subjects.append(subject)
-                small.append(Relaxation(change: "let \(teacher.name) also teach \(subject)", scenario: s))
+                small.append(Relaxation("let \(teacher.name) also teach \(subject)", s))
             }
             var s = scenario
             let id = uniqueId("extra-\(subject)", taken: Set(scenario.teachers.map(\.id)))
             s.teachers.append(Teacher(id: id, name: "another \(subject) teacher", subjects: [subject], maxPerWeek: missing))
-            large.append(Relaxation(change: "add a \(subject) teacher for \(missing) block(s) a week", scenario: s))
+            large.append(Relaxation("add a \(subject) teacher for \(missing) block(s) a week", s))
         }
         for (r, room) in scenario.rooms.enumerated() where Set(modality.roomFeatures).isSubset(of: room.features) {
             for day in Set(room.unavailable.map(\.weekday)).sorted() {
                 var s = scenario
                 s.rooms[r].unavailable.removeAll { $0.weekday == day }
-                small.append(Relaxation(change: "open \(room.name) on \(day.longName)", scenario: s))
+                small.append(Relaxation("open \(room.name) on \(day.longName)", s))
             }
             if room.capacity < modality.max {
+                small.append(Relaxation(key: "capacity \(room.id)", values: (room.capacity + 1)...modality.max,
+                                        describe: { "seat \($0) in \(room.name) (now \(room.capacity))" },
+                                        apply: { var s = scenario; s.rooms[r].capacity = $0; return s }))
+            }
+        }
+        // A feature that the modality or an unmet student needs, added to a room that lacks it.
+        let wanted = Set(modality.roomFeatures).union(needs.flatMap { students[$0.student]?.requires ?? [] })
+        for feature in wanted.sorted() {
+            for (r, room) in scenario.rooms.enumerated() where !room.features.contains(feature) {
                 var s = scenario
-                s.rooms[r].capacity = modality.max
-                small.append(Relaxation(change: "seat \(modality.max) in \(room.name) (now \(room.capacity))", scenario: s))
+                s.rooms[r].features.append(feature)
+                small.append(Relaxation("add \(feature) to \(room.name)", s))
             }
         }
     }
-    return small + large
+    // One entry per change, at the widest range any need asked for, in first-seen order.
+    var merged: [Relaxation] = [], position: [String: Int] = [:]
+    for relaxation in small + large {
+        if let i = position[relaxation.key] {
+            if relaxation.values.upperBound > merged[i].values.upperBound { merged[i] = relaxation }
+        } else {
+            position[relaxation.key] = merged.count
+            merged.append(relaxation)
+        }
+    }
+    return merged
 }
 
 private func uniqueId(_ base: String, taken: Set<String>) -> String {

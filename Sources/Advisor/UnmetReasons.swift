@@ -69,10 +69,29 @@ private struct ShortfallExplainer {
             return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
         }
         let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
+        let limits = act.qualifiedTeachers.compactMap(limitReached)
         let text = "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
+            + (limits.isEmpty ? "" : " (\(limits.joined(separator: "; ")))")
         capacityText[a] = text
         return text
     }
+
+    /// The load limit a teacher has hit, which is what an admin would change: "Mr. Kim: max-per-week 8
+    /// reached", or the days on which the daily limit is reached.
+    private func limitReached(_ t: Int) -> String? {
+        let teacher = plan.instance.scenario.teachers[t]
+        if let limit = teacher.maxPerWeek, plan.teacherWeekLoad[t] >= limit { return "\(teacher.name): max-per-week \(limit) reached" }
+        guard let limit = teacher.maxPerDay else { return nil }
+        let full = (0..<plan.instance.dayCount).filter { plan.teacherDayLoad[t][$0] >= limit }
+        return full.isEmpty ? nil : "\(teacher.name): max-per-day \(limit) reached on \(dayNames(full))"
+    }
+
+    /// "Mon, Tue": the days of some slots or day indices, in the scenario's order.
+    private func dayNames(_ days: [Int]) -> String {
+        Set(days).sorted().map { plan.instance.scenario.days[$0].rawValue.capitalized }.joined(separator: ", ")
+    }
+
+    private func daysOf(_ slots: [Int]) -> String { dayNames(slots.map { plan.instance.day(of: $0) }) }
 
     /// Students needing `a` who could take a seat of it at `p`.
     private mutating func seatableCount(activity a: Int, slot p: Int) -> Int {
@@ -96,12 +115,12 @@ private struct ShortfallExplainer {
         }
         let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
         if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
-            return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free")
+            return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free (\(daysOf(free)))")
         }
         let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
         if fitting.isEmpty {
             let needs = act.roomFeatures.union(instance.students[s].requires).sorted()
-            return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free")
+            return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free (\(daysOf(free)))")
         }
         if act.min > 1 {
             // She can take a seat in each of these blocks, so the count includes her.

@@ -40,17 +40,19 @@ struct Explain: ParsableCommand {
         }
         let focus = student.isEmpty ? nil : Set(student)
         let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
-        let suggestions = trials == 0 ? [] : suggestChanges(for: loaded, timetable: table, students: focus, trials: trials,
-                                                            budget: TrialBudget(seconds: secondsPerTrial))
+        let advice = trials == 0 ? Advice(suggestions: [], tried: [])
+            : suggestChanges(for: loaded, timetable: table, students: focus, trials: trials, budget: TrialBudget(seconds: secondsPerTrial))
+        let suggestions = advice.suggestions
         if json {
             struct Output: Encodable {
                 var unmet: [Timetable.Unmet]
                 var suggestions: [Entry]
+                var tried: [String]
                 struct Entry: Encodable { var change: String; var sessionsRecovered: Int; var unmetAfter: Int }
             }
             let output = Output(unmet: unmet, suggestions: suggestions.map {
                 .init(change: $0.change, sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
-            })
+            }, tried: advice.tried)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             FileHandle.standardOutput.write(try encoder.encode(output))
@@ -71,8 +73,11 @@ struct Explain: ParsableCommand {
             }
         }
         print("")
-        if suggestions.isEmpty {
-            print("No single change among the \(trials) tried meets more needs (each was checked by re-solving).")
+        if trials == 0 {
+            return
+        } else if suggestions.isEmpty {
+            print("None of these \(advice.tried.count) changes meets more needs (each was tried by a checked re-solve):")
+            for change in advice.tried { print("  - \(change)") }
         } else {
             print("Changes that would meet more needs (each verified by a re-solve from this timetable that passed the independent checker):")
             for s in suggestions.prefix(6) {

@@ -35,7 +35,7 @@ import Testing
             #expect(need.reason.contains("free block(s) left this week"), "\(need.reason)")
         }
     }
-    let suggestions = suggestChanges(for: changed, timetable: result, trials: 6, budget: TrialBudget(seconds: 600, maxSubproblems: 40))
+    let suggestions = suggestChanges(for: changed, timetable: result, trials: 6, budget: TrialBudget(seconds: 600, maxSubproblems: 40)).suggestions
     let best = try #require(suggestions.first)
     #expect(best.sessionsRecovered > 0)
     // The suggestion comes with the trial's own timetable: checked against the changed scenario, and
@@ -45,7 +45,7 @@ import Testing
     let before = result.unmet.reduce(0) { $0 + $1.missing }, after = trial.unmet.reduce(0) { $0 + $1.missing }
     #expect(after == best.unmetAfter)
     #expect(after == before - best.sessionsRecovered, "\(best.change): \(before) -> \(after)")
-    let again = suggestChanges(for: changed, timetable: result, trials: 6, budget: TrialBudget(seconds: 600, maxSubproblems: 40))
+    let again = suggestChanges(for: changed, timetable: result, trials: 6, budget: TrialBudget(seconds: 600, maxSubproblems: 40)).suggestions
     #expect(again.map { "\($0.change): \($0.unmetAfter)" } == suggestions.map { "\($0.change): \($0.unmetAfter)" },
             "trials with a work limit give the same suggestions every time")
 }
