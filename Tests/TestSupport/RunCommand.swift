@@ -1,3 +1,6 @@
+// Test support reaches into the CLI's internals (@testable), which only debug builds allow; without
+// the guard `swift build -c release` of the whole package would fail here.
+#if DEBUG
 import ArgumentParser
 @testable import flexsched
 
@@ -11,3 +14,4 @@ public func run(_ arguments: [String]) throws -> Int32 {
         return exit.rawValue
     }
 }
+#endif
