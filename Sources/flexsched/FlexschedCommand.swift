@@ -17,7 +17,8 @@ struct Flexsched: ParsableCommand {
         teachers, rooms and time blocks. `solve` turns it into a timetable that an independent checker \
         has verified against every hard rule; needs that cannot be met are listed with a reason.
 
-        Exit status: 0 success, 1 a timetable breaks a rule (check) or the solve failed, 2 bad input.
+        Exit status: 0 success, 1 a timetable breaks a rule (check) or the solve failed, 2 bad input or \
+        a bad option.
 
         Start with:  flexsched validate Scenarios/example.yaml
                      flexsched solve Scenarios/midsize-week.yaml --out out/
