@@ -2,6 +2,17 @@ import Foundation
 import ScenarioKit
 import TimetableFormat
 
+/// Which calendars name the students of a session (`--student-names`). A student's own calendar
+/// never names classmates, whatever the setting: it says how many others share the session.
+public enum StudentNames: String, CaseIterable, Sendable {
+    /// Teachers see whom they teach; room and school calendars give head counts.
+    case teachersOnly = "teachers-only"
+    /// Teachers', room and school calendars name the students.
+    case everyone
+    /// Head counts in every calendar.
+    case none
+}
+
 /// iCalendar export of a timetable: one calendar per teacher, student and room, and one for the
 /// whole school. The result is deterministic: the same inputs give the same bytes.
 public enum CalendarExport {
@@ -9,8 +20,7 @@ public enum CalendarExport {
         public var kinds: Set<CalendarKind> = Set(CalendarKind.allCases)
         /// Places single events in the week holding this date instead of recurring over the term.
         public var weekOf: LocalDate?
-        /// `false` keeps every student's name out of every file except the student's own file.
-        public var studentNames = true
+        public var studentNames = StudentNames.teachersOnly
         public init() {}
     }
 

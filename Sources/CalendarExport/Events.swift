@@ -67,7 +67,7 @@ struct CalendarDraft: Sendable {
 struct EventBuilder {
     var scenario: Scenario
     var placement: Placement
-    var studentNames: Bool
+    var studentNames: StudentNames
 
     private var teachers: [String: Teacher] { Dictionary(uniqueKeysWithValues: scenario.teachers.map { ($0.id, $0) }) }
 
@@ -177,20 +177,21 @@ struct EventBuilder {
         let activity = Labels.activity(subject: s.subject, modality: s.modality)
         let count = s.students.count
         let headcount = count == 1 ? "1 student" : "\(count) students"
+        let names = s.students.map(\.name).joined(separator: ", ")
         let summary: String
         let group: String
         switch view {
         case "teacher":
-            summary = "\(activity): " + (studentNames ? s.students.map(\.name).joined(separator: ", ") : headcount)
-            group = studentNames ? s.students.map(\.name).joined(separator: ", ") + " (\(headcount))" : headcount
+            let named = studentNames != .none
+            summary = "\(activity): " + (named ? names : headcount)
+            group = named ? "\(names) (\(headcount))" : headcount
         case "student":
             summary = s.teacher.map { "\(activity) with \($0.name)" } ?? activity
             let others = count - 1
-            group = studentNames ? s.students.map(\.name).joined(separator: ", ") + " (\(headcount))"
-                : others == 0 ? "just you" : "you and \(others) other student\(others == 1 ? "" : "s")"
+            group = others == 0 ? "just you" : "you and \(others) other student\(others == 1 ? "" : "s")"
         default:
             summary = (s.teacher.map { "\(activity) with \($0.name)" } ?? activity) + " (\(headcount))"
-            group = studentNames ? s.students.map(\.name).joined(separator: ", ") + " (\(headcount))" : headcount
+            group = studentNames == .everyone ? "\(names) (\(headcount))" : headcount
         }
         let description = [
             "Teacher: \(s.teacher?.name ?? "none (\(Labels.humanized(s.modality)))")",

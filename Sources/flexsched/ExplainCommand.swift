@@ -19,14 +19,9 @@ struct Explain: ParsableCommand {
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
     @Argument(help: "Timetable JSON v1 file of that scenario.") var timetable: String
     @Option(help: "Only this student's needs (repeatable).") var student: [String] = []
-    @Option(help: "How many candidate changes to try by re-solving.") var trials = 12
-    @Option(help: "Seconds per trial re-solve.") var secondsPerTrial = 3.0
+    @Option(parsing: .unconditional, help: "How many candidate changes to try by re-solving.", transform: NumericValue.count) var trials = 12
+    @Option(parsing: .unconditional, help: "Seconds per trial re-solve.", transform: NumericValue.positiveSeconds) var secondsPerTrial = 3.0
     @Flag(help: "Print the explanation as JSON.") var json = false
-
-    func validate() throws {
-        guard trials >= 0 else { throw ValidationError("--trials must not be negative") }
-        guard secondsPerTrial > 0, secondsPerTrial.isFinite else { throw ValidationError("--seconds-per-trial must be positive") }
-    }
 
     func run() throws {
         let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)

@@ -30,13 +30,12 @@ struct ExportICS: ParsableCommand {
     @Option(help: "Directory to write the calendars into.") var out: String
     @Option(help: "Only these calendars: teachers, students, rooms or school.") var only: String?
     @Option(help: "A date (YYYY-MM-DD) in the week to place single events in, instead of the scenario's term.") var weekOf: String?
-    @Flag(name: .customLong("no-student-names"), help: "Keep students' names out of every file but the student's own.")
-    var noStudentNames = false
+    @OptionGroup var privacy: StudentNamesOption
     @Option(help: "Folder of an earlier export to compare with (default: DIR itself, if it holds one).") var previous: String?
 
     func run() throws {
         var options = CalendarExport.Options()
-        options.studentNames = !noStudentNames
+        options.studentNames = privacy.setting
         var problems: [InputProblem] = []
         if let only {
             if let kind = CalendarKind(rawValue: only) { options.kinds = [kind] } else {
@@ -83,11 +82,39 @@ func prepareCalendars(scenario: ValidatedScenario, scenarioFile: String, timetab
     } catch { throw exitForBadInput(error) }
 }
 
-/// For `solve --out DIR --ics`: the calendars of a freshly solved timetable, for DIR/calendars.
-func solvedCalendars(_ scenario: ValidatedScenario, _ timetable: Timetable, out: String) throws -> PendingCalendars {
-    try prepareCalendars(scenario: scenario, scenarioFile: "<scenario>", timetable: timetable, timetableFile: (out as NSString).appendingPathComponent("timetable.json"),
-                         options: CalendarExport.Options(), out: (out as NSString).appendingPathComponent("calendars"), previous: nil)
+extension Solve {
+    /// For `solve --out DIR --ics`: the calendars of a freshly solved timetable, for DIR/calendars.
+    func solvedCalendars(_ scenario: ValidatedScenario, _ timetable: Timetable, out: String) throws -> PendingCalendars {
+        var options = CalendarExport.Options()
+        options.studentNames = privacy.setting
+        return try prepareCalendars(scenario: scenario, scenarioFile: "<scenario>", timetable: timetable,
+                                    timetableFile: (out as NSString).appendingPathComponent("timetable.json"),
+                                    options: options, out: (out as NSString).appendingPathComponent("calendars"), previous: nil)
+    }
 }
+
+/// `--student-names`, shared by `export ics` and `solve --ics`.
+struct StudentNamesOption: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        Which calendars name the students of a session: teachers-only (the default: teachers see whom they \
+        teach, room and school calendars give head counts), everyone (teachers', room and school calendars), or none \
+        (head counts everywhere). A student's calendar never names classmates.
+        """, valueName: "setting"))
+    var studentNames: StudentNames?
+    // The older all-or-nothing switch; it meant what `none` means, so scripts that use it keep working.
+    @Flag(name: .customLong("no-student-names"), help: "The same as --student-names none.") var noStudentNames = false
+
+    var setting: StudentNames { noStudentNames ? .none : studentNames ?? .teachersOnly }
+    var isGiven: Bool { noStudentNames || studentNames != nil }
+
+    func validate() throws {
+        if noStudentNames, let studentNames, studentNames != StudentNames.none {
+            throw ValidationError("--no-student-names means --student-names none; give only --student-names \(studentNames.rawValue)")
+        }
+    }
+}
+
+extension StudentNames: ExpressibleByArgument {}
 
 private func previousExport(explicit: String?, out: String) throws(InputError) -> PreviousExport? {
     if let explicit { return try PreviousExport.load(directory: explicit) }

@@ -8,7 +8,6 @@ import Scheduler
 import TimetableChecker
 import TimetableFormat
 
-@main
 struct Flexsched: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flexsched",
@@ -18,11 +17,13 @@ struct Flexsched: ParsableCommand {
         teachers, rooms and time blocks. `solve` turns it into a timetable that an independent checker \
         has verified against every hard rule; needs that cannot be met are listed with a reason.
 
-        Exit status: 0 success, 1 a timetable breaks a rule (check) or the solve failed, 2 bad input.
+        Exit status: 0 success, 1 a timetable breaks a rule (check) or the solve failed, 2 bad input or \
+        a bad option.
 
         Start with:  flexsched validate Scenarios/example.yaml
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
+        version: flexschedVersion,
         subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Export.self, RulesCommand.self])
 }
 
@@ -97,10 +98,14 @@ struct Solve: ParsableCommand {
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
     @Option(help: "Directory to write timetable.json and timetable.md into.") var out: String?
-    @Option(help: "Wall-clock limit in seconds, counted from the start of the command; the checked timetable follows within about a second.") var timeLimit: Double = 60
-    @Option(help: "Stop once the proven relative gap is at most this fraction (0 to 1).") var gap: Double = 0
-    @Option(help: "Random seed of the search; the same seed and --max-subproblems give the same timetable.") var seed: UInt64 = 1
-    @Option(help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).") var maxSubproblems: Int?
+    @Option(parsing: .unconditional, help: "Wall-clock limit in seconds, counted from the start of the command; the checked timetable follows within about a second.",
+            transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
+    @Option(parsing: .unconditional, help: "Stop once the proven relative gap is at most this fraction (0 to 1).", transform: NumericValue.fraction)
+    var gap: Double = 0
+    @Option(parsing: .unconditional, help: "Random seed of the search; the same seed and --max-subproblems give the same timetable.", transform: NumericValue.seed)
+    var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).", transform: NumericValue.count)
+    var maxSubproblems: Int?
     @Flag(inversion: .prefixedNo, help: "GLPK's MIP presolver on sub-problems (off lets GLPK start from the current timetable).")
     var presolve = false
     @Flag(inversion: .prefixedNo, help: "GLPK's cutting planes (Gomory, MIR, cover, clique).") var cuts = true
@@ -114,12 +119,11 @@ struct Solve: ParsableCommand {
     @Flag(help: "Show GLPK's own log.") var solverLog = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
     @Flag(help: "With --out: also write iCalendar files into DIR/calendars (see `export ics`).") var ics = false
+    @OptionGroup(title: "Calendars (with --ics)") var privacy: StudentNamesOption
 
     func validate() throws {
-        guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
-        guard (0...1).contains(gap) else { throw ValidationError("--gap must be a fraction between 0 and 1") }
-        if let maxSubproblems, maxSubproblems < 0 { throw ValidationError("--max-subproblems must not be negative") }
         if ics && out == nil { throw ValidationError("--ics needs --out DIR") }
+        if privacy.isGiven && !ics { throw ValidationError("--student-names is for the calendars of --ics; add --ics or leave it out") }
         _ = try parsePins(pin)
     }
 

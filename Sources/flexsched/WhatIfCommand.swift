@@ -29,13 +29,12 @@ struct WhatIf: ParsableCommand {
     @Option(help: "The current timetable of the scenario (timetable JSON v1).") var baseline: String
     @Option(name: .customLong("change"), help: "A change file (repeatable; one variant each).") var changes: [String] = []
     @Option(help: "Directory for each variant's scenario, timetable and diff.") var out: String?
-    @Option(help: "Wall-clock limit per variant, in seconds.") var timeLimit: Double = 8
+    @Option(parsing: .unconditional, help: "Wall-clock limit per variant, in seconds.", transform: NumericValue.positiveSeconds) var timeLimit: Double = 8
     @Option(help: "Keep this person's sessions exactly (teacher:ID, room:ID or student:ID; repeatable).") var pin: [String] = []
     @Flag(help: "Print the comparison as JSON.") var json = false
 
     func validate() throws {
         guard !changes.isEmpty else { throw ValidationError("give at least one --change file") }
-        guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
         _ = try parsePins(pin)
     }
 

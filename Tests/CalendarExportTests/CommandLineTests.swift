@@ -50,6 +50,32 @@ let cliTimetable = """
         #expect(!anonymous.contains("Ana") && anonymous.contains("SEQUENCE:1"))
     }
 
+    @Test func studentNamesChoosesWhichCalendarsNameTheStudents() throws {
+        let dir = temporaryDirectory()
+        try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        try cliTimetable.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
+        func export(_ extra: [String]) throws -> (teacher: String, student: String, room: String) {
+            let out = dir + "/" + UUID().uuidString
+            #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", out] + extra) == 0)
+            func read(_ path: String) throws -> String {
+                ICalText.unfold(try String(contentsOfFile: out + "/" + path, encoding: .utf8)).map(ICalText.unescape).joined(separator: "\n")
+            }
+            return (try read("teachers/lee.ics"), try read("students/ana.ics"), try read("rooms/r1.ics"))
+        }
+        let byDefault = try export([])
+        #expect(byDefault.teacher.contains("SUMMARY:Math tutoring: Ana, Ben") && !byDefault.room.contains("Ana"))
+        #expect(!byDefault.student.contains("Ben") && byDefault.student.contains("Group: you and 1 other student"))
+        let everyone = try export(["--student-names", "everyone"])
+        #expect(everyone.room.contains("Group: Ana, Ben (2 students)") && !everyone.student.contains("Ben"))
+        for hidden in [["--student-names", "none"], ["--no-student-names"], ["--no-student-names", "--student-names", "none"]] {
+            let calendars = try export(hidden)
+            #expect(calendars.teacher.contains("SUMMARY:Math tutoring: 2 students") && !calendars.teacher.contains("Ana"), "\(hidden)")
+        }
+        for bad in [["--student-names", "teachers"], ["--no-student-names", "--student-names", "everyone"]] {
+            #expect(throws: (any Error).self) { try Flexsched.parseAsRoot(["export", "ics", "s.yaml", "t.json", "--out", "x"] + bad) }
+        }
+    }
+
     @Test func badOptionsAndInputsExitTwoAndWriteNothing() throws {
         let dir = temporaryDirectory()
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
@@ -73,8 +99,11 @@ let cliTimetable = """
     @Test func solveWithIcsWritesCalendarsNextToTheTimetable() throws {
         let dir = temporaryDirectory()
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
-        #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--ics", "--time-limit", "10", "--quiet"]) == 0)
+        #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/out", "--ics", "--student-names", "everyone",
+                         "--time-limit", "600", "--max-subproblems", "20", "--quiet"]) == 0)
         #expect(files(under: dir + "/out/calendars").contains("teachers/lee.ics"))
+        #expect(try String(contentsOfFile: dir + "/out/calendars/rooms/r1.ics", encoding: .utf8).contains("Ana"))
+        #expect(throws: (any Error).self) { try Flexsched.parseAsRoot(["solve", dir + "/s.yaml", "--out", dir + "/out", "--student-names", "none"]) }
         let timetable = try Timetable.load(path: dir + "/out/timetable.json")
         let lee = try String(contentsOfFile: dir + "/out/calendars/teachers/lee.ics", encoding: .utf8)
         let stamp = try #require(try CalendarExport.stamp(of: timetable, file: "t"))

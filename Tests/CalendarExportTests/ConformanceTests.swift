@@ -107,7 +107,7 @@ private func exportToDisk(_ scenario: Scenario, _ timetable: Timetable, options:
         var options = CalendarExport.Options()
         let (named, namedPaths) = try exportToDisk(scenario, timetable)
         var paths = namedPaths
-        options.studentNames = false
+        options.studentNames = .none
         paths += try exportToDisk(scenario, timetable, options: options).1
         options.weekOf = date("2027-11-03")
         paths += try exportToDisk(sampleScenario(timezone: "Europe/Berlin", term: nil), timetable, options: options).1

@@ -65,25 +65,63 @@ import Testing
         #expect(!ben.contains("Zoë") && !ben.contains("Con Reserved"))
     }
 
-    @Test func noStudentNamesKeepsOtherStudentsOutOfEveryFile() throws {
+    /// The students each calendar of the sample timetable has sessions with.
+    private static let attendees: [String: Set<String>] = [
+        "teachers/lee.ics": ["ana", "ben", "zoë", "CON"], "teachers/kim.ics": ["ana"],
+        "rooms/r101.ics": ["ana", "ben"], "rooms/lib.ics": ["zoë", "CON"], "school.ics": ["ana", "ben", "zoë", "CON"],
+    ]
+
+    @Test(arguments: StudentNames.allCases)
+    func eachCalendarNamesOnlyTheStudentsItsAudienceMaySee(_ setting: StudentNames) throws {
         var options = CalendarExport.Options()
-        options.studentNames = false
+        options.studentNames = setting
         let result = try export(options: options)
         let students = sampleScenario().students
+        let stems = Identifiers.fileStems(for: students.map(\.id))
         for file in result.files {
             let unfolded = ICalText.unfold(String(decoding: file.data, as: UTF8.self)).map(ICalText.unescape).joined(separator: "\n")
-            for s in students {
-                let own = file.path == "students/\(Identifiers.fileStems(for: students.map(\.id))[s.id]!).ics"
-                if !own {
-                    #expect(!unfolded.contains(s.name), "\(s.name) appears in \(file.path)")
-                    #expect(!unfolded.contains(".\(Identifiers.component(s.id))."), "\(s.id) appears in a UID of \(file.path)")
-                }
+            let named = Set(students.filter { unfolded.contains($0.name) }.map(\.id))
+            let expected: Set<String>
+            switch file.kind {
+            case .students: expected = Set(stems.filter { "students/\($0.value).ics" == file.path }.keys)
+            case .teachers: expected = setting == .none ? [] : try #require(Self.attendees[file.path])
+            case .rooms, .school: expected = setting == .everyone ? try #require(Self.attendees[file.path]) : []
+            }
+            #expect(named == expected, "\(file.path) under \(setting.rawValue)")
+            // UIDs carry the owner's id, so only a student's own file may hold hers.
+            for s in students where !(file.kind == .students && expected.contains(s.id)) {
+                #expect(!unfolded.contains(".\(Identifiers.component(s.id))."), "\(s.id) appears in a UID of \(file.path)")
             }
         }
-        let lee = events(try text(result, "teachers/lee.ics"))
-        #expect(ICalText.unescape(property("SUMMARY", in: lee[0])!) == "Math tutoring: 2 students")
-        let ana = events(try text(result, "students/ana.ics"))
-        #expect(ICalText.unescape(property("DESCRIPTION", in: ana[0])!).contains("Group: you and 1 other student"))
+    }
+
+    @Test(arguments: [
+        (StudentNames.teachersOnly, "Math tutoring: Ana P., Ben K., the 2nd", "Ana P., Ben K., the 2nd (2 students)", "2 students"),
+        (StudentNames.everyone, "Math tutoring: Ana P., Ben K., the 2nd", "Ana P., Ben K., the 2nd (2 students)", "Ana P., Ben K., the 2nd (2 students)"),
+        (StudentNames.none, "Math tutoring: 2 students", "2 students", "2 students"),
+    ])
+    func mondayTutoringAsEachAudienceSeesIt(_ setting: StudentNames, teacherSummary: String, teacherGroup: String, roomGroup: String) throws {
+        var options = CalendarExport.Options()
+        options.studentNames = setting
+        let result = try export(options: options)
+        func monday(_ path: String) throws -> (summary: String, description: String) {
+            let event = try #require(events(try text(result, path)).first { property("DTSTART", in: $0)?.hasSuffix("20270111T083000") == true })
+            return (ICalText.unescape(property("SUMMARY", in: event)!), ICalText.unescape(property("DESCRIPTION", in: event)!))
+        }
+        func description(group: String) -> String {
+            "Teacher: Ms. Lee\nRoom: Room 101; east wing\nGroup: \(group)\nBlock: b1, Monday 08:30-09:15"
+        }
+        #expect(try monday("teachers/lee.ics") == (teacherSummary, description(group: teacherGroup)))
+        // Students never see classmates, whatever the setting.
+        #expect(try monday("students/ana.ics") == ("Math tutoring with Ms. Lee", description(group: "you and 1 other student")))
+        #expect(try monday("students/ben.ics") == ("Math tutoring with Ms. Lee", description(group: "you and 1 other student")))
+        #expect(try monday("rooms/r101.ics") == ("Math tutoring with Ms. Lee (2 students)", description(group: roomGroup)))
+        #expect(try monday("school.ics") == ("Math tutoring with Ms. Lee (2 students)", description(group: roomGroup)))
+    }
+
+    @Test func aStudentAloneInASessionIsToldSo() throws {
+        let kim = events(try text(try export(), "students/ana.ics"))[1]
+        #expect(ICalText.unescape(property("DESCRIPTION", in: kim)!).contains("\nGroup: just you\n"))
     }
 
     @Test func onlyWritesTheRequestedKind() throws {

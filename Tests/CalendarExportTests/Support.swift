@@ -1,4 +1,5 @@
 @testable import CalendarExport
+import FlexschedTestSupport
 import Foundation
 import ScenarioKit
 import TimetableFormat
@@ -98,32 +99,6 @@ func expectedOccurrences(_ scenario: Scenario, _ sessions: [Timetable.Session]) 
 }
 
 // MARK: - External tools
-
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    // stderr goes to a file so that neither stream can fill up and block the child.
-    let errPath = NSTemporaryDirectory() + "flexsched-ics-stderr-\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errPath) }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle(forWritingAtPath: errPath)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
-}
 
 /// Looks a program up on PATH (and in the usual system folders, which a test runner's PATH may lack).
 func findExecutable(_ name: String) -> String? {

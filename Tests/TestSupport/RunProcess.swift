@@ -1,0 +1,28 @@
+import Foundation
+
+/// What a program printed and how it exited.
+public struct ProcessOutput {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    // stderr goes to a file so that neither stream can fill up and block the child.
+    let errPath = NSTemporaryDirectory() + "flexsched-stderr-\(UUID().uuidString)"
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: errPath) }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle(forWritingAtPath: errPath)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
