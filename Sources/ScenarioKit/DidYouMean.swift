@@ -1,9 +1,9 @@
 /// The known word that `word` most likely misspells, or nil when none is close enough to be a typo:
-/// within two edits (a swap of neighbours counts as one), and within a third of the word's length so
-/// that short ids are not matched to anything. Case is ignored. Ties go to the earliest candidate.
+/// within two edits (a swap of neighbours counts as one) and a third of the word's length, so that
+/// `r9` is not taken for `r1`. Case is ignored. Ties go to the earliest candidate.
 public func closestMatch(to word: String, among candidates: some Sequence<String>) -> String? {
     let typed = Array(word.lowercased())
-    let allowed = min(2, max(1, typed.count / 3))
+    let allowed = min(2, typed.count / 3)
     var best: (distance: Int, candidate: String)?
     for candidate in candidates where candidate != word {
         let distance = editDistance(typed, Array(candidate.lowercased()), limit: allowed)

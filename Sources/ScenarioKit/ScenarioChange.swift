@@ -50,8 +50,7 @@ public struct ScenarioChange: Sendable, Hashable {
         // A change file with nothing in it (or only comments) changes nothing.
         guard let root = try YAMLValue.parseIfPresent(text, file: file) else { return change }
         let p = ProblemLog(), lines = LineLog(), notes = ReadNotes()
-        defer { change.readProblems = p.problems }
-        guard let f = root.fields(keys, p) else { return change }
+        guard let f = root.fields(keys, p) else { change.readProblems = p.problems; return change }
         func ids(_ key: String) -> [String] {
             guard let list = f[key], !list.isNull, let items = list.sequence(p) else { return [] }
             return items.compactMap { item in
@@ -95,6 +94,7 @@ public struct ScenarioChange: Sendable, Hashable {
         for teacher in change.teachersJoin { lines["teachers-join[\(teacher.id)]"] = lines["teachers[\(teacher.id)]"] }
         for student in change.studentsJoin { lines["students-join[\(student.id)]"] = lines["students[\(student.id)]"] }
         change.lines = lines.lines
+        change.readProblems = p.problems
         return change
     }
 

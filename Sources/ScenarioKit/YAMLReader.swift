@@ -37,7 +37,8 @@ public struct YAMLValue {
             throw error
         } catch let error as YamlError {
             let line = YAMLValue.line(of: error).map { SourceLines(text).fileLine($0) }
-            let written = line.map { text.split(separator: "\n", omittingEmptySubsequences: false)[$0 - 1] } ?? ""
+            // Split on LF scalars, as `SourceLines` counts: CR LF is one Character and would not split.
+            let written = line.map { Substring(String(text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)[$0 - 1])) } ?? ""
             let advice = YAMLValue.plainAdvice(for: error, line: written) ?? YAMLValue.summary(of: error)
             throw InputError(file: file, line: line, "is not valid YAML or JSON: \(advice)")
         } catch {
