@@ -21,6 +21,9 @@ public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
 /// Every problem found in one input file; thrown as a whole so the admin can fix them in one pass.
 public struct InputError: Error, Sendable, CustomStringConvertible {
     public var problems: [InputProblem]
+    /// Likely typos in the same file (see `Scenario.warnings`): not why it was rejected, but often the
+    /// explanation, as when the only math teacher "teaches `maths`".
+    public var warnings: [InputProblem] = []
     public init(_ problems: [InputProblem]) { self.problems = problems }
     public init(file: String, line: Int? = nil, entity: String = "", _ message: String) {
         self.problems = [InputProblem(file: file, line: line, entity: entity, message: message)]

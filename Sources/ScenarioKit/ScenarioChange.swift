@@ -23,6 +23,12 @@ public struct ScenarioChange: Sendable, Hashable {
     public var studentsJoin: [Student] = []
     public var needsChange: [NeedChange] = []
 
+    /// Problems found while reading, reported by `apply` together with those that need the scenario,
+    /// so one run shows every mistake in the file.
+    private var readProblems: [InputProblem] = []
+    /// Lines of the file's entries, under the entity names that problems use.
+    private var lines: [String: Int] = [:]
+
     public init(name: String, file: String = "<change>") { self.name = name; self.file = file }
 
     public static func == (lhs: ScenarioChange, rhs: ScenarioChange) -> Bool { lhs.file == rhs.file && lhs.name == rhs.name }
@@ -37,105 +43,146 @@ public struct ScenarioChange: Sendable, Hashable {
         return try parse(try readTextFile(path), file: path, name: name.isEmpty ? base : name)
     }
 
+    /// Throws only when the file is not YAML at all; every other problem is kept for `apply`, which
+    /// reports it with those it finds against the scenario.
     public static func parse(_ text: String, file: String, name: String) throws(InputError) -> ScenarioChange {
         var change = ScenarioChange(name: name, file: file)
         // A change file with nothing in it (or only comments) changes nothing.
         guard let root = try YAMLValue.parseIfPresent(text, file: file) else { return change }
-        let p = ProblemLog(), lines = LineLog()
-        guard let f = root.fields(keys, p) else { throw InputError(p.problems) }
-        func ids(_ key: String) -> [String] { f[key].flatMap { $0.isNull ? [] : $0.stringList(p) } ?? [] }
+        let p = ProblemLog(), lines = LineLog(), notes = ReadNotes()
+        guard let f = root.fields(keys, p) else { change.readProblems = p.problems; return change }
+        func ids(_ key: String) -> [String] {
+            guard let list = f[key], !list.isNull, let items = list.sequence(p) else { return [] }
+            return items.compactMap { item in
+                let id = item.string(p)
+                if let id { lines["\(key)[\(id)]"] = item.line }
+                return id
+            }
+        }
+        func entries(_ key: String) -> [(key: String, value: YAMLValue)] {
+            guard let v = f[key], !v.isNull, let entries = v.mapping(p) else { return [] }
+            for (id, value) in entries { lines["\(key).\(id)"] = value.line }
+            return entries
+        }
         change.teachersLeave = ids("teachers-leave")
         change.studentsLeave = ids("students-leave")
-        if let v = f["teachers-unavailable"], !v.isNull, let entries = v.mapping(p) {
-            change.teachersUnavailable = entries.compactMap { key, value in
-                ScenarioLoader.readSlotRefs(value, p).map { (key, $0) }
+        change.teachersUnavailable = entries("teachers-unavailable").map { id, value in
+            (id, ScenarioLoader.readSlotRefs(value, p) ?? [])
+        }
+        change.roomsClose = entries("rooms-close").compactMap { id, value in
+            if case .scalar = value.node, !value.isNull, value.string(p) == "all" { return (id, .all) }
+            guard let refs = ScenarioLoader.readSlotRefs(value, p) else { return nil }
+            return (id, refs.isEmpty ? .all : .slots(refs))
+        }
+        change.teachersJoin = ScenarioLoader.readEntities(f, "teachers-join", "joining teacher", p, notes) {
+            ScenarioLoader.readTeacher($0, p, lines)
+        }
+        change.studentsJoin = ScenarioLoader.readEntities(f, "students-join", "joining student", p, notes) {
+            ScenarioLoader.readStudent($0, p, lines)
+        }
+        if let list = f["needs-change"], !list.isNull, let items = list.sequence(p) {
+            for (index, entry) in items.enumerated() {
+                let named = [entry.peek("student"), entry.peek("subject"), entry.peek("modality")]
+                let item = entry.named(named.allSatisfy { $0 != nil } ? "needs-change[\(named.map { $0! }.joined(separator: "/"))]"
+                                                                     : "needs-change item \(index + 1)")
+                if let needChange = readNeedChange(item, p) {
+                    lines[item.path] = item.line
+                    change.needsChange.append(needChange)
+                }
             }
         }
-        if let v = f["rooms-close"], !v.isNull, let entries = v.mapping(p) {
-            change.roomsClose = entries.compactMap { key, value in
-                if case .scalar = value.node, value.string(p) == "all" { return (key, .all) }
-                guard let refs = ScenarioLoader.readSlotRefs(value, p) else { return nil }
-                return (key, refs.isEmpty ? .all : .slots(refs))
-            }
-        }
-        if let v = f["teachers-join"], !v.isNull {
-            change.teachersJoin = ScenarioLoader.readList(v, p) { ScenarioLoader.readTeacher($0, p, lines) } ?? []
-        }
-        if let v = f["students-join"], !v.isNull {
-            change.studentsJoin = ScenarioLoader.readList(v, p) { ScenarioLoader.readStudent($0, p, lines) } ?? []
-        }
-        if let v = f["needs-change"], !v.isNull {
-            change.needsChange = ScenarioLoader.readList(v, p) { item -> NeedChange? in
-                guard let nf = item.fields(["student", "subject", "modality", "sessions"], p) else { return nil }
-                func text(_ key: String) -> String? {
-                    guard let field = nf[key] else { p.append(item.problem("missing `\(key)`")); return nil }
-                    return field.string(p)
-                }
-                let student = text("student"), subject = text("subject"), modality = text("modality")
-                guard let sessionsField = nf["sessions"] else {
-                    p.append(item.problem("missing `sessions` (the new weekly count; 0 removes the need)"))
-                    return nil
-                }
-                guard let sessions = sessionsField.int(p, range: 0...100), let student, let subject, let modality else { return nil }
-                return NeedChange(student: student, need: Need(subject: subject, modality: modality, sessions: sessions))
-            } ?? []
-        }
-        if !p.isEmpty { throw InputError(p.problems) }
+        for teacher in change.teachersJoin { lines["teachers-join[\(teacher.id)]"] = lines["teachers[\(teacher.id)]"] }
+        for student in change.studentsJoin { lines["students-join[\(student.id)]"] = lines["students[\(student.id)]"] }
+        change.lines = lines.lines
+        change.readProblems = p.problems
         return change
     }
 
+    private static func readNeedChange(_ item: YAMLValue, _ p: ProblemLog) -> NeedChange? {
+        let before = p.count
+        guard let nf = item.fields(["student", "subject", "modality", "sessions"], p) else { return nil }
+        func text(_ key: String) -> String? {
+            guard let field = nf[key] else { p.append(item.problem("missing `\(key)`")); return nil }
+            return field.string(p)
+        }
+        let student = text("student"), subject = text("subject"), modality = text("modality")
+        guard let sessionsField = nf["sessions"] else {
+            p.append(item.problem("missing `sessions` (the new weekly count; 0 removes the need)"))
+            return nil
+        }
+        guard let sessions = sessionsField.int(p, range: 0...100), let student, let subject, let modality, p.count == before else { return nil }
+        return NeedChange(student: student, need: Need(subject: subject, modality: modality, sessions: sessions))
+    }
+
     /// The changed scenario. Unknown ids and contradictions (a teacher who both leaves and gets new
-    /// hours, a joiner whose id is taken) are errors; needs nobody can serve any more are not, they
-    /// become unmet needs with a reason.
+    /// hours, a joiner whose id is taken) are errors, reported together with the file's other problems;
+    /// needs nobody can serve any more are not, they become unmet needs with a reason.
     public func apply(to validated: ValidatedScenario) throws(InputError) -> ValidatedScenario {
         let scenario = validated.scenario
-        var problems: [InputProblem] = []
-        func fail(_ entity: String, _ message: String) {
-            problems.append(InputProblem(file: file, entity: entity, message: message))
+        var problems = readProblems
+        func fail(_ entity: String, _ message: String, lineOf key: String? = nil) {
+            problems.append(InputProblem(file: file, line: lines[key ?? entity], entity: entity, message: message))
         }
         var result = scenario
         let teacherIds = Set(scenario.teachers.map(\.id)), studentIds = Set(scenario.students.map(\.id))
         let roomIds = Set(scenario.rooms.map(\.id))
+        func unknown(_ kind: String, _ id: String, among ids: [String]) -> String {
+            "no \(kind) has the id `\(id)`\(didYouMean(id, among: ids))"
+        }
         // Sets, not the lists: a roll-forward can drop hundreds of students from a school of thousands.
         let leavingTeachers = Set(teachersLeave), leavingStudents = Set(studentsLeave)
+        // Problems found when the changed week is validated point at the change file's entries.
+        var changedLines: [String: Int] = [:]
 
-        for id in teachersLeave where !teacherIds.contains(id) { fail("teachers-leave", "no teacher has the id `\(id)`") }
+        for id in teachersLeave where !teacherIds.contains(id) {
+            fail("teachers-leave", unknown("teacher", id, among: scenario.teachers.map(\.id)), lineOf: "teachers-leave[\(id)]")
+        }
         for (id, refs) in teachersUnavailable {
-            if !teacherIds.contains(id) { fail("teachers-unavailable.\(id)", "no teacher has the id `\(id)`"); continue }
-            if leavingTeachers.contains(id) { fail("teachers-unavailable.\(id)", "`\(id)` also leaves; give one or the other") }
+            let entity = "teachers-unavailable.\(id)"
+            if !teacherIds.contains(id) { fail(entity, unknown("teacher", id, among: scenario.teachers.map(\.id))); continue }
+            if leavingTeachers.contains(id) { fail(entity, "`\(id)` also leaves; give one or the other") }
             if let i = result.teachers.firstIndex(where: { $0.id == id }) { result.teachers[i].unavailable += refs }
+            changedLines["teachers[\(id)]"] = lines[entity]
         }
         result.teachers.removeAll { leavingTeachers.contains($0.id) }
         for teacher in teachersJoin {
             if teacherIds.contains(teacher.id) && !leavingTeachers.contains(teacher.id) {
                 fail("teachers-join[\(teacher.id)]", "a teacher with the id `\(teacher.id)` is already in the scenario")
+                continue
             }
             result.teachers.append(teacher)
+            changedLines["teachers[\(teacher.id)]"] = lines["teachers[\(teacher.id)]"]
         }
         for (id, closure) in roomsClose {
+            let entity = "rooms-close.\(id)"
             guard let i = result.rooms.firstIndex(where: { $0.id == id }), roomIds.contains(id) else {
-                fail("rooms-close.\(id)", "no room has the id `\(id)`")
+                fail(entity, unknown("room", id, among: scenario.rooms.map(\.id)))
                 continue
             }
             switch closure {
             case .all: result.rooms[i].unavailable += scenario.days.map { .day($0) }
             case .slots(let refs): result.rooms[i].unavailable += refs
             }
+            changedLines["rooms[\(id)]"] = lines[entity]
         }
-        for id in studentsLeave where !studentIds.contains(id) { fail("students-leave", "no student has the id `\(id)`") }
+        for id in studentsLeave where !studentIds.contains(id) {
+            fail("students-leave", unknown("student", id, among: scenario.students.map(\.id)), lineOf: "students-leave[\(id)]")
+        }
         result.students.removeAll { leavingStudents.contains($0.id) }
         for student in studentsJoin {
             if studentIds.contains(student.id) && !leavingStudents.contains(student.id) {
                 fail("students-join[\(student.id)]", "a student with the id `\(student.id)` is already in the scenario")
+                continue
             }
             result.students.append(student)
+            for (key, line) in lines where key.hasPrefix("students[\(student.id)]") { changedLines[key] = line }
         }
         let studentIndex = Dictionary(result.students.indices.map { (result.students[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in needsChange {
             let entity = "needs-change[\(change.student)/\(change.need.subject)/\(change.need.modality)]"
             if leavingStudents.contains(change.student) { fail(entity, "`\(change.student)` also leaves; drop one of the two"); continue }
             guard let i = studentIndex[change.student] else {
-                fail(entity, "no student has the id `\(change.student)`")
+                fail(entity, unknown("student", change.student, among: result.students.map(\.id)))
                 continue
             }
             let existing = result.students[i].needs.firstIndex {
@@ -147,12 +194,15 @@ public struct ScenarioChange: Sendable, Hashable {
             case (nil, 0): fail(entity, "\(change.student) has no \(change.need.subject) \(change.need.modality) need to remove")
             case (nil, _): result.students[i].needs.append(change.need)
             }
+            changedLines["students[\(change.student)].needs[\(change.need.subject)/\(change.need.modality)]"] = lines[entity]
         }
-        if !problems.isEmpty { throw InputError(problems) }
-        do {
-            return try result.validated(file: file, requireServiceable: false)
-        } catch {
-            throw InputError(error.problems.map { InputProblem(file: file, entity: $0.entity, message: "after the change: \($0.message)") })
+        var changed: ValidatedScenario?
+        do { changed = try result.validated(file: file, lines: changedLines, requireServiceable: false) } catch {
+            problems += error.problems.map {
+                InputProblem(file: file, line: $0.line, entity: $0.entity, message: "after the change: \($0.message)")
+            }
         }
+        guard let changed, problems.isEmpty else { throw InputError(problems.sortedByLine()) }
+        return changed
     }
 }

@@ -10,44 +10,66 @@ public enum ScenarioLoader {
         let root = try YAMLValue.parse(text, file: file)
         let problems = ProblemLog()
         let lines = LineLog()
-        let scenario = readScenario(root, problems, lines)
-        guard problems.isEmpty, let scenario else {
-            throw InputError(problems.isEmpty ? [root.problem("the scenario could not be read")] : problems.problems)
+        let notes = ReadNotes()
+        // Validation runs on whatever could be read, so one bad field does not hide mistakes elsewhere;
+        // `notes` keep it from reporting what only follows from the parts left out.
+        let scenario = readScenario(root, problems, lines, notes)
+        let meaning = scenario?.validationProblems(file: file, lines: lines.lines, notes: notes) ?? []
+        let all = problems.problems + meaning
+        if !all.isEmpty {
+            var error = InputError(all.sortedByLine())
+            // Only for a file read in full: a student left out would make her subjects look unneeded.
+            if problems.isEmpty, let scenario { error.warnings = scenario.warnings(file: file, lines: lines.lines) }
+            throw error
         }
-        return try scenario.validated(file: file, lines: lines.lines)
+        return try scenario!.validated(file: file, lines: lines.lines)
     }
 
     static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students"]
 
-    private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Scenario? {
+    private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> Scenario? {
         guard let f = root.fields(topKeys, p) else { return nil }
         // Lets meaning problems about top-level keys (for example an unknown timezone) name a line too.
         for (key, value) in f { lines[key] = value.line }
         for key in ["name", "days", "blocks", "modalities", "teachers", "rooms", "students"] where f[key] == nil {
             p.append(root.problem("missing required key `\(key)`"))
+            notes.unreadable.insert(key)
         }
-        let name = f["name"]?.string(p)
-        let timezone = f["timezone"].map { $0.string(p) } ?? "UTC"
+        func noting<T>(_ key: String, _ read: () -> T?) -> T? {
+            let before = p.count
+            let value = read()
+            if p.count != before { notes.unreadable.insert(key) }
+            return value
+        }
+        let name = noting("name") { f["name"]?.string(p) } ?? ""
+        let timezone = noting("timezone") { f["timezone"].map { $0.string(p) } ?? "UTC" } ?? "UTC"
         let term = f["term"].flatMap { $0.isNull ? nil : readTerm($0, p) }
-        let days = f["days"].flatMap { readDays($0, p) }
-        let blocks = f["blocks"].flatMap { readList($0, p) { readBlock($0, p, lines) } }
-        let modalities = f["modalities"].flatMap { readModalities($0, p, lines) }
-        let teachers = f["teachers"].flatMap { readList($0, p) { readTeacher($0, p, lines) } }
-        let rooms = f["rooms"].flatMap { readList($0, p) { readRoom($0, p, lines) } }
-        let students = f["students"].flatMap { readList($0, p) { readStudent($0, p, lines) } }
-        guard let name, let timezone, let days, let blocks, let modalities, let teachers, let rooms, let students else {
-            return nil
-        }
-        return Scenario(name: name, timezone: timezone, term: term, days: days, blocks: blocks, modalities: modalities,
+        let days = noting("days") { f["days"].flatMap { readDays($0, p) } } ?? []
+        let blocks = readEntities(f, "blocks", "block", p, notes) { readBlock($0, p, lines) }
+        let modalities = f["modalities"].flatMap { readModalities($0, p, lines, notes) }
+        if modalities == nil { notes.unreadable.insert("modalities") }
+        let teachers = readEntities(f, "teachers", "teacher", p, notes) { readTeacher($0, p, lines) }
+        let rooms = readEntities(f, "rooms", "room", p, notes) { readRoom($0, p, lines) }
+        let students = readEntities(f, "students", "student", p, notes) { readStudent($0, p, lines) }
+        return Scenario(name: name, timezone: timezone, term: term, days: days, blocks: blocks, modalities: modalities ?? [],
                         teachers: teachers, rooms: rooms, students: students)
     }
 
-    static func readList<T>(_ v: YAMLValue, _ p: ProblemLog, _ read: (YAMLValue) -> T?) -> [T]? {
-        if v.isNull { return [] }
-        guard let items = v.sequence(p) else { return nil }
-        let before = p.count
-        let result = items.compactMap(read)
-        return p.count == before ? result : nil
+    /// Reads a list of entities one at a time, each named after its id (`blocks[b2]`, or `block 2` when
+    /// the id cannot be read). An entity with a problem is left out, but its id and line are noted so
+    /// that duplicates of it and references to it are still judged correctly.
+    static func readEntities<T>(_ f: [String: YAMLValue], _ key: String, _ singular: String, _ p: ProblemLog,
+                                _ notes: ReadNotes, _ read: (YAMLValue) -> T?) -> [T] {
+        guard let list = f[key], !list.isNull else { return [] }
+        guard let items = list.sequence(p) else { notes.unreadable.insert(key); return [] }
+        var result: [T] = []
+        for (index, item) in items.enumerated() {
+            let id = item.peek("id")
+            let named = item.named(id.map { "\(key)[\($0)]" } ?? "\(singular) \(index + 1)")
+            notes.listed[key, default: []].append((id, named.line))
+            if let entity = read(named) { result.append(entity) } else { notes.dropped.insert(key) }
+        }
+        return result
     }
 
     private static func readTerm(_ v: YAMLValue, _ p: ProblemLog) -> Term? {
@@ -78,7 +100,7 @@ public enum ScenarioLoader {
         for item in items {
             guard let text = item.string(p) else { continue }
             guard let day = Weekday(rawValue: text.lowercased()) else {
-                p.append(item.problem("`\(text)` is not a day; use mon, tue, wed, thu, fri, sat or sun"))
+                p.append(item.problem("`\(text)` is not a day; use mon, tue, wed, thu, fri, sat or sun\(dayHint(text))"))
                 continue
             }
             days.append(day)
@@ -97,26 +119,30 @@ public enum ScenarioLoader {
     }
 
     private static func readBlock(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Block? {
+        let before = p.count
         guard let f = v.fields(["id", "start", "end"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let start = readTime(f["start"], key: "start", owner: v, p)
         let end = readTime(f["end"], key: "end", owner: v, p)
-        guard let id, let start, let end else { return nil }
+        guard let id, let start, let end, p.count == before else { return nil }
         lines["blocks[\(id)]"] = v.line
         return Block(id: id, start: start, end: end)
     }
 
-    private static func readModalities(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> [Modality]? {
+    private static func readModalities(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> [Modality]? {
         guard let entries = v.mapping(p) else { return nil }
         var result: [Modality] = []
-        for (id, mv) in entries {
-            guard let f = mv.fields(["min", "max", "teacher", "room-features"], p) else { continue }
+        for (id, entry) in entries {
+            let mv = entry.named("modalities[\(id)]")
+            notes.listed["modalities", default: []].append((id, mv.line))
+            let before = p.count
+            guard let f = mv.fields(["min", "max", "teacher", "room-features"], p) else { notes.dropped.insert("modalities"); continue }
             let min = f["min"].map { $0.int(p, range: 1...1000) } ?? 1
             let max = f["max"].map { $0.int(p, range: 1...1000) } ?? nil
             if f["max"] == nil { p.append(mv.problem("missing `max` (the largest group size)")) }
             let teacher = f["teacher"].map { $0.bool(p) } ?? true
             let features = optionalList(f["room-features"], p)
-            guard let min, let max, let teacher, let features else { continue }
+            guard let min, let max, let teacher, let features, p.count == before else { notes.dropped.insert("modalities"); continue }
             lines["modalities[\(id)]"] = mv.line
             result.append(Modality(id: id, min: min, max: max, teacher: teacher, roomFeatures: features))
         }
@@ -124,6 +150,7 @@ public enum ScenarioLoader {
     }
 
     static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Teacher? {
+        let before = p.count
         guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
@@ -132,12 +159,13 @@ public enum ScenarioLoader {
         let unavailable = readSlotRefs(f["unavailable"], p)
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
         let maxPerWeek = f["max-per-week"].map { $0.int(p, range: 1...1000) } ?? .some(nil)
-        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek else { return nil }
+        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek, p.count == before else { return nil }
         lines["teachers[\(id)]"] = v.line
         return Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek)
     }
 
     private static func readRoom(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Room? {
+        let before = p.count
         guard let f = v.fields(["id", "name", "capacity", "features", "unavailable"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
@@ -145,34 +173,49 @@ public enum ScenarioLoader {
         if f["capacity"] == nil { p.append(v.problem("missing `capacity` (how many students fit)")) }
         let features = optionalList(f["features"], p)
         let unavailable = readSlotRefs(f["unavailable"], p)
-        guard let id, let name, let capacity, let features, let unavailable else { return nil }
+        guard let id, let name, let capacity, let features, let unavailable, p.count == before else { return nil }
         lines["rooms[\(id)]"] = v.line
         return Room(id: id, name: name, capacity: capacity, features: features, unavailable: unavailable)
     }
 
     static func readStudent(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Student? {
+        let before = p.count
         guard let f = v.fields(["id", "name", "needs", "unavailable", "requires", "max-per-day"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
-        var needs: [Need]? = []
-        if let nv = f["needs"], !nv.isNull {
-            needs = readList(nv, p) { item -> Need? in
-                guard let nf = item.fields(["subject", "modality", "sessions"], p) else { return nil }
-                let subject = requiredString(nf, "subject", item, p)
-                let modality = requiredString(nf, "modality", item, p)
-                let sessions = nf["sessions"].map { $0.int(p, range: 1...100) } ?? nil
-                if nf["sessions"] == nil { item.problem("missing `sessions` (how many this week)").append(to: p) }
-                guard let subject, let modality, let sessions else { return nil }
-                if let id { lines["students[\(id)].needs[\(subject)/\(modality)]"] = item.line }
-                return Need(subject: subject, modality: modality, sessions: sessions)
+        // A bad need is left out on its own: the student's other needs are still worth checking.
+        let needProblems = ProblemLog()
+        var needs: [Need] = []
+        if let nv = f["needs"], !nv.isNull, let items = nv.sequence(p) {
+            for (index, entry) in items.enumerated() {
+                let subject = entry.peek("subject"), modality = entry.peek("modality")
+                let item = entry.named(subject.flatMap { s in modality.map { "\(v.path).needs[\(s)/\($0)]" } }
+                                       ?? "\(v.path) need \(index + 1)")
+                if let need = readNeed(item, needProblems) {
+                    if let id { lines["students[\(id)].needs[\(need.subject)/\(need.modality)]"] = item.line }
+                    needs.append(need)
+                }
             }
         }
         let unavailable = readSlotRefs(f["unavailable"], p)
         let requires = optionalList(f["requires"], p)
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
-        guard let id, let name, let needs, let unavailable, let requires, let maxPerDay else { return nil }
+        let whole = p.count == before
+        for problem in needProblems.problems { p.append(problem) }
+        guard let id, let name, let unavailable, let requires, let maxPerDay, whole else { return nil }
         lines["students[\(id)]"] = v.line
         return Student(id: id, name: name, needs: needs, unavailable: unavailable, requires: requires, maxPerDay: maxPerDay)
+    }
+
+    private static func readNeed(_ item: YAMLValue, _ p: ProblemLog) -> Need? {
+        let before = p.count
+        guard let nf = item.fields(["subject", "modality", "sessions"], p) else { return nil }
+        let subject = requiredString(nf, "subject", item, p)
+        let modality = requiredString(nf, "modality", item, p)
+        let sessions = nf["sessions"].map { $0.int(p, range: 1...100) } ?? nil
+        if nf["sessions"] == nil { p.append(item.problem("missing `sessions` (how many this week)")) }
+        guard let subject, let modality, let sessions, p.count == before else { return nil }
+        return Need(subject: subject, modality: modality, sessions: sessions)
     }
 
     private static func requiredString(_ f: [String: YAMLValue], _ key: String, _ owner: YAMLValue, _ p: ProblemLog) -> String? {
@@ -192,15 +235,17 @@ public enum ScenarioLoader {
         for item in items {
             guard let text = item.string(p) else { continue }
             guard let ref = SlotRef(parsing: text) else {
-                p.append(item.problem("`\(text)` is not a day or day.block; write for example `mon` or `mon.b1`"))
+                let day = String(text.prefix { $0 != "." })
+                p.append(item.problem("`\(text)` is not a day or day.block; write for example `mon` or `mon.b1`\(dayHint(day))"))
                 continue
             }
             refs.append(ref)
         }
         return refs
     }
-}
 
-private extension InputProblem {
-    func append(to problems: ProblemLog) { problems.append(self) }
+    /// " — did you mean `fri`?" for `friday`, so a long or misspelt day name points at its short form.
+    private static func dayHint(_ text: String) -> String {
+        weekdayMeant(by: text).map { " — did you mean `\($0.rawValue)`?" } ?? ""
+    }
 }

@@ -1,26 +1,60 @@
 import Foundation
 
+/// What the reader learnt beyond the scenario it could build, so that a file with unreadable parts
+/// is still validated in full: everything else is reported, and nothing that only follows from the
+/// parts that were left out.
+final class ReadNotes {
+    /// Every entity each list names, in file order, including those left out for a bad field: its id
+    /// (nil when the id itself cannot be read) and line.
+    var listed: [String: [(id: String?, line: Int?)]] = [:]
+    /// Top-level keys that are missing or could not be read (or, for `days`, `name` and `timezone`,
+    /// only in part).
+    var unreadable: Set<String> = []
+    /// Lists with an entity left out.
+    var dropped: Set<String> = []
+}
+
 extension Scenario {
     /// Problems that would make the scenario meaningless or would reach the solver as invalid data.
     /// `requireServiceable: false` accepts needs that no teacher or room can serve (they are reported
     /// as unmet instead): a what-if in which the only math teacher leaves is a question, not an error.
     public func validationProblems(file: String, lines: [String: Int] = [:], requireServiceable: Bool = true) -> [InputProblem] {
+        validationProblems(file: file, lines: lines, requireServiceable: requireServiceable, notes: ReadNotes())
+    }
+
+    func validationProblems(file: String, lines: [String: Int], requireServiceable: Bool = true, notes: ReadNotes) -> [InputProblem] {
         var p: [InputProblem] = []
-        func add(_ entity: String, _ message: String) {
-            p.append(InputProblem(file: file, line: lines[entity], entity: entity, message: message))
+        func add(_ entity: String, _ message: String, line: Int? = nil) {
+            p.append(InputProblem(file: file, line: line ?? lines[entity], entity: entity, message: message))
+        }
+        /// The entities of a list as the file gave them; for a scenario built in code, its own.
+        func listed(_ kind: String, _ ids: [String]) -> [(id: String?, line: Int?)] {
+            notes.listed[kind] ?? ids.map { ($0, lines["\(kind)[\($0)]"]) }
+        }
+        /// Whether every id of a list is known, so that a reference to any other id is a mistake.
+        func idsKnown(_ kind: String) -> Bool {
+            !notes.unreadable.contains(kind) && !(notes.listed[kind]?.contains { $0.id == nil } ?? false)
+        }
+        /// Whether every entity of a list was read in full, so that a search through them is conclusive.
+        func complete(_ kind: String) -> Bool { !notes.unreadable.contains(kind) && !notes.dropped.contains(kind) }
+        func isEmpty(_ kind: String, _ count: Int) -> Bool {
+            !notes.unreadable.contains(kind) && count == 0 && (notes.listed[kind] ?? []).isEmpty
         }
 
-        if name.trimmingCharacters(in: .whitespaces).isEmpty { add("name", "the scenario needs a name") }
-        if TimeZone(identifier: timezone) == nil {
+        if !notes.unreadable.contains("name"), name.trimmingCharacters(in: .whitespaces).isEmpty {
+            add("name", "the scenario needs a name")
+        }
+        if !notes.unreadable.contains("timezone"), TimeZone(identifier: timezone) == nil {
             add("timezone", "`\(timezone)` is not an IANA time zone; use a name like America/New_York or Europe/Berlin")
         }
         if let term, term.end < term.start { add("term", "ends (\(term.end)) before it starts (\(term.start))") }
 
-        if days.isEmpty { add("days", "list at least one day, for example [mon, tue, wed, thu, fri]") }
+        if isEmpty("days", days.count) { add("days", "list at least one day, for example [mon, tue, wed, thu, fri]") }
         for day in Weekday.allCases where days.filter({ $0 == day }).count > 1 { add("days", "`\(day.rawValue)` is listed twice") }
 
-        checkIds(blocks.map(\.id), kind: "blocks", add)
-        if blocks.isEmpty { add("blocks", "list at least one time block") }
+        let blockEntries = listed("blocks", blocks.map(\.id))
+        checkIds(blockEntries, kind: "blocks") { add($0, $1, line: $2) }
+        if isEmpty("blocks", blocks.count) { add("blocks", "list at least one time block") }
         for b in blocks where b.end <= b.start {
             add("blocks[\(b.id)]", "ends at \(b.end), not after it starts at \(b.start)")
         }
@@ -34,34 +68,39 @@ extension Scenario {
             if latest.map({ b.end > $0.end }) ?? true { latest = b }
         }
 
-        checkIds(modalities.map(\.id), kind: "modalities", add)
-        if modalities.isEmpty { add("modalities", "define at least one modality, for example tutoring") }
+        let modalityEntries = listed("modalities", modalities.map(\.id))
+        checkIds(modalityEntries, kind: "modalities") { add($0, $1, line: $2) }
+        if isEmpty("modalities", modalities.count) { add("modalities", "define at least one modality, for example tutoring") }
         for m in modalities where m.min > m.max {
             add("modalities[\(m.id)]", "min (\(m.min)) is larger than max (\(m.max))")
         }
 
-        let blockIds = Set(blocks.map(\.id))
+        let blockIds = Set(blockEntries.compactMap(\.id))
+        let checkDays = !notes.unreadable.contains("days"), checkBlocks = idsKnown("blocks")
         func checkSlots(_ refs: [SlotRef], _ entity: String) {
             for ref in refs {
                 if !days.contains(ref.weekday) {
-                    add(entity, "unavailable `\(ref)` names a day that is not in `days`")
-                } else if case .block(_, let b) = ref, !blockIds.contains(b) {
-                    add(entity, "unavailable `\(ref)` names block `\(b)`, which is not in `blocks`")
+                    if checkDays { add(entity, "unavailable `\(ref)` names a day that is not in `days`") }
+                } else if checkBlocks, case .block(_, let b) = ref, !blockIds.contains(b) {
+                    add(entity, "unavailable `\(ref)` names block `\(b)`, which is not in `blocks`\(didYouMean(b, among: blocks.map(\.id)))")
                 }
             }
         }
 
-        checkIds(teachers.map(\.id), kind: "teachers", add)
+        checkIds(listed("teachers", teachers.map(\.id)), kind: "teachers") { add($0, $1, line: $2) }
         for t in teachers {
             if t.subjects.isEmpty { add("teachers[\(t.id)]", "teaches no subject; list at least one in `subjects`") }
             checkSlots(t.unavailable, "teachers[\(t.id)]")
         }
 
-        checkIds(rooms.map(\.id), kind: "rooms", add)
+        checkIds(listed("rooms", rooms.map(\.id)), kind: "rooms") { add($0, $1, line: $2) }
         for r in rooms { checkSlots(r.unavailable, "rooms[\(r.id)]") }
 
-        checkIds(students.map(\.id), kind: "students", add)
+        checkIds(listed("students", students.map(\.id)), kind: "students") { add($0, $1, line: $2) }
         let taught = Set(teachers.flatMap(\.subjects))
+        let modalityIds = Set(modalityEntries.compactMap(\.id))
+        let judgeTeachers = requireServiceable && complete("teachers"), judgeRooms = requireServiceable && complete("rooms")
+        let roomFeatures = Array(Set(rooms.flatMap(\.features))).sorted()
         // Thousands of students share a handful of feature profiles; matching each need against every
         // room instead made validation grow with students x rooms (seconds for 10,000 students).
         var fittingRooms: [Set<String>: [Room]] = [:]
@@ -76,14 +115,17 @@ extension Scenario {
                 }
                 if need.subject.trimmingCharacters(in: .whitespaces).isEmpty { add(needEntity, "has an empty subject") }
                 guard let modality = modality(need.modality) else {
+                    // A modality that was named but could not be read is already reported.
+                    guard idsKnown("modalities"), !modalityIds.contains(need.modality) else { continue }
                     let defined = modalities.isEmpty ? "none is defined" : "defined: \(modalities.map(\.id).joined(separator: ", "))"
-                    add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (\(defined))")
+                    add(needEntity, "modality `\(need.modality)` is not defined in `modalities` (\(defined))\(didYouMean(need.modality, among: modalities.map(\.id)))")
                     continue
                 }
-                guard requireServiceable else { continue }
-                if modality.teacher && !taught.contains(need.subject) {
-                    add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need")
+                if judgeTeachers, modality.teacher, !taught.contains(need.subject) {
+                    let hint = didYouMean(need.subject, among: teachers.flatMap(\.subjects))
+                    add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need\(hint)")
                 }
+                guard judgeRooms else { continue }
                 let wanted = Set(modality.roomFeatures).union(s.requires)
                 let fitting = fittingRooms[wanted] ?? {
                     let found = rooms.filter { wanted.isSubset(of: $0.features) }
@@ -92,7 +134,11 @@ extension Scenario {
                 }()
                 if fitting.isEmpty {
                     let wanted = wanted.sorted()
-                    add(needEntity, "no room has all of [\(wanted.joined(separator: ", "))] that \(need.modality) and this student require; add the feature to a room")
+                    let hints = wanted.filter { !roomFeatures.contains($0) }.compactMap { missing in
+                        closestMatch(to: missing, among: roomFeatures).map { "`\(missing)`: did you mean `\($0)`?" }
+                    }
+                    let hint = hints.isEmpty ? "" : " — " + hints.joined(separator: "; ")
+                    add(needEntity, "no room has all of [\(wanted.joined(separator: ", "))] that \(need.modality) and this student require; add the feature to a room\(hint)")
                 } else if modality.min > 1, fitting.allSatisfy({ $0.capacity < modality.min }) {
                     add(needEntity, "every room that fits has fewer seats than \(need.modality)'s min of \(modality.min)")
                 }
@@ -101,12 +147,35 @@ extension Scenario {
         return p
     }
 
-    private func checkIds(_ ids: [String], kind: String, _ add: (String, String) -> Void) {
-        var seen = Set<String>()
-        for id in ids {
-            if let reason = idProblem(id) { add("\(kind)[\(id)]", reason) }
-            if !seen.insert(id).inserted { add("\(kind)[\(id)]", "the id `\(id)` is used twice among \(kind); ids must be unique") }
+    /// Each id problem once per entity, and each repeated id once, at its second use, naming every line.
+    private func checkIds(_ entries: [(id: String?, line: Int?)], kind: String, _ add: (String, String, Int?) -> Void) {
+        var uses: [String: Int] = [:]
+        for (id, line) in entries {
+            guard let id else { continue }
+            if let reason = idProblem(id) { add("\(kind)[\(id)]", reason, line) }
+            uses[id, default: 0] += 1
+            guard uses[id] == 2 else { continue }
+            let all = entries.filter { $0.id == id }.map(\.line)
+            let times = all.count == 2 ? "twice" : "\(all.count) times"
+            let known = all.compactMap { $0 }
+            let where_ = Set(known).count == all.count ? " (lines \(listedInWords(known.map(String.init))))" : ""
+            add("\(kind)[\(id)]", "the id `\(id)` is used \(times) among \(kind)\(where_); ids must be unique", line)
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+func listedInWords(_ items: [String]) -> String {
+    items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+}
+
+extension [InputProblem] {
+    /// By line, so the admin can work down the file; problems without a line last, each group in the
+    /// order they were found.
+    public func sortedByLine() -> [InputProblem] {
+        enumerated().sorted { a, b in
+            (a.element.line ?? .max, a.offset) < (b.element.line ?? .max, b.offset)
+        }.map(\.element)
     }
 }
 

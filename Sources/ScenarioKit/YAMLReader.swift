@@ -37,7 +37,10 @@ public struct YAMLValue {
             throw error
         } catch let error as YamlError {
             let line = YAMLValue.line(of: error).map { SourceLines(text).fileLine($0) }
-            throw InputError(file: file, line: line, "is not valid YAML or JSON: \(YAMLValue.summary(of: error))")
+            // Split on LF scalars, as `SourceLines` counts: CR LF is one Character and would not split.
+            let written = line.map { Substring(String(text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)[$0 - 1])) } ?? ""
+            let advice = YAMLValue.plainAdvice(for: error, line: written) ?? YAMLValue.summary(of: error)
+            throw InputError(file: file, line: line, "is not valid YAML or JSON: \(advice)")
         } catch {
             throw InputError(file: file, "is not valid YAML or JSON: \(error)")
         }
@@ -72,6 +75,40 @@ public struct YAMLValue {
         }
     }
 
+    /// libyaml's complaint in words an admin can act on, for the mistakes people make by hand; nil for
+    /// the rest, which keep libyaml's own wording.
+    private static func plainAdvice(for error: YamlError, line: Substring) -> String? {
+        let problem: String
+        switch error {
+        case .scanner(_, let p, _, _), .parser(_, let p, _, _): problem = p
+        default: return nil
+        }
+        let indentation = line.prefix { $0 == " " || $0 == "\t" }
+        if indentation.contains("\t") || problem.contains("tab character") {
+            return "this line is indented with a tab; indent with spaces, not tabs"
+        }
+        if problem.contains("found unexpected end of stream"), case .scanner(let context, _, _, _) = error,
+           context?.text.contains("quoted scalar") == true {
+            return "a quoted value is never closed; add the missing closing quote (\" or ')"
+        }
+        if problem.contains("mapping values are not allowed") {
+            return "a `:` where none can go; check the indentation, and put values that contain `: ` in quotes"
+        }
+        if problem.contains("did not find expected key") {
+            return "the indentation does not line up; keys of one entry must start in the same column"
+        }
+        if problem.contains("did not find expected ',' or ']'") {
+            return "a `[` list is not closed with `]`, or a `,` is missing between its items"
+        }
+        if problem.contains("did not find expected ',' or '}'") {
+            return "a `{` mapping is not closed with `}`, or a `,` is missing between its entries"
+        }
+        if problem.contains("could not find expected ':'") {
+            return "a key has no `:` after it; write `key: value`"
+        }
+        return nil
+    }
+
     private static func summary(of error: YamlError) -> String {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
@@ -85,6 +122,18 @@ public struct YAMLValue {
 
     func child(_ node: Node, _ suffix: String) -> YAMLValue {
         YAMLValue(node: node, path: path.isEmpty ? suffix : path + suffix, file: file, source: source)
+    }
+
+    /// The same node under another name, for example `blocks[b2]` instead of its position in the list.
+    func named(_ path: String) -> YAMLValue { YAMLValue(node: node, path: path, file: file, source: source) }
+
+    /// The text of the `key` field of a mapping when it is a plain value, used to name the entity in
+    /// complaints about its other fields before the field itself has been checked.
+    func peek(_ key: String) -> String? {
+        guard case .mapping(let map) = node, let value = map.first(where: { $0.key.scalar?.string == key })?.value,
+              case .scalar(let s) = value,
+              !child(value, "").isNull else { return nil }
+        return s.string
     }
 
     // MARK: typed readers; each records a problem and returns nil instead of throwing,
@@ -119,7 +168,9 @@ public struct YAMLValue {
     public func sequence(_ problems: ProblemLog) -> [YAMLValue]? {
         switch node {
         case .sequence(let seq):
-            return seq.enumerated().map { child($1, "[\($0)]") }
+            // Items carry the list's own path: values are named in the message, and entity lists rename
+            // each item after its id (an index counted from zero only puzzles an admin).
+            return seq.map { child($0, "") }
         default:
             problems.append(problem("expected a list, found \(kind)"))
             return nil

@@ -61,25 +61,47 @@ struct Validate: ParsableCommand {
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
     @Flag(help: "Print the summary as JSON.") var json = false
 
-    func run() throws {
+    func run() throws { print(try output(), terminator: "") }
+
+    /// What `run` prints, so tests can read it.
+    func output() throws -> String {
         let loaded: ValidatedScenario
-        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw exitForBadInput(error) }
+        do { loaded = try ScenarioLoader.load(path: scenario) } catch {
+            let exit = exitForBadInput(error)
+            FileHandle.standardError.write(Data(Validate.warningsText(error.warnings).utf8))
+            throw exit
+        }
         let needs = loaded.students.reduce(0) { $0 + $1.needs.count }
         let sessions = loaded.students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } }
         let findings = diagnose(loaded)
+        let warnings = loaded.warnings
         let size: [String: Int] = [
             "days": loaded.days.count, "blocks": loaded.blocks.count, "teachers": loaded.teachers.count,
             "rooms": loaded.rooms.count, "students": loaded.students.count, "needs": needs, "sessionsNeeded": sessions,
         ]
         if json {
-            let data = try JSONSerialization.data(withJSONObject: ["scenario": loaded.name, "valid": true, "size": size, "warnings": diagnosisJSON(findings)], options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            print("\(scenario): valid scenario \"\(loaded.name)\"")
-            print("  \(loaded.days.count) day(s) x \(loaded.blocks.count) blocks, \(loaded.teachers.count) teachers, \(loaded.rooms.count) rooms")
-            print("  \(loaded.students.count) students with \(needs) needs, \(sessions) sessions to schedule")
-            print(diagnosisText(findings), terminator: "")
+            let inputWarnings = warnings.map { w -> [String: Any] in
+                var entry: [String: Any] = ["file": w.file, "entity": w.entity, "message": w.message]
+                if let line = w.line { entry["line"] = line }
+                return entry
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["scenario": loaded.name, "valid": true, "size": size, "warnings": diagnosisJSON(findings),
+                                                                   "inputWarnings": inputWarnings], options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self) + "\n"
         }
+        return """
+            \(scenario): valid scenario "\(loaded.name)"
+              \(loaded.days.count) day(s) x \(loaded.blocks.count) blocks, \(loaded.teachers.count) teachers, \(loaded.rooms.count) rooms
+              \(loaded.students.count) students with \(needs) needs, \(sessions) sessions to schedule
+
+            """ + Validate.warningsText(warnings) + diagnosisText(findings)
+    }
+
+    /// Likely typos under their own heading, one `file:line: entity: message` each; empty without any.
+    /// `solve` prints the same on stderr.
+    static func warningsText(_ warnings: [InputProblem]) -> String {
+        guard !warnings.isEmpty else { return "" }
+        return (["warnings (possible typos):"] + warnings.map { "  \($0)" }).joined(separator: "\n") + "\n"
     }
 }
 
@@ -138,6 +160,7 @@ struct Solve: ParsableCommand {
         } catch { throw exitForBadInput(error) }
         if ics { try requireTermForCalendars(loaded, file: scenario) }
         if !quiet { warnAboutShortfalls(loaded) }
+        if !quiet { FileHandle.standardError.write(Data(Validate.warningsText(loaded.warnings).utf8)) }
         options.pins = try parsePins(pin)
         options.timeLimit = max(0.1, timeLimit - Date().timeIntervalSince(started))
         options.relativeGap = gap

@@ -43,39 +43,39 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 private let corpus: [BadInput] = [
     // Structure: what the reader finds while walking the YAML.
     BadInput(label: "string where a number is expected", find: "capacity: 4", replace: "capacity: four",
-             line: 13, entity: "rooms[0].capacity", message: "expected a whole number, found `four`"),
+             line: 13, entity: "rooms[r1].capacity", message: "expected a whole number, found `four`"),
     BadInput(label: "fraction where a whole number is expected", find: "sessions: 2", replace: "sessions: 1.5",
-             line: 17, entity: "students[0].needs[0].sessions", message: "expected a whole number, found `1.5`"),
+             line: 17, entity: "students[ana].needs[math/tutoring].sessions", message: "expected a whole number, found `1.5`"),
     BadInput(label: "word where a boolean is expected", find: "teacher: false", replace: "teacher: maybe",
-             line: 9, entity: "modalities.study.teacher", message: "expected true or false, found `maybe`"),
+             line: 9, entity: "modalities[study].teacher", message: "expected true or false, found `maybe`"),
     BadInput(label: "scalar where a list is expected", find: "days: [mon, tue]", replace: "days: mon",
              line: 3, entity: "days", message: "expected a list, found the value `mon`"),
     BadInput(label: "nothing where a list is expected", find: "days: [mon, tue]", replace: "days:",
              line: 3, entity: "days", message: "expected a list, found nothing"),
     BadInput(label: "list where a mapping is expected", find: "  - {id: r1, capacity: 4}", replace: "  - [r1, 4]",
-             line: 13, entity: "rooms[0]", message: "expected a mapping of `key: value` pairs, found a list"),
+             line: 13, entity: "room 1", message: "expected a mapping of `key: value` pairs, found a list"),
     BadInput(label: "typo in a teacher key", find: "max-per-day: 4", replace: "max_per_day: 4",
-             line: 11, entity: "teachers[0].max_per_day", message: "unknown key `max_per_day`; expected one of"),
+             line: 11, entity: "teachers[lee].max_per_day", message: "unknown key `max_per_day`; expected one of"),
     BadInput(label: "typo in a top-level key", find: "timezone: Europe/Berlin", replace: "timezon: Europe/Berlin",
              line: 2, entity: "timezon", message: "unknown key `timezon`"),
     BadInput(label: "missing required key", find: "  - {id: r1, capacity: 4}", replace: "  - {id: r1}",
-             line: 13, entity: "rooms[0]", message: "missing `capacity`"),
+             line: 13, entity: "rooms[r1]", message: "missing `capacity`"),
     BadInput(label: "unknown day in days", find: "days: [mon, tue]", replace: "days: [mon, tus]",
-             line: 3, entity: "days[1]", message: "`tus` is not a day"),
+             line: 3, entity: "days", message: "`tus` is not a day; use mon, tue, wed, thu, fri, sat or sun — did you mean `tue`?"),
     BadInput(label: "malformed unavailable entry", find: "unavailable: [mon]", replace: "unavailable: [mon.]",
-             line: 18, entity: "students[0].unavailable[0]", message: "`mon.` is not a day or day.block"),
+             line: 18, entity: "students[ana].unavailable", message: "`mon.` is not a day or day.block"),
     BadInput(label: "time that is not a time", find: "end: \"08:50\"", replace: "end: \"8:70\"",
-             line: 5, entity: "blocks[0].end", message: "`8:70` is not a time of day"),
+             line: 5, entity: "blocks[b1].end", message: "`8:70` is not a time of day"),
     BadInput(label: "zero sessions", find: "sessions: 2", replace: "sessions: 0",
-             line: 17, entity: "students[0].needs[0].sessions", message: "0 is out of range; use a number from 1 to 100"),
+             line: 17, entity: "students[ana].needs[math/tutoring].sessions", message: "0 is out of range; use a number from 1 to 100"),
     BadInput(label: "negative capacity", find: "capacity: 4", replace: "capacity: -4",
-             line: 13, entity: "rooms[0].capacity", message: "-4 is out of range"),
+             line: 13, entity: "rooms[r1].capacity", message: "-4 is out of range"),
     BadInput(label: "zero group size", find: "min: 1, max: 2", replace: "min: 0, max: 2",
-             line: 8, entity: "modalities.tutoring.min", message: "0 is out of range"),
+             line: 8, entity: "modalities[tutoring].min", message: "0 is out of range"),
     BadInput(label: "large number", find: "capacity: 4", replace: "capacity: 100000",
-             line: 13, entity: "rooms[0].capacity", message: "100000 is out of range; use a number from 1 to 10000"),
+             line: 13, entity: "rooms[r1].capacity", message: "100000 is out of range; use a number from 1 to 10000"),
     BadInput(label: "number too large for any integer", find: "capacity: 4", replace: "capacity: 99999999999999999999999",
-             line: 13, entity: "rooms[0].capacity", message: "99999999999999999999999 is out of range; use a number from 1 to 10000"),
+             line: 13, entity: "rooms[r1].capacity", message: "99999999999999999999999 is out of range; use a number from 1 to 10000"),
 
     // Meaning: what validation finds once the file has been read.
     BadInput(label: "duplicate room id", find: "  - {id: r1, capacity: 4}", replace: "  - {id: r1, capacity: 4}\n  - {id: r1, capacity: 2}",
@@ -200,7 +200,7 @@ private func problems(in text: String) -> [InputProblem] {
         .replacingOccurrences(of: "capacity: 4", with: "capacity: four")
         .replacingOccurrences(of: "max-per-day: 4", with: "max_per_day: 4")
         .replacingOccurrences(of: "days: [mon, tue]", with: "days: [mon, tus]")
-    #expect(Set(problems(in: text).map(\.entity)) == ["rooms[0].capacity", "teachers[0].max_per_day", "days[1]"])
+    #expect(problems(in: text).map(\.entity) == ["days", "teachers[lee].max_per_day", "rooms[r1].capacity"])
 }
 
 @Test func jsonFormIsAccepted() throws {
@@ -236,6 +236,6 @@ private func problems(in text: String) -> [InputProblem] {
         _ = try ScenarioLoader.parse(json, file: "s.json")
         Issue.record("accepted a capacity of \"4 seats\"")
     } catch {
-        #expect(error.problems.map(\.description) == ["s.json:6: rooms[0].capacity: expected a whole number, found `4 seats`"])
+        #expect(error.problems.map(\.description) == ["s.json:6: rooms[r1].capacity: expected a whole number, found `4 seats`"])
     }
 }

@@ -73,3 +73,31 @@ private func problems(_ change: String) -> [InputProblem] {
     #expect(problems("needs-change: [{student: ana, subject: math, modality: tutoring, sessions: -1}]").first?.message
         .contains("out of range") == true)
 }
+
+@Test func everyProblemOfAChangeFileAtOnceWithLinesAndSuggestions() {
+    let change = """
+    # Mr. Walsh is away on Friday.
+    teachers-unavailable: {walch: [friday]}
+    students-leave: [ana, bne]
+    """
+    let base = base.replacingOccurrences(of: "id: kim,", with: "id: walsh,").replacingOccurrences(of: "days: [mon, tue]", with: "days: [mon, tue, fri]")
+    do {
+        _ = try ScenarioChange.parse(change, file: "c.yaml", name: "c").apply(to: try ScenarioLoader.parse(base, file: "base.yaml"))
+        Issue.record("accepted an unknown teacher")
+    } catch {
+        #expect(error.problems.map(\.description) == [
+            "c.yaml:2: teachers-unavailable.walch: `friday` is not a day or day.block; write for example `mon` or `mon.b1` — did you mean `fri`?",
+            "c.yaml:2: teachers-unavailable.walch: no teacher has the id `walch` — did you mean `walsh`?",
+            "c.yaml:3: students-leave: no student has the id `bne` — did you mean `ben`?",
+        ])
+    }
+}
+
+@Test func unknownIdsWithNothingCloseGetNoSuggestion() {
+    #expect(problems("teachers-leave: [nobody]").map(\.description) == ["c.yaml:1: teachers-leave: no teacher has the id `nobody`"])
+}
+
+@Test func problemsAfterTheChangePointAtTheChangeFile() {
+    #expect(problems("teachers-join:\n  - {id: ng, subjects: [math], unavailable: [fri]}").map(\.description)
+        == ["c.yaml:2: teachers[ng]: after the change: unavailable `fri` names a day that is not in `days`"])
+}
