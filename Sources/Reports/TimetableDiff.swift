@@ -29,6 +29,9 @@ public struct TimetableDiff: Codable, Sendable {
 
     public func count(_ kind: Kind) -> Int { sessions.filter { $0.kind == kind }.count }
 
+    /// The students and teachers to tell; rooms change too, but nobody reads a room's notice.
+    public var peopleToNotify: [PersonChange] { people.filter { $0.role != "room" } }
+
     public init(from old: Timetable, to new: Timetable, scenario: Scenario) {
         var remaining = new.sessions
         var changes: [SessionChange] = []
@@ -122,9 +125,8 @@ public struct TimetableDiff: Codable, Sendable {
             }
             return lines
         }
-        let notified = people.filter { $0.role != "room" }.count
-        out += ["## People to notify (\(notified))", ""]
-        if notified == 0 { out += ["Nobody's week changes.", ""] }
+        out += ["## People to notify (\(peopleToNotify.count))", ""]
+        if peopleToNotify.isEmpty { out += ["Nobody's week changes.", ""] }
         out += notices("student", heading: "### Students") { id, s in s.students.contains(id) }
         out += notices("teacher", heading: "### Teachers") { id, s in s.teacher == id }
         out += notices("room", heading: "## Rooms") { id, s in s.room == id }

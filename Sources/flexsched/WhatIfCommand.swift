@@ -126,7 +126,7 @@ struct WhatIf: ParsableCommand {
             return Summary(change: name, unmetSessions: unmetSessions(timetable), kept: diff.count(.kept),
                            moved: diff.count(.moved), restaffed: diff.count(.restaffed), reroomed: diff.count(.reroomed),
                            regrouped: diff.count(.regrouped), cancelled: diff.count(.cancelled), new: diff.count(.new),
-                           peopleAffected: diff.people.count, busiestTeacher: busiest?.sessions ?? 0,
+                           peopleAffected: diff.peopleToNotify.count, busiestTeacher: busiest?.sessions ?? 0,
                            busiestTeacherName: busiest?.name, seconds: seconds, gap: timetable.gap)
         }
     }
