@@ -8,15 +8,16 @@ import TimetableFormat
 @testable import Scheduler
 import ScenarioKit
 
+// A morning and an afternoon block with lunch between; reading is independent work in the library.
 private let school = """
 name: Show school
-days: [mon, tue]
-blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}]
-modalities: {tutoring: {min: 1, max: 2}}
+days: [wed]
+blocks: [{id: am, start: "09:00", end: "09:45"}, {id: pm, start: "12:30", end: "13:15"}]
+modalities: {tutoring: {min: 1, max: 2}, independent: {min: 1, max: 4, teacher: false}}
 teachers: [{id: lee, name: Ms. Lee, subjects: [math]}]
-rooms: [{id: r1, capacity: 2}]
+rooms: [{id: r1, capacity: 2}, {id: lib, name: Library, capacity: 4}]
 students:
-  - {id: ana, needs: [{subject: math, modality: tutoring, sessions: 2}]}
+  - {id: ana, needs: [{subject: math, modality: tutoring, sessions: 1}, {subject: reading, modality: independent, sessions: 1}]}
 """
 
 private func solvedSchool() throws -> String {
