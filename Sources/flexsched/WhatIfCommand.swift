@@ -22,7 +22,8 @@ struct WhatIf: ParsableCommand {
 
         With --out DIR, each variant gets DIR/<change-name>/ with scenario.yaml (the changed \
         scenario), timetable.json (checked against it), diff.md and diff.json (who is affected and \
-        how). A side-by-side table of all variants is printed in any case.
+        how). A side-by-side table of all variants, under a row for the current timetable, is printed \
+        in any case, followed by each variant's outcome in plain words.
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
@@ -135,16 +136,15 @@ struct WhatIf: ParsableCommand {
     static func comparisonTable(current: Timetable, scenario: Scenario, rows: [Row]) -> String {
         let header = ["change", "sessions", "unmet", "kept", "moved", "re-staffed", "re-roomed", "re-grouped", "cancelled", "new",
                       "people affected", "busiest teacher", "time s"]
-        func busiest(_ timetable: Timetable, _ scenario: Scenario) -> String {
-            busiestTeacher(timetable, scenario).map { "\($0.name) (\($0.sessions))" } ?? "-"
-        }
+        func label(_ name: String?, _ sessions: Int) -> String { name.map { "\($0) (\(sessions))" } ?? "-" }
+        let busiestNow = busiestTeacher(current, scenario)
         let now = ["current", "\(current.sessions.count)", "\(unmetSessions(current))"]
-            + Array(repeating: "-", count: 8) + [busiest(current, scenario), "-"]
+            + Array(repeating: "-", count: 8) + [label(busiestNow?.name, busiestNow?.sessions ?? 0), "-"]
         let cells = [now] + rows.map { row in
             let s = row.summary
             return [s.change, "\(row.timetable.sessions.count)", "\(s.unmetSessions)", "\(s.kept)", "\(s.moved)", "\(s.restaffed)",
                     "\(s.reroomed)", "\(s.regrouped)", "\(s.cancelled)", "\(s.new)", "\(s.peopleAffected)",
-                    busiest(row.timetable, row.scenario.scenario), String(format: "%.1f", s.seconds)]
+                    label(s.busiestTeacherName, s.busiestTeacher), String(format: "%.1f", s.seconds)]
         }
         let widths = header.indices.map { c in ([header[c]] + cells.map { $0[c] }).map(\.count).max() ?? 0 }
         let leftAligned: Set = [0, header.firstIndex(of: "busiest teacher")!]
