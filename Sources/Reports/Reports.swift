@@ -30,7 +30,7 @@ public func resultHeadline(_ timetable: Timetable, scenario: Scenario, unmetHint
 }
 
 /// Tenths of a second matter only for short runs.
-func duration(_ seconds: Double) -> String {
+private func duration(_ seconds: Double) -> String {
     seconds < 10 ? String(format: "%.1f s", seconds) : "\(Int(seconds.rounded())) s"
 }
 
