@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
-            "flexsched", "FlexschedTestSupport", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",
+            "flexsched", "FlexschedTestSupport", "Advisor", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",
         ]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["Advisor", "SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),

@@ -2,9 +2,36 @@ import Foundation
 import ScenarioKit
 import TimetableFormat
 
-/// A short plain-text overview of a timetable, for a terminal: status, needs met, unmet needs, loads.
-public func summaryText(_ timetable: Timetable, scenario: Scenario) -> String {
-    summaryLines(Lookup(scenario), timetable, listUnmet: true).joined(separator: "\n") + "\n"
+/// A short plain-text overview of a timetable, for a terminal: what was scheduled and why the search
+/// stopped, then needs met, unmet needs and loads. `verbose` adds the solver's status, objective, bound and gap.
+public func summaryText(_ timetable: Timetable, scenario: Scenario, verbose: Bool = false) -> String {
+    summaryLines(Lookup(scenario), timetable, listUnmet: true, verbose: verbose).joined(separator: "\n") + "\n"
+}
+
+/// The outcome in an admin's words: how many sessions were scheduled, then how long the search ran
+/// and why it stopped. `unmetHint` follows the count of unscheduled sessions when they are listed nearby.
+public func resultHeadline(_ timetable: Timetable, scenario: Scenario, unmetHint: String? = nil) -> String {
+    let (met, needed) = needsMet(scenario, timetable)
+    var sentences: [String]
+    if needed == 0 {
+        sentences = ["No sessions to schedule."]
+    } else if timetable.status == .noSolution {
+        sentences = ["No timetable found: none of the \(plural(needed, "session")) could be scheduled."]
+    } else if met == needed {
+        sentences = [needed == 1 ? "The 1 session is scheduled." : "All \(needed) sessions scheduled."]
+    } else {
+        sentences = ["\(needed - met) of \(plural(needed, "session")) could not be scheduled" + (unmetHint.map { "; \($0)" } ?? "") + "."]
+    }
+    if let stats = timetable.stats {
+        let took = duration(stats.seconds)
+        sentences.append(stats.stopReason.map { "Stopped after \(took): \($0.plainText)." } ?? "Took \(took).")
+    }
+    return sentences.joined(separator: " ")
+}
+
+/// Tenths of a second matter only for short runs.
+private func duration(_ seconds: Double) -> String {
+    seconds < 10 ? String(format: "%.1f s", seconds) : "\(Int(seconds.rounded())) s"
 }
 
 /// A Markdown document: summary, then one weekly grid per teacher, room and student, then unmet needs.
@@ -12,7 +39,7 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     let look = Lookup(scenario)
     var out = ["# Timetable: \(scenario.name)", "", "## Summary", "", "```text"]
     // The unmet needs get their own section below, so the summary only counts them.
-    out += summaryLines(look, timetable, listUnmet: false)
+    out += summaryLines(look, timetable, listUnmet: false, verbose: false)
     out += ["```", ""]
 
     // Each session grouped once by teacher, room and student: a 1,000-student week has thousands of
@@ -27,23 +54,17 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     out += ["## Teachers", ""]
     for t in scenario.teachers {
         let mine = byTeacher[t.id] ?? []
-        out += grid(look, title: look.teacher(t.id), mine) { s in
-            [subjectLabel(s), look.room(s.room), s.students.map(look.student).joined(separator: ", ")]
-        }
+        out += grid(look, title: look.teacher(t.id), mine, owner: .teacher(t.id))
     }
     out += ["## Rooms", ""]
     for r in scenario.rooms {
         let mine = byRoom[r.id] ?? []
-        out += grid(look, title: look.room(r.id), mine) { s in
-            [subjectLabel(s), s.teacher.map(look.teacher), plural(s.students.count, "student")].compactMap { $0 }
-        }
+        out += grid(look, title: look.room(r.id), mine, owner: .room(r.id))
     }
     out += ["## Students", ""]
     for st in scenario.students {
         let mine = byStudent[st.id] ?? []
-        out += grid(look, title: look.student(st.id), mine) { s in
-            [subjectLabel(s), s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 }
-        }
+        out += grid(look, title: look.student(st.id), mine, owner: .student(st.id))
     }
 
     out += ["## Unmet needs", ""]
@@ -62,15 +83,15 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
 
 // MARK: - Summary
 
-private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool) -> [String] {
+private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verbose: Bool) -> [String] {
     let s = look.scenario
-    let gap = tt.gap.map { percent($0) } ?? "-"
-    var out = [
-        "Scenario   \(s.name)",
-        "Status     \(tt.status.rawValue)",
-        "Objective  \(number(tt.objective))   bound \(number(tt.bound))   gap \(gap)",
-        "Sessions   \(tt.sessions.count)",
-    ]
+    let unmet = sortedUnmet(look, tt.unmet)
+    var out = [resultHeadline(tt, scenario: s, unmetHint: unmet.isEmpty ? nil : "see why below"), "", "Scenario   \(s.name)"]
+    if verbose {
+        let gap = tt.gap.map { percent($0) } ?? "-"
+        out += ["Status     \(tt.status.rawValue)", "Objective  \(number(tt.objective))   bound \(number(tt.bound))   gap \(gap)"]
+    }
+    out.append("Sessions   \(tt.sessions.count)")
     // Modalities the scenario does not know still get a line, so the counts add up to the total.
     let modalityIds = s.modalities.map(\.id) + unique(tt.sessions.map(\.modality)).filter { s.modality($0) == nil }
     out += indent(textTable(nil, modalityIds.map { m in
@@ -82,7 +103,6 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool) -> [
     out.append("Needs met  \(met) / \(needed) sessions (\(share))")
     out.append("")
 
-    let unmet = sortedUnmet(look, tt.unmet)
     if unmet.isEmpty {
         // A timetable without sessions (no solution) lists nothing unmet, yet meets nothing either.
         out.append(met == needed ? "Unmet needs: none" : "Unmet needs: none listed")
@@ -98,11 +118,7 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool) -> [
     out.append("")
 
     out.append("Teacher load")
-    out += indent(textTable(["Teacher", "Sessions", "Max/week"], s.teachers.map { t in
-        let n = tt.sessions.filter { $0.teacher == t.id }.count
-        let over = t.maxPerWeek.map { n > $0 } ?? false
-        return [look.teacher(t.id), "\(n)", t.maxPerWeek.map(String.init) ?? "-", over ? "over limit" : ""]
-    }, rightAligned: [1, 2]))
+    out += indent(teacherLoadLines(look, tt))
     out.append("")
 
     out.append("Room use")
@@ -114,6 +130,36 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool) -> [
         return [look.room(r.id), "\(n)", "\(open)", open == 0 ? "-" : percent(Double(n) / Double(open))]
     }, rightAligned: [1, 2, 3]))
     return out
+}
+
+/// Each teacher's sessions against both load limits, then how evenly the week is spread among them.
+private func teacherLoadLines(_ look: Lookup, _ tt: Timetable) -> [String] {
+    let s = look.scenario
+    var perDay: [String: [Weekday: Int]] = [:]
+    for session in tt.sessions {
+        guard let t = session.teacher, let day = Weekday(rawValue: session.day.lowercased()) else { continue }
+        perDay[t, default: [:]][day, default: 0] += 1
+    }
+    var weekly: [Int] = []
+    let rows = s.teachers.map { t in
+        let n = tt.sessions.filter { $0.teacher == t.id }.count
+        weekly.append(n)
+        // The earliest of equally busy days, so the table does not depend on dictionary order.
+        let busiest = (perDay[t.id] ?? [:]).sorted { ($0.value, -$0.key.ordinal) > ($1.value, -$1.key.ordinal) }.first
+        var notes: [String] = []
+        if let max = t.maxPerWeek, n > max { notes.append("over weekly limit") }
+        if let max = t.maxPerDay, let busiest, busiest.value > max { notes.append("over daily limit") }
+        return [look.teacher(t.id), "\(n)", t.maxPerWeek.map(String.init) ?? "-",
+                busiest.map { "\($0.value) (\(dayLabel($0.key)))" } ?? "0", t.maxPerDay.map(String.init) ?? "-",
+                notes.joined(separator: ", ")]
+    }
+    var lines = textTable(["Teacher", "Sessions", "Max/week", "Busiest day", "Max/day"], rows, rightAligned: [1, 2, 3, 4])
+    if !weekly.isEmpty {
+        let sorted = weekly.sorted(), middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+        lines.append("Spread: min \(sorted[0]), median \(median == median.rounded() ? String(Int(median)) : String(format: "%.1f", median)), max \(sorted[sorted.count - 1]) sessions per teacher")
+    }
+    return lines
 }
 
 /// Sessions attended per learning-plan line, capped at what the line asks for, so extra sessions
@@ -136,18 +182,62 @@ func needsMet(_ s: Scenario, _ tt: Timetable) -> (met: Int, needed: Int) {
 
 // MARK: - Grids
 
-private func grid(_ look: Lookup, title: String, _ sessions: [Timetable.Session],
-                  cell: (Timetable.Session) -> [String]) -> [String] {
+private func grid(_ look: Lookup, title: String, _ sessions: [Timetable.Session], owner: WeekOwner) -> [String] {
     let days = look.scenario.days
-    let rows = look.scenario.blocks.map { b in
-        ["\(b.start)-\(b.end)"] + days.map { d in
-            // More than one session in a cell means a clash; show them all rather than hide one.
-            sessions.filter { $0.block == b.id && Weekday(rawValue: $0.day.lowercased()) == d }
-                .map { cell($0).joined(separator: " · ") }
-                .joined(separator: "<br>")
+    let rows = weekRows(look.scenario.blocks).map { row in
+        switch row {
+        case .block(let b):
+            return ["\(b.start)-\(b.end)"] + days.map { d in
+                // More than one session in a cell means a clash; show them all rather than hide one.
+                sessions.filter { $0.block == b.id && Weekday(rawValue: $0.day.lowercased()) == d }
+                    .map { sessionParts(look, for: owner, $0).joined(separator: " · ") }
+                    .joined(separator: "<br>")
+            }
+        case .pause(let from, let to):
+            return ["\(from)-\(to)"] + days.map { _ in "break" }
         }
     }
     return ["### \(title)", ""] + markdownTable(["Time"] + days.map(dayLabel), rows) + [""]
+}
+
+/// Whose week a grid or list shows.
+public enum WeekOwner: Sendable, Hashable {
+    case teacher(String), student(String), room(String)
+}
+
+/// What a session means to its owner: the activity, then the other parties. A room shows the students
+/// of an independent session by name, since no teacher is there to answer for them.
+func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session) -> [String] {
+    switch owner {
+    case .teacher:
+        [subjectLabel(s), look.room(s.room), s.students.map(look.student).joined(separator: ", ")]
+    case .student:
+        [subjectLabel(s), s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 }
+    case .room:
+        [subjectLabel(s), s.teacher.map(look.teacher),
+         s.teacher == nil ? s.students.map(look.student).joined(separator: ", ") : plural(s.students.count, "student")]
+            .compactMap { $0 }
+    }
+}
+
+enum WeekRow: Equatable {
+    case block(Block)
+    case pause(from: ClockTime, to: ClockTime)
+}
+
+/// A few minutes between blocks is the walk to the next room; a longer gap is a break (lunch, recess).
+let shortestBreakMinutes = 15
+
+/// The blocks in order, with a break row wherever consecutive blocks leave a real pause.
+func weekRows(_ blocks: [Block]) -> [WeekRow] {
+    var rows: [WeekRow] = []
+    for (i, block) in blocks.enumerated() {
+        if i > 0, block.start.minutes - blocks[i - 1].end.minutes >= shortestBreakMinutes {
+            rows.append(.pause(from: blocks[i - 1].end, to: block.start))
+        }
+        rows.append(.block(block))
+    }
+    return rows
 }
 
 private func markdownTable(_ header: [String], _ rows: [[String]]) -> [String] {
@@ -162,7 +252,7 @@ func escapeCell(_ text: String) -> String {
 
 // MARK: - Text helpers
 
-private func textTable(_ header: [String]?, _ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+func textTable(_ header: [String]?, _ rows: [[String]], rightAligned: Set<Int>) -> [String] {
     let all = (header.map { [$0] } ?? []) + rows
     let columns = all.map(\.count).max() ?? 0
     let widths = (0..<columns).map { c in all.map { $0.count > c ? $0[c].count : 0 }.max() ?? 0 }
@@ -176,16 +266,18 @@ private func textTable(_ header: [String]?, _ rows: [[String]], rightAligned: Se
 
 private func indent(_ lines: [String]) -> [String] { lines.map { "  " + $0 } }
 
-private func number(_ v: Double?) -> String {
+func number(_ v: Double?) -> String {
     guard let v else { return "-" }
-    return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
+    // Rounded to what is shown first, so that floating-point dust (a bound of 3e-12) reads as 0.
+    let shown = (v * 100).rounded() / 100
+    return shown == shown.rounded() && abs(shown) < 1e15 ? String(Int(shown)) : String(format: "%.2f", shown)
 }
 
-private func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
+func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
 
-private func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
-private func dayLabel(_ d: Weekday) -> String { displaySubject(d.rawValue) }
+func dayLabel(_ d: Weekday) -> String { displaySubject(d.rawValue) }
 
 private func subjectLabel(_ s: Timetable.Session) -> String { "\(displaySubject(s.subject)) \(s.modality)" }
 
@@ -206,7 +298,7 @@ private func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetab
 }
 
 extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
+    func trimmingTrailingSpaces() -> String {
         var s = self
         while s.last == " " { s.removeLast() }
         return s
@@ -214,7 +306,7 @@ extension String {
 }
 
 /// Id-to-name lookups; an id the scenario does not know (a stale timetable) is shown as written.
-private struct Lookup {
+struct Lookup {
     let scenario: Scenario
     private let teachers: [String: String], rooms: [String: String], students: [String: String]
 
@@ -226,6 +318,21 @@ private struct Lookup {
         teachers = names(s.teachers.map { ($0.id, $0.name) })
         rooms = names(s.rooms.map { ($0.id, $0.name) })
         students = names(s.students.map { ($0.id, $0.name) })
+    }
+
+    /// "Tue 08:30–09:15".
+    func slot(day: String, block: String) -> String {
+        let dayName = Weekday(rawValue: day.lowercased()).map(dayLabel) ?? day
+        let time = scenario.blocks.first { $0.id == block }.map { "\($0.start)–\($0.end)" } ?? block
+        return "\(dayName) \(time)"
+    }
+
+    /// Sorts sessions by weekday, then by the block's place in the day; unknown ids last.
+    func chronological(_ a: Timetable.Session, _ b: Timetable.Session) -> Bool {
+        func key(_ s: Timetable.Session) -> (Int, Int) {
+            (Weekday(rawValue: s.day.lowercased())?.ordinal ?? .max, scenario.blocks.firstIndex { $0.id == s.block } ?? .max)
+        }
+        return key(a) < key(b)
     }
 
     func teacher(_ id: String) -> String { teachers[id] ?? id }

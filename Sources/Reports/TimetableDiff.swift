@@ -29,6 +29,9 @@ public struct TimetableDiff: Codable, Sendable {
 
     public func count(_ kind: Kind) -> Int { sessions.filter { $0.kind == kind }.count }
 
+    /// The students and teachers to tell; rooms change too, but nobody reads a room's notice.
+    public var peopleToNotify: [PersonChange] { people.filter { $0.role != "room" } }
+
     public init(from old: Timetable, to new: Timetable, scenario: Scenario) {
         var remaining = new.sessions
         var changes: [SessionChange] = []
@@ -101,19 +104,57 @@ public struct TimetableDiff: Codable, Sendable {
         return result
     }
 
-    public func markdown(title: String) -> String {
-        var out = "# \(title)\n\n"
+    /// The notice for the admin, in names, weekdays and clock times from `scenario`: each student and
+    /// teacher with every changed session they are in, before or after, then the rooms on their own.
+    public func markdown(title: String, scenario: Scenario) -> String {
+        let look = Lookup(scenario)
         let kinds: [Kind] = [.kept, .moved, .restaffed, .reroomed, .regrouped, .cancelled, .new]
-        out += kinds.map { "\($0.rawValue): \(count($0))" }.joined(separator: " · ") + "\n\n"
-        out += "## People to notify (\(people.count))\n\n"
-        for person in people {
-            out += "### \(person.name) (\(person.role) \(person.id))\n\n"
-            for line in person.before { out += "- no longer: \(line)\n" }
-            for line in person.after { out += "- now: \(line)\n" }
-            out += "\n"
+        var out = ["# \(title)", "", kinds.map { "\($0.rawValue): \(count($0))" }.joined(separator: " · "), ""]
+        let changed = sessions.filter { $0.kind != .kept }
+            .sorted { look.chronological(($0.before ?? $0.after)!, ($1.before ?? $1.after)!) }
+        func notices(_ role: String, heading: String, _ involves: @escaping (String, Timetable.Session) -> Bool) -> [String] {
+            let entries = people.filter { $0.role == role }
+            guard !entries.isEmpty else { return [] }
+            var lines = ["\(heading) (\(entries.count))", ""]
+            for entry in entries {
+                lines += ["\(heading.prefix { $0 == "#" })# \(entry.name)", ""]
+                lines += changed.filter { change in
+                    [change.before, change.after].contains { $0.map { involves(entry.id, $0) } ?? false }
+                }.map { "- " + describe($0, look) }
+                lines.append("")
+            }
+            return lines
         }
-        return out
+        out += ["## People to notify (\(peopleToNotify.count))", ""]
+        if peopleToNotify.isEmpty { out += ["Nobody's week changes.", ""] }
+        out += notices("student", heading: "### Students") { id, s in s.students.contains(id) }
+        out += notices("teacher", heading: "### Teachers") { id, s in s.teacher == id }
+        out += notices("room", heading: "## Rooms") { id, s in s.room == id }
+        return out.joined(separator: "\n")
     }
+}
+
+/// One changed session as an admin says it: when and what it was, then what became of it.
+private func describe(_ change: TimetableDiff.SessionChange, _ look: Lookup) -> String {
+    func parties(_ s: Timetable.Session) -> String {
+        ([s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 } + [s.students.map(look.student).joined(separator: ", ")])
+            .joined(separator: ", ")
+    }
+    func activity(_ s: Timetable.Session) -> String {
+        "\(look.slot(day: s.day, block: s.block)) \(displaySubject(s.subject)) \(s.modality)"
+    }
+    guard let before = change.before else { return "\(activity(change.after!)) (\(parties(change.after!))): new" }
+    guard let after = change.after else { return "\(activity(before)) (\(parties(before))): cancelled" }
+    var what: [String] = []
+    if before.day != after.day || before.block != after.block { what.append("moved to \(look.slot(day: after.day, block: after.block))") }
+    if before.teacher != after.teacher {
+        what.append("\(before.teacher.map(look.teacher) ?? "no teacher") → \(after.teacher.map(look.teacher) ?? "no teacher")")
+    }
+    if before.room != after.room { what.append("\(look.room(before.room)) → \(look.room(after.room))") }
+    if Set(before.students) != Set(after.students) {
+        what.append("group \(before.students.map(look.student).joined(separator: ", ")) → \(after.students.map(look.student).joined(separator: ", "))")
+    }
+    return "\(activity(before)): \(what.joined(separator: "; "))"
 }
 
 private func overlap(_ a: Timetable.Session, _ b: Timetable.Session) -> Int {

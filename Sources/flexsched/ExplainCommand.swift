@@ -53,32 +53,38 @@ struct Explain: ParsableCommand {
             FileHandle.standardOutput.write(try encoder.encode(output))
             return
         }
-        guard !unmet.isEmpty else {
-            print("Every need\(focus == nil ? "" : " of \(student.joined(separator: ", "))") is met.")
-            return
-        }
-        let names = Dictionary(uniqueKeysWithValues: loaded.students.map { ($0.id, $0.name) })
-        let groups = Dictionary(grouping: unmet) { "\($0.subject) \($0.modality) (\($0.cause ?? "unexplained"))" }
-            .sorted { $0.value.reduce(0) { $0 + $1.missing } > $1.value.reduce(0) { $0 + $1.missing } }
-        print("\(unmet.reduce(0) { $0 + $1.missing }) session(s) unmet for \(Set(unmet.map(\.student)).count) student(s)\n")
-        for (title, needs) in groups {
-            print("\(title): \(needs.reduce(0) { $0 + $1.missing }) session(s)")
-            for need in needs {
-                print("  - \(names[need.student] ?? need.student): \(need.missing) missing. \(need.reason)")
-            }
-        }
-        print("")
-        if trials == 0 {
-            return
-        } else if suggestions.isEmpty {
-            print("None of these \(advice.tried.count) changes meets more needs (each was tried by a checked re-solve):")
-            for change in advice.tried { print("  - \(change)") }
-        } else {
-            print("Changes that would meet more needs (each verified by a re-solve from this timetable that passed the independent checker):")
-            for s in suggestions.prefix(6) {
-                print("  - \(s.change): meets \(s.sessionsRecovered) more session(s), \(s.unmetAfter) left unmet")
-            }
-            if suggestions.count > 6 { print("  (\(suggestions.count - 6) more; --json lists all)") }
+        let names = Dictionary(loaded.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        print(explanationText(unmet: unmet, advice: trials == 0 ? nil : advice, names: names,
+                              focus: focus == nil ? nil : student.joined(separator: ", ")), terminator: "")
+    }
+}
+
+/// What `explain` prints: the unmet needs grouped by subject, modality and cause (most missed first,
+/// then by name), each with its reason, then the verified changes, or every change tried.
+func explanationText(unmet: [Timetable.Unmet], advice: Advice?, names: [String: String], focus: String?) -> String {
+    guard !unmet.isEmpty else { return "Every need\(focus.map { " of \($0)" } ?? "") is met.\n" }
+    var lines = ["\(unmet.reduce(0) { $0 + $1.missing }) session(s) unmet for \(Set(unmet.map(\.student)).count) student(s)", ""]
+    let groups = Dictionary(grouping: unmet) { "\($0.subject) \($0.modality) (\($0.cause ?? "unexplained"))" }
+        .map { (title: $0.key, needs: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }) }
+        .sorted { ($1.missing, $0.title) < ($0.missing, $1.title) }
+    for group in groups {
+        lines.append("\(group.title): \(group.missing) session(s)")
+        for need in group.needs {
+            lines.append("  - \(names[need.student] ?? need.student): \(need.missing) missing. \(need.reason)")
         }
     }
+    if let advice {
+        lines.append("")
+        if advice.suggestions.isEmpty {
+            lines.append("None of these \(advice.tried.count) changes meets more needs (each was tried by a checked re-solve):")
+            lines += advice.tried.map { "  - \($0)" }
+        } else {
+            lines.append("Changes that would meet more needs (each verified by a re-solve from this timetable that passed the independent checker):")
+            for s in advice.suggestions.prefix(6) {
+                lines.append("  - \(s.change): meets \(s.sessionsRecovered) more session(s), \(s.unmetAfter) left unmet")
+            }
+            if advice.suggestions.count > 6 { lines.append("  (\(advice.suggestions.count - 6) more; --json lists all)") }
+        }
+    }
+    return lines.joined(separator: "\n") + "\n"
 }

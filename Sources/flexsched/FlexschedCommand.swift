@@ -5,6 +5,7 @@ import Foundation
 import Reports
 import ScenarioKit
 import Scheduler
+import Synchronization
 import TimetableChecker
 import TimetableFormat
 
@@ -24,7 +25,7 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Export.self, RulesCommand.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, RulesCommand.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
@@ -111,8 +112,8 @@ struct Solve: ParsableCommand {
         discussion: """
         Starts from a constructive timetable, then lets GLPK re-optimise one day and a few activities at \
         a time until the time limit, the gap target, or no further gain. Progress (elapsed, unmet \
-        sessions, objective, bound, gap) goes to stderr every few seconds. The result is verified by the \
-        independent checker before anything is printed or written.
+        sessions, sub-problems solved) goes to stderr as soon as a first timetable is built, then once a \
+        second. The result is verified by the independent checker before anything is printed or written.
 
         With --out DIR: writes DIR/timetable.json (timetable JSON v1) and DIR/timetable.md (grids per \
         teacher, room and student). Without it: prints a summary (or the JSON with --json).
@@ -140,6 +141,7 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the timetable JSON to stdout instead of a summary.") var json = false
     @Flag(help: "Show GLPK's own log.") var solverLog = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
+    @Flag(help: "Also show the solver's status, objective, bound and gap in the summary and progress lines.") var verbose = false
     @Flag(help: "With --out: also write iCalendar files into DIR/calendars (see `export ics`).") var ics = false
     @OptionGroup(title: "Calendars (with --ics)") var privacy: StudentNamesOption
 
@@ -169,15 +171,10 @@ struct Solve: ParsableCommand {
         options.presolve = presolve
         options.cuts = cuts
         options.showSolverLog = solverLog
-        let showProgress = !quiet
+        let progress = quiet ? nil : Solve.progressPrinter(verbose: verbose) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let timetable: Timetable
         do {
-            timetable = try scheduleWeek(loaded, options: options) { p in
-                guard showProgress, p.periodic, p.elapsed >= 2 else { return }
-                let line = String(format: "[%6.1fs] unmet %d  objective %.0f  bound %.0f  gap %.1f%%  (%d sub-problems)\n",
-                                  p.elapsed, p.unmetSessions, p.objective, p.bound, p.gap * 100, p.subproblems)
-                FileHandle.standardError.write(Data(line.utf8))
-            }.timetable
+            timetable = try scheduleWeek(loaded, options: options, progress: progress).timetable
         } catch {
             printError(error.description + (error.isInputProblem ? "" : "; nothing was written"))
             throw ExitCode(error.isInputProblem ? 2 : 1)
@@ -202,13 +199,35 @@ struct Solve: ParsableCommand {
         if json {
             FileHandle.standardOutput.write(try timetable.jsonData())
         } else {
-            print(summaryText(timetable, scenario: loaded.scenario))
+            print(summaryText(timetable, scenario: loaded.scenario, verbose: verbose))
             if let out { print("Wrote \(out)/timetable.json and \(out)/timetable.md (checked: all hard rules hold).") }
         }
         if let calendars {
             let summary = try calendars.write()
             if !json { print(summary) }
         }
+    }
+}
+
+extension Solve {
+    /// Writes the first report, sent when construction ends, so the admin sees at once that work is
+    /// under way; then one line a second.
+    static func progressPrinter(verbose: Bool, write: @escaping @Sendable (String) -> Void) -> @Sendable (SolveProgress) -> Void {
+        let firstReport = Mutex(true)
+        return { p in
+            let isFirst = firstReport.withLock { first in defer { first = false }; return first }
+            guard isFirst || p.periodic else { return }
+            write(progressLine(p, verbose: verbose))
+        }
+    }
+
+    /// "[  3.0s] 12 sessions unmet, 4 sub-problems solved"; the solver's numbers only when asked for.
+    static func progressLine(_ p: SolveProgress, verbose: Bool) -> String {
+        let unmet = p.unmetSessions == 1 ? "1 session unmet" : "\(p.unmetSessions) sessions unmet"
+        let solved = p.subproblems == 1 ? "1 sub-problem solved" : "\(p.subproblems) sub-problems solved"
+        var line = String(format: "[%5.1fs] ", p.elapsed) + "\(unmet), \(solved)"
+        if verbose { line += String(format: "; objective %.0f, bound %.0f, gap %.1f%%", p.objective, p.bound, p.gap * 100) }
+        return line
     }
 }
 

@@ -22,7 +22,8 @@ struct WhatIf: ParsableCommand {
 
         With --out DIR, each variant gets DIR/<change-name>/ with scenario.yaml (the changed \
         scenario), timetable.json (checked against it), diff.md and diff.json (who is affected and \
-        how). A side-by-side table of all variants is printed in any case.
+        how). A side-by-side table of all variants, under a row for the current timetable, is printed \
+        in any case, followed by each variant's outcome in plain words.
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
@@ -92,7 +93,7 @@ struct WhatIf: ParsableCommand {
                 let folder = (out as NSString).appendingPathComponent(row.name)
                 try writeFileAtomically(Data(row.scenario.scenario.yamlText().utf8), to: folder + "/scenario.yaml")
                 try writeFileAtomically(row.timetable.jsonData(), to: folder + "/timetable.json")
-                try writeFileAtomically(Data(row.diff.markdown(title: "What changes: \(row.name)").utf8), to: folder + "/diff.md")
+                try writeFileAtomically(Data(row.diff.markdown(title: "What changes: \(row.name)", scenario: row.scenario.scenario).utf8), to: folder + "/diff.md")
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try writeFileAtomically(encoder.encode(row.diff), to: folder + "/diff.json")
@@ -103,7 +104,7 @@ struct WhatIf: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             FileHandle.standardOutput.write(try encoder.encode(rows.map(\.summary)))
         } else {
-            print(comparisonTable(rows))
+            print(WhatIf.comparisonTable(current: current, scenario: original.scenario, rows: rows))
         }
     }
 
@@ -116,33 +117,52 @@ struct WhatIf: ParsableCommand {
 
         struct Summary: Codable {
             var change: String, unmetSessions: Int, kept: Int, moved: Int, restaffed: Int, reroomed: Int, regrouped: Int
-            var cancelled: Int, new: Int, peopleAffected: Int, busiestTeacher: Int, seconds: Double, gap: Double?
+            var cancelled: Int, new: Int, peopleAffected: Int, busiestTeacher: Int, busiestTeacherName: String?
+            var seconds: Double, gap: Double?
         }
 
         var summary: Summary {
-            let load = Dictionary(grouping: timetable.sessions.compactMap(\.teacher), by: { $0 }).values.map(\.count).max() ?? 0
-            return Summary(change: name, unmetSessions: timetable.unmet.reduce(0) { $0 + $1.missing }, kept: diff.count(.kept),
+            let busiest = busiestTeacher(timetable, scenario.scenario)
+            return Summary(change: name, unmetSessions: unmetSessions(timetable), kept: diff.count(.kept),
                            moved: diff.count(.moved), restaffed: diff.count(.restaffed), reroomed: diff.count(.reroomed),
                            regrouped: diff.count(.regrouped), cancelled: diff.count(.cancelled), new: diff.count(.new),
-                           peopleAffected: diff.people.count, busiestTeacher: load, seconds: seconds, gap: timetable.gap)
+                           peopleAffected: diff.peopleToNotify.count, busiestTeacher: busiest?.sessions ?? 0,
+                           busiestTeacherName: busiest?.name, seconds: seconds, gap: timetable.gap)
         }
     }
 
-    func comparisonTable(_ rows: [Row]) -> String {
-        let header = ["change", "unmet", "kept", "moved", "re-staffed", "re-roomed", "re-grouped", "cancelled", "new",
-                      "people affected", "busiest teacher", "time s", "gap"]
-        let cells = rows.map(\.summary).map { s in
-            [s.change, "\(s.unmetSessions)", "\(s.kept)", "\(s.moved)", "\(s.restaffed)", "\(s.reroomed)", "\(s.regrouped)",
-             "\(s.cancelled)", "\(s.new)", "\(s.peopleAffected)", "\(s.busiestTeacher)", String(format: "%.1f", s.seconds),
-             s.gap.map { String(format: "%.1f%%", $0 * 100) } ?? "-"]
+    /// Every variant next to the current timetable, then each variant's outcome in plain words.
+    static func comparisonTable(current: Timetable, scenario: Scenario, rows: [Row]) -> String {
+        let header = ["change", "sessions", "unmet", "kept", "moved", "re-staffed", "re-roomed", "re-grouped", "cancelled", "new",
+                      "people affected", "busiest teacher", "time s"]
+        func label(_ name: String?, _ sessions: Int) -> String { name.map { "\($0) (\(sessions))" } ?? "-" }
+        let busiestNow = busiestTeacher(current, scenario)
+        let now = ["current", "\(current.sessions.count)", "\(unmetSessions(current))"]
+            + Array(repeating: "-", count: 8) + [label(busiestNow?.name, busiestNow?.sessions ?? 0), "-"]
+        let cells = [now] + rows.map { row in
+            let s = row.summary
+            return [s.change, "\(row.timetable.sessions.count)", "\(s.unmetSessions)", "\(s.kept)", "\(s.moved)", "\(s.restaffed)",
+                    "\(s.reroomed)", "\(s.regrouped)", "\(s.cancelled)", "\(s.new)", "\(s.peopleAffected)",
+                    label(s.busiestTeacherName, s.busiestTeacher), String(format: "%.1f", s.seconds)]
         }
         let widths = header.indices.map { c in ([header[c]] + cells.map { $0[c] }).map(\.count).max() ?? 0 }
+        let leftAligned: Set = [0, header.firstIndex(of: "busiest teacher")!]
         func line(_ row: [String]) -> String {
             row.enumerated().map { c, text in
-                c == 0 ? text.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                leftAligned.contains(c) ? text.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[c] - text.count) + text
             }.joined(separator: "  ")
         }
-        return ([line(header)] + cells.map(line)).joined(separator: "\n")
+        let outcomes = rows.map { "\($0.name): \(resultHeadline($0.timetable, scenario: $0.scenario.scenario))" }
+        return ([line(header)] + cells.map(line) + [""] + outcomes).joined(separator: "\n")
     }
+}
+
+private func unmetSessions(_ timetable: Timetable) -> Int { timetable.unmet.reduce(0) { $0 + $1.missing } }
+
+/// The teacher with the most sessions, the first in the scenario's order among equals.
+private func busiestTeacher(_ timetable: Timetable, _ scenario: Scenario) -> (name: String, sessions: Int)? {
+    let load = Dictionary(grouping: timetable.sessions.compactMap(\.teacher), by: { $0 }).mapValues(\.count)
+    let top = scenario.teachers.map { ($0, load[$0.id] ?? 0) }.max { $0.1 < $1.1 }
+    return top.flatMap { t, n in n == 0 ? nil : (t.name.isEmpty ? t.id : t.name, n) }
 }

@@ -73,7 +73,8 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     #expect(!md.contains("Lab | East |"))
     #expect(escapeCell("a|b\nc") == "a\\|b c")
     let lab = try #require(grid(md, "Lab | East"))
-    #expect(lab[3][1] == "Math study · 1 student")
+    // Nobody teaches an independent session, so the room's grid says who is in it.
+    #expect(lab[3][1] == "Math study · Ben")
 }
 
 @Test func teacherWithoutSessionsGetsAnEmptyGrid() throws {
@@ -100,7 +101,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func summaryNumbers() throws {
     let (s, t) = try fixture()
-    let text = summaryText(t, scenario: s)
+    let text = summaryText(t, scenario: s, verbose: true)
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.contains("Status     feasible"))
     #expect(lines.contains("Objective  12   bound 10   gap 16.7%"))
@@ -110,8 +111,8 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     #expect(lines.contains("Needs met  4 / 5 sessions (80.0%)"))
     #expect(lines.contains { $0.hasPrefix("  Ana") && $0.contains("Reading") && $0.contains("tutoring")
         && $0.contains(" 1 ") && $0.hasSuffix("no reading teacher is free when Ana is") })
-    #expect(lines.contains("  Ms. Lee         2        10"))
-    #expect(lines.contains("  Mr. Kim         0         -"))
+    #expect(lines.contains("  Ms. Lee         2        10      1 (Mon)        -"))
+    #expect(lines.contains("  Mr. Kim         0         -            0        -"))
     #expect(lines.contains("  Room 101           2           4  50.0%"))
     #expect(lines.contains("  Lab | East         1           2  50.0%"))
     #expect(!text.contains("\u{1B}"))
@@ -126,9 +127,10 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     ]
     #expect(needsMet(s, t) == (met: 4, needed: 5))
     s.teachers[0].maxPerWeek = 4
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         4"))
+    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         4      2 (Mon)        -\n"))
     s.teachers[0].maxPerWeek = 3
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         3  over limit"))
+    s.teachers[0].maxPerDay = 1
+    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         3      2 (Mon)        1  over weekly limit, over daily limit"))
     // Two sessions in one cell (a clash) are both shown.
     let rows = try #require(grid(timetableMarkdown(t, scenario: s), "Ms. Lee"))
     #expect(rows[2][1] == "Math tutoring · Room 101 · Ana, Ben<br>Math tutoring · Room 101 · Ben")
@@ -138,7 +140,8 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     let (s, _) = try fixture()
     let t = Timetable(scenario: "Demo week", status: .noSolution, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
     let text = summaryText(t, scenario: s)
-    #expect(text.contains("Objective  -   bound -   gap -"))
+    #expect(text.hasPrefix("No timetable found: none of the 5 sessions could be scheduled.\n"))
+    #expect(summaryText(t, scenario: s, verbose: true).contains("Objective  -   bound -   gap -"))
     #expect(text.contains("Needs met  0 / 5 sessions (0.0%)"))
     #expect(text.contains("Unmet needs: none listed"))
     #expect(timetableMarkdown(t, scenario: s).contains("The timetable lists no unmet needs."))

@@ -39,5 +39,5 @@ import Testing
     let eve = diff.people.first { $0.id == "eve" }!
     #expect(eve.before == ["tue.b1 math tutoring, teacher kim, room r2"])
     #expect(eve.after.isEmpty)
-    #expect(diff.markdown(title: "T").contains("### Eve (student eve)"))
+    #expect(diff.markdown(title: "T", scenario: scenario.scenario).contains("#### Eve"))
 }

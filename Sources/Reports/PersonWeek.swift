@@ -1,0 +1,92 @@
+import ScenarioKit
+import TimetableFormat
+
+/// One teacher's, student's or room's week for a terminal: days as columns, blocks with clock times
+/// as rows (and break rows), each cell the activity and the other parties on lines of their own.
+public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
+    let look = Lookup(scenario)
+    let mine = sessions(of: owner, in: timetable)
+    let header = ["Time"] + scenario.days.map(dayLabel)
+    let rows: [[[String]]] = weekRows(scenario.blocks).map { row in
+        switch row {
+        case .block(let b):
+            return [["\(b.start)–\(b.end)"]] + scenario.days.map { d in
+                mine.filter { $0.block == b.id && Weekday(rawValue: $0.day.lowercased()) == d }
+                    .flatMap { sessionParts(look, for: owner, $0).flatMap { wrapList($0, width: cellWidth) } }
+            }
+        case .pause(let from, let to):
+            return [["\(from)–\(to)"]] + scenario.days.map { _ in ["break"] }
+        }
+    }
+    let widths = header.indices.map { c in
+        ([header[c].count] + rows.flatMap { $0[c].map(\.count) }).max() ?? 0
+    }
+    func line(_ cells: [String]) -> String {
+        zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ")
+            .trimmingTrailingSpaces()
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")
+    var out = [title(look, owner, mine), "", line(header), rule]
+    for row in rows {
+        let height = max(1, row.map(\.count).max() ?? 0)
+        for i in 0..<height { out.append(line(row.map { i < $0.count ? $0[i] : "" })) }
+        out.append(rule)
+    }
+    return out.joined(separator: "\n") + "\n"
+}
+
+/// The same week as a compact list, one session a line in the order they happen.
+public func weekList(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
+    let look = Lookup(scenario)
+    let mine = sessions(of: owner, in: timetable).sorted(by: look.chronological)
+    let lines = mine.map { "\(look.slot(day: $0.day, block: $0.block))  \(sessionParts(look, for: owner, $0).joined(separator: " · "))" }
+    return ([title(look, owner, mine), ""] + lines).joined(separator: "\n") + "\n"
+}
+
+extension WeekOwner {
+    /// Whether the scenario knows this teacher, student or room.
+    public func exists(in scenario: Scenario) -> Bool {
+        switch self {
+        case .teacher(let id): scenario.teachers.contains { $0.id == id }
+        case .student(let id): scenario.students.contains { $0.id == id }
+        case .room(let id): scenario.rooms.contains { $0.id == id }
+        }
+    }
+}
+
+/// Wide enough for "Science small-group", narrow enough for five days on a terminal.
+private let cellWidth = 24
+
+private func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetable.Session] {
+    timetable.sessions.filter { s in
+        switch owner {
+        case .teacher(let id): s.teacher == id
+        case .student(let id): s.students.contains(id)
+        case .room(let id): s.room == id
+        }
+    }
+}
+
+private func title(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Session]) -> String {
+    let name = switch owner {
+    case .teacher(let id): "\(look.teacher(id)) (teacher \(id))"
+    case .student(let id): "\(look.student(id)) (student \(id))"
+    case .room(let id): "\(look.room(id)) (room \(id))"
+    }
+    return "\(name): \(plural(sessions.count, "session")) a week"
+}
+
+/// Breaks a comma-separated list (a group of students) into lines of at most `width` characters
+/// where it can; a single longer item keeps its own line.
+private func wrapList(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    for item in text.components(separatedBy: ", ") {
+        if let last = lines.last, last.count + 2 + item.count <= width {
+            lines[lines.count - 1] = last + ", " + item
+        } else {
+            if !lines.isEmpty { lines[lines.count - 1] += "," }
+            lines.append(item)
+        }
+    }
+    return lines
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Reports
+import ScenarioKit
+import Scheduler
+import TimetableChecker
+import TimetableFormat
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one teacher's, student's or room's week from a timetable.",
+        discussion: """
+        Days as columns and blocks with their clock times as rows, with a break row where blocks leave \
+        a pause; each cell shows the subject and modality, then the other people or the room. With \
+        --list: one line per session, in the order they happen. The timetable is checked against the \
+        scenario first; one that breaks a hard rule is refused (run `flexsched check` to see why).
+        """)
+
+    @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
+    @Argument(help: "Timetable JSON v1 file of that scenario.") var timetable: String
+    @Argument(help: "Whose week: teacher:ID, student:ID or room:ID (the `id:` in the scenario file).") var who: String
+    @Flag(help: "A compact list in time order instead of a grid.") var list = false
+
+    func validate() throws {
+        guard Pin(parsing: who) != nil else {
+            throw ValidationError("\(who): write teacher:ID, student:ID or room:ID, with an id from the scenario file")
+        }
+    }
+
+    func run() throws {
+        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+        let (owner, kind, id): (WeekOwner, String, String) = switch Pin(parsing: who)! {
+        case .teacher(let id): (.teacher(id), "teacher", id)
+        case .student(let id): (.student(id), "student", id)
+        case .room(let id): (.room(id), "room", id)
+        }
+        guard owner.exists(in: loaded.scenario) else {
+            throw exitForBadInput(InputError(file: scenario, entity: "\(kind)s",
+                                             "no \(kind) has the id `\(id)`; ids are the `id:` values under `\(kind)s:` in this file"))
+        }
+        let violations = checkTimetable(table, against: loaded)
+        guard violations.isEmpty else {
+            printError("\(timetable) breaks \(violations.count) hard rule(s) of \(scenario); run `flexsched check` to list them")
+            throw ExitCode(1)
+        }
+        print(list ? weekList(table, scenario: loaded.scenario, owner: owner) : weekGrid(table, scenario: loaded.scenario, owner: owner),
+              terminator: "")
+    }
+}
