@@ -1,3 +1,4 @@
+import Diagnosis
 import ScenarioKit
 import Scheduler
 import TimetableChecker
@@ -7,10 +8,11 @@ import TimetableFormat
 /// unmet need its reason, and verify the result with the independent checker: every hard rule, and
 /// every objective term the solver reports. A timetable that fails the check is an internal error,
 /// never returned.
-public func scheduleWeek(_ scenario: ValidatedScenario, options: SolveOptions = SolveOptions(),
+/// `findings`: the scenario's diagnosis when the caller already has it (`solve` prints it first).
+public func scheduleWeek(_ scenario: ValidatedScenario, options: SolveOptions = SolveOptions(), findings: [Finding]? = nil,
                          progress: (@Sendable (SolveProgress) -> Void)? = nil) throws(SolveFailure) -> CheckedTimetable {
     var timetable = try solveTimetable(scenario, options: options, progress: progress)
-    timetable.unmet = explainUnmet(timetable, scenario: scenario)
+    timetable.unmet = explainUnmet(timetable, scenario: scenario, findings: findings)
     let measured = measureObjective(timetable, against: scenario.scenario, baseline: options.baseline)
     let misreported = measured.filter { id, count in timetable.stats?.terms?[id] != Double(count) }.keys.sorted()
     if !misreported.isEmpty {

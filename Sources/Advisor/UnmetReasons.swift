@@ -8,13 +8,14 @@ import TimetableFormat
 /// the resources around the need in this timetable (what was free when the student was), always with
 /// the remaining capacity of the subject's teachers. The missing counts are recounted from the
 /// sessions, whatever the timetable's own unmet list says.
-public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario) -> [Timetable.Unmet] {
+/// `findings` is the scenario's diagnosis if the caller has it already; otherwise it is run here.
+public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario, findings known: [Finding]? = nil) -> [Timetable.Unmet] {
     let instance = Instance(scenario)
     let plan = Plan(rebuilding: timetable, instance)
     let short = instance.students.indices.contains { s in
         instance.students[s].needs.indices.contains { plan.done[s][$0] < instance.students[s].needs[$0].sessions }
     }
-    let findings = short ? diagnose(scenario) : []
+    let findings = short ? known ?? diagnose(scenario) : []
     var explainer = ShortfallExplainer(plan: plan)
     var result: [Timetable.Unmet] = []
     for (s, info) in instance.students.enumerated() {

@@ -24,7 +24,10 @@ func diagnosisJSON(_ findings: [Finding]) -> [[String: Any]] {
     }
 }
 
-/// `solve` warns before it starts, on stderr so stdout stays the summary or the timetable JSON.
-func warnAboutShortfalls(_ scenario: ValidatedScenario) {
-    FileHandle.standardError.write(Data(diagnosisText(diagnose(scenario)).utf8))
+/// `solve` warns before it starts, on stderr so stdout stays the summary or the timetable JSON; the
+/// findings are returned so the unmet reasons after the solve need not diagnose again.
+func warnAboutShortfalls(_ scenario: ValidatedScenario) -> [Finding] {
+    let findings = diagnose(scenario)
+    FileHandle.standardError.write(Data(diagnosisText(findings).utf8))
+    return findings
 }

@@ -161,7 +161,7 @@ struct Solve: ParsableCommand {
             options.baseline = try baseline.map { path throws(InputError) in try Timetable.load(path: path) }
         } catch { throw exitForBadInput(error) }
         if ics { try requireTermForCalendars(loaded, file: scenario) }
-        if !quiet { warnAboutShortfalls(loaded) }
+        let findings = quiet ? nil : warnAboutShortfalls(loaded)
         if !quiet { FileHandle.standardError.write(Data(Validate.warningsText(loaded.warnings).utf8)) }
         options.pins = try parsePins(pin)
         options.timeLimit = max(0.1, timeLimit - Date().timeIntervalSince(started))
@@ -174,7 +174,7 @@ struct Solve: ParsableCommand {
         let progress = quiet ? nil : Solve.progressPrinter(verbose: verbose) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let timetable: Timetable
         do {
-            timetable = try scheduleWeek(loaded, options: options, progress: progress).timetable
+            timetable = try scheduleWeek(loaded, options: options, findings: findings, progress: progress).timetable
         } catch {
             printError(error.description + (error.isInputProblem ? "" : "; nothing was written"))
             throw ExitCode(error.isInputProblem ? 2 : 1)
