@@ -16,7 +16,7 @@ func sessionsHitDirectly(_ baseline: Timetable, by changed: Scenario) -> Int {
         if let id = session.teacher {
             guard let t = teachers[id], isAvailable(t.unavailable, day: day, block: session.block) else { return true }
         }
-        guard let r = rooms[session.room], isAvailable(r.unavailable, day: day, block: session.block) else { return true }
+        guard let r = session.room.flatMap({ rooms[$0] }), isAvailable(r.unavailable, day: day, block: session.block) else { return true }
         return session.students.contains { id in
             guard let s = students[id] else { return true }
             return !s.needs.contains { $0.subject == session.subject && $0.modality == session.modality }

@@ -136,7 +136,7 @@ struct EventBuilder {
         let students = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0) })
         var problems: [InputProblem] = []
         var result: [Resolved] = []
-        for (i, s) in timetable.sessions.enumerated() {
+        for (i, s) in timetable.sessions.enumerated() where !s.fixed {
             let entity = "sessions[\(i)]"
             func bad(_ message: String) { problems.append(InputProblem(file: file, entity: entity, message: message)) }
             let day = Weekday(rawValue: s.day)
@@ -148,8 +148,8 @@ struct EventBuilder {
                 teacher = teachers[id]
                 if teacher == nil { bad("unknown teacher `\(id)`") }
             }
-            let room = rooms[s.room]
-            if room == nil { bad("unknown room `\(s.room)`") }
+            let room = s.room.flatMap { rooms[$0] }
+            if room == nil { bad("unknown room `\(s.room ?? "")`") }
             let group = s.students.compactMap { students[$0] }
             for id in s.students where students[id] == nil { bad("unknown student `\(id)`") }
             if let day, let block, let room, group.count == s.students.count {

@@ -48,7 +48,7 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     var byStudent: [String: [Timetable.Session]] = [:]
     for session in timetable.sessions {
         if let t = session.teacher { byTeacher[t, default: []].append(session) }
-        byRoom[session.room, default: []].append(session)
+        if let room = session.room { byRoom[room, default: []].append(session) }
         for id in unique(session.students) { byStudent[id, default: []].append(session) }
     }
     out += ["## Teachers", ""]
@@ -336,6 +336,6 @@ struct Lookup {
     }
 
     func teacher(_ id: String) -> String { teachers[id] ?? id }
-    func room(_ id: String) -> String { rooms[id] ?? id }
+    func room(_ id: String?) -> String { id.map { rooms[$0] ?? $0 } ?? "no room" }
     func student(_ id: String) -> String { students[id] ?? id }
 }

@@ -10,7 +10,7 @@ public struct Rule: Sendable, Hashable, Identifiable, CustomStringConvertible {
     }
 
     /// Stable id, e.g. `R3.teacher-double-booked` or `O.student-idle`. Its prefix before the dot is
-    /// the rule family (R1-R6 for hard rules, O for objective terms).
+    /// the rule family (R1-R7 for hard rules, O for objective terms).
     public let id: String
     /// What a school admin calls it.
     public let name: String
@@ -32,6 +32,11 @@ extension Rule {
         intent: "every session is at a scenario day and block and names an existing subject, modality, room, teacher and students",
         kind: .hard, weight: nil)
 
+    public static let sessionLength = Rule(
+        id: "R1.session-length", name: "session fills its blocks",
+        intent: "a session fills its modality's `length` consecutive blocks of one day, never across a `break-before`",
+        kind: .hard, weight: nil)
+
     // MARK: R2 group size
 
     public static let groupTooSmall = Rule(
@@ -40,6 +45,10 @@ extension Rule {
     public static let groupTooLarge = Rule(
         id: "R2.group-too-large", name: "group too large",
         intent: "a session has at most its modality's `max` students and no more than its room seats", kind: .hard, weight: nil)
+
+    public static let levelSpread = Rule(
+        id: "R2.level-spread", name: "levels too far apart",
+        intent: "levels of the students in one session differ by at most the modality's `level-spread`", kind: .hard, weight: nil)
 
     // MARK: R3 teachers
 
@@ -61,6 +70,10 @@ extension Rule {
     public static let teacherWeeklyLimit = Rule(
         id: "R3.teacher-weekly-limit", name: "teacher over weekly limit",
         intent: "a teacher has at most `max-per-week` sessions a week", kind: .hard, weight: nil)
+
+    public static let requestedTeacher = Rule(
+        id: "R3.requested-teacher", name: "requested teacher",
+        intent: "a need with `teacher` has its sessions led by that teacher and nobody else", kind: .hard, weight: nil)
 
     // MARK: R4 rooms
 
@@ -98,17 +111,42 @@ extension Rule {
         id: "R5.unmet-reported", name: "unmet sessions reported exactly",
         intent: "for every need, sessions scheduled + sessions reported unmet = sessions needed", kind: .hard, weight: nil)
 
+    public static let keptApart = Rule(
+        id: "R5.kept-apart", name: "students kept apart",
+        intent: "two students listed as `apart` are never in the same session", kind: .hard, weight: nil)
+
     // MARK: R6 needs
 
     public static let studentHasNeed = Rule(
         id: "R6.student-has-need", name: "student without that need",
         intent: "every student in a session has that (subject, modality) need", kind: .hard, weight: nil)
 
+    // MARK: R7 fixed sessions
+
+    public static let fixedKept = Rule(
+        id: "R7.fixed-kept", name: "fixed session kept as given",
+        intent: "every `fixed` session appears exactly once, at its day and blocks, with its teachers, room and students",
+        kind: .hard, weight: nil)
+
     // MARK: objective terms
 
+    /// Unmet sessions by priority. Their weights are lexicographic for each scenario (see
+    /// `ObjectiveWeights`): 1000 for the lowest priority, and each higher one outweighs every session of
+    /// all lower priorities together. For a scenario whose needs are all `normal`, 1000 per session.
+    public static let unmetMandated = Rule(
+        id: "O.unmet-mandated", name: "unmet mandated session",
+        intent: "per `mandated` session not scheduled (IEP or 504 minutes, therapy); outweighs every other unmet session together",
+        kind: .objective, weight: 1000)
+    public static let unmetHigh = Rule(
+        id: "O.unmet-high", name: "unmet high-priority session",
+        intent: "per `high` session not scheduled; outweighs every normal and low session together", kind: .objective, weight: 1000)
     public static let unmetSession = Rule(
         id: "O.unmet", name: "unmet session",
-        intent: "per needed session not scheduled; dominates every comfort term", kind: .objective, weight: 1000)
+        intent: "per `normal` session not scheduled (the default priority); outweighs every low session and comfort term together",
+        kind: .objective, weight: 1000)
+    public static let unmetLow = Rule(
+        id: "O.unmet-low", name: "unmet low-priority session",
+        intent: "per `low` session not scheduled; dominates every comfort term", kind: .objective, weight: 1000)
     public static let studentIdle = Rule(
         id: "O.student-idle", name: "student idle block",
         intent: "per free block between a student's first and last session of a day", kind: .objective, weight: 3)
@@ -122,6 +160,16 @@ extension Rule {
         id: "O.same-need-next-day", name: "same need on consecutive days",
         intent: "per pair of calendar-consecutive school days on which a student has sessions of the same need",
         kind: .objective, weight: 2)
+    public static let preferredTeacher = Rule(
+        id: "O.prefer-teacher", name: "preferred teacher not leading",
+        intent: "per session of a need with `prefer-teacher` led by a teacher not in that list", kind: .objective, weight: 5)
+    public static let teacherContinuity = Rule(
+        id: "O.teacher-continuity", name: "extra teacher for one need",
+        intent: "per extra distinct teacher a student's teacher-led need has in the week (tutoring works best with one adult)",
+        kind: .objective, weight: 4)
+    public static let preferNot = Rule(
+        id: "O.prefer-not", name: "teacher's prefer-not time",
+        intent: "per session a teacher leads in a block she listed in `prefer-not`", kind: .objective, weight: 3)
     public static let changedSeat = Rule(
         id: "O.changed-seat", name: "changed student assignment",
         intent: "re-solves against a baseline: per student no longer at a session she had (same need, day, block, teacher, room)",
@@ -137,14 +185,29 @@ extension Rule {
 /// The catalogue, in the order reports list it.
 public enum RuleCatalogue {
     public static let all: [Rule] = [
-        .knownIds,
-        .groupTooSmall, .groupTooLarge,
+        .knownIds, .sessionLength,
+        .groupTooSmall, .groupTooLarge, .levelSpread,
         .teacherPresence, .teacherSubject, .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit,
+        .requestedTeacher,
         .roomClosed, .roomFeatures, .accommodations, .roomDoubleBooked,
         .studentUnavailable, .studentDoubleBooked, .studentDailyLimit, .needOncePerDay, .needNotExceeded, .unmetReported,
+        .keptApart,
         .studentHasNeed,
-        .unmetSession, .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .changedSeat, .changedTeacher, .changedRoom,
+        .fixedKept,
+        .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
+        .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,
+        .changedSeat, .changedTeacher, .changedRoom,
     ]
+
+    /// The unmet-session term of each priority.
+    public static func unmet(_ priority: String) -> Rule {
+        switch priority {
+        case "mandated": .unmetMandated
+        case "high": .unmetHigh
+        case "low": .unmetLow
+        default: .unmetSession
+        }
+    }
 
     public static var hardRules: [Rule] { all.filter { $0.kind == .hard } }
     public static var objectiveTerms: [Rule] { all.filter { $0.kind == .objective } }

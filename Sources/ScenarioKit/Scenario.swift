@@ -91,7 +91,11 @@ public struct Block: Sendable, Hashable {
     public var id: String
     public var start: ClockTime
     public var end: ClockTime
-    public init(id: String, start: ClockTime, end: ClockTime) { self.id = id; self.start = start; self.end = end }
+    /// A break (lunch, say) comes before this block: no multi-block session runs across it.
+    public var breakBefore: Bool
+    public init(id: String, start: ClockTime, end: ClockTime, breakBefore: Bool = false) {
+        self.id = id; self.start = start; self.end = end; self.breakBefore = breakBefore
+    }
 }
 
 public struct Modality: Sendable, Hashable {
@@ -101,8 +105,14 @@ public struct Modality: Sendable, Hashable {
     /// Whether every session of this modality is led by a teacher who teaches its subject.
     public var teacher: Bool
     public var roomFeatures: [String]
-    public init(id: String, min: Int, max: Int, teacher: Bool, roomFeatures: [String] = []) {
+    /// Consecutive blocks of one day each session fills (2 for a double block).
+    public var length: Int
+    /// Levels within one session differ by at most this much; nil when levels do not matter.
+    public var levelSpread: Int?
+    public init(id: String, min: Int, max: Int, teacher: Bool, roomFeatures: [String] = [], length: Int = 1,
+                levelSpread: Int? = nil) {
         self.id = id; self.min = min; self.max = max; self.teacher = teacher; self.roomFeatures = roomFeatures
+        self.length = length; self.levelSpread = levelSpread
     }
 }
 
@@ -140,10 +150,12 @@ public struct Teacher: Sendable, Hashable {
     public var unavailable: [SlotRef]
     public var maxPerDay: Int?
     public var maxPerWeek: Int?
+    /// Times she would rather not teach (soft): each session in them costs `O.prefer-not`.
+    public var preferNot: [SlotRef]
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [],
-                maxPerDay: Int? = nil, maxPerWeek: Int? = nil) {
+                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, preferNot: [SlotRef] = []) {
         self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable
-        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek
+        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.preferNot = preferNot
     }
 }
 
@@ -158,13 +170,32 @@ public struct Room: Sendable, Hashable {
     }
 }
 
+/// How much an unmet session of a need weighs against others: no number of lower-priority sessions
+/// is worth one of a higher priority. `mandated` is for services the law requires (IEP or 504
+/// minutes, speech therapy, English-language support).
+public enum Priority: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case low, normal, high, mandated
+
+    public var rank: Int { Priority.allCases.firstIndex(of: self)! }
+    public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rank < rhs.rank }
+}
+
 /// A learning-plan line: this many sessions of this subject in this modality this week.
 public struct Need: Sendable, Hashable {
     public var subject: String
     public var modality: String
     public var sessions: Int
-    public init(subject: String, modality: String, sessions: Int) {
-        self.subject = subject; self.modality = modality; self.sessions = sessions
+    public var priority: Priority
+    /// Only this teacher may lead its sessions (a family's or an intervention plan's request).
+    public var teacher: String?
+    /// Teachers she would rather have (soft): a session led by anyone else costs `O.prefer-teacher`.
+    public var preferTeachers: [String]
+    /// Her level in this subject, for modalities with `level-spread`.
+    public var level: Int?
+    public init(subject: String, modality: String, sessions: Int, priority: Priority = .normal, teacher: String? = nil,
+                preferTeachers: [String] = [], level: Int? = nil) {
+        self.subject = subject; self.modality = modality; self.sessions = sessions; self.priority = priority
+        self.teacher = teacher; self.preferTeachers = preferTeachers; self.level = level
     }
 }
 
@@ -176,10 +207,39 @@ public struct Student: Sendable, Hashable {
     /// Room features every session she attends must have (for example `accessible`).
     public var requires: [String]
     public var maxPerDay: Int?
+    /// Students she never shares a session with (symmetric: listing it on one side is enough).
+    public var apart: [String]
     public init(id: String, name: String, needs: [Need], unavailable: [SlotRef] = [], requires: [String] = [],
-                maxPerDay: Int? = nil) {
+                maxPerDay: Int? = nil, apart: [String] = []) {
         self.id = id; self.name = name; self.needs = needs; self.unavailable = unavailable
-        self.requires = requires; self.maxPerDay = maxPerDay
+        self.requires = requires; self.maxPerDay = maxPerDay; self.apart = apart
+    }
+}
+
+/// A named set of students (a grade, an advisory), used by fixed sessions.
+public struct StudentGroup: Sendable, Hashable {
+    public var id: String
+    public var students: [String]
+    public init(id: String, students: [String]) { self.id = id; self.students = students }
+}
+
+/// A session decided outside flexsched (a whole-class lesson, advisory, lunch duty). It follows no
+/// modality rule but occupies its people and room, and counts towards their limits.
+public struct FixedSession: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var day: Weekday
+    /// The first block; the session fills `length` consecutive blocks from it.
+    public var block: String
+    public var length: Int
+    public var teachers: [String]
+    public var room: String?
+    public var students: [String]
+    public var groups: [String]
+    public init(id: String, title: String, day: Weekday, block: String, length: Int = 1, teachers: [String] = [],
+                room: String? = nil, students: [String] = [], groups: [String] = []) {
+        self.id = id; self.title = title; self.day = day; self.block = block; self.length = length
+        self.teachers = teachers; self.room = room; self.students = students; self.groups = groups
     }
 }
 
@@ -193,14 +253,38 @@ public struct Scenario: Sendable, Hashable {
     public var teachers: [Teacher]
     public var rooms: [Room]
     public var students: [Student]
+    public var groups: [StudentGroup]
+    public var fixed: [FixedSession]
 
     public init(name: String, timezone: String, term: Term? = nil, days: [Weekday], blocks: [Block],
-                modalities: [Modality], teachers: [Teacher], rooms: [Room], students: [Student]) {
+                modalities: [Modality], teachers: [Teacher], rooms: [Room], students: [Student],
+                groups: [StudentGroup] = [], fixed: [FixedSession] = []) {
         self.name = name; self.timezone = timezone; self.term = term; self.days = days; self.blocks = blocks
         self.modalities = modalities; self.teachers = teachers; self.rooms = rooms; self.students = students
+        self.groups = groups; self.fixed = fixed
     }
 
     public func modality(_ id: String) -> Modality? { modalities.first { $0.id == id } }
+
+    /// Blocks in time order (the order the file lists them need not be).
+    public var blocksInTimeOrder: [Block] { blocks.sorted { $0.start < $1.start } }
+
+    /// The blocks a session starting at `block` with `length` blocks fills, in time order; nil when
+    /// the day ends first or a `break-before` block would fall inside it.
+    public func blockRun(from block: String, length: Int) -> [Block]? {
+        let ordered = blocksInTimeOrder
+        guard let first = ordered.firstIndex(where: { $0.id == block }), length >= 1, first + length <= ordered.count
+        else { return nil }
+        let run = Array(ordered[first..<(first + length)])
+        return run.dropFirst().contains(where: \.breakBefore) ? nil : run
+    }
+
+    /// A fixed session's students: those listed and the members of its groups, each once, in order.
+    public func attendees(of session: FixedSession) -> [String] {
+        var seen = Set<String>()
+        let members = session.groups.flatMap { id in groups.first { $0.id == id }?.students ?? [] }
+        return (session.students + members).filter { seen.insert($0).inserted }
+    }
 }
 
 /// Whether an entity is free at a day and block, given its `unavailable` list.

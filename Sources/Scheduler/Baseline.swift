@@ -59,7 +59,7 @@ struct Baseline: Sendable {
             }
             if !known { throw SolveFailure(description: "cannot pin \(pin): no such \(pin.description.split(separator: ":")[0]) in the scenario", isInputProblem: true) }
         }
-        for session in timetable.sessions {
+        for session in timetable.sessions where !session.fixed {
             guard let a = instance.activities.firstIndex(where: { $0.subject == session.subject && $0.modality == session.modality }),
                   let d = scenario.days.firstIndex(where: { $0.rawValue == session.day }),
                   let b = instance.blockOrder.firstIndex(where: { scenario.blocks[$0].id == session.block })
@@ -82,7 +82,7 @@ struct Baseline: Sendable {
                 sessions.append(PlannedSession(activity: a, slot: slot, teacher: teacher, room: room, students: students))
                 pinned.append(isPinned)
             } else if isPinned {
-                throw SolveFailure(description: "cannot keep the pinned \(session.subject) \(session.modality) session at \(session.day).\(session.block): its room \(session.room) is no longer in the scenario", isInputProblem: true)
+                throw SolveFailure(description: "cannot keep the pinned \(session.subject) \(session.modality) session at \(session.day).\(session.block): its room \(session.room ?? "") is no longer in the scenario", isInputProblem: true)
             }
         }
     }

@@ -44,9 +44,9 @@ package struct Plan: Sendable {
         let studentIndex = firstIndices(scenario.students.map(\.id))
         let activityIndex = firstIndices(instance.activities.map { $0.subject + "\u{0}" + $0.modality })
         let slotIndex = firstIndices((0..<instance.slotCount).map { instance.dayName(of: $0) + "." + instance.blockId(of: $0) })
-        for session in timetable.sessions {
+        for session in timetable.sessions where !session.fixed {
             guard let a = activityIndex[session.subject + "\u{0}" + session.modality], let p = slotIndex[session.day + "." + session.block],
-                  let r = roomIndex[session.room] else { continue }
+                  let r = session.room.flatMap({ roomIndex[$0] }) else { continue }
             let students = session.students.compactMap { studentIndex[$0] }
             add(PlannedSession(activity: a, slot: p, teacher: session.teacher.flatMap { teacherIndex[$0] }, room: r, students: students))
         }

@@ -91,7 +91,7 @@ struct CheckInput: Sendable {
         let blockIds = Set(scenario.blocks.map(\.id))
         sessions = timetable.sessions.map { s in
             Resolved(session: s, day: Weekday(rawValue: s.day).flatMap { scenario.days.contains($0) ? $0 : nil },
-                     knownBlock: blockIds.contains(s.block), modality: modalities[s.modality], room: rooms[s.room],
+                     knownBlock: blockIds.contains(s.block), modality: modalities[s.modality], room: s.room.flatMap { rooms[$0] },
                      teacher: s.teacher.flatMap { teachers[$0] }, attendees: unique(s.students))
         }
     }

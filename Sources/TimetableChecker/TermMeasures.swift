@@ -98,13 +98,13 @@ extension TermMeasure {
         let rooms = Set(input.scenario.rooms.map(\.id))
         var held = Set<[String]>()
         for s in input.timetable.sessions {
-            for id in s.students { held.insert([id, s.subject, s.modality, s.day, s.block, s.teacher ?? "", s.room]) }
+            for id in s.students { held.insert([id, s.subject, s.modality, s.day, s.block, s.teacher ?? "", s.room ?? ""]) }
         }
         var seats: [[String]: [String]] = [:]
         for s in input.keepableBaseline {
             // A teacher or room the scenario no longer has cannot be kept: no session can match it.
             let teacher = s.teacher.map { teachers.contains($0) ? $0 : "\u{0}gone" } ?? ""
-            let room = rooms.contains(s.room) ? s.room : "\u{0}gone"
+            let room = s.room.map { rooms.contains($0) ? $0 : "\u{0}gone" } ?? ""
             for id in s.students where students.contains(id) { seats[[id, s.subject, s.modality, s.day, s.block]] = [teacher, room] }
         }
         return seats.count { !held.contains($0.key + $0.value) }
@@ -121,8 +121,8 @@ extension TermMeasure {
 
     static let changedRoom = TermMeasure(.changedRoom) { input in
         let rooms = Set(input.scenario.rooms.map(\.id))
-        let now = Set(input.timetable.sessions.map { [$0.room, $0.subject, $0.modality, $0.day, $0.block] })
-        let before = Set(input.keepableBaseline.filter { rooms.contains($0.room) }.map { [$0.room, $0.subject, $0.modality, $0.day, $0.block] })
+        let now = Set(input.timetable.sessions.map { [$0.room ?? "", $0.subject, $0.modality, $0.day, $0.block] })
+        let before = Set(input.keepableBaseline.filter { $0.room.map(rooms.contains) ?? false }.map { [$0.room ?? "", $0.subject, $0.modality, $0.day, $0.block] })
         return before.subtracting(now).count
     }
 }

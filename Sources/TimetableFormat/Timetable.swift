@@ -1,7 +1,7 @@
 import Foundation
 import ScenarioKit
 
-/// Timetable JSON v1: written by `solve`, read by every other command. Extra keys are allowed and ignored.
+/// Timetable JSON v1.1 (v1 plus multi-block, fixed and prioritised entries): written by `solve`, read by every other command. Extra keys are allowed and ignored.
 public struct Timetable: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, CaseIterable {
         case optimal, feasible
@@ -29,29 +29,88 @@ public struct Timetable: Codable, Sendable, Hashable {
         self.gap = gap; self.sessions = sessions; self.unmet = unmet; self.created = created; self.stats = stats
     }
 
+    /// A session of the week. Flexible sessions (the ones flexsched plans) have a subject, a modality,
+    /// a room and at most one teacher. Fixed sessions (`fixed: true`, from the scenario's `fixed`
+    /// list) have an id and a title instead of a subject and modality, any number of `teachers`, and
+    /// perhaps no room.
     public struct Session: Codable, Sendable, Hashable {
         public var day: String
+        /// The first block; the session fills `length` consecutive blocks from it.
         public var block: String
+        public var length: Int
         public var subject: String
         public var modality: String
         public var teacher: String?
-        public var room: String
+        public var room: String?
         public var students: [String]
+        public var fixed: Bool
+        public var id: String?
+        public var title: String?
+        /// A fixed session's teachers (flexible sessions use `teacher`).
+        public var teachers: [String]?
 
-        public init(day: String, block: String, subject: String, modality: String, teacher: String?, room: String, students: [String]) {
-            self.day = day; self.block = block; self.subject = subject; self.modality = modality
+        public init(day: String, block: String, length: Int = 1, subject: String, modality: String, teacher: String?,
+                    room: String?, students: [String]) {
+            self.day = day; self.block = block; self.length = length; self.subject = subject; self.modality = modality
             self.teacher = teacher; self.room = room; self.students = students
+            fixed = false
         }
 
-        // `teacher` is written as an explicit null for modalities without a teacher.
+        public init(fixed id: String, title: String, day: String, block: String, length: Int, teachers: [String],
+                    room: String?, students: [String]) {
+            self.day = day; self.block = block; self.length = length; subject = ""; modality = ""
+            teacher = nil; self.room = room; self.students = students
+            fixed = true; self.id = id; self.title = title; self.teachers = teachers
+        }
+
+        /// Everyone who leads it: the teacher of a flexible session, the teachers of a fixed one.
+        public var staff: [String] { fixed ? teachers ?? [] : teacher.map { [$0] } ?? [] }
+
+        private enum CodingKeys: String, CodingKey {
+            case day, block, length, subject, modality, teacher, room, students, fixed, id, title, teachers
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            day = try c.decode(String.self, forKey: .day)
+            block = try c.decode(String.self, forKey: .block)
+            length = try c.decodeIfPresent(Int.self, forKey: .length) ?? 1
+            fixed = try c.decodeIfPresent(Bool.self, forKey: .fixed) ?? false
+            students = try c.decode([String].self, forKey: .students)
+            room = try c.decodeIfPresent(String.self, forKey: .room)
+            if fixed {
+                id = try c.decode(String.self, forKey: .id)
+                title = try c.decodeIfPresent(String.self, forKey: .title) ?? id
+                teachers = try c.decodeIfPresent([String].self, forKey: .teachers) ?? []
+                subject = ""; modality = ""
+            } else {
+                subject = try c.decode(String.self, forKey: .subject)
+                modality = try c.decode(String.self, forKey: .modality)
+                teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
+                // A flexible session always has a room.
+                if room == nil { room = try c.decode(String.self, forKey: .room) }
+            }
+        }
+
+        // `teacher` is written as an explicit null for modalities without a teacher; `length` only
+        // when it is not 1, so v1 timetables read and write unchanged.
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(day, forKey: .day)
             try c.encode(block, forKey: .block)
-            try c.encode(subject, forKey: .subject)
-            try c.encode(modality, forKey: .modality)
-            try c.encode(teacher, forKey: .teacher)
-            try c.encode(room, forKey: .room)
+            if length != 1 { try c.encode(length, forKey: .length) }
+            if fixed {
+                try c.encode(true, forKey: .fixed)
+                try c.encode(id, forKey: .id)
+                try c.encode(title, forKey: .title)
+                try c.encode(teachers ?? [], forKey: .teachers)
+                try c.encodeIfPresent(room, forKey: .room)
+            } else {
+                try c.encode(subject, forKey: .subject)
+                try c.encode(modality, forKey: .modality)
+                try c.encode(teacher, forKey: .teacher)
+                try c.encode(room, forKey: .room)
+            }
             try c.encode(students, forKey: .students)
         }
     }
@@ -61,13 +120,28 @@ public struct Timetable: Codable, Sendable, Hashable {
         public var subject: String
         public var modality: String
         public var missing: Int
+        public var priority: Priority
         public var reason: String
         /// A short machine-readable cause, for example `no-free-teacher`.
         public var cause: String?
 
-        public init(student: String, subject: String, modality: String, missing: Int, reason: String, cause: String? = nil) {
+        public init(student: String, subject: String, modality: String, missing: Int, priority: Priority = .normal,
+                    reason: String, cause: String? = nil) {
             self.student = student; self.subject = subject; self.modality = modality; self.missing = missing
-            self.reason = reason; self.cause = cause
+            self.priority = priority; self.reason = reason; self.cause = cause
+        }
+
+        private enum CodingKeys: String, CodingKey { case student, subject, modality, missing, priority, reason, cause }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            student = try c.decode(String.self, forKey: .student)
+            subject = try c.decode(String.self, forKey: .subject)
+            modality = try c.decode(String.self, forKey: .modality)
+            missing = try c.decode(Int.self, forKey: .missing)
+            priority = try c.decodeIfPresent(Priority.self, forKey: .priority) ?? .normal
+            reason = try c.decode(String.self, forKey: .reason)
+            cause = try c.decodeIfPresent(String.self, forKey: .cause)
         }
     }
 

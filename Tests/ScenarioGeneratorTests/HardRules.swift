@@ -29,7 +29,7 @@ func hardRuleProblems(_ t: Timetable, _ s: Scenario, exact: Bool = true) -> [Str
                 teacherWeek[id, default: 0] += 1
             } else { problems.append("\(at): needs a known teacher, has \(x.teacher ?? "none")") }
         } else if x.teacher != nil { problems.append("\(at): \(x.modality) has no teacher") }
-        guard let room = rooms[x.room] else { problems.append("\(at): unknown room \(x.room)"); continue }
+        guard let room = x.room.flatMap({ rooms[$0] }) else { problems.append("\(at): unknown room \(x.room ?? "none")"); continue }
         if !isAvailable(room.unavailable, day: day, block: x.block) { problems.append("\(at): room \(room.id) unavailable") }
         if !roomSlots.insert("\(room.id)@\(slot)").inserted { problems.append("\(at): room \(room.id) double-booked") }
         if x.students.count > room.capacity { problems.append("\(at): room \(room.id) holds \(room.capacity)") }
