@@ -226,7 +226,7 @@ struct EventBuilder {
         }
         let blockLine = s.blocks.count == 1 ? "Block: \(first.id)" : "Blocks: " + s.blocks.map(\.id).joined(separator: ", ")
         let description = [
-            s.fixed == nil ? nil : "Fixed session (\(s.fixed!.id)), not planned by flexsched",
+            s.fixed.map { "Fixed session (\($0.id)), not planned by flexsched" },
             teacherLine,
             "Room: \(s.room?.name ?? "none")",
             "Group: \(group)",
