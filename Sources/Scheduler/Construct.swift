@@ -25,10 +25,14 @@ extension Plan {
         return Double(demand) / Double(max(1, servers))
     }
 
-    /// Students who still need `a` and could sit in it at `p`, most pressed first.
+    /// Students who still need `a` and could sit in it at `p`: highest priority first, then the most
+    /// sessions still to place.
     func candidates(activity a: Int, slot p: Int) -> [Int] {
-        instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
-            .sorted { remaining(student: $0, activity: a) > remaining(student: $1, activity: a) }
+        func rank(_ s: Int) -> (Int, Int) {
+            (needIndex[s][a].map { instance.students[s].needs[$0].priority.rank } ?? 0, remaining(student: s, activity: a))
+        }
+        return instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
+            .sorted { rank($0) > rank($1) }
     }
 
     /// The fullest session of `a` that can be opened anywhere this week, or nil.

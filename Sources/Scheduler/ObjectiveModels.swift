@@ -212,10 +212,11 @@ public struct ObjectiveWeights: Sendable, Hashable {
     /// The least any unmet session costs (for bounds built from a count of unmet sessions).
     var cheapestUnmet: Double { ObjectiveWeights.unmetByPriority.map { self[$0.1] }.min() ?? 0 }
 
-    /// Only unmet sessions count: the repair phase's pure-binary models.
-    static var unmetOnly: ObjectiveWeights {
-        var weights = ObjectiveWeights()
-        for term in RuleCatalogue.objectiveTerms where term != .unmetSession { weights[term] = 0 }
+    /// Only unmet sessions count (with their priorities): the repair phase's pure-binary models.
+    var unmetOnly: ObjectiveWeights {
+        var weights = self
+        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1))
+        for term in RuleCatalogue.objectiveTerms where !unmet.contains(term) { weights[term] = 0 }
         return weights
     }
 }

@@ -157,7 +157,7 @@ private struct Search {
     /// activities that day, and the activities competing for its teachers. Ends when nothing is
     /// unmet or several rounds bring no gain.
     mutating func repairUnmetNeeds() throws(SolveFailure) {
-        let unmetOnly = ObjectiveWeights.unmetOnly
+        let unmetOnly = weights.unmetOnly
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !outOfWork, !timeIsUp() {
             let before = plan.terms.unmetSessions
@@ -199,7 +199,13 @@ private struct Search {
         }
         var hoods: [Neighbourhood] = []
         // Several tries per need, each around other days, since which day frees up is not known.
-        for ref in rng.shuffled(short + short + short) {
+        // Higher priorities first; within one, in random order.
+        let ordered = rng.shuffled(short + short + short).enumerated().sorted { x, y in
+            let px = instance.students[x.element.student].needs[x.element.need].priority
+            let py = instance.students[y.element.student].needs[y.element.need].priority
+            return px != py ? px > py : x.offset < y.offset
+        }.map(\.element)
+        for ref in ordered {
             let s = ref.student, a = instance.students[s].needs[ref.need].activity
             let act = instance.activities[a]
             let open = (0..<instance.dayCount).filter { d in
