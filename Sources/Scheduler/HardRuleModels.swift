@@ -96,8 +96,23 @@ extension ModelRule {
         }
     }
 
+    /// A seat needs her teacher to be able to lead a session of it then, and in the model her seat
+    /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
-        $0.teacherQualifies = { t, _, activity in activity.requestedTeacher.map { $0 == t } ?? true }
+        $0.seatAllowed = { plan, s, a, p in
+            guard let n = plan.needIndex[s][a], let t = plan.instance.students[s].needs[n].requested else { return true }
+            guard plan.instance.activities[a].qualifiedTeachers.contains(t) else { return false }
+            let id = plan.teacherAt[t][p]
+            return plan.teacherFree(t, activity: a, slot: p) || (plan.hosts(id, activity: a) && plan.sessions[id]?.slot == p)
+        }
+        $0.rows = { model in
+            let leads = Dictionary(model.ys.map { (ColumnKey($0.t, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
+            for x in model.xs {
+                guard let t = model.instance.requestedTeacher(student: x.s, activity: x.a) else { continue }
+                let teacher = leads[ColumnKey(t, x.a, x.p)].map { [($0, -1.0)] } ?? []
+                model.program.addRow("requested teacher \(x.s)@\(x.a)/\(x.p)", [(x.col, 1)] + teacher, upper: 0)
+            }
+        }
     }
 
     static let roomClosed = with(ModelRule(.roomClosed)) {

@@ -3,12 +3,9 @@ import ScenarioKit
 /// The validated scenario turned into dense integer indices, so the builder and the search work on
 /// arrays. Slot `p` is day `p / blocksPerDay`, block `p % blocksPerDay` (blocks in time order).
 package struct Instance: Sendable {
-    /// What sessions are planned for: one (subject, modality), further split where students may not
-    /// share a session. Needs bound to a `teacher` form their own activity that only she may lead, and
-    /// a modality with `level-spread` is split into level bands no wider than the spread. A session
-    /// never mixes activities, so both rules hold by construction; the price is that a student bound
-    /// to a teacher never fills a seat in an unbound group of the same subject, and neighbouring bands
-    /// never share a session.
+    /// What sessions are planned for: one (subject, modality), split into level bands no wider than
+    /// the spread for a modality with `level-spread`. A session never mixes activities, so the spread
+    /// holds by construction; the price is that neighbouring bands never share a session.
     package struct Activity: Sendable {
         package var subject: String
         package var modality: String
@@ -22,8 +19,6 @@ package struct Instance: Sendable {
         package var demand: [NeedRef]
         /// Consecutive blocks each session fills.
         package var length: Int
-        /// The teacher every need of it asked for, if any.
-        package var requestedTeacher: Int?
         /// Its level band (lowest level of the band), for modalities with `level-spread`.
         package var band: Int?
         /// Whether a session may start at slot `p`: its run stays within the day and crosses no break.
@@ -41,6 +36,8 @@ package struct Instance: Sendable {
         package var priority: Priority
         /// `prefer-teacher`, as teacher indices.
         package var preferred: [Int]
+        /// `teacher`: the only one who may lead its sessions.
+        package var requested: Int?
     }
 
     package struct StudentInfo: Sendable {
@@ -134,14 +131,14 @@ package struct Instance: Sendable {
             for (n, need) in student.needs.enumerated() {
                 let requested = need.teacher.flatMap { teacherIndex[$0] }
                 let band = bands[BandKey(subject: need.subject, modality: need.modality, level: need.level)] ?? nil
-                let key = [need.subject, need.modality, requested.map(String.init) ?? "", band.map(String.init) ?? ""].joined(separator: "\u{0}")
+                let key = [need.subject, need.modality, band.map(String.init) ?? ""].joined(separator: "\u{0}")
                 if activityIndex[key] == nil, let modality = scenario.modality(need.modality) {
                     activityIndex[key] = activities.count
                     let starts = startPositions(modality.length)
                     var activity = Activity(
                         subject: need.subject, modality: modality.id, min: modality.min, max: modality.max,
                         teacherLed: modality.teacher, roomFeatures: Set(modality.roomFeatures), qualifiedTeachers: [], fittingRooms: [],
-                        demand: [], length: modality.length, requestedTeacher: modality.teacher ? requested : nil, band: band,
+                        demand: [], length: modality.length, band: band,
                         canStart: slots.indices.map { starts[$0 % blockOrder.count] })
                     activity.qualifiedTeachers = teachers.indices.filter { t in
                         ModelRule.all.allSatisfy { $0.teacherQualifies?(t, teachers[t], activity) ?? true }
@@ -154,7 +151,8 @@ package struct Instance: Sendable {
                 let a = activityIndex[key]!
                 activities[a].demand.append(NeedRef(student: s, need: n))
                 needs.append(NeedInfo(activity: a, sessions: need.sessions, priority: need.priority,
-                                      preferred: need.preferTeachers.compactMap { teacherIndex[$0] }))
+                                      preferred: need.preferTeachers.compactMap { teacherIndex[$0] },
+                                      requested: scenario.modality(need.modality)?.teacher == true ? requested : nil))
                 byPriority[need.priority, default: 0] += need.sessions
             }
             students.append(StudentInfo(available: availability(student.unavailable),
@@ -197,10 +195,15 @@ package struct Instance: Sendable {
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
     /// Whether the model forbids some groupings the rules allow (students kept apart never share an
-    /// activity and start, level bands and requested teachers split activities): then the optimum of
-    /// a whole-week model is not a lower bound for every valid timetable, and is not reported as one.
+    /// activity and start, level bands split activities): then the optimum of a whole-week model is
+    /// not a lower bound for every valid timetable, and is not reported as one.
     package var restrictsGrouping: Bool {
-        students.contains { !$0.apart.isEmpty } || activities.contains { $0.band != nil || $0.requestedTeacher != nil }
+        students.contains { !$0.apart.isEmpty } || activities.contains { $0.band != nil }
+    }
+
+    /// The teacher student `s`'s need of activity `a` asks for, if any.
+    package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
+        students[s].needs.first { $0.activity == a }?.requested
     }
 
     package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }

@@ -235,7 +235,9 @@ struct NeighbourhoodModel {
                                  seeds: [[Int]]) -> [[Int]]? {
         let minimum = instance.activities[a].min
         let seats = rooms.map { instance.seats($0, activity: a) }
-        func fits(_ s: Int, _ i: Int) -> Bool { instance.roomFits(rooms[i], activity: a, student: s) }
+        func fits(_ s: Int, _ i: Int) -> Bool {
+            instance.roomFits(rooms[i], activity: a, student: s) && base.mayJoin(s, activity: a, teacher: teachers[i])
+        }
         var groups = seeds
         let ordered = students.sorted { x, y in
             rooms.indices.filter { fits(x, $0) }.count < rooms.indices.filter { fits(y, $0) }.count

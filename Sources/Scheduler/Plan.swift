@@ -170,6 +170,12 @@ package struct Plan: Sendable {
         return found
     }
 
+    /// Whether student `s` may sit in a session of `a` that teacher `t` leads (or no teacher leads).
+    package func mayJoin(_ s: Int, activity a: Int, teacher t: Int?) -> Bool {
+        guard let wanted = instance.requestedTeacher(student: s, activity: a) else { return true }
+        return wanted == t
+    }
+
     package func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
 
     package func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
