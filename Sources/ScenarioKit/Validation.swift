@@ -113,11 +113,12 @@ extension Scenario {
 
         /// Reports each id of `ids` that names no entity of `kind`, unless that list could not be read
         /// in full (then the id may belong to an entity left out, which is reported already).
-        func checkRefs(_ ids: [String], to kind: String, _ entries: [(id: String?, line: Int?)], _ entity: String, key: String) {
+        func checkRefs(_ ids: [String], to kind: String, _ entries: [(id: String?, line: Int?)], _ entity: String, key: String?) {
             guard idsKnown(kind) else { return }
             let known = Set(entries.compactMap(\.id))
             for id in ids where !known.contains(id) {
-                add(entity, "`\(key)` names `\(id)`, which is not in `\(kind)`\(didYouMean(id, among: entries.compactMap(\.id)))")
+                let names = key.map { "`\($0)` names" } ?? "lists"
+                add(entity, "\(names) `\(id)`, which is not in `\(kind)`\(didYouMean(id, among: entries.compactMap(\.id)))")
             }
         }
         let teacherById = Dictionary(teachers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -185,7 +186,7 @@ extension Scenario {
 
         let groupEntries = listed("groups", groups.map(\.id))
         checkIds(groupEntries, kind: "groups") { add($0, $1, line: $2) }
-        for g in groups { checkRefs(g.students, to: "students", studentEntries, "groups[\(g.id)]", key: "groups[\(g.id)]") }
+        for g in groups { checkRefs(g.students, to: "students", studentEntries, "groups[\(g.id)]", key: nil) }
 
         checkIds(listed("fixed", fixed.map(\.id)), kind: "fixed") { add($0, $1, line: $2) }
         let roomById = Dictionary(rooms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
