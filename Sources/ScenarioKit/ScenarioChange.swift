@@ -178,6 +178,8 @@ public struct ScenarioChange: Sendable, Hashable {
             if leavingTeachers.contains(id) { fail(entity, "`\(id)` also leaves; give one or the other") }
             if let i = result.teachers.firstIndex(where: { $0.id == id }) { result.teachers[i].unavailable += refs }
             changedLines["teachers[\(id)]"] = lines[entity]
+            // A fixed session she now cannot lead is reported at the line that made it so.
+            for f in scenario.fixed where f.teachers.contains(id) { changedLines["fixed[\(f.id)]"] = lines[entity] }
         }
         result.teachers.removeAll { leavingTeachers.contains($0.id) }
         for teacher in teachersJoin {
@@ -199,6 +201,7 @@ public struct ScenarioChange: Sendable, Hashable {
             case .slots(let refs): result.rooms[i].unavailable += refs
             }
             changedLines["rooms[\(id)]"] = lines[entity]
+            for f in scenario.fixed where f.room == id { changedLines["fixed[\(f.id)]"] = lines[entity] }
         }
         for id in studentsLeave where !studentIds.contains(id) {
             fail("students-leave", unknown("student", id, among: scenario.students.map(\.id)), lineOf: "students-leave[\(id)]")
