@@ -238,6 +238,30 @@ extension Scenario {
             }
             placed.append((f, blocksHeld, attendees))
         }
+
+        // Fixed sessions count towards daily and weekly limits, in blocks; when they alone pass one,
+        // no timetable can keep it.
+        var teacherHolds: [String: [FixedSession]] = [:], studentHolds: [String: [FixedSession]] = [:]
+        for held in placed {
+            for t in Set(held.session.teachers) { teacherHolds[t, default: []].append(held.session) }
+            for s in held.attendees { studentHolds[s, default: []].append(held.session) }
+        }
+        func checkLoad(_ entity: String, _ key: String, _ limit: Int?, _ when: String, _ held: [FixedSession]) {
+            guard let limit else { return }
+            let load = held.reduce(0) { $0 + $1.length }
+            guard load > limit else { return }
+            let ids = listedInWords(held.map { "`\($0.id)`" })
+            add(entity, "fixed sessions alone fill \(load) blocks \(when) (\(ids)), more than its `\(key)` of \(limit); raise the limit or move a fixed session")
+        }
+        for t in teachers {
+            guard let held = teacherHolds[t.id] else { continue }
+            for day in days { checkLoad("teachers[\(t.id)]", "max-per-day", t.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
+            checkLoad("teachers[\(t.id)]", "max-per-week", t.maxPerWeek, "in the week", held)
+        }
+        for s in students {
+            guard let held = studentHolds[s.id] else { continue }
+            for day in days { checkLoad("students[\(s.id)]", "max-per-day", s.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
+        }
         return p
     }
 
