@@ -8,7 +8,9 @@
 //   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--peers]
 //     --peers also writes each scenario's whole-week model (MPS) and runs HiGHS and CBC on it with the
 //     same time limit (Benchmarks/peers.py; Benchmarks/run-peers.sh installs them).
-//                                        [--max-subproblems N] [--presolve] [--write-scenarios DIR] [SCENARIO.yaml ...]
+//                                        [--max-subproblems N] [--presolve] [--features all|LIST] [--write-scenarios DIR] [SCENARIO.yaml ...]
+// --features plants the scenario format v1.1 features in the generated scenarios: `all`, or names
+// from fixed, priority, teacher, prefer-teacher, double-blocks, levels, apart, prefer-not joined by commas.
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 import Foundation
 import Reports
@@ -48,6 +50,7 @@ var writeFolder: String?
 var whatIf = false
 var peers = false
 var presolve = false
+var features = GeneratorSpec.Features()
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
     switch arg {
@@ -59,8 +62,17 @@ while !arguments.isEmpty {
     case "--whatif": whatIf = true
     case "--peers": peers = true
     case "--presolve": presolve = true
+    case "--features":
+        let text = arguments.isEmpty ? nil : arguments.removeFirst()
+        guard let parsed = text.flatMap(GeneratorSpec.Features.init(parsing:)) else {
+            let names = GeneratorSpec.Features.names.map(\.name).joined(separator: ", ")
+            let given = text.map { "`\($0)` is not a feature list" } ?? "needs a value"
+            FileHandle.standardError.write(Data("--features \(given): use `all`, or names from \(names) joined by commas\n".utf8))
+            exit(2)
+        }
+        features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -83,6 +95,7 @@ for size in sizes {
     }
     if let seed { spec.seed = seed }
     spec.planted = true
+    spec.features = features
     let scenario: ValidatedScenario
     do { scenario = try generateScenario(spec).scenario.validated() } catch {
         FileHandle.standardError.write(Data("the generated \(size) scenario is invalid: \(error)\n".utf8)); exit(1)
@@ -90,7 +103,9 @@ for size in sizes {
     if let writeFolder {
         try writeFileAtomically(Data(scenario.scenario.yamlText().utf8), to: "\(writeFolder)/\(size.lowercased()).yaml")
     }
-    cases.append(("\(size) planted seed \(spec.seed)", scenario))
+    let planted = features.isEmpty ? "" : features == .all ? ", all features"
+        : ", " + GeneratorSpec.Features.names.filter { features.contains($0.feature) }.map(\.name).joined(separator: "+")
+    cases.append(("\(size) planted seed \(spec.seed)\(planted)", scenario))
 }
 for file in files {
     do { cases.append((file, try ScenarioLoader.load(path: file))) } catch {

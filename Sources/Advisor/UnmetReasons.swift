@@ -28,7 +28,7 @@ public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario, fi
                 reason = "proven before solving: \(proof.message). In this timetable: \(reason)"
             }
             result.append(Timetable.Unmet(student: id, subject: act.subject, modality: act.modality,
-                                          missing: missing, reason: reason, cause: cause))
+                                          missing: missing, priority: need.priority, reason: reason, cause: cause))
         }
     }
     return result
@@ -66,7 +66,7 @@ private struct ShortfallExplainer {
         if let known = capacityText[a] { return known }
         let instance = plan.instance, act = instance.activities[a]
         let free = act.qualifiedTeachers.reduce(0) { sum, t in
-            let open = (0..<instance.slotCount).filter { plan.teacherFree(t, slot: $0) }.count
+            let open = (0..<instance.slotCount).filter { plan.teacherFree(t, activity: a, slot: $0) }.count
             return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
         }
         let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
@@ -108,6 +108,9 @@ private struct ShortfallExplainer {
         let act = instance.activities[a], student = scenario.students[s]
         let who = student.name, what = "\(act.subject) \(act.modality)"
         let daysLeft = (0..<instance.dayCount).filter { d in instance.slots(ofDay: d).contains { plan.canSeat(s, activity: a, slot: $0) } }
+        if daysLeft.isEmpty, act.length > 1, let single = freeSingleBlocks(student: s, activity: a), !single.isEmpty {
+            return ("no-double-block", "\(what) takes \(act.length) blocks in a row without a break, and \(who) has no such run free on a day without it (\(single.count) single free block(s) on \(daysOf(single)))")
+        }
         if daysLeft.isEmpty {
             return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
         }
@@ -115,10 +118,15 @@ private struct ShortfallExplainer {
             return ("no-teacher", "no teacher teaches \(act.subject), so it has 0 free block(s) left this week")
         }
         let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
-        if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, slot: p) } }) {
+        if let t = act.requestedTeacher, !free.contains(where: { plan.teacherFree(t, activity: a, slot: $0) }) {
+            let teacher = scenario.teachers[t]
+            let limit = limitReached(t).map { " (\($0))" } ?? ""
+            return ("requested-teacher-busy", "\(who)'s plan asks for \(teacher.name), who is not free in any of the \(free.count) blocks when \(who) is free (\(daysOf(free)))\(limit)")
+        }
+        if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, activity: a, slot: p) } }) {
             return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free (\(daysOf(free)))")
         }
-        let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, slot: p) && instance.roomFits($0, activity: a, student: s) } }
+        let fitting = free.filter { p in act.fittingRooms.contains { plan.roomFree($0, activity: a, slot: p) && instance.roomFits($0, activity: a, student: s) } }
         if fitting.isEmpty {
             let needs = act.roomFeatures.union(instance.students[s].requires).sorted()
             return ("no-free-room", "no room with [\(needs.joined(separator: ", "))] is free in the \(free.count) blocks when \(who) is free (\(daysOf(free)))")
@@ -126,6 +134,9 @@ private struct ShortfallExplainer {
         if act.min > 1 {
             // She can take a seat in each of these blocks, so the count includes her.
             let best = fitting.map { seatableCount(activity: a, slot: $0) }.max() ?? 1
+            if best < act.min, let band = act.band, let spread = scenario.modality(act.modality)?.levelSpread {
+                return ("level-group-too-small", "at most \(best) student(s) at levels \(band)-\(band + spread) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
+            }
             if best < act.min {
                 return ("group-too-small", "at most \(best) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
             }
@@ -135,3 +146,17 @@ private struct ShortfallExplainer {
 }
 
 private struct ColumnPair: Hashable { var activity: Int, slot: Int }
+
+extension ShortfallExplainer {
+    /// Blocks on days without the need where she alone is free and could sit a one-block session: what
+    /// a multi-block need would have if it fitted in one block.
+    fileprivate func freeSingleBlocks(student s: Int, activity a: Int) -> [Int]? {
+        let instance = plan.instance
+        guard let n = plan.needIndex[s][a] else { return nil }
+        return (0..<instance.slotCount).filter { p in
+            plan.needDays[s][n] & (1 << UInt64(instance.day(of: p))) == 0 && instance.students[s].available[p]
+                && plan.studentAt[s][p] == Plan.free
+                && plan.studentDayLoad[s][instance.day(of: p)] < instance.students[s].maxPerDay
+        }
+    }
+}

@@ -19,13 +19,18 @@ enum Placement: Sendable {
 struct EventDraft: Sendable {
     var uid: String
     var weekday: Weekday
-    var block: Block
+    /// The blocks the session fills, in time order: one event runs from the first's start to the
+    /// last's end, so a double block is a single entry in a calendar.
+    var blocks: [Block]
     var date: LocalDate
     var series: WeeklySeries?
     var summary: String
-    var location: String
+    /// nil for a fixed session without a room.
+    var location: String?
     var description: String
     var category: String
+
+    var block: Block { blocks[0] }
 
     /// The content lines that say what the event is: everything but UID, DTSTAMP, SEQUENCE and
     /// LAST-MODIFIED. Two exports describe the same event identically exactly when these are equal.
@@ -33,7 +38,7 @@ struct EventDraft: Sendable {
         let tz = [ContentLine.Parameter(name: "TZID", value: tzid)]
         var lines = [
             ContentLine("DTSTART", tz, ICalDate.local(date, block.start)),
-            ContentLine("DTEND", tz, ICalDate.local(date, block.end)),
+            ContentLine("DTEND", tz, ICalDate.local(date, blocks[blocks.count - 1].end)),
         ]
         if let series {
             // UNTIL must be UTC when DTSTART has a TZID (§3.3.10); it is the last instance's start.
@@ -43,9 +48,9 @@ struct EventDraft: Sendable {
                 lines.append(ContentLine("EXDATE", tz, ICalDate.local(day, block.start)))
             }
         }
+        lines.append(.text("SUMMARY", summary))
+        if let location { lines.append(.text("LOCATION", location)) }
         lines += [
-            .text("SUMMARY", summary),
-            .text("LOCATION", location),
             .text("DESCRIPTION", description),
             .text("CATEGORIES", category),
         ]
@@ -80,7 +85,7 @@ struct EventBuilder {
         if kinds.contains(.teachers) {
             let stems = Identifiers.fileStems(for: scenario.teachers.map(\.id))
             for t in scenario.teachers {
-                let mine = sessions.filter { $0.teacher?.id == t.id }
+                let mine = sessions.filter { $0.teachers.contains { $0.id == t.id } }
                 result.append(CalendarDraft(kind: .teachers, path: "teachers/\(stems[t.id]!).ics", title: "\(t.name) (\(school))",
                                             owner: "teacher \(t.id) (\(t.name))",
                                             events: mine.compactMap { event($0, view: "teacher", owner: t.id) }))
@@ -98,16 +103,17 @@ struct EventBuilder {
         if kinds.contains(.rooms) {
             let stems = Identifiers.fileStems(for: scenario.rooms.map(\.id))
             for r in scenario.rooms {
-                let mine = sessions.filter { $0.room.id == r.id }
+                let mine = sessions.filter { $0.room?.id == r.id }
                 result.append(CalendarDraft(kind: .rooms, path: "rooms/\(stems[r.id]!).ics", title: "\(r.name) (\(school))",
                                             owner: "room \(r.id) (\(r.name))",
                                             events: mine.compactMap { event($0, view: "room", owner: r.id) }))
             }
         }
         if kinds.contains(.school) {
-            // A room hosts at most one session per block, so the room identifies a school-wide event.
+            // A room hosts at most one session per block, so the room identifies a school-wide event
+            // (a fixed session is identified by its own id, room or not).
             result.append(CalendarDraft(kind: .school, path: "school.ics", title: school, owner: "the whole school",
-                                        events: sessions.compactMap { event($0, view: "school", owner: $0.room.id) }))
+                                        events: sessions.compactMap { event($0, view: "school", owner: $0.room?.id ?? "") }))
         }
         for index in result.indices {
             result[index].events.sort { ($0.weekday, $0.block.start.minutes, $0.uid) < ($1.weekday, $1.block.start.minutes, $1.uid) }
@@ -122,11 +128,16 @@ struct EventBuilder {
     /// A timetable session with its references looked up.
     struct Resolved {
         var weekday: Weekday
-        var block: Block
+        /// Every block it fills, in time order.
+        var blocks: [Block]
         var subject: String
         var modality: String
-        var teacher: Teacher?
-        var room: Room
+        /// The id and title of a session fixed outside flexsched.
+        var fixed: (id: String, title: String)?
+        /// Who leads it: none, one teacher, or (for a fixed session) several.
+        var teachers: [Teacher]
+        /// nil only for a fixed session without a room.
+        var room: Room?
         var students: [Student]
     }
 
@@ -136,25 +147,35 @@ struct EventBuilder {
         let students = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0) })
         var problems: [InputProblem] = []
         var result: [Resolved] = []
-        for (i, s) in timetable.sessions.enumerated() where !s.fixed {
-            let entity = "sessions[\(i)]"
+        for (i, s) in timetable.sessions.enumerated() {
+            let entity = s.fixed ? "sessions[\(i)] (fixed `\(s.id ?? "")`)" : "sessions[\(i)]"
             func bad(_ message: String) { problems.append(InputProblem(file: file, entity: entity, message: message)) }
             let day = Weekday(rawValue: s.day)
             if day == nil { bad("unknown day `\(s.day)`") }
-            let block = scenario.blocks.first { $0.id == s.block }
-            if block == nil { bad("unknown block `\(s.block)`") }
-            var teacher: Teacher?
-            if let id = s.teacher {
-                teacher = teachers[id]
-                if teacher == nil { bad("unknown teacher `\(id)`") }
+            var run: [Block]?
+            if !scenario.blocks.contains(where: { $0.id == s.block }) {
+                bad("unknown block `\(s.block)`")
+            } else {
+                run = scenario.blockRun(from: s.block, length: s.length)
+                if run == nil {
+                    bad("\(s.length) blocks from `\(s.block)` run past the last block of the day or across a break; run `flexsched check` on this timetable")
+                }
             }
-            let room = s.room.flatMap { rooms[$0] }
-            if room == nil { bad("unknown room `\(s.room ?? "")`") }
+            let staff = s.staff.compactMap { teachers[$0] }
+            for id in s.staff where teachers[id] == nil { bad("unknown teacher `\(id)`") }
+            var room: Room?
+            if let id = s.room {
+                room = rooms[id]
+                if room == nil { bad("unknown room `\(id)`") }
+            } else if !s.fixed {
+                bad("has no room; only a fixed session may have none")
+            }
             let group = s.students.compactMap { students[$0] }
             for id in s.students where students[id] == nil { bad("unknown student `\(id)`") }
-            if let day, let block, let room, group.count == s.students.count {
-                result.append(Resolved(weekday: day, block: block, subject: s.subject, modality: s.modality, teacher: teacher,
-                                       room: room, students: group.sorted { ($0.name, $0.id) < ($1.name, $1.id) }))
+            if let day, let run, staff.count == s.staff.count, room != nil || (s.fixed && s.room == nil), group.count == s.students.count {
+                result.append(Resolved(weekday: day, blocks: run, subject: s.subject, modality: s.modality,
+                                       fixed: s.fixed ? (s.id ?? "", s.title ?? s.id ?? "") : nil, teachers: staff, room: room,
+                                       students: group.sorted { ($0.name, $0.id) < ($1.name, $1.id) }))
             }
         }
         if !problems.isEmpty { throw InputError(problems) }
@@ -174,7 +195,10 @@ struct EventBuilder {
             date = monday.adding(days: s.weekday.ordinal)
             if skip.contains(date) { return nil }
         }
-        let activity = Labels.activity(subject: s.subject, modality: s.modality)
+        let activity = s.fixed?.title ?? Labels.activity(subject: s.subject, modality: s.modality)
+        let leaders = s.teachers.map(\.name).joined(separator: ", ")
+        // A fixed session's title says what it is; a flexible one also says who leads it.
+        let ledBy = s.fixed == nil && !s.teachers.isEmpty ? "\(activity) with \(leaders)" : activity
         let count = s.students.count
         let headcount = count == 1 ? "1 student" : "\(count) students"
         let names = s.students.map(\.name).joined(separator: ", ")
@@ -183,26 +207,39 @@ struct EventBuilder {
         switch view {
         case "teacher":
             let named = studentNames != .none
-            summary = "\(activity): " + (named ? names : headcount)
+            summary = s.fixed == nil ? "\(activity): " + (named ? names : headcount) : activity
             group = named ? "\(names) (\(headcount))" : headcount
         case "student":
-            summary = s.teacher.map { "\(activity) with \($0.name)" } ?? activity
+            summary = ledBy
             let others = count - 1
             group = others == 0 ? "just you" : "you and \(others) other student\(others == 1 ? "" : "s")"
         default:
-            summary = (s.teacher.map { "\(activity) with \($0.name)" } ?? activity) + " (\(headcount))"
+            summary = s.fixed == nil ? ledBy + " (\(headcount))" : activity
             group = studentNames == .everyone ? "\(names) (\(headcount))" : headcount
         }
+        let first = s.blocks[0], last = s.blocks[s.blocks.count - 1]
+        let teacherLine = switch (s.teachers.count, s.fixed) {
+        case (0, nil): "Teacher: none (\(Labels.humanized(s.modality)))"
+        case (0, _): "Teacher: none"
+        case (1, _): "Teacher: \(leaders)"
+        default: "Teachers: \(leaders)"
+        }
+        let blockLine = s.blocks.count == 1 ? "Block: \(first.id)" : "Blocks: " + s.blocks.map(\.id).joined(separator: ", ")
         let description = [
-            "Teacher: \(s.teacher?.name ?? "none (\(Labels.humanized(s.modality)))")",
-            "Room: \(s.room.name)",
+            s.fixed.map { "Fixed session (\($0.id)), not planned by flexsched" },
+            teacherLine,
+            "Room: \(s.room?.name ?? "none")",
             "Group: \(group)",
-            "Block: \(s.block.id), \(s.weekday.longName) \(s.block.start)-\(s.block.end)",
-        ].joined(separator: "\n")
-        let uid = Identifiers.uid(school: scenario.name, view: view, owner: owner, subject: s.subject, modality: s.modality,
-                                  weekday: s.weekday.rawValue, block: s.block.id)
-        return EventDraft(uid: uid, weekday: s.weekday, block: s.block, date: date, series: series, summary: summary,
-                          location: s.room.name, description: description, category: s.modality)
+            "\(blockLine), \(s.weekday.longName) \(first.start)-\(last.end)",
+        ].compactMap { $0 }.joined(separator: "\n")
+        let uid = if let fixed = s.fixed {
+            Identifiers.uid(school: scenario.name, view: view, owner: owner, fixed: fixed.id, weekday: s.weekday.rawValue)
+        } else {
+            Identifiers.uid(school: scenario.name, view: view, owner: owner, subject: s.subject, modality: s.modality,
+                            weekday: s.weekday.rawValue, block: first.id)
+        }
+        return EventDraft(uid: uid, weekday: s.weekday, blocks: s.blocks, date: date, series: series, summary: summary,
+                          location: s.room?.name, description: description, category: s.fixed == nil ? s.modality : "fixed")
     }
 }
 

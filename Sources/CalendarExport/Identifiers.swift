@@ -12,6 +12,13 @@ enum Identifiers {
             .map(component).joined(separator: ".") + "@flexsched"
     }
 
+    /// `<school>.<view>.<owner>.fixed.<id>.<weekday>@flexsched` for a session fixed outside flexsched:
+    /// its id names it, so moving it within the day or renaming it updates the event. Six components
+    /// where a flexible session's UID has seven, so the two kinds never share a UID.
+    static func uid(school: String, view: String, owner: String, fixed id: String, weekday: String) -> String {
+        [schoolKey(school), view, owner, "fixed", id, weekday].map(component).joined(separator: ".") + "@flexsched"
+    }
+
     /// A readable slug of the scenario name plus a hash of the exact name, so two schools (or two
     /// scenarios of one school) never share UIDs even when their names slug alike.
     static func schoolKey(_ name: String) -> String {

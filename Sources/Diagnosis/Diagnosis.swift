@@ -21,15 +21,35 @@ public struct Finding: Sendable, Hashable {
     }
 }
 
-/// Every need the scenario's capacities prove cannot be fully met, before any solve. Sorted by cause
-/// (the cause touching the most students first), then by students affected.
+/// Every need the scenario's capacities prove cannot be fully met, before any solve. Findings that
+/// prove a mandated service short come first (they say so and by how much); then by cause (the cause
+/// touching the most students first), then by students affected.
 public func diagnose(_ scenario: ValidatedScenario) -> [Finding] {
     let week = Week(scenario)
-    let found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
+    var found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
         + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
+    let mandated = found.map { provenMandatedShortfall($0.finding, scenario.scenario) }
+    for i in found.indices where mandated[i] > 0 {
+        found[i].finding.message = "mandated services short: at least \(plural(mandated[i], "mandated session")) cannot be met. " + found[i].finding.message
+    }
     let byCause = Dictionary(found.map { ($0.finding.cause, $0.affected) }, uniquingKeysWith: +)
-    let key = { (f: Found) in (-byCause[f.finding.cause]!, f.finding.cause, -f.affected, f.finding.message) }
-    return found.sorted { key($0) < key($1) }.map(\.finding)
+    let key = { (i: Int) in (mandated[i] > 0 ? 0 : 1, -byCause[found[i].finding.cause]!, found[i].finding.cause, -found[i].affected, found[i].finding.message) }
+    return found.indices.sorted { key($0) < key($1) }.map { found[$0].finding }
+}
+
+/// Mandated sessions a finding proves unmet: those of a named mandated need, and of a sum over many
+/// needs whatever its other needs can absorb (the solver leaves lower priorities short first).
+func provenMandatedShortfall(_ finding: Finding, _ scenario: Scenario) -> Int {
+    func matches(_ pattern: String, _ value: String) -> Bool { pattern == "*" || pattern == value }
+    return finding.shortfalls.reduce(0) { sum, short in
+        var mandated = 0, other = 0
+        for student in scenario.students where matches(short.student, student.id) {
+            for need in student.needs where matches(short.subject, need.subject) && matches(short.modality, need.modality) {
+                if need.priority == .mandated { mandated += need.sessions } else { other += need.sessions }
+            }
+        }
+        return sum + min(mandated, max(0, short.sessions - other))
+    }
 }
 
 /// A finding and how many students it touches (its sort key).

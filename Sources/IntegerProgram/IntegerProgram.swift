@@ -32,6 +32,9 @@ public struct IntegerProgram: Sendable {
         return columns.count - 1
     }
 
+    /// Terms priced after their column was made (a wish that depends on other columns) add here.
+    public mutating func addCost(_ cost: Double, to column: Int) { columns[column].cost += cost }
+
     @discardableResult
     public mutating func addContinuous(_ name: String, lower: Double = 0, upper: Double? = nil, cost: Double = 0) -> Int {
         columns.append(Column(name: name, kind: .continuous, lower: lower, upper: upper, cost: cost))

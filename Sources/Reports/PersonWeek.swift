@@ -3,16 +3,18 @@ import TimetableFormat
 
 /// One teacher's, student's or room's week for a terminal: days as columns, blocks with clock times
 /// as rows (and break rows), each cell the activity and the other parties on lines of their own.
+/// A double block fills each of its blocks. A student's week ends with her unmet needs.
 public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
     let look = Lookup(scenario)
     let mine = sessions(of: owner, in: timetable)
+    let cells = look.cells(mine)
     let header = ["Time"] + scenario.days.map(dayLabel)
-    let rows: [[[String]]] = weekRows(scenario.blocks).map { row in
+    let rows: [[[String]]] = weekRows(look.blocks).map { row in
         switch row {
         case .block(let b):
             return [["\(b.start)–\(b.end)"]] + scenario.days.map { d in
-                mine.filter { $0.block == b.id && Weekday(rawValue: $0.day.lowercased()) == d }
-                    .flatMap { sessionParts(look, for: owner, $0).flatMap { wrapList($0, width: cellWidth) } }
+                (cells[GridCell(day: d, block: b.id)] ?? [])
+                    .flatMap { sessionParts(look, for: owner, $0.session, part: $0.part).flatMap { wrapList($0, width: cellWidth) } }
             }
         case .pause(let from, let to):
             return [["\(from)–\(to)"]] + scenario.days.map { _ in ["break"] }
@@ -32,15 +34,31 @@ public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwne
         for i in 0..<height { out.append(line(row.map { i < $0.count ? $0[i] : "" })) }
         out.append(rule)
     }
-    return out.joined(separator: "\n") + "\n"
+    return (out + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"
 }
 
 /// The same week as a compact list, one session a line in the order they happen.
 public func weekList(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
     let look = Lookup(scenario)
     let mine = sessions(of: owner, in: timetable).sorted(by: look.chronological)
-    let lines = mine.map { "\(look.slot(day: $0.day, block: $0.block))  \(sessionParts(look, for: owner, $0).joined(separator: " · "))" }
-    return ([title(look, owner, mine), ""] + lines).joined(separator: "\n") + "\n"
+    let lines = mine.map { "\(look.slot($0))  \(sessionParts(look, for: owner, $0, part: nil).joined(separator: " · "))" }
+    return ([title(look, owner, mine), ""] + lines + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"
+}
+
+/// A student's unmet needs, the highest priority first, after a blank line; nothing for anyone else
+/// or when all her needs are met. The priority leads each line when the scenario uses priorities:
+/// "mandated — Reading tutoring: 2 of 3 sessions unmet (no reading teacher is free when Ana is)".
+private func unmetLines(_ look: Lookup, _ timetable: Timetable, _ owner: WeekOwner) -> [String] {
+    guard case .student(let id) = owner else { return [] }
+    let mine = timetable.unmet.filter { $0.student == id }
+    guard !mine.isEmpty else { return [] }
+    let priority = showsPriority(look, timetable.unmet)
+    let needs = look.scenario.students.first { $0.id == id }?.needs ?? []
+    return ["", "Unmet needs"] + sortedUnmet(look, mine).map { u in
+        let asked = needs.filter { $0.subject == u.subject && $0.modality == u.modality }.reduce(0) { $0 + $1.sessions }
+        let count = asked >= u.missing ? "\(u.missing) of \(plural(asked, "session"))" : plural(u.missing, "session")
+        return "  " + (priority ? "\(u.priority.rawValue) — " : "") + "\(displaySubject(u.subject)) \(u.modality): \(count) unmet (\(u.reason))"
+    }
 }
 
 extension WeekOwner {
@@ -60,7 +78,7 @@ private let cellWidth = 24
 private func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetable.Session] {
     timetable.sessions.filter { s in
         switch owner {
-        case .teacher(let id): s.teacher == id
+        case .teacher(let id): s.staff.contains(id)
         case .student(let id): s.students.contains(id)
         case .room(let id): s.room == id
         }

@@ -42,30 +42,31 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     out += summaryLines(look, timetable, listUnmet: false, verbose: false)
     out += ["```", ""]
 
+    // The school's fixed sessions together, as the week the flexible ones were fitted around.
+    let fixed = timetable.sessions.filter(\.fixed)
+    if !fixed.isEmpty {
+        out += ["## Fixed sessions", ""]
+        out += grid(look, title: nil, fixed) { session, part in fixedParts(look, session, part: part) }
+    }
+
     // Each session grouped once by teacher, room and student: a 1,000-student week has thousands of
     // sessions, and filtering them again for every person made this quadratic.
     var byTeacher: [String: [Timetable.Session]] = [:], byRoom: [String: [Timetable.Session]] = [:]
     var byStudent: [String: [Timetable.Session]] = [:]
     for session in timetable.sessions {
-        if let t = session.teacher { byTeacher[t, default: []].append(session) }
+        for t in unique(session.staff) { byTeacher[t, default: []].append(session) }
         if let room = session.room { byRoom[room, default: []].append(session) }
         for id in unique(session.students) { byStudent[id, default: []].append(session) }
     }
+    func grids(_ title: String, _ owner: WeekOwner, _ mine: [Timetable.Session]) -> [String] {
+        grid(look, title: title, mine) { session, part in sessionParts(look, for: owner, session, part: part) }
+    }
     out += ["## Teachers", ""]
-    for t in scenario.teachers {
-        let mine = byTeacher[t.id] ?? []
-        out += grid(look, title: look.teacher(t.id), mine, owner: .teacher(t.id))
-    }
+    for t in scenario.teachers { out += grids(look.teacher(t.id), .teacher(t.id), byTeacher[t.id] ?? []) }
     out += ["## Rooms", ""]
-    for r in scenario.rooms {
-        let mine = byRoom[r.id] ?? []
-        out += grid(look, title: look.room(r.id), mine, owner: .room(r.id))
-    }
+    for r in scenario.rooms { out += grids(look.room(r.id), .room(r.id), byRoom[r.id] ?? []) }
     out += ["## Students", ""]
-    for st in scenario.students {
-        let mine = byStudent[st.id] ?? []
-        out += grid(look, title: look.student(st.id), mine, owner: .student(st.id))
-    }
+    for st in scenario.students { out += grids(look.student(st.id), .student(st.id), byStudent[st.id] ?? []) }
 
     out += ["## Unmet needs", ""]
     let unmet = sortedUnmet(look, timetable.unmet)
@@ -73,9 +74,8 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
         let (met, needed) = needsMet(scenario, timetable)
         out += [met == needed ? "Every need is met." : "The timetable lists no unmet needs.", ""]
     } else {
-        out += markdownTable(["Student", "Subject", "Modality", "Missing", "Reason"], unmet.map { u in
-            [look.student(u.student), displaySubject(u.subject), u.modality, "\(u.missing)", u.reason]
-        })
+        let (header, rows) = unmetTable(look, unmet)
+        out += markdownTable(header, rows)
         out.append("")
     }
     return out.joined(separator: "\n")
@@ -93,10 +93,11 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
     }
     out.append("Sessions   \(tt.sessions.count)")
     // Modalities the scenario does not know still get a line, so the counts add up to the total.
-    let modalityIds = s.modalities.map(\.id) + unique(tt.sessions.map(\.modality)).filter { s.modality($0) == nil }
+    let flexible = tt.sessions.filter { !$0.fixed }, fixed = tt.sessions.count - flexible.count
+    let modalityIds = s.modalities.map(\.id) + unique(flexible.map(\.modality)).filter { s.modality($0) == nil }
     out += indent(textTable(nil, modalityIds.map { m in
-        [m, "\(tt.sessions.filter { $0.modality == m }.count)"]
-    }, rightAligned: [1]))
+        [m, "\(flexible.filter { $0.modality == m }.count)"]
+    } + (fixed == 0 ? [] : [["fixed", "\(fixed)"]]), rightAligned: [1]))
 
     let (met, needed) = needsMet(s, tt)
     let share = needed == 0 ? "n/a" : percent(Double(met) / Double(needed))
@@ -108,9 +109,8 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
         out.append(met == needed ? "Unmet needs: none" : "Unmet needs: none listed")
     } else if listUnmet {
         out.append("Unmet needs")
-        out += indent(textTable(["Student", "Subject", "Modality", "Missing", "Reason"], unmet.map { u in
-            [look.student(u.student), displaySubject(u.subject), u.modality, "\(u.missing)", u.reason]
-        }, rightAligned: [3]))
+        let (header, rows) = unmetTable(look, unmet)
+        out += indent(textTable(header, rows, rightAligned: [header.firstIndex(of: "Missing")!]))
     } else {
         let missing = unmet.reduce(0) { $0 + $1.missing }
         out.append("Unmet needs: \(plural(unmet.count, "need")), \(plural(missing, "session")) missing (listed below)")
@@ -121,9 +121,10 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
     out += indent(teacherLoadLines(look, tt))
     out.append("")
 
+    // Blocks rather than sessions: a double block fills two of a room's open slots.
     out.append("Room use")
-    out += indent(textTable(["Room", "Sessions", "Open slots", "Use"], s.rooms.map { r in
-        let n = tt.sessions.filter { $0.room == r.id }.count
+    out += indent(textTable(["Room", "Blocks", "Open slots", "Use"], s.rooms.map { r in
+        let n = tt.sessions.filter { $0.room == r.id }.reduce(0) { $0 + $1.length }
         let open = s.days.reduce(0) { acc, d in
             acc + s.blocks.filter { isAvailable(r.unavailable, day: d, block: $0.id) }.count
         }
@@ -132,17 +133,20 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
     return out
 }
 
-/// Each teacher's sessions against both load limits, then how evenly the week is spread among them.
+/// Each teacher's blocks against both load limits, which count blocks (a double block is two, and
+/// fixed sessions count too), then how evenly the week is spread among them.
 private func teacherLoadLines(_ look: Lookup, _ tt: Timetable) -> [String] {
     let s = look.scenario
-    var perDay: [String: [Weekday: Int]] = [:]
+    var perDay: [String: [Weekday: Int]] = [:], perWeek: [String: Int] = [:]
     for session in tt.sessions {
-        guard let t = session.teacher, let day = Weekday(rawValue: session.day.lowercased()) else { continue }
-        perDay[t, default: [:]][day, default: 0] += 1
+        for t in unique(session.staff) {
+            perWeek[t, default: 0] += session.length
+            if let day = Weekday(rawValue: session.day.lowercased()) { perDay[t, default: [:]][day, default: 0] += session.length }
+        }
     }
     var weekly: [Int] = []
     let rows = s.teachers.map { t in
-        let n = tt.sessions.filter { $0.teacher == t.id }.count
+        let n = perWeek[t.id] ?? 0
         weekly.append(n)
         // The earliest of equally busy days, so the table does not depend on dictionary order.
         let busiest = (perDay[t.id] ?? [:]).sorted { ($0.value, -$0.key.ordinal) > ($1.value, -$1.key.ordinal) }.first
@@ -153,11 +157,11 @@ private func teacherLoadLines(_ look: Lookup, _ tt: Timetable) -> [String] {
                 busiest.map { "\($0.value) (\(dayLabel($0.key)))" } ?? "0", t.maxPerDay.map(String.init) ?? "-",
                 notes.joined(separator: ", ")]
     }
-    var lines = textTable(["Teacher", "Sessions", "Max/week", "Busiest day", "Max/day"], rows, rightAligned: [1, 2, 3, 4])
+    var lines = textTable(["Teacher", "Blocks", "Max/week", "Busiest day", "Max/day"], rows, rightAligned: [1, 2, 3, 4])
     if !weekly.isEmpty {
         let sorted = weekly.sorted(), middle = sorted.count / 2
         let median = sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
-        lines.append("Spread: min \(sorted[0]), median \(median == median.rounded() ? String(Int(median)) : String(format: "%.1f", median)), max \(sorted[sorted.count - 1]) sessions per teacher")
+        lines.append("Spread: min \(sorted[0]), median \(median == median.rounded() ? String(Int(median)) : String(format: "%.1f", median)), max \(sorted[sorted.count - 1]) blocks per teacher")
     }
     return lines
 }
@@ -182,22 +186,25 @@ func needsMet(_ s: Scenario, _ tt: Timetable) -> (met: Int, needed: Int) {
 
 // MARK: - Grids
 
-private func grid(_ look: Lookup, title: String, _ sessions: [Timetable.Session], owner: WeekOwner) -> [String] {
+/// A Markdown week grid, under `### title` when there is one. `parts` says what a session means to
+/// this grid's owner in one of its blocks (`part` 0 is the first block of a double block).
+private func grid(_ look: Lookup, title: String?, _ sessions: [Timetable.Session],
+                  parts: (Timetable.Session, _ part: Int?) -> [String]) -> [String] {
     let days = look.scenario.days
-    let rows = weekRows(look.scenario.blocks).map { row in
+    let cells = look.cells(sessions)
+    let rows = weekRows(look.blocks).map { row in
         switch row {
         case .block(let b):
             return ["\(b.start)-\(b.end)"] + days.map { d in
                 // More than one session in a cell means a clash; show them all rather than hide one.
-                sessions.filter { $0.block == b.id && Weekday(rawValue: $0.day.lowercased()) == d }
-                    .map { sessionParts(look, for: owner, $0).joined(separator: " · ") }
+                (cells[GridCell(day: d, block: b.id)] ?? []).map { parts($0.session, $0.part).joined(separator: " · ") }
                     .joined(separator: "<br>")
             }
         case .pause(let from, let to):
             return ["\(from)-\(to)"] + days.map { _ in "break" }
         }
     }
-    return ["### \(title)", ""] + markdownTable(["Time"] + days.map(dayLabel), rows) + [""]
+    return (title.map { ["### \($0)", ""] } ?? []) + markdownTable(["Time"] + days.map(dayLabel), rows) + [""]
 }
 
 /// Whose week a grid or list shows.
@@ -206,18 +213,53 @@ public enum WeekOwner: Sendable, Hashable {
 }
 
 /// What a session means to its owner: the activity, then the other parties. A room shows the students
-/// of an independent session by name, since no teacher is there to answer for them.
-func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session) -> [String] {
-    switch owner {
-    case .teacher:
-        [subjectLabel(s), look.room(s.room), s.students.map(look.student).joined(separator: ", ")]
-    case .student:
-        [subjectLabel(s), s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 }
-    case .room:
-        [subjectLabel(s), s.teacher.map(look.teacher),
-         s.teacher == nil ? s.students.map(look.student).joined(separator: ", ") : plural(s.students.count, "student")]
-            .compactMap { $0 }
+/// of an independent session by name, since no teacher is there to answer for them. Fixed sessions
+/// (a whole grade's advisory, say) give a head count instead of a roll call. `part` places a grid
+/// cell within a multi-block session; a list (nil) shows the session once.
+func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, part: Int?) -> [String] {
+    let label = activityLabel(s, part: part)
+    let names = s.students.map(look.student).joined(separator: ", ")
+    let headcount = plural(s.students.count, "student")
+    if s.fixed {
+        switch owner {
+        case .teacher(let me):
+            let others = s.staff.filter { $0 != me }.map(look.teacher)
+            return [label] + (others.isEmpty ? [] : ["with " + others.joined(separator: ", ")]) + [s.room.map(look.room), headcount].compactMap { $0 }
+        case .student:
+            return [label, s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "), s.room.map(look.room)].compactMap { $0 }
+        case .room:
+            return [label, s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "), headcount].compactMap { $0 }
+        }
     }
+    return switch owner {
+    case .teacher:
+        [label, s.room.map(look.room), names].compactMap { $0 }
+    case .student:
+        [label, s.teacher.map(look.teacher), s.room.map(look.room)].compactMap { $0 }
+    case .room:
+        [label, s.teacher.map(look.teacher), s.teacher == nil ? names : headcount].compactMap { $0 }
+    }
+}
+
+/// A fixed session in the school's grid: what, who leads it, where, how many.
+private func fixedParts(_ look: Lookup, _ s: Timetable.Session, part: Int?) -> [String] {
+    [activityLabel(s, part: part), s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "),
+     s.room.map(look.room), plural(s.students.count, "student")].compactMap { $0 }
+}
+
+/// "Math tutoring"; "Advisory 6 (fixed)" for a fixed session; a double block's grid cells say which
+/// half they are ("Math project (1/2)"), and a list line says how long it runs ("(2 blocks)").
+func activityLabel(_ s: Timetable.Session, part: Int?) -> String {
+    let name = s.fixed ? s.title ?? s.id ?? "fixed session" : "\(displaySubject(s.subject)) \(s.modality)"
+    var notes = s.fixed ? ["fixed"] : []
+    if s.length > 1 { notes.append(part.map { "\($0 + 1)/\(s.length)" } ?? "\(s.length) blocks") }
+    return notes.isEmpty ? name : "\(name) (\(notes.joined(separator: ", ")))"
+}
+
+/// A block of one day in a week grid.
+struct GridCell: Hashable {
+    var day: Weekday
+    var block: String
 }
 
 enum WeekRow: Equatable {
@@ -279,8 +321,6 @@ func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \
 
 func dayLabel(_ d: Weekday) -> String { displaySubject(d.rawValue) }
 
-private func subjectLabel(_ s: Timetable.Session) -> String { "\(displaySubject(s.subject)) \(s.modality)" }
-
 /// Subjects are written lower-case in scenarios (`math`); reports show `Math`.
 func displaySubject(_ subject: String) -> String { subject.prefix(1).uppercased() + subject.dropFirst() }
 
@@ -289,12 +329,29 @@ private func unique(_ items: [String]) -> [String] {
     return items.filter { seen.insert($0).inserted }
 }
 
-private func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetable.Unmet] {
+/// Unmet needs in the order to act on them: the highest priority first (mandated services before
+/// anything else), then students in scenario order, then the timetable's order.
+func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetable.Unmet] {
     let order = Dictionary(look.scenario.students.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    // Enumerated so that lines of one student keep the timetable's order.
     return unmet.enumerated().sorted { a, b in
-        (order[a.element.student] ?? .max, a.offset) < (order[b.element.student] ?? .max, b.offset)
+        (-a.element.priority.rank, order[a.element.student] ?? .max, a.offset)
+            < (-b.element.priority.rank, order[b.element.student] ?? .max, b.offset)
     }.map(\.element)
+}
+
+/// Whether unmet lists name priorities: when the scenario gives any need one, or the timetable has
+/// an unmet need of one. A v1 week, where every need is normal, reads as it always did.
+func showsPriority(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> Bool {
+    look.scenario.students.contains { $0.needs.contains { $0.priority != .normal } } || unmet.contains { $0.priority != .normal }
+}
+
+/// The unmet-needs table of the summary and the Markdown report, rows already sorted.
+private func unmetTable(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> (header: [String], rows: [[String]]) {
+    let priority = showsPriority(look, unmet)
+    let header = (priority ? ["Priority"] : []) + ["Student", "Subject", "Modality", "Missing", "Reason"]
+    return (header, unmet.map { u in
+        (priority ? [u.priority.rawValue] : []) + [look.student(u.student), displaySubject(u.subject), u.modality, "\(u.missing)", u.reason]
+    })
 }
 
 extension String {
@@ -308,10 +365,15 @@ extension String {
 /// Id-to-name lookups; an id the scenario does not know (a stale timetable) is shown as written.
 struct Lookup {
     let scenario: Scenario
+    /// The scenario's blocks in time order, and each one's place in it.
+    let blocks: [Block]
+    private let blockIndex: [String: Int]
     private let teachers: [String: String], rooms: [String: String], students: [String: String]
 
     init(_ s: Scenario) {
         scenario = s
+        blocks = s.blocksInTimeOrder
+        blockIndex = Dictionary(blocks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         func names(_ pairs: [(String, String)]) -> [String: String] {
             Dictionary(pairs.filter { !$0.1.isEmpty }, uniquingKeysWith: { a, _ in a })
         }
@@ -320,22 +382,41 @@ struct Lookup {
         students = names(s.students.map { ($0.id, $0.name) })
     }
 
-    /// "Tue 08:30–09:15".
-    func slot(day: String, block: String) -> String {
-        let dayName = Weekday(rawValue: day.lowercased()).map(dayLabel) ?? day
-        let time = scenario.blocks.first { $0.id == block }.map { "\($0.start)–\($0.end)" } ?? block
-        return "\(dayName) \(time)"
+    /// The blocks a session fills, in time order. Whether the run may cross a break is the checker's
+    /// question; a report shows what the timetable says, cut at the end of the day.
+    func run(of s: Timetable.Session) -> ArraySlice<Block> {
+        guard let first = blockIndex[s.block] else { return [] }
+        return blocks[first..<min(blocks.count, first + max(1, s.length))]
+    }
+
+    /// Every grid cell the sessions fill, each with the sessions there in their given order and which
+    /// of its blocks the cell is.
+    func cells(_ sessions: [Timetable.Session]) -> [GridCell: [(session: Timetable.Session, part: Int)]] {
+        var result: [GridCell: [(session: Timetable.Session, part: Int)]] = [:]
+        for s in sessions {
+            guard let day = Weekday(rawValue: s.day.lowercased()) else { continue }
+            for (part, block) in run(of: s).enumerated() { result[GridCell(day: day, block: block.id), default: []].append((s, part)) }
+        }
+        return result
+    }
+
+    /// "Tue 08:30–09:15"; a double block runs from its first block's start to its last block's end.
+    func slot(_ s: Timetable.Session) -> String {
+        let dayName = Weekday(rawValue: s.day.lowercased()).map(dayLabel) ?? s.day
+        let run = run(of: s)
+        guard let first = run.first, let last = run.last else { return "\(dayName) \(s.block)" }
+        return "\(dayName) \(first.start)–\(last.end)"
     }
 
     /// Sorts sessions by weekday, then by the block's place in the day; unknown ids last.
     func chronological(_ a: Timetable.Session, _ b: Timetable.Session) -> Bool {
         func key(_ s: Timetable.Session) -> (Int, Int) {
-            (Weekday(rawValue: s.day.lowercased())?.ordinal ?? .max, scenario.blocks.firstIndex { $0.id == s.block } ?? .max)
+            (Weekday(rawValue: s.day.lowercased())?.ordinal ?? .max, blockIndex[s.block] ?? .max)
         }
         return key(a) < key(b)
     }
 
     func teacher(_ id: String) -> String { teachers[id] ?? id }
-    func room(_ id: String?) -> String { id.map { rooms[$0] ?? $0 } ?? "no room" }
+    func room(_ id: String) -> String { rooms[id] ?? id }
     func student(_ id: String) -> String { students[id] ?? id }
 }

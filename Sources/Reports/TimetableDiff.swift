@@ -43,27 +43,35 @@ public struct TimetableDiff: Codable, Sendable {
                 unmatched.append(session)
             }
         }
-        // Same slot and activity with a different teacher, room or group; then the same activity and
-        // group elsewhere in the week; what is left was cancelled or is new.
+        // A fixed session is the same session exactly when it has the same id. Then, for flexible
+        // ones: same slot and activity with a different teacher, room, group or length; then the same
+        // activity and group elsewhere in the week; what is left was cancelled or is new.
         var stillUnmatched: [Timetable.Session] = []
         for session in unmatched {
+            if session.fixed {
+                if let i = remaining.firstIndex(where: { $0.fixed && $0.id == session.id }) {
+                    let other = remaining.remove(at: i)
+                    changes.append(SessionChange(kind: changeKind(session, other), before: session, after: other))
+                } else {
+                    changes.append(SessionChange(kind: .cancelled, before: session, after: nil))
+                }
+                continue
+            }
             let sameSlot = remaining.indices.filter {
                 let s = remaining[$0]
-                return s.day == session.day && s.block == session.block && s.subject == session.subject && s.modality == session.modality
+                return !s.fixed && s.day == session.day && s.block == session.block && s.subject == session.subject && s.modality == session.modality
             }
             if let i = sameSlot.max(by: { overlap(remaining[$0], session) < overlap(remaining[$1], session) }),
                overlap(remaining[i], session) > 0 {
                 let other = remaining.remove(at: i)
-                let kind: Kind = Set(other.students) != Set(session.students) ? .regrouped
-                    : other.teacher != session.teacher ? .restaffed : .reroomed
-                changes.append(SessionChange(kind: kind, before: session, after: other))
+                changes.append(SessionChange(kind: changeKind(session, other), before: session, after: other))
             } else {
                 stillUnmatched.append(session)
             }
         }
         for session in stillUnmatched {
             let candidates = remaining.indices.filter {
-                remaining[$0].subject == session.subject && remaining[$0].modality == session.modality
+                !remaining[$0].fixed && remaining[$0].subject == session.subject && remaining[$0].modality == session.modality
                     && overlap(remaining[$0], session) * 2 > session.students.count
             }
             if let i = candidates.max(by: { overlap(remaining[$0], session) < overlap(remaining[$1], session) }) {
@@ -79,7 +87,11 @@ public struct TimetableDiff: Codable, Sendable {
 
     private static func personChanges(_ old: Timetable, _ new: Timetable, _ scenario: Scenario) -> [PersonChange] {
         func describe(_ s: Timetable.Session) -> String {
-            "\(s.day).\(s.block) \(s.subject) \(s.modality), teacher \(s.teacher ?? "none"), room \(s.room)"
+            let when = "\(s.day).\(s.block)" + (s.length == 1 ? "" : " (\(s.length) blocks)")
+            let room = "room \(s.room ?? "none")"
+            guard s.fixed else { return "\(when) \(s.subject) \(s.modality), teacher \(s.teacher ?? "none"), \(room)" }
+            let staff = s.staff.isEmpty ? "none" : s.staff.joined(separator: " ")
+            return "\(when) fixed \(s.id ?? "") \"\(s.title ?? "")\", teachers \(staff), \(room)"
         }
         func lines(_ t: Timetable, _ member: (Timetable.Session) -> Bool) -> Set<String> {
             Set(t.sessions.filter(member).map(describe))
@@ -99,7 +111,7 @@ public struct TimetableDiff: Codable, Sendable {
         for id in everyone.subtracting(known).sorted() {
             compare(role: "student", id: id, name: id) { $0.students.contains(id) }
         }
-        for teacher in scenario.teachers { compare(role: "teacher", id: teacher.id, name: teacher.name) { $0.teacher == teacher.id } }
+        for teacher in scenario.teachers { compare(role: "teacher", id: teacher.id, name: teacher.name) { $0.staff.contains(teacher.id) } }
         for room in scenario.rooms { compare(role: "room", id: room.id, name: room.name) { $0.room == room.id } }
         return result
     }
@@ -128,31 +140,49 @@ public struct TimetableDiff: Codable, Sendable {
         out += ["## People to notify (\(peopleToNotify.count))", ""]
         if peopleToNotify.isEmpty { out += ["Nobody's week changes.", ""] }
         out += notices("student", heading: "### Students") { id, s in s.students.contains(id) }
-        out += notices("teacher", heading: "### Teachers") { id, s in s.teacher == id }
+        out += notices("teacher", heading: "### Teachers") { id, s in s.staff.contains(id) }
         out += notices("room", heading: "## Rooms") { id, s in s.room == id }
         return out.joined(separator: "\n")
     }
 }
 
+/// The headline of a change between two versions of one session: a new time (start or length)
+/// first, since everyone in it must be told, then a new group, teacher, and room or title.
+private func changeKind(_ before: Timetable.Session, _ after: Timetable.Session) -> TimetableDiff.Kind {
+    if before.day != after.day || before.block != after.block || before.length != after.length { return .moved }
+    if Set(before.students) != Set(after.students) { return .regrouped }
+    return before.staff != after.staff ? .restaffed : .reroomed
+}
+
 /// One changed session as an admin says it: when and what it was, then what became of it.
 private func describe(_ change: TimetableDiff.SessionChange, _ look: Lookup) -> String {
+    func staff(_ s: Timetable.Session) -> String? { s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", ") }
     func parties(_ s: Timetable.Session) -> String {
-        ([s.teacher.map(look.teacher), look.room(s.room)].compactMap { $0 } + [s.students.map(look.student).joined(separator: ", ")])
-            .joined(separator: ", ")
+        // A fixed session may hold a whole grade: a head count, not a roll call.
+        let group = s.fixed ? plural(s.students.count, "student") : s.students.map(look.student).joined(separator: ", ")
+        return ([staff(s), s.room.map(look.room)].compactMap { $0 } + [group]).joined(separator: ", ")
     }
-    func activity(_ s: Timetable.Session) -> String {
-        "\(look.slot(day: s.day, block: s.block)) \(displaySubject(s.subject)) \(s.modality)"
-    }
+    func activity(_ s: Timetable.Session) -> String { "\(look.slot(s)) \(activityLabel(s, part: nil))" }
     guard let before = change.before else { return "\(activity(change.after!)) (\(parties(change.after!))): new" }
     guard let after = change.after else { return "\(activity(before)) (\(parties(before))): cancelled" }
     var what: [String] = []
-    if before.day != after.day || before.block != after.block { what.append("moved to \(look.slot(day: after.day, block: after.block))") }
-    if before.teacher != after.teacher {
-        what.append("\(before.teacher.map(look.teacher) ?? "no teacher") → \(after.teacher.map(look.teacher) ?? "no teacher")")
+    if before.day != after.day || before.block != after.block {
+        what.append("moved to \(look.slot(after))")
+    } else if before.length != after.length {
+        what.append("now \(look.slot(after))")
     }
-    if before.room != after.room { what.append("\(look.room(before.room)) → \(look.room(after.room))") }
+    if before.fixed, before.title != after.title { what.append("now called \(after.title ?? "")") }
+    if before.staff != after.staff { what.append("\(staff(before) ?? "no teacher") → \(staff(after) ?? "no teacher")") }
+    if before.room != after.room { what.append("\(before.room.map(look.room) ?? "no room") → \(after.room.map(look.room) ?? "no room")") }
     if Set(before.students) != Set(after.students) {
-        what.append("group \(before.students.map(look.student).joined(separator: ", ")) → \(after.students.map(look.student).joined(separator: ", "))")
+        if before.fixed {
+            let joined = after.students.filter { !before.students.contains($0) }.map(look.student)
+            let left = before.students.filter { !after.students.contains($0) }.map(look.student)
+            what += [joined.isEmpty ? nil : "joined: " + joined.joined(separator: ", "),
+                     left.isEmpty ? nil : "left: " + left.joined(separator: ", ")].compactMap { $0 }
+        } else {
+            what.append("group \(before.students.map(look.student).joined(separator: ", ")) → \(after.students.map(look.student).joined(separator: ", "))")
+        }
     }
     return "\(activity(before)): \(what.joined(separator: "; "))"
 }

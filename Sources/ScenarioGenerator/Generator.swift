@@ -9,26 +9,45 @@ public func generateScenario(_ spec: GeneratorSpec) -> GeneratedScenario {
     return builder.run()
 }
 
-let generatedModalities = [
-    Modality(id: "tutoring", min: 1, max: 3, teacher: true),
-    Modality(id: "small-group", min: 3, max: 6, teacher: true, roomFeatures: ["collaboration"]),
-    Modality(id: "independent", min: 2, max: 12, teacher: false, roomFeatures: ["quiet"]),
-]
-/// How often each modality appears in a drawn learning-plan line.
-let modalityWeights: [Double] = [3, 4, 3]
+/// The modalities of a generated week: tutoring, small groups and independent study always; a
+/// double-block project with `doubleBlocks`; level bands on small groups and projects with `levels`.
+func generatedModalities(_ features: GeneratorSpec.Features) -> [Modality] {
+    let levelled = features.contains(.levels)
+    var all = [
+        Modality(id: "tutoring", min: 1, max: 3, teacher: true),
+        Modality(id: "small-group", min: 3, max: 6, teacher: true, roomFeatures: ["collaboration"], levelSpread: levelled ? 2 : nil),
+        Modality(id: "independent", min: 2, max: 12, teacher: false, roomFeatures: ["quiet"]),
+    ]
+    if features.contains(.doubleBlocks) {
+        all.append(Modality(id: "project", min: 3, max: 5, teacher: true, roomFeatures: ["collaboration"], length: 2,
+                            levelSpread: levelled ? 1 : nil))
+    }
+    return all
+}
+/// How often each modality appears in a drawn learning-plan line (a project, when there is one, least).
+let modalityWeights: [Double] = [3, 4, 3, 1.5]
 
 /// One learning-plan line; `modality` indexes `generatedModalities`.
 struct NeedKey: Hashable { var subject: String; var modality: Int }
 struct Line { var key: NeedKey; var count: Int }
 struct DayNeed: Hashable { var key: NeedKey; var day: Int }
-struct PlantedSession { var slot: Int; var key: NeedKey; var teacher: Int?; var room: Int; var students: [Int] }
+/// A flexible session filling `length` blocks from `slot`.
+struct PlantedSession {
+    var slot: Int; var key: NeedKey; var teacher: Int?; var room: Int; var students: [Int]; var length: Int
+    var slots: Range<Int> { slot..<(slot + length) }
+}
 
 // Collections are arrays, never iterated dictionaries or sets: their order changes from run to run,
 // which would make the same seed give different scenarios.
 struct Builder {
     let spec: GeneratorSpec
     var rng: SplitMix64
+    /// Every draw for an optional feature comes from here, so a spec without features draws exactly
+    /// what it drew before features existed, and features that only annotate the planted week
+    /// (priorities, teacher requests, apart pairs, preferences) leave that week as it was.
+    var featureRng: SplitMix64
     let blocks: [Block]
+    let modalities: [Modality]
     var slotCount: Int { spec.days.count * spec.blocksPerDay }
     var teachers: [Teacher] = [], rooms: [Room] = [], students: [Student] = []
     var taught: [String] = []
@@ -39,18 +58,29 @@ struct Builder {
     var roomBusy: [[Bool]] = []
     var studentBusy: [[Bool]] = [], got: [[Line]] = [], usedNeedDays: [Set<DayNeed>] = []
     var sessions: [PlantedSession] = []
+    /// Each student's level per subject (indexed like `subjectPool`), nil for no level; empty without `levels`.
+    var levels: [[Int?]] = []
+    var groups: [StudentGroup] = []
+    var fixed: [PlantedFixed] = []
 
     init(spec: GeneratorSpec) {
         self.spec = spec
         rng = SplitMix64(seed: spec.seed)
-        // 45-minute blocks from 08:30 with 5-minute passing time and lunch after the fourth block.
+        featureRng = SplitMix64(seed: spec.seed ^ 0x6665_6174_7572_6573)
+        // 45-minute blocks from 08:30 with 5-minute passing time and lunch after the fourth block. With
+        // double blocks a short day lunches halfway, so that even a tiny week has a break to respect.
+        let b = max(1, spec.blocksPerDay)
+        let doubles = spec.features.contains(.doubleBlocks)
+        let lunchAfter = !doubles || b >= 6 ? 4 : max(1, b / 2)
         var start = 8 * 60 + 30
         var made: [Block] = []
-        for i in 1...max(1, spec.blocksPerDay) {
-            made.append(Block(id: "b\(i)", start: ClockTime(minutes: start), end: ClockTime(minutes: start + 45)))
-            start += i == 4 ? 85 : 50
+        for i in 1...b {
+            made.append(Block(id: "b\(i)", start: ClockTime(minutes: start), end: ClockTime(minutes: start + 45),
+                              breakBefore: doubles && i == lunchAfter + 1))
+            start += i == lunchAfter ? 85 : 50
         }
         blocks = made
+        modalities = generatedModalities(spec.features)
     }
 
     func day(_ slot: Int) -> Int { slot / spec.blocksPerDay }
@@ -58,23 +88,31 @@ struct Builder {
     func free(_ unavailable: [SlotRef], _ slot: Int) -> Bool {
         isAvailable(unavailable, day: spec.days[day(slot)], block: blocks[slot % spec.blocksPerDay].id)
     }
+    /// The slots a session of `length` blocks starting at `slot` fills; nil when the day ends first or
+    /// a break falls inside.
+    func run(_ slot: Int, _ length: Int) -> Range<Int>? {
+        let first = slot % spec.blocksPerDay
+        guard first + length <= spec.blocksPerDay else { return nil }
+        return blocks[(first + 1)..<(first + length)].contains(where: \.breakBefore) ? nil : slot..<(slot + length)
+    }
 
     mutating func run() -> GeneratedScenario {
         makeTeachers()
         makeRooms()
         makeStudents()
-        var timetable: Timetable?
+        placeFixed()
         if spec.planted {
             plant()
-            timetable = finishPlanted()
+            finishPlanted()
         } else {
             finishUnplanted()
         }
+        annotate()
         let scenario = Scenario(name: spec.name, timezone: "America/New_York", term: spec.term, days: spec.days,
-                                blocks: blocks, modalities: generatedModalities, teachers: teachers, rooms: rooms,
-                                students: students)
+                                blocks: blocks, modalities: modalities, teachers: teachers, rooms: rooms,
+                                students: students, groups: groups, fixed: fixed.map(fixedSession))
         assert(scenario.validationProblems(file: "<generated>").isEmpty, "generated an invalid scenario")
-        return GeneratedScenario(scenario: scenario, planted: timetable)
+        return GeneratedScenario(scenario: scenario, planted: spec.planted ? plantedTimetable(scenario) : nil)
     }
 
     // MARK: people and places
@@ -163,6 +201,10 @@ struct Builder {
             students.append(Student(id: "\(asciiSlug(first))-\(initial.lowercased())-\(padded)", name: "\(first) \(initial).",
                                     needs: [], unavailable: unavailable, requires: needsAccess.contains(i) ? ["accessible"] : []))
             wishes.append(drawLearningPlan(freeSlots: slotCount - unavailable.count))
+            if spec.features.contains(.levels) {
+                // Mostly middling levels; about one in six has none in a subject and may join any group.
+                levels.append(subjectPool.map { _ in featureRng.chance(0.15) ? nil : featureRng.weightedIndex([1, 2, 3, 2, 1]) + 1 })
+            }
         }
         studentBusy = Array(repeating: Array(repeating: false, count: slotCount), count: students.count)
         got = Array(repeating: [], count: students.count)
@@ -179,7 +221,8 @@ struct Builder {
         var lines: [Line] = []
         for _ in 0..<40 where lines.count < lineCount {
             let subject = rng.pick(taught.isEmpty ? subjectPool : taught)
-            let key = NeedKey(subject: subject, modality: rng.weightedIndex(modalityWeights))
+            let modality = rng.weightedIndex(Array(modalityWeights.prefix(modalities.count)))
+            let key = NeedKey(subject: modality == projectModality ? projectSubject(subject) : subject, modality: modality)
             if !lines.contains(where: { $0.key == key }) { lines.append(Line(key: key, count: 1)) }
         }
         var extra = target - lines.count
@@ -190,21 +233,38 @@ struct Builder {
         return lines
     }
 
+    /// Where `project` sits in `modalities`, when there is one.
+    var projectModality: Int { 3 }
+
+    /// Projects are science and history work; spreading them over every subject would leave too few
+    /// students per subject to form a group.
+    mutating func projectSubject(_ drawn: String) -> String {
+        let pool = ["science", "history"].filter(taught.contains)
+        return pool.isEmpty || pool.contains(drawn) ? drawn : rng.pick(pool)
+    }
+
     // MARK: planting
 
     func roomFits(_ room: Int, _ key: NeedKey, _ student: Int) -> Bool {
         let features = rooms[room].features
-        return generatedModalities[key.modality].roomFeatures.allSatisfy(features.contains)
+        return modalities[key.modality].roomFeatures.allSatisfy(features.contains)
             && students[student].requires.allSatisfy(features.contains)
     }
 
-    func teacherFor(_ subject: String, _ slot: Int, order: [Int]) -> Int? {
-        let d = day(slot)
-        let able = order.filter { t in
-            let teacher = teachers[t]
-            return teacher.subjects.contains(subject) && !teacherBusy[t][slot] && free(teacher.unavailable, slot)
-                && teacherPerDay[t][d] < (teacher.maxPerDay ?? .max) && teacherTotal[t] < (teacher.maxPerWeek ?? .max)
-        }
+    /// Whether the teacher is free and allowed in every one of `slots` (all on one day); her limits count blocks.
+    func teacherCanTake(_ t: Int, _ slots: Range<Int>) -> Bool {
+        let teacher = teachers[t]
+        return slots.allSatisfy { !teacherBusy[t][$0] && free(teacher.unavailable, $0) }
+            && teacherPerDay[t][day(slots.lowerBound)] + slots.count <= (teacher.maxPerDay ?? .max)
+            && teacherTotal[t] + slots.count <= (teacher.maxPerWeek ?? .max)
+    }
+
+    func roomCanTake(_ r: Int, _ slots: Range<Int>) -> Bool {
+        slots.allSatisfy { !roomBusy[r][$0] && free(rooms[r].unavailable, $0) }
+    }
+
+    func teacherFor(_ subject: String, _ slots: Range<Int>, order: [Int]) -> Int? {
+        let able = order.filter { teachers[$0].subjects.contains(subject) && teacherCanTake($0, slots) }
         return able.min { teacherTotal[$0] < teacherTotal[$1] }  // spread the load
     }
 
@@ -220,11 +280,17 @@ struct Builder {
     }
 
     func canAttend(_ st: Int, _ slot: Int) -> Bool { !studentBusy[st][slot] && free(students[st].unavailable, slot) }
+    func canAttend(_ st: Int, _ slots: Range<Int>) -> Bool { slots.allSatisfy { canAttend(st, $0) } }
+
+    mutating func occupy(teacher t: Int, _ slots: Range<Int>) {
+        for x in slots { teacherBusy[t][x] = true }
+        teacherPerDay[t][day(slots.lowerBound)] += slots.count
+        teacherTotal[t] += slots.count
+    }
 
     mutating func place(_ s: PlantedSession) {
-        let d = day(s.slot)
-        if let t = s.teacher { teacherBusy[t][s.slot] = true; teacherPerDay[t][d] += 1; teacherTotal[t] += 1 }
-        roomBusy[s.room][s.slot] = true
+        if let t = s.teacher { occupy(teacher: t, s.slots) }
+        for x in s.slots { roomBusy[s.room][x] = true }
         sessions.append(s)
         for st in s.students { addAttendance(st, sessions.count - 1) }
     }
@@ -232,7 +298,7 @@ struct Builder {
     mutating func addAttendance(_ st: Int, _ index: Int) {
         let s = sessions[index]
         if !sessions[index].students.contains(st) { sessions[index].students.append(st) }
-        studentBusy[st][s.slot] = true
+        for x in s.slots { studentBusy[st][x] = true }
         usedNeedDays[st].insert(DayNeed(key: s.key, day: day(s.slot)))
         if let i = got[st].firstIndex(where: { $0.key == s.key }) { got[st][i].count += 1 } else { got[st].append(Line(key: s.key, count: 1)) }
         if let i = wishes[st].firstIndex(where: { $0.key == s.key }), wishes[st][i].count > 0 { wishes[st][i].count -= 1 }
@@ -242,6 +308,9 @@ struct Builder {
     /// random so sessions spread over the week instead of piling into the first slots visited.
     mutating func plant() {
         let teacherTarget = Int(Double(teacherCapacity) * (0.60 + 0.15 * rng.unit()))
+        // Double blocks go first, as timetablers place their largest pieces first: later they would
+        // seldom find two free blocks in a row.
+        if modalities.count > projectModality { fill(passes: [0.5, 1.0], teacherTarget: teacherTarget, only: projectModality) }
         fill(passes: [0.35, 0.6, 1.0], teacherTarget: teacherTarget)
         // Plans of 3-6 sessions seldom keep teachers busy enough on their own; while they are under
         // target, students with room in their week ask for more teacher-led sessions.
@@ -252,17 +321,21 @@ struct Builder {
         for st in students.indices { topUp(st) }
     }
 
-    var teacherSessions: Int { sessions.reduce(0) { $0 + ($1.teacher == nil ? 0 : 1) } }
+    /// Blocks teachers lead, fixed sessions included: the measure of `teacherCapacity` and its target.
+    var teacherSessions: Int {
+        sessions.reduce(0) { $0 + ($1.teacher == nil ? 0 : $1.length) } + fixed.reduce(0) { $0 + $1.teachers.count * $1.length }
+    }
 
-    mutating func fill(passes: [Double], teacherTarget: Int) {
+    /// `only` restricts the sessions to one modality.
+    mutating func fill(passes: [Double], teacherTarget: Int, only: Int? = nil) {
         var led = teacherSessions
         for chance in passes {
             for slot in rng.shuffled(Array(0..<slotCount)) {
                 let roomOrder = rng.shuffled(Array(rooms.indices)).sorted { rooms[$0].capacity < rooms[$1].capacity }
                 for r in roomOrder where !roomBusy[r][slot] && free(rooms[r].unavailable, slot) && rng.chance(chance) {
-                    guard let s = proposeSession(slot, r, teachersAllowed: led < teacherTarget) else { continue }
+                    guard let s = proposeSession(slot, r, teachersAllowed: led < teacherTarget, only: only) else { continue }
                     place(s)
-                    if s.teacher != nil { led += 1 }
+                    if s.teacher != nil { led += s.length }
                 }
             }
         }
@@ -275,7 +348,10 @@ struct Builder {
         let room = max(0, 6 - planned)
         var extra = rng.int((room + 1) / 2...room)
         for _ in 0..<12 where extra > 0 {
-            let key = NeedKey(subject: rng.pick(taught), modality: rng.int(0...1))
+            let subject = rng.pick(taught)
+            let key = modalities.count > projectModality && rng.chance(0.25)
+                ? NeedKey(subject: projectSubject(subject), modality: projectModality)
+                : NeedKey(subject: subject, modality: rng.int(0...1))
             let had = got[st].first { $0.key == key }?.count ?? 0
             if let i = wishes[st].firstIndex(where: { $0.key == key }) {
                 if had + wishes[st][i].count < spec.days.count { wishes[st][i].count += 1; extra -= 1 }
@@ -285,11 +361,14 @@ struct Builder {
         }
     }
 
-    mutating func proposeSession(_ slot: Int, _ r: Int, teachersAllowed: Bool) -> PlantedSession? {
+    mutating func proposeSession(_ slot: Int, _ r: Int, teachersAllowed: Bool, only: Int? = nil) -> PlantedSession? {
+        // A multi-block modality also needs the room, and each student, in the blocks that follow.
+        let runs = modalities.map { m in run(slot, m.length).flatMap { roomCanTake(r, $0) ? $0 : nil } }
         var demand: [(key: NeedKey, students: [Int])] = []
         for st in rng.shuffled(Array(students.indices)) where canAttend(st, slot) {
-            for line in wishes[st] where line.count > 0 && roomFits(r, line.key, st)
+            for line in wishes[st] where line.count > 0 && only.map({ $0 == line.key.modality }) ?? true && roomFits(r, line.key, st)
                 && !usedNeedDays[st].contains(DayNeed(key: line.key, day: day(slot))) {
+                guard let slots = runs[line.key.modality], canAttend(st, slots) else { continue }
                 if let i = demand.firstIndex(where: { $0.key == line.key }) { demand[i].students.append(st) } else {
                     demand.append((line.key, [st]))
                 }
@@ -297,22 +376,43 @@ struct Builder {
         }
         let teacherOrder = rng.shuffled(Array(teachers.indices))
         var options: [(key: NeedKey, teacher: Int?, students: [Int])] = []
-        for (key, list) in demand {
-            let m = generatedModalities[key.modality]
-            guard list.count >= m.min, rooms[r].capacity >= m.min else { continue }
+        for (key, all) in demand {
+            let m = modalities[key.modality]
+            let list = levelBand(all, key)
+            guard list.count >= m.min, rooms[r].capacity >= m.min, let slots = runs[key.modality] else { continue }
             if !m.teacher { options.append((key, nil, list)); continue }
-            if teachersAllowed, let t = teacherFor(key.subject, slot, order: teacherOrder) { options.append((key, t, list)) }
+            if teachersAllowed, let t = teacherFor(key.subject, slots, order: teacherOrder) { options.append((key, t, list)) }
         }
         guard !options.isEmpty else { return nil }
         let chosen = options[rng.weightedIndex(options.map { Double($0.students.count) })]
-        let m = generatedModalities[chosen.key.modality]
+        let m = modalities[chosen.key.modality]
         let upper = min(m.max, rooms[r].capacity, chosen.students.count)
         let size = m.teacher && m.max <= 3 ? rng.int(m.min...upper) : rng.int(max(m.min, (upper * 2 + 2) / 3)...upper)
         // Students with most still wanted go first so nobody is left with a thin week.
         let wanted = chosen.students.map { st in wishes[st].reduce(0) { $0 + $1.count } }
         let order = chosen.students.indices.sorted { wanted[$0] != wanted[$1] ? wanted[$0] > wanted[$1] : $0 < $1 }
         return PlantedSession(slot: slot, key: chosen.key, teacher: chosen.teacher, room: r,
-                              students: order.prefix(size).map { chosen.students[$0] })
+                              students: order.prefix(size).map { chosen.students[$0] }, length: m.length)
+    }
+
+    /// For a levelled modality, the students of the fullest band of levels the spread allows (with
+    /// everyone who has no level); otherwise all of them, in the same order.
+    func levelBand(_ candidates: [Int], _ key: NeedKey) -> [Int] {
+        guard let spread = modalities[key.modality].levelSpread else { return candidates }
+        let subject = subjectPool.firstIndex(of: key.subject)!
+        let known = candidates.compactMap { levels[$0][subject] }
+        guard let lo = known.min(), let hi = known.max(), hi - lo > spread else { return candidates }
+        func inBand(_ low: Int) -> Int { known.filter { (low...(low + spread)).contains($0) }.count }
+        let best = (lo...(hi - spread)).max { inBand($0) < inBand($1) }!
+        return candidates.filter { levels[$0][subject].map { (best...(best + spread)).contains($0) } ?? true }
+    }
+
+    /// Whether a student may join a session without stretching its levels beyond the modality's spread.
+    func levelFits(_ st: Int, _ s: PlantedSession) -> Bool {
+        guard let spread = modalities[s.key.modality].levelSpread else { return true }
+        let subject = subjectPool.firstIndex(of: s.key.subject)!
+        guard let mine = levels[st][subject] else { return true }
+        return s.students.allSatisfy { other in levels[other][subject].map { abs($0 - mine) <= spread } ?? true }
     }
 
     /// Brings a student the greedy pass left short up to 3 sessions over 2 lines: first by joining
@@ -325,20 +425,20 @@ struct Builder {
             return got[st].count < 2 ? !known : (known || got[st].count < 4)
         }
         for i in rng.shuffled(Array(sessions.indices)) where short() {
-            let s = sessions[i], m = generatedModalities[s.key.modality]
-            if s.students.count < min(m.max, rooms[s.room].capacity), canAttend(st, s.slot), roomFits(s.room, s.key, st),
-               acceptable(s.key), !usedNeedDays[st].contains(DayNeed(key: s.key, day: day(s.slot))) {
+            let s = sessions[i], m = modalities[s.key.modality]
+            if s.students.count < min(m.max, rooms[s.room].capacity), canAttend(st, s.slots), roomFits(s.room, s.key, st),
+               acceptable(s.key), !usedNeedDays[st].contains(DayNeed(key: s.key, day: day(s.slot))), levelFits(st, s) {
                 addAttendance(st, i)
             }
         }
         let teacherOrder = rng.shuffled(Array(teachers.indices))
         for slot in rng.shuffled(Array(0..<slotCount)) where short() && canAttend(st, slot) {
-            for r in rooms.indices where short() && canAttend(st, slot) && !roomBusy[r][slot] && free(rooms[r].unavailable, slot) {
+            for r in rooms.indices where short() && canAttend(st, slot) && roomCanTake(r, slot..<(slot + 1)) {
                 for subject in rng.shuffled(taught) {
                     let key = NeedKey(subject: subject, modality: 0)
                     guard roomFits(r, key, st), acceptable(key), !usedNeedDays[st].contains(DayNeed(key: key, day: day(slot))),
-                          let t = teacherFor(subject, slot, order: teacherOrder) else { continue }
-                    place(PlantedSession(slot: slot, key: key, teacher: t, room: r, students: [st]))
+                          let t = teacherFor(subject, slot..<(slot + 1), order: teacherOrder) else { continue }
+                    place(PlantedSession(slot: slot, key: key, teacher: t, room: r, students: [st], length: 1))
                     break
                 }
             }
@@ -346,45 +446,66 @@ struct Builder {
     }
 
     /// Needs become exactly what was planted; limits and closures are added only where the planted
-    /// timetable leaves room for them.
-    mutating func finishPlanted() -> Timetable {
+    /// timetable leaves room for them. Daily limits count blocks, fixed sessions' included.
+    mutating func finishPlanted() {
         for st in students.indices {
             students[st].needs = needs(from: got[st])
             var perDay = Array(repeating: 0, count: spec.days.count)
-            for s in sessions where s.students.contains(st) { perDay[day(s.slot)] += 1 }
+            for s in sessions where s.students.contains(st) { perDay[day(s.slot)] += s.length }
+            for f in fixed where f.attendees.contains(st) { perDay[day(f.slot)] += f.length }
             if rng.chance(0.2), let most = perDay.max(), most > 0 { students[st].maxPerDay = most + rng.int(0...1) }
         }
         let busy = roomBusy
         closeSomeRooms { r, slot in !busy[r][slot] }
-        let ordered = sessions.sorted { ($0.slot, $0.room) < ($1.slot, $1.room) }
-        let planted = ordered.map { s in
-            Timetable.Session(day: spec.days[day(s.slot)].rawValue, block: blocks[s.slot % spec.blocksPerDay].id,
-                              subject: s.key.subject, modality: generatedModalities[s.key.modality].id,
-                              teacher: s.teacher.map { teachers[$0].id }, room: rooms[s.room].id,
-                              students: s.students.sorted().map { students[$0].id })
+    }
+
+    /// The planted week in timetable form: in each slot the fixed sessions first, then the flexible
+    /// ones by room.
+    func plantedTimetable(_ scenario: Scenario) -> Timetable {
+        func at(_ slot: Int) -> (day: String, block: String) { (spec.days[day(slot)].rawValue, blocks[slot % spec.blocksPerDay].id) }
+        let held = fixed.enumerated().sorted { ($0.element.slot, $0.offset) < ($1.element.slot, $1.offset) }.map { _, f in
+            (f.slot, Timetable.Session(fixed: f.id, title: f.title, day: at(f.slot).day, block: at(f.slot).block, length: f.length,
+                                       teachers: f.teachers.map { teachers[$0].id }, room: f.room.map { rooms[$0].id },
+                                       students: scenario.attendees(of: fixedSession(f))))
         }
+        let planned = sessions.sorted { ($0.slot, $0.room) < ($1.slot, $1.room) }.map { s in
+            (s.slot, Timetable.Session(day: at(s.slot).day, block: at(s.slot).block, length: s.length, subject: s.key.subject,
+                                       modality: modalities[s.key.modality].id, teacher: s.teacher.map { teachers[$0].id },
+                                       room: rooms[s.room].id, students: s.students.sorted().map { students[$0].id }))
+        }
+        var merged: [Timetable.Session] = []
+        var i = 0
+        for (slot, session) in planned {
+            while i < held.count, held[i].0 <= slot { merged.append(held[i].1); i += 1 }
+            merged.append(session)
+        }
+        merged += held[i...].map(\.1)
         return Timetable(scenario: spec.name, status: .feasible, objective: nil, bound: nil, gap: nil,
-                         sessions: planted, unmet: [])
+                         sessions: merged, unmet: [])
     }
 
     /// Without a planted timetable the drawn plans are the needs, whether or not the week can hold them;
-    /// only lines no room could ever host are dropped, because validation rejects those.
+    /// only lines no room could ever host are dropped, because validation rejects those. Fixed
+    /// sessions alone still keep every rule: limits leave room for them, and their rooms stay open.
     mutating func finishUnplanted() {
         for st in students.indices {
             let hostable = wishes[st].filter { line in
-                let m = generatedModalities[line.key.modality]
+                let m = modalities[line.key.modality]
                 return rooms.indices.contains { roomFits($0, line.key, st) && rooms[$0].capacity >= m.min }
             }
             students[st].needs = needs(from: hostable)
-            if rng.chance(0.2) { students[st].maxPerDay = rng.int(2...3) }
+            let held = (0..<slotCount).filter { studentBusy[st][$0] }
+            let fixedPerDay = spec.days.indices.map { d in held.filter { day($0) == d }.count }.max() ?? 0
+            if rng.chance(0.2) { students[st].maxPerDay = max(rng.int(2...3), fixedPerDay) }
         }
-        closeSomeRooms { _, _ in true }
+        let busy = roomBusy
+        closeSomeRooms { r, slot in !busy[r][slot] }
     }
 
     func needs(from lines: [Line]) -> [Need] {
         lines.filter { $0.count > 0 }
             .sorted { (subjectPool.firstIndex(of: $0.key.subject)!, $0.key.modality) < (subjectPool.firstIndex(of: $1.key.subject)!, $1.key.modality) }
-            .map { Need(subject: $0.key.subject, modality: generatedModalities[$0.key.modality].id, sessions: $0.count) }
+            .map { Need(subject: $0.key.subject, modality: modalities[$0.key.modality].id, sessions: $0.count) }
     }
 
     /// About a quarter of the rooms are closed for a slot or two (assemblies, testing).

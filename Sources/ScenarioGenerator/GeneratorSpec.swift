@@ -1,3 +1,4 @@
+import Foundation
 import ScenarioKit
 import SeededRandom
 import TimetableFormat
@@ -14,11 +15,68 @@ public struct GeneratorSpec: Sendable, Hashable {
     public var planted: Bool
     public var name: String
     public var term: Term?
+    /// The scenario format v1.1 features to plant. None by default, so that a spec without them gives
+    /// exactly the scenario it gave before they existed.
+    public var features: Features
 
     public init(students: Int, teachers: Int, rooms: Int, days: [Weekday], blocksPerDay: Int, seed: UInt64,
-                planted: Bool = true, name: String, term: Term? = nil) {
+                planted: Bool = true, name: String, term: Term? = nil, features: Features = []) {
         self.students = students; self.teachers = teachers; self.rooms = rooms; self.days = days
         self.blocksPerDay = blocksPerDay; self.seed = seed; self.planted = planted; self.name = name; self.term = term
+        self.features = features
+    }
+
+    /// The same week with every v1.1 feature. When planted, the planted timetable keeps every rule they add.
+    public var withAllFeatures: GeneratorSpec {
+        var spec = self
+        spec.features = .all
+        return spec
+    }
+
+    /// Optional parts of a generated week (scenario format v1.1).
+    public struct Features: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Grade groups meeting for advisory in the week's first block, and one or two whole-class
+        /// lessons (the second a double block); flexible sessions fit around them.
+        public static let fixed = Features(rawValue: 1 << 0)
+        /// Some needs `mandated` (mostly tutoring), `high` or `low`; most stay `normal`.
+        public static let priorities = Features(rawValue: 1 << 1)
+        /// `teacher` on some teacher-led needs, naming the one teacher who led all their planted sessions.
+        public static let requestedTeachers = Features(rawValue: 1 << 2)
+        /// `prefer-teacher` on some teacher-led needs (soft, so any qualified teacher).
+        public static let preferTeachers = Features(rawValue: 1 << 3)
+        /// A `project` modality of two blocks in a collaboration room, and a lunch (`break-before`) it never spans.
+        public static let doubleBlocks = Features(rawValue: 1 << 4)
+        /// `level` on needs, `level-spread` 2 on small groups and 1 on projects; some needs have no level.
+        public static let levels = Features(rawValue: 1 << 5)
+        /// `apart` pairs, chosen among students who share no session of the planted week.
+        public static let apart = Features(rawValue: 1 << 6)
+        /// `prefer-not` times on a third of the teachers (soft).
+        public static let preferNot = Features(rawValue: 1 << 7)
+
+        public static let all: Features = [.fixed, .priorities, .requestedTeachers, .preferTeachers, .doubleBlocks, .levels, .apart, .preferNot]
+
+        /// Each feature's name on the command line, named after the scenario key it plants.
+        public static let names: [(name: String, feature: Features)] = [
+            ("fixed", .fixed), ("priority", .priorities), ("teacher", .requestedTeachers), ("prefer-teacher", .preferTeachers),
+            ("double-blocks", .doubleBlocks), ("levels", .levels), ("apart", .apart), ("prefer-not", .preferNot),
+        ]
+
+        /// `all`, `none`, or names from `names` joined by commas (`fixed,levels`); nil if any name is unknown.
+        public init?(parsing text: String) {
+            self = []
+            for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+                switch word {
+                case "all": formUnion(.all)
+                case "none": continue
+                default:
+                    guard let known = Features.names.first(where: { $0.name == word }) else { return nil }
+                    formUnion(known.feature)
+                }
+            }
+        }
     }
 
     static let week: [Weekday] = [.mon, .tue, .wed, .thu, .fri]

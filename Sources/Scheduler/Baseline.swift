@@ -60,14 +60,15 @@ struct Baseline: Sendable {
             if !known { throw SolveFailure(description: "cannot pin \(pin): no such \(pin.description.split(separator: ":")[0]) in the scenario", isInputProblem: true) }
         }
         for session in timetable.sessions where !session.fixed {
-            guard let a = instance.activities.firstIndex(where: { $0.subject == session.subject && $0.modality == session.modality }),
+            let students = session.students.compactMap { index(scenario.students, $0, \.id) }
+            guard let a = instance.activity(subject: session.subject, modality: session.modality, students: students),
                   let d = scenario.days.firstIndex(where: { $0.rawValue == session.day }),
-                  let b = instance.blockOrder.firstIndex(where: { scenario.blocks[$0].id == session.block })
+                  let b = instance.blockOrder.firstIndex(where: { scenario.blocks[$0].id == session.block }),
+                  instance.activities[a].canStart[d * instance.blocksPerDay + b]
             else { continue }
             let slot = d * instance.blocksPerDay + b
             let teacher = index(scenario.teachers, session.teacher, \.id)
             let room = index(scenario.rooms, session.room, \.id)
-            let students = session.students.compactMap { index(scenario.students, $0, \.id) }
             let isPinned = pins.contains { pin in
                 switch pin {
                 case .teacher(let id): session.teacher == id
@@ -114,8 +115,8 @@ extension Plan {
             let a = old.activity, p = old.slot, act = instance.activities[a]
             var teacher = old.teacher
             if act.teacherLed {
-                if teacher.map({ !act.qualifiedTeachers.contains($0) || !teacherFree($0, slot: p) }) ?? true {
-                    teacher = act.qualifiedTeachers.first { teacherFree($0, slot: p) }
+                if teacher.map({ !act.qualifiedTeachers.contains($0) || !teacherFree($0, activity: a, slot: p) }) ?? true {
+                    teacher = act.qualifiedTeachers.first { teacherFree($0, activity: a, slot: p) }
                 }
                 guard teacher != nil else { continue }
             } else {
@@ -124,13 +125,13 @@ extension Plan {
             let students = old.students.filter { canSeat($0, activity: a, slot: p) }
             let current = self
             func fits(_ r: Int) -> Bool {
-                current.roomFree(r, slot: p) && act.fittingRooms.contains(r)
+                current.roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r)
                     && students.allSatisfy { current.instance.roomFits(r, activity: a, student: $0) }
             }
             guard let room = fits(old.room) ? old.room
                     : act.fittingRooms.filter(fits).max(by: { instance.seats($0, activity: a) < instance.seats($1, activity: a) })
             else { continue }
-            let group = Array(students.prefix(instance.seats(room, activity: a)))
+            let group = keepingApart(students, upTo: instance.seats(room, activity: a))
             guard group.count >= act.min else { continue }
             add(PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group))
         }
@@ -140,11 +141,11 @@ extension Plan {
         let a = session.activity, p = session.slot, act = instance.activities[a], scenario = instance.scenario
         if let t = session.teacher {
             if !act.qualifiedTeachers.contains(t) { return "\(scenario.teachers[t].id) does not teach \(act.subject)" }
-            if !teacherFree(t, slot: p) { return "\(scenario.teachers[t].id) is not available then (or over a load limit)" }
+            if !teacherFree(t, activity: a, slot: p) { return "\(scenario.teachers[t].id) is not available then (or over a load limit)" }
         } else if act.teacherLed {
             return "its teacher is no longer in the scenario"
         }
-        if !roomFree(session.room, slot: p) { return "room \(scenario.rooms[session.room].id) is closed or taken then" }
+        if !roomFree(session.room, activity: a, slot: p) { return "room \(scenario.rooms[session.room].id) is closed or taken then" }
         if !act.fittingRooms.contains(session.room) { return "room \(scenario.rooms[session.room].id) lacks the features it needs" }
         for s in session.students where !canSeat(s, activity: a, slot: p) || !instance.roomFits(session.room, activity: a, student: s) {
             return "\(scenario.students[s].id) can no longer attend it (need, availability or accommodation changed)"

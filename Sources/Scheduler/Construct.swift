@@ -25,10 +25,14 @@ extension Plan {
         return Double(demand) / Double(max(1, servers))
     }
 
-    /// Students who still need `a` and could sit in it at `p`, most pressed first.
+    /// Students who still need `a` and could sit in it at `p`: highest priority first, then the most
+    /// sessions still to place.
     func candidates(activity a: Int, slot p: Int) -> [Int] {
-        instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
-            .sorted { remaining(student: $0, activity: a) > remaining(student: $1, activity: a) }
+        func rank(_ s: Int) -> (Int, Int) {
+            (needIndex[s][a].map { instance.students[s].needs[$0].priority.rank } ?? 0, remaining(student: s, activity: a))
+        }
+        return instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
+            .sorted { rank($0) > rank($1) }
     }
 
     /// The fullest session of `a` that can be opened anywhere this week, or nil.
@@ -60,7 +64,7 @@ extension Plan {
     /// The free qualified teacher with the fewest other subjects in demand (keep versatile teachers
     /// for later), then the lightest week.
     private func pickTeacher(for a: Int, slot p: Int) -> Int? {
-        instance.activities[a].qualifiedTeachers.filter { teacherFree($0, slot: p) }.min { x, y in
+        instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }.min { x, y in
             let ox = instance.scenario.teachers[x].subjects.count, oy = instance.scenario.teachers[y].subjects.count
             return ox != oy ? ox < oy : teacherWeekLoad[x] < teacherWeekLoad[y]
         }
@@ -70,8 +74,8 @@ extension Plan {
     private func pickRoom(for a: Int, slot p: Int, pool: [Int]) -> (Int, [Int])? {
         let act = instance.activities[a]
         var best: (Int, [Int])?
-        for r in act.fittingRooms where roomFree(r, slot: p) {
-            let group = Array(pool.filter { instance.roomFits(r, activity: a, student: $0) }.prefix(instance.seats(r, activity: a)))
+        for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
+            let group = keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
             guard group.count >= act.min else { continue }
             if let current = best {
                 let better = group.count > current.1.count
@@ -83,13 +87,20 @@ extension Plan {
         return best
     }
 
+    /// The first `limit` of `pool` in order, skipping anyone kept apart from someone already taken.
+    func keepingApart(_ pool: [Int], upTo limit: Int) -> [Int] {
+        var group: [Int] = []
+        for s in pool where group.count < limit && !instance.students[s].apart.contains(where: group.contains) { group.append(s) }
+        return group
+    }
+
     /// Seats left in sessions already opened go to students who still need the activity.
     private mutating func fillOpenSeats(activity a: Int) {
         for (id, session) in activeSessions where session.activity == a {
             let seats = instance.seats(session.room, activity: a) - session.students.count
             guard seats > 0 else { continue }
-            let extra = candidates(activity: a, slot: session.slot)
-                .filter { instance.roomFits(session.room, activity: a, student: $0) }.prefix(seats)
+            let extra = keepingApart(candidates(activity: a, slot: session.slot)
+                .filter { instance.roomFits(session.room, activity: a, student: $0) }, upTo: seats)
             guard !extra.isEmpty else { continue }
             var grown = session
             grown.students += extra

@@ -7,6 +7,14 @@ extension ModelRule {
         $0.byConstruction = "by construction: columns are indices of the scenario's days, blocks, people and rooms, and timetableSessions() writes their ids back"
     }
 
+    /// First among the filters, so the others only ever look at runs that fit in the day.
+    static let sessionLength = with(ModelRule(.sessionLength)) {
+        $0.seatAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
+        $0.teacherAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
+        $0.roomAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
+        $0.byConstruction = "a session's slot is its first block; Plan and every row occupy the modality's `length` blocks from it"
+    }
+
     static let groupTooSmall = with(ModelRule(.groupTooSmall)) {
         $0.rows = { model in
             let students = model.grouped(model.xs.map { (ColumnKey($0.a, $0.p), $0.col) })
@@ -30,9 +38,13 @@ extension ModelRule {
         }
     }
 
+    static let levelSpread = with(ModelRule(.levelSpread)) {
+        $0.byConstruction = "by construction: Instance splits a modality with `level-spread` into level bands no wider than the spread, and a session holds one activity"
+    }
+
     /// Teachers only for teacher-led activities, and as many teachers as rooms at each slot.
     static let teacherPresence = with(ModelRule(.teacherPresence)) {
-        $0.teacherQualifies = { _, activity in activity.teacherLed }
+        $0.teacherQualifies = { _, _, activity in activity.teacherLed }
         $0.rows = { model in
             let teachers = model.grouped(model.ys.map { (ColumnKey($0.a, $0.p), $0.col) })
             for (key, rooms) in model.groupedRooms() where model.instance.activities[key.i].teacherLed {
@@ -43,44 +55,53 @@ extension ModelRule {
     }
 
     static let teacherSubject = with(ModelRule(.teacherSubject)) {
-        $0.teacherQualifies = { teacher, activity in teacher.subjects.contains(activity.subject) }
+        $0.teacherQualifies = { _, teacher, activity in teacher.subjects.contains(activity.subject) }
     }
 
     static let teacherUnavailable = with(ModelRule(.teacherUnavailable)) {
-        $0.teacherAllowed = { plan, t, p in plan.instance.teachers[t].available[p] }
+        $0.teacherAllowed = { plan, t, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.teachers[t].available[$0] } }
     }
 
     static let teacherDoubleBooked = with(ModelRule(.teacherDoubleBooked)) {
-        $0.teacherAllowed = { plan, t, p in plan.teacherAt[t][p] < 0 }
+        $0.teacherAllowed = { plan, t, a, p in plan.isFree(plan.teacherAt[t], activity: a, from: p) }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.ys.map { (ColumnKey($0.t, $0.p), $0.col) }) where cols.count > 1 {
+            let bySlot = model.ys.flatMap { y in model.instance.covered(y.a, from: y.p).map { (ColumnKey(y.t, $0), y.col) } }
+            for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("teacher double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
         }
     }
 
+    /// Limits count blocks: a column weighs its activity's length.
     static let teacherDailyLimit = with(ModelRule(.teacherDailyLimit)) {
-        $0.teacherAllowed = { plan, t, p in plan.teacherDayLoad[t][plan.instance.day(of: p)] < plan.instance.teachers[t].maxPerDay }
+        $0.teacherAllowed = { plan, t, a, p in
+            plan.teacherDayLoad[t][plan.instance.day(of: p)] + plan.instance.activities[a].length <= plan.instance.teachers[t].maxPerDay
+        }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.ys.map { (ColumnKey($0.t, model.instance.day(of: $0.p)), $0.col) }) {
-                let room = model.instance.teachers[key.i].maxPerDay - model.base.teacherDayLoad[key.i][key.j]
-                if cols.count > room { model.program.addRow("teacher over daily load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
+            let base = model.base
+            let byDay = model.ys.map { (ColumnKey($0.t, base.instance.day(of: $0.p)), $0.col) }
+            model.addLoadRows("teacher over daily load", byDay) { key in
+                base.instance.teachers[key.i].maxPerDay - base.teacherDayLoad[key.i][key.j]
             }
         }
     }
 
     static let teacherWeeklyLimit = with(ModelRule(.teacherWeeklyLimit)) {
-        $0.teacherAllowed = { plan, t, _ in plan.teacherWeekLoad[t] < plan.instance.teachers[t].maxPerWeek }
+        $0.teacherAllowed = { plan, t, a, _ in plan.teacherWeekLoad[t] + plan.instance.activities[a].length <= plan.instance.teachers[t].maxPerWeek }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.ys.map { (ColumnKey($0.t, 0), $0.col) }) {
-                let room = model.instance.teachers[key.i].maxPerWeek - model.base.teacherWeekLoad[key.i]
-                if cols.count > room { model.program.addRow("teacher over weekly load \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
+            let base = model.base
+            model.addLoadRows("teacher over weekly load", model.ys.map { (ColumnKey($0.t, 0), $0.col) }) { key in
+                base.instance.teachers[key.i].maxPerWeek - base.teacherWeekLoad[key.i]
             }
         }
     }
 
+    static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
+        $0.teacherQualifies = { t, _, activity in activity.requestedTeacher.map { $0 == t } ?? true }
+    }
+
     static let roomClosed = with(ModelRule(.roomClosed)) {
-        $0.roomAllowed = { plan, r, p in plan.instance.rooms[r].available[p] }
+        $0.roomAllowed = { plan, r, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.rooms[r].available[$0] } }
     }
 
     static let roomFeatures = with(ModelRule(.roomFeatures)) {
@@ -106,33 +127,38 @@ extension ModelRule {
     }
 
     static let roomDoubleBooked = with(ModelRule(.roomDoubleBooked)) {
-        $0.roomAllowed = { plan, r, p in plan.roomAt[r][p] < 0 }
+        $0.roomAllowed = { plan, r, a, p in plan.isFree(plan.roomAt[r], activity: a, from: p) }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.ws.map { (ColumnKey($0.r, $0.p), $0.col) }) where cols.count > 1 {
+            let bySlot = model.ws.flatMap { w in model.instance.covered(w.a, from: w.p).map { (ColumnKey(w.r, $0), w.col) } }
+            for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("room double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
         }
     }
 
     static let studentUnavailable = with(ModelRule(.studentUnavailable)) {
-        $0.seatAllowed = { plan, s, _, p in plan.instance.students[s].available[p] }
+        $0.seatAllowed = { plan, s, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.students[s].available[$0] } }
     }
 
     static let studentDoubleBooked = with(ModelRule(.studentDoubleBooked)) {
-        $0.seatAllowed = { plan, s, _, p in plan.studentAt[s][p] < 0 }
+        $0.seatAllowed = { plan, s, a, p in plan.isFree(plan.studentAt[s], activity: a, from: p) }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, $0.p), $0.col) }) where cols.count > 1 {
+            let bySlot = model.xs.flatMap { x in model.instance.covered(x.a, from: x.p).map { (ColumnKey(x.s, $0), x.col) } }
+            for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("student double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
         }
     }
 
     static let studentDailyLimit = with(ModelRule(.studentDailyLimit)) {
-        $0.seatAllowed = { plan, s, _, p in plan.studentDayLoad[s][plan.instance.day(of: p)] < plan.instance.students[s].maxPerDay }
+        $0.seatAllowed = { plan, s, a, p in
+            plan.studentDayLoad[s][plan.instance.day(of: p)] + plan.instance.activities[a].length <= plan.instance.students[s].maxPerDay
+        }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, model.instance.day(of: $0.p)), $0.col) }) {
-                let room = model.instance.students[key.i].maxPerDay - model.base.studentDayLoad[key.i][key.j]
-                if cols.count > room { model.program.addRow("student over daily limit \(key.i)", cols.map { ($0, 1) }, upper: Double(room)) }
+            let base = model.base
+            let byDay = model.xs.map { (ColumnKey($0.s, base.instance.day(of: $0.p)), $0.col) }
+            model.addLoadRows("student over daily limit", byDay) { key in
+                base.instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][key.j]
             }
         }
     }
@@ -166,9 +192,34 @@ extension ModelRule {
         $0.byConstruction = "by construction: unmetNeeds() derives the unmet list from the plan's per-need counts"
     }
 
+    /// Two students kept apart never sit in one (activity, start) in the model, which is stricter than
+    /// "never in one session" only where parallel groups of one activity run at once.
+    static let keptApart = with(ModelRule(.keptApart)) {
+        $0.seatAllowed = { plan, s, a, p in
+            plan.instance.students[s].apart.allSatisfy { q in
+                let id = plan.studentAt[q][p]
+                return id < 0 || plan.sessions[id].map { $0.activity != a || $0.slot != p } ?? true
+            }
+        }
+        $0.rows = { model in
+            let seats = Dictionary(model.xs.map { (ColumnKey($0.s, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
+            for x in model.xs {
+                for q in model.instance.students[x.s].apart where q > x.s {
+                    if let other = seats[ColumnKey(q, x.a, x.p)] {
+                        model.program.addRow("kept apart \(x.s)/\(q)@\(x.a)/\(x.p)", [(x.col, 1), (other, 1)], upper: 1)
+                    }
+                }
+            }
+        }
+    }
+
     /// Seat columns exist only for students whose plan holds the activity's need.
     static let studentHasNeed = with(ModelRule(.studentHasNeed)) {
         $0.seatAllowed = { plan, s, a, _ in plan.needIndex[s][a] != nil }
+    }
+
+    static let fixedKept = with(ModelRule(.fixedKept)) {
+        $0.byConstruction = "by construction: Plan occupies every fixed session's people and room from the start, and timetableSessions() writes the scenario's fixed sessions out as given"
     }
 }
 

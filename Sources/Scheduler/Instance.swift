@@ -3,6 +3,12 @@ import ScenarioKit
 /// The validated scenario turned into dense integer indices, so the builder and the search work on
 /// arrays. Slot `p` is day `p / blocksPerDay`, block `p % blocksPerDay` (blocks in time order).
 package struct Instance: Sendable {
+    /// What sessions are planned for: one (subject, modality), further split where students may not
+    /// share a session. Needs bound to a `teacher` form their own activity that only she may lead, and
+    /// a modality with `level-spread` is split into level bands no wider than the spread. A session
+    /// never mixes activities, so both rules hold by construction; the price is that a student bound
+    /// to a teacher never fills a seat in an unbound group of the same subject, and neighbouring bands
+    /// never share a session.
     package struct Activity: Sendable {
         package var subject: String
         package var modality: String
@@ -14,6 +20,14 @@ package struct Instance: Sendable {
         package var fittingRooms: [Int]
         /// Needs (student, need index) that ask for this activity.
         package var demand: [NeedRef]
+        /// Consecutive blocks each session fills.
+        package var length: Int
+        /// The teacher every need of it asked for, if any.
+        package var requestedTeacher: Int?
+        /// Its level band (lowest level of the band), for modalities with `level-spread`.
+        package var band: Int?
+        /// Whether a session may start at slot `p`: its run stays within the day and crosses no break.
+        package var canStart: [Bool]
     }
 
     package struct NeedRef: Sendable, Hashable {
@@ -21,12 +35,22 @@ package struct Instance: Sendable {
         package var need: Int
     }
 
+    package struct NeedInfo: Sendable {
+        package var activity: Int
+        package var sessions: Int
+        package var priority: Priority
+        /// `prefer-teacher`, as teacher indices.
+        package var preferred: [Int]
+    }
+
     package struct StudentInfo: Sendable {
         package var available: [Bool]
         package var maxPerDay: Int
         package var requires: Set<String>
-        /// (activity, sessions) per need, in the scenario's order.
-        package var needs: [(activity: Int, sessions: Int)]
+        /// Per need, in the scenario's order.
+        package var needs: [NeedInfo]
+        /// Students she must never share a session with (both directions of every `apart`).
+        package var apart: [Int]
     }
 
     package struct TeacherInfo: Sendable {
@@ -34,6 +58,16 @@ package struct Instance: Sendable {
         package var available: [Bool]
         package var maxPerDay: Int
         package var maxPerWeek: Int
+        /// Slots in her `prefer-not` list.
+        package var preferNot: [Bool]
+    }
+
+    /// A fixed session: the slots it fills and who it occupies there.
+    package struct FixedInfo: Sendable {
+        package var slots: [Int]
+        package var students: [Int]
+        package var teachers: [Int]
+        package var room: Int?
     }
 
     package struct RoomInfo: Sendable {
@@ -52,6 +86,9 @@ package struct Instance: Sendable {
     package let students: [StudentInfo]
     package let teachers: [TeacherInfo]
     package let rooms: [RoomInfo]
+    package let fixed: [FixedInfo]
+    /// Needed sessions per priority, for the lexicographic unmet weights.
+    package let sessionsByPriority: [Priority: Int]
     /// Per scenario day (index), the scenario day that is the next calendar day in the same week,
     /// and the one before it: Sun then Mon in a Sunday-Thursday week, whatever order `days` lists.
     package let nextDay: [Int?]
@@ -74,26 +111,40 @@ package struct Instance: Sendable {
         let rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
         let teachers = scenario.teachers.map {
             TeacherInfo(subjects: Set($0.subjects), available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
-                        maxPerWeek: $0.maxPerWeek ?? slots.count)
+                        maxPerWeek: $0.maxPerWeek ?? slots.count, preferNot: availability($0.preferNot).map { !$0 })
         }
-
         self.rooms = rooms
         self.teachers = teachers
+        let teacherIndex = firstIndices(scenario.teachers.map(\.id)), studentIndex = firstIndices(scenario.students.map(\.id))
+        let roomIndex = firstIndices(scenario.rooms.map(\.id)), blockPosition = firstIndices(blockOrder.map { scenario.blocks[$0].id })
+        // A run of `length` blocks may start at position b when it ends by the day's end and no block
+        // after its first starts after a break.
+        let breakAt = blockOrder.map { scenario.blocks[$0].breakBefore }
+        func startPositions(_ length: Int) -> [Bool] {
+            (0..<blockOrder.count).map { b in b + length <= blockOrder.count && !breakAt[(b + 1)..<(b + length)].contains(true) }
+        }
+        let bands = levelBands(scenario)
+
         var activityIndex: [String: Int] = [:]
         var activities: [Activity] = []
         var students: [StudentInfo] = []
+        var byPriority: [Priority: Int] = [:]
         for (s, student) in scenario.students.enumerated() {
-            var needs: [(Int, Int)] = []
+            var needs: [NeedInfo] = []
             for (n, need) in student.needs.enumerated() {
-                let key = need.subject + "\u{0}" + need.modality
+                let requested = need.teacher.flatMap { teacherIndex[$0] }
+                let band = bands[BandKey(subject: need.subject, modality: need.modality, level: need.level)] ?? nil
+                let key = [need.subject, need.modality, requested.map(String.init) ?? "", band.map(String.init) ?? ""].joined(separator: "\u{0}")
                 if activityIndex[key] == nil, let modality = scenario.modality(need.modality) {
                     activityIndex[key] = activities.count
-                    let features = Set(modality.roomFeatures)
+                    let starts = startPositions(modality.length)
                     var activity = Activity(
                         subject: need.subject, modality: modality.id, min: modality.min, max: modality.max,
-                        teacherLed: modality.teacher, roomFeatures: features, qualifiedTeachers: [], fittingRooms: [], demand: [])
+                        teacherLed: modality.teacher, roomFeatures: Set(modality.roomFeatures), qualifiedTeachers: [], fittingRooms: [],
+                        demand: [], length: modality.length, requestedTeacher: modality.teacher ? requested : nil, band: band,
+                        canStart: slots.indices.map { starts[$0 % blockOrder.count] })
                     activity.qualifiedTeachers = teachers.indices.filter { t in
-                        ModelRule.all.allSatisfy { $0.teacherQualifies?(teachers[t], activity) ?? true }
+                        ModelRule.all.allSatisfy { $0.teacherQualifies?(t, teachers[t], activity) ?? true }
                     }
                     activity.fittingRooms = rooms.indices.filter { r in
                         ModelRule.all.allSatisfy { $0.roomQualifies?(rooms[r], activity) ?? true }
@@ -102,18 +153,36 @@ package struct Instance: Sendable {
                 }
                 let a = activityIndex[key]!
                 activities[a].demand.append(NeedRef(student: s, need: n))
-                needs.append((a, need.sessions))
+                needs.append(NeedInfo(activity: a, sessions: need.sessions, priority: need.priority,
+                                      preferred: need.preferTeachers.compactMap { teacherIndex[$0] }))
+                byPriority[need.priority, default: 0] += need.sessions
             }
             students.append(StudentInfo(available: availability(student.unavailable),
                                         maxPerDay: student.maxPerDay ?? scenario.blocks.count,
-                                        requires: Set(student.requires), needs: needs))
+                                        requires: Set(student.requires), needs: needs, apart: []))
+        }
+        for (s, student) in scenario.students.enumerated() {
+            for q in student.apart.compactMap({ studentIndex[$0] }) where q != s {
+                if !students[s].apart.contains(q) { students[s].apart.append(q) }
+                if !students[q].apart.contains(s) { students[q].apart.append(s) }
+            }
         }
         self.activities = activities
         self.students = students
+        sessionsByPriority = byPriority
+        let dayIndex = firstIndices(scenario.days.map(\.rawValue))
+        fixed = scenario.fixed.compactMap { session in
+            guard let d = dayIndex[session.day.rawValue], let b = blockPosition[session.block] else { return nil }
+            return FixedInfo(slots: (0..<session.length).map { d * blockOrder.count + b + $0 },
+                             students: scenario.attendees(of: session).compactMap { studentIndex[$0] },
+                             teachers: session.teachers.compactMap { teacherIndex[$0] }, room: session.room.flatMap { roomIndex[$0] })
+        }
         (nextDay, previousDay) = calendarNeighbours(scenario.days)
     }
 
     package func day(of slot: Int) -> Int { slot / blocksPerDay }
+    /// The slots a session of activity `a` starting at `p` fills.
+    package func covered(_ a: Int, from p: Int) -> Range<Int> { p..<(p + activities[a].length) }
     package func block(of slot: Int) -> Int { slot % blocksPerDay }
     package func slots(ofDay day: Int) -> Range<Int> { (day * blocksPerDay)..<((day + 1) * blocksPerDay) }
 
@@ -127,7 +196,63 @@ package struct Instance: Sendable {
 
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
+    /// Whether the model forbids some groupings the rules allow (students kept apart never share an
+    /// activity and start, level bands and requested teachers split activities): then the optimum of
+    /// a whole-week model is not a lower bound for every valid timetable, and is not reported as one.
+    package var restrictsGrouping: Bool {
+        students.contains { !$0.apart.isEmpty } || activities.contains { $0.band != nil || $0.requestedTeacher != nil }
+    }
+
     package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
+
+    /// The activity a timetable session belongs to: that of its first student who has the need, else
+    /// the first activity of its subject and modality.
+    package func activity(subject: String, modality: String, students ids: [Int]) -> Int? {
+        for s in ids {
+            if let need = students[s].needs.first(where: { activities[$0.activity].subject == subject && activities[$0.activity].modality == modality }) {
+                return need.activity
+            }
+        }
+        return activities.firstIndex { $0.subject == subject && $0.modality == modality }
+    }
+}
+
+struct BandKey: Hashable {
+    var subject: String, modality: String, level: Int?
+}
+
+/// Level bands per (subject, modality) of a modality with `level-spread: k`: consecutive windows of
+/// k + 1 levels, shifted so the levels present fall into as few bands as possible. Needs without a
+/// level may join any group; they join the band with the most demand, where a group is likeliest.
+func levelBands(_ scenario: Scenario) -> [BandKey: Int?] {
+    var levels: [BandKey: [Int?]] = [:]
+    for student in scenario.students {
+        for need in student.needs where scenario.modality(need.modality)?.levelSpread != nil {
+            levels[BandKey(subject: need.subject, modality: need.modality, level: nil), default: []].append(need.level)
+        }
+    }
+    var bands: [BandKey: Int?] = [:]
+    for (key, all) in levels {
+        let width = scenario.modality(key.modality)!.levelSpread! + 1
+        let known = all.compactMap { $0 }
+        guard let lowest = known.min() else { continue }
+        func band(_ level: Int, shift: Int) -> Int { lowest - shift + ((level - lowest + shift) / width) * width }
+        let shift = (0..<width).min { a, b in
+            Set(known.map { band($0, shift: a) }).count < Set(known.map { band($0, shift: b) }).count
+        } ?? 0
+        var demand: [Int: Int] = [:]
+        for level in known {
+            let b = band(level, shift: shift)
+            bands[BandKey(subject: key.subject, modality: key.modality, level: level)] = b
+            demand[b, default: 0] += 1
+        }
+        bands[key] = demand.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
+    }
+    return bands
+}
+
+func firstIndices(_ keys: [String]) -> [String: Int] {
+    Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// Calendar neighbours within one school week. The week starts after the longest run of days without

@@ -9,13 +9,13 @@ struct ModelRule: Sendable {
     let rule: Rule
     let location: CodeLocation
     /// Static pools: who may ever take part in an activity (computed once per instance).
-    var teacherQualifies: (@Sendable (_ teacher: Instance.TeacherInfo, _ activity: Activity) -> Bool)?
+    var teacherQualifies: (@Sendable (_ t: Int, _ teacher: Instance.TeacherInfo, _ activity: Activity) -> Bool)?
     var roomQualifies: (@Sendable (_ room: Instance.RoomInfo, _ activity: Activity) -> Bool)?
-    /// Filters given the fixed part of the timetable: may student `s` take a seat of `a` at slot `p`,
-    /// teacher `t` lead a session at `p`, room `r` host one at `p`.
+    /// Filters given the fixed part of the timetable: may student `s` take a seat in a session of `a`
+    /// starting at slot `p`, teacher `t` lead it, room `r` host it.
     var seatAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ a: Int, _ p: Int) -> Bool)?
-    var teacherAllowed: (@Sendable (_ plan: Plan, _ t: Int, _ p: Int) -> Bool)?
-    var roomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ p: Int) -> Bool)?
+    var teacherAllowed: (@Sendable (_ plan: Plan, _ t: Int, _ a: Int, _ p: Int) -> Bool)?
+    var roomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ a: Int, _ p: Int) -> Bool)?
     /// Rows over the model's columns.
     var rows: (@Sendable (_ model: inout NeighbourhoodModel) -> Void)?
     /// Objective terms: cost per unit of a column, already multiplied by the term's weight.
@@ -47,13 +47,18 @@ struct ModelRule: Sendable {
 
     /// Every entry, hard rules then objective terms, in catalogue order.
     static let all: [ModelRule] = [
-        knownIds,
-        groupTooSmall, groupTooLarge,
+        knownIds, sessionLength,
+        groupTooSmall, groupTooLarge, levelSpread,
         teacherPresence, teacherSubject, teacherUnavailable, teacherDoubleBooked, teacherDailyLimit, teacherWeeklyLimit,
+        requestedTeacher,
         roomClosed, roomFeatures, accommodations, roomDoubleBooked,
         studentUnavailable, studentDoubleBooked, studentDailyLimit, needOncePerDay, needNotExceeded, unmetReported,
+        keptApart,
         studentHasNeed,
-        unmetSession, studentIdle, teacherIdle, lateBlock, sameNeedNextDay, changedSeat, changedTeacher, changedRoom,
+        fixedKept,
+        unmetMandated, unmetHigh, unmetSession, unmetLow,
+        studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
+        changedSeat, changedTeacher, changedRoom,
     ]
 
     static let seatFilters = all.compactMap(\.seatAllowed)

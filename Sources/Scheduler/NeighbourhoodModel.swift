@@ -28,6 +28,9 @@ struct NeighbourhoodModel {
     private var x: [ColumnKey: Int] = [:]
     private var y: [ColumnKey: Int] = [:]
     private var w: [ColumnKey: Int] = [:]
+    /// Teachers each seat (student, activity, slot) would rather have, for decoding.
+    private var affinity: [ColumnKey: [Int]] = [:]
+    private var affinityColumns: [(z: Int, seat: Int, leading: [Int])] = []
     private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
@@ -53,8 +56,8 @@ struct NeighbourhoodModel {
             let act = instance.activities[a]
             for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) {
                 let seated = act.demand.map(\.student).filter { base.canSeat($0, activity: a, slot: p) }
-                let teachers = act.qualifiedTeachers.filter { base.teacherFree($0, slot: p) }
-                let rooms = act.fittingRooms.filter { base.roomFree($0, slot: p) }
+                let teachers = act.qualifiedTeachers.filter { base.teacherFree($0, activity: a, slot: p) }
+                let rooms = act.fittingRooms.filter { base.roomFree($0, activity: a, slot: p) }
                 guard seated.count >= act.min, !rooms.isEmpty, !act.teacherLed || !teachers.isEmpty else { continue }
                 for s in seated {
                     let cost = ModelRule.all.reduce(0.0) { $0 + ($1.seatCost?(self, s, a, p) ?? 0) }
@@ -78,14 +81,27 @@ struct NeighbourhoodModel {
         }
     }
 
+    /// Load limits in blocks: each column weighs its activity's length; `room` is what the base leaves.
+    mutating func addLoadRows(_ name: String, _ columns: [(ColumnKey, Int)], room: (ColumnKey) -> Int) {
+        let length = Dictionary(xs.map { ($0.col, instance.activities[$0.a].length) } + ys.map { ($0.col, instance.activities[$0.a].length) },
+                                uniquingKeysWith: { a, _ in a })
+        for (key, cols) in grouped(columns) {
+            let weighted = cols.map { ($0, Double(length[$0] ?? 1)) }
+            let limit = room(key)
+            if weighted.reduce(0, { $0 + $1.1 }) > Double(limit) {
+                program.addRow("\(name) \(key.i)", weighted, upper: Double(limit))
+            }
+        }
+    }
+
     // MARK: idle terms
 
     /// One idle term per (person, day) the model's columns touch: `columns` are (person, slot, column),
     /// `busy` a person's fixed sessions by slot, `idle` her idle blocks on a day as things stand.
-    mutating func addIdleTerms(_ term: Rule, who: String, columns: [(person: Int, slot: Int, col: Int)],
+    mutating func addIdleTerms(_ term: Rule, who: String, columns: [(person: Int, a: Int, start: Int, col: Int)],
                                busy: (Int) -> [Int], idle: (Int, Int) -> Int) {
-        let bySlot = grouped(columns.map { (ColumnKey($0.person, $0.slot), $0.col) })
-        for pair in orderedUnique(columns.map { ColumnKey($0.person, instance.day(of: $0.slot)) }) {
+        let bySlot = grouped(columns.flatMap { c in instance.covered(c.a, from: c.start).map { (ColumnKey(c.person, $0), c.col) } })
+        for pair in orderedUnique(columns.map { ColumnKey($0.person, instance.day(of: $0.start)) }) {
             let person = pair.i, day = pair.j
             addIdleTerm(name: "\(who) idle \(person)", weight: weights[term], day: day, row: busy(person),
                         current: idle(person, day)) { p in bySlot[ColumnKey(person, p)] ?? [] }
@@ -98,7 +114,7 @@ struct NeighbourhoodModel {
                                       busy: @escaping (Int) -> [Int]) {
         guard weight > 0 else { return }
         let slots = Array(instance.slots(ofDay: day))
-        let fixed = slots.map { row[$0] >= 0 }
+        let fixed = slots.map { row[$0] != Plan.free }
         let first = slots.map { program.addContinuous("\(name) first@\($0)", upper: 1) }
         let last = slots.map { program.addContinuous("\(name) last@\($0)", upper: 1) }
         for (i, p) in slots.enumerated() {
@@ -114,6 +130,28 @@ struct NeighbourhoodModel {
                        lower: -Double(slots.count) - Double(fixed.filter { $0 }.count))
         program.objectiveConstant -= weight * Double(current)
         idleColumns.append((first + last, slots, busy, fixed, idle))
+    }
+
+    // MARK: affinity terms
+
+    /// A soft wish that student `s` be led by one of `wanted(s, need)`'s teachers: each of her seats
+    /// costs the term's weight, and `z <= x`, `z <= sum of y` over those teachers at that activity and
+    /// slot earns it back. The model cannot see the groups, so this is a guide: decoding seats her
+    /// with such a teacher where it can, and the measure on the decoded timetable decides.
+    mutating func addAffinityTerms(_ term: Rule, wanted: (_ s: Int, _ need: Int) -> [Int]?) {
+        let weight = weights[term]
+        guard weight > 0 else { return }
+        for x in xs {
+            guard let n = base.needIndex[x.s][x.a], instance.activities[x.a].teacherLed, let teachers = wanted(x.s, n) else { continue }
+            let leading = teachers.compactMap { y[ColumnKey($0, x.a, x.p)] }
+            program.addCost(weight, to: x.col)
+            guard !leading.isEmpty else { continue }
+            let z = program.addContinuous("\(term.id) \(x.s)@\(x.a)/\(x.p)", upper: 1, cost: -weight)
+            program.addRow("\(term.id) seat", [(z, 1), (x.col, -1)], upper: 0)
+            program.addRow("\(term.id) teacher", [(z, 1)] + leading.map { ($0, -1.0) }, upper: 0)
+            affinity[ColumnKey(x.s, x.a, x.p), default: []] += teachers
+            affinityColumns.append((z, x.col, leading))
+        }
     }
 
     // MARK: start and decoding
@@ -133,6 +171,9 @@ struct NeighbourhoodModel {
             }
             guard let col = w[ColumnKey(session.activity, session.slot, session.room)] else { return nil }
             values[col] = 1
+        }
+        for term in affinityColumns {
+            values[term.z] = min(values[term.seat], term.leading.reduce(0) { $0 + values[$1] })
         }
         for term in idleColumns {
             let slots = term.slots
@@ -180,7 +221,8 @@ struct NeighbourhoodModel {
             pairedTeachers += teacherLed ? teachers.map { Optional($0) } : open.map { _ in nil }
             seeds += open.map { _ in [] }
             let seeded = Set(seeds.joined())
-            guard let groups = splitIntoGroups(students.filter { !seeded.contains($0) }, rooms: pairedRooms, activity: a, seeds: seeds)
+            guard let groups = splitIntoGroups(students.filter { !seeded.contains($0) }, rooms: pairedRooms, teachers: pairedTeachers,
+                                               activity: a, slot: p, seeds: seeds)
             else { return nil }
             for (i, r) in pairedRooms.enumerated() {
                 result.append(PlannedSession(activity: a, slot: p, teacher: pairedTeachers[i], room: r, students: groups[i].sorted()))
@@ -189,7 +231,8 @@ struct NeighbourhoodModel {
         return result
     }
 
-    private func splitIntoGroups(_ students: [Int], rooms: [Int], activity a: Int, seeds: [[Int]]) -> [[Int]]? {
+    private func splitIntoGroups(_ students: [Int], rooms: [Int], teachers: [Int?], activity a: Int, slot p: Int,
+                                 seeds: [[Int]]) -> [[Int]]? {
         let minimum = instance.activities[a].min
         let seats = rooms.map { instance.seats($0, activity: a) }
         func fits(_ s: Int, _ i: Int) -> Bool { instance.roomFits(rooms[i], activity: a, student: s) }
@@ -198,8 +241,10 @@ struct NeighbourhoodModel {
             rooms.indices.filter { fits(x, $0) }.count < rooms.indices.filter { fits(y, $0) }.count
         }
         for s in ordered {
+            let wanted = affinity[ColumnKey(s, a, p)] ?? []
+            func liked(_ i: Int) -> Bool { teachers[i].map(wanted.contains) ?? false }
             guard let i = rooms.indices.filter({ fits(s, $0) && groups[$0].count < seats[$0] })
-                .min(by: { groups[$0].count < groups[$1].count }) else { return nil }
+                .min(by: { (liked($0) ? 0 : 1, groups[$0].count) < (liked($1) ? 0 : 1, groups[$1].count) }) else { return nil }
             groups[i].append(s)
         }
         // Top up groups below the modality's minimum from groups that can spare a student.

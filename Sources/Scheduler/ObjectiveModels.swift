@@ -2,14 +2,29 @@
 // model and its measure on a whole timetable. The measure is what decides whether a re-planned piece
 // is kept, so the model's costs only have to point the way.
 import Rules
+import ScenarioKit
 
 extension ModelRule {
-    /// Every seat taken removes one unmet session; the model's constant starts from the base's count.
-    static let unmetSession = with(ModelRule(.unmetSession)) {
-        $0.seatCost = { model, _, _, _ in -model.weights[.unmetSession] }
-        $0.measure = { plan in
-            plan.instance.students.indices.reduce(0) { sum, s in
-                sum + plan.instance.students[s].needs.indices.reduce(0) { $0 + plan.instance.students[s].needs[$1].sessions - plan.done[s][$1] }
+    static let unmetMandated = unmet(.mandated, .unmetMandated)
+    static let unmetHigh = unmet(.high, .unmetHigh)
+    static let unmetSession = unmet(.normal, .unmetSession)
+    static let unmetLow = unmet(.low, .unmetLow)
+
+    /// Every seat taken removes one unmet session of its need's priority; the model's constant starts
+    /// from the base's count.
+    private static func unmet(_ priority: Priority, _ rule: Rule, line: Int = #line) -> ModelRule {
+        with(ModelRule(rule, line: line)) {
+            $0.seatCost = { model, s, a, _ in
+                guard let n = model.base.needIndex[s][a], model.instance.students[s].needs[n].priority == priority else { return 0 }
+                return -model.weights[rule]
+            }
+            $0.measure = { plan in
+                plan.instance.students.indices.reduce(0) { sum, s in
+                    sum + plan.instance.students[s].needs.indices.reduce(0) { total, n in
+                        let need = plan.instance.students[s].needs[n]
+                        return total + (need.priority == priority ? need.sessions - plan.done[s][n] : 0)
+                    }
+                }
             }
         }
     }
@@ -17,7 +32,7 @@ extension ModelRule {
     static let studentIdle = with(ModelRule(.studentIdle)) {
         $0.rows = { model in
             let base = model.base
-            model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.p, $0.col) },
+            model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.a, $0.p, $0.col) },
                                busy: { base.studentAt[$0] }, idle: { base.studentIdle($0, day: $1) })
         }
         $0.measure = { plan in
@@ -30,7 +45,7 @@ extension ModelRule {
     static let teacherIdle = with(ModelRule(.teacherIdle)) {
         $0.rows = { model in
             let base = model.base
-            model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.p, $0.col) },
+            model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.a, $0.p, $0.col) },
                                busy: { base.teacherAt[$0] }, idle: { base.teacherIdle($0, day: $1) })
         }
         $0.measure = { plan in
@@ -40,14 +55,16 @@ extension ModelRule {
         }
     }
 
+    /// A session that runs into the day's last block counts, whichever block it starts in.
     static let lateBlock = with(ModelRule(.lateBlock)) {
-        $0.seatCost = { model, _, _, p in
-            model.instance.block(of: p) == model.instance.blocksPerDay - 1 ? model.weights[.lateBlock] : 0
+        $0.seatCost = { model, _, a, p in
+            model.instance.block(of: model.instance.covered(a, from: p).last!) == model.instance.blocksPerDay - 1 ? model.weights[.lateBlock] : 0
         }
         $0.measure = { plan in
             let last = plan.instance.blocksPerDay - 1
             return plan.sessions.reduce(0) { sum, session in
-                guard let session, plan.instance.block(of: session.slot) == last else { return sum }
+                guard let session, plan.instance.block(of: plan.instance.covered(session.activity, from: session.slot).last!) == last
+                else { return sum }
                 return sum + session.students.count
             }
         }
@@ -72,6 +89,62 @@ extension ModelRule {
                 }
             }
             return count
+        }
+    }
+
+    /// The model cannot see which parallel group a student lands in, so a preference is priced as
+    /// "one of her preferred teachers leads a session of this activity then" (see `addAffinityTerms`);
+    /// decoding then seats her in that teacher's group where it can.
+    static let preferredTeacher = with(ModelRule(.preferredTeacher)) {
+        $0.rows = { model in
+            let instance = model.instance
+            model.addAffinityTerms(.preferredTeacher) { s, n in
+                let preferred = instance.students[s].needs[n].preferred
+                return preferred.isEmpty ? nil : preferred
+            }
+        }
+        $0.measure = { plan in
+            plan.sessions.reduce(0) { sum, session in
+                guard let session, let t = session.teacher else { return sum }
+                return sum + session.students.count { s in
+                    guard let n = plan.needIndex[s][session.activity] else { return false }
+                    let preferred = plan.instance.students[s].needs[n].preferred
+                    return !preferred.isEmpty && !preferred.contains(t)
+                }
+            }
+        }
+    }
+
+    /// Priced like a preference for the teachers she already has for this need outside the model.
+    static let teacherContinuity = with(ModelRule(.teacherContinuity)) {
+        $0.rows = { model in
+            let base = model.base
+            model.addAffinityTerms(.teacherContinuity) { s, n in
+                let teachers = base.teachers(of: s, need: n)
+                return teachers.isEmpty ? nil : teachers
+            }
+        }
+        $0.measure = { plan in
+            var count = 0
+            for s in plan.instance.students.indices {
+                for n in plan.instance.students[s].needs.indices {
+                    count += max(0, plan.teachers(of: s, need: n).count - 1)
+                }
+            }
+            return count
+        }
+    }
+
+    static let preferNot = with(ModelRule(.preferNot)) {
+        $0.teacherCost = { model, t, a, p in
+            model.instance.covered(a, from: p).contains { model.instance.teachers[t].preferNot[$0] } ? model.weights[.preferNot] : 0
+        }
+        $0.measure = { plan in
+            plan.sessions.reduce(0) { sum, session in
+                guard let session, let t = session.teacher else { return sum }
+                let prefersNot = plan.instance.covered(session.activity, from: session.slot).contains { plan.instance.teachers[t].preferNot[$0] }
+                return sum + (prefersNot ? 1 : 0)
+            }
         }
     }
 
@@ -120,10 +193,30 @@ public struct ObjectiveWeights: Sendable, Hashable {
         set { overrides[term.id] = newValue }
     }
 
-    /// Only unmet sessions count: the repair phase's pure-binary models.
-    static var unmetOnly: ObjectiveWeights {
-        var weights = ObjectiveWeights()
-        for term in RuleCatalogue.objectiveTerms where term != .unmetSession { weights[term] = 0 }
+    static let unmetByPriority: [(Priority, Rule)] = [(.low, .unmetLow), (.normal, .unmetSession), (.high, .unmetHigh), (.mandated, .unmetMandated)]
+
+    /// Unmet weights made lexicographic for one week: W(k) = w(k) x product over lower priorities j of
+    /// (1 + N_j), N_j the sessions needed at priority j. All lower sessions together then weigh
+    /// w x (product - 1) < W(k), so no number of them is worth one session of priority k. A week whose
+    /// needs are all `normal` keeps 1000 per session.
+    func lexicographic(_ instance: Instance) -> ObjectiveWeights {
+        var weights = self
+        var scale = 1.0
+        for (priority, rule) in ObjectiveWeights.unmetByPriority {
+            weights[rule] = self[rule] * scale
+            scale *= Double(1 + (instance.sessionsByPriority[priority] ?? 0))
+        }
+        return weights
+    }
+
+    /// The least any unmet session costs (for bounds built from a count of unmet sessions).
+    var cheapestUnmet: Double { ObjectiveWeights.unmetByPriority.map { self[$0.1] }.min() ?? 0 }
+
+    /// Only unmet sessions count (with their priorities): the repair phase's pure-binary models.
+    var unmetOnly: ObjectiveWeights {
+        var weights = self
+        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1))
+        for term in RuleCatalogue.objectiveTerms where !unmet.contains(term) { weights[term] = 0 }
         return weights
     }
 }
@@ -137,7 +230,7 @@ struct ObjectiveTerms: Sendable {
         set { counts[term.id] = newValue }
     }
 
-    var unmetSessions: Int { self[.unmetSession] }
+    var unmetSessions: Int { ObjectiveWeights.unmetByPriority.reduce(0) { $0 + self[$1.1] } }
 
     func total(_ weights: ObjectiveWeights) -> Double {
         RuleCatalogue.objectiveTerms.reduce(0) { $0 + weights[$1] * Double(self[$1]) }

@@ -20,6 +20,7 @@ package struct Plan: Sendable {
     /// Indexed by session id; removed sessions leave a nil so ids stay stable (and iteration order
     /// deterministic, unlike a dictionary's).
     package private(set) var sessions: [PlannedSession?] = []
+    /// Per person or room and slot: `Plan.free`, `Plan.fixedSession`, or the id of the session there.
     package private(set) var studentAt: [[Int]]
     package private(set) var teacherAt: [[Int]]
     package private(set) var roomAt: [[Int]]
@@ -33,6 +34,10 @@ package struct Plan: Sendable {
     /// Need index of (student, activity), or nil.
     package let needIndex: [[Int: Int]]
 
+    package static let free = -1
+    /// Taken by one of the scenario's fixed sessions, which the search never moves.
+    package static let fixedSession = -2
+
     package init(_ instance: Instance) { self.init(instance, baseline: Baseline()) }
 
     /// A finished timetable read back into indices, to ask what is still free around it. Sessions
@@ -42,12 +47,12 @@ package struct Plan: Sendable {
         let scenario = instance.scenario
         let teacherIndex = firstIndices(scenario.teachers.map(\.id)), roomIndex = firstIndices(scenario.rooms.map(\.id))
         let studentIndex = firstIndices(scenario.students.map(\.id))
-        let activityIndex = firstIndices(instance.activities.map { $0.subject + "\u{0}" + $0.modality })
         let slotIndex = firstIndices((0..<instance.slotCount).map { instance.dayName(of: $0) + "." + instance.blockId(of: $0) })
         for session in timetable.sessions where !session.fixed {
-            guard let a = activityIndex[session.subject + "\u{0}" + session.modality], let p = slotIndex[session.day + "." + session.block],
-                  let r = session.room.flatMap({ roomIndex[$0] }) else { continue }
             let students = session.students.compactMap { studentIndex[$0] }
+            guard let a = instance.activity(subject: session.subject, modality: session.modality, students: students),
+                  let p = slotIndex[session.day + "." + session.block], let r = session.room.flatMap({ roomIndex[$0] }),
+                  instance.activities[a].canStart[p] else { continue }
             add(PlannedSession(activity: a, slot: p, teacher: session.teacher.flatMap { teacherIndex[$0] }, room: r, students: students))
         }
     }
@@ -67,6 +72,21 @@ package struct Plan: Sendable {
         needIndex = instance.students.map { info in
             Dictionary(info.needs.enumerated().map { ($1.activity, $0) }, uniquingKeysWith: { a, _ in a })
         }
+        for fixed in instance.fixed {
+            for p in fixed.slots {
+                let d = instance.day(of: p)
+                for s in fixed.students {
+                    studentAt[s][p] = Plan.fixedSession
+                    studentDayLoad[s][d] += 1
+                }
+                for t in fixed.teachers {
+                    teacherAt[t][p] = Plan.fixedSession
+                    teacherDayLoad[t][d] += 1
+                    teacherWeekLoad[t] += 1
+                }
+                if let r = fixed.room { roomAt[r][p] = Plan.fixedSession }
+            }
+        }
     }
 
     package var activeSessions: [(id: Int, session: PlannedSession)] {
@@ -85,10 +105,15 @@ package struct Plan: Sendable {
         ModelRule.seatFilters.allSatisfy { $0(self, s, a, p) }
     }
 
-    /// Whether teacher `t` could lead one more session at slot `p` (any activity she qualifies for).
-    package func teacherFree(_ t: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, p) } }
+    /// Whether teacher `t` could lead a session of `a` starting at slot `p`.
+    package func teacherFree(_ t: Int, activity a: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, a, p) } }
 
-    package func roomFree(_ r: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, p) } }
+    package func roomFree(_ r: Int, activity a: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, a, p) } }
+
+    /// Whether every slot a session of `a` from `p` fills is free in `row`.
+    package func isFree(_ row: [Int], activity a: Int, from p: Int) -> Bool {
+        instance.covered(a, from: p).allSatisfy { row[$0] == Plan.free }
+    }
 
     // MARK: changes
 
@@ -106,31 +131,43 @@ package struct Plan: Sendable {
         apply(session, id: -1, sign: -1)
     }
 
+    /// Limits count blocks, so a double block weighs two; a need counts sessions, so it weighs one.
     private mutating func apply(_ session: PlannedSession, id: Int, sign: Int) {
         let p = session.slot, d = instance.day(of: p), a = session.activity
+        let covered = instance.covered(a, from: p), blocks = covered.count * sign
         for s in session.students {
-            studentAt[s][p] = id
-            studentDayLoad[s][d] += sign
+            for q in covered { studentAt[s][q] = id }
+            studentDayLoad[s][d] += blocks
             if let n = needIndex[s][a] {
                 done[s][n] += sign
                 needDays[s][n] ^= 1 << UInt64(d)
             }
         }
         if let t = session.teacher {
-            teacherAt[t][p] = id
-            teacherDayLoad[t][d] += sign
-            teacherWeekLoad[t] += sign
+            for q in covered { teacherAt[t][q] = id }
+            teacherDayLoad[t][d] += blocks
+            teacherWeekLoad[t] += blocks
         }
-        roomAt[session.room][p] = id
+        for q in covered { roomAt[session.room][q] = id }
     }
 
     // MARK: objective
 
     package func idleBlocks(_ row: [Int], day d: Int) -> Int {
         let slots = instance.slots(ofDay: d)
-        let busy = slots.filter { row[$0] >= 0 }
+        let busy = slots.filter { row[$0] != Plan.free }
         guard let first = busy.first, let last = busy.last else { return 0 }
         return (last - first + 1) - busy.count
+    }
+
+    /// The distinct teachers leading student `s`'s sessions of her need `n`, in slot order.
+    package func teachers(of s: Int, need n: Int) -> [Int] {
+        let a = instance.students[s].needs[n].activity
+        var found: [Int] = []
+        for id in studentAt[s] where id >= 0 {
+            if let session = sessions[id], session.activity == a, let t = session.teacher, !found.contains(t) { found.append(t) }
+        }
+        return found
     }
 
     package func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
@@ -146,6 +183,4 @@ package struct Plan: Sendable {
     }
 }
 
-private func firstIndices(_ keys: [String]) -> [String: Int] {
-    Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-}
+

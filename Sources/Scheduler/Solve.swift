@@ -81,7 +81,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     try search.run()
     let plan = search.plan
     let terms = plan.terms
-    let objective = terms.total(options.weights)
+    let objective = terms.total(search.weights)
     // Every term is a count with a non-negative weight: a bound of 1.4e-11 from GLPK's floating point
     // is 0, and rounding down keeps it a bound.
     let bound = min(objective, max(0, (search.bound * 1e6).rounded(.down) / 1e6))
@@ -102,6 +102,8 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
 private struct Search {
     let instance: Instance
     let options: SolveOptions
+    /// The options' weights with unmet sessions made lexicographic by priority for this week.
+    let weights: ObjectiveWeights
     let deadline: Date
     let started: Date
     let progress: (@Sendable (SolveProgress) -> Void)?
@@ -124,11 +126,12 @@ private struct Search {
         self.started = started
         self.progress = progress
         plan = Plan(instance, baseline: baseline)
-        bound = options.weights[.unmetSession] * Double(forcedUnmetSessions(instance))
+        weights = options.weights.lexicographic(instance)
+        bound = weights.cheapestUnmet * Double(forcedUnmetSessions(instance))
         rng = SplitMix64(seed: options.seed)
     }
 
-    var objective: Double { plan.terms.total(options.weights) }
+    var objective: Double { plan.terms.total(weights) }
     var outOfWork: Bool { options.maxSubproblems.map { subproblems >= $0 } ?? false }
     var converged: Bool { relativeGap(objective: objective, bound: bound) <= options.relativeGap + 1e-12 }
 
@@ -154,7 +157,7 @@ private struct Search {
     /// activities that day, and the activities competing for its teachers. Ends when nothing is
     /// unmet or several rounds bring no gain.
     mutating func repairUnmetNeeds() throws(SolveFailure) {
-        let unmetOnly = ObjectiveWeights.unmetOnly
+        let unmetOnly = weights.unmetOnly
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !outOfWork, !timeIsUp() {
             let before = plan.terms.unmetSessions
@@ -196,7 +199,13 @@ private struct Search {
         }
         var hoods: [Neighbourhood] = []
         // Several tries per need, each around other days, since which day frees up is not known.
-        for ref in rng.shuffled(short + short + short) {
+        // Higher priorities first; within one, in random order.
+        let ordered = rng.shuffled(short + short + short).enumerated().sorted { x, y in
+            let px = instance.students[x.element.student].needs[x.element.need].priority
+            let py = instance.students[y.element.student].needs[y.element.need].priority
+            return px != py ? px > py : x.offset < y.offset
+        }.map(\.element)
+        for ref in ordered {
             let s = ref.student, a = instance.students[s].needs[ref.need].activity
             let act = instance.activities[a]
             let open = (0..<instance.dayCount).filter { d in
@@ -268,7 +277,7 @@ private struct Search {
     mutating func solveWholeWeek() throws(SolveFailure) {
         let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
         guard columns <= 6_000, !converged, !outOfWork, !timeIsUp() else { return }
-        var weights = options.weights
+        var weights = self.weights
         let exact = instance.dayCount == 1
         if !exact {
             weights[.sameNeedNextDay] = 0
@@ -288,7 +297,7 @@ private struct Search {
         }
         var base = plan
         for (id, _) in removed { base.remove(id) }
-        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? options.weights)
+        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? self.weights)
         guard !model.isEmpty else { return }
         subproblems += 1
         if model.program.columns.count > largestModel.columns {
@@ -315,11 +324,11 @@ private struct Search {
             FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
-        if forBound, let b = result.bound { bound = max(bound, b) }
+        if forBound, !instance.restrictsGrouping, let b = result.bound { bound = max(bound, b) }
         guard let values = result.values, let sessions = model.decode(values, previous: removed.map(\.session)) else { return }
         var candidate = base
         for session in sessions { candidate.add(session) }
-        if candidate.terms.total(options.weights) < objective - 1e-9 {
+        if candidate.terms.total(self.weights) < objective - 1e-9 {
             plan = candidate
         }
     }
@@ -369,19 +378,24 @@ private func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
             guard plan.done[s][n] < need.sessions else { return nil }
             let act = instance.activities[need.activity]
             return Timetable.Unmet(student: scenario.students[s].id, subject: act.subject, modality: act.modality,
-                                   missing: need.sessions - plan.done[s][n], reason: "")
+                                   missing: need.sessions - plan.done[s][n], priority: need.priority, reason: "")
         }
     }
 }
 
+/// The scenario's fixed sessions as given, then the planned ones in time order.
 private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
     let instance = plan.instance, scenario = instance.scenario
-    return plan.activeSessions.map(\.session).sorted { x, y in
+    let fixed = scenario.fixed.map { session in
+        Timetable.Session(fixed: session.id, title: session.title, day: session.day.rawValue, block: session.block,
+                          length: session.length, teachers: session.teachers, room: session.room, students: scenario.attendees(of: session))
+    }
+    return fixed + plan.activeSessions.map(\.session).sorted { x, y in
         (x.slot, x.activity, x.room) < (y.slot, y.activity, y.room)
     }.map { session in
         let act = instance.activities[session.activity]
         return Timetable.Session(
-            day: instance.dayName(of: session.slot), block: instance.blockId(of: session.slot), subject: act.subject,
+            day: instance.dayName(of: session.slot), block: instance.blockId(of: session.slot), length: act.length, subject: act.subject,
             modality: act.modality, teacher: session.teacher.map { scenario.teachers[$0].id },
             room: scenario.rooms[session.room].id, students: session.students.sorted().map { scenario.students[$0].id })
     }

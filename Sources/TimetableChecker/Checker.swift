@@ -29,12 +29,15 @@ public struct RuleCheck: Sendable {
 
     /// Every hard rule's check, in catalogue order.
     public static let all: [RuleCheck] = [
-        knownIds,
-        groupTooSmall, groupTooLarge,
+        knownIds, sessionLength,
+        groupTooSmall, groupTooLarge, levelSpread,
         teacherPresence, teacherSubject, teacherUnavailable, teacherDoubleBooked, teacherDailyLimit, teacherWeeklyLimit,
+        requestedTeacher,
         roomClosed, roomFeatures, accommodations, roomDoubleBooked,
         studentUnavailable, studentDoubleBooked, studentDailyLimit, needOncePerDay, needNotExceeded, unmetReported,
+        keptApart,
         studentHasNeed,
+        fixedKept,
     ]
 
     public static func check(for rule: Rule) -> RuleCheck? { all.first { $0.rule == rule } }
@@ -60,14 +63,19 @@ struct CheckInput: Sendable {
         let teacher: Teacher?
         /// Each listed student once: listing a student twice does not make the group bigger.
         let attendees: [String]
-        var at: String { "\(session.day).\(session.block)" }
-        var what: String { "\(session.subject) \(session.modality) at \(at)" }
-        var title: String { "\(session.subject) \(session.modality)" }
+        /// The blocks it fills: its `length` blocks from `block` in time order, as far as the day goes
+        /// (whether that run is allowed is R1.session-length's question).
+        let blocks: [String]
+        var at: String { blocks.count > 1 ? "\(session.day).\(blocks.first!)-\(blocks.last!)" : "\(session.day).\(session.block)" }
+        var what: String { session.fixed ? "fixed \(title) at \(at)" : "\(session.subject) \(session.modality) at \(at)" }
+        var title: String { session.fixed ? session.title ?? session.id ?? "session" : "\(session.subject) \(session.modality)" }
+        /// `day.block` of each block it fills.
+        var slots: [String] { blocks.map { "\(session.day).\($0)" } }
 
         /// Availability can only be judged at a real slot; an unknown one is R1's to report.
         func isFree(_ unavailable: [SlotRef]) -> Bool {
             guard let day, knownBlock else { return true }
-            return isAvailable(unavailable, day: day, block: session.block)
+            return blocks.allSatisfy { isAvailable(unavailable, day: day, block: $0) }
         }
     }
 
@@ -77,7 +85,12 @@ struct CheckInput: Sendable {
     let teachers: [String: Teacher]
     let rooms: [String: Room]
     let students: [String: Student]
+    /// The sessions flexsched planned: every rule about subjects, modalities and needs is about these.
     let sessions: [Resolved]
+    /// Fixed sessions as the timetable gives them: R7 compares them with the scenario.
+    let fixed: [Resolved]
+    /// Both: what occupies people and rooms, for double-booking and load limits.
+    var occupying: [Resolved] { fixed + sessions }
 
     init(_ timetable: Timetable, _ scenario: Scenario) {
         self.scenario = scenario
@@ -89,17 +102,30 @@ struct CheckInput: Sendable {
         self.rooms = rooms
         students = index(scenario.students, \.id)
         let blockIds = Set(scenario.blocks.map(\.id))
-        sessions = timetable.sessions.map { s in
-            Resolved(session: s, day: Weekday(rawValue: s.day).flatMap { scenario.days.contains($0) ? $0 : nil },
-                     knownBlock: blockIds.contains(s.block), modality: modalities[s.modality], room: s.room.flatMap { rooms[$0] },
-                     teacher: s.teacher.flatMap { teachers[$0] }, attendees: unique(s.students))
+        let ordered = scenario.blocks.sorted { $0.start < $1.start }.map(\.id)
+        let resolved = timetable.sessions.map { s in
+            let first = ordered.firstIndex(of: s.block)
+            let blocks = first.map { Array(ordered[$0..<min(ordered.count, $0 + max(1, s.length))]) } ?? [s.block]
+            return Resolved(session: s, day: Weekday(rawValue: s.day).flatMap { scenario.days.contains($0) ? $0 : nil },
+                            knownBlock: blockIds.contains(s.block), modality: s.fixed ? nil : modalities[s.modality],
+                            room: s.room.flatMap { rooms[$0] }, teacher: s.teacher.flatMap { teachers[$0] },
+                            attendees: unique(s.students), blocks: blocks)
         }
+        sessions = resolved.filter { !$0.session.fixed }
+        fixed = resolved.filter(\.session.fixed)
+    }
+
+    /// Occupying sessions grouped by a key such as [teacher, slot]; groups come out sorted by key.
+    func tallyOccupying(_ key: (Resolved) -> [[String]]) -> [(key: [String], sessions: [Resolved])] {
+        tally(occupying, key)
     }
 
     /// Sessions grouped by a key such as [teacher, slot]; groups come out sorted by key.
-    func tally(_ key: (Resolved) -> [[String]]) -> [(key: [String], sessions: [Resolved])] {
+    func tally(_ key: (Resolved) -> [[String]]) -> [(key: [String], sessions: [Resolved])] { tally(sessions, key) }
+
+    private func tally(_ list: [Resolved], _ key: (Resolved) -> [[String]]) -> [(key: [String], sessions: [Resolved])] {
         var groups: [[String]: [Resolved]] = [:]
-        for s in sessions { for k in key(s) { groups[k, default: []].append(s) } }
+        for s in list { for k in key(s) { groups[k, default: []].append(s) } }
         return groups.map { ($0.key, $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 

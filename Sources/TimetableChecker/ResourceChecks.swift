@@ -18,7 +18,7 @@ extension RuleCheck {
                 found.append("unknown subject: \(s.what): no teacher or student has `\(s.session.subject)`")
             }
             if s.modality == nil { found.append("unknown modality: \(s.what): `\(s.session.modality)` is not a modality") }
-            if s.room == nil { found.append("unknown room: \(s.what) is in `\(s.session.room)`, which is not a room") }
+            if s.room == nil { found.append("unknown room: \(s.what) is in `\(s.session.room ?? "no room")`, which is not a room") }
             if let t = s.session.teacher, s.teacher == nil {
                 found.append("unknown teacher: \(s.what) is led by `\(t)`, who is not a teacher")
             }
@@ -26,6 +26,19 @@ extension RuleCheck {
                 found.append("unknown student: \(s.what) lists `\(id)`, who is not a student")
             }
             return found
+        }
+    }
+
+    static let sessionLength = RuleCheck(.sessionLength) { input in
+        input.sessions.compactMap { s in
+            guard let m = s.modality, s.knownBlock else { return nil }
+            if s.session.length != m.length {
+                return "wrong length: \(s.what) fills \(s.session.length) block(s), but \(m.id) sessions fill \(m.length)"
+            }
+            if input.scenario.blockRun(from: s.session.block, length: m.length) == nil {
+                return "runs past a break: \(s.what) would need \(m.length) consecutive blocks from \(s.session.block) without a break before the day ends"
+            }
+            return nil
         }
     }
 
@@ -46,6 +59,18 @@ extension RuleCheck {
                 found.append("room over capacity: \(room.id) seats \(room.capacity) but \(s.what) has \(s.attendees.count) students")
             }
             return found
+        }
+    }
+
+    static let levelSpread = RuleCheck(.levelSpread) { input in
+        input.sessions.compactMap { s in
+            guard let spread = s.modality?.levelSpread else { return nil }
+            let levels = s.attendees.compactMap { id in
+                input.students[id]?.needs.first { $0.subject == s.session.subject && $0.modality == s.session.modality }?.level.map { (id, $0) }
+            }
+            guard let low = levels.min(by: { $0.1 < $1.1 }), let high = levels.max(by: { $0.1 < $1.1 }), high.1 - low.1 > spread
+            else { return nil }
+            return "levels too far apart: \(s.what) has \(low.0) at level \(low.1) and \(high.0) at level \(high.1); \(s.session.modality) allows a spread of \(spread)"
         }
     }
 
@@ -76,23 +101,35 @@ extension RuleCheck {
         }
     }
 
+    /// Fixed sessions occupy their teachers too.
     static let teacherDoubleBooked = RuleCheck(.teacherDoubleBooked) { input in
-        input.tally { s in s.teacher.map { [[$0.id, s.at]] } ?? [] }.compactMap { k, group in
+        input.tallyOccupying { s in staff(s, input).flatMap { t in s.slots.map { [t, $0] } } }.compactMap { k, group in
             group.count > 1 ? "teacher double-booked: \(k[0]) has \(group.count) sessions at \(k[1]) (\(titles(group)))" : nil
         }
     }
 
+    /// Limits count blocks: a double block is two, and fixed sessions count.
     static let teacherDailyLimit = RuleCheck(.teacherDailyLimit) { input in
-        input.tally { s in s.teacher.map { [[$0.id, s.session.day]] } ?? [] }.compactMap { k, group in
-            guard let max = input.teachers[k[0]]?.maxPerDay, group.count > max else { return nil }
-            return "teacher over daily limit: \(k[0]) has \(group.count) sessions on \(k[1]); max-per-day is \(max)"
+        input.tallyOccupying { s in staff(s, input).map { [$0, s.session.day] } }.compactMap { k, group in
+            let blocks = group.reduce(0) { $0 + $1.blocks.count }
+            guard let max = input.teachers[k[0]]?.maxPerDay, blocks > max else { return nil }
+            return "teacher over daily limit: \(k[0]) teaches \(blocks) blocks on \(k[1]); max-per-day is \(max)"
         }
     }
 
     static let teacherWeeklyLimit = RuleCheck(.teacherWeeklyLimit) { input in
-        input.tally { s in s.teacher.map { [[$0.id]] } ?? [] }.compactMap { k, group in
-            guard let max = input.teachers[k[0]]?.maxPerWeek, group.count > max else { return nil }
-            return "teacher over weekly limit: \(k[0]) has \(group.count) sessions this week; max-per-week is \(max)"
+        input.tallyOccupying { s in staff(s, input).map { [$0] } }.compactMap { k, group in
+            let blocks = group.reduce(0) { $0 + $1.blocks.count }
+            guard let max = input.teachers[k[0]]?.maxPerWeek, blocks > max else { return nil }
+            return "teacher over weekly limit: \(k[0]) teaches \(blocks) blocks this week; max-per-week is \(max)"
+        }
+    }
+
+    static let requestedTeacher = RuleCheck(.requestedTeacher) { input in
+        input.attendance { student, s in
+            guard let need = student.needs.first(where: { $0.subject == s.session.subject && $0.modality == s.session.modality }),
+                  let wanted = need.teacher, s.session.teacher != wanted else { return [] }
+            return ["requested teacher not leading: \(student.id)'s plan asks for \(wanted), but \(s.what) is led by \(s.session.teacher ?? "nobody")"]
         }
     }
 
@@ -122,8 +159,13 @@ extension RuleCheck {
     }
 
     static let roomDoubleBooked = RuleCheck(.roomDoubleBooked) { input in
-        input.tally { s in s.room.map { [[$0.id, s.at]] } ?? [] }.compactMap { k, group in
+        input.tallyOccupying { s in s.room.map { room in s.slots.map { [room.id, $0] } } ?? [] }.compactMap { k, group in
             group.count > 1 ? "room double-booked: \(k[0]) hosts \(group.count) sessions at \(k[1]) (\(titles(group)))" : nil
         }
     }
+}
+
+/// Known teachers leading a session: a flexible session's teacher, a fixed session's teachers.
+private func staff(_ s: CheckInput.Resolved, _ input: CheckInput) -> [String] {
+    unique(s.session.staff).filter { input.teachers[$0] != nil }
 }

@@ -18,7 +18,9 @@ public struct TermMeasure: Sendable {
 
     /// Every objective term's measure, in catalogue order.
     public static let all: [TermMeasure] = [
-        unmetSession, studentIdle, teacherIdle, lateBlock, sameNeedNextDay, changedSeat, changedTeacher, changedRoom,
+        unmetMandated, unmetHigh, unmetSession, unmetLow,
+        studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
+        changedSeat, changedTeacher, changedRoom,
     ]
 }
 
@@ -39,13 +41,21 @@ struct MeasureInput: Sendable {
         Dictionary(scenario.blocks.sorted { $0.start < $1.start }.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Free blocks between the first and last busy block of each (person, day).
+    /// Positions of the blocks a session fills (fixed sessions included).
+    func positions(_ s: Timetable.Session) -> [Int] {
+        guard let first = blockPosition[s.block] else { return [] }
+        return Array(first..<min(first + max(1, s.length), scenario.blocks.count))
+    }
+
+    /// Flexible sessions: the ones the search plans and the comfort terms judge.
+    var flexible: [Timetable.Session] { timetable.sessions.filter { !$0.fixed } }
+
+    /// Free blocks between the first and last busy block of each (person, day); fixed sessions keep
+    /// people busy too.
     func idleBlocks(_ people: (Timetable.Session) -> [String]) -> Int {
-        let position = blockPosition
         var busy: [[String]: Set<Int>] = [:]
         for s in timetable.sessions {
-            guard let p = position[s.block] else { continue }
-            for person in Set(people(s)) { busy[[person, s.day], default: []].insert(p) }
+            for person in Set(people(s)) { busy[[person, s.day], default: []].formUnion(positions(s)) }
         }
         return busy.values.reduce(0) { sum, blocks in sum + blocks.max()! - blocks.min()! + 1 - blocks.count }
     }
@@ -60,21 +70,61 @@ struct MeasureInput: Sendable {
 }
 
 extension TermMeasure {
-    static let unmetSession = TermMeasure(.unmetSession) { input in
-        var attended: [[String]: Int] = [:]
-        for s in input.timetable.sessions { for id in Set(s.students) { attended[[id, s.subject, s.modality], default: 0] += 1 } }
-        return input.scenario.students.reduce(0) { sum, student in
-            sum + student.needs.reduce(0) { $0 + max(0, $1.sessions - (attended[[student.id, $1.subject, $1.modality]] ?? 0)) }
+    static let unmetMandated = unmet(.mandated, .unmetMandated)
+    static let unmetHigh = unmet(.high, .unmetHigh)
+    static let unmetSession = unmet(.normal, .unmetSession)
+    static let unmetLow = unmet(.low, .unmetLow)
+
+    private static func unmet(_ priority: Priority, _ rule: Rule, line: Int = #line) -> TermMeasure {
+        TermMeasure(rule, line: line) { input in
+            var attended: [[String]: Int] = [:]
+            for s in input.flexible { for id in Set(s.students) { attended[[id, s.subject, s.modality], default: 0] += 1 } }
+            return input.scenario.students.reduce(0) { sum, student in
+                sum + student.needs.filter { $0.priority == priority }.reduce(0) {
+                    $0 + max(0, $1.sessions - (attended[[student.id, $1.subject, $1.modality]] ?? 0))
+                }
+            }
         }
     }
 
     static let studentIdle = TermMeasure(.studentIdle) { input in input.idleBlocks(\.students) }
 
-    static let teacherIdle = TermMeasure(.teacherIdle) { input in input.idleBlocks { $0.teacher.map { [$0] } ?? [] } }
+    static let teacherIdle = TermMeasure(.teacherIdle) { input in input.idleBlocks(\.staff) }
 
+    /// Per student in a flexible session that runs into the day's last block.
     static let lateBlock = TermMeasure(.lateBlock) { input in
-        guard let last = input.scenario.blocks.max(by: { $0.start < $1.start })?.id else { return 0 }
-        return input.timetable.sessions.filter { $0.block == last }.reduce(0) { $0 + Set($1.students).count }
+        let last = input.scenario.blocks.count - 1
+        return input.flexible.filter { input.positions($0).contains(last) }.reduce(0) { $0 + Set($1.students).count }
+    }
+
+    static let preferredTeacher = TermMeasure(.preferredTeacher) { input in
+        let students = Dictionary(input.scenario.students.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return input.flexible.reduce(0) { sum, s in
+            guard let teacher = s.teacher else { return sum }
+            return sum + Set(s.students).count { id in
+                guard let need = students[id]?.needs.first(where: { $0.subject == s.subject && $0.modality == s.modality }) else { return false }
+                return !need.preferTeachers.isEmpty && !need.preferTeachers.contains(teacher)
+            }
+        }
+    }
+
+    static let teacherContinuity = TermMeasure(.teacherContinuity) { input in
+        var teachers: [[String]: Set<String>] = [:]
+        for s in input.flexible {
+            guard let teacher = s.teacher else { continue }
+            for id in Set(s.students) { teachers[[id, s.subject, s.modality], default: []].insert(teacher) }
+        }
+        return teachers.values.reduce(0) { $0 + max(0, $1.count - 1) }
+    }
+
+    /// Per flexible session a teacher leads that touches one of her `prefer-not` blocks.
+    static let preferNot = TermMeasure(.preferNot) { input in
+        let teachers = Dictionary(input.scenario.teachers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let ordered = input.scenario.blocks.sorted { $0.start < $1.start }.map(\.id)
+        return input.flexible.count { s in
+            guard let teacher = s.teacher.flatMap({ teachers[$0] }), let day = Weekday(rawValue: s.day) else { return false }
+            return input.positions(s).contains { !isAvailable(teacher.preferNot, day: day, block: ordered[$0]) }
+        }
     }
 
     /// Pairs of school days one calendar day apart (Sun and Mon in a Sunday-Thursday week). In a
@@ -84,7 +134,7 @@ extension TermMeasure {
         var firstDays = ordinals.filter { ordinals.contains(($0 + 1) % 7) }
         if ordinals.count == 7, let first = input.scenario.days.first { firstDays.remove((first.ordinal + 6) % 7) }
         var days: [[String]: Set<Int>] = [:]
-        for s in input.timetable.sessions {
+        for s in input.flexible {
             guard let day = Weekday(rawValue: s.day), ordinals.contains(day.ordinal) else { continue }
             for id in Set(s.students) { days[[id, s.subject, s.modality], default: []].insert(day.ordinal) }
         }

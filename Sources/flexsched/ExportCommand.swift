@@ -17,16 +17,19 @@ struct ExportICS: ParsableCommand {
         discussion: """
         Writes DIR/teachers/ID.ics, DIR/students/ID.ics, DIR/rooms/ID.ics and DIR/school.ics. With a \
         `term` in the scenario every weekly session is one recurring event over the term, without the \
-        `skip` dates; otherwise --week-of places single events in one week.
+        `skip` dates; otherwise --week-of places single events in one week. A double block is one \
+        event from its first block's start to its last block's end. Fixed sessions appear in the \
+        calendars of their teachers, students and room under their title.
 
         Event UIDs depend only on what a session is (calendar, owner, subject, modality, weekday, \
-        block), so importing a newer export updates events instead of duplicating them. Compared \
+        block; for a fixed session its id and weekday), so importing a newer export updates events \
+        instead of duplicating them. Compared \
         with an earlier export (--previous, or the files already in DIR), changed events get a higher \
         SEQUENCE, unchanged ones stay byte-identical, and removed ones are listed.
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
-    @Argument(help: "Timetable JSON v1 file.") var timetable: String
+    @Argument(help: "Timetable JSON (v1 or v1.1) file.") var timetable: String
     @Option(help: "Directory to write the calendars into.") var out: String
     @Option(help: "Only these calendars: teachers, students, rooms or school.") var only: String?
     @Option(help: "A date (YYYY-MM-DD) in the week to place single events in, instead of the scenario's term.") var weekOf: String?

@@ -11,13 +11,15 @@ struct Show: ParsableCommand {
         abstract: "Print one teacher's, student's or room's week from a timetable.",
         discussion: """
         Days as columns and blocks with their clock times as rows, with a break row where blocks leave \
-        a pause; each cell shows the subject and modality, then the other people or the room. With \
+        a pause; each cell shows the subject and modality, then the other people or the room. A double \
+        block shows in each of its blocks ("(1/2)", "(2/2)"); fixed sessions show under their title, \
+        marked "fixed". A student's week ends with her unmet needs, the highest priority first. With \
         --list: one line per session, in the order they happen. The timetable is checked against the \
         scenario first; one that breaks a hard rule is refused (run `flexsched check` to see why).
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
-    @Argument(help: "Timetable JSON v1 file of that scenario.") var timetable: String
+    @Argument(help: "Timetable JSON (v1 or v1.1) file of that scenario.") var timetable: String
     @Argument(help: "Whose week: teacher:ID, student:ID or room:ID (the `id:` in the scenario file).") var who: String
     @Flag(help: "A compact list in time order instead of a grid.") var list = false
 

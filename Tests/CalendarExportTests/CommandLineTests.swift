@@ -50,6 +50,28 @@ let cliTimetable = """
         #expect(!anonymous.contains("Ana") && anonymous.contains("SEQUENCE:1"))
     }
 
+    /// Timetable JSON v1.1 as `solve` writes it: `length` on a double block, a fixed session with id,
+    /// title and teachers, and a fixed session without room.
+    @Test func exportReadsDoubleBlocksAndFixedSessionsFromTimetableJSON() throws {
+        let dir = temporaryDirectory()
+        try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        try """
+        {"scenario": "CLI school, term", "status": "optimal", "created": "2027-09-20T08:00:00Z", "unmet": [],
+         "sessions": [
+          {"day": "mon", "block": "b1", "length": 2, "subject": "math", "modality": "tutoring", "teacher": "lee", "room": "r1", "students": ["ana"]},
+          {"day": "wed", "block": "b1", "fixed": true, "id": "assembly", "title": "Assembly", "teachers": ["lee"], "room": "r1", "students": ["ana", "ben"]},
+          {"day": "wed", "block": "b2", "fixed": true, "id": "study", "title": "Study hall", "teachers": [], "students": ["ben"]}]}
+        """.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
+        #expect(try run(["export", "ics", dir + "/s.yaml", dir + "/t.json", "--out", dir + "/cal"]) == 0)
+        let lee = events(try String(contentsOfFile: dir + "/cal/teachers/lee.ics", encoding: .utf8))
+        #expect(lee.map { [property("DTSTART", in: $0)!, property("DTEND", in: $0)!, ICalText.unescape(property("SUMMARY", in: $0)!)] } == [
+            ["20271004T090000", "20271004T104500", "Math tutoring: Ana"],
+            ["20271006T090000", "20271006T094500", "Assembly"],
+        ])
+        let ben = events(try String(contentsOfFile: dir + "/cal/students/ben.ics", encoding: .utf8))
+        #expect(ben.map { ICalText.unescape(property("SUMMARY", in: $0)!) } == ["Assembly", "Study hall"])
+    }
+
     @Test func studentNamesChoosesWhichCalendarsNameTheStudents() throws {
         let dir = temporaryDirectory()
         try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)

@@ -146,6 +146,29 @@ private func exportToDisk(_ scenario: Scenario, _ timetable: Timetable, options:
         #expect(!listed.contains { $0.hasPrefix("2027-01-18") || $0.hasPrefix("2027-02-15") })
     }
 
+    /// A double block and fixed sessions read back as the timetable says: one occurrence per week
+    /// from the first block's start to the last block's end, fixed sessions under their titles.
+    @Test(.enabled(if: haveIcalendar && haveKhal, khalMissing))
+    func doubleBlocksAndFixedSessionsParseAndImport() throws {
+        let khal = try #require(khalPath, "khal is not installed; .ci/run installs it")
+        let scenario = featureScenario()
+        let timetable = featureTimetable()
+        let (dir, paths) = try exportToDisk(scenario, timetable)
+        for report in try parseWithIcalendar(paths) {
+            for (path, file) in report.files { #expect(file.errors.isEmpty, "icalendar \(report.icalendar), \(path): \(file.errors)") }
+            let school = try #require(report.files.first { $0.key.hasSuffix("/school.ics") }?.value)
+            #expect(school.events.flatMap(\.occurrences).sorted() == expectedOccurrences(scenario, timetable.sessions))
+            let con = try #require(report.files.first { $0.key.hasSuffix("/CON-\(Identifiers.hash("CON")).ics") }?.value)
+            #expect(con.events.map(\.summary) == ["Quiet reading"])
+        }
+        let client = try Khal(executable: khal, zone: scenario.timezone)
+        for file in ["teachers/lee.ics", "teachers/kim.ics"] { try client.importCalendar(dir + "/" + file) }
+        let listed = try client.list(from: scenario.term!.start, to: scenario.term!.end.adding(days: 1))
+        #expect(listed.map { String($0.prefix { $0 != "|" }) } == expectedOccurrences(scenario, timetable.sessions.filter { !$0.staff.isEmpty }))
+        #expect(listed.contains("2027-01-13 08:30-10:05|Math project: Ana P., Ben K., the 2nd"))
+        #expect(listed.contains("2027-01-15 09:20-10:05|Advisory, week A"))
+    }
+
     /// Terms across the autumn change: every occurrence at the same wall-clock time on both sides,
     /// holidays absent, and in UTC the instants shift by the hour that the clocks went back.
     @Test(.enabled(if: haveIcalendar && haveKhal, khalMissing),

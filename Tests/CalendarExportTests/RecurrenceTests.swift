@@ -53,7 +53,7 @@ import Testing
         let block = Block(id: "b1", start: ClockTime(hour: 8, minute: 30), end: ClockTime(hour: 9, minute: 15))
         let zone = try #require(TimeZone(identifier: "America/New_York"))
         let series = try #require(WeeklySeries(weekday: .mon, term: term))
-        let event = EventDraft(uid: "u", weekday: .mon, block: block, date: series.first, series: series, summary: "s",
+        let event = EventDraft(uid: "u", weekday: .mon, blocks: [block], date: series.first, series: series, summary: "s",
                                location: "l", description: "d", category: "c")
         let lines = event.contentLines(tzid: "America/New_York", zone: zone).map(\.rendered)
         // 2027-01-11 is EST (UTC-5); the last Monday, 2027-03-22, is already EDT (UTC-4).
@@ -70,7 +70,7 @@ import Testing
         let block = Block(id: "b2", start: ClockTime(hour: 10, minute: 0), end: ClockTime(hour: 10, minute: 45))
         let autumn = Term(start: date("2027-10-04"), end: date("2027-11-12"))
         let series = try #require(WeeklySeries(weekday: .fri, term: autumn))
-        let event = EventDraft(uid: "u", weekday: .fri, block: block, date: series.first, series: series, summary: "s",
+        let event = EventDraft(uid: "u", weekday: .fri, blocks: [block], date: series.first, series: series, summary: "s",
                                location: "l", description: "d", category: "c")
         // 2027-11-12 10:00 CET (UTC+1), after the change on 2027-10-31.
         #expect(event.contentLines(tzid: "Europe/Berlin", zone: zone).map(\.rendered).contains("RRULE:FREQ=WEEKLY;UNTIL=20271112T090000Z"))

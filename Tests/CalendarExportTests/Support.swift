@@ -66,6 +66,32 @@ func write(_ result: CalendarExport.Result, to directory: String) throws {
     }
 }
 
+/// The sample school with v1.1 features: a math project that fills b1 and b2 (one double block), an
+/// advisory fixed on Friday b2 for Mr. Kim, Room 101 and the homeroom group (Ana and Zoë), and quiet
+/// reading fixed on Friday b1 for Con, with no teacher and no room.
+func featureScenario() -> Scenario {
+    var s = sampleScenario()
+    s.modalities.append(Modality(id: "project", min: 2, max: 4, teacher: true, length: 2))
+    for i in s.students.indices where ["ana", "ben"].contains(s.students[i].id) {
+        s.students[i].needs.append(Need(subject: "math", modality: "project", sessions: 1))
+    }
+    s.groups = [StudentGroup(id: "homeroom", students: ["ana", "zoë"])]
+    s.fixed = [FixedSession(id: "advisory", title: "Advisory, week A", day: .fri, block: "b2", teachers: ["kim"], room: "r101",
+                            groups: ["homeroom"]),
+               FixedSession(id: "quiet", title: "Quiet reading", day: .fri, block: "b1", students: ["CON"])]
+    return s
+}
+
+func featureTimetable(created: String = "2027-01-08T14:02:11Z") -> Timetable {
+    Timetable(scenario: "Maple Grove; Studio, Week A", status: .optimal, objective: 0, bound: 0, gap: 0, sessions: [
+        .init(day: "mon", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "r101", students: ["ben", "ana"]),
+        .init(day: "wed", block: "b1", length: 2, subject: "math", modality: "project", teacher: "lee", room: "lib", students: ["ana", "ben"]),
+        .init(fixed: "advisory", title: "Advisory, week A", day: "fri", block: "b2", length: 1, teachers: ["kim"], room: "r101",
+              students: ["ana", "zoë"]),
+        .init(fixed: "quiet", title: "Quiet reading", day: "fri", block: "b1", length: 1, teachers: [], room: nil, students: ["CON"]),
+    ], unmet: [], created: created)
+}
+
 /// The unfolded VEVENTs of a calendar, each as its list of content lines.
 func events(_ calendar: String) -> [[String]] {
     var result: [[String]] = []
@@ -90,8 +116,8 @@ func expectedOccurrences(_ scenario: Scenario, _ sessions: [Timetable.Session]) 
     var day = term.start
     while day <= term.end {
         for s in sessions where s.day == day.weekday.rawValue && !term.skip.contains(day) {
-            let block = scenario.blocks.first { $0.id == s.block }!
-            result.append("\(day) \(block.start)-\(block.end)")
+            let run = scenario.blockRun(from: s.block, length: s.length)!
+            result.append("\(day) \(run[0].start)-\(run[run.count - 1].end)")
         }
         day = day.adding(days: 1)
     }

@@ -58,15 +58,15 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
         Unmet needs: none
 
         Teacher load
-          Teacher     Sessions  Max/week  Busiest day  Max/day
-          Mrs. Walsh         2         3      1 (Mon)        2
-          Mr. Okafor         1         -      1 (Mon)        -
-          Spread: min 1, median 1.5, max 2 sessions per teacher
+          Teacher     Blocks  Max/week  Busiest day  Max/day
+          Mrs. Walsh       2         3      1 (Mon)        2
+          Mr. Okafor       1         -      1 (Mon)        -
+          Spread: min 1, median 1.5, max 2 blocks per teacher
 
         Room use
-          Room     Sessions  Open slots    Use
-          Room 1          3           6  50.0%
-          Library         1           6  16.7%
+          Room     Blocks  Open slots    Use
+          Room 1        3           6  50.0%
+          Library       1           6  16.7%
 
         """)
 }
@@ -90,15 +90,15 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
           Ana      Math     tutoring        1  Mrs. Walsh and Mr. Okafor are busy whenever Ana is free
 
         Teacher load
-          Teacher     Sessions  Max/week  Busiest day  Max/day
-          Mrs. Walsh         1         3      1 (Mon)        2
-          Mr. Okafor         1         -      1 (Mon)        -
-          Spread: min 1, median 1, max 1 sessions per teacher
+          Teacher     Blocks  Max/week  Busiest day  Max/day
+          Mrs. Walsh       1         3      1 (Mon)        2
+          Mr. Okafor       1         -      1 (Mon)        -
+          Spread: min 1, median 1, max 1 blocks per teacher
 
         Room use
-          Room     Sessions  Open slots    Use
-          Room 1          2           6  33.3%
-          Library         1           6  16.7%
+          Room     Blocks  Open slots    Use
+          Room 1        2           6  33.3%
+          Library       1           6  16.7%
 
         """)
     // Finding 1: the solver's numbers (a 100 % gap, a bound of 3.2e-12) only on request.

@@ -111,10 +111,10 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     #expect(lines.contains("Needs met  4 / 5 sessions (80.0%)"))
     #expect(lines.contains { $0.hasPrefix("  Ana") && $0.contains("Reading") && $0.contains("tutoring")
         && $0.contains(" 1 ") && $0.hasSuffix("no reading teacher is free when Ana is") })
-    #expect(lines.contains("  Ms. Lee         2        10      1 (Mon)        -"))
-    #expect(lines.contains("  Mr. Kim         0         -            0        -"))
-    #expect(lines.contains("  Room 101           2           4  50.0%"))
-    #expect(lines.contains("  Lab | East         1           2  50.0%"))
+    #expect(lines.contains("  Ms. Lee       2        10      1 (Mon)        -"))
+    #expect(lines.contains("  Mr. Kim       0         -            0        -"))
+    #expect(lines.contains("  Room 101         2           4  50.0%"))
+    #expect(lines.contains("  Lab | East       1           2  50.0%"))
     #expect(!text.contains("\u{1B}"))
 }
 
@@ -127,10 +127,10 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
     ]
     #expect(needsMet(s, t) == (met: 4, needed: 5))
     s.teachers[0].maxPerWeek = 4
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         4      2 (Mon)        -\n"))
+    #expect(summaryText(t, scenario: s).contains("Ms. Lee       4         4      2 (Mon)        -\n"))
     s.teachers[0].maxPerWeek = 3
     s.teachers[0].maxPerDay = 1
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee         4         3      2 (Mon)        1  over weekly limit, over daily limit"))
+    #expect(summaryText(t, scenario: s).contains("Ms. Lee       4         3      2 (Mon)        1  over weekly limit, over daily limit"))
     // Two sessions in one cell (a clash) are both shown.
     let rows = try #require(grid(timetableMarkdown(t, scenario: s), "Ms. Lee"))
     #expect(rows[2][1] == "Math tutoring · Room 101 · Ana, Ben<br>Math tutoring · Room 101 · Ben")

@@ -159,12 +159,12 @@ private func expectReported(_ found: [Violation], _ rule: Rule, _ text: String,
     t.sessions[4].teacher = "lee"
     t.sessions[4].block = "b3"
     let daily = checkTimetable(t, against: try school())
-    #expect(daily.map(\.description) == ["R3.teacher-daily-limit teacher over daily limit: lee has 2 sessions on tue; max-per-day is 1"])
+    #expect(daily.map(\.description) == ["R3.teacher-daily-limit teacher over daily limit: lee teaches 2 blocks on tue; max-per-day is 1"])
 
     var s = try school()
     s.teachers[0].maxPerWeek = 1
     let weekly = checkTimetable(validTimetable(), against: s)
-    #expect(weekly.map(\.description) == ["R3.teacher-weekly-limit teacher over weekly limit: lee has 2 sessions this week; max-per-week is 1"])
+    #expect(weekly.map(\.description) == ["R3.teacher-weekly-limit teacher over weekly limit: lee teaches 2 blocks this week; max-per-week is 1"])
 }
 
 // MARK: R4 room
@@ -214,7 +214,7 @@ private func expectReported(_ found: [Violation], _ rule: Rule, _ text: String,
     var s = try school()
     s.students[0].maxPerDay = 1
     #expect(checkTimetable(validTimetable(), against: s).map(\.description) == [
-        "R5.student-daily-limit student over daily limit: ana has 2 sessions on mon; max-per-day is 1",
+        "R5.student-daily-limit student over daily limit: ana has 2 blocks of sessions on mon; max-per-day is 1",
     ])
 }
 
