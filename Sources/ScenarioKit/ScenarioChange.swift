@@ -168,6 +168,21 @@ public struct ScenarioChange: Sendable, Hashable {
         let goneStudents = leavingStudents.subtracting(studentsJoin.map(\.id))
         // Problems found when the changed week is validated point at the change file's entries.
         var changedLines: [String: Int] = [:]
+        /// Drops the entities whose ids leave and appends those that join: a joiner may take the id of
+        /// one who leaves, not of one who stays.
+        func replace<T>(_ list: inout [T], _ id: KeyPath<T, String>, leaving: Set<String>, joining: [T], existing: Set<String>,
+                        key: String, kind: String, advice: String = "", joined: (T) -> Void) {
+            list.removeAll { leaving.contains($0[keyPath: id]) }
+            for entity in joining {
+                let entityId = entity[keyPath: id]
+                if existing.contains(entityId) && !leaving.contains(entityId) {
+                    fail("\(key)[\(entityId)]", "a \(kind) with the id `\(entityId)` is already in the scenario\(advice)")
+                    continue
+                }
+                list.append(entity)
+                joined(entity)
+            }
+        }
 
         for id in teachersLeave where !teacherIds.contains(id) {
             fail("teachers-leave", unknown("teacher", id, among: scenario.teachers.map(\.id)), lineOf: "teachers-leave[\(id)]")
@@ -181,15 +196,8 @@ public struct ScenarioChange: Sendable, Hashable {
             // A fixed session she now cannot lead is reported at the line that made it so.
             for f in scenario.fixed where f.teachers.contains(id) { changedLines["fixed[\(f.id)]"] = lines[entity] }
         }
-        result.teachers.removeAll { leavingTeachers.contains($0.id) }
-        for teacher in teachersJoin {
-            if teacherIds.contains(teacher.id) && !leavingTeachers.contains(teacher.id) {
-                fail("teachers-join[\(teacher.id)]", "a teacher with the id `\(teacher.id)` is already in the scenario")
-                continue
-            }
-            result.teachers.append(teacher)
-            changedLines["teachers[\(teacher.id)]"] = lines["teachers[\(teacher.id)]"]
-        }
+        replace(&result.teachers, \.id, leaving: leavingTeachers, joining: teachersJoin, existing: teacherIds,
+                key: "teachers-join", kind: "teacher") { changedLines["teachers[\($0.id)]"] = lines["teachers[\($0.id)]"] }
         for (id, closure) in roomsClose {
             let entity = "rooms-close.\(id)"
             guard let i = result.rooms.firstIndex(where: { $0.id == id }), roomIds.contains(id) else {
@@ -206,20 +214,15 @@ public struct ScenarioChange: Sendable, Hashable {
         for id in studentsLeave where !studentIds.contains(id) {
             fail("students-leave", unknown("student", id, among: scenario.students.map(\.id)), lineOf: "students-leave[\(id)]")
         }
-        result.students.removeAll { leavingStudents.contains($0.id) }
+        replace(&result.students, \.id, leaving: leavingStudents, joining: studentsJoin, existing: studentIds,
+                key: "students-join", kind: "student") { student in
+            for (key, line) in lines where key.hasPrefix("students[\(student.id)]") { changedLines[key] = line }
+        }
         // Whoever leaves is nobody's to keep apart from, and no longer in a group or a fixed session.
         if !goneStudents.isEmpty {
             for i in result.students.indices { result.students[i].apart.removeAll { goneStudents.contains($0) } }
             for i in result.groups.indices { result.groups[i].students.removeAll { goneStudents.contains($0) } }
             for i in result.fixed.indices { result.fixed[i].students.removeAll { goneStudents.contains($0) } }
-        }
-        for student in studentsJoin {
-            if studentIds.contains(student.id) && !leavingStudents.contains(student.id) {
-                fail("students-join[\(student.id)]", "a student with the id `\(student.id)` is already in the scenario")
-                continue
-            }
-            result.students.append(student)
-            for (key, line) in lines where key.hasPrefix("students[\(student.id)]") { changedLines[key] = line }
         }
         let studentIndex = Dictionary(result.students.indices.map { (result.students[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in needsChange {
@@ -256,14 +259,9 @@ public struct ScenarioChange: Sendable, Hashable {
         for id in fixedRemove where !fixedIds.contains(id) {
             fail("fixed-remove", unknown("fixed session", id, among: scenario.fixed.map(\.id)), lineOf: "fixed-remove[\(id)]")
         }
-        result.fixed.removeAll { removedFixed.contains($0.id) }
-        for session in fixedAdd {
-            if fixedIds.contains(session.id) && !removedFixed.contains(session.id) {
-                fail("fixed-add[\(session.id)]", "a fixed session with the id `\(session.id)` is already in the scenario; remove it in `fixed-remove` to replace it")
-                continue
-            }
-            result.fixed.append(session)
-            changedLines["fixed[\(session.id)]"] = lines["fixed[\(session.id)]"]
+        replace(&result.fixed, \.id, leaving: removedFixed, joining: fixedAdd, existing: fixedIds, key: "fixed-add",
+                kind: "fixed session", advice: "; remove it in `fixed-remove` to replace it") {
+            changedLines["fixed[\($0.id)]"] = lines["fixed[\($0.id)]"]
         }
         // A teacher who leaves lapses as a preference, but a need bound to her or a fixed session she
         // leads has to be decided by the admin: who takes over is not for flexsched to guess.
