@@ -105,8 +105,10 @@ extension Plan {
             let seats = instance.seats(session.room, activity: a) - session.students.count
             guard seats > 0 else { continue }
             let extra = keepingApart(candidates(activity: a, slot: session.slot)
-                .filter { instance.roomFits(session.room, activity: a, student: $0) && mayJoin($0, activity: a, teacher: session.teacher) },
-                                     upTo: seats)
+                .filter { s in
+                    instance.roomFits(session.room, activity: a, student: s) && mayJoin(s, activity: a, teacher: session.teacher)
+                        && !instance.students[s].apart.contains(where: session.students.contains)
+                }, upTo: seats)
             guard !extra.isEmpty else { continue }
             var grown = session
             grown.students += extra

@@ -207,21 +207,17 @@ extension ModelRule {
         $0.byConstruction = "by construction: unmetNeeds() derives the unmet list from the plan's per-need counts"
     }
 
-    /// Two students kept apart never sit in one (activity, start) in the model, which is stricter than
-    /// "never in one session" only where parallel groups of one activity run at once.
+    /// Two students kept apart may both take an (activity, start) only where at least two of its
+    /// sessions run then (`x_i + x_j <= rooms open`); decoding puts them in different groups.
     static let keptApart = with(ModelRule(.keptApart)) {
-        $0.seatAllowed = { plan, s, a, p in
-            plan.instance.students[s].apart.allSatisfy { q in
-                let id = plan.studentAt[q][p]
-                return id < 0 || plan.sessions[id].map { $0.activity != a || $0.slot != p } ?? true
-            }
-        }
         $0.rows = { model in
             let seats = Dictionary(model.xs.map { (ColumnKey($0.s, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
+            let rooms = Dictionary(model.groupedRooms().map { ($0.key, $0.value.map { ($0.col, -1.0) }) }, uniquingKeysWith: { a, _ in a })
             for x in model.xs {
                 for q in model.instance.students[x.s].apart where q > x.s {
                     if let other = seats[ColumnKey(q, x.a, x.p)] {
-                        model.program.addRow("kept apart \(x.s)/\(q)@\(x.a)/\(x.p)", [(x.col, 1), (other, 1)], upper: 1)
+                        model.program.addRow("kept apart \(x.s)/\(q)@\(x.a)/\(x.p)",
+                                             [(x.col, 1), (other, 1)] + (rooms[ColumnKey(x.a, x.p)] ?? []), upper: 0)
                     }
                 }
             }

@@ -194,12 +194,10 @@ package struct Instance: Sendable {
 
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
-    /// Whether the model forbids some groupings the rules allow (students kept apart never share an
-    /// activity and start, level bands split activities): then the optimum of a whole-week model is
-    /// not a lower bound for every valid timetable, and is not reported as one.
-    package var restrictsGrouping: Bool {
-        students.contains { !$0.apart.isEmpty } || activities.contains { $0.band != nil }
-    }
+    /// Whether the model forbids some groupings the rules allow (level bands split activities): then
+    /// the optimum of a whole-week model is not a lower bound for every valid timetable, and is not
+    /// reported as one.
+    package var restrictsGrouping: Bool { activities.contains { $0.band != nil } }
 
     /// The teacher student `s`'s need of activity `a` asks for, if any.
     package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
