@@ -58,7 +58,7 @@ func plantedSchoolsWithEveryFeatureAreFullyScheduled(seed: UInt64) throws {
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
     // Known shortfall (issue 10 stays open on it): with levels and apart together, seeds 6 and 8 keep
     // 1-2 sessions unmet, since the model's level bands are fixed windows and a planted group may
-    // straddle two of them. Each feature alone reaches zero unmet on all 16 seeds.
+    // straddle two of them. Every feature set without one of the two reaches zero unmet on all 16 seeds.
     withKnownIssue("fixed level bands miss planted groups that straddle two bands") {
         #expect(timetable.unmet.isEmpty, "seed \(seed): \(timetable.unmet.map { "\($0.student) \($0.subject) \($0.modality) \($0.missing)" })")
     } when: { [6, 8].contains(seed) }
