@@ -184,7 +184,9 @@ extension ModelRule {
             return plan.needDays[s][n] & (1 << UInt64(plan.instance.day(of: p))) == 0
         }
         $0.rows = { model in
-            let byNeedDay = model.xs.map { (ColumnKey($0.s, $0.a, model.instance.day(of: $0.p)), $0.col) }
+            // By need, not activity: one need may join several level windows.
+            let needOf = model.base.needIndex
+            let byNeedDay = model.xs.map { (ColumnKey($0.s, needOf[$0.s][$0.a]!, model.instance.day(of: $0.p)), $0.col) }
             for (key, cols) in model.grouped(byNeedDay) where cols.count > 1 {
                 model.program.addRow("need twice in a day \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
@@ -194,8 +196,10 @@ extension ModelRule {
     static let needNotExceeded = with(ModelRule(.needNotExceeded)) {
         $0.seatAllowed = { plan, s, a, _ in plan.remaining(student: s, activity: a) > 0 }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, $0.a), $0.col) }) {
-                let remaining = model.base.remaining(student: key.i, activity: key.j)
+            let needOf = model.base.needIndex
+            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, needOf[$0.s][$0.a]!), $0.col) }) {
+                let need = model.instance.students[key.i].needs[key.j]
+                let remaining = model.base.remaining(student: key.i, activity: need.activity)
                 if cols.count > remaining {
                     model.program.addRow("need over-served \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: Double(remaining))
                 }

@@ -56,12 +56,7 @@ func plantedSchoolsWithEveryFeatureAreFullyScheduled(seed: UInt64) throws {
     options.seed = seed
     let timetable = try solveTimetable(scenario, options: options)
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
-    // Known shortfall (issue 10 stays open on it): with levels and apart together, seeds 6 and 8 keep
-    // 1-2 sessions unmet, since the model's level bands are fixed windows and a planted group may
-    // straddle two of them. Every feature set without one of the two reaches zero unmet on all 16 seeds.
-    withKnownIssue("fixed level bands miss planted groups that straddle two bands") {
-        #expect(timetable.unmet.isEmpty, "seed \(seed): \(timetable.unmet.map { "\($0.student) \($0.subject) \($0.modality) \($0.missing)" })")
-    } when: { [6, 8].contains(seed) }
+    #expect(timetable.unmet.isEmpty, "seed \(seed): \(timetable.unmet.map { "\($0.student) \($0.subject) \($0.modality) \($0.missing)" })")
     // Level spread and apart, asserted here too rather than only through the checker.
     let students = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0) })
     for session in timetable.sessions where !session.fixed {
