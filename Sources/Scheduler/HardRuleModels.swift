@@ -39,7 +39,7 @@ extension ModelRule {
     }
 
     static let levelSpread = with(ModelRule(.levelSpread)) {
-        $0.byConstruction = "by construction: Instance splits a modality with `level-spread` into level bands no wider than the spread, and a session holds one activity"
+        $0.byConstruction = "by construction: Instance gives a `level-spread: k` modality one activity per level window [L, L+k], a need joins every window holding its level, and a session holds one activity"
     }
 
     /// Teachers only for teacher-led activities, and as many teachers as rooms at each slot.
