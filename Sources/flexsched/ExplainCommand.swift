@@ -59,14 +59,17 @@ struct Explain: ParsableCommand {
     }
 }
 
-/// What `explain` prints: the unmet needs grouped by subject, modality and cause (most missed first,
-/// then by name), each with its reason, then the verified changes, or every change tried.
+/// What `explain` prints: the unmet needs grouped by subject, modality, priority and cause (highest
+/// priority first, then most missed, then by name), each with its reason, then the verified changes, or every change tried.
 func explanationText(unmet: [Timetable.Unmet], advice: Advice?, names: [String: String], focus: String?) -> String {
     guard !unmet.isEmpty else { return "Every need\(focus.map { " of \($0)" } ?? "") is met.\n" }
     var lines = ["\(unmet.reduce(0) { $0 + $1.missing }) session(s) unmet for \(Set(unmet.map(\.student)).count) student(s)", ""]
-    let groups = Dictionary(grouping: unmet) { "\($0.subject) \($0.modality) (\($0.cause ?? "unexplained"))" }
-        .map { (title: $0.key, needs: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }) }
-        .sorted { ($1.missing, $0.title) < ($0.missing, $1.title) }
+    // Mandated services first: they are what the school must answer for.
+    let groups = Dictionary(grouping: unmet) { need in
+        let priority = need.priority == .normal ? "" : ", \(need.priority.rawValue)"
+        return "\(need.subject) \(need.modality)\(priority) (\(need.cause ?? "unexplained"))"
+    }.map { (title: $0.key, needs: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }, rank: $0.value[0].priority.rank) }
+        .sorted { ($1.rank, $1.missing, $0.title) < ($0.rank, $0.missing, $1.title) }
     for group in groups {
         lines.append("\(group.title): \(group.missing) session(s)")
         for need in group.needs {

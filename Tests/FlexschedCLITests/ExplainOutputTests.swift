@@ -38,3 +38,30 @@ import Testing
 
     """)
 }
+
+/// The same week with priorities: Ana's mandated session is the one met, and the unmet list puts
+/// normal before low.
+@Test func explainListsHigherPrioritiesFirst() throws {
+    let scenario = try ScenarioLoader.parse("""
+    name: daily
+    days: [mon]
+    blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}, {id: b3, start: "11:00", end: "11:45"}]
+    modalities: {tutoring: {min: 1, max: 1}}
+    teachers: [{id: kim, name: Mr. Kim, subjects: [math], max-per-day: 1}]
+    rooms: [{id: r1, name: Room 1, capacity: 1}]
+    students:
+      - {id: ben, name: Ben O., needs: [{subject: math, modality: tutoring, sessions: 1, priority: low}]}
+      - {id: cy, name: Cy L., needs: [{subject: math, modality: tutoring, sessions: 1}]}
+      - {id: ana, name: Ana P., needs: [{subject: math, modality: tutoring, sessions: 1, priority: mandated}]}
+    """, file: "daily.yaml")
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 20
+    let timetable = try scheduleWeek(scenario, options: options).timetable
+    #expect(timetable.sessions.map(\.students) == [["ana"]])
+    let names = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0.name) })
+    let headers = explanationText(unmet: timetable.unmet, advice: nil, names: names, focus: nil)
+        .split(separator: "\n").filter { !$0.hasPrefix(" ") }
+    #expect(headers == ["2 session(s) unmet for 2 student(s)", "math tutoring (teacher-capacity): 1 session(s)",
+                        "math tutoring, low (teacher-capacity): 1 session(s)"])
+}
