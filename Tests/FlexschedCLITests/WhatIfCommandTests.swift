@@ -93,3 +93,24 @@ private func folder() throws -> String {
     #expect(!table.contains("gap") && !table.contains("%"))
     #expect(row.summary.busiestTeacherName == "Ms. Lee")
 }
+
+/// A change file adds an advisory for everyone on Monday b1: the variant keeps it as given, moves
+/// what it displaces, and the diff shows it as new.
+@Test func whatIfWithAFixedSessionAddedPlansAroundIt() throws {
+    let dir = try folder()
+    try (school + "\ngroups: {everyone: [ana, ben, cy]}\n").write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+    try """
+    fixed-add: [{id: advisory, title: Advisory, day: mon, block: b1, teachers: [lee], room: r1, groups: [everyone]}]
+    """.write(toFile: dir + "/advisory.yaml", atomically: true, encoding: .utf8)
+    #expect(try run(["solve", dir + "/s.yaml", "--out", dir + "/now", "--quiet", "--time-limit", "5"]) == 0)
+    #expect(try run(["whatif", dir + "/s.yaml", "--baseline", dir + "/now/timetable.json", "--change", dir + "/advisory.yaml",
+                     "--out", dir + "/whatif", "--time-limit", "5"]) == 0)
+    let scenario = try ScenarioLoader.load(path: dir + "/whatif/advisory/scenario.yaml")
+    let timetable = try Timetable.load(path: dir + "/whatif/advisory/timetable.json")
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    let fixed = timetable.sessions.filter(\.fixed)
+    #expect(fixed.map(\.id) == ["advisory"] && fixed.first?.students.sorted() == ["ana", "ben", "cy"])
+    #expect(!timetable.sessions.contains { !$0.fixed && $0.day == "mon" && $0.block == "b1" })
+    let diff = try String(contentsOfFile: dir + "/whatif/advisory/diff.md", encoding: .utf8)
+    #expect(diff.contains("Advisory"), "\(diff)")
+}
