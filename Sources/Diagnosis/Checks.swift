@@ -59,7 +59,7 @@ func groupCannotForm(_ w: Week) -> [Found] {
                 + "a group can form on \(plural(w.days(w.needs[i].groupable), "day"))"
         }
         return Found("group-cannot-form", "\(act.label) needs at least \(act.modality.min) students per group, but only "
-                     + "\(act.needs.count) students share this need, and fewer are free together"
+                     + "\(act.peers.count) students share this need, and fewer are free together"
                      + (act.led ? " with a \(act.subject) teacher" : "") + " and a fitting room: \(listed(detail))",
                      short.map { w.shortfall($0, reachable($0) - w.needs[$0].bound) })
     }

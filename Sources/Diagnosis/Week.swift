@@ -7,7 +7,11 @@ struct Activity {
     let teachers: [Int]      // teach the subject (empty when the modality has no teacher)
     let rooms: [Int]         // have the modality's features and at least `min` seats
     var needs: [Int] = []    // indexes into `Week.needs`
-    var together: [Int] = [] // per slot: its students free with a teacher and a fitting room
+    /// Needs of the same subject and modality in any activity. The Scheduler splits level bands into
+    /// activities of their own, but the rule lets a level join neighbouring bands' groups, so who
+    /// could group with whom is judged on all of them: a proof must hold for every valid timetable.
+    var peers: [Int] = []
+    var together: [Int] = [] // per slot: students of `peers` free with a teacher and a fitting room
     var label: String { "\(subject) \(modality.id)" }
     var led: Bool { modality.teacher }
     /// A bound on the sessions of all its students together (which of them go short is the solver's choice).
@@ -59,9 +63,11 @@ struct Week {
             needs[i].withTeacher = (0..<slotCount).map { p in free[p] && (!act.led || act.teachers.contains { teacherFree[$0][p] }) }
             needs[i].open = (0..<slotCount).map { p in needs[i].withTeacher[p] && info.rooms.contains { roomFree[$0][p] } }
         }
+        let family = Dictionary(grouping: needs.indices) { [needs[$0].need.subject, needs[$0].need.modality] }
         for a in activities.indices {
+            activities[a].peers = family[[activities[a].subject, activities[a].modality.id]] ?? activities[a].needs
             let act = activities[a]
-            activities[a].together = (0..<slotCount).map { p in act.needs.filter { needs[$0].open[p] }.count }
+            activities[a].together = (0..<slotCount).map { p in act.peers.filter { needs[$0].open[p] }.count }
             for i in act.needs {
                 needs[i].groupable = (0..<slotCount).map { needs[i].open[$0] && activities[a].together[$0] >= act.modality.min }
                 needs[i].bound = unservable(i) ? 0 : min(needs[i].need.sessions, days(needs[i].groupable))

@@ -7,8 +7,11 @@ extension ModelRule {
         $0.byConstruction = "by construction: columns are indices of the scenario's days, blocks, people and rooms, and timetableSessions() writes their ids back"
     }
 
+    /// First among the filters, so the others only ever look at runs that fit in the day.
     static let sessionLength = with(ModelRule(.sessionLength)) {
         $0.seatAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
+        $0.teacherAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
+        $0.roomAllowed = { plan, _, a, p in plan.instance.activities[a].canStart[p] }
         $0.byConstruction = "a session's slot is its first block; Plan and every row occupy the modality's `length` blocks from it"
     }
 
