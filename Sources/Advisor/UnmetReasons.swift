@@ -107,6 +107,16 @@ private struct ShortfallExplainer {
         let instance = plan.instance, scenario = instance.scenario
         let act = instance.activities[a], student = scenario.students[s]
         let who = student.name, what = "\(act.subject) \(act.modality)"
+        if let t = instance.requestedTeacher(student: s, activity: a) {
+            let open = (0..<instance.slotCount).filter { p in
+                act.canStart[p] && instance.covered(a, from: p).allSatisfy { instance.students[s].available[$0] && plan.studentAt[s][$0] == Plan.free }
+            }
+            if !open.isEmpty, !open.contains(where: { plan.teacherFree(t, activity: a, slot: $0) }) {
+                let teacher = scenario.teachers[t]
+                let limit = limitReached(t).map { " (\($0))" } ?? ""
+                return ("requested-teacher-busy", "\(who)'s plan asks for \(teacher.name), who is not free in any of the \(open.count) blocks when \(who) is free (\(daysOf(open)))\(limit)")
+            }
+        }
         let daysLeft = (0..<instance.dayCount).filter { d in instance.slots(ofDay: d).contains { plan.canSeat(s, activity: a, slot: $0) } }
         if daysLeft.isEmpty, act.length > 1, let single = freeSingleBlocks(student: s, activity: a), !single.isEmpty {
             return ("no-double-block", "\(what) takes \(act.length) blocks in a row without a break, and \(who) has no such run free on a day without it (\(single.count) single free block(s) on \(daysOf(single)))")
@@ -118,11 +128,6 @@ private struct ShortfallExplainer {
             return ("no-teacher", "no teacher teaches \(act.subject), so it has 0 free block(s) left this week")
         }
         let free = daysLeft.flatMap { instance.slots(ofDay: $0) }.filter { plan.canSeat(s, activity: a, slot: $0) }
-        if let t = act.requestedTeacher, !free.contains(where: { plan.teacherFree(t, activity: a, slot: $0) }) {
-            let teacher = scenario.teachers[t]
-            let limit = limitReached(t).map { " (\($0))" } ?? ""
-            return ("requested-teacher-busy", "\(who)'s plan asks for \(teacher.name), who is not free in any of the \(free.count) blocks when \(who) is free (\(daysOf(free)))\(limit)")
-        }
         if act.teacherLed, !free.contains(where: { p in act.qualifiedTeachers.contains { plan.teacherFree($0, activity: a, slot: p) } }) {
             return ("no-free-teacher", "no \(act.subject) teacher is free in any of the \(free.count) blocks when \(who) is free (\(daysOf(free)))")
         }

@@ -122,7 +122,7 @@ extension Plan {
             } else {
                 teacher = nil
             }
-            let students = old.students.filter { canSeat($0, activity: a, slot: p) }
+            let students = old.students.filter { canSeat($0, activity: a, slot: p) && mayJoin($0, activity: a, teacher: teacher) }
             let current = self
             func fits(_ r: Int) -> Bool {
                 current.roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r)
@@ -147,7 +147,8 @@ extension Plan {
         }
         if !roomFree(session.room, activity: a, slot: p) { return "room \(scenario.rooms[session.room].id) is closed or taken then" }
         if !act.fittingRooms.contains(session.room) { return "room \(scenario.rooms[session.room].id) lacks the features it needs" }
-        for s in session.students where !canSeat(s, activity: a, slot: p) || !instance.roomFits(session.room, activity: a, student: s) {
+        for s in session.students where !canSeat(s, activity: a, slot: p) || !instance.roomFits(session.room, activity: a, student: s)
+            || !mayJoin(s, activity: a, teacher: session.teacher) {
             return "\(scenario.students[s].id) can no longer attend it (need, availability or accommodation changed)"
         }
         if session.students.count < act.min || session.students.count > instance.seats(session.room, activity: a) {

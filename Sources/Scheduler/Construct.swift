@@ -45,10 +45,11 @@ extension Plan {
             guard pool.count >= act.min else { continue }
             var teacher: Int?
             if act.teacherLed {
-                guard let t = pickTeacher(for: a, slot: p) else { continue }
+                guard let t = pickTeacher(for: a, slot: p, pool: pool) else { continue }
                 teacher = t
             }
-            guard let (room, group) = pickRoom(for: a, slot: p, pool: pool) else { continue }
+            let joining = pool.filter { mayJoin($0, activity: a, teacher: teacher) }
+            guard joining.count >= act.min, let (room, group) = pickRoom(for: a, slot: p, pool: joining) else { continue }
             // Prefer full groups, then lightly loaded days, then earlier blocks.
             let d = instance.day(of: p)
             let dayLoad = group.reduce(0) { $0 + studentDayLoad[$1][d] }
@@ -61,10 +62,14 @@ extension Plan {
         return best
     }
 
-    /// The free qualified teacher with the fewest other subjects in demand (keep versatile teachers
+    /// The free qualified teacher most of `pool` may sit with (students who asked for a teacher only
+    /// sit with her), then the one with the fewest other subjects in demand (keep versatile teachers
     /// for later), then the lightest week.
-    private func pickTeacher(for a: Int, slot p: Int) -> Int? {
-        instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }.min { x, y in
+    private func pickTeacher(for a: Int, slot p: Int, pool: [Int]) -> Int? {
+        let free = instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }
+        let joining = Dictionary(free.map { t in (t, pool.count { mayJoin($0, activity: a, teacher: t) }) }, uniquingKeysWith: { a, _ in a })
+        return free.min { x, y in
+            if joining[x] != joining[y] { return joining[x]! > joining[y]! }
             let ox = instance.scenario.teachers[x].subjects.count, oy = instance.scenario.teachers[y].subjects.count
             return ox != oy ? ox < oy : teacherWeekLoad[x] < teacherWeekLoad[y]
         }
@@ -100,7 +105,10 @@ extension Plan {
             let seats = instance.seats(session.room, activity: a) - session.students.count
             guard seats > 0 else { continue }
             let extra = keepingApart(candidates(activity: a, slot: session.slot)
-                .filter { instance.roomFits(session.room, activity: a, student: $0) }, upTo: seats)
+                .filter { s in
+                    instance.roomFits(session.room, activity: a, student: s) && mayJoin(s, activity: a, teacher: session.teacher)
+                        && !instance.students[s].apart.contains(where: session.students.contains)
+                }, upTo: seats)
             guard !extra.isEmpty else { continue }
             var grown = session
             grown.students += extra

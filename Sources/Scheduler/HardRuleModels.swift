@@ -39,7 +39,7 @@ extension ModelRule {
     }
 
     static let levelSpread = with(ModelRule(.levelSpread)) {
-        $0.byConstruction = "by construction: Instance splits a modality with `level-spread` into level bands no wider than the spread, and a session holds one activity"
+        $0.byConstruction = "by construction: Instance gives a `level-spread: k` modality one activity per level window [L, L+k], a need joins every window holding its level, and a session holds one activity"
     }
 
     /// Teachers only for teacher-led activities, and as many teachers as rooms at each slot.
@@ -96,8 +96,23 @@ extension ModelRule {
         }
     }
 
+    /// A seat needs her teacher to be able to lead a session of it then, and in the model her seat
+    /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
-        $0.teacherQualifies = { t, _, activity in activity.requestedTeacher.map { $0 == t } ?? true }
+        $0.seatAllowed = { plan, s, a, p in
+            guard let n = plan.needIndex[s][a], let t = plan.instance.students[s].needs[n].requested else { return true }
+            guard plan.instance.activities[a].qualifiedTeachers.contains(t) else { return false }
+            let id = plan.teacherAt[t][p]
+            return plan.teacherFree(t, activity: a, slot: p) || (plan.hosts(id, activity: a) && plan.sessions[id]?.slot == p)
+        }
+        $0.rows = { model in
+            let leads = Dictionary(model.ys.map { (ColumnKey($0.t, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
+            for x in model.xs {
+                guard let t = model.instance.requestedTeacher(student: x.s, activity: x.a) else { continue }
+                let teacher = leads[ColumnKey(t, x.a, x.p)].map { [($0, -1.0)] } ?? []
+                model.program.addRow("requested teacher \(x.s)@\(x.a)/\(x.p)", [(x.col, 1)] + teacher, upper: 0)
+            }
+        }
     }
 
     static let roomClosed = with(ModelRule(.roomClosed)) {
@@ -169,7 +184,9 @@ extension ModelRule {
             return plan.needDays[s][n] & (1 << UInt64(plan.instance.day(of: p))) == 0
         }
         $0.rows = { model in
-            let byNeedDay = model.xs.map { (ColumnKey($0.s, $0.a, model.instance.day(of: $0.p)), $0.col) }
+            // By need, not activity: one need may join several level windows.
+            let needOf = model.base.needIndex
+            let byNeedDay = model.xs.map { (ColumnKey($0.s, needOf[$0.s][$0.a]!, model.instance.day(of: $0.p)), $0.col) }
             for (key, cols) in model.grouped(byNeedDay) where cols.count > 1 {
                 model.program.addRow("need twice in a day \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
@@ -179,8 +196,10 @@ extension ModelRule {
     static let needNotExceeded = with(ModelRule(.needNotExceeded)) {
         $0.seatAllowed = { plan, s, a, _ in plan.remaining(student: s, activity: a) > 0 }
         $0.rows = { model in
-            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, $0.a), $0.col) }) {
-                let remaining = model.base.remaining(student: key.i, activity: key.j)
+            let needOf = model.base.needIndex
+            for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, needOf[$0.s][$0.a]!), $0.col) }) {
+                let need = model.instance.students[key.i].needs[key.j]
+                let remaining = model.base.remaining(student: key.i, activity: need.activity)
                 if cols.count > remaining {
                     model.program.addRow("need over-served \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: Double(remaining))
                 }
@@ -192,21 +211,17 @@ extension ModelRule {
         $0.byConstruction = "by construction: unmetNeeds() derives the unmet list from the plan's per-need counts"
     }
 
-    /// Two students kept apart never sit in one (activity, start) in the model, which is stricter than
-    /// "never in one session" only where parallel groups of one activity run at once.
+    /// Two students kept apart may both take an (activity, start) only where at least two of its
+    /// sessions run then (`x_i + x_j <= rooms open`); decoding puts them in different groups.
     static let keptApart = with(ModelRule(.keptApart)) {
-        $0.seatAllowed = { plan, s, a, p in
-            plan.instance.students[s].apart.allSatisfy { q in
-                let id = plan.studentAt[q][p]
-                return id < 0 || plan.sessions[id].map { $0.activity != a || $0.slot != p } ?? true
-            }
-        }
         $0.rows = { model in
             let seats = Dictionary(model.xs.map { (ColumnKey($0.s, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
+            let rooms = Dictionary(model.groupedRooms().map { ($0.key, $0.value.map { ($0.col, -1.0) }) }, uniquingKeysWith: { a, _ in a })
             for x in model.xs {
                 for q in model.instance.students[x.s].apart where q > x.s {
                     if let other = seats[ColumnKey(q, x.a, x.p)] {
-                        model.program.addRow("kept apart \(x.s)/\(q)@\(x.a)/\(x.p)", [(x.col, 1), (other, 1)], upper: 1)
+                        model.program.addRow("kept apart \(x.s)/\(q)@\(x.a)/\(x.p)",
+                                             [(x.col, 1), (other, 1)] + (rooms[ColumnKey(x.a, x.p)] ?? []), upper: 0)
                     }
                 }
             }

@@ -3,12 +3,10 @@ import ScenarioKit
 /// The validated scenario turned into dense integer indices, so the builder and the search work on
 /// arrays. Slot `p` is day `p / blocksPerDay`, block `p % blocksPerDay` (blocks in time order).
 package struct Instance: Sendable {
-    /// What sessions are planned for: one (subject, modality), further split where students may not
-    /// share a session. Needs bound to a `teacher` form their own activity that only she may lead, and
-    /// a modality with `level-spread` is split into level bands no wider than the spread. A session
-    /// never mixes activities, so both rules hold by construction; the price is that a student bound
-    /// to a teacher never fills a seat in an unbound group of the same subject, and neighbouring bands
-    /// never share a session.
+    /// What sessions are planned for: one (subject, modality), or for a modality with `level-spread: k`
+    /// one per level window [L, L + k] (the maximal ones among the levels present). A need belongs to
+    /// every window holding its level (a need without a level to all of them), so any group the rule
+    /// allows lies in some window, and a session, which holds one activity, never breaks the spread.
     package struct Activity: Sendable {
         package var subject: String
         package var modality: String
@@ -22,9 +20,7 @@ package struct Instance: Sendable {
         package var demand: [NeedRef]
         /// Consecutive blocks each session fills.
         package var length: Int
-        /// The teacher every need of it asked for, if any.
-        package var requestedTeacher: Int?
-        /// Its level band (lowest level of the band), for modalities with `level-spread`.
+        /// The lowest level of its window, for modalities with `level-spread`.
         package var band: Int?
         /// Whether a session may start at slot `p`: its run stays within the day and crosses no break.
         package var canStart: [Bool]
@@ -36,11 +32,16 @@ package struct Instance: Sendable {
     }
 
     package struct NeedInfo: Sendable {
+        /// Its first activity: the one it is reported and explained under.
         package var activity: Int
+        /// Every activity whose sessions it may join (several level windows, else just `activity`).
+        package var activities: [Int]
         package var sessions: Int
         package var priority: Priority
         /// `prefer-teacher`, as teacher indices.
         package var preferred: [Int]
+        /// `teacher`: the only one who may lead its sessions.
+        package var requested: Int?
     }
 
     package struct StudentInfo: Sendable {
@@ -123,7 +124,7 @@ package struct Instance: Sendable {
         func startPositions(_ length: Int) -> [Bool] {
             (0..<blockOrder.count).map { b in b + length <= blockOrder.count && !breakAt[(b + 1)..<(b + length)].contains(true) }
         }
-        let bands = levelBands(scenario)
+        let windows = levelWindows(scenario)
 
         var activityIndex: [String: Int] = [:]
         var activities: [Activity] = []
@@ -133,15 +134,23 @@ package struct Instance: Sendable {
             var needs: [NeedInfo] = []
             for (n, need) in student.needs.enumerated() {
                 let requested = need.teacher.flatMap { teacherIndex[$0] }
-                let band = bands[BandKey(subject: need.subject, modality: need.modality, level: need.level)] ?? nil
-                let key = [need.subject, need.modality, requested.map(String.init) ?? "", band.map(String.init) ?? ""].joined(separator: "\u{0}")
+                let bands: [Int?] = windows[WindowKey(subject: need.subject, modality: need.modality)].map { starts in
+                    let spread = scenario.modality(need.modality)?.levelSpread ?? 0
+                    return starts.filter { start in
+                        guard let start, let level = need.level else { return true }
+                        return (start...(start + spread)).contains(level)
+                    }
+                } ?? [nil]
+                var mine: [Int] = []
+                for band in bands {
+                let key = [need.subject, need.modality, band.map(String.init) ?? ""].joined(separator: "\u{0}")
                 if activityIndex[key] == nil, let modality = scenario.modality(need.modality) {
                     activityIndex[key] = activities.count
                     let starts = startPositions(modality.length)
                     var activity = Activity(
                         subject: need.subject, modality: modality.id, min: modality.min, max: modality.max,
                         teacherLed: modality.teacher, roomFeatures: Set(modality.roomFeatures), qualifiedTeachers: [], fittingRooms: [],
-                        demand: [], length: modality.length, requestedTeacher: modality.teacher ? requested : nil, band: band,
+                        demand: [], length: modality.length, band: band,
                         canStart: slots.indices.map { starts[$0 % blockOrder.count] })
                     activity.qualifiedTeachers = teachers.indices.filter { t in
                         ModelRule.all.allSatisfy { $0.teacherQualifies?(t, teachers[t], activity) ?? true }
@@ -151,10 +160,14 @@ package struct Instance: Sendable {
                     }
                     activities.append(activity)
                 }
-                let a = activityIndex[key]!
+                guard let a = activityIndex[key] else { continue }
                 activities[a].demand.append(NeedRef(student: s, need: n))
-                needs.append(NeedInfo(activity: a, sessions: need.sessions, priority: need.priority,
-                                      preferred: need.preferTeachers.compactMap { teacherIndex[$0] }))
+                mine.append(a)
+                }
+                guard let a = mine.first else { continue }
+                needs.append(NeedInfo(activity: a, activities: mine, sessions: need.sessions, priority: need.priority,
+                                      preferred: need.preferTeachers.compactMap { teacherIndex[$0] },
+                                      requested: scenario.modality(need.modality)?.teacher == true ? requested : nil))
                 byPriority[need.priority, default: 0] += need.sessions
             }
             students.append(StudentInfo(available: availability(student.unavailable),
@@ -196,59 +209,54 @@ package struct Instance: Sendable {
 
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
-    /// Whether the model forbids some groupings the rules allow (students kept apart never share an
-    /// activity and start, level bands and requested teachers split activities): then the optimum of
-    /// a whole-week model is not a lower bound for every valid timetable, and is not reported as one.
-    package var restrictsGrouping: Bool {
-        students.contains { !$0.apart.isEmpty } || activities.contains { $0.band != nil || $0.requestedTeacher != nil }
+
+    /// The teacher student `s`'s need of activity `a` asks for, if any.
+    package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
+        students[s].needs.first { $0.activity == a }?.requested
     }
 
     package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
 
-    /// The activity a timetable session belongs to: that of its first student who has the need, else
-    /// the first activity of its subject and modality.
+    /// The activity a timetable session belongs to: the first of its subject and modality that all its
+    /// students' needs may join (a level window holding all their levels), else the first of them.
     package func activity(subject: String, modality: String, students ids: [Int]) -> Int? {
-        for s in ids {
-            if let need = students[s].needs.first(where: { activities[$0.activity].subject == subject && activities[$0.activity].modality == modality }) {
-                return need.activity
-            }
-        }
-        return activities.firstIndex { $0.subject == subject && $0.modality == modality }
+        let candidates = activities.indices.filter { activities[$0].subject == subject && activities[$0].modality == modality }
+        return candidates.first { a in ids.allSatisfy { s in students[s].needs.contains { $0.activities.contains(a) } } } ?? candidates.first
+    }
+
+    /// Whether two activities serve the same need (subject and modality), whatever their level window.
+    package func sameNeed(_ a: Int, _ b: Int) -> Bool {
+        activities[a].subject == activities[b].subject && activities[a].modality == activities[b].modality
     }
 }
 
-struct BandKey: Hashable {
-    var subject: String, modality: String, level: Int?
+struct WindowKey: Hashable {
+    var subject: String, modality: String
 }
 
-/// Level bands per (subject, modality) of a modality with `level-spread: k`: consecutive windows of
-/// k + 1 levels, shifted so the levels present fall into as few bands as possible. Needs without a
-/// level may join any group; they join the band with the most demand, where a group is likeliest.
-func levelBands(_ scenario: Scenario) -> [BandKey: Int?] {
-    var levels: [BandKey: [Int?]] = [:]
+/// Level windows per (subject, modality) of a modality with `level-spread: k`: the lowest level of
+/// each window [L, L + k] whose set of present levels no other window's contains. Any group within
+/// the spread lies inside one of them. Without any level, one window holds everyone.
+func levelWindows(_ scenario: Scenario) -> [WindowKey: [Int?]] {
+    var levels: [WindowKey: Set<Int>] = [:]
     for student in scenario.students {
         for need in student.needs where scenario.modality(need.modality)?.levelSpread != nil {
-            levels[BandKey(subject: need.subject, modality: need.modality, level: nil), default: []].append(need.level)
+            levels[WindowKey(subject: need.subject, modality: need.modality), default: []].formUnion(need.level.map { [$0] } ?? [])
         }
     }
-    var bands: [BandKey: Int?] = [:]
-    for (key, all) in levels {
-        let width = scenario.modality(key.modality)!.levelSpread! + 1
-        let known = all.compactMap { $0 }
-        guard let lowest = known.min() else { continue }
-        func band(_ level: Int, shift: Int) -> Int { lowest - shift + ((level - lowest + shift) / width) * width }
-        let shift = (0..<width).min { a, b in
-            Set(known.map { band($0, shift: a) }).count < Set(known.map { band($0, shift: b) }).count
-        } ?? 0
-        var demand: [Int: Int] = [:]
-        for level in known {
-            let b = band(level, shift: shift)
-            bands[BandKey(subject: key.subject, modality: key.modality, level: level)] = b
-            demand[b, default: 0] += 1
-        }
-        bands[key] = demand.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
+    var windows: [WindowKey: [Int?]] = [:]
+    for (key, present) in levels {
+        let spread = scenario.modality(key.modality)!.levelSpread!
+        let sorted = present.sorted()
+        guard !sorted.isEmpty else { windows[key] = [nil]; continue }
+        // Windows starting at a present level cover every maximal set; keep those not inside another.
+        let sets = sorted.map { start in (start, Set(sorted.filter { $0 >= start && $0 <= start + spread })) }
+        windows[key] = sets.filter { start, set in !sets.contains { $0.0 != start && set.isSubset(of: $0.1) && set != $0.1 } }
+            .reduce(into: [(Int, Set<Int>)]()) { kept, window in
+                if !kept.contains(where: { $0.1 == window.1 }) { kept.append(window) }
+            }.map { Optional($0.0) }
     }
-    return bands
+    return windows
 }
 
 func firstIndices(_ keys: [String]) -> [String: Int] {

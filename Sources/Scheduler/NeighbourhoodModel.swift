@@ -235,7 +235,9 @@ struct NeighbourhoodModel {
                                  seeds: [[Int]]) -> [[Int]]? {
         let minimum = instance.activities[a].min
         let seats = rooms.map { instance.seats($0, activity: a) }
-        func fits(_ s: Int, _ i: Int) -> Bool { instance.roomFits(rooms[i], activity: a, student: s) }
+        func fits(_ s: Int, _ i: Int) -> Bool {
+            instance.roomFits(rooms[i], activity: a, student: s) && base.mayJoin(s, activity: a, teacher: teachers[i])
+        }
         var groups = seeds
         let ordered = students.sorted { x, y in
             rooms.indices.filter { fits(x, $0) }.count < rooms.indices.filter { fits(y, $0) }.count
@@ -243,7 +245,8 @@ struct NeighbourhoodModel {
         for s in ordered {
             let wanted = affinity[ColumnKey(s, a, p)] ?? []
             func liked(_ i: Int) -> Bool { teachers[i].map(wanted.contains) ?? false }
-            guard let i = rooms.indices.filter({ fits(s, $0) && groups[$0].count < seats[$0] })
+            let apart = instance.students[s].apart
+            guard let i = rooms.indices.filter({ fits(s, $0) && groups[$0].count < seats[$0] && !groups[$0].contains(where: apart.contains) })
                 .min(by: { (liked($0) ? 0 : 1, groups[$0].count) < (liked($1) ? 0 : 1, groups[$1].count) }) else { return nil }
             groups[i].append(s)
         }
@@ -251,7 +254,7 @@ struct NeighbourhoodModel {
         for i in groups.indices where groups[i].count < minimum {
             for j in groups.indices where j != i {
                 while groups[i].count < minimum, groups[j].count > minimum,
-                      let k = groups[j].firstIndex(where: { fits($0, i) }) {
+                      let k = groups[j].firstIndex(where: { s in fits(s, i) && !groups[i].contains(where: instance.students[s].apart.contains) }) {
                     groups[i].append(groups[j].remove(at: k))
                 }
             }

@@ -158,7 +158,7 @@ extension ModelRule {
             plan.baseline.assignments.filter { seat, staff in
                 let id = plan.studentAt[seat.student][seat.slot]
                 guard id >= 0, let session = plan.sessions[id] else { return true }
-                return session.activity != seat.activity || session.teacher != staff.teacher || session.room != staff.room
+                return !plan.instance.sameNeed(session.activity, seat.activity) || session.teacher != staff.teacher || session.room != staff.room
             }.count
         }
     }

@@ -70,7 +70,7 @@ package struct Plan: Sendable {
         teacherDayLoad = Array(repeating: Array(repeating: 0, count: d), count: instance.teachers.count)
         teacherWeekLoad = Array(repeating: 0, count: instance.teachers.count)
         needIndex = instance.students.map { info in
-            Dictionary(info.needs.enumerated().map { ($1.activity, $0) }, uniquingKeysWith: { a, _ in a })
+            Dictionary(info.needs.enumerated().flatMap { n, need in need.activities.map { ($0, n) } }, uniquingKeysWith: { a, _ in a })
         }
         for fixed in instance.fixed {
             for p in fixed.slots {
@@ -162,15 +162,25 @@ package struct Plan: Sendable {
 
     /// The distinct teachers leading student `s`'s sessions of her need `n`, in slot order.
     package func teachers(of s: Int, need n: Int) -> [Int] {
-        let a = instance.students[s].needs[n].activity
+        let activities = instance.students[s].needs[n].activities
         var found: [Int] = []
         for id in studentAt[s] where id >= 0 {
-            if let session = sessions[id], session.activity == a, let t = session.teacher, !found.contains(t) { found.append(t) }
+            if let session = sessions[id], activities.contains(session.activity), let t = session.teacher, !found.contains(t) { found.append(t) }
         }
         return found
     }
 
-    package func hosts(_ id: Int, activity a: Int) -> Bool { id >= 0 && sessions[id]?.activity == a }
+    /// Whether student `s` may sit in a session of `a` that teacher `t` leads (or no teacher leads).
+    package func mayJoin(_ s: Int, activity a: Int, teacher t: Int?) -> Bool {
+        guard let wanted = instance.requestedTeacher(student: s, activity: a) else { return true }
+        return wanted == t
+    }
+
+    /// Whether session `id` serves the same need as activity `a` (any of its level windows).
+    package func hosts(_ id: Int, activity a: Int) -> Bool {
+        guard id >= 0, let session = sessions[id] else { return false }
+        return instance.sameNeed(session.activity, a)
+    }
 
     package func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
     package func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }

@@ -233,7 +233,7 @@ private struct Search {
                     }
                 }
             }
-            var chosen = [a]
+            var chosen = instance.students[s].needs[ref.need].activities
             var size = act.demand.count * instance.blocksPerDay * days.count
             for b in blocking + rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
                 let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
@@ -324,7 +324,7 @@ private struct Search {
             FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline { stoppedByClock = true }
-        if forBound, !instance.restrictsGrouping, let b = result.bound { bound = max(bound, b) }
+        if forBound, let b = result.bound { bound = max(bound, b) }
         guard let values = result.values, let sessions = model.decode(values, previous: removed.map(\.session)) else { return }
         var candidate = base
         for session in sessions { candidate.add(session) }
