@@ -1,15 +1,32 @@
-/// Change file v1: a staffing or enrolment change applied on top of a scenario (what-if runs,
-/// next week's roll-forward). Every key is optional.
+/// Change file v1.1: a staffing, enrolment or timetable change applied on top of a scenario (what-if
+/// runs, next week's roll-forward). Every key is optional.
 public struct ScenarioChange: Sendable, Hashable {
     public enum RoomClosure: Sendable, Hashable {
         case all
         case slots([SlotRef])
     }
 
+    /// Who may lead a need's sessions after the change.
+    public enum RequestedTeacher: Sendable, Hashable {
+        case teacher(String)
+        /// The request is lifted: any teacher of the subject may lead them.
+        case anyone
+    }
+
+    /// One need of one student; each field left nil stays as it was.
     public struct NeedChange: Sendable, Hashable {
         public var student: String
-        public var need: Need
-        public init(student: String, need: Need) { self.student = student; self.need = need }
+        public var subject: String
+        public var modality: String
+        /// The new weekly count; 0 removes the need. Required when the need is new.
+        public var sessions: Int?
+        public var priority: Priority?
+        public var teacher: RequestedTeacher?
+        public init(student: String, subject: String, modality: String, sessions: Int? = nil, priority: Priority? = nil,
+                    teacher: RequestedTeacher? = nil) {
+            self.student = student; self.subject = subject; self.modality = modality
+            self.sessions = sessions; self.priority = priority; self.teacher = teacher
+        }
     }
 
     /// A short name for reports and output folders (the file name without extension).
@@ -22,6 +39,8 @@ public struct ScenarioChange: Sendable, Hashable {
     public var studentsLeave: [String] = []
     public var studentsJoin: [Student] = []
     public var needsChange: [NeedChange] = []
+    public var fixedRemove: [String] = []
+    public var fixedAdd: [FixedSession] = []
 
     /// Problems found while reading, reported by `apply` together with those that need the scenario,
     /// so one run shows every mistake in the file.
@@ -35,7 +54,7 @@ public struct ScenarioChange: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(file); hasher.combine(name) }
 
     static let keys = ["teachers-leave", "teachers-unavailable", "teachers-join", "rooms-close", "students-leave",
-                       "students-join", "needs-change"]
+                       "students-join", "needs-change", "fixed-remove", "fixed-add"]
 
     public static func load(path: String) throws(InputError) -> ScenarioChange {
         let base = path.split(separator: "/").last.map(String.init) ?? path
@@ -66,6 +85,7 @@ public struct ScenarioChange: Sendable, Hashable {
         }
         change.teachersLeave = ids("teachers-leave")
         change.studentsLeave = ids("students-leave")
+        change.fixedRemove = ids("fixed-remove")
         change.teachersUnavailable = entries("teachers-unavailable").map { id, value in
             (id, ScenarioLoader.readSlotRefs(value, p) ?? [])
         }
@@ -80,6 +100,9 @@ public struct ScenarioChange: Sendable, Hashable {
         change.studentsJoin = ScenarioLoader.readEntities(f, "students-join", "joining student", p, notes) {
             ScenarioLoader.readStudent($0, p, lines)
         }
+        change.fixedAdd = ScenarioLoader.readEntities(f, "fixed-add", "added fixed session", p, notes) {
+            ScenarioLoader.readFixed($0, p, lines)
+        }
         if let list = f["needs-change"], !list.isNull, let items = list.sequence(p) {
             for (index, entry) in items.enumerated() {
                 let named = [entry.peek("student"), entry.peek("subject"), entry.peek("modality")]
@@ -93,6 +116,7 @@ public struct ScenarioChange: Sendable, Hashable {
         }
         for teacher in change.teachersJoin { lines["teachers-join[\(teacher.id)]"] = lines["teachers[\(teacher.id)]"] }
         for student in change.studentsJoin { lines["students-join[\(student.id)]"] = lines["students[\(student.id)]"] }
+        for session in change.fixedAdd { lines["fixed-add[\(session.id)]"] = lines["fixed[\(session.id)]"] }
         change.lines = lines.lines
         change.readProblems = p.problems
         return change
@@ -100,18 +124,26 @@ public struct ScenarioChange: Sendable, Hashable {
 
     private static func readNeedChange(_ item: YAMLValue, _ p: ProblemLog) -> NeedChange? {
         let before = p.count
-        guard let nf = item.fields(["student", "subject", "modality", "sessions"], p) else { return nil }
+        guard let nf = item.fields(["student", "subject", "modality", "sessions", "priority", "teacher"], p) else { return nil }
         func text(_ key: String) -> String? {
             guard let field = nf[key] else { p.append(item.problem("missing `\(key)`")); return nil }
             return field.string(p)
         }
         let student = text("student"), subject = text("subject"), modality = text("modality")
-        guard let sessionsField = nf["sessions"] else {
-            p.append(item.problem("missing `sessions` (the new weekly count; 0 removes the need)"))
+        guard nf["sessions"] != nil || nf["priority"] != nil || nf["teacher"] != nil else {
+            p.append(item.problem("missing `sessions` (the new weekly count; 0 removes the need), or `priority` or `teacher` to change"))
             return nil
         }
-        guard let sessions = sessionsField.int(p, range: 0...100), let student, let subject, let modality, p.count == before else { return nil }
-        return NeedChange(student: student, need: Need(subject: subject, modality: modality, sessions: sessions))
+        let sessions = nf["sessions"].map { $0.int(p, range: 0...100) } ?? .some(nil)
+        let priority = nf["priority"].map { ScenarioLoader.readPriority($0, p) } ?? .some(nil)
+        // `teacher: null` is written on purpose to lift a request, so it is not the same as leaving the key out.
+        let teacher = nf["teacher"].map { $0.isNull ? .anyone : $0.string(p).map(RequestedTeacher.teacher) } ?? .some(nil)
+        guard let sessions, let priority, let teacher, let student, let subject, let modality, p.count == before else { return nil }
+        if sessions == 0, priority != nil || teacher != nil {
+            p.append(item.problem("`sessions: 0` removes the need, so its `priority` or `teacher` cannot change too; give one or the other"))
+            return nil
+        }
+        return NeedChange(student: student, subject: subject, modality: modality, sessions: sessions, priority: priority, teacher: teacher)
     }
 
     /// The changed scenario. Unknown ids and contradictions (a teacher who both leaves and gets new
@@ -131,6 +163,9 @@ public struct ScenarioChange: Sendable, Hashable {
         }
         // Sets, not the lists: a roll-forward can drop hundreds of students from a school of thousands.
         let leavingTeachers = Set(teachersLeave), leavingStudents = Set(studentsLeave)
+        // Those who leave and do not come back under the same id: references to them lapse.
+        let goneTeachers = leavingTeachers.subtracting(teachersJoin.map(\.id))
+        let goneStudents = leavingStudents.subtracting(studentsJoin.map(\.id))
         // Problems found when the changed week is validated point at the change file's entries.
         var changedLines: [String: Int] = [:]
 
@@ -143,6 +178,8 @@ public struct ScenarioChange: Sendable, Hashable {
             if leavingTeachers.contains(id) { fail(entity, "`\(id)` also leaves; give one or the other") }
             if let i = result.teachers.firstIndex(where: { $0.id == id }) { result.teachers[i].unavailable += refs }
             changedLines["teachers[\(id)]"] = lines[entity]
+            // A fixed session she now cannot lead is reported at the line that made it so.
+            for f in scenario.fixed where f.teachers.contains(id) { changedLines["fixed[\(f.id)]"] = lines[entity] }
         }
         result.teachers.removeAll { leavingTeachers.contains($0.id) }
         for teacher in teachersJoin {
@@ -164,11 +201,18 @@ public struct ScenarioChange: Sendable, Hashable {
             case .slots(let refs): result.rooms[i].unavailable += refs
             }
             changedLines["rooms[\(id)]"] = lines[entity]
+            for f in scenario.fixed where f.room == id { changedLines["fixed[\(f.id)]"] = lines[entity] }
         }
         for id in studentsLeave where !studentIds.contains(id) {
             fail("students-leave", unknown("student", id, among: scenario.students.map(\.id)), lineOf: "students-leave[\(id)]")
         }
         result.students.removeAll { leavingStudents.contains($0.id) }
+        // Whoever leaves is nobody's to keep apart from, and no longer in a group or a fixed session.
+        if !goneStudents.isEmpty {
+            for i in result.students.indices { result.students[i].apart.removeAll { goneStudents.contains($0) } }
+            for i in result.groups.indices { result.groups[i].students.removeAll { goneStudents.contains($0) } }
+            for i in result.fixed.indices { result.fixed[i].students.removeAll { goneStudents.contains($0) } }
+        }
         for student in studentsJoin {
             if studentIds.contains(student.id) && !leavingStudents.contains(student.id) {
                 fail("students-join[\(student.id)]", "a student with the id `\(student.id)` is already in the scenario")
@@ -179,22 +223,79 @@ public struct ScenarioChange: Sendable, Hashable {
         }
         let studentIndex = Dictionary(result.students.indices.map { (result.students[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in needsChange {
-            let entity = "needs-change[\(change.student)/\(change.need.subject)/\(change.need.modality)]"
+            let entity = "needs-change[\(change.student)/\(change.subject)/\(change.modality)]"
             if leavingStudents.contains(change.student) { fail(entity, "`\(change.student)` also leaves; drop one of the two"); continue }
             guard let i = studentIndex[change.student] else {
                 fail(entity, unknown("student", change.student, among: result.students.map(\.id)))
                 continue
             }
-            let existing = result.students[i].needs.firstIndex {
-                $0.subject == change.need.subject && $0.modality == change.need.modality
-            }
-            switch (existing, change.need.sessions) {
+            let existing = result.students[i].needs.firstIndex { $0.subject == change.subject && $0.modality == change.modality }
+            switch (existing, change.sessions) {
             case (let n?, 0): result.students[i].needs.remove(at: n)
-            case (let n?, _): result.students[i].needs[n].sessions = change.need.sessions
-            case (nil, 0): fail(entity, "\(change.student) has no \(change.need.subject) \(change.need.modality) need to remove")
-            case (nil, _): result.students[i].needs.append(change.need)
+            case (let n?, _):
+                var need = result.students[i].needs[n]
+                if let sessions = change.sessions { need.sessions = sessions }
+                if let priority = change.priority { need.priority = priority }
+                switch change.teacher {
+                case .teacher(let id): need.teacher = id
+                case .anyone: need.teacher = nil
+                case nil: break
+                }
+                result.students[i].needs[n] = need
+            case (nil, 0): fail(entity, "\(change.student) has no \(change.subject) \(change.modality) need to remove")
+            case (nil, nil):
+                fail(entity, "\(change.student) has no \(change.subject) \(change.modality) need to change; give `sessions` to add one")
+            case (nil, let sessions?):
+                var need = Need(subject: change.subject, modality: change.modality, sessions: sessions, priority: change.priority ?? .normal)
+                if case .teacher(let id) = change.teacher { need.teacher = id }
+                result.students[i].needs.append(need)
             }
-            changedLines["students[\(change.student)].needs[\(change.need.subject)/\(change.need.modality)]"] = lines[entity]
+            changedLines["students[\(change.student)].needs[\(change.subject)/\(change.modality)]"] = lines[entity]
+        }
+        let fixedIds = Set(scenario.fixed.map(\.id)), removedFixed = Set(fixedRemove)
+        for id in fixedRemove where !fixedIds.contains(id) {
+            fail("fixed-remove", unknown("fixed session", id, among: scenario.fixed.map(\.id)), lineOf: "fixed-remove[\(id)]")
+        }
+        result.fixed.removeAll { removedFixed.contains($0.id) }
+        for session in fixedAdd {
+            if fixedIds.contains(session.id) && !removedFixed.contains(session.id) {
+                fail("fixed-add[\(session.id)]", "a fixed session with the id `\(session.id)` is already in the scenario; remove it in `fixed-remove` to replace it")
+                continue
+            }
+            result.fixed.append(session)
+            changedLines["fixed[\(session.id)]"] = lines["fixed[\(session.id)]"]
+        }
+        // A teacher who leaves lapses as a preference, but a need bound to her or a fixed session she
+        // leads has to be decided by the admin: who takes over is not for flexsched to guess.
+        if !goneTeachers.isEmpty {
+            var bound: [String: [String]] = [:], leads: [String: [String]] = [:]
+            for i in result.students.indices {
+                for n in result.students[i].needs.indices {
+                    result.students[i].needs[n].preferTeachers.removeAll { goneTeachers.contains($0) }
+                    let need = result.students[i].needs[n]
+                    if let t = need.teacher, goneTeachers.contains(t) {
+                        bound[t, default: []].append("\(result.students[i].id)/\(need.subject)/\(need.modality)")
+                        // Reported here, at the change that causes it; validation need not say it again.
+                        result.students[i].needs[n].teacher = nil
+                    }
+                }
+            }
+            for f in result.fixed.indices {
+                for t in orderedUnique(result.fixed[f].teachers) where goneTeachers.contains(t) {
+                    leads[t, default: []].append(result.fixed[f].id)
+                }
+                result.fixed[f].teachers.removeAll { goneTeachers.contains($0) }
+            }
+            for id in teachersLeave where goneTeachers.contains(id) {
+                if let needs = bound[id] {
+                    fail("teachers-leave", "`\(id)` is the requested teacher of \(listedInWords(needs.map { "`\($0)`" })); give \(needs.count == 1 ? "that need" : "those needs") another `teacher` in `needs-change` (`teacher: null` lifts the request)",
+                         lineOf: "teachers-leave[\(id)]")
+                }
+                if let sessions = leads[id] {
+                    fail("teachers-leave", "`\(id)` leads fixed session\(sessions.count == 1 ? "" : "s") \(listedInWords(sessions.map { "`\($0)`" })); list \(sessions.count == 1 ? "it" : "them") in `fixed-remove` and add \(sessions.count == 1 ? "it" : "them") back with another teacher in `fixed-add`",
+                         lineOf: "teachers-leave[\(id)]")
+                }
+            }
         }
         var changed: ValidatedScenario?
         do { changed = try result.validated(file: file, lines: changedLines, requireServiceable: false) } catch {

@@ -1,4 +1,4 @@
-/// Scenario format v1 (YAML, or the same structure as JSON) -> validated `Scenario`.
+/// Scenario format v1.1 (YAML, or the same structure as JSON) -> validated `Scenario`.
 /// Structural problems (wrong types, unknown keys) are found while reading; meaning problems
 /// (unknown ids, overlapping blocks, needs nobody can serve) by `Scenario.validationProblems`.
 public enum ScenarioLoader {
@@ -25,7 +25,8 @@ public enum ScenarioLoader {
         return try scenario!.validated(file: file, lines: lines.lines)
     }
 
-    static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students"]
+    static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students",
+                          "groups", "fixed"]
 
     private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> Scenario? {
         guard let f = root.fields(topKeys, p) else { return nil }
@@ -51,8 +52,11 @@ public enum ScenarioLoader {
         let teachers = readEntities(f, "teachers", "teacher", p, notes) { readTeacher($0, p, lines) }
         let rooms = readEntities(f, "rooms", "room", p, notes) { readRoom($0, p, lines) }
         let students = readEntities(f, "students", "student", p, notes) { readStudent($0, p, lines) }
+        let groups = f["groups"].flatMap { $0.isNull ? [] : readGroups($0, p, lines, notes) }
+        if f["groups"] != nil, groups == nil { notes.unreadable.insert("groups") }
+        let fixed = readEntities(f, "fixed", "fixed session", p, notes) { readFixed($0, p, lines) }
         return Scenario(name: name, timezone: timezone, term: term, days: days, blocks: blocks, modalities: modalities ?? [],
-                        teachers: teachers, rooms: rooms, students: students)
+                        teachers: teachers, rooms: rooms, students: students, groups: groups ?? [], fixed: fixed)
     }
 
     /// Reads a list of entities one at a time, each named after its id (`blocks[b2]`, or `block 2` when
@@ -96,16 +100,16 @@ public enum ScenarioLoader {
 
     private static func readDays(_ v: YAMLValue, _ p: ProblemLog) -> [Weekday]? {
         guard let items = v.sequence(p) else { return nil }
-        var days: [Weekday] = []
-        for item in items {
-            guard let text = item.string(p) else { continue }
-            guard let day = Weekday(rawValue: text.lowercased()) else {
-                p.append(item.problem("`\(text)` is not a day; use mon, tue, wed, thu, fri, sat or sun\(dayHint(text))"))
-                continue
-            }
-            days.append(day)
+        return items.compactMap { readDay($0, p) }
+    }
+
+    private static func readDay(_ v: YAMLValue, _ p: ProblemLog) -> Weekday? {
+        guard let text = v.string(p) else { return nil }
+        guard let day = Weekday(rawValue: text.lowercased()) else {
+            p.append(v.problem("`\(text)` is not a day; use mon, tue, wed, thu, fri, sat or sun\(dayHint(text))"))
+            return nil
         }
-        return days
+        return day
     }
 
     private static func readTime(_ v: YAMLValue?, key: String, owner: YAMLValue, _ p: ProblemLog) -> ClockTime? {
@@ -120,13 +124,14 @@ public enum ScenarioLoader {
 
     private static func readBlock(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Block? {
         let before = p.count
-        guard let f = v.fields(["id", "start", "end"], p) else { return nil }
+        guard let f = v.fields(["id", "start", "end", "break-before"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let start = readTime(f["start"], key: "start", owner: v, p)
         let end = readTime(f["end"], key: "end", owner: v, p)
-        guard let id, let start, let end, p.count == before else { return nil }
+        let breakBefore = f["break-before"].map { $0.bool(p) } ?? false
+        guard let id, let start, let end, let breakBefore, p.count == before else { return nil }
         lines["blocks[\(id)]"] = v.line
-        return Block(id: id, start: start, end: end)
+        return Block(id: id, start: start, end: end, breakBefore: breakBefore)
     }
 
     private static func readModalities(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> [Modality]? {
@@ -136,22 +141,28 @@ public enum ScenarioLoader {
             let mv = entry.named("modalities[\(id)]")
             notes.listed["modalities", default: []].append((id, mv.line))
             let before = p.count
-            guard let f = mv.fields(["min", "max", "teacher", "room-features"], p) else { notes.dropped.insert("modalities"); continue }
+            guard let f = mv.fields(["min", "max", "teacher", "room-features", "length", "level-spread"], p)
+            else { notes.dropped.insert("modalities"); continue }
             let min = f["min"].map { $0.int(p, range: 1...1000) } ?? 1
             let max = f["max"].map { $0.int(p, range: 1...1000) } ?? nil
             if f["max"] == nil { p.append(mv.problem("missing `max` (the largest group size)")) }
             let teacher = f["teacher"].map { $0.bool(p) } ?? true
             let features = optionalList(f["room-features"], p)
-            guard let min, let max, let teacher, let features, p.count == before else { notes.dropped.insert("modalities"); continue }
+            let length = f["length"].map { $0.int(p, range: 1...8) } ?? 1
+            let levelSpread = f["level-spread"].map { $0.int(p, range: 0...100) } ?? .some(nil)
+            guard let min, let max, let teacher, let features, let length, let levelSpread, p.count == before
+            else { notes.dropped.insert("modalities"); continue }
             lines["modalities[\(id)]"] = mv.line
-            result.append(Modality(id: id, min: min, max: max, teacher: teacher, roomFeatures: features))
+            result.append(Modality(id: id, min: min, max: max, teacher: teacher, roomFeatures: features, length: length,
+                                   levelSpread: levelSpread))
         }
         return result
     }
 
     static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Teacher? {
         let before = p.count
-        guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week"], p) else { return nil }
+        guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week", "prefer-not"], p)
+        else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
         let subjects = f["subjects"].map { $0.stringList(p) } ?? []
@@ -159,9 +170,12 @@ public enum ScenarioLoader {
         let unavailable = readSlotRefs(f["unavailable"], p)
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
         let maxPerWeek = f["max-per-week"].map { $0.int(p, range: 1...1000) } ?? .some(nil)
-        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek, p.count == before else { return nil }
+        let preferNot = readSlotRefs(f["prefer-not"], p)
+        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek, let preferNot, p.count == before
+        else { return nil }
         lines["teachers[\(id)]"] = v.line
-        return Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek)
+        return Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek,
+                       preferNot: preferNot)
     }
 
     private static func readRoom(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Room? {
@@ -180,7 +194,7 @@ public enum ScenarioLoader {
 
     static func readStudent(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Student? {
         let before = p.count
-        guard let f = v.fields(["id", "name", "needs", "unavailable", "requires", "max-per-day"], p) else { return nil }
+        guard let f = v.fields(["id", "name", "needs", "unavailable", "requires", "max-per-day", "apart"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
         // A bad need is left out on its own: the student's other needs are still worth checking.
@@ -200,22 +214,80 @@ public enum ScenarioLoader {
         let unavailable = readSlotRefs(f["unavailable"], p)
         let requires = optionalList(f["requires"], p)
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
+        let apart = optionalList(f["apart"], p)
         let whole = p.count == before
         for problem in needProblems.problems { p.append(problem) }
-        guard let id, let name, let unavailable, let requires, let maxPerDay, whole else { return nil }
+        guard let id, let name, let unavailable, let requires, let maxPerDay, let apart, whole else { return nil }
         lines["students[\(id)]"] = v.line
-        return Student(id: id, name: name, needs: needs, unavailable: unavailable, requires: requires, maxPerDay: maxPerDay)
+        return Student(id: id, name: name, needs: needs, unavailable: unavailable, requires: requires, maxPerDay: maxPerDay,
+                       apart: apart)
     }
 
     private static func readNeed(_ item: YAMLValue, _ p: ProblemLog) -> Need? {
         let before = p.count
-        guard let nf = item.fields(["subject", "modality", "sessions"], p) else { return nil }
+        guard let nf = item.fields(["subject", "modality", "sessions", "priority", "teacher", "prefer-teacher", "level"], p)
+        else { return nil }
         let subject = requiredString(nf, "subject", item, p)
         let modality = requiredString(nf, "modality", item, p)
         let sessions = nf["sessions"].map { $0.int(p, range: 1...100) } ?? nil
         if nf["sessions"] == nil { p.append(item.problem("missing `sessions` (how many this week)")) }
-        guard let subject, let modality, let sessions, p.count == before else { return nil }
-        return Need(subject: subject, modality: modality, sessions: sessions)
+        let priority = nf["priority"].map { readPriority($0, p) } ?? .normal
+        let teacher = nf["teacher"].map { $0.string(p) } ?? .some(nil)
+        let preferTeachers = optionalList(nf["prefer-teacher"], p)
+        let level = nf["level"].map { $0.int(p, range: 0...1000) } ?? .some(nil)
+        guard let subject, let modality, let sessions, let priority, let teacher, let preferTeachers, let level, p.count == before
+        else { return nil }
+        return Need(subject: subject, modality: modality, sessions: sessions, priority: priority, teacher: teacher,
+                    preferTeachers: preferTeachers, level: level)
+    }
+
+    static func readPriority(_ v: YAMLValue, _ p: ProblemLog) -> Priority? {
+        guard let text = v.string(p) else { return nil }
+        if let priority = Priority(rawValue: text.lowercased()) { return priority }
+        // Highest first, as an admin ranks them.
+        let choices = Priority.allCases.reversed().map(\.rawValue)
+        p.append(v.problem("`\(text)` is not a priority; use \(choices.dropLast().joined(separator: ", ")) or \(choices.last!)"
+                           + didYouMean(text, among: choices)))
+        return nil
+    }
+
+    /// `groups: {grade6: [ana, ben]}`; each group is noted like a list entity so fixed sessions can be
+    /// judged even when a group was left out.
+    private static func readGroups(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> [StudentGroup]? {
+        guard let entries = v.mapping(p) else { return nil }
+        var result: [StudentGroup] = []
+        for (id, entry) in entries {
+            let gv = entry.named("groups[\(id)]")
+            notes.listed["groups", default: []].append((id, gv.line))
+            guard let students = optionalList(gv, p) else { notes.dropped.insert("groups"); continue }
+            lines["groups[\(id)]"] = gv.line
+            result.append(StudentGroup(id: id, students: students))
+        }
+        return result
+    }
+
+    static func readFixed(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> FixedSession? {
+        let before = p.count
+        guard let f = v.fields(["id", "title", "day", "block", "length", "teachers", "room", "students", "groups"], p)
+        else { return nil }
+        let id = requiredString(f, "id", v, p)
+        let title = f["title"].map { $0.string(p) } ?? id
+        let day: Weekday?
+        if let dv = f["day"] { day = readDay(dv, p) } else {
+            day = nil
+            p.append(v.problem("missing `day` (for example `mon`)"))
+        }
+        let block = requiredString(f, "block", v, p)
+        let length = f["length"].map { $0.int(p, range: 1...8) } ?? 1
+        let teachers = optionalList(f["teachers"], p)
+        let room = f["room"].map { $0.isNull ? nil : $0.string(p) } ?? nil
+        let students = optionalList(f["students"], p)
+        let groups = optionalList(f["groups"], p)
+        guard let id, let title, let day, let block, let length, let teachers, let students, let groups, p.count == before
+        else { return nil }
+        lines["fixed[\(id)]"] = v.line
+        return FixedSession(id: id, title: title, day: day, block: block, length: length, teachers: teachers, room: room,
+                            students: students, groups: groups)
     }
 
     private static func requiredString(_ f: [String: YAMLValue], _ key: String, _ owner: YAMLValue, _ p: ProblemLog) -> String? {

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Scenario {
-    /// Scenario format v1 as YAML that `ScenarioLoader.parse` reads back to an equal `Scenario`.
+    /// Scenario format v1.1 as YAML that `ScenarioLoader.parse` reads back to an equal `Scenario`.
     /// Small records are written one per line in flow style so a week of several hundred students
     /// stays scannable in a diff; students stay block mappings because their needs are the part
     /// admins edit most.
@@ -18,13 +18,15 @@ extension Scenario {
 
         out.append("blocks:")
         for b in blocks {
-            out.append("  - {id: \(yamlScalar(b.id)), start: \"\(b.start)\", end: \"\(b.end)\"}")
+            out.append("  - {id: \(yamlScalar(b.id)), start: \"\(b.start)\", end: \"\(b.end)\"\(b.breakBefore ? ", break-before: true" : "")}")
         }
 
         out.append(modalities.isEmpty ? "modalities: {}" : "modalities:")
         for m in modalities {
             var fields = ["min: \(m.min)", "max: \(m.max)", "teacher: \(m.teacher)"]
             if !m.roomFeatures.isEmpty { fields.append("room-features: \(flowList(m.roomFeatures))") }
+            if m.length != 1 { fields.append("length: \(m.length)") }
+            if let k = m.levelSpread { fields.append("level-spread: \(k)") }
             out.append("  \(yamlScalar(m.id)): {\(fields.joined(separator: ", "))}")
         }
 
@@ -34,6 +36,7 @@ extension Scenario {
             if !t.unavailable.isEmpty { fields.append("unavailable: \(flowList(t.unavailable.map(\.description)))") }
             if let d = t.maxPerDay { fields.append("max-per-day: \(d)") }
             if let w = t.maxPerWeek { fields.append("max-per-week: \(w)") }
+            if !t.preferNot.isEmpty { fields.append("prefer-not: \(flowList(t.preferNot.map(\.description)))") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
 
@@ -54,12 +57,32 @@ extension Scenario {
             } else {
                 out.append("    needs:")
                 for n in s.needs {
-                    out.append("      - {subject: \(yamlScalar(n.subject)), modality: \(yamlScalar(n.modality)), sessions: \(n.sessions)}")
+                    var fields = ["subject: \(yamlScalar(n.subject))", "modality: \(yamlScalar(n.modality))", "sessions: \(n.sessions)"]
+                    if n.priority != .normal { fields.append("priority: \(n.priority.rawValue)") }
+                    if let t = n.teacher { fields.append("teacher: \(yamlScalar(t))") }
+                    if !n.preferTeachers.isEmpty { fields.append("prefer-teacher: \(flowList(n.preferTeachers))") }
+                    if let l = n.level { fields.append("level: \(l)") }
+                    out.append("      - {\(fields.joined(separator: ", "))}")
                 }
             }
             if !s.unavailable.isEmpty { out.append("    unavailable: \(flowList(s.unavailable.map(\.description)))") }
             if !s.requires.isEmpty { out.append("    requires: \(flowList(s.requires))") }
             if let d = s.maxPerDay { out.append("    max-per-day: \(d)") }
+            if !s.apart.isEmpty { out.append("    apart: \(flowList(s.apart))") }
+        }
+
+        // v1.1 sections only when used, so a v1 week is written exactly as before.
+        if !groups.isEmpty { out.append("groups:") }
+        for g in groups { out.append("  \(yamlScalar(g.id)): \(flowList(g.students))") }
+        if !fixed.isEmpty { out.append("fixed:") }
+        for f in fixed {
+            var fields = ["id: \(yamlScalar(f.id))", "title: \(yamlScalar(f.title))", "day: \(f.day.rawValue)", "block: \(yamlScalar(f.block))"]
+            if f.length != 1 { fields.append("length: \(f.length)") }
+            if !f.teachers.isEmpty { fields.append("teachers: \(flowList(f.teachers))") }
+            if let r = f.room { fields.append("room: \(yamlScalar(r))") }
+            if !f.students.isEmpty { fields.append("students: \(flowList(f.students))") }
+            if !f.groups.isEmpty { fields.append("groups: \(flowList(f.groups))") }
+            out.append("  - {\(fields.joined(separator: ", "))}")
         }
         return out.joined(separator: "\n") + "\n"
     }

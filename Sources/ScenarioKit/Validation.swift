@@ -74,29 +74,54 @@ extension Scenario {
         for m in modalities where m.min > m.max {
             add("modalities[\(m.id)]", "min (\(m.min)) is larger than max (\(m.max))")
         }
-
-        let blockIds = Set(blockEntries.compactMap(\.id))
-        let checkDays = !notes.unreadable.contains("days"), checkBlocks = idsKnown("blocks")
-        func checkSlots(_ refs: [SlotRef], _ entity: String) {
-            for ref in refs {
-                if !days.contains(ref.weekday) {
-                    if checkDays { add(entity, "unavailable `\(ref)` names a day that is not in `days`") }
-                } else if checkBlocks, case .block(_, let b) = ref, !blockIds.contains(b) {
-                    add(entity, "unavailable `\(ref)` names block `\(b)`, which is not in `blocks`\(didYouMean(b, among: blocks.map(\.id)))")
+        if complete("blocks"), !blocks.isEmpty {
+            for m in modalities where m.length > 1 {
+                if m.length > blocks.count {
+                    add("modalities[\(m.id)]", "length \(m.length) is longer than the day, which has \(blocks.count) block\(blocks.count == 1 ? "" : "s"); its sessions could never be placed")
+                } else if !blocks.contains(where: { blockRun(from: $0.id, length: m.length) != nil }) {
+                    add("modalities[\(m.id)]", "no \(m.length) consecutive blocks run without a `break-before` between them, so its sessions could never be placed; lower `length` or remove a break")
                 }
             }
         }
 
-        checkIds(listed("teachers", teachers.map(\.id)), kind: "teachers") { add($0, $1, line: $2) }
+        let blockIds = Set(blockEntries.compactMap(\.id))
+        let checkDays = !notes.unreadable.contains("days"), checkBlocks = idsKnown("blocks")
+        func checkSlots(_ refs: [SlotRef], _ entity: String, key: String = "unavailable") {
+            for ref in refs {
+                if !days.contains(ref.weekday) {
+                    if checkDays { add(entity, "\(key) `\(ref)` names a day that is not in `days`") }
+                } else if checkBlocks, case .block(_, let b) = ref, !blockIds.contains(b) {
+                    add(entity, "\(key) `\(ref)` names block `\(b)`, which is not in `blocks`\(didYouMean(b, among: blocks.map(\.id)))")
+                }
+            }
+        }
+
+        let teacherEntries = listed("teachers", teachers.map(\.id))
+        checkIds(teacherEntries, kind: "teachers") { add($0, $1, line: $2) }
         for t in teachers {
             if t.subjects.isEmpty { add("teachers[\(t.id)]", "teaches no subject; list at least one in `subjects`") }
             checkSlots(t.unavailable, "teachers[\(t.id)]")
+            checkSlots(t.preferNot, "teachers[\(t.id)]", key: "prefer-not")
         }
 
-        checkIds(listed("rooms", rooms.map(\.id)), kind: "rooms") { add($0, $1, line: $2) }
+        let roomEntries = listed("rooms", rooms.map(\.id))
+        checkIds(roomEntries, kind: "rooms") { add($0, $1, line: $2) }
         for r in rooms { checkSlots(r.unavailable, "rooms[\(r.id)]") }
 
-        checkIds(listed("students", students.map(\.id)), kind: "students") { add($0, $1, line: $2) }
+        let studentEntries = listed("students", students.map(\.id))
+        checkIds(studentEntries, kind: "students") { add($0, $1, line: $2) }
+
+        /// Reports each id of `ids` that names no entity of `kind`, unless that list could not be read
+        /// in full (then the id may belong to an entity left out, which is reported already).
+        func checkRefs(_ ids: [String], to kind: String, _ entries: [(id: String?, line: Int?)], _ entity: String, key: String?) {
+            guard idsKnown(kind) else { return }
+            let known = Set(entries.compactMap(\.id))
+            for id in ids where !known.contains(id) {
+                let names = key.map { "`\($0)` names" } ?? "lists"
+                add(entity, "\(names) `\(id)`, which is not in `\(kind)`\(didYouMean(id, among: entries.compactMap(\.id)))")
+            }
+        }
+        let teacherById = Dictionary(teachers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let taught = Set(teachers.flatMap(\.subjects))
         let modalityIds = Set(modalityEntries.compactMap(\.id))
         let judgeTeachers = requireServiceable && complete("teachers"), judgeRooms = requireServiceable && complete("rooms")
@@ -107,6 +132,8 @@ extension Scenario {
         for s in students {
             let entity = "students[\(s.id)]"
             checkSlots(s.unavailable, entity)
+            checkRefs(s.apart, to: "students", studentEntries, entity, key: "apart")
+            if s.apart.contains(s.id) { add(entity, "`apart` names `\(s.id)` itself; list only other students") }
             var seen = Set<String>()
             for need in s.needs {
                 let needEntity = "\(entity).needs[\(need.subject)/\(need.modality)]"
@@ -125,6 +152,18 @@ extension Scenario {
                     let hint = didYouMean(need.subject, among: teachers.flatMap(\.subjects))
                     add(needEntity, "no teacher teaches `\(need.subject)`; add it to a teacher's `subjects` or change the need\(hint)")
                 }
+                if let requested = need.teacher {
+                    if !modality.teacher {
+                        add(needEntity, "`teacher: \(requested)` on a need whose modality `\(need.modality)` has `teacher: false`; remove it or use a teacher-led modality")
+                    } else if let teacher = teacherById[requested] {
+                        if !teacher.subjects.contains(need.subject) {
+                            add(needEntity, "`teacher` `\(requested)` does not teach `\(need.subject)`; add it to their `subjects` or name a teacher who teaches it")
+                        }
+                    } else {
+                        checkRefs([requested], to: "teachers", teacherEntries, needEntity, key: "teacher")
+                    }
+                }
+                checkRefs(need.preferTeachers, to: "teachers", teacherEntries, needEntity, key: "prefer-teacher")
                 guard judgeRooms else { continue }
                 let wanted = Set(modality.roomFeatures).union(s.requires)
                 let fitting = fittingRooms[wanted] ?? {
@@ -144,7 +183,98 @@ extension Scenario {
                 }
             }
         }
+
+        let groupEntries = listed("groups", groups.map(\.id))
+        checkIds(groupEntries, kind: "groups") { add($0, $1, line: $2) }
+        for g in groups { checkRefs(g.students, to: "students", studentEntries, "groups[\(g.id)]", key: nil) }
+
+        checkIds(listed("fixed", fixed.map(\.id)), kind: "fixed") { add($0, $1, line: $2) }
+        let roomById = Dictionary(rooms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let studentById = Dictionary(students.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var placed: [(session: FixedSession, blocks: Set<String>, attendees: Set<String>)] = []
+        for f in fixed {
+            let entity = "fixed[\(f.id)]"
+            checkRefs(f.teachers, to: "teachers", teacherEntries, entity, key: "teachers")
+            checkRefs(f.room.map { [$0] } ?? [], to: "rooms", roomEntries, entity, key: "room")
+            checkRefs(f.students, to: "students", studentEntries, entity, key: "students")
+            checkRefs(f.groups, to: "groups", groupEntries, entity, key: "groups")
+            if !days.contains(f.day) {
+                if checkDays { add(entity, "day `\(f.day.rawValue)` is not in `days`") }
+                continue
+            }
+            guard blockIds.contains(f.block) else {
+                if checkBlocks { add(entity, "block `\(f.block)` is not in `blocks`\(didYouMean(f.block, among: blocks.map(\.id)))") }
+                continue
+            }
+            guard complete("blocks") else { continue }
+            guard let run = blockRun(from: f.block, length: f.length) else {
+                add(entity, fixedRunProblem(f))
+                continue
+            }
+            // Only those named in the session: a group member who is away misses it, as she would a class.
+            func unavailable(_ kind: String, _ id: String, _ slots: [SlotRef]?) {
+                guard let slots else { return }
+                let closed = run.filter { !isAvailable(slots, day: f.day, block: $0.id) }.map { "\(f.day.rawValue).\($0.id)" }
+                if !closed.isEmpty {
+                    add(entity, "\(kind) `\(id)` is unavailable at \(listedInWords(closed)); move the session or change the \(kind)'s `unavailable`")
+                }
+            }
+            for t in orderedUnique(f.teachers) { unavailable("teacher", t, teacherById[t]?.unavailable) }
+            if let r = f.room { unavailable("room", r, roomById[r]?.unavailable) }
+            for s in orderedUnique(f.students) { unavailable("student", s, studentById[s]?.unavailable) }
+
+            let blocksHeld = Set(run.map(\.id)), attendees = Set(self.attendees(of: f))
+            for other in placed where other.session.day == f.day && !other.blocks.isDisjoint(with: blocksHeld) {
+                let o = other.session
+                var shared: [String] = []
+                shared += Set(f.teachers).intersection(o.teachers).sorted().map { "teacher `\($0)`" }
+                if let r = f.room, r == o.room { shared.append("room `\(r)`") }
+                let students = attendees.intersection(other.attendees).sorted()
+                shared += students.prefix(3).map { "student `\($0)`" }
+                if students.count > 3 { shared.append("\(students.count - 3) more students") }
+                guard !shared.isEmpty else { continue }
+                let when = run.first { other.blocks.contains($0.id) }.map { "\(f.day.rawValue).\($0.id)" } ?? f.day.rawValue
+                add(entity, "clashes with fixed session `\(o.id)` at \(when): both take \(listedInWords(shared)); move one of them")
+            }
+            placed.append((f, blocksHeld, attendees))
+        }
+
+        // Fixed sessions count towards daily and weekly limits, in blocks; when they alone pass one,
+        // no timetable can keep it.
+        var teacherHolds: [String: [FixedSession]] = [:], studentHolds: [String: [FixedSession]] = [:]
+        for held in placed {
+            for t in Set(held.session.teachers) { teacherHolds[t, default: []].append(held.session) }
+            for s in held.attendees { studentHolds[s, default: []].append(held.session) }
+        }
+        func checkLoad(_ entity: String, _ key: String, _ limit: Int?, _ when: String, _ held: [FixedSession]) {
+            guard let limit else { return }
+            let load = held.reduce(0) { $0 + $1.length }
+            guard load > limit else { return }
+            let ids = listedInWords(held.map { "`\($0.id)`" })
+            add(entity, "fixed sessions alone fill \(load) blocks \(when) (\(ids)), more than its `\(key)` of \(limit); raise the limit or move a fixed session")
+        }
+        for t in teachers {
+            guard let held = teacherHolds[t.id] else { continue }
+            for day in days { checkLoad("teachers[\(t.id)]", "max-per-day", t.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
+            checkLoad("teachers[\(t.id)]", "max-per-week", t.maxPerWeek, "in the week", held)
+        }
+        for s in students {
+            guard let held = studentHolds[s.id] else { continue }
+            for day in days { checkLoad("students[\(s.id)]", "max-per-day", s.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
+        }
         return p
+    }
+
+    /// Why a fixed session's blocks do not fit: the day ends, or a break falls inside them.
+    private func fixedRunProblem(_ f: FixedSession) -> String {
+        let ordered = blocksInTimeOrder
+        let first = ordered.firstIndex { $0.id == f.block } ?? 0
+        let span = "\(f.length) blocks from `\(f.block)`"
+        if first + f.length > ordered.count {
+            return "\(span) run past the day's last block `\(ordered.last!.id)`; start it earlier or shorten `length`"
+        }
+        let breakBlock = ordered[(first + 1)..<(first + f.length)].first(where: \.breakBefore)!
+        return "\(span) cross the break before `\(breakBlock.id)`; start it after the break or shorten `length`"
     }
 
     /// Each id problem once per entity, and each repeated id once, at its second use, naming every line.

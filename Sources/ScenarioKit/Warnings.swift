@@ -34,8 +34,8 @@ extension Scenario {
     }
 }
 
-/// First occurrences in order, so suggestions and warnings never depend on hashing order.
-private func orderedUnique(_ items: [String]) -> [String] {
+/// First occurrences in order, so suggestions, warnings and messages never depend on hashing order.
+func orderedUnique(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
 }

@@ -12,13 +12,13 @@ struct WhatIf: ParsableCommand {
         commandName: "whatif",
         abstract: "Re-solve a timetable under staffing or enrolment changes, moving as few people as possible.",
         discussion: """
-        Each --change file (change file v1, YAML) is applied to the scenario on its own; the variants \
+        Each --change file (change file v1.1, YAML) is applied to the scenario on its own; the variants \
         are solved concurrently against the baseline timetable, keeping every baseline session the \
         change still allows. Among timetables with the fewest unmet needs, the one that changes the \
         fewest student sessions is preferred, then the fewest teacher and room changes.
 
         Change file keys (all optional): teachers-leave, teachers-unavailable, teachers-join, \
-        rooms-close, students-leave, students-join, needs-change. See README.md.
+        rooms-close, students-leave, students-join, needs-change, fixed-remove, fixed-add. See README.md.
 
         With --out DIR, each variant gets DIR/<change-name>/ with scenario.yaml (the changed \
         scenario), timetable.json (checked against it), diff.md and diff.json (who is affected and \
