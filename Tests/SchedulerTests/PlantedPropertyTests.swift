@@ -67,7 +67,8 @@ func plantedSchoolsWithEveryFeatureAreFullyScheduled(seed: UInt64) throws {
             #expect((levels.max() ?? 0) - (levels.min() ?? 0) <= spread)
         }
         for id in session.students {
-            #expect(Set(students[id]?.apart ?? []).isDisjoint(with: session.students), "\(id) shares \(session)")
+            let apart = Set(students[id]?.apart ?? [])
+            #expect(apart.isDisjoint(with: session.students), "\(id) shares \(session)")
         }
     }
 }
