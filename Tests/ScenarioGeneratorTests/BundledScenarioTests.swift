@@ -5,9 +5,11 @@ import ScenarioGenerator
 import TimetableChecker
 
 /// The bundled week files are generator output; `FLEXSCHED_WRITE_SCENARIOS=1 swift test --filter
-/// ScenarioGeneratorTests` rewrites them after a deliberate generator change.
+/// ScenarioGeneratorTests` rewrites them after a deliberate generator change. The mid-size week shows
+/// what a real school week holds (scenario format v1.1); the others stay plain v1.
 let bundled: [(file: String, spec: GeneratorSpec, preset: String)] = [
-    ("small-day.yaml", .small, "small"), ("midsize-week.yaml", .medium, "medium"), ("large-week.yaml", .large, "large"),
+    ("small-day.yaml", .small, "small"), ("midsize-week.yaml", .medium.withAllFeatures, "medium.withAllFeatures"),
+    ("large-week.yaml", .large, "large"),
 ]
 
 let scenariosDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -23,9 +25,19 @@ func bundledText(_ spec: GeneratorSpec, preset: String) -> String {
     # A full timetable exists: the needs were read off a valid timetable of \(g.planted?.sessions.count ?? 0) sessions,
     # built first, that gives every student every session asked for (\(needed) student-sessions in all).
     # \(s.students.count) students, \(s.teachers.count) teachers, \(s.rooms.count) rooms, \(s.days.count) \(s.days.count == 1 ? "day" : "days") x \(s.blocks.count) blocks.
+    """ + (spec.features.isEmpty ? "" : "\n" + featureSummary(g)) + "\n\n" + s.yamlText()
+}
 
-
-    """ + s.yamlText()
+/// What the v1.1 features put in the week, as comment lines.
+func featureSummary(_ g: GeneratedScenario) -> String {
+    let s = g.scenario, needs = s.students.flatMap(\.needs)
+    let doubles = g.planted?.sessions.filter { !$0.fixed && $0.length > 1 }.count ?? 0
+    func count(_ p: Priority) -> Int { needs.filter { $0.priority == p }.count }
+    return """
+    # Fixed: \(s.fixed.map(\.title).joined(separator: ", ")) (groups \(s.groups.map(\.id).joined(separator: ", "))).
+    # Priorities: \(count(.mandated)) mandated, \(count(.high)) high, \(count(.low)) low needs; \(needs.filter { $0.teacher != nil }.count) ask for a named teacher.
+    # Double blocks: \(doubles) planted project sessions; levels on \(needs.filter { $0.level != nil }.count) needs; \(s.students.reduce(0) { $0 + $1.apart.count }) pairs kept apart.
+    """
 }
 
 @Test(.enabled(if: ProcessInfo.processInfo.environment["FLEXSCHED_WRITE_SCENARIOS"] == "1"))

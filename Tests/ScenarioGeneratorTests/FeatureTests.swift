@@ -2,9 +2,11 @@ import Testing
 import ScenarioKit
 import TimetableFormat
 import ScenarioGenerator
+import TimetableChecker
 
 // Planted weeks with the scenario format v1.1 features: the planted timetable keeps every rule they
-// add (checked by HardRules.swift, not by the generator), and each feature really is in the week.
+// add (checked by HardRules.swift, not by the generator, and by the product's checker), and each
+// feature really is in the week.
 
 let featureSizes: [(String, GeneratorSpec)] = [("small", .small), ("medium", .medium), ("large", .large)]
 
@@ -19,6 +21,7 @@ func plantedWeekWithEveryFeatureKeepsEveryRule(size: String) throws {
     let s = try g.scenario.validated().scenario
     let planted = try #require(g.planted)
     #expect(hardRuleProblems(planted, s) == [])
+    #expect(checkTimetable(planted, against: s) == [])
 
     // Each feature is present, or the check above would prove nothing about it.
     #expect(s.groups.count >= 2 && Set(s.groups.flatMap(\.students)).count == s.students.count)
@@ -56,6 +59,7 @@ func plantedWeekWithEveryFeatureKeepsEveryRule(size: String) throws {
         let s = try g.scenario.validated().scenario
         let planted = try #require(g.planted)
         #expect(hardRuleProblems(planted, s) == [], "seed \(seed)")
+        #expect(checkTimetable(planted, against: s) == [], "seed \(seed)")
         #expect(!s.fixed.isEmpty && s.blocks.contains(where: \.breakBefore), "seed \(seed)")
         // Advisory takes one of as few as three blocks, so more students than without features go without.
         #expect(s.students.filter(\.needs.isEmpty).count * 2 <= s.students.count, "seed \(seed)")
@@ -76,7 +80,9 @@ func eachFeatureAlonePlantsAValidWeek(feature: String) throws {
     for var spec in [GeneratorSpec.small, .tiny(seed: 7), .tiny(seed: 8)] {
         spec.features = only
         let g = generateScenario(spec)
-        #expect(hardRuleProblems(try #require(g.planted), try g.scenario.validated().scenario) == [], "\(spec.name)")
+        let planted = try #require(g.planted), s = try g.scenario.validated().scenario
+        #expect(hardRuleProblems(planted, s) == [], "\(spec.name)")
+        #expect(checkTimetable(planted, against: s) == [], "\(spec.name)")
     }
 }
 
