@@ -103,7 +103,7 @@ extension ModelRule {
             guard let n = plan.needIndex[s][a], let t = plan.instance.students[s].needs[n].requested else { return true }
             guard plan.instance.activities[a].qualifiedTeachers.contains(t) else { return false }
             let id = plan.teacherAt[t][p]
-            return plan.teacherFree(t, activity: a, slot: p) || (plan.hosts(id, activity: a) && plan.sessions[id]?.slot == p)
+            return plan.teacherFree(t, activity: a, slot: p) || plan.hosts(id, activity: a, startingAt: p)
         }
         $0.rows = { model in
             let leads = Dictionary(model.ys.map { (ColumnKey($0.t, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })

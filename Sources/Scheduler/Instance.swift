@@ -212,7 +212,7 @@ package struct Instance: Sendable {
 
     /// The teacher student `s`'s need of activity `a` asks for, if any.
     package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
-        students[s].needs.first { $0.activity == a }?.requested
+        students[s].needs.first { $0.activities.contains(a) }?.requested
     }
 
     package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }

@@ -158,7 +158,8 @@ extension ModelRule {
             plan.baseline.assignments.filter { seat, staff in
                 let id = plan.studentAt[seat.student][seat.slot]
                 guard id >= 0, let session = plan.sessions[id] else { return true }
-                return !plan.instance.sameNeed(session.activity, seat.activity) || session.teacher != staff.teacher || session.room != staff.room
+                return session.slot != seat.slot || !plan.instance.sameNeed(session.activity, seat.activity)
+                    || session.teacher != staff.teacher || session.room != staff.room
             }.count
         }
     }
@@ -168,7 +169,7 @@ extension ModelRule {
             model.base.baseline.teachers.contains(.init(activity: a, slot: p, resource: t)) ? -model.weights[.changedTeacher] : 0
         }
         $0.measure = { plan in
-            plan.baseline.teachers.count { !plan.hosts(plan.teacherAt[$0.resource][$0.slot], activity: $0.activity) }
+            plan.baseline.teachers.count { !plan.hosts(plan.teacherAt[$0.resource][$0.slot], activity: $0.activity, startingAt: $0.slot) }
         }
     }
 
@@ -177,7 +178,7 @@ extension ModelRule {
             model.base.baseline.rooms.contains(.init(activity: a, slot: p, resource: r)) ? -model.weights[.changedRoom] : 0
         }
         $0.measure = { plan in
-            plan.baseline.rooms.count { !plan.hosts(plan.roomAt[$0.resource][$0.slot], activity: $0.activity) }
+            plan.baseline.rooms.count { !plan.hosts(plan.roomAt[$0.resource][$0.slot], activity: $0.activity, startingAt: $0.slot) }
         }
     }
 }

@@ -176,10 +176,11 @@ package struct Plan: Sendable {
         return wanted == t
     }
 
-    /// Whether session `id` serves the same need as activity `a` (any of its level windows).
-    package func hosts(_ id: Int, activity a: Int) -> Bool {
+    /// Whether session `id` serves the same need as activity `a` (any of its level windows) and starts
+    /// at `slot` (a double block started earlier also occupies it, but is another session).
+    package func hosts(_ id: Int, activity a: Int, startingAt slot: Int) -> Bool {
         guard id >= 0, let session = sessions[id] else { return false }
-        return instance.sameNeed(session.activity, a)
+        return session.slot == slot && instance.sameNeed(session.activity, a)
     }
 
     package func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
