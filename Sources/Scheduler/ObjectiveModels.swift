@@ -200,12 +200,18 @@ public struct ObjectiveWeights: Sendable, Hashable {
     /// (1 + N_j), N_j the sessions needed at priority j. All lower sessions together then weigh
     /// w x (product - 1) < W(k), so no number of them is worth one session of priority k. A week whose
     /// needs are all `normal` keeps 1000 per session.
-    func lexicographic(_ instance: Instance) -> ObjectiveWeights {
+    ///
+    /// `cappedAt` caps each factor: GLPK's sub-problems get weights no larger than the true ones (so
+    /// a bound found on them is a bound on the true objective) but of a size its simplex handles well
+    /// (a factor of thousands per priority level left a 120-student week short where a factor of
+    /// 13 met every need). A sub-problem may then prefer some lower-priority sessions to one higher;
+    /// the whole timetable's exact comparison rejects any such result.
+    func lexicographic(_ instance: Instance, cappedAt cap: Double = .infinity) -> ObjectiveWeights {
         var weights = self
         var scale = 1.0
         for (priority, rule) in ObjectiveWeights.unmetByPriority {
             weights[rule] = self[rule] * scale
-            scale *= Double(1 + (instance.sessionsByPriority[priority] ?? 0))
+            scale *= min(cap, Double(1 + (instance.sessionsByPriority[priority] ?? 0)))
         }
         return weights
     }

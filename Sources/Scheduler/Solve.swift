@@ -104,6 +104,8 @@ private struct Search {
     let options: SolveOptions
     /// The options' weights with unmet sessions made lexicographic by priority for this week.
     let weights: ObjectiveWeights
+    /// The same, with priority factors capped for GLPK (`ObjectiveWeights.lexicographic`).
+    let subproblemWeights: ObjectiveWeights
     let deadline: Date
     let started: Date
     let progress: (@Sendable (SolveProgress) -> Void)?
@@ -127,6 +129,8 @@ private struct Search {
         self.progress = progress
         plan = Plan(instance, baseline: baseline)
         weights = options.weights.lexicographic(instance)
+        // One higher-priority seat can free a teacher for at most one group of lower ones.
+        subproblemWeights = options.weights.lexicographic(instance, cappedAt: Double(1 + (instance.activities.map(\.max).max() ?? 1)))
         bound = weights.cheapestUnmet * Double(forcedUnmetSessions(instance))
         rng = SplitMix64(seed: options.seed)
     }
@@ -157,7 +161,7 @@ private struct Search {
     /// activities that day, and the activities competing for its teachers. Ends when nothing is
     /// unmet or several rounds bring no gain.
     mutating func repairUnmetNeeds() throws(SolveFailure) {
-        let unmetOnly = weights.unmetOnly
+        let unmetOnly = subproblemWeights.unmetOnly
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !outOfWork, !timeIsUp() {
             let before = plan.terms.unmetSessions
@@ -277,7 +281,7 @@ private struct Search {
     mutating func solveWholeWeek() throws(SolveFailure) {
         let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
         guard columns <= 6_000, !converged, !outOfWork, !timeIsUp() else { return }
-        var weights = self.weights
+        var weights = subproblemWeights
         let exact = instance.dayCount == 1
         if !exact {
             weights[.sameNeedNextDay] = 0
@@ -297,7 +301,7 @@ private struct Search {
         }
         var base = plan
         for (id, _) in removed { base.remove(id) }
-        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? self.weights)
+        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? subproblemWeights)
         guard !model.isEmpty else { return }
         subproblems += 1
         if model.program.columns.count > largestModel.columns {
