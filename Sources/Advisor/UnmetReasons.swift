@@ -121,6 +121,9 @@ private struct ShortfallExplainer {
         if daysLeft.isEmpty, act.length > 1, let single = freeSingleBlocks(student: s, activity: a), !single.isEmpty {
             return ("no-double-block", "\(what) takes \(act.length) blocks in a row without a break, and \(who) has no such run free on a day without it (\(single.count) single free block(s) on \(daysOf(single)))")
         }
+        if daysLeft.isEmpty, let fixed = fixedSessionsInTheWay(student: s, activity: a), !fixed.isEmpty {
+            return ("fixed-sessions", "\(who)'s free blocks on days without \(what) are taken by fixed sessions (\(fixed.joined(separator: "; ")))")
+        }
         if daysLeft.isEmpty {
             return ("student-fully-booked", "\(who) has no free block left on a day without \(what) (availability, max-per-day and other sessions)")
         }
@@ -142,6 +145,13 @@ private struct ShortfallExplainer {
             if best < act.min, let band = act.band, let spread = scenario.modality(act.modality)?.levelSpread {
                 return ("level-group-too-small", "at most \(best) student(s) at levels \(band)-\(band + spread) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
             }
+            // Students she is kept apart from count in `best` but can never be in her group.
+            let apart = instance.students[s].apart
+            let bestApart = fitting.map { p in seatableCount(activity: a, slot: p) - apart.count { plan.canSeat($0, activity: a, slot: p) } }.max() ?? 1
+            if best >= act.min, bestApart < act.min {
+                let names = apart.map { scenario.students[$0].name }.joined(separator: ", ")
+                return ("kept-apart", "\(who) must be kept apart from \(names); without them at most \(bestApart) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
+            }
             if best < act.min {
                 return ("group-too-small", "at most \(best) student(s) needing \(what) are free together with \(who), fewer than its minimum of \(act.min)")
             }
@@ -153,6 +163,24 @@ private struct ShortfallExplainer {
 private struct ColumnPair: Hashable { var activity: Int, slot: Int }
 
 extension ShortfallExplainer {
+    /// The fixed sessions (title, day) holding the blocks she would otherwise have free for `a` on days
+    /// without it; empty when fixed sessions are not what stands in the way.
+    fileprivate func fixedSessionsInTheWay(student s: Int, activity a: Int) -> [String]? {
+        let instance = plan.instance, scenario = instance.scenario
+        guard let n = plan.needIndex[s][a] else { return nil }
+        let blocked = (0..<instance.slotCount).filter { p in
+            plan.needDays[s][n] & (1 << UInt64(instance.day(of: p))) == 0 && instance.students[s].available[p]
+                && plan.studentAt[s][p] == Plan.fixedSession
+        }
+        let id = scenario.students[s].id
+        return scenario.fixed.filter { session in
+            scenario.attendees(of: session).contains(id) && blocked.contains { p in
+                scenario.days[instance.day(of: p)] == session.day
+                    && (scenario.blockRun(from: session.block, length: session.length) ?? []).contains { $0.id == instance.blockId(of: p) }
+            }
+        }.map { "\($0.title) on \($0.day.rawValue.capitalized)" }
+    }
+
     /// Blocks on days without the need where she alone is free and could sit a one-block session: what
     /// a multi-block need would have if it fitted in one block.
     fileprivate func freeSingleBlocks(student s: Int, activity a: Int) -> [Int]? {

@@ -176,3 +176,32 @@ private func unmetExplained(_ scenario: ValidatedScenario) throws -> [Timetable.
     #expect(short.cause == "level-group-too-small")
     #expect(short.reason.contains("at levels 1-2"), "\(short.reason)")
 }
+
+@Test func aGroupThatOnlyFormsWithAStudentKeptApartIsExplained() throws {
+    let group = Modality(id: "small-group", min: 3, max: 4, teacher: true)
+    var students = ["ana", "ben", "cy"].map { id in
+        Student(id: id, name: id.capitalized, needs: [Need(subject: "math", modality: "small-group", sessions: 1)])
+    }
+    students[0].apart = ["ben"]
+    let unmet = try unmetExplained(try week(days: [.mon], modalities: [group], teachers: [Teacher(id: "lee", name: "Ms. Lee", subjects: ["math"])],
+                                            rooms: [Room(id: "r1", name: "R1", capacity: 4)], students: students))
+    let ana = try #require(unmet.first { $0.student == "ana" })
+    #expect(unmet.count == 3)
+    #expect(ana.cause == "kept-apart")
+    #expect(ana.reason.contains("kept apart from Ben"), "\(ana.reason)")
+}
+
+@Test func blocksTakenByAFixedSessionAreExplained() throws {
+    // Ana is away after lunch, and the assembly fills her morning.
+    let students = [Student(id: "ana", name: "Ana", needs: [Need(subject: "math", modality: "tutoring", sessions: 1)],
+                            unavailable: [.block(.mon, "b4"), .block(.mon, "b5")])]
+    let assembly = FixedSession(id: "assembly", title: "Morning assembly", day: .mon, block: "b1", length: 3, teachers: ["lee"],
+                                students: ["ana"])
+    let unmet = try unmetExplained(try week(days: [.mon], modalities: [tutoring],
+                                            teachers: [Teacher(id: "lee", name: "Ms. Lee", subjects: ["math"]),
+                                                       Teacher(id: "kim", name: "Mr. Kim", subjects: ["math"])],
+                                            rooms: [Room(id: "r1", name: "R1", capacity: 4)], students: students, fixed: [assembly]))
+    let short = try #require(unmet.first)
+    #expect(short.cause == "fixed-sessions")
+    #expect(short.reason.contains("Morning assembly on Mon"), "\(short.reason)")
+}
