@@ -4,9 +4,14 @@ import ScenarioKit
 import Scheduler
 import Testing
 
-/// One teacher with max-per-day 1, one day of three blocks, three students: `explain` as an admin reads it.
-@Test func explainPrintsReasonsAndTheMinimalVerifiedChange() throws {
-    let scenario = try ScenarioLoader.parse("""
+/// One teacher with max-per-day 1, one day of three blocks, three students who each need one math
+/// tutoring session, listed Ana, Ben, Cy.
+private func dailyWeek(priorities: [String: String] = [:]) throws -> ValidatedScenario {
+    let students = [("ana", "Ana P."), ("ben", "Ben O."), ("cy", "Cy L.")].map { id, name in
+        let priority = priorities[id].map { ", priority: \($0)" } ?? ""
+        return "  - {id: \(id), name: \(name), needs: [{subject: math, modality: tutoring, sessions: 1\(priority)}]}"
+    }
+    return try ScenarioLoader.parse("""
     name: daily
     days: [mon]
     blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}, {id: b3, start: "11:00", end: "11:45"}]
@@ -14,10 +19,13 @@ import Testing
     teachers: [{id: kim, name: Mr. Kim, subjects: [math], max-per-day: 1}]
     rooms: [{id: r1, name: Room 1, capacity: 1}]
     students:
-      - {id: ana, name: Ana P., needs: [{subject: math, modality: tutoring, sessions: 1}]}
-      - {id: ben, name: Ben O., needs: [{subject: math, modality: tutoring, sessions: 1}]}
-      - {id: cy, name: Cy L., needs: [{subject: math, modality: tutoring, sessions: 1}]}
-    """, file: "daily.yaml")
+
+    """ + students.joined(separator: "\n"), file: "daily.yaml")
+}
+
+/// `explain` as an admin reads it.
+@Test func explainPrintsReasonsAndTheMinimalVerifiedChange() throws {
+    let scenario = try dailyWeek()
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = 20
@@ -39,26 +47,15 @@ import Testing
     """)
 }
 
-/// The same week with priorities: Ana's mandated session is the one met, and the unmet list puts
-/// normal before low.
+/// The same week with priorities: Cy's mandated session is the one met, though she is listed last,
+/// and the unmet list puts Ben's normal need before Ana's low one.
 @Test func explainListsHigherPrioritiesFirst() throws {
-    let scenario = try ScenarioLoader.parse("""
-    name: daily
-    days: [mon]
-    blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}, {id: b3, start: "11:00", end: "11:45"}]
-    modalities: {tutoring: {min: 1, max: 1}}
-    teachers: [{id: kim, name: Mr. Kim, subjects: [math], max-per-day: 1}]
-    rooms: [{id: r1, name: Room 1, capacity: 1}]
-    students:
-      - {id: ben, name: Ben O., needs: [{subject: math, modality: tutoring, sessions: 1, priority: low}]}
-      - {id: cy, name: Cy L., needs: [{subject: math, modality: tutoring, sessions: 1}]}
-      - {id: ana, name: Ana P., needs: [{subject: math, modality: tutoring, sessions: 1, priority: mandated}]}
-    """, file: "daily.yaml")
+    let scenario = try dailyWeek(priorities: ["ana": "low", "cy": "mandated"])
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = 20
     let timetable = try scheduleWeek(scenario, options: options).timetable
-    #expect(timetable.sessions.map(\.students) == [["ana"]])
+    #expect(timetable.sessions.map(\.students) == [["cy"]])
     let names = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0.name) })
     let headers = explanationText(unmet: timetable.unmet, advice: nil, names: names, focus: nil)
         .split(separator: "\n").filter { !$0.hasPrefix(" ") }
