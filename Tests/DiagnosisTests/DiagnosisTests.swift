@@ -180,3 +180,24 @@ func bundledScenarioHasNoShortfall(file: String) throws {
         .deletingLastPathComponent().appendingPathComponent("Scenarios").appendingPathComponent(file).path
     #expect(diagnose(try ScenarioLoader.load(path: path)) == [])
 }
+
+/// Kim, the only Spanish teacher, can lead one session this week (3 seats) for six mandated and three
+/// normal Spanish sessions: 6 must go unmet, so at least 3 mandated ones even if every normal one gives
+/// way. That finding comes first, before a group that cannot form although it touches more students.
+@Test func provenMandatedShortfallsComeFirstAndSaySo() throws {
+    let kim = Teacher(id: "kim", name: "Mr. Kim", subjects: ["spanish"], maxPerWeek: 1)
+    let spanish = (0..<3).map { i in
+        Student(id: "m\(i)", name: "M\(i)", needs: [Need(subject: "spanish", modality: "tutoring", sessions: 3, priority: i < 2 ? .mandated : .normal)])
+    }
+    var group = smallGroup
+    group.min = 5
+    let science = (0..<4).map { i in Student(id: "s\(i)", name: "S\(i)", needs: [need("science", "small-group", 1)]) }
+    var scenario = school(teachers: [kim, lee], rooms: tutorRooms + [groupRoom, Room(id: "lib", name: "Library", capacity: 12, features: ["quiet"])],
+                          students: spanish + science)
+    scenario.modalities[1] = group
+    let findings = try diagnosed(scenario)
+    #expect(findings.map(\.cause) == ["teacher-capacity", "group-cannot-form"])
+    #expect(findings.first?.message.hasPrefix("mandated services short: at least 3 mandated sessions cannot be met.") == true,
+            "\(findings.first?.message ?? "")")
+    #expect(findings.last.map { $0.message.hasPrefix("mandated") } == false)
+}
