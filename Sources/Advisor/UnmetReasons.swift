@@ -107,7 +107,7 @@ private struct ShortfallExplainer {
         let instance = plan.instance, scenario = instance.scenario
         let act = instance.activities[a], student = scenario.students[s]
         let who = student.name, what = "\(act.subject) \(act.modality)"
-        if let t = instance.requestedTeacher(student: s, activity: a) {
+        if let t = plan.requestedTeacher(student: s, activity: a) {
             let open = (0..<instance.slotCount).filter { p in
                 act.canStart[p] && instance.covered(a, from: p).allSatisfy { instance.students[s].available[$0] && plan.studentAt[s][$0] == Plan.free }
             }

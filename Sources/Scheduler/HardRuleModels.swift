@@ -79,7 +79,7 @@ extension ModelRule {
         }
         $0.rows = { model in
             let base = model.base
-            let byDay = model.ys.map { (ColumnKey($0.t, base.instance.day(of: $0.p)), $0.col) }
+            let byDay = model.ys.map { (key: ColumnKey($0.t, base.instance.day(of: $0.p)), a: $0.a, col: $0.col) }
             model.addLoadRows("teacher over daily load", byDay) { key in
                 base.instance.teachers[key.i].maxPerDay - base.teacherDayLoad[key.i][key.j]
             }
@@ -90,7 +90,7 @@ extension ModelRule {
         $0.teacherAllowed = { plan, t, a, _ in plan.teacherWeekLoad[t] + plan.instance.activities[a].length <= plan.instance.teachers[t].maxPerWeek }
         $0.rows = { model in
             let base = model.base
-            model.addLoadRows("teacher over weekly load", model.ys.map { (ColumnKey($0.t, 0), $0.col) }) { key in
+            model.addLoadRows("teacher over weekly load", model.ys.map { (key: ColumnKey($0.t, 0), a: $0.a, col: $0.col) }) { key in
                 base.instance.teachers[key.i].maxPerWeek - base.teacherWeekLoad[key.i]
             }
         }
@@ -108,7 +108,7 @@ extension ModelRule {
         $0.rows = { model in
             let leads = Dictionary(model.ys.map { (ColumnKey($0.t, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
             for x in model.xs {
-                guard let t = model.instance.requestedTeacher(student: x.s, activity: x.a) else { continue }
+                guard let t = model.base.requestedTeacher(student: x.s, activity: x.a) else { continue }
                 let teacher = leads[ColumnKey(t, x.a, x.p)].map { [($0, -1.0)] } ?? []
                 model.program.addRow("requested teacher \(x.s)@\(x.a)/\(x.p)", [(x.col, 1)] + teacher, upper: 0)
             }
@@ -171,7 +171,7 @@ extension ModelRule {
         }
         $0.rows = { model in
             let base = model.base
-            let byDay = model.xs.map { (ColumnKey($0.s, base.instance.day(of: $0.p)), $0.col) }
+            let byDay = model.xs.map { (key: ColumnKey($0.s, base.instance.day(of: $0.p)), a: $0.a, col: $0.col) }
             model.addLoadRows("student over daily limit", byDay) { key in
                 base.instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][key.j]
             }

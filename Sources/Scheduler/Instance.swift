@@ -210,10 +210,6 @@ package struct Instance: Sendable {
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }
 
 
-    /// The teacher student `s`'s need of activity `a` asks for, if any.
-    package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
-        students[s].needs.first { $0.activities.contains(a) }?.requested
-    }
 
     package var totalSessionsNeeded: Int { students.reduce(0) { $0 + $1.needs.reduce(0) { $0 + $1.sessions } } }
 

@@ -82,11 +82,10 @@ struct NeighbourhoodModel {
     }
 
     /// Load limits in blocks: each column weighs its activity's length; `room` is what the base leaves.
-    mutating func addLoadRows(_ name: String, _ columns: [(ColumnKey, Int)], room: (ColumnKey) -> Int) {
-        let length = Dictionary(xs.map { ($0.col, instance.activities[$0.a].length) } + ys.map { ($0.col, instance.activities[$0.a].length) },
-                                uniquingKeysWith: { a, _ in a })
-        for (key, cols) in grouped(columns) {
-            let weighted = cols.map { ($0, Double(length[$0] ?? 1)) }
+    mutating func addLoadRows(_ name: String, _ columns: [(key: ColumnKey, a: Int, col: Int)], room: (ColumnKey) -> Int) {
+        let length = Dictionary(columns.map { ($0.col, instance.activities[$0.a].length) }, uniquingKeysWith: { a, _ in a })
+        for (key, cols) in grouped(columns.map { ($0.key, $0.col) }) {
+            let weighted = cols.map { ($0, Double(length[$0]!)) }
             let limit = room(key)
             if weighted.reduce(0, { $0 + $1.1 }) > Double(limit) {
                 program.addRow("\(name) \(key.i)", weighted, upper: Double(limit))

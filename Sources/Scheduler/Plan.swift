@@ -170,9 +170,14 @@ package struct Plan: Sendable {
         return found
     }
 
+    /// The teacher student `s`'s need of activity `a` asks for, if any.
+    package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
+        needIndex[s][a].flatMap { instance.students[s].needs[$0].requested }
+    }
+
     /// Whether student `s` may sit in a session of `a` that teacher `t` leads (or no teacher leads).
     package func mayJoin(_ s: Int, activity a: Int, teacher t: Int?) -> Bool {
-        guard let wanted = instance.requestedTeacher(student: s, activity: a) else { return true }
+        guard let wanted = requestedTeacher(student: s, activity: a) else { return true }
         return wanted == t
     }
 
