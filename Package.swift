@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Reads and writes every CSV file (OneRoster, spreadsheets): RFC 4180 quoting, any delimiter, streaming.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.

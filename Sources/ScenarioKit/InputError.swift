@@ -4,16 +4,19 @@ import Foundation
 public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    /// 1-based column, for table files (CSV) where a line holds many values.
+    public var column: Int?
     /// The entity or key path, for example `students[ana].needs[1]`.
     public var entity: String
     public var message: String
 
-    public init(file: String, line: Int? = nil, entity: String, message: String) {
-        self.file = file; self.line = line; self.entity = entity; self.message = message
+    public init(file: String, line: Int? = nil, column: Int? = nil, entity: String, message: String) {
+        self.file = file; self.line = line; self.column = column; self.entity = entity; self.message = message
     }
 
     public var description: String {
-        let place = line.map { "\(file):\($0)" } ?? file
+        var place = line.map { "\(file):\($0)" } ?? file
+        if line != nil, let column { place += ":\(column)" }
         return entity.isEmpty ? "\(place): \(message)" : "\(place): \(entity): \(message)"
     }
 }
