@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
-        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
             "flexsched", "FlexschedTestSupport", "Advisor", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",

@@ -3,7 +3,6 @@ import ArgumentParser
 import Foundation
 import ScenarioKit
 import Scheduler
-import TimetableChecker
 import TimetableFormat
 
 struct Explain: ParsableCommand {
@@ -28,11 +27,7 @@ struct Explain: ParsableCommand {
         for id in student where !loaded.students.contains(where: { $0.id == id }) {
             throw exitForBadInput(InputError(file: scenario, entity: "students", "no student has the id `\(id)`"))
         }
-        let violations = checkTimetable(table, against: loaded)
-        guard violations.isEmpty else {
-            printError("\(timetable) breaks \(violations.count) hard rule(s) of \(scenario); run `flexsched check` to list them")
-            throw ExitCode(1)
-        }
+        try refuseBrokenTimetable(table, loaded, scenarioFile: scenario, timetableFile: timetable)
         let focus = student.isEmpty ? nil : Set(student)
         let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
         let advice = trials == 0 ? Advice(suggestions: [], tried: [])

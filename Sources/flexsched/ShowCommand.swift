@@ -3,7 +3,6 @@ import Foundation
 import Reports
 import ScenarioKit
 import Scheduler
-import TimetableChecker
 import TimetableFormat
 
 struct Show: ParsableCommand {
@@ -40,11 +39,7 @@ struct Show: ParsableCommand {
             throw exitForBadInput(InputError(file: scenario, entity: "\(kind)s",
                                              "no \(kind) has the id `\(id)`; ids are the `id:` values under `\(kind)s:` in this file"))
         }
-        let violations = checkTimetable(table, against: loaded)
-        guard violations.isEmpty else {
-            printError("\(timetable) breaks \(violations.count) hard rule(s) of \(scenario); run `flexsched check` to list them")
-            throw ExitCode(1)
-        }
+        try refuseBrokenTimetable(table, loaded, scenarioFile: scenario, timetableFile: timetable)
         print(list ? weekList(table, scenario: loaded.scenario, owner: owner) : weekGrid(table, scenario: loaded.scenario, owner: owner),
               terminator: "")
     }
