@@ -9,8 +9,8 @@ import TimetableFormat
 /// Every modality has a colour and a border style, and every session names its modality, so a
 /// black-and-white copy reads like the colour one. A student's page names no other student: it is
 /// the page that goes into her folder (as a student's calendar does). Teachers' pages name whom
-/// they teach; the school's and rooms' grids name the students of an independent session, as the
-/// Markdown report does, since no teacher answers for them there.
+/// they teach; a room's page names the students of an independent session, as the Markdown report
+/// does, since no teacher answers for them there; the school's days give head counts.
 public func timetableHTML(_ timetable: Timetable, scenario: Scenario) -> String {
     let look = Lookup(scenario)
     let byOwner = sessionsByOwner(timetable)
@@ -83,7 +83,7 @@ private func schoolDay(_ look: Lookup, _ day: Weekday, _ sessions: [Timetable.Se
         let name = room.map(look.room) ?? "No room"
         out.append("<tr><th scope=\"row\">\(html(name))</th>" + timeline.indices.compactMap { i in
             if case .pause = timeline[i] { return "<td class=\"pause\"></td>" }
-            return lane[i].map { cellHTML($0, span: "colspan", styles) { s, part in sessionParts(look, for: .room(room ?? ""), s, part: part) } }
+            return lane[i].map { cellHTML($0, span: "colspan", styles) { s, part in schoolParts(look, s, part: part, showingRoom: false) } }
         }.joined() + "</tr>")
     }
     return out + ["</tbody>", "</table>", backLink, "</section>"]
@@ -275,7 +275,8 @@ private let pageStyle = """
     th, td { border: 1px solid #666; padding: 2px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
     thead th { background: #e7e7e7; }
     table.week th[scope=row], table.week thead th:first-child { width: 6.5em; font-weight: normal; }
-    table.day th[scope=row], table.day thead th:first-child { width: 9em; }
+    table.day { font-size: 8pt; }
+    table.day th[scope=row], table.day thead th:first-child { width: 8em; }
     .pause { background: #f2f2f2; color: #333; text-align: center; font-size: 7.5pt; padding: 0; }
     th.pause, td.pause { width: 1.2em; }
     tr { break-inside: avoid; }

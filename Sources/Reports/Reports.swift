@@ -46,7 +46,7 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     let fixed = timetable.sessions.filter(\.fixed)
     if !fixed.isEmpty {
         out += ["## Fixed sessions", ""]
-        out += grid(look, title: nil, fixed) { session, part in fixedParts(look, session, part: part) }
+        out += grid(look, title: nil, fixed) { session, part in schoolParts(look, session, part: part, showingRoom: true) }
     }
 
     let byOwner = sessionsByOwner(timetable)
@@ -245,10 +245,11 @@ func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, 
     }
 }
 
-/// A fixed session in the school's grid: what, who leads it, where, how many.
-private func fixedParts(_ look: Lookup, _ s: Timetable.Session, part: Int?) -> [String] {
+/// A session in a grid of the whole school: what, who leads it, where (unless the grid's rows are
+/// rooms), how many. A head count rather than names, as in the school's calendar.
+func schoolParts(_ look: Lookup, _ s: Timetable.Session, part: Int?, showingRoom: Bool) -> [String] {
     [activityLabel(s, part: part), s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "),
-     s.room.map(look.room), plural(s.students.count, "student")].compactMap { $0 }
+     showingRoom ? s.room.map(look.room) : nil, plural(s.students.count, "student")].compactMap { $0 }
 }
 
 /// "Math tutoring"; "Advisory 6 (fixed)" for a fixed session; a double block's grid cells say which
