@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
         .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        // A school's own data -> scenario: OneRoster CSV from a student information system, or simple CSV sheets.
+        .target(name: "RosterImport", dependencies: ["ScenarioKit", .product(name: "CSV", package: "CSV.swift")]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
