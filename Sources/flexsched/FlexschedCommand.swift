@@ -25,7 +25,7 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, RulesCommand.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
