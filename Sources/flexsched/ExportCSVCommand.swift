@@ -58,7 +58,7 @@ struct ExportCSV: ParsableCommand {
         let checked: CheckedTimetable
         do { checked = try CheckedTimetable.verify(table, against: loaded) } catch {
             throw exitForBadInput(InputError(error.violations.map {
-                InputProblem(file: timetable, entity: $0.rule.id, message: "\($0.message) (breaks \($0.rule.name) of \(scenario); see `flexsched check`)")
+                InputProblem(file: timetable, entity: "", message: "breaks \($0.rule.id) of \(scenario): \($0.message); fix the timetable (or re-solve) and export again")
             }))
         }
         let roster = oneroster ? OneRosterOptions.defaults(scenarioName: loaded.name, school: school, term: term, coursePrefix: coursePrefix) : nil

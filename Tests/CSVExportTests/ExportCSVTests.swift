@@ -206,4 +206,28 @@ func restored(_ cell: String) -> String { cell.hasPrefix("'") ? String(cell.drop
         #expect(status == 2)
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    /// Without the SIS's ids the files still fit together: school, term and courses come from the
+    /// scenario name, as `--help` and the README say.
+    @Test func oneRosterDefaultsComeFromTheScenarioName() throws {
+        let week = try week()
+        let (status, out) = try exportWeek(week, extra: ["--oneroster"])
+        #expect(status == 0)
+        let slug = week.scenario.name.lowercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }.joined(separator: "-")
+        let classes = try readCSV(out + "/oneroster/classes.csv")
+        #expect(!slug.isEmpty && !classes.rows.isEmpty)
+        #expect(classes.rows.allSatisfy { $0[9] == slug && $0[10] == slug + "-term" && $0[5] == slug + "-" + $0[11] })
+    }
+
+    @Test func oneRosterOptionsNeedOneRoster() throws {
+        #expect(throws: (any Error).self) { try run(["export", "csv", "s.yaml", "t.json", "--out", "x", "--school", "org-1"]) }
+    }
+
+    @Test func aTimetableOfAnotherScenarioIsRefused() throws {
+        var week = try week()
+        week.timetable.scenario = "Some other school"
+        let (status, out) = try exportWeek(week)
+        #expect(status == 2)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
