@@ -16,15 +16,10 @@ public enum CSVExport {
         public var rows: Int
     }
 
-    /// Builds every file; nothing is written. A timetable made for another scenario is bad input.
-    public static func export(scenario validated: ValidatedScenario, timetable checked: CheckedTimetable, timetableFile: String = "<timetable>",
-                              oneRoster: OneRosterOptions? = nil) throws(InputError) -> [File] {
+    /// Builds every file; nothing is written.
+    public static func export(scenario validated: ValidatedScenario, timetable checked: CheckedTimetable, oneRoster: OneRosterOptions? = nil) -> [File] {
         let scenario = validated.scenario
         let timetable = checked.timetable
-        if timetable.scenario != scenario.name {
-            throw InputError(file: timetableFile, entity: "scenario",
-                             "the timetable was made for \"\(timetable.scenario)\", not for \"\(scenario.name)\"")
-        }
         let sessions = sessionsInWeekOrder(timetable.sessions, scenario: scenario)
         var files = [
             table("sessions.csv", SessionsTable.header, SessionsTable.rows(sessions, scenario: scenario).map(SpreadsheetCell.neutralised)),

@@ -33,7 +33,10 @@ struct ExportCSV: ParsableCommand {
         The timetable must pass `flexsched check` against the scenario; otherwise nothing is written.
 
         Example:
-          flexsched export csv Scenarios/example.yaml out/timetable.json --out out/csv --oneroster --school org-12 --term fall-2027
+          flexsched solve Scenarios/example.yaml --out out
+          flexsched export csv Scenarios/example.yaml out/timetable.json --out out/csv
+        then open out/csv/sessions.csv in a spreadsheet; add --oneroster --school org-12 --term fall-2027 \
+        for the files an SIS imports.
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
@@ -55,6 +58,11 @@ struct ExportCSV: ParsableCommand {
 
     func run() throws {
         let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+        // Before the check, whose findings would only be confusing for another school's timetable.
+        if table.scenario != loaded.name {
+            throw exitForBadInput(InputError(file: timetable, entity: "scenario",
+                                             "the timetable was made for \"\(table.scenario)\", not for \"\(loaded.name)\" (\(scenario))"))
+        }
         let checked: CheckedTimetable
         do { checked = try CheckedTimetable.verify(table, against: loaded) } catch {
             throw exitForBadInput(InputError(error.violations.map {
@@ -62,12 +70,12 @@ struct ExportCSV: ParsableCommand {
             }))
         }
         let roster = oneroster ? OneRosterOptions.defaults(scenarioName: loaded.name, school: school, term: term, coursePrefix: coursePrefix) : nil
-        let files: [CSVExport.File]
-        do { files = try CSVExport.export(scenario: loaded, timetable: checked, timetableFile: timetable, oneRoster: roster) } catch {
-            throw exitForBadInput(error)
-        }
+        let files = CSVExport.export(scenario: loaded, timetable: checked, oneRoster: roster)
         for file in files {
             try writeFileAtomically(file.data, to: (out as NSString).appendingPathComponent(file.path))
+        }
+        if let roster, school == nil || term == nil {
+            FileHandle.standardError.write(Data("note: without --school and --term the OneRoster files use placeholder ids (\(roster.school), \(roster.term)); give your SIS's sourcedIds before importing them\n".utf8))
         }
         print(files.map { "Wrote \((out as NSString).appendingPathComponent($0.path)) (\($0.rows) row(s))." }.joined(separator: "\n"))
     }
