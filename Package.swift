@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // Spreadsheet and SIS export: sessions.csv, unmet.csv, and OneRoster 1.1 classes and enrollments.
         .target(name: "CSVExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", .product(name: "CSV", package: "CSV.swift")]),
+        // A school's own data -> scenario: OneRoster CSV from a student information system, or simple CSV sheets.
+        .target(name: "RosterImport", dependencies: ["ScenarioKit", .product(name: "CSV", package: "CSV.swift")]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
@@ -72,6 +74,7 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
