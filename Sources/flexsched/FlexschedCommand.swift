@@ -50,6 +50,24 @@ func loadScenarioAndTimetable(_ scenario: String, _ timetable: String) throws ->
     } catch { throw exitForBadInput(error) }
 }
 
+/// Both files a command reads, with the timetable verified by the independent checker before anything
+/// is shown or exported from it; a timetable that breaks a hard rule exits 1 with every violation.
+func loadCheckedTimetable(_ scenario: String, _ timetable: String) throws -> (ValidatedScenario, CheckedTimetable) {
+    let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+    // Before the check, whose findings would only confuse when the timetable is another school's.
+    if table.scenario != loaded.name {
+        throw exitForBadInput(InputError(file: timetable, entity: "scenario",
+                                         "the timetable was made for \"\(table.scenario)\", not for \"\(loaded.name)\" (\(scenario))"))
+    }
+    do {
+        return (loaded, try CheckedTimetable.verify(table, against: loaded))
+    } catch {
+        printError("\(timetable) breaks \(error.violations.count) hard rule(s) of \(scenario); fix it (or solve again) first:\n"
+                   + error.violations.map { "  \($0)" }.joined(separator: "\n"))
+        throw ExitCode(1)
+    }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
