@@ -52,10 +52,9 @@ struct ImportCSV: ParsableCommand {
         features, unavailable) are separated by spaces. Sheets may use `,` or `;` and come straight \
         from Excel, LibreOffice or Google Sheets (UTF-8, with or without a byte-order mark).
 
-        Example:
-          flexsched import csv --week Scenarios/csv-template/WEEK.yaml \\
-            --teachers Scenarios/csv-template/teachers.csv --rooms Scenarios/csv-template/rooms.csv \\
-            --students Scenarios/csv-template/students.csv --needs Scenarios/csv-template/needs.csv --out week.yaml
+        Example, in Scenarios/csv-template:
+          flexsched import csv --week WEEK.yaml --teachers teachers.csv \\
+            --rooms rooms.csv --students students.csv --needs needs.csv --out week.yaml
         """)
 
     @Option(help: "Teachers sheet: id,name,subjects[,unavailable,max-per-day,max-per-week,prefer-not].") var teachers: String
