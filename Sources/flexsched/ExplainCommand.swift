@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import ScenarioKit
 import Scheduler
+import TimetableChecker
 import TimetableFormat
 
 struct Explain: ParsableCommand {
@@ -23,11 +24,11 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print the explanation as JSON.") var json = false
 
     func run() throws {
-        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+        let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
+        let table = checked.timetable
         for id in student where !loaded.students.contains(where: { $0.id == id }) {
             throw exitForBadInput(InputError(file: scenario, entity: "students", "no student has the id `\(id)`"))
         }
-        try refuseBrokenTimetable(table, loaded, scenarioFile: scenario, timetableFile: timetable)
         let focus = student.isEmpty ? nil : Set(student)
         let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
         let advice = trials == 0 ? Advice(suggestions: [], tried: [])

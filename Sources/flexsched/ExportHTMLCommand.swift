@@ -14,7 +14,7 @@ struct ExportHTML: ParsableCommand {
         it from any browser, landscape: each section starts a new page. A student's page names no \
         other student, so it can go into her folder. Modalities have a colour and a border style, so \
         black-and-white copies read the same. The timetable is checked against the scenario first; one \
-        that breaks a hard rule is refused (run `flexsched check` to see why).
+        that breaks a hard rule is refused with every violation (exit 1); unreadable input exits 2.
 
         Example:  flexsched export html Scenarios/example.yaml out/timetable.json --out out/
         """)
@@ -24,10 +24,9 @@ struct ExportHTML: ParsableCommand {
     @Option(help: "Directory to write timetable.html into.") var out: String
 
     func run() throws {
-        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
-        try refuseBrokenTimetable(table, loaded, scenarioFile: scenario, timetableFile: timetable)
+        let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
         let path = (out as NSString).appendingPathComponent("timetable.html")
-        try writeFileAtomically(Data(timetableHTML(table, scenario: loaded.scenario).utf8), to: path)
+        try writeFileAtomically(Data(timetableHTML(checked.timetable, scenario: loaded.scenario).utf8), to: path)
         print("Wrote \(path) (checked: all hard rules hold).")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import ScenarioKit
 import Scheduler
+import TimetableChecker
 import TimetableFormat
 
 struct Show: ParsableCommand {
@@ -29,7 +30,8 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+        let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
+        let table = checked.timetable
         let (owner, kind, id): (WeekOwner, String, String) = switch Pin(parsing: who)! {
         case .teacher(let id): (.teacher(id), "teacher", id)
         case .student(let id): (.student(id), "student", id)
@@ -39,7 +41,6 @@ struct Show: ParsableCommand {
             throw exitForBadInput(InputError(file: scenario, entity: "\(kind)s",
                                              "no \(kind) has the id `\(id)`; ids are the `id:` values under `\(kind)s:` in this file"))
         }
-        try refuseBrokenTimetable(table, loaded, scenarioFile: scenario, timetableFile: timetable)
         print(list ? weekList(table, scenario: loaded.scenario, owner: owner) : weekGrid(table, scenario: loaded.scenario, owner: owner),
               terminator: "")
     }
