@@ -270,6 +270,7 @@ private let pageStyle = """
     ul.names { columns: 14em; margin: 0 0 6pt; }
     ul.key { list-style: none; padding: 0; }
     ul.key li { margin: 3pt 0; }
+    ul.key .s { display: inline-block; min-width: 9em; margin-right: 4pt; }
     table { width: 100%; border-collapse: collapse; table-layout: fixed; }
     caption { text-align: left; padding: 0 0 3pt; color: #222; }
     th, td { border: 1px solid #666; padding: 2px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }

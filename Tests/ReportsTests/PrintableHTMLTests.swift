@@ -210,3 +210,22 @@ private func parse(_ html: String) throws -> Document {
     #expect(html("tab\tnew\nline\u{7}bell" + nonCharacter) == "tab\tnew\nline\u{FFFD}bell\u{FFFD}")
     #expect(html("Zoë 🦊") == "Zoë 🦊")
 }
+
+/// WCAG 2 contrast of black text on every background the file gives a session (AA asks 4.5:1).
+@Test func blackTextOnEveryModalityColourPassesWCAGAA() throws {
+    func luminance(_ hex: Substring) -> Double {
+        let value = Int(hex, radix: 16)!
+        let channels = [value >> 16, (value >> 8) & 0xFF, value & 0xFF].map { Double($0) / 255 }
+        let linear = channels.map { $0 <= 0.03928 ? $0 / 12.92 : pow(($0 + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    }
+    var scenario = school()
+    // Enough modalities to use every colour of the palette.
+    scenario.modalities += (1...8).map { Modality(id: "extra\($0)", min: 1, max: 2, teacher: true) }
+    let page = timetableHTML(week(), scenario: scenario)
+    let backgrounds = page.split(separator: "background-color: #").dropFirst().map { $0.prefix(6) }
+    #expect(backgrounds.count == scenario.modalities.count)
+    for colour in Set(backgrounds) {
+        #expect((luminance(colour) + 0.05) / 0.05 >= 4.5, "black on #\(colour)")
+    }
+}
