@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
-        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"]),
+        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"], exclude: ["Corpus"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
