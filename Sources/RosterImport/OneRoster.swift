@@ -67,7 +67,12 @@ public enum OneRoster {
     public static func read(directory: String, school: String?, term: String? = nil) throws(InputError) -> Roster {
         var reader = OneRosterReader(directory: directory)
         guard let roster = reader.read(school: school, term: term), reader.problems.isEmpty else {
-            throw InputError(reader.problems)
+            // File by file in the order they depend on each other, each from its top, as they are fixed.
+            let order = ["manifest.csv"] + OneRosterFile.all(.v1_2).map(\.name)
+            func rank(_ problem: InputProblem) -> Int { order.firstIndex(of: URL(fileURLWithPath: problem.file).lastPathComponent) ?? order.count }
+            throw InputError(reader.problems.enumerated().sorted {
+                (rank($0.element), $0.element.line ?? .max, $0.offset) < (rank($1.element), $1.element.line ?? .max, $1.offset)
+            }.map(\.element))
         }
         return roster
     }
