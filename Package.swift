@@ -48,12 +48,15 @@ let package = Package(
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
         .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        // Spreadsheet and SIS export: sessions.csv, unmet.csv, and OneRoster 1.1 classes and enrollments.
+        .target(name: "CSVExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", .product(name: "CSV", package: "CSV.swift")]),
         // A school's own data -> scenario: OneRoster CSV from a student information system, or simple CSV sheets.
         .target(name: "RosterImport", dependencies: ["ScenarioKit", .product(name: "CSV", package: "CSV.swift")]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         .executableTarget(name: "flexsched", dependencies: [
-            "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport", "Diagnosis",
+            "Advisor", "RosterImport", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",
+            "CSVExport", "Diagnosis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
@@ -67,6 +70,10 @@ let package = Package(
         .testTarget(name: "TimetableCheckerTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler"]),
         .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
+        .testTarget(name: "CSVExportTests", dependencies: [
+            "CSVExport", "flexsched", "FlexschedTestSupport", "ScenarioGenerator", "ScenarioKit", "TimetableFormat", "TimetableChecker",
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"], exclude: ["Corpus"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),

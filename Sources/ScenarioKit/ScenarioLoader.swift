@@ -28,11 +28,33 @@ public enum ScenarioLoader {
     static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students",
                           "groups", "fixed"]
 
-    private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes) -> Scenario? {
-        guard let f = root.fields(topKeys, p) else { return nil }
+    /// What a file read as a scenario must and may hold. A week template (the part of a scenario a
+    /// school's roster does not hold, for `flexsched import`) has the same keys and meanings, minus
+    /// students and plus the subject map; its teachers only add settings to the roster's teachers.
+    enum Shape {
+        case scenario, weekTemplate
+
+        var keys: [String] {
+            switch self {
+            case .scenario: topKeys
+            // `students` is read only to be refused with a message that says where students come from.
+            case .weekTemplate: topKeys + ["subjects"]
+            }
+        }
+        var required: [String] {
+            switch self {
+            case .scenario: ["name", "days", "blocks", "modalities", "teachers", "rooms", "students"]
+            case .weekTemplate: ["name", "days", "blocks", "modalities"]
+            }
+        }
+    }
+
+    private static func readScenario(_ root: YAMLValue, _ p: ProblemLog, _ lines: LineLog, _ notes: ReadNotes,
+                                     shape: Shape = .scenario) -> Scenario? {
+        guard let f = root.fields(shape.keys, p) else { return nil }
         // Lets meaning problems about top-level keys (for example an unknown timezone) name a line too.
         for (key, value) in f { lines[key] = value.line }
-        for key in ["name", "days", "blocks", "modalities", "teachers", "rooms", "students"] where f[key] == nil {
+        for key in shape.required where f[key] == nil {
             p.append(root.problem("missing required key `\(key)`"))
             notes.unreadable.insert(key)
         }
@@ -49,7 +71,7 @@ public enum ScenarioLoader {
         let blocks = readEntities(f, "blocks", "block", p, notes) { readBlock($0, p, lines) }
         let modalities = f["modalities"].flatMap { readModalities($0, p, lines, notes) }
         if modalities == nil { notes.unreadable.insert("modalities") }
-        let teachers = readEntities(f, "teachers", "teacher", p, notes) { readTeacher($0, p, lines) }
+        let teachers = readEntities(f, "teachers", "teacher", p, notes) { readTeacher($0, p, lines, shape: shape) }
         let rooms = readEntities(f, "rooms", "room", p, notes) { readRoom($0, p, lines) }
         let students = readEntities(f, "students", "student", p, notes) { readStudent($0, p, lines) }
         let groups = f["groups"].flatMap { $0.isNull ? [] : readGroups($0, p, lines, notes) }
@@ -57,6 +79,37 @@ public enum ScenarioLoader {
         let fixed = readEntities(f, "fixed", "fixed session", p, notes) { readFixed($0, p, lines) }
         return Scenario(name: name, timezone: timezone, term: term, days: days, blocks: blocks, modalities: modalities ?? [],
                         teachers: teachers, rooms: rooms, students: students, groups: groups ?? [], fixed: fixed)
+    }
+
+    /// Reads a week template (see `Shape.weekTemplate`). Only what the file can be judged on alone is
+    /// checked here: its keys and values. Its meaning is validated once the roster is merged in,
+    /// against these lines.
+    public static func parseWeekTemplate(_ text: String, file: String) throws(InputError) -> WeekTemplate {
+        let root = try YAMLValue.parse(text, file: file)
+        let problems = ProblemLog()
+        let lines = LineLog()
+        let notes = ReadNotes()
+        let scenario = readScenario(root, problems, lines, notes, shape: .weekTemplate)
+        if let students = root.peekValue("students") {
+            problems.append(students.problem("a week template holds no `students`: they come from the roster and the needs file"))
+        }
+        var subjects: [WeekTemplate.SubjectMapping] = []
+        if let map = root.peekValue("subjects"), !map.isNull, let entries = map.mapping(problems) {
+            for (value, subject) in entries {
+                guard let id = subject.string(problems) else { continue }
+                if let problem = idProblem(id) {
+                    problems.append(subject.problem(problem))
+                    continue
+                }
+                subjects.append(.init(rosterValue: value, subject: id, line: subject.line))
+            }
+        }
+        guard problems.isEmpty, let scenario else { throw InputError(problems.problems.sortedByLine()) }
+        return WeekTemplate(file: file, scenario: scenario, subjects: subjects, lines: lines.lines)
+    }
+
+    public static func loadWeekTemplate(path: String) throws(InputError) -> WeekTemplate {
+        try parseWeekTemplate(try readTextFile(path), file: path)
     }
 
     /// Reads a list of entities one at a time, each named after its id (`blocks[b2]`, or `block 2` when
@@ -159,14 +212,15 @@ public enum ScenarioLoader {
         return result
     }
 
-    static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Teacher? {
+    static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog, shape: Shape = .scenario) -> Teacher? {
         let before = p.count
         guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week", "prefer-not"], p)
         else { return nil }
         let id = requiredString(f, "id", v, p)
-        let name = f["name"].map { $0.string(p) } ?? id
+        // A template's teacher takes her name and subjects from the roster unless it gives them.
+        let name = f["name"].map { $0.string(p) } ?? (shape == .weekTemplate ? "" : id)
         let subjects = f["subjects"].map { $0.stringList(p) } ?? []
-        if f["subjects"] == nil { p.append(v.problem("missing `subjects` (the subjects this teacher teaches)")) }
+        if f["subjects"] == nil, shape == .scenario { p.append(v.problem("missing `subjects` (the subjects this teacher teaches)")) }
         let unavailable = readSlotRefs(f["unavailable"], p)
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
         let maxPerWeek = f["max-per-week"].map { $0.int(p, range: 1...1000) } ?? .some(nil)

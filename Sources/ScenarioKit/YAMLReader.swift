@@ -136,6 +136,12 @@ public struct YAMLValue {
         return s.string
     }
 
+    /// The value under `key` of a mapping, unchecked, for keys read apart from the rest.
+    func peekValue(_ key: String) -> YAMLValue? {
+        guard case .mapping(let map) = node, let value = map.first(where: { $0.key.scalar?.string == key })?.value else { return nil }
+        return child(value, key)
+    }
+
     // MARK: typed readers; each records a problem and returns nil instead of throwing,
     // so one pass reports everything that is wrong.
 

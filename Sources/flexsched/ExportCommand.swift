@@ -7,7 +7,7 @@ import TimetableFormat
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export a timetable for other programs.",
-        subcommands: [ExportICS.self])
+        subcommands: [ExportICS.self, ExportCSV.self])
 }
 
 struct ExportICS: ParsableCommand {
@@ -51,7 +51,8 @@ struct ExportICS: ParsableCommand {
             }
         }
         if !problems.isEmpty { throw exitForBadInput(InputError(problems)) }
-        let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+        let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
+        let table = checked.timetable
         let pending = try prepareCalendars(scenario: loaded, scenarioFile: scenario, timetable: table, timetableFile: timetable, options: options,
                                            out: out, previous: previous)
         print(try pending.write())

@@ -25,7 +25,7 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, RulesCommand.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
@@ -48,6 +48,24 @@ func loadScenarioAndTimetable(_ scenario: String, _ timetable: String) throws ->
     do {
         return (try ScenarioLoader.load(path: scenario), try Timetable.load(path: timetable))
     } catch { throw exitForBadInput(error) }
+}
+
+/// Both files a command reads, with the timetable verified by the independent checker before anything
+/// is shown or exported from it; a timetable that breaks a hard rule exits 1 with every violation.
+func loadCheckedTimetable(_ scenario: String, _ timetable: String) throws -> (ValidatedScenario, CheckedTimetable) {
+    let (loaded, table) = try loadScenarioAndTimetable(scenario, timetable)
+    // Before the check, whose findings would only confuse when the timetable is another school's.
+    if table.scenario != loaded.name {
+        throw exitForBadInput(InputError(file: timetable, entity: "scenario",
+                                         "the timetable was made for \"\(table.scenario)\", not for \"\(loaded.name)\" (\(scenario))"))
+    }
+    do {
+        return (loaded, try CheckedTimetable.verify(table, against: loaded))
+    } catch {
+        printError("\(timetable) breaks \(error.violations.count) hard rule(s) of \(scenario); fix it (or solve again) first:\n"
+                   + error.violations.map { "  \($0)" }.joined(separator: "\n"))
+        throw ExitCode(1)
+    }
 }
 
 func printError(_ message: String) {

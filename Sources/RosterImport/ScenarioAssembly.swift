@@ -1,0 +1,197 @@
+import Foundation
+import ScenarioKit
+
+/// Week template + roster + needs sheet -> one scenario that `flexsched validate` accepts, or every
+/// problem at once, each in the file an admin has to open to fix it.
+public enum ScenarioAssembly {
+    public static let needsColumns = (required: ["student", "subject", "modality", "sessions"],
+                                      optional: ["priority", "level", "teacher", "prefer-teacher"])
+
+    /// The scenario file's text: a comment header naming its sources, then scenario v1.1. Read back
+    /// with `ScenarioLoader` before it is returned, so what is written is exactly what validates.
+    public static func scenarioText(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable, outputFile: String,
+                                    command: String) throws(InputError) -> (text: String, scenario: ValidatedScenario) {
+        let scenario = try assemble(week: week, roster: roster, needs: needs)
+        var header = ["# Imported by `\(command)`; edit the sources and import again rather than this file.", "# Sources:"]
+        header += roster.sources.map { "#   \($0)" }
+        header.append("#   week template: \(week.file)")
+        header.append("#   needs: \(needs.file) (\(needs.rows.count) rows)")
+        let text = header.joined(separator: "\n") + "\n" + scenario.yamlText()
+        do {
+            return (text, try ScenarioLoader.parse(text, file: outputFile))
+        } catch {
+            // Everything was checked against its own file above; reaching here is flexsched's fault.
+            throw InputError([InputProblem(file: outputFile, entity: "",
+                                           message: "the imported scenario does not read back (\(error)); please report this with the input files")])
+        }
+    }
+
+    public static func assemble(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable) throws(InputError) -> Scenario {
+        var problems: [InputProblem] = []
+        let teachers = mergeTeachers(roster.teachers, settings: week, &problems)
+        let byAlias = aliasIndex(roster.students.map { ($0.id, $0.aliases) })
+        let teacherAlias = aliasIndex(roster.teachers.map { ($0.id, $0.aliases) })
+        var (plans, needLines) = readNeeds(needs, week: week, teachers: teachers, students: byAlias, teacherAlias: teacherAlias, &problems)
+        let rooms = roster.rooms + week.scenario.rooms
+        if rooms.isEmpty {
+            problems.append(InputProblem(file: week.file, entity: "rooms", message: "no rooms: list them under `rooms` in the week template (or give a rooms sheet)"))
+        }
+        for (id, count) in Dictionary(grouping: rooms.map(\.id), by: { $0 }).mapValues(\.count) where count > 1 {
+            problems.append(InputProblem(file: week.file, line: week.lines["rooms[\(id)]"], entity: "rooms[\(id)]",
+                                         message: "room `\(id)` is in both the rooms sheet and the week template; keep one"))
+        }
+        let students = roster.students.map { s in
+            Student(id: s.id, name: s.name, needs: plans.removeValue(forKey: s.id) ?? [], unavailable: s.unavailable, requires: s.requires,
+                    maxPerDay: s.maxPerDay, apart: s.apart)
+        }.sorted { $0.id < $1.id }
+        var term = week.scenario.term
+        if let dates = roster.term { term = Term(start: dates.start, end: dates.end, skip: week.scenario.term?.skip ?? []) }
+        let base = week.scenario
+        let scenario = Scenario(name: base.name, timezone: base.timezone, term: term, days: base.days, blocks: base.blocks,
+                                modalities: base.modalities, teachers: teachers.sorted { $0.id < $1.id }, rooms: rooms,
+                                students: students, groups: base.groups, fixed: base.fixed)
+        guard problems.isEmpty else { throw InputError(problems) }
+        let meaning = scenario.validationProblems(file: week.file, lines: week.lines)
+        if !meaning.isEmpty { throw InputError(meaning.map { placed($0, roster: roster, needs: needs.file, needLines: needLines) }) }
+        return scenario
+    }
+
+    /// Roster teachers with the template's settings for them; a template teacher the roster lacks is
+    /// an error at her line (a typo in a sourcedId would otherwise drop her limits silently).
+    static func mergeTeachers(_ roster: [ImportedTeacher], settings week: WeekTemplate, _ problems: inout [InputProblem]) -> [Teacher] {
+        let index = aliasIndex(roster.map { ($0.id, $0.aliases) })
+        var settings: [String: Teacher] = [:]
+        for t in week.scenario.teachers {
+            guard let id = index[t.id] else {
+                problems.append(InputProblem(file: week.file, line: week.lines["teachers[\(t.id)]"], entity: "teachers[\(t.id)]",
+                                             message: "no active teacher in the roster has the id `\(t.id)`\(didYouMean(t.id, roster.map(\.id))); settings for a teacher are matched by her id (OneRoster sourcedId)"))
+                continue
+            }
+            settings[id] = t
+        }
+        return roster.map { r in
+            guard let s = settings[r.id] else {
+                return Teacher(id: r.id, name: r.name, subjects: r.subjects, unavailable: r.unavailable, maxPerDay: r.maxPerDay,
+                               maxPerWeek: r.maxPerWeek, preferNot: r.preferNot)
+            }
+            var subjects = r.subjects
+            for subject in s.subjects where !subjects.contains(subject) { subjects.append(subject) }
+            return Teacher(id: r.id, name: s.name.isEmpty ? r.name : s.name, subjects: subjects,
+                           unavailable: r.unavailable + s.unavailable, maxPerDay: s.maxPerDay ?? r.maxPerDay,
+                           maxPerWeek: s.maxPerWeek ?? r.maxPerWeek, preferNot: r.preferNot + s.preferNot)
+        }
+    }
+
+    /// Each student's needs, read row by row; every bad cell is reported where it stands.
+    /// Without a roster (when it could not be read) only what a row says on its own is checked, so the
+    /// admin still learns of every problem in the needs file in the same run.
+    static func readNeeds(_ table: CSVTable, week: WeekTemplate, teachers: [Teacher]?, students: [String: String]?,
+                          teacherAlias: [String: String], _ problems: inout [InputProblem]) -> (plans: [String: [Need]], lines: [String: Int]) {
+        let header = table.columnProblems(required: needsColumns.required, optional: needsColumns.optional)
+        problems += header
+        // Without a required column no row can be read; unknown extra columns do not stop the rows.
+        guard header.allSatisfy({ $0.column != nil }) else { return ([:], [:]) }
+        let modalities = week.scenario.modalities.map(\.id)
+        let subjects = teachers.map { Set($0.flatMap(\.subjects) + week.subjects.map(\.subject)) }
+        let teacherIDs = teachers.map { Set($0.map(\.id)) }
+        var plans: [String: [Need]] = [:]
+        var lines: [String: Int] = [:]
+        for row in table.rows {
+            let before = problems.count
+            let studentText = row.required("student", &problems, what: "the student's id (OneRoster sourcedId or identifier)")
+            let student = studentText.flatMap { text -> String? in
+                guard let students else { return text }
+                if let id = students[text] { return id }
+                problems.append(row.problem("student", "no student `\(text)` in the roster\(didYouMean(text, students.keys))"))
+                return nil
+            }
+            let subject = row.required("subject", &problems, what: "a subject id such as math").flatMap { text -> String? in
+                guard let subjects else { return text }
+                if subjects.contains(text) { return text }
+                problems.append(row.problem("subject", "no teacher teaches `\(text)` and the week template's `subjects` map does not name it\(didYouMean(text, subjects))"))
+                return nil
+            }
+            let modality = row.required("modality", &problems, what: "one of \(modalities.joined(separator: ", "))").flatMap { text -> String? in
+                if modalities.contains(text) { return text }
+                problems.append(row.problem("modality", "`\(text)` is not a modality of the week template; use one of \(modalities.joined(separator: ", "))\(didYouMean(text, modalities))"))
+                return nil
+            }
+            let sessions = row["sessions"] == nil
+                ? row.required("sessions", &problems, what: "how many sessions this week, a whole number").flatMap(Int.init)
+                : row.integer("sessions", in: 1...Int.max, &problems)
+            var priority = Priority.normal
+            if let text = row["priority"] {
+                if let value = Priority(rawValue: text.lowercased()) { priority = value } else {
+                    problems.append(row.problem("priority", "`\(text)` is not a priority; use low, normal, high or mandated"))
+                }
+            }
+            let level = row.integer("level", in: 0...1000, &problems)
+            func teacherID(_ text: String, column: String) -> String? {
+                guard let teacherIDs else { return text }
+                if let id = teacherAlias[text] ?? (teacherIDs.contains(text) ? text : nil) { return id }
+                problems.append(row.problem(column, "no teacher `\(text)` in the roster\(didYouMean(text, teacherIDs))"))
+                return nil
+            }
+            let teacher = row["teacher"].flatMap { teacherID($0, column: "teacher") }
+            let preferred = listCell(row["prefer-teacher"]).compactMap { teacherID($0, column: "prefer-teacher") }
+            guard problems.count == before, let student, let subject, let modality, let sessions else { continue }
+            // Keyed as validation names a need, so its problems can be sent back to this row.
+            let key = "students[\(student)].needs[\(subject)/\(modality)]"
+            if let earlier = lines[key] {
+                problems.append(row.problem("student", "a second row for \(student)'s \(subject) \(modality) (the first is on line \(earlier)); merge them into one"))
+                continue
+            }
+            lines[key] = row.line
+            plans[student, default: []].append(Need(subject: subject, modality: modality, sessions: sessions, priority: priority,
+                                                    teacher: teacher, preferTeachers: preferred, level: level))
+        }
+        return (plans, lines)
+    }
+
+    /// The needs sheet's own problems, for when the roster could not be read.
+    public static func needsProblems(_ table: CSVTable, week: WeekTemplate) -> [InputProblem] {
+        var problems: [InputProblem] = []
+        _ = readNeeds(table, week: week, teachers: nil, students: nil, teacherAlias: [:], &problems)
+        return problems
+    }
+
+    /// A validation problem about an imported entity, moved to the file and line it came from.
+    static func placed(_ problem: InputProblem, roster: ImportedRoster, needs: String, needLines: [String: Int]) -> InputProblem {
+        var problem = problem
+        if let line = needLines.first(where: { problem.entity.hasPrefix($0.key) })?.value {
+            problem.file = needs
+            problem.line = line
+            return problem
+        }
+        for s in roster.students where problem.entity.hasPrefix("students[\(s.id)]") {
+            problem.file = s.origin.file
+            problem.line = s.origin.line
+        }
+        for t in roster.teachers where problem.entity.hasPrefix("teachers[\(t.id)]") && problem.line == nil {
+            problem.file = t.origin.file
+            problem.line = t.origin.line
+        }
+        return problem
+    }
+
+    static func aliasIndex(_ entries: [(id: String, aliases: [String])]) -> [String: String] {
+        var index: [String: String] = [:]
+        for (id, aliases) in entries {
+            for alias in aliases where index[alias] == nil { index[alias] = id }
+        }
+        // An id always means its own entity, even when it is also someone else's alias.
+        for (id, _) in entries { index[id] = id }
+        return index
+    }
+
+    static func didYouMean(_ word: String, _ candidates: some Sequence<String>) -> String {
+        closestMatch(to: word, among: candidates).map { " — did you mean `\($0)`?" } ?? ""
+    }
+}
+
+/// A cell holding several words (subjects, features, slots): separated by spaces, commas or `|`,
+/// whichever a spreadsheet user reached for.
+func listCell(_ text: String?) -> [String] {
+    guard let text else { return [] }
+    return text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "|" || $0 == "\n" || $0 == "\r\n" }).map(String.init)
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ScenarioKit
+import Testing
+@testable import RosterImport
+
+private let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+private let template = testsDirectory.appendingPathComponent("../../Scenarios/csv-template").standardized
+private let corpus = testsDirectory.appendingPathComponent("Corpus/csv")
+private let importsMarker = "(imports)"
+
+/// A bad-sheet case: the template's files with some replaced by the case's own, and the problems
+/// `flexsched import csv` must print for them in `expected`, one per line, file names without folders.
+/// `FLEXSCHED_CORPUS_RECORD=1` rewrites the expected files from what the importer says now; review the diff.
+struct SpreadsheetCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var directory: URL { corpus.appendingPathComponent(name) }
+    var testDescription: String { "csv/\(name)" }
+
+    func path(_ file: String) -> String {
+        let own = directory.appendingPathComponent(file)
+        return FileManager.default.fileExists(atPath: own.path) ? own.path : template.appendingPathComponent(file).path
+    }
+
+    func outcome() -> [String] {
+        do {
+            _ = try importSpreadsheets(week: path("WEEK.yaml"), needs: path("needs.csv"), teachers: path("teachers.csv"),
+                                       students: path("students.csv"), rooms: path("rooms.csv"), outputFile: "week.yaml")
+            return [importsMarker]
+        } catch {
+            return error.problems.map { problem in
+                var shown = problem
+                shown.file = URL(fileURLWithPath: problem.file).lastPathComponent
+                return shown.description
+            }
+        }
+    }
+}
+
+private let cases = ((try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []).sorted().map(SpreadsheetCase.init)
+
+@Suite struct SpreadsheetImportTests {
+    @Test func theTemplateImportsAsTheExampleScenario() throws {
+        let imported = try importSpreadsheets(week: template.appendingPathComponent("WEEK.yaml").path,
+                                              needs: template.appendingPathComponent("needs.csv").path,
+                                              teachers: template.appendingPathComponent("teachers.csv").path,
+                                              students: template.appendingPathComponent("students.csv").path,
+                                              rooms: template.appendingPathComponent("rooms.csv").path, outputFile: "week.yaml").scenario.scenario
+        var example = try ScenarioLoader.load(path: template.appendingPathComponent("../example.yaml").standardized.path).scenario
+        example.teachers.sort { $0.id < $1.id }
+        example.students.sort { $0.id < $1.id }
+        #expect(imported == example)
+        #expect(RosterChanges.between(old: example, new: imported).entries.isEmpty)
+    }
+
+    @Test func theCorpusHasCases() { #expect(cases.count >= 10) }
+
+    @Test(arguments: cases) func badSheetsGetTheirExactMessages(_ sample: SpreadsheetCase) throws {
+        let expectedURL = sample.directory.appendingPathComponent("expected")
+        let got = sample.outcome()
+        if ProcessInfo.processInfo.environment["FLEXSCHED_CORPUS_RECORD"] == "1" {
+            try (got.joined(separator: "\n") + "\n").write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(got == expected)
+    }
+
+    @Test func aReimportNamesOnlyWhatTheSchoolChanged() throws {
+        var before = try ScenarioLoader.load(path: template.appendingPathComponent("../example.yaml").standardized.path).scenario
+        var after = before
+        after.students.removeAll { $0.id == "omar-b" }
+        after.teachers.append(Teacher(id: "ito", name: "Mr. Ito", subjects: ["math"]))
+        after.students[0].needs[0].sessions = 1
+        before.rooms[0].name = before.rooms[0].name
+        let changes = RosterChanges.between(old: before, new: after).entries.map(\.description)
+        #expect(changes == [
+            "+ teacher ito: Mr. Ito",
+            "- student omar-b: Omar B.",
+            "~ student ana-p: needs math/tutoring×2 reading/small-group×1 -> math/tutoring×1 reading/small-group×1",
+        ])
+    }
+}
