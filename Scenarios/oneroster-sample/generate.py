@@ -351,6 +351,16 @@ for s in every:
         who = s["id"] if rng.random() < 0.1 else s["identifier"]
         rows.append([who, subject, modality, str(sessions), priority, lvl, teacher, prefer])
         demand[(subject, modality)] = demand.get((subject, modality), 0) + sessions * (2 if modality == "project" else 1)
+# A group modality needs at least three students sharing the need; fewer get tutoring instead.
+for subject, modality in [key for key in demand if key[1] in ("small-group", "project")]:
+    sharing = [r for r in rows if r[1] == subject and r[2] == modality]
+    if len(sharing) < 3:
+        for r in sharing:
+            if any(o[0] == r[0] and o[1] == subject and o[2] == "tutoring" for o in rows):
+                rows.remove(r)
+            else:
+                r[2], r[5] = "tutoring", ""
+        demand[(subject, "tutoring")] = demand.get((subject, "tutoring"), 0) + demand.pop((subject, modality))
 write(os.path.join(HERE, "NEEDS.csv"), ["student", "subject", "modality", "sessions", "priority", "level", "teacher", "prefer-teacher"], rows)
 
 if __name__ == "__main__":
