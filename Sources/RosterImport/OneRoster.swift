@@ -61,7 +61,9 @@ public enum OneRoster {
     ///
     /// The term is the academic session of type `term` or `semester` that most of the school's classes
     /// are held in (named in their `termSourcedIds`, directly or through a grading period inside it);
-    /// `term` picks one by sourcedId or title when two tie, which is then an error listing them.
+    /// `term` picks one by sourcedId or title when two tie, which is otherwise an error listing them.
+    /// When no class names a term or semester (all held in the school year), the term is the only
+    /// one there is, or nil.
     ///
     /// Every problem of every file is thrown at once, each with its file, line and column.
     public static func read(directory: String, school: String?, term: String? = nil) throws(InputError) -> Roster {
@@ -386,6 +388,8 @@ private struct OneRosterReader {
             classes.count { list($0, "termSourcedIds").contains { $0 == entry.sourcedId || parents[$0] == entry.sourcedId } }
         }
         guard let most = counts.max() else { return nil }
+        // Classes held only in the school year name no term: the one term there is, else none.
+        if most == 0 { return terms.count == 1 ? terms[0] : nil }
         let best = terms.indices.filter { counts[$0] == most }
         if best.count == 1 { return terms[best[0]] }
         let tied = best.map { "`\(terms[$0].sourcedId)` (\(terms[$0].title))" }.joined(separator: ", ")

@@ -107,6 +107,19 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
         #expect(after.students.last?.id == before.students.last?.id)
     }
 
+    @Test func theTermIsWhereMostClassesAreHeldUnlessNamed() throws {
+        #expect(try OneRoster.read(directory: try tinyRoster().path, school: nil).term?.sourcedId == "spring")
+        let tied = try tinyRoster { directory in
+            try edit(directory, "classes.csv") { rows in rows = rows.map { $0.replacingOccurrences(of: ",s1,q3,", with: ",s1,y1,") } }
+        }
+        #expect(try OneRoster.read(directory: tied.path, school: nil, term: "Fall 2026").term?.sourcedId == "fall")
+        let yearOnly = try tinyRoster { directory in
+            try edit(directory, "classes.csv") { rows in rows = rows.map { $0.replacingOccurrences(of: "\"fall,spring\"", with: "y1") } }
+            try edit(directory, "classes.csv") { rows in rows = rows.map { $0.replacingOccurrences(of: ",s1,q3,", with: ",s1,y1,") } }
+        }
+        #expect(try OneRoster.read(directory: yearOnly.path, school: nil).term == nil)
+    }
+
     @Test func unsafeSourcedIdsBecomeStableDistinctIds() {
         #expect(OneRoster.safeId("3fa85f64-5717-4562-b3fc-2c963f66afa6") == "3fa85f64-5717-4562-b3fc-2c963f66afa6")
         let spaced = OneRoster.safeId("u:dee 42"), slashed = OneRoster.safeId("u/dee/42")
