@@ -124,7 +124,10 @@ private struct OneRosterReader {
         let orgIds = orgs.map { Set($0.keys) }, userIds = users.map { Set($0.keys) }
         let courseIds = courses.map { Set($0.keys) }, classIds = classes.map { Set($0.keys) }
         let sessionIds = sessions.map { Set($0.keys) }
-        for record in sorted(users) { check(record, "orgSourcedIds", list: true, against: orgIds, in: "orgs.csv") }
+        for record in sorted(users) {
+            check(record, "orgSourcedIds", list: true, against: orgIds, in: "orgs.csv")
+            check(record, "primaryOrgSourcedId", against: orgIds, in: "orgs.csv")
+        }
         for record in sorted(roles) {
             check(record, "userSourcedId", against: userIds, in: "users.csv")
             check(record, "orgSourcedId", against: orgIds, in: "orgs.csv")

@@ -84,7 +84,9 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
     }
 
     @Test func aRosterChangeKeepsEveryOtherId() throws {
-        let before = try OneRoster.read(directory: try tinyRoster().path, school: nil)
+        let base = try tinyRoster()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let before = try OneRoster.read(directory: base.path, school: nil)
         let changed = try tinyRoster { directory in
             // Ben leaves, Ms. Vo joins to teach Reading Lab, and Math 7 passes from Mr. Ito to Ms. Diaz.
             try edit(directory, "users.csv") { rows in
@@ -97,6 +99,7 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
                 rows.append("e5,,,k-read,s1,t-vo,teacher,false,,")
             }
         }
+        defer { try? FileManager.default.removeItem(at: changed) }
         let after = try OneRoster.read(directory: changed.path, school: nil)
         #expect(after.students.map(\.id) == before.students.map(\.id).filter { $0 != "u-ben" })
         #expect(after.teachers.map(\.person.id) == before.teachers.map(\.person.id) + ["t-vo"])
@@ -108,7 +111,8 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
     }
 
     @Test func theTermIsWhereMostClassesAreHeldUnlessNamed() throws {
-        #expect(try OneRoster.read(directory: try tinyRoster().path, school: nil).term?.sourcedId == "spring")
+        let base = try tinyRoster()
+        #expect(try OneRoster.read(directory: base.path, school: nil).term?.sourcedId == "spring")
         let tied = try tinyRoster { directory in
             try edit(directory, "classes.csv") { rows in rows = rows.map { $0.replacingOccurrences(of: ",s1,q3,", with: ",s1,y1,") } }
         }
@@ -118,6 +122,7 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
             try edit(directory, "classes.csv") { rows in rows = rows.map { $0.replacingOccurrences(of: ",s1,q3,", with: ",s1,y1,") } }
         }
         #expect(try OneRoster.read(directory: yearOnly.path, school: nil).term == nil)
+        for directory in [base, tied, yearOnly] { try? FileManager.default.removeItem(at: directory) }
     }
 
     @Test func unsafeSourcedIdsBecomeStableDistinctIds() {
@@ -136,7 +141,7 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
         let directory = try tinyRoster { directory in
             for file in try FileManager.default.contentsOfDirectory(atPath: caseDirectory.path) where file.hasSuffix(".csv") {
                 let target = directory.appendingPathComponent(file)
-                try FileManager.default.removeItem(at: target)
+                try? FileManager.default.removeItem(at: target)
                 try FileManager.default.copyItem(at: caseDirectory.appendingPathComponent(file), to: target)
             }
             for file in (try? lines(caseDirectory.appendingPathComponent("remove.txt"))) ?? [] {
