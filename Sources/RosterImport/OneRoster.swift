@@ -224,7 +224,7 @@ private struct OneRosterReader {
                 problems.append(record.problem("sourcedId", "sourcedId `\(id)` is already used on line \(first.line); give every row its own sourcedId"))
                 continue
             }
-            _ = active(record)
+            checkStatus(record)
             rows[id] = record
         }
         return rows
@@ -234,15 +234,15 @@ private struct OneRosterReader {
 
     // MARK: values
 
-    /// Whether a row is in use: `status` empty (as bulk files write it) or active.
-    mutating func active(_ record: CSVRecord) -> Bool {
-        switch record["status"]?.lowercased() {
-        case nil, "active": return true
-        case "tobedeleted", "inactive": return false
-        case let other?:
-            problems.append(record.problem("status", "`\(other)` is not a status; write active or tobedeleted, or leave it empty"))
-            return false
-        }
+    /// Whether a row is in use: `status` empty (as bulk files write it) or active. Other values are
+    /// reported once, when the file is read (`checkStatus`).
+    func active(_ record: CSVRecord) -> Bool {
+        [nil, "active"].contains(record["status"]?.lowercased())
+    }
+
+    mutating func checkStatus(_ record: CSVRecord) {
+        guard let status = record["status"], !["active", "tobedeleted", "inactive"].contains(status.lowercased()) else { return }
+        problems.append(record.problem("status", "`\(status)` is not a status; write active or tobedeleted, or leave it empty"))
     }
 
     mutating func boolean(_ record: CSVRecord, _ column: String) -> Bool? {
@@ -345,7 +345,7 @@ private struct OneRosterReader {
     }
 
     /// The raw subject values of the classes each teacher teaches at the school, by teacher sourcedId.
-    mutating func teacherSubjects(_ classes: [CSVRecord], courses: [String: CSVRecord], enrollments: [String: CSVRecord],
+    func teacherSubjects(_ classes: [CSVRecord], courses: [String: CSVRecord], enrollments: [String: CSVRecord],
                                   school: String) -> [String: Set<String>] {
         var classSubjects: [String: [String]] = [:]
         for record in classes {
