@@ -53,6 +53,27 @@ private func edit(_ directory: URL, _ file: String, _ change: (inout [String]) -
         #expect(roster.files.count == 7)
     }
 
+    /// What the lead's import checks once merged: here only that the sample's own files agree.
+    @Test func theSampleWeekAndNeedsFitItsRoster() throws {
+        let roster = try OneRoster.read(directory: sample.appendingPathComponent("district").path, school: "CVMS")
+        let week = try ScenarioLoader.loadWeekTemplate(path: sample.appendingPathComponent("WEEK.yaml").path)
+        let needs = try CSVTable.read(path: sample.appendingPathComponent("NEEDS.csv").path)
+        #expect(ScenarioAssembly.needsProblems(needs, week: week).isEmpty)
+        for teacher in roster.teachers { #expect(teacher.subjectCodes.allSatisfy { week.subject(forRosterValue: $0) != nil }) }
+        #expect(Set(week.scenario.teachers.map(\.id)).isSubset(of: roster.teachers.map(\.person.sourcedId)))
+        // Every student of a need is in the roster, and every named teacher teaches the subject.
+        let students = Set(roster.students.flatMap { [$0.sourcedId] + ($0.identifier.map { [$0] } ?? []) })
+        let teaches = Dictionary(uniqueKeysWithValues: roster.teachers.map { t in
+            (t.person.sourcedId, Set(t.subjectCodes.compactMap { week.subject(forRosterValue: $0) }))
+        })
+        for row in needs.rows {
+            #expect(students.contains(row["student"] ?? ""), "line \(row.line)")
+            for teacher in [row["teacher"], row["prefer-teacher"]].compactMap({ $0 }) {
+                #expect(teaches[teacher]?.contains(row["subject"] ?? "") == true, "line \(row.line)")
+            }
+        }
+    }
+
     @Test func oneRoster12GivesTheSameIdsWithPreferredNames() throws {
         let v11 = try OneRoster.read(directory: sample.appendingPathComponent("district").path, school: "CVMS")
         let v12 = try OneRoster.read(directory: sample.appendingPathComponent("district-1.2").path, school: "Cedar Valley Middle School")
