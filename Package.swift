@@ -75,8 +75,8 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
-        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit"], exclude: ["Corpus"]),
-        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports"]),
+        .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
+        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
             "flexsched", "FlexschedTestSupport", "Advisor", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",

@@ -28,7 +28,7 @@ public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwne
             .trimmingTrailingSpaces()
     }
     let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")
-    var out = [title(look, owner, mine), "", line(header), rule]
+    var out = [weekTitle(look, owner, mine), "", line(header), rule]
     for row in rows {
         let height = max(1, row.map(\.count).max() ?? 0)
         for i in 0..<height { out.append(line(row.map { i < $0.count ? $0[i] : "" })) }
@@ -42,22 +42,29 @@ public func weekList(_ timetable: Timetable, scenario: Scenario, owner: WeekOwne
     let look = Lookup(scenario)
     let mine = sessions(of: owner, in: timetable).sorted(by: look.chronological)
     let lines = mine.map { "\(look.slot($0))  \(sessionParts(look, for: owner, $0, part: nil).joined(separator: " · "))" }
-    return ([title(look, owner, mine), ""] + lines + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"
+    return ([weekTitle(look, owner, mine), ""] + lines + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"
 }
 
 /// A student's unmet needs, the highest priority first, after a blank line; nothing for anyone else
-/// or when all her needs are met. The priority leads each line when the scenario uses priorities:
-/// "mandated — Reading tutoring: 2 of 3 sessions unmet (no reading teacher is free when Ana is)".
+/// or when all her needs are met.
 private func unmetLines(_ look: Lookup, _ timetable: Timetable, _ owner: WeekOwner) -> [String] {
     guard case .student(let id) = owner else { return [] }
+    let lines = studentUnmet(look, timetable, student: id)
+    return lines.isEmpty ? [] : ["", "Unmet needs"] + lines.map { "  " + $0 }
+}
+
+/// One line per unmet need of a student, the highest priority first. The priority leads each line
+/// when the scenario uses priorities: "mandated — Reading tutoring: 2 of 3 sessions unmet (no
+/// reading teacher is free when Ana is)".
+func studentUnmet(_ look: Lookup, _ timetable: Timetable, student id: String) -> [String] {
     let mine = timetable.unmet.filter { $0.student == id }
     guard !mine.isEmpty else { return [] }
     let priority = showsPriority(look, timetable.unmet)
     let needs = look.scenario.students.first { $0.id == id }?.needs ?? []
-    return ["", "Unmet needs"] + sortedUnmet(look, mine).map { u in
+    return sortedUnmet(look, mine).map { u in
         let asked = needs.filter { $0.subject == u.subject && $0.modality == u.modality }.reduce(0) { $0 + $1.sessions }
         let count = asked >= u.missing ? "\(u.missing) of \(plural(asked, "session"))" : plural(u.missing, "session")
-        return "  " + (priority ? "\(u.priority.rawValue) — " : "") + "\(displaySubject(u.subject)) \(u.modality): \(count) unmet (\(u.reason))"
+        return (priority ? "\(u.priority.rawValue) — " : "") + "\(displaySubject(u.subject)) \(u.modality): \(count) unmet (\(u.reason))"
     }
 }
 
@@ -75,7 +82,7 @@ extension WeekOwner {
 /// Wide enough for "Science small-group", narrow enough for five days on a terminal.
 private let cellWidth = 24
 
-private func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetable.Session] {
+func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetable.Session] {
     timetable.sessions.filter { s in
         switch owner {
         case .teacher(let id): s.staff.contains(id)
@@ -85,7 +92,7 @@ private func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetabl
     }
 }
 
-private func title(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Session]) -> String {
+func weekTitle(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Session]) -> String {
     let name = switch owner {
     case .teacher(let id): "\(look.teacher(id)) (teacher \(id))"
     case .student(let id): "\(look.student(id)) (student \(id))"

@@ -46,27 +46,19 @@ public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> Str
     let fixed = timetable.sessions.filter(\.fixed)
     if !fixed.isEmpty {
         out += ["## Fixed sessions", ""]
-        out += grid(look, title: nil, fixed) { session, part in fixedParts(look, session, part: part) }
+        out += grid(look, title: nil, fixed) { session, part in schoolParts(look, session, part: part, showingRoom: true) }
     }
 
-    // Each session grouped once by teacher, room and student: a 1,000-student week has thousands of
-    // sessions, and filtering them again for every person made this quadratic.
-    var byTeacher: [String: [Timetable.Session]] = [:], byRoom: [String: [Timetable.Session]] = [:]
-    var byStudent: [String: [Timetable.Session]] = [:]
-    for session in timetable.sessions {
-        for t in unique(session.staff) { byTeacher[t, default: []].append(session) }
-        if let room = session.room { byRoom[room, default: []].append(session) }
-        for id in unique(session.students) { byStudent[id, default: []].append(session) }
-    }
-    func grids(_ title: String, _ owner: WeekOwner, _ mine: [Timetable.Session]) -> [String] {
-        grid(look, title: title, mine) { session, part in sessionParts(look, for: owner, session, part: part) }
+    let byOwner = sessionsByOwner(timetable)
+    func grids(_ title: String, _ owner: WeekOwner) -> [String] {
+        grid(look, title: title, byOwner[owner] ?? []) { session, part in sessionParts(look, for: owner, session, part: part) }
     }
     out += ["## Teachers", ""]
-    for t in scenario.teachers { out += grids(look.teacher(t.id), .teacher(t.id), byTeacher[t.id] ?? []) }
+    for t in scenario.teachers { out += grids(look.teacher(t.id), .teacher(t.id)) }
     out += ["## Rooms", ""]
-    for r in scenario.rooms { out += grids(look.room(r.id), .room(r.id), byRoom[r.id] ?? []) }
+    for r in scenario.rooms { out += grids(look.room(r.id), .room(r.id)) }
     out += ["## Students", ""]
-    for st in scenario.students { out += grids(look.student(st.id), .student(st.id), byStudent[st.id] ?? []) }
+    for st in scenario.students { out += grids(look.student(st.id), .student(st.id)) }
 
     out += ["## Unmet needs", ""]
     let unmet = sortedUnmet(look, timetable.unmet)
@@ -207,6 +199,18 @@ private func grid(_ look: Lookup, title: String?, _ sessions: [Timetable.Session
     return (title.map { ["### \($0)", ""] } ?? []) + markdownTable(["Time"] + days.map(dayLabel), rows) + [""]
 }
 
+/// Each session under every teacher, room and student it involves, grouped once: a 1,000-student week
+/// has thousands of sessions, and filtering them again for every person made reports quadratic.
+func sessionsByOwner(_ timetable: Timetable) -> [WeekOwner: [Timetable.Session]] {
+    var result: [WeekOwner: [Timetable.Session]] = [:]
+    for session in timetable.sessions {
+        for t in unique(session.staff) { result[.teacher(t), default: []].append(session) }
+        if let room = session.room { result[.room(room), default: []].append(session) }
+        for id in unique(session.students) { result[.student(id), default: []].append(session) }
+    }
+    return result
+}
+
 /// Whose week a grid or list shows.
 public enum WeekOwner: Sendable, Hashable {
     case teacher(String), student(String), room(String)
@@ -241,10 +245,11 @@ func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, 
     }
 }
 
-/// A fixed session in the school's grid: what, who leads it, where, how many.
-private func fixedParts(_ look: Lookup, _ s: Timetable.Session, part: Int?) -> [String] {
+/// A session in a grid of the whole school: what, who leads it, where (unless the grid's rows are
+/// rooms), how many. A head count rather than names, as in the school's calendar.
+func schoolParts(_ look: Lookup, _ s: Timetable.Session, part: Int?, showingRoom: Bool) -> [String] {
     [activityLabel(s, part: part), s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "),
-     s.room.map(look.room), plural(s.students.count, "student")].compactMap { $0 }
+     showingRoom ? s.room.map(look.room) : nil, plural(s.students.count, "student")].compactMap { $0 }
 }
 
 /// "Math tutoring"; "Advisory 6 (fixed)" for a fixed session; a double block's grid cells say which

@@ -133,12 +133,13 @@ struct Solve: ParsableCommand {
         sessions, sub-problems solved) goes to stderr as soon as a first timetable is built, then once a \
         second. The result is verified by the independent checker before anything is printed or written.
 
-        With --out DIR: writes DIR/timetable.json (timetable JSON v1) and DIR/timetable.md (grids per \
-        teacher, room and student). Without it: prints a summary (or the JSON with --json).
+        With --out DIR: writes DIR/timetable.json (timetable JSON v1), DIR/timetable.md (grids per \
+        teacher, room and student) and DIR/timetable.html (the same to print, a page per day, teacher, \
+        student and room; see `export html`). Without it: prints a summary (or the JSON with --json).
         """)
 
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
-    @Option(help: "Directory to write timetable.json and timetable.md into.") var out: String?
+    @Option(help: "Directory to write timetable.json, timetable.md and timetable.html into.") var out: String?
     @Option(parsing: .unconditional, help: "Wall-clock limit in seconds, counted from the start of the command; the checked timetable follows within about a second.",
             transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
     @Option(parsing: .unconditional, help: "Stop once the proven relative gap is at most this fraction (0 to 1).", transform: NumericValue.fraction)
@@ -213,12 +214,14 @@ struct Solve: ParsableCommand {
             try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
             try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded.scenario).utf8),
                                     to: (out as NSString).appendingPathComponent("timetable.md"))
+            try writeFileAtomically(Data(timetableHTML(timetable, scenario: loaded.scenario).utf8),
+                                    to: (out as NSString).appendingPathComponent("timetable.html"))
         }
         if json {
             FileHandle.standardOutput.write(try timetable.jsonData())
         } else {
             print(summaryText(timetable, scenario: loaded.scenario, verbose: verbose))
-            if let out { print("Wrote \(out)/timetable.json and \(out)/timetable.md (checked: all hard rules hold).") }
+            if let out { print("Wrote \(out)/timetable.json, \(out)/timetable.md and \(out)/timetable.html (checked: all hard rules hold).") }
         }
         if let calendars {
             let summary = try calendars.write()

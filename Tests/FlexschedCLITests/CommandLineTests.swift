@@ -37,9 +37,31 @@ students:
     let scenario = try ScenarioLoader.load(path: dir + "/s.yaml")
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
     #expect(timetable.unmet.isEmpty)
-    let markdown = try String(contentsOfFile: dir + "/out/timetable.md", encoding: .utf8)
-    #expect(markdown.contains("Ms. Lee"))
+    for report in ["timetable.md", "timetable.html"] {
+        #expect(try String(contentsOfFile: dir + "/out/" + report, encoding: .utf8).contains("Ms. Lee"), "\(report)")
+    }
     #expect(try run(["check", dir + "/s.yaml", dir + "/out/timetable.json"]) == 0)
+}
+
+@Test func exportHTMLWritesOnlyACheckedTimetable() throws {
+    let dir = temporaryDirectory()
+    try write(scenarioYAML, to: dir + "/s.yaml")
+    let both = Timetable.Session(day: "mon", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "r1", students: ["ana", "ben"])
+    var good = Timetable(scenario: "CLI school", status: .optimal, objective: 0, bound: 0, gap: 0, sessions: [both], unmet: [])
+    good.sessions.append(.init(day: "tue", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "r1", students: ["ana"]))
+    try good.jsonData().write(to: URL(fileURLWithPath: dir + "/good.json"))
+    // Ms. Lee, Room 1 and Ana twice in one block break hard rules.
+    var broken = good
+    broken.sessions[1].day = "mon"; broken.sessions[1].block = "b1"
+    try broken.jsonData().write(to: URL(fileURLWithPath: dir + "/broken.json"))
+    try write("{\"scenario\": 3}", to: dir + "/garbage.json")
+
+    #expect(try run(["export", "html", dir + "/s.yaml", dir + "/broken.json", "--out", dir + "/out"]) == 1)
+    #expect(try run(["export", "html", dir + "/s.yaml", dir + "/garbage.json", "--out", dir + "/out"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    #expect(try run(["export", "html", dir + "/s.yaml", dir + "/good.json", "--out", dir + "/out"]) == 0)
+    let page = try String(contentsOfFile: dir + "/out/timetable.html", encoding: .utf8)
+    #expect(page.contains("id=\"teacher-lee\"") && page.contains("id=\"student-ben\""))
 }
 
 @Test func badScenarioExitsTwoAndWritesNothing() throws {

@@ -26,3 +26,17 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                          stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
 }
+
+/// Looks a program up on PATH (and in the usual system folders, which a test runner's PATH may lack).
+public func findExecutable(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    for folder in path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin"] {
+        let candidate = folder + "/" + name
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+}
+
+/// In CI (`CI` set) tests that read output with independent tools (calendar clients, an HTML parser,
+/// a browser) always run, so a missing tool fails them instead of hiding them.
+public let inCI = ProcessInfo.processInfo.environment["CI"] != nil
