@@ -1,3 +1,4 @@
+import Foundation
 import ScenarioKit
 
 /// A finished import: the scenario file's text and the scenario it reads back as.
@@ -39,4 +40,59 @@ public func importSpreadsheets(week: String, needs: String, teachers: String, st
     let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needsSheet, outputFile: outputFile,
                                                              command: "flexsched import csv")
     return ImportResult(text: text, scenario: scenario)
+}
+
+/// `flexsched import oneroster`: one school of a OneRoster export, a week template (whose `subjects`
+/// map turns the roster's subject words into flexsched's) and a needs sheet.
+public func importOneRoster(directory: String, school: String?, term: String?, week: String, needs: String,
+                            outputFile: String) throws(InputError) -> ImportResult {
+    var collector = ProblemCollector()
+    let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
+    let needsSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: needs) }
+    let roster = collector.attempt { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) }
+    let imported = roster.flatMap { roster in template.flatMap { template in
+        collector.attempt { () throws(InputError) in try importedRoster(roster, directory: directory, week: template) }
+    } }
+    guard collector.problems.isEmpty, let template, let needsSheet, let imported else {
+        if imported == nil, let template, let needsSheet { collector.problems += ScenarioAssembly.needsProblems(needsSheet, week: template) }
+        throw InputError(collector.problems)
+    }
+    let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: imported, needs: needsSheet, outputFile: outputFile,
+                                                             command: "flexsched import oneroster")
+    return ImportResult(text: text, scenario: scenario)
+}
+
+/// The roster in flexsched's words: every subject value of a teacher's classes through the template's
+/// map. Values the map lacks are one problem listing them all, since the admin fixes them in one place.
+func importedRoster(_ roster: Roster, directory: String, week: WeekTemplate) throws(InputError) -> ImportedRoster {
+    let users = (directory as NSString).appendingPathComponent("users.csv")
+    var missing: [String: [String]] = [:]
+    let teachers = roster.teachers.map { teacher in
+        var subjects: [String] = []
+        for value in teacher.subjectCodes {
+            guard let subject = week.subject(forRosterValue: value) else {
+                missing[value, default: []].append(teacher.person.name)
+                continue
+            }
+            if !subjects.contains(subject) { subjects.append(subject) }
+        }
+        let person = teacher.person
+        return ImportedTeacher(id: person.id, name: person.name, subjects: subjects, aliases: [person.sourcedId] + (person.identifier.map { [$0] } ?? []),
+                               origin: Origin(file: users, line: teacher.line))
+    }
+    if !missing.isEmpty {
+        let listed = missing.keys.sorted().map { value in
+            let who = missing[value]!
+            return "`\(value)` (taught by \(who.prefix(3).joined(separator: ", "))\(who.count > 3 ? " and \(who.count - 3) more" : ""))"
+        }
+        throw InputError([InputProblem(file: week.file, line: week.lines["subjects"], entity: "subjects",
+                                       message: "the roster's classes use subject values the map does not name: \(listed.joined(separator: ", ")); add each as `VALUE: subject-id`")])
+    }
+    let students = roster.students.map { person in
+        ImportedStudent(id: person.id, name: person.name, aliases: [person.sourcedId] + (person.identifier.map { [$0] } ?? []),
+                        origin: Origin(file: users, line: person.line))
+    }
+    var source = "roster: \(directory) (OneRoster \(roster.version)), school \(roster.school.name) (\(roster.school.sourcedId))"
+    if let term = roster.term { source += ", term \(term.title) \(term.start)–\(term.end)" }
+    return ImportedRoster(teachers: teachers, students: students, term: roster.term.map { ($0.start, $0.end) }, sources: [source])
 }

@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
         teachers; a needs sheet (NEEDS.csv) holds each student's learning plan. The result is a \
         scenario file that `flexsched validate` accepts, written only when every input is right.
         """,
-        subcommands: [ImportCSV.self])
+        subcommands: [ImportOneRoster.self, ImportCSV.self])
 }
 
 /// What both importers share: the template, the needs sheet, where to write, and what changed.
@@ -66,6 +66,35 @@ struct ImportCSV: ParsableCommand {
         try options.write { () throws(InputError) in
             try importSpreadsheets(week: options.week, needs: options.needs, teachers: teachers, students: students, rooms: rooms,
                                    outputFile: options.out)
+        }
+    }
+}
+
+struct ImportOneRoster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oneroster",
+        abstract: "Build a scenario from a OneRoster CSV export (1.1 or 1.2) of the school's SIS.",
+        discussion: """
+        Reads manifest.csv, orgs.csv, users.csv, roles.csv (1.2), courses.csv, classes.csv, \
+        enrollments.csv and academicSessions.csv from DIR. Active, enabled students and teachers of \
+        the school are imported with their sourcedId as id (made safe where needed, the same on \
+        every re-import); a teacher teaches the subjects of her classes, through the week template's \
+        `subjects` map; the term is the one the school's classes are held in.
+
+        Example:
+          flexsched import oneroster Scenarios/oneroster-sample/district --school CVMS \\
+            --week Scenarios/oneroster-sample/WEEK.yaml --needs Scenarios/oneroster-sample/NEEDS.csv --out cvms.yaml
+        """)
+
+    @Argument(help: "Folder of the OneRoster CSV export (bulk).") var directory: String
+    @Option(help: "The school to import, by sourcedId, identifier or name; needed when the export holds several.") var school: String?
+    @Option(help: "The term, by sourcedId or title, when the classes are split evenly between two.") var term: String?
+    @OptionGroup var options: ImportOptions
+
+    func run() throws {
+        try options.write { () throws(InputError) in
+            try importOneRoster(directory: directory, school: school, term: term, week: options.week, needs: options.needs,
+                                outputFile: options.out)
         }
     }
 }

@@ -26,3 +26,21 @@ private func importArguments(needs: String, out: String) -> [String] {
     #expect(try run(importArguments(needs: dir + "/needs.csv", out: dir + "/other.yaml")) == 2)
     #expect(!FileManager.default.fileExists(atPath: dir + "/other.yaml"))
 }
+
+/// The README's path on the bundled district: import one school, solve it, and the timetable passes
+/// the independent check. A work limit (not a time limit) keeps it deterministic on busy machines.
+@Test func theSampleDistrictImportsAndSolvesToACheckedTimetable() throws {
+    let sample = URL(fileURLWithPath: template).deletingLastPathComponent().appendingPathComponent("oneroster-sample").path
+    let dir = NSTemporaryDirectory() + "flexsched-oneroster-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    #expect(try run(["import", "oneroster", sample + "/district", "--school", "CVMS", "--week", sample + "/WEEK.yaml",
+                     "--needs", sample + "/NEEDS.csv", "--out", dir + "/cvms.yaml"]) == 0)
+    let scenario = try ScenarioLoader.load(path: dir + "/cvms.yaml").scenario
+    #expect(scenario.students.count == 80 && scenario.teachers.count == 11)
+    #expect(try run(["solve", dir + "/cvms.yaml", "--out", dir + "/out", "--max-subproblems", "4", "--quiet"]) == 0)
+    #expect(try run(["check", dir + "/cvms.yaml", dir + "/out/timetable.json"]) == 0)
+    // The district holds two schools: without --school the importer must ask which.
+    #expect(try run(["import", "oneroster", sample + "/district", "--week", sample + "/WEEK.yaml",
+                     "--needs", sample + "/NEEDS.csv", "--out", dir + "/any.yaml"]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/any.yaml"))
+}
