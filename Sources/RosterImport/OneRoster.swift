@@ -280,7 +280,8 @@ private struct OneRosterReader {
             RosterOrg(id: OneRoster.safeId($0["sourcedId"]!), sourcedId: $0["sourcedId"]!, identifier: $0["identifier"], name: $0["name"] ?? "")
         }
         let file = path("orgs.csv")
-        let listing = schools.map { "`\($0.sourcedId)` (\($0.name))" }.joined(separator: ", ")
+        // The identifier, when there is one, is the short name an admin would rather type.
+        let listing = schools.map { "`\($0.identifier ?? $0.sourcedId)` (\($0.name))" }.joined(separator: ", ")
         if let wanted {
             let matches = schools.filter { $0.sourcedId == wanted || $0.identifier == wanted || $0.name.lowercased() == wanted.lowercased() }
             if matches.count == 1 { return matches[0] }
