@@ -397,7 +397,7 @@ private struct OneRosterReader {
         let best = terms.indices.filter { counts[$0] == most }
         if best.count == 1 { return terms[best[0]] }
         let tied = best.map { "`\(terms[$0].sourcedId)` (\(terms[$0].title))" }.joined(separator: ", ")
-        problems.append(InputProblem(file: file, entity: "", message: "the school's classes are held in \(best.count) terms equally often: \(tied); name the one to schedule"))
+        problems.append(InputProblem(file: file, entity: "", message: "the school's classes are held in \(best.count) terms equally often: \(tied); name the one to schedule with `--term SOURCEDID`"))
         return nil
     }
 }
