@@ -54,7 +54,20 @@ let cliTimetable = """
     /// title and teachers, and a fixed session without room.
     @Test func exportReadsDoubleBlocksAndFixedSessionsFromTimetableJSON() throws {
         let dir = temporaryDirectory()
-        try cliScenario.write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        // Export verifies the timetable first, so the scenario declares the double block and the
+        // fixed sessions the timetable holds.
+        try cliScenario
+            .replacingOccurrences(of: "tutoring: {min: 1, max: 2}", with: "tutoring: {min: 1, max: 2, length: 2}")
+            .replacingOccurrences(of: "{id: ben, name: Ben, needs: [{subject: math, modality: tutoring, sessions: 1}]}", with: "{id: ben, name: Ben, needs: []}")
+            .replacingOccurrences(of: "modality: tutoring, sessions: 2}", with: "modality: tutoring, sessions: 1}")
+            .appending("""
+
+            fixed:
+              - {id: assembly, title: Assembly, day: wed, block: b1, teachers: [lee], room: r1, students: [ana, ben]}
+              - {id: study, title: Study hall, day: wed, block: b2, students: [ben]}
+
+            """)
+            .write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
         try """
         {"scenario": "CLI school, term", "status": "optimal", "created": "2027-09-20T08:00:00Z", "unmet": [],
          "sessions": [
