@@ -149,7 +149,12 @@ public struct Timetable: Codable, Sendable, Hashable {
     public enum StopReason: String, Codable, Sendable, Hashable {
         /// Objective equals a proven bound.
         case optimal
-        /// A pass with wider pieces brought no improvement (or the requested gap was reached).
+        /// The objective came within the requested gap (`--gap`) of the proven bound.
+        case gap
+        /// No improvement for the patience time (`--patience`; sub-problems under a work limit).
+        case patience
+        /// A pass over the whole week with the widest pieces found nothing better: the search ran out
+        /// of neighbourhoods before its patience did (small weeks).
         case converged
         /// The time limit.
         case timeLimit = "time-limit"
@@ -159,6 +164,8 @@ public struct Timetable: Codable, Sendable, Hashable {
         public var plainText: String {
             switch self {
             case .optimal: "proven best possible"
+            case .gap: "close enough to the proven bound (the requested gap)"
+            case .patience: "no further gain within the patience time"
             case .converged: "no further improvement found"
             case .timeLimit: "time limit reached"
             case .workLimit: "sub-problem limit reached"

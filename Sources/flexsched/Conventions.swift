@@ -55,6 +55,11 @@ enum NumericValue {
         return value
     }
 
+    static func positiveCount(_ text: String) throws -> Int {
+        guard let value = Int(text), value > 0 else { throw ValidationError("must be a whole number, 1 or more") }
+        return value
+    }
+
     static func seed(_ text: String) throws -> UInt64 {
         guard let value = UInt64(text) else { throw ValidationError("must be a whole number from 0 to \(UInt64.max)") }
         return value

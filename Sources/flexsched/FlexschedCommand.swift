@@ -129,9 +129,17 @@ struct Solve: ParsableCommand {
         abstract: "Build a timetable for a scenario with GLPK, check it, and report or write it.",
         discussion: """
         Starts from a constructive timetable, then lets GLPK re-optimise one day and a few activities at \
-        a time until the time limit, the gap target, or no further gain. Progress (elapsed, unmet \
-        sessions, sub-problems solved) goes to stderr as soon as a first timetable is built, then once a \
-        second. The result is verified by the independent checker before anything is printed or written.
+        a time. It stops at the first of: the gap target (--gap) reached, --patience seconds without a \
+        better timetable, no further gain anywhere, and the time limit, which is a hard ceiling. The \
+        timetable records which one (stopReason: gap, patience, converged, time-limit, work-limit, or \
+        optimal when the gap is closed). Progress (elapsed, unmet sessions, sub-problems solved) goes to \
+        stderr as soon as a first timetable is built, then once a second, and a last line says why it \
+        stopped. The result is verified by the independent checker before anything is printed or written.
+
+        Under --max-subproblems the clock must not decide anything, so --patience is ignored there; \
+        give --patience-subproblems N to stop after N sub-problems in a row without gain. Example: \
+        `flexsched solve week.yaml --patience 20 --time-limit 120` waits up to 20 s for each gain, \
+        never more than 2 minutes in all.
 
         With --out DIR: writes DIR/timetable.json (timetable JSON v1), DIR/timetable.md (grids per \
         teacher, room and student) and DIR/timetable.html (the same to print, a page per day, teacher, \
@@ -144,6 +152,12 @@ struct Solve: ParsableCommand {
             transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
     @Option(parsing: .unconditional, help: "Stop once the proven relative gap is at most this fraction (0 to 1).", transform: NumericValue.fraction)
     var gap: Double = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many seconds pass without a better timetable (ignored under --max-subproblems).", valueName: "seconds"),
+            transform: NumericValue.positiveSeconds)
+    var patience: Double = SolveOptions.defaultPatience
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many GLPK sub-problems in a row bring no better timetable (reproducible patience).", valueName: "n"),
+            transform: NumericValue.positiveCount)
+    var patienceSubproblems: Int?
     @Option(parsing: .unconditional, help: "Random seed of the search; the same seed and --max-subproblems give the same timetable.", transform: NumericValue.seed)
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).", transform: NumericValue.count)
@@ -185,6 +199,8 @@ struct Solve: ParsableCommand {
         options.pins = try parsePins(pin)
         options.timeLimit = max(0.1, timeLimit - Date().timeIntervalSince(started))
         options.relativeGap = gap
+        options.patience = patience
+        options.patienceSubproblems = patienceSubproblems
         options.seed = seed
         options.maxSubproblems = maxSubproblems
         options.presolve = presolve
@@ -232,12 +248,12 @@ struct Solve: ParsableCommand {
 
 extension Solve {
     /// Writes the first report, sent when construction ends, so the admin sees at once that work is
-    /// under way; then one line a second.
+    /// under way; then one line a second, and the last one with why the search stopped.
     static func progressPrinter(verbose: Bool, write: @escaping @Sendable (String) -> Void) -> @Sendable (SolveProgress) -> Void {
         let firstReport = Mutex(true)
         return { p in
             let isFirst = firstReport.withLock { first in defer { first = false }; return first }
-            guard isFirst || p.periodic else { return }
+            guard isFirst || p.periodic || p.stopReason != nil else { return }
             write(progressLine(p, verbose: verbose))
         }
     }
@@ -248,6 +264,7 @@ extension Solve {
         let solved = p.subproblems == 1 ? "1 sub-problem solved" : "\(p.subproblems) sub-problems solved"
         var line = String(format: "[%5.1fs] ", p.elapsed) + "\(unmet), \(solved)"
         if verbose { line += String(format: "; objective %.0f, bound %.0f, gap %.1f%%", p.objective, p.bound, p.gap * 100) }
+        if let reason = p.stopReason { line += "; stopped: \(reason.plainText)" }
         return line
     }
 }
