@@ -44,6 +44,7 @@ func runWhatIfBenchmark(_ files: [String], timeLimit: Double) -> Int32 {
             let changed = try change.apply(to: scenario)
             var whatIf = SolveOptions()
             whatIf.timeLimit = timeLimit
+            whatIf.patience = SolveOptions.baselinePatience
             whatIf.baseline = baseline
             let started = Date()
             let result = try solveTimetable(changed, options: whatIf)

@@ -11,15 +11,19 @@ public struct SolveOptions: Sendable {
     public var timeLimit: Double = 60
     /// Stop early once the proven relative gap is at most this.
     public var relativeGap: Double = 0
-    /// Stop once this many wall-clock seconds pass without a better timetable (nil: never). Ignored
-    /// under `maxSubproblems`, where a clock would make the result depend on the machine's load.
+    /// Stop once this many wall-clock seconds pass without a better timetable (nil: never), counted
+    /// from the end of the repair of unmet needs. Ignored under `maxSubproblems`, where a clock would
+    /// make the result depend on the machine's load.
     public var patience: Double? = SolveOptions.defaultPatience
-    /// Stop once this many GLPK sub-problems in a row bring no better timetable (nil: never): patience
-    /// counted in work, so a work-limited run stays reproducible.
+    /// Stop once this many GLPK sub-problems in a row after the repair bring no better timetable
+    /// (nil: never): patience counted in work, so a work-limited run stays reproducible.
     public var patienceSubproblems: Int?
-    /// Chosen from measurements (README, Benchmarks): on the mid-size week the objective found after
-    /// 10 s without gain stays within 3 % of a 60 s solve.
+    /// Measured on the mid-size week (README, Benchmarks): gains there come every few seconds until
+    /// about 60 s, with pauses of up to 12 s, so a shorter wait would stop it far from where it ends.
     public static let defaultPatience = 10.0
+    /// For re-solves from a baseline (what-if): most of their gains come in the first seconds, and a
+    /// wait as long as `defaultPatience` would outlast what-if's whole 8 s limit.
+    public static let baselinePatience = 3.0
     /// GLPK's MIP presolver on each sub-problem (off lets GLPK start from the current timetable).
     public var presolve = false
     public var cuts = true
@@ -123,9 +127,13 @@ private struct Search {
     /// What ended the search, once something has; nil while it runs (and when it ran out of
     /// neighbourhoods: `finalStopReason`).
     private(set) var stopReason: Timetable.StopReason?
-    /// When the timetable last got better (the first timetable counts), by clock and by work.
+    /// When the timetable last got better (or polishing began), by clock and by work.
     private var lastImprovement = Date()
     private var subproblemsAtLastImprovement = 0
+    /// Patience counts only once the repair of unmet needs is over, with a fresh start: on the
+    /// mid-size week under load, repair went 10 s without a gain and then met 20 more sessions, and
+    /// the repair has its own end (rounds without a gain).
+    private var polishing = false
     var largestModel = (columns: 0, rows: 0)
     var rng: SplitMix64
     private var lastReport = Date.distantPast
@@ -161,24 +169,27 @@ private struct Search {
         relativeGap(objective: objective, bound: provenBound) <= 1e-9 ? .optimal : stopReason ?? .converged
     }
 
-    /// Wall-clock seconds left before the patience runs out (infinite under a work limit).
+    /// Wall-clock seconds left before the patience runs out (infinite under a work limit, and while
+    /// repairing).
     var untilPatienceRunsOut: Double {
-        guard options.maxSubproblems == nil, let seconds = options.patience else { return .infinity }
+        guard polishing, options.maxSubproblems == nil, let seconds = options.patience else { return .infinity }
         return seconds - Date().timeIntervalSince(lastImprovement)
     }
 
     var patienceRanOut: Bool {
-        if let limit = options.patienceSubproblems, subproblems - subproblemsAtLastImprovement >= limit { return true }
+        if polishing, let limit = options.patienceSubproblems, subproblems - subproblemsAtLastImprovement >= limit { return true }
         return untilPatienceRunsOut <= 0
     }
 
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
         plan.constructGreedily(until: deadline)
-        lastImprovement = Date()
         report(force: true)
         try repairUnmetNeeds()
         if options.polish {
+            polishing = true
+            lastImprovement = Date()
+            subproblemsAtLastImprovement = subproblems
             try solveWholeWeek()
             try polish()
         }

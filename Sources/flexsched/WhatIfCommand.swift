@@ -15,7 +15,9 @@ struct WhatIf: ParsableCommand {
         Each --change file (change file v1.1, YAML) is applied to the scenario on its own; the variants \
         are solved concurrently against the baseline timetable, keeping every baseline session the \
         change still allows. Among timetables with the fewest unmet needs, the one that changes the \
-        fewest student sessions is preferred, then the fewest teacher and room changes.
+        fewest student sessions is preferred, then the fewest teacher and room changes. A variant \
+        stops at its time limit or after --patience seconds without a better timetable, whichever \
+        comes first.
 
         Change file keys (all optional): teachers-leave, teachers-unavailable, teachers-join, \
         rooms-close, students-leave, students-join, needs-change, fixed-remove, fixed-add. See README.md.
@@ -31,6 +33,9 @@ struct WhatIf: ParsableCommand {
     @Option(name: .customLong("change"), help: "A change file (repeatable; one variant each).") var changes: [String] = []
     @Option(help: "Directory for each variant's scenario, timetable and diff.") var out: String?
     @Option(parsing: .unconditional, help: "Wall-clock limit per variant, in seconds.", transform: NumericValue.positiveSeconds) var timeLimit: Double = 8
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a variant once this many seconds pass without a better timetable.", valueName: "seconds"),
+            transform: NumericValue.positiveSeconds)
+    var patience: Double = SolveOptions.baselinePatience
     @Option(help: "Keep this person's sessions exactly (teacher:ID, room:ID or student:ID; repeatable).") var pin: [String] = []
     @Flag(help: "Print the comparison as JSON.") var json = false
 
@@ -64,11 +69,12 @@ struct WhatIf: ParsableCommand {
             throw ExitCode(2)
         }
         let pins = try parsePins(pin)
-        let limit = timeLimit
+        let limit = timeLimit, patience = patience
         let scenarios = variants.map(\.scenario)
         let results = solveConcurrently(variants.count) { i in
             var options = SolveOptions()
             options.timeLimit = limit
+            options.patience = patience
             options.baseline = current
             options.pins = pins
             let started = Date()

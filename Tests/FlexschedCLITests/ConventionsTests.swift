@@ -1,6 +1,7 @@
 import FlexschedTestSupport
 import Foundation
 @testable import flexsched
+import Scheduler
 import Testing
 
 /// How `flexsched ARGUMENTS` ends when it stops while parsing (--version, an argument error): the exit status and the message, as `runCommandLine` prints them.
@@ -56,6 +57,9 @@ private func builtFlexsched() throws -> String {
         (["solve", "s.yaml", "--gap", "2"], "'2' is invalid for '--gap <gap>': must be a fraction from 0 to 1"),
         (["solve", "s.yaml", "--seed", "-3"], "'-3' is invalid for '--seed <seed>': must be a whole number from 0 to 18446744073709551615"),
         (["solve", "s.yaml", "--max-subproblems", "-1"], "'-1' is invalid for '--max-subproblems <max-subproblems>': must be a whole number, 0 or more"),
+        (["solve", "s.yaml", "--patience", "0"], "'0' is invalid for '--patience <seconds>': must be a positive number of seconds"),
+        (["solve", "s.yaml", "--patience-subproblems", "0"], "'0' is invalid for '--patience-subproblems <n>': must be a whole number, 1 or more"),
+        (["whatif", "s.yaml", "--baseline", "t.json", "--change", "c.yaml", "--patience", "-1"], "'-1' is invalid for '--patience <seconds>': must be a positive number of seconds"),
         (["explain", "s.yaml", "t.json", "--trials", "-2"], "'-2' is invalid for '--trials <trials>': must be a whole number, 0 or more"),
         (["explain", "s.yaml", "t.json", "--seconds-per-trial", "-1"], "'-1' is invalid for '--seconds-per-trial <seconds-per-trial>': must be a positive number of seconds"),
         (["whatif", "s.yaml", "--baseline", "t.json", "--change", "c.yaml", "--time-limit", "-3"], "'-3' is invalid for '--time-limit <time-limit>': must be a positive number of seconds"),
@@ -71,6 +75,19 @@ private func builtFlexsched() throws -> String {
         #expect(solve.timeLimit == 0.5 && solve.gap == 1 && solve.seed == 0 && solve.maxSubproblems == 0)
         let explain = try #require(try Flexsched.parseAsRoot(["explain", "s.yaml", "t.json", "--trials=0", "--seconds-per-trial", "1e1"]) as? Explain)
         #expect(explain.trials == 0 && explain.secondsPerTrial == 10)
+    }
+
+    @Test func patienceOptionsParseAndTheHelpTeachesThem() throws {
+        let solve = try #require(try Flexsched.parseAsRoot(["solve", "s.yaml", "--patience", "2.5", "--patience-subproblems", "7"]) as? Solve)
+        #expect(solve.patience == 2.5 && solve.patienceSubproblems == 7)
+        let defaults = try #require(try Flexsched.parseAsRoot(["solve", "s.yaml"]) as? Solve)
+        #expect(defaults.patience == SolveOptions.defaultPatience && defaults.patienceSubproblems == nil)
+        let whatIf = try #require(try Flexsched.parseAsRoot(["whatif", "s.yaml", "--baseline", "t.json", "--change", "c.yaml"]) as? WhatIf)
+        #expect(whatIf.patience == SolveOptions.baselinePatience && whatIf.patience < whatIf.timeLimit)
+        let help = Flexsched.helpMessage(for: Solve.self, columns: 10_000)
+        #expect(help.contains("--patience <seconds>") && help.contains("--patience-subproblems <n>"))
+        #expect(help.contains("--patience is ignored") && help.contains("stopReason"))
+        #expect(Flexsched.helpMessage(for: WhatIf.self).contains("--patience <seconds>"))
     }
 
     @Test func theBuiltProgramExitsAsTheReadmeSays() throws {

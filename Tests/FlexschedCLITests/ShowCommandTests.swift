@@ -55,7 +55,7 @@ private func solvedSchool() throws -> String {
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = 3
-    _ = try solveTimetable(scenario, options: options) { p in
+    let solved = try solveTimetable(scenario, options: options) { p in
         reports.withLock { $0.append(p) }
         printer(p)
     }
@@ -67,4 +67,9 @@ private func solvedSchool() throws -> String {
     #expect(Solve.progressLine(p, verbose: false) == "[  3.0s] 12 sessions unmet, 4 sub-problems solved")
     #expect(Solve.progressLine(p, verbose: true)
         == "[  3.0s] 12 sessions unmet, 4 sub-problems solved; objective 12072, bound 0, gap 100.0%")
+    // The last report says why the search ended, and is printed even between heartbeats.
+    let reason = try #require(solved.stats?.stopReason)
+    #expect(reports.withLock { $0.last?.stopReason } == reason)
+    #expect(reports.withLock { $0.dropLast().allSatisfy { $0.stopReason == nil } })
+    #expect(printed.withLock { $0.last }?.hasSuffix("; stopped: \(reason.plainText)") == true)
 }

@@ -1,0 +1,71 @@
+import Foundation
+import ScenarioKit
+import Scheduler
+import TimetableFormat
+import Testing
+
+private let scenariosFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Scenarios")
+
+private func bundled(_ file: String) throws -> ValidatedScenario {
+    try ScenarioLoader.load(path: scenariosFolder.appendingPathComponent(file).path)
+}
+
+/// Work limits only, with room to spare: whatever stops these solves, it is not the clock.
+private func workLimited(_ subproblems: Int) -> SolveOptions {
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = subproblems
+    return options
+}
+
+@Test func patienceInSubproblemsStopsAWorkLimitedRunReproducibly() throws {
+    let scenario = try bundled("example.yaml")
+    var patient = workLimited(200)
+    patient.patienceSubproblems = 2
+    let first = try solveTimetable(scenario, options: patient)
+    let stats = try #require(first.stats)
+    #expect(stats.stopReason == .patience)
+    #expect((stats.subproblems ?? 0) < 200)
+    // Patience counted in sub-problems keeps a seed's timetable the same from run to run.
+    let second = try solveTimetable(scenario, options: patient)
+    #expect(second.sessions == first.sessions && second.stats?.subproblems == stats.subproblems)
+    // The wall-clock patience has no say under a work limit, however short.
+    var clockOnly = workLimited(3)
+    clockOnly.patience = 1e-9
+    #expect(try solveTimetable(scenario, options: clockOnly).stats?.stopReason == .workLimit)
+}
+
+@Test func aGapTargetStopsTheSearchOnceTheBoundIsCloseEnough() throws {
+    // One day is modelled exactly, so the whole-day model's bound is what the target is checked against.
+    let scenario = try bundled("small-day.yaml")
+    var options = workLimited(20)
+    options.relativeGap = 0.999
+    let timetable = try solveTimetable(scenario, options: options)
+    let gap = try #require(timetable.gap)
+    #expect(timetable.stats?.stopReason == .gap)
+    #expect(gap > 1e-9 && gap <= 0.999)
+    #expect((timetable.stats?.subproblems ?? 0) < 20)
+}
+
+@Test(arguments: [Timetable.StopReason.gap, .patience, .optimal, .converged, .timeLimit, .workLimit])
+func stopReasonsSurviveTheTimetableJSON(_ reason: Timetable.StopReason) throws {
+    var timetable = Timetable(scenario: "s", status: .feasible, objective: 3, bound: 1, gap: 2.0 / 3, sessions: [], unmet: [])
+    timetable.stats = .init(seconds: 1.5, unmetSessions: 0, neededSessions: 0, stopReason: reason)
+    let text = String(decoding: try timetable.jsonData(), as: UTF8.self)
+    #expect(text.contains("\"stopReason\" : \"\(reason.rawValue)\""))
+    #expect(try JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) == timetable)
+}
+
+@Test func timetablesThatStoppedAsConvergedStillLoad() throws {
+    // Written before patience existed: the search then stopped only on convergence, time or work.
+    let old = """
+    {"scenario": "s", "status": "feasible", "objective": 3, "sessions": [], "unmet": [],
+     "stats": {"seconds": 1.5, "unmetSessions": 0, "neededSessions": 4, "stopReason": "converged"}}
+    """
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-converged-\(UUID().uuidString).json").path
+    try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(try Timetable.load(path: path).stats?.stopReason == .converged)
+}
