@@ -28,11 +28,19 @@ extension Plan {
     /// Students who still need `a` and could sit in it at `p`: highest priority first, then the most
     /// sessions still to place.
     func candidates(activity a: Int, slot p: Int) -> [Int] {
-        func rank(_ s: Int) -> (Int, Int) {
-            (needIndex[s][a].map { instance.students[s].needs[$0].priority.rank } ?? 0, remaining(student: s, activity: a))
+        stillNeeding(a).filter { canSeat($0, activity: a, slot: p) }
+    }
+
+    /// Students with sessions of `a` left to place, in the order `candidates` gives them. The order
+    /// does not depend on the slot, so it is worked out once for all of them (a stable sort, so
+    /// filtering it per slot gives what sorting each slot's pool would).
+    private func stillNeeding(_ a: Int) -> [Int] {
+        instance.activities[a].demand.compactMap { ref -> (student: Int, priority: Int, remaining: Int)? in
+            let left = remaining(student: ref.student, activity: a)
+            return left > 0 ? (ref.student, instance.students[ref.student].needs[ref.need].priority.rank, left) : nil
         }
-        return instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
-            .sorted { rank($0) > rank($1) }
+        .sorted { ($0.priority, $0.remaining) > ($1.priority, $1.remaining) }
+        .map(\.student)
     }
 
     /// The fullest session of `a` that can be opened anywhere this week, or nil.
@@ -40,8 +48,10 @@ extension Plan {
         let act = instance.activities[a]
         var best: PlannedSession?
         var bestScore = Int.min
+        let open = stillNeeding(a)
+        guard open.count >= act.min else { return nil }
         for p in 0..<instance.slotCount {
-            let pool = candidates(activity: a, slot: p)
+            let pool = open.filter { canSeat($0, activity: a, slot: p) }
             guard pool.count >= act.min else { continue }
             var teacher: Int?
             if act.teacherLed {
@@ -67,29 +77,37 @@ extension Plan {
     /// for later), then the lightest week.
     private func pickTeacher(for a: Int, slot p: Int, pool: [Int]) -> Int? {
         let free = instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }
-        let joining = Dictionary(free.map { t in (t, pool.count { mayJoin($0, activity: a, teacher: t) }) }, uniquingKeysWith: { a, _ in a })
-        return free.min { x, y in
-            if joining[x] != joining[y] { return joining[x]! > joining[y]! }
+        // Without a requested teacher among the needs everyone in the pool may join any of them.
+        let requests = instance.activities[a].hasRequestedTeacher
+        let joining = free.map { t in requests ? pool.count { mayJoin($0, activity: a, teacher: t) } : pool.count }
+        return free.indices.min { i, j in
+            if joining[i] != joining[j] { return joining[i] > joining[j] }
+            let x = free[i], y = free[j]
             let ox = instance.scenario.teachers[x].subjects.count, oy = instance.scenario.teachers[y].subjects.count
             return ox != oy ? ox < oy : teacherWeekLoad[x] < teacherWeekLoad[y]
-        }
+        }.map { free[$0] }
     }
 
     /// The free fitting room that seats the most of `pool` (smallest such room), with that group.
     private func pickRoom(for a: Int, slot p: Int, pool: [Int]) -> (Int, [Int])? {
         let act = instance.activities[a]
-        var best: (Int, [Int])?
+        func group(in r: Int) -> [Int] {
+            keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
+        }
+        var best: (room: Int, size: Int)?
         for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
-            let group = keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
-            guard group.count >= act.min else { continue }
+            // Without anyone to keep apart a room's group is its first fitting students, so only
+            // their number is needed to compare rooms; the group is built once, for the best.
+            let size = act.hasApart ? group(in: r).count
+                : min(instance.seats(r, activity: a), pool.count { instance.roomFits(r, activity: a, student: $0) })
+            guard size >= act.min else { continue }
             if let current = best {
-                let better = group.count > current.1.count
-                    || (group.count == current.1.count && instance.rooms[r].capacity < instance.rooms[current.0].capacity)
+                let better = size > current.size || (size == current.size && instance.rooms[r].capacity < instance.rooms[current.room].capacity)
                 if !better { continue }
             }
-            best = (r, group)
+            best = (r, size)
         }
-        return best
+        return best.map { ($0.room, group(in: $0.room)) }
     }
 
     /// The first `limit` of `pool` in order, skipping anyone kept apart from someone already taken.
