@@ -115,6 +115,10 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
         == "All 6 sessions scheduled. Stopped after 3.0 s: sub-problem limit reached.")
     #expect(resultHeadline(timetable(Array(fullWeek.dropFirst()), seconds: 8, stop: .timeLimit), scenario: s)
         == "2 of 6 sessions could not be scheduled. Stopped after 8.0 s: time limit reached.")
+    #expect(resultHeadline(timetable(fullWeek, seconds: 14.3, stop: .patience), scenario: s)
+        == "All 6 sessions scheduled. Stopped after 14 s: no further gain within the patience time.")
+    #expect(resultHeadline(timetable(fullWeek, seconds: 2, stop: .gap), scenario: s)
+        == "All 6 sessions scheduled. Stopped after 2.0 s: close enough to the proven bound (the requested gap).")
     #expect(resultHeadline(timetable(fullWeek, seconds: 9.96, stop: nil), scenario: s) == "All 6 sessions scheduled. Took 10.0 s.")
     var old = timetable(fullWeek, seconds: 0, stop: nil)
     old.stats = nil
