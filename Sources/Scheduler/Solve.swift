@@ -78,13 +78,15 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     } ?? Baseline()
     var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress,
                         baseline: baseline)
+    let lower = LowerBounds(instance, weights: search.weights)
+    search.bound = max(search.bound, lower.objective)
     try search.run()
     let plan = search.plan
     let terms = plan.terms
     let objective = terms.total(search.weights)
     // Every term is a count with a non-negative weight: a bound of 1.4e-11 from GLPK's floating point
     // is 0, and rounding down keeps it a bound.
-    let bound = min(objective, max(0, (search.bound * 1e6).rounded(.down) / 1e6))
+    let bound = min(objective, roundedDown(search.bound))
     let gap = relativeGap(objective: objective, bound: bound)
     let status: Timetable.Status = gap <= 1e-9 ? .optimal : (search.stoppedByClock ? .timeLimit : .feasible)
     let stopReason: Timetable.StopReason = gap <= 1e-9 ? .optimal
@@ -96,7 +98,45 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
         stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
-                     stopReason: stopReason))
+                     stopReason: stopReason),
+        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound))
+}
+
+/// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
+/// more than the solver's own arguments; the whole objective's bound and gap follow.
+package func raiseUnmetBound(_ timetable: inout Timetable, scenario: ValidatedScenario, options: SolveOptions, to count: Int,
+                             source: String) {
+    guard var parts = timetable.bounds, let objective = timetable.objective, count > parts.unmetSessions,
+          count <= timetable.stats?.unmetSessions ?? 0 else { return }
+    let cheapest = options.weights.lexicographic(Instance(scenario)).cheapestUnmet
+    parts.unmetSessions = count
+    parts.unmetSource = source
+    parts.unmetObjective = max(parts.unmetObjective, cheapest * Double(count))
+    timetable.bounds = parts
+    let bound = min(objective, max(timetable.bound ?? 0, parts.unmetObjective))
+    timetable.bound = bound
+    timetable.gap = relativeGap(objective: objective, bound: bound)
+    if (timetable.gap ?? 1) <= 1e-9 {
+        timetable.status = .optimal
+        timetable.stats?.stopReason = .optimal
+    }
+}
+
+private func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).rounded(.down) / 1e6) }
+
+/// The two parts of the bound as the timetable records them. With nothing unmet, the timetable's
+/// comfort score is its objective and every timetable meeting every need has a comfort score of at
+/// least the whole objective's bound, so that bound counts for comfort too.
+func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double) -> Timetable.ProvenBounds {
+    let terms = plan.terms
+    let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
+    let comfortScore = terms.total(weights) - unmetCost
+    var comfort = roundedDown(lower.comfort(done: plan.done))
+    if terms.unmetSessions == 0 { comfort = max(comfort, bound) }
+    return Timetable.ProvenBounds(
+        unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
+        unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
+        comfortTerms: LowerBounds.comfortTerms.map(\.id))
 }
 
 private struct Search {
