@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes the bundled OneRoster sample: a small fictional district as its student information system
-would export it, plus the two files OneRoster cannot give flexsched.
+would export it, plus the files OneRoster cannot give flexsched.
 
   district/       OneRoster 1.1 bulk CSV export (the main sample): two schools, 150 students
   district-1.2/   the same district exported as OneRoster 1.2 (roles.csv, preferred names)
   WEEK.yaml       Cedar Valley Middle School's week: days, blocks, modalities, rooms, subject map,
                   teacher limits (import with --school CVMS)
   NEEDS.csv       that school's personalized-learning plans, one row per need
+  STUDENTS.csv    what OneRoster does not carry about some of its students (rooms, pull-outs, limits)
 
 Python 3 standard library only. Deterministic: running it again rewrites every file byte for byte.
 Usage: python3 Scenarios/oneroster-sample/generate.py
@@ -362,6 +363,16 @@ for subject, modality in [key for key in demand if key[1] in ("small-group", "pr
                 r[2], r[5] = "tutoring", ""
         demand[(subject, "tutoring")] = demand.get((subject, "tutoring"), 0) + demand.pop((subject, modality))
 write(os.path.join(HERE, "NEEDS.csv"), ["student", "subject", "modality", "sessions", "priority", "level", "teacher", "prefer-teacher"], rows)
+
+# What OneRoster does not carry, kept by the school's special-education office (imported with
+# --students): accessible rooms, therapy pull-outs, a daily limit, two students kept in other groups.
+wheelchair = rng.sample(every, 3)
+therapy = rng.sample([s for s in every if s not in wheelchair], 4)
+settings = [[s["identifier"], "", "accessible", "", ""] for s in wheelchair]
+settings += [[s["identifier"], rng.choice(["mon.b2", "tue.b3", "wed.b5", "thu.b1"]), "", rng.choice(["", "3"]), ""] for s in therapy]
+first, second = rng.sample([s for s in every if s not in wheelchair and s not in therapy], 2)
+settings.append([first["identifier"], "", "", "", second["identifier"]])
+write(os.path.join(HERE, "STUDENTS.csv"), ["student", "unavailable", "requires", "max-per-day", "apart"], settings)
 
 if __name__ == "__main__":
     led = sum(v for (sub, mod), v in demand.items() if mod != "independent")

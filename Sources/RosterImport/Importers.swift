@@ -44,15 +44,25 @@ public func importSpreadsheets(week: String, needs: String, teachers: String, st
 
 /// `flexsched import oneroster`: one school of a OneRoster export, a week template (whose `subjects`
 /// map turns the roster's subject words into flexsched's) and a needs sheet.
+/// `studentSettings` is an optional sheet of what OneRoster does not carry (see `StudentSettings`).
 public func importOneRoster(directory: String, school: String?, term: String?, week: String, needs: String,
-                            outputFile: String) throws(InputError) -> ImportResult {
+                            studentSettings: String? = nil, outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
     let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
     let needsSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: needs) }
+    let settingsSheet = studentSettings.flatMap { path in collector.attempt { () throws(InputError) in try CSVTable.read(path: path) } }
     let roster = collector.attempt { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) }
-    let imported = roster.flatMap { roster in template.flatMap { template in
+    var imported = roster.flatMap { roster in template.flatMap { template in
         collector.attempt { () throws(InputError) in try importedRoster(roster, directory: directory, week: template) }
     } }
+    if let settingsSheet, let roster = imported {
+        imported = collector.attempt { () throws(InputError) in
+            var roster = roster
+            roster.students = try StudentSettings.apply(settingsSheet, to: roster.students)
+            roster.sources.append("student settings: \(settingsSheet.file) (\(settingsSheet.rows.count) rows)")
+            return roster
+        }
+    }
     guard collector.problems.isEmpty, let template, let needsSheet, let imported else {
         if imported == nil, let template, let needsSheet { collector.problems += ScenarioAssembly.needsProblems(needsSheet, week: template) }
         throw InputError(collector.problems)

@@ -28,11 +28,16 @@ extension Plan {
     /// Students who still need `a` and could sit in it at `p`: highest priority first, then the most
     /// sessions still to place.
     func candidates(activity a: Int, slot p: Int) -> [Int] {
-        func rank(_ s: Int) -> (Int, Int) {
-            (needIndex[s][a].map { instance.students[s].needs[$0].priority.rank } ?? 0, remaining(student: s, activity: a))
+        // Ranks are worked out once per student rather than at every comparison of the sort.
+        instance.activities[a].demand.compactMap { ref -> (student: Int, priority: Int, remaining: Int)? in
+            let s = ref.student, left = remaining(student: s, activity: a)
+            // Most of the demand is placed already once an activity is under way: asking that first
+            // spares the other filters (canSeat asks it too).
+            guard left > 0, canSeat(s, activity: a, slot: p) else { return nil }
+            return (s, instance.students[s].needs[ref.need].priority.rank, left)
         }
-        return instance.activities[a].demand.map(\.student).filter { canSeat($0, activity: a, slot: p) }
-            .sorted { rank($0) > rank($1) }
+        .sorted { ($0.priority, $0.remaining) > ($1.priority, $1.remaining) }
+        .map(\.student)
     }
 
     /// The fullest session of `a` that can be opened anywhere this week, or nil.
@@ -67,29 +72,37 @@ extension Plan {
     /// for later), then the lightest week.
     private func pickTeacher(for a: Int, slot p: Int, pool: [Int]) -> Int? {
         let free = instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }
-        let joining = Dictionary(free.map { t in (t, pool.count { mayJoin($0, activity: a, teacher: t) }) }, uniquingKeysWith: { a, _ in a })
-        return free.min { x, y in
-            if joining[x] != joining[y] { return joining[x]! > joining[y]! }
+        // Without a requested teacher among the needs everyone in the pool may join any of them.
+        let requests = instance.activities[a].hasRequestedTeacher
+        let joining = free.map { t in requests ? pool.count { mayJoin($0, activity: a, teacher: t) } : pool.count }
+        return free.indices.min { i, j in
+            if joining[i] != joining[j] { return joining[i] > joining[j] }
+            let x = free[i], y = free[j]
             let ox = instance.scenario.teachers[x].subjects.count, oy = instance.scenario.teachers[y].subjects.count
             return ox != oy ? ox < oy : teacherWeekLoad[x] < teacherWeekLoad[y]
-        }
+        }.map { free[$0] }
     }
 
     /// The free fitting room that seats the most of `pool` (smallest such room), with that group.
     private func pickRoom(for a: Int, slot p: Int, pool: [Int]) -> (Int, [Int])? {
         let act = instance.activities[a]
-        var best: (Int, [Int])?
+        func group(in r: Int) -> [Int] {
+            keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
+        }
+        var best: (room: Int, size: Int)?
         for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
-            let group = keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
-            guard group.count >= act.min else { continue }
+            // Without anyone to keep apart a room's group is its first fitting students, so only
+            // their number is needed to compare rooms; the group is built once, for the best.
+            let size = act.hasApart ? group(in: r).count
+                : min(instance.seats(r, activity: a), pool.count { instance.roomFits(r, activity: a, student: $0) })
+            guard size >= act.min else { continue }
             if let current = best {
-                let better = group.count > current.1.count
-                    || (group.count == current.1.count && instance.rooms[r].capacity < instance.rooms[current.0].capacity)
+                let better = size > current.size || (size == current.size && instance.rooms[r].capacity < instance.rooms[current.room].capacity)
                 if !better { continue }
             }
-            best = (r, group)
+            best = (r, size)
         }
-        return best
+        return best.map { ($0.room, group(in: $0.room)) }
     }
 
     /// The first `limit` of `pool` in order, skipping anyone kept apart from someone already taken.

@@ -100,7 +100,9 @@ extension ModelRule {
     /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
         $0.seatAllowed = { plan, s, a, p in
-            guard let n = plan.needIndex[s][a], let t = plan.instance.students[s].needs[n].requested else { return true }
+            // Asked for every seat considered; most activities have no requests at all.
+            guard plan.instance.activities[a].hasRequestedTeacher,
+                  let n = plan.needIndex[s][a], let t = plan.instance.students[s].needs[n].requested else { return true }
             guard plan.instance.activities[a].qualifiedTeachers.contains(t) else { return false }
             let id = plan.teacherAt[t][p]
             return plan.teacherFree(t, activity: a, slot: p) || plan.hosts(id, activity: a, startingAt: p)

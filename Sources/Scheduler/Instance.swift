@@ -24,6 +24,11 @@ package struct Instance: Sendable {
         package var band: Int?
         /// Whether a session may start at slot `p`: its run stays within the day and crosses no break.
         package var canStart: [Bool]
+        /// Whether some need in `demand` asks for one teacher only, so a group depends on who leads it.
+        package var hasRequestedTeacher = false
+        /// Whether some student in `demand` must be kept apart from someone, so a group is not just
+        /// the first students who fit.
+        package var hasApart = false
     }
 
     package struct NeedRef: Sendable, Hashable {
@@ -90,6 +95,13 @@ package struct Instance: Sendable {
     package let fixed: [FixedInfo]
     /// Needed sessions per priority, for the lexicographic unmet weights.
     package let sessionsByPriority: [Priority: Int]
+    /// Per room, whether it has every feature the activity's modality needs (`[activity][room]`), and
+    /// whether it has every feature the students of one `requires` list need (`[class][room]`, a
+    /// student's class in `requirementClass`): `roomFits` is asked millions of times while a large
+    /// week is built, and comparing sets of words each time was most of that time.
+    private let activityRoomFit: [[Bool]]
+    private let requirementRoomFit: [[Bool]]
+    private let requirementClass: [Int]
     /// Per scenario day (index), the scenario day that is the next calendar day in the same week,
     /// and the one before it: Sun then Mon in a Sunday-Thursday week, whatever order `days` lists.
     package let nextDay: [Int?]
@@ -180,8 +192,22 @@ package struct Instance: Sendable {
                 if !students[q].apart.contains(s) { students[q].apart.append(s) }
             }
         }
+        for a in activities.indices {
+            activities[a].hasRequestedTeacher = activities[a].demand.contains { students[$0.student].needs[$0.need].requested != nil }
+            activities[a].hasApart = activities[a].demand.contains { !students[$0.student].apart.isEmpty }
+        }
         self.activities = activities
         self.students = students
+        activityRoomFit = activities.map { act in rooms.map { act.roomFeatures.isSubset(of: $0.features) } }
+        var classes: [Set<String>: Int] = [:]
+        requirementClass = students.map { student in
+            if let known = classes[student.requires] { return known }
+            classes[student.requires] = classes.count
+            return classes.count - 1
+        }
+        var byClass = Array(repeating: [Bool](), count: classes.count)
+        for (requires, c) in classes { byClass[c] = rooms.map { requires.isSubset(of: $0.features) } }
+        requirementRoomFit = byClass
         sessionsByPriority = byPriority
         let dayIndex = firstIndices(scenario.days.map(\.rawValue))
         fixed = scenario.fixed.compactMap { session in
@@ -204,7 +230,7 @@ package struct Instance: Sendable {
 
     /// Whether room `r` may host student `s` in activity `a`.
     package func roomFits(_ r: Int, activity a: Int, student s: Int) -> Bool {
-        activities[a].roomFeatures.isSubset(of: rooms[r].features) && students[s].requires.isSubset(of: rooms[r].features)
+        activityRoomFit[a][r] && requirementRoomFit[requirementClass[s]][r]
     }
 
     package func seats(_ r: Int, activity a: Int) -> Int { min(activities[a].max, rooms[r].capacity) }

@@ -11,6 +11,17 @@ package struct PlannedSession: Sendable, Hashable {
     package var pinned = false
 }
 
+/// A student's need for each activity she may join: a handful of pairs, searched in order. It is
+/// asked for every seat the search considers, and this is several times faster than hashing.
+package struct NeedLookup: Sendable {
+    let pairs: [(activity: Int, need: Int)]
+
+    package subscript(activity: Int) -> Int? {
+        for pair in pairs where pair.activity == activity { return pair.need }
+        return nil
+    }
+}
+
 /// A partial timetable with occupancy tables kept in step, so feasibility questions are O(1).
 /// It enforces nothing by itself: callers ask `canSeat`/`teacherFree`/`roomFree` first, and the
 /// independent checker has the last word on every result.
@@ -32,7 +43,7 @@ package struct Plan: Sendable {
     package private(set) var teacherDayLoad: [[Int]]
     package private(set) var teacherWeekLoad: [Int]
     /// Need index of (student, activity), or nil.
-    package let needIndex: [[Int: Int]]
+    package let needIndex: [NeedLookup]
 
     package static let free = -1
     /// Taken by one of the scenario's fixed sessions, which the search never moves.
@@ -70,7 +81,7 @@ package struct Plan: Sendable {
         teacherDayLoad = Array(repeating: Array(repeating: 0, count: d), count: instance.teachers.count)
         teacherWeekLoad = Array(repeating: 0, count: instance.teachers.count)
         needIndex = instance.students.map { info in
-            Dictionary(info.needs.enumerated().flatMap { n, need in need.activities.map { ($0, n) } }, uniquingKeysWith: { a, _ in a })
+            NeedLookup(pairs: info.needs.enumerated().flatMap { n, need in need.activities.map { (activity: $0, need: n) } })
         }
         for fixed in instance.fixed {
             for p in fixed.slots {
@@ -102,13 +113,18 @@ package struct Plan: Sendable {
 
     /// Whether student `s` could join a session of activity `a` at slot `p`: every hard rule's seat filter agrees.
     package func canSeat(_ s: Int, activity a: Int, slot p: Int) -> Bool {
-        ModelRule.seatFilters.allSatisfy { $0(self, s, a, p) }
+        passes(ModelRule.seatFilters, s, a, p)
     }
 
     /// Whether teacher `t` could lead a session of `a` starting at slot `p`.
-    package func teacherFree(_ t: Int, activity a: Int, slot p: Int) -> Bool { ModelRule.teacherFilters.allSatisfy { $0(self, t, a, p) } }
+    package func teacherFree(_ t: Int, activity a: Int, slot p: Int) -> Bool { passes(ModelRule.teacherFilters, t, a, p) }
 
-    package func roomFree(_ r: Int, activity a: Int, slot p: Int) -> Bool { ModelRule.roomFilters.allSatisfy { $0(self, r, a, p) } }
+    package func roomFree(_ r: Int, activity a: Int, slot p: Int) -> Bool { passes(ModelRule.roomFilters, r, a, p) }
+
+    private func passes(_ filters: [PlanFilter], _ i: Int, _ a: Int, _ p: Int) -> Bool {
+        for filter in filters where !filter.allows(self, i, a, p) { return false }
+        return true
+    }
 
     /// Whether every slot a session of `a` from `p` fills is free in `row`.
     package func isFree(_ row: [Int], activity a: Int, from p: Int) -> Bool {

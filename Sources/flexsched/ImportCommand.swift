@@ -89,12 +89,15 @@ struct ImportOneRoster: ParsableCommand {
     @Argument(help: "Folder of the OneRoster CSV export (bulk).") var directory: String
     @Option(help: "The school to import, by sourcedId, identifier or name; needed when the export holds several.") var school: String?
     @Option(help: "The term, by sourcedId or title, when the classes are split evenly between two.") var term: String?
+    @Option(help: ArgumentHelp("What OneRoster does not carry, one row per student: student[,unavailable,requires,max-per-day,apart].",
+                               discussion: "For example an accessible room (`requires: accessible`) or a therapy block (`unavailable: mon.b2`).",
+                               valueName: "STUDENTS.csv")) var students: String?
     @OptionGroup var options: ImportOptions
 
     func run() throws {
         try options.write { () throws(InputError) in
             try importOneRoster(directory: directory, school: school, term: term, week: options.week, needs: options.needs,
-                                outputFile: options.out)
+                                studentSettings: students, outputFile: options.out)
         }
     }
 }

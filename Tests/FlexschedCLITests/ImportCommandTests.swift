@@ -34,9 +34,10 @@ private func importArguments(needs: String, out: String) -> [String] {
     let dir = NSTemporaryDirectory() + "flexsched-oneroster-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     #expect(try run(["import", "oneroster", sample + "/district", "--school", "CVMS", "--week", sample + "/WEEK.yaml",
-                     "--needs", sample + "/NEEDS.csv", "--out", dir + "/cvms.yaml"]) == 0)
+                     "--needs", sample + "/NEEDS.csv", "--students", sample + "/STUDENTS.csv", "--out", dir + "/cvms.yaml"]) == 0)
     let scenario = try ScenarioLoader.load(path: dir + "/cvms.yaml").scenario
     #expect(scenario.students.count == 80 && scenario.teachers.count == 11)
+    #expect(scenario.students.filter { $0.requires.contains("accessible") }.count == 3)
     #expect(try run(["solve", dir + "/cvms.yaml", "--out", dir + "/out", "--max-subproblems", "4", "--quiet"]) == 0)
     #expect(try run(["check", dir + "/cvms.yaml", dir + "/out/timetable.json"]) == 0)
     // The district holds two schools: without --school the importer must ask which.

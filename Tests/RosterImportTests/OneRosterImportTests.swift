@@ -20,6 +20,33 @@ private let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(scenario.term?.start == LocalDate(year: 2027, month: 1, day: 11))
     }
 
+    @Test func studentSettingsReachTheirStudentsAndBadRowsAreNamed() throws {
+        let imported = try importOneRoster(directory: sample + "/district", school: "CVMS", term: nil, week: sample + "/WEEK.yaml",
+                                           needs: sample + "/NEEDS.csv", studentSettings: sample + "/STUDENTS.csv",
+                                           outputFile: "cvms.yaml").scenario.scenario
+        // Rows name students by student number; the scenario knows them by sourcedId.
+        #expect(imported.students.filter { $0.requires == ["accessible"] }.count == 3)
+        #expect(imported.students.filter { !$0.unavailable.isEmpty }.count == 4)
+        #expect(imported.students.filter { !$0.apart.isEmpty }.count == 1)
+
+        let directory = NSTemporaryDirectory() + "flexsched-settings-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "student,requires,max-per-day,apart\n240472,accessible,,\n999999,accessible,,\n240332,,lots,240193x\n240472,,,\n"
+            .write(toFile: directory + "/STUDENTS.csv", atomically: true, encoding: .utf8)
+        do {
+            _ = try importOneRoster(directory: sample + "/district", school: "CVMS", term: nil, week: sample + "/WEEK.yaml",
+                                    needs: sample + "/NEEDS.csv", studentSettings: directory + "/STUDENTS.csv", outputFile: "cvms.yaml")
+            Issue.record("bad student settings were accepted")
+        } catch {
+            #expect(error.problems.map { "\($0.line ?? 0):\($0.column ?? 0) \($0.message.prefix(30))" } == [
+                "3:1 no student `999999` in the ros",
+                "4:4 no student `240193x` in the ro",
+                "4:3 `lots` is not a whole number f",
+                "5:1 a second row for `240472` (the",
+            ])
+        }
+    }
+
     @Test func aSubjectTheMapLacksIsOneProblemListingEveryValue() throws {
         let directory = NSTemporaryDirectory() + "flexsched-map-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
