@@ -1,6 +1,7 @@
 // Proven lower bounds on the objective, in two parts: sessions that must stay unmet, and the comfort
 // score. Each argument is a relaxation: it drops rules, so no valid timetable can beat it. The README's
 // "Bounds" section gives the proof sketch of each.
+import Foundation
 import GLPKBackend
 import IntegerProgram
 import Rules
@@ -22,11 +23,14 @@ package struct LowerBounds: Sendable {
     private let servableDays: [[UInt64]]
     /// Per student: the blocks other than the day's last that she is free in.
     private let freeBeforeLastBlock: [Int]
+    /// When GLPK must have finished the relaxation's LPs; a bound not proven by then counts as 0.
+    private let deadline: Date
 
-    /// `weights`: the week's true (lexicographic) weights.
-    package init(_ instance: Instance, weights: ObjectiveWeights) {
+    /// `weights`: the week's true (lexicographic) weights; `timeLimit`: seconds for all of GLPK's LPs.
+    package init(_ instance: Instance, weights: ObjectiveWeights, timeLimit: Double = 20) {
         self.instance = instance
         self.weights = weights
+        deadline = Date().addingTimeInterval(timeLimit)
         servableDays = instance.students.map { student in
             student.needs.map { need in
                 (0..<instance.dayCount).reduce(UInt64(0)) { mask, d in
@@ -146,7 +150,8 @@ package struct LowerBounds: Sendable {
         for r in instance.rooms.indices where !roomBlocks[r].isEmpty {
             program.addRow("room \(r)", roomBlocks[r], upper: Double(openBlocks[r]))
         }
-        guard let result = try? GLPKSolver.solve(program, options: MIPOptions(timeLimit: 20)),
+        let seconds = deadline.timeIntervalSinceNow
+        guard seconds > 0, let result = try? GLPKSolver.solve(program, options: MIPOptions(timeLimit: seconds)),
               result.status == .optimal, let minimum = result.bound else { return nil }
         // Unmet sessions are whole: the LP's minimum rounds up, less a margin for the simplex's tolerances.
         return max(0, Int((minimum - 1e-3).rounded(.up)))
