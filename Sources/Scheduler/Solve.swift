@@ -79,7 +79,11 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress,
                         baseline: baseline)
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow.
+    let boundsStarted = Date()
     let lower = LowerBounds(instance, weights: search.weights, timeLimit: min(20, options.timeLimit / 5))
+    if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
+        FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
+    }
     search.bound = max(search.bound, lower.objective)
     try search.run()
     let plan = search.plan
