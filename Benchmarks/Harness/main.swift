@@ -5,7 +5,7 @@
 //   swift run -c release flexsched-bench --whatif SCENARIO CHANGE.yaml ... [--time-limit SECONDS]
 //     solves SCENARIO as the baseline, then re-solves under each change against it, and reports the
 //     sessions changed against the sessions the change hits directly, and the time.
-//   swift run -c release flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--peers]
+//   swift run -c release flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--peers]
 //     --peers also writes each scenario's whole-week model (MPS) and runs HiGHS and CBC on it with the
 //     same time limit (Benchmarks/peers.py; Benchmarks/run-peers.sh installs them).
 //                                        [--max-subproblems N] [--presolve] [--features all|LIST] [--write-scenarios DIR] [SCENARIO.yaml ...]
@@ -76,7 +76,7 @@ while !arguments.isEmpty {
         }
         features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -95,7 +95,8 @@ for size in sizes {
     case "M": spec = .medium
     case "L": spec = .large
     case "XL": spec = .xl
-    default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L or XL\n".utf8)); exit(2)
+    case "XXL": spec = .xxl
+    default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L, XL or XXL\n".utf8)); exit(2)
     }
     if let seed { spec.seed = seed }
     spec.planted = true

@@ -91,6 +91,9 @@ public struct GeneratorSpec: Sendable, Hashable {
                                             name: "Lakeview Learning Academy — Spring 2027 Week", term: springTerm)
     public static let xl = GeneratorSpec(students: 1000, teachers: 100, rooms: 60, days: week, blocksPerDay: 8, seed: 1000,
                                          name: "Harbor District Learning Campus — Spring 2027 Week", term: springTerm)
+    /// The scale test: a district's whole secondary campus in one week.
+    public static let xxl = GeneratorSpec(students: 2000, teachers: 200, rooms: 120, days: week, blocksPerDay: 8, seed: 2000,
+                                          name: "Harbor District Secondary Campuses — Spring 2027 Week", term: springTerm)
 
     /// Small enough for property tests and exhaustive checks; the sizes themselves vary with the seed.
     public static func tiny(seed: UInt64) -> GeneratorSpec {

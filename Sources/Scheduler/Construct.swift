@@ -28,13 +28,16 @@ extension Plan {
     /// Students who still need `a` and could sit in it at `p`: highest priority first, then the most
     /// sessions still to place.
     func candidates(activity a: Int, slot p: Int) -> [Int] {
-        // Ranks are worked out once per student rather than at every comparison of the sort.
+        stillNeeding(a).filter { canSeat($0, activity: a, slot: p) }
+    }
+
+    /// Students with sessions of `a` left to place, in the order `candidates` gives them. The order
+    /// does not depend on the slot, so it is worked out once for all of them (a stable sort, so
+    /// filtering it per slot gives what sorting each slot's pool would).
+    private func stillNeeding(_ a: Int) -> [Int] {
         instance.activities[a].demand.compactMap { ref -> (student: Int, priority: Int, remaining: Int)? in
-            let s = ref.student, left = remaining(student: s, activity: a)
-            // Most of the demand is placed already once an activity is under way: asking that first
-            // spares the other filters (canSeat asks it too).
-            guard left > 0, canSeat(s, activity: a, slot: p) else { return nil }
-            return (s, instance.students[s].needs[ref.need].priority.rank, left)
+            let left = remaining(student: ref.student, activity: a)
+            return left > 0 ? (ref.student, instance.students[ref.student].needs[ref.need].priority.rank, left) : nil
         }
         .sorted { ($0.priority, $0.remaining) > ($1.priority, $1.remaining) }
         .map(\.student)
@@ -45,8 +48,10 @@ extension Plan {
         let act = instance.activities[a]
         var best: PlannedSession?
         var bestScore = Int.min
+        let open = stillNeeding(a)
+        guard open.count >= act.min else { return nil }
         for p in 0..<instance.slotCount {
-            let pool = candidates(activity: a, slot: p)
+            let pool = open.filter { canSeat($0, activity: a, slot: p) }
             guard pool.count >= act.min else { continue }
             var teacher: Int?
             if act.teacherLed {
