@@ -12,6 +12,8 @@
 // --features plants the scenario format v1.1 features in the generated scenarios: `all`, or names
 // from fixed, priority, teacher, prefer-teacher, double-blocks, levels, apart, prefer-not joined by commas.
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
+// --over-subscribed cuts every teacher's max-per-week in the generated scenarios to two thirds of her
+// planted load, so demand exceeds capacity and the unmet bound has work to do.
 import Foundation
 import Reports
 import ScenarioGenerator
@@ -50,6 +52,7 @@ var writeFolder: String?
 var whatIf = false
 var peers = false
 var presolve = false
+var overSubscribed = false
 var features = GeneratorSpec.Features()
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
@@ -62,6 +65,7 @@ while !arguments.isEmpty {
     case "--whatif": whatIf = true
     case "--peers": peers = true
     case "--presolve": presolve = true
+    case "--over-subscribed": overSubscribed = true
     case "--features":
         let text = arguments.isEmpty ? nil : arguments.removeFirst()
         guard let parsed = text.flatMap(GeneratorSpec.Features.init(parsing:)) else {
@@ -72,7 +76,7 @@ while !arguments.isEmpty {
         }
         features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -98,7 +102,8 @@ for size in sizes {
     spec.planted = true
     spec.features = features
     let scenario: ValidatedScenario
-    do { scenario = try generateScenario(spec).scenario.validated() } catch {
+    let generated = generateScenario(spec)
+    do { scenario = try (overSubscribed ? generated.overSubscribed : generated.scenario).validated() } catch {
         FileHandle.standardError.write(Data("the generated \(size) scenario is invalid: \(error)\n".utf8)); exit(1)
     }
     if let writeFolder {
@@ -106,7 +111,7 @@ for size in sizes {
     }
     let planted = features.isEmpty ? "" : features == .all ? ", all features"
         : ", " + GeneratorSpec.Features.names.filter { features.contains($0.feature) }.map(\.name).joined(separator: "+")
-    cases.append(("\(size) planted seed \(spec.seed)\(planted)", scenario))
+    cases.append(("\(size) \(overSubscribed ? "over-subscribed" : "planted") seed \(spec.seed)\(planted)", scenario))
 }
 for file in files {
     do { cases.append((file, try ScenarioLoader.load(path: file))) } catch {
@@ -115,8 +120,8 @@ for file in files {
 }
 
 print("time limit \(timeLimit) s per scenario\(maxSubproblems.map { ", at most \($0) GLPK sub-problems" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | objective | bound | gap | total s | peak MiB | check |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | unmet bound | comfort | comfort bound | comfort gap | objective | bound | gap | total s | peak MiB | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 var failures = 0
 var peerRows: [String] = []
 for (label, scenario) in cases {
@@ -139,7 +144,7 @@ for (label, scenario) in cases {
     let (first, zero) = timeline.times
     let stats = timetable.stats
     let needs = scenario.students.reduce(0) { $0 + $1.needs.count }
-    print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(stats?.unmetSessions ?? -1) | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
+    print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(stats?.unmetSessions ?? -1) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-") | \(fmt(timetable.bounds?.comfortScore, "%.0f")) | \(fmt(timetable.bounds?.comfort, "%.0f")) | \(fmt(timetable.bounds.map { $0.comfortGap * 100 }))% | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
     if peers { peerRows.append(peerComparison(label, scenario, timetable, timeLimit: timeLimit)) }
 }
 if peers {

@@ -8,25 +8,47 @@ public func summaryText(_ timetable: Timetable, scenario: Scenario, verbose: Boo
     summaryLines(Lookup(scenario), timetable, listUnmet: true, verbose: verbose).joined(separator: "\n") + "\n"
 }
 
-/// The outcome in an admin's words: how many sessions were scheduled, then how long the search ran
-/// and why it stopped. `unmetHint` follows the count of unscheduled sessions when they are listed nearby.
+/// The outcome in an admin's words: unmet sessions first, with what is proven about them, then the
+/// comfort score against its proven bound, then how long the search ran and why it stopped.
+/// `unmetHint` follows the count of unmet sessions when they are listed nearby.
 public func resultHeadline(_ timetable: Timetable, scenario: Scenario, unmetHint: String? = nil) -> String {
     let (met, needed) = needsMet(scenario, timetable)
+    let bounds = timetable.bounds
     var sentences: [String]
     if needed == 0 {
         sentences = ["No sessions to schedule."]
     } else if timetable.status == .noSolution {
         sentences = ["No timetable found: none of the \(plural(needed, "session")) could be scheduled."]
-    } else if met == needed {
-        sentences = [needed == 1 ? "The 1 session is scheduled." : "All \(needed) sessions scheduled."]
     } else {
-        sentences = ["\(needed - met) of \(plural(needed, "session")) could not be scheduled" + (unmetHint.map { "; \($0)" } ?? "") + "."]
+        let proof = unmetProof(unmet: needed - met, bounds)
+        let count = met == needed ? (needed == 1 ? "The 1 session is met" : "All \(needed) sessions met")
+            : "\(needed - met) of \(plural(needed, "session")) unmet"
+        let best = met == needed && timetable.status == .optimal ? " — proven best possible" : ""
+        sentences = [count + best + proof + (met == needed ? "" : unmetHint.map { "; \($0)" } ?? "") + "."]
+        if let bounds, timetable.status != .optimal || met < needed { sentences.append(comfortSentence(bounds)) }
     }
     if let stats = timetable.stats {
         let took = duration(stats.seconds)
         sentences.append(stats.stopReason.map { "Stopped after \(took): \($0.plainText)." } ?? "Took \(took).")
     }
     return sentences.joined(separator: " ")
+}
+
+/// What the bound says about the unmet sessions, with its source; nothing when it proves none.
+private func unmetProof(unmet: Int, _ bounds: Timetable.ProvenBounds?) -> String {
+    guard unmet > 0, let bounds, bounds.unmetSessions > 0 else { return "" }
+    let source = bounds.unmetSource.map { " (\($0))" } ?? ""
+    return bounds.unmetSessions >= unmet ? " — proven the fewest possible\(source)"
+        : " — at least \(bounds.unmetSessions) must be\(source)"
+}
+
+/// "Comfort score 383, at least 290 — within 25 %": the gap rounded up, so it never reads better than it is.
+private func comfortSentence(_ bounds: Timetable.ProvenBounds) -> String {
+    let score = number(bounds.comfortScore)
+    if bounds.comfortGap <= 1e-9 { return "Comfort score \(score) — proven best possible." }
+    if bounds.comfort <= 0 { return "Comfort score \(score) (lower is better; no lower bound proven)." }
+    let within = Int((bounds.comfortGap * 100 - 1e-9).rounded(.up))
+    return "Comfort score \(score), at least \(number(bounds.comfort)) — within \(within) %."
 }
 
 /// Tenths of a second matter only for short runs.

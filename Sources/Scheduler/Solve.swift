@@ -9,7 +9,7 @@ import TimetableFormat
 public struct SolveOptions: Sendable {
     /// Wall-clock seconds for the whole solve.
     public var timeLimit: Double = 60
-    /// Stop early once the proven relative gap is at most this.
+    /// Stop early once both parts of the proven gap (unmet sessions, comfort) are at most this.
     public var relativeGap: Double = 0
     /// Stop once this many wall-clock seconds pass without a better timetable (nil: never), counted
     /// from the end of the repair of unmet needs. Ignored under `maxSubproblems`, where a clock would
@@ -93,6 +93,15 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     } ?? Baseline()
     var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress,
                         baseline: baseline)
+    let boundsStarted = Date()
+    // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
+    // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
+    let lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
+        FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
+    }
+    search.bound = max(search.bound, lower.objective)
+    search.lower = lower
     try search.run()
     let plan = search.plan
     let terms = plan.terms
@@ -108,7 +117,45 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
         stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
-                     stopReason: stopReason))
+                     stopReason: stopReason),
+        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound))
+}
+
+/// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
+/// more than the solver's own arguments; the whole objective's bound and gap follow.
+package func raiseUnmetBound(_ timetable: inout Timetable, scenario: ValidatedScenario, options: SolveOptions, to count: Int,
+                             source: String) {
+    guard var parts = timetable.bounds, let objective = timetable.objective, count > parts.unmetSessions,
+          count <= timetable.stats?.unmetSessions ?? 0 else { return }
+    let cheapest = options.weights.lexicographic(Instance(scenario)).cheapestUnmet
+    parts.unmetSessions = count
+    parts.unmetSource = source
+    parts.unmetObjective = max(parts.unmetObjective, cheapest * Double(count))
+    timetable.bounds = parts
+    let bound = min(objective, max(timetable.bound ?? 0, parts.unmetObjective))
+    timetable.bound = bound
+    timetable.gap = relativeGap(objective: objective, bound: bound)
+    if (timetable.gap ?? 1) <= 1e-9 {
+        timetable.status = .optimal
+        timetable.stats?.stopReason = .optimal
+    }
+}
+
+private func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).rounded(.down) / 1e6) }
+
+/// The two parts of the bound as the timetable records them. With nothing unmet, the timetable's
+/// comfort score is its objective and every timetable meeting every need has a comfort score of at
+/// least the whole objective's bound, so that bound counts for comfort too.
+func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double) -> Timetable.ProvenBounds {
+    let terms = plan.terms
+    let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
+    let comfortScore = terms.total(weights) - unmetCost
+    var comfort = roundedDown(lower.comfort(done: plan.done))
+    if terms.unmetSessions == 0 { comfort = max(comfort, bound) }
+    return Timetable.ProvenBounds(
+        unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
+        unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
+        comfortTerms: LowerBounds.comfortTerms.map(\.id))
 }
 
 private struct Search {
@@ -123,6 +170,8 @@ private struct Search {
     let progress: (@Sendable (SolveProgress) -> Void)?
     var plan: Plan
     var bound: Double
+    /// The two-part bound the gap target is checked against, once computed.
+    var lower: LowerBounds?
     var subproblems = 0
     /// What ended the search, once something has; nil while it runs (and when it ran out of
     /// neighbourhoods: `finalStopReason`).
@@ -158,11 +207,20 @@ private struct Search {
 
     var objective: Double { plan.terms.total(weights) }
     var outOfWork: Bool { options.maxSubproblems.map { subproblems >= $0 } ?? false }
-    var gapReached: Bool { relativeGap(objective: objective, bound: bound) <= options.relativeGap + 1e-12 }
+    /// The gap target holds for both parts of the bound: unmet sessions against the sessions proven
+    /// to stay unmet, and the comfort score against its bound (a closed whole gap closes both).
+    var gapReached: Bool {
+        if relativeGap(objective: objective, bound: bound) <= 1e-12 { return true }
+        guard let lower else { return false }
+        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound)
+        let unmet = plan.terms.unmetSessions
+        let unmetGap = Double(unmet - parts.unmetSessions) / Double(max(unmet, 1))
+        return unmetGap <= options.relativeGap + 1e-12 && parts.comfortGap <= options.relativeGap + 1e-12
+    }
 
     /// Every term is a count with a non-negative weight: a bound of 1.4e-11 from GLPK's floating point
     /// is 0, and rounding down keeps it a bound.
-    var provenBound: Double { min(objective, max(0, (bound * 1e6).rounded(.down) / 1e6)) }
+    var provenBound: Double { min(objective, roundedDown(bound)) }
 
     /// A closed gap says more than whatever stopped the search at that moment.
     var finalStopReason: Timetable.StopReason {

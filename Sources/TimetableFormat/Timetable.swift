@@ -22,11 +22,43 @@ public struct Timetable: Codable, Sendable, Hashable {
     /// When the timetable was produced (UTC, ISO 8601); calendars derive DTSTAMP from it.
     public var created: String?
     public var stats: SolveStats?
+    /// The bound split the way a person reads the result: unmet sessions first, then comfort. Absent
+    /// in timetables written before it existed.
+    public var bounds: ProvenBounds?
 
     public init(scenario: String, status: Status, objective: Double?, bound: Double?, gap: Double?,
-                sessions: [Session], unmet: [Unmet], created: String? = nil, stats: SolveStats? = nil) {
+                sessions: [Session], unmet: [Unmet], created: String? = nil, stats: SolveStats? = nil,
+                bounds: ProvenBounds? = nil) {
         self.scenario = scenario; self.status = status; self.objective = objective; self.bound = bound
         self.gap = gap; self.sessions = sessions; self.unmet = unmet; self.created = created; self.stats = stats
+        self.bounds = bounds
+    }
+
+    /// Two proven lower bounds: on the unmet part of the objective and on its comfort part.
+    public struct ProvenBounds: Codable, Sendable, Hashable {
+        /// Every valid timetable of the scenario leaves at least this many sessions unmet.
+        public var unmetSessions: Int
+        /// Every valid timetable pays at least this much for unmet sessions (weighted by priority).
+        public var unmetObjective: Double
+        /// What proves `unmetSessions`, in words ("teachers' weekly capacity"); nil when it is 0.
+        public var unmetSource: String?
+        /// This timetable's comfort score: its objective less what its unmet sessions cost.
+        public var comfortScore: Double
+        /// No valid timetable that gives every need at least the sessions this one gives it has a
+        /// lower comfort score.
+        public var comfort: Double
+        /// The objective terms (catalogue ids) the comfort bound argues about; it counts every other
+        /// comfort term as 0.
+        public var comfortTerms: [String]
+
+        public init(unmetSessions: Int, unmetObjective: Double, unmetSource: String?, comfortScore: Double, comfort: Double,
+                    comfortTerms: [String]) {
+            self.unmetSessions = unmetSessions; self.unmetObjective = unmetObjective; self.unmetSource = unmetSource
+            self.comfortScore = comfortScore; self.comfort = comfort; self.comfortTerms = comfortTerms
+        }
+
+        /// (score - bound) / score (as the objective's gap), 0 when the comfort part is proven best possible.
+        public var comfortGap: Double { max(0, comfortScore - comfort) / max(abs(comfortScore), 1) }
     }
 
     /// A session of the week. Flexible sessions (the ones flexsched plans) have a subject, a modality,

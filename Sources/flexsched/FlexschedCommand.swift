@@ -150,7 +150,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Directory to write timetable.json, timetable.md and timetable.html into.") var out: String?
     @Option(parsing: .unconditional, help: "Wall-clock limit in seconds, counted from the start of the command; the checked timetable follows within about a second.",
             transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
-    @Option(parsing: .unconditional, help: "Stop once the proven relative gap is at most this fraction (0 to 1).", transform: NumericValue.fraction)
+    @Option(parsing: .unconditional, help: "Stop once both proven relative gaps, unmet sessions and comfort, are at most this fraction (0 to 1).", transform: NumericValue.fraction)
     var gap: Double = 0
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many seconds pass without a better timetable (ignored under --max-subproblems).", valueName: "seconds"),
             transform: NumericValue.positiveSeconds)

@@ -87,7 +87,7 @@ private func folder() throws -> String {
         current            3      0     -      -           -          -           -          -    -                -  Ms. Lee (2)           -
         kim-leaves         3      0     2      0           1          0           0          0    0                2  Ms. Lee (3)         0.4
 
-        kim-leaves: All 5 sessions scheduled. Stopped after 0.4 s: no further improvement found.
+        kim-leaves: All 5 sessions met. Stopped after 0.4 s: no further improvement found.
         """)
     // Finding 1: no solver gap among the columns; finding 3: a name, not a bare number.
     #expect(!table.contains("gap") && !table.contains("%"))

@@ -47,7 +47,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 @Test func summaryOfAWeekWithEveryNeedMetSaysSoFirst() throws {
     let text = summaryText(timetable(fullWeek, seconds: 14.3, stop: .converged), scenario: try school())
     #expect(text == """
-        All 6 sessions scheduled. Stopped after 14 s: no further improvement found.
+        All 6 sessions met. Stopped after 14 s: no further improvement found.
 
         Scenario   Golden school
         Sessions   4
@@ -77,7 +77,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
     let t = timetable(Array(fullWeek.dropFirst(2)) + [fullWeek[0]], unmet: unmet, seconds: 60.02, stop: .timeLimit)
     let text = summaryText(t, scenario: try school())
     #expect(text == """
-        1 of 6 sessions could not be scheduled; see why below. Stopped after 60 s: time limit reached.
+        1 of 6 sessions unmet; see why below. Stopped after 60 s: time limit reached.
 
         Scenario   Golden school
         Sessions   3
@@ -110,19 +110,42 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 @Test func headlineGivesEveryReasonForStopping() throws {
     let s = try school()
     #expect(resultHeadline(timetable(fullWeek, seconds: 0.42, stop: .optimal), scenario: s)
-        == "All 6 sessions scheduled. Stopped after 0.4 s: proven best possible.")
+        == "All 6 sessions met. Stopped after 0.4 s: proven best possible.")
     #expect(resultHeadline(timetable(fullWeek, seconds: 3, stop: .workLimit), scenario: s)
-        == "All 6 sessions scheduled. Stopped after 3.0 s: sub-problem limit reached.")
+        == "All 6 sessions met. Stopped after 3.0 s: sub-problem limit reached.")
     #expect(resultHeadline(timetable(Array(fullWeek.dropFirst()), seconds: 8, stop: .timeLimit), scenario: s)
-        == "2 of 6 sessions could not be scheduled. Stopped after 8.0 s: time limit reached.")
+        == "2 of 6 sessions unmet. Stopped after 8.0 s: time limit reached.")
     #expect(resultHeadline(timetable(fullWeek, seconds: 14.3, stop: .patience), scenario: s)
-        == "All 6 sessions scheduled. Stopped after 14 s: no further gain within the patience time.")
+        == "All 6 sessions met. Stopped after 14 s: no further gain within the patience time.")
     #expect(resultHeadline(timetable(fullWeek, seconds: 2, stop: .gap), scenario: s)
-        == "All 6 sessions scheduled. Stopped after 2.0 s: close enough to the proven bound (the requested gap).")
-    #expect(resultHeadline(timetable(fullWeek, seconds: 9.96, stop: nil), scenario: s) == "All 6 sessions scheduled. Took 10.0 s.")
+        == "All 6 sessions met. Stopped after 2.0 s: close enough to the proven bound (the requested gap).")
+    #expect(resultHeadline(timetable(fullWeek, seconds: 9.96, stop: nil), scenario: s) == "All 6 sessions met. Took 10.0 s.")
     var old = timetable(fullWeek, seconds: 0, stop: nil)
     old.stats = nil
-    #expect(resultHeadline(old, scenario: s) == "All 6 sessions scheduled.")
+    #expect(resultHeadline(old, scenario: s) == "All 6 sessions met.")
+}
+
+/// The proven bounds read unmet first, then comfort; the gap is rounded up, never flattering.
+@Test func headlineSaysWhatTheBoundsProve() throws {
+    let s = try school()
+    func bounded(_ sessions: [Timetable.Session], status: Timetable.Status = .feasible, unmetAtLeast: Int, comfort: Double,
+                 score: Double) -> Timetable {
+        var t = timetable(sessions, seconds: 12, stop: .converged)
+        t.status = status
+        t.bounds = .init(unmetSessions: unmetAtLeast, unmetObjective: 1000 * Double(unmetAtLeast),
+                         unmetSource: unmetAtLeast > 0 ? "teachers' weekly capacity" : nil, comfortScore: score, comfort: comfort,
+                         comfortTerms: ["O.late-block"])
+        return t
+    }
+    let short = Array(fullWeek.dropFirst())
+    #expect(resultHeadline(bounded(short, unmetAtLeast: 1, comfort: 290, score: 383), scenario: s)
+        == "2 of 6 sessions unmet — at least 1 must be (teachers' weekly capacity). Comfort score 383, at least 290 — within 25 %. Stopped after 12 s: no further improvement found.")
+    #expect(resultHeadline(bounded(short, unmetAtLeast: 2, comfort: 7, score: 7), scenario: s)
+        == "2 of 6 sessions unmet — proven the fewest possible (teachers' weekly capacity). Comfort score 7 — proven best possible. Stopped after 12 s: no further improvement found.")
+    #expect(resultHeadline(bounded(fullWeek, unmetAtLeast: 0, comfort: 0, score: 4), scenario: s)
+        == "All 6 sessions met. Comfort score 4 (lower is better; no lower bound proven). Stopped after 12 s: no further improvement found.")
+    #expect(resultHeadline(bounded(fullWeek, status: .optimal, unmetAtLeast: 0, comfort: 4, score: 4), scenario: s)
+        == "All 6 sessions met — proven best possible. Stopped after 12 s: no further improvement found.")
 }
 
 @Test func gridsHaveBreakRowsAndRoomsNameStudentsWorkingAlone() throws {

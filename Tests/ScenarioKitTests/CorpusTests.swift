@@ -128,3 +128,17 @@ private func check(_ file: CorpusFile) throws {
     #expect(scenario.students.count == 10_000)
     #expect(scenario.students.allSatisfy { $0.needs.count == 3 })
 }
+
+/// The two-part bound is an additive key: timetables written before it read with none, and one
+/// written with it reads back unchanged.
+@Test func boundPartsAreAnAdditiveTimetableKey() throws {
+    let old = Data(#"{"scenario": "s", "status": "feasible", "objective": 3, "bound": 0, "gap": 1, "sessions": [], "unmet": []}"#.utf8)
+    let read = try JSONDecoder().decode(Timetable.self, from: old)
+    #expect(read.bounds == nil && read.objective == 3)
+    var timetable = read
+    timetable.bounds = .init(unmetSessions: 2, unmetObjective: 2000, unmetSource: "teachers' weekly capacity", comfortScore: 40,
+                             comfort: 30, comfortTerms: ["O.late-block"])
+    let again = try JSONDecoder().decode(Timetable.self, from: try timetable.jsonData())
+    #expect(again == timetable)
+    #expect(again.bounds?.comfortGap == 0.25)
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GLPKBackend
+import IntegerProgram
+import Rules
+import ScenarioGenerator
+import ScenarioKit
+@testable import Scheduler
+import TimetableChecker
+import TimetableFormat
+import Testing
+
+// No timetable may beat a proven bound: each part is compared with planted timetables, with the
+// optimum of tiny weeks that GLPK solves exactly, and with what the solver finds on over-subscribed
+// weeks.
+
+/// What one valid timetable achieves, part by part, at the week's true weights.
+private struct Achieved {
+    var unmetSessions: Int
+    var unmetCost: Double
+    var comfort: Double
+    /// Sessions each need gets.
+    var done: [[Int]]
+
+    /// As the independent checker measures a timetable.
+    init(_ timetable: Timetable, _ scenario: ValidatedScenario, weights: ObjectiveWeights) {
+        let measured = measureObjective(timetable, against: scenario.scenario)
+        self.init(counts: { measured[$0.id] ?? 0 }, done: Plan(rebuilding: timetable, Instance(scenario)).done, weights: weights)
+    }
+
+    init(_ plan: Plan, weights: ObjectiveWeights) {
+        self.init(counts: { plan.terms[$0] }, done: plan.done, weights: weights)
+    }
+
+    private init(counts: (Rule) -> Int, done: [[Int]], weights: ObjectiveWeights) {
+        let unmet = ObjectiveWeights.unmetByPriority.map(\.1)
+        unmetSessions = unmet.reduce(0) { $0 + counts($1) }
+        unmetCost = unmet.reduce(0) { $0 + weights[$1] * Double(counts($1)) }
+        comfort = RuleCatalogue.objectiveTerms.filter { !unmet.contains($0) }.reduce(0) { $0 + weights[$1] * Double(counts($1)) }
+        self.done = done
+    }
+}
+
+/// The bounds claimed for a week, the comfort one for the sessions a given timetable meets.
+private struct Claimed {
+    var unmetSessions: Int
+    var unmetCost: Double
+    var comfort: Double
+    var objective: Double
+
+    init(_ lower: LowerBounds, meeting done: [[Int]]) {
+        unmetSessions = lower.unmetSessions
+        unmetCost = lower.unmetObjective
+        comfort = lower.comfort(done: done)
+        objective = lower.objective
+    }
+
+    init(unmetSessions: Int, unmetCost: Double, comfort: Double, objective: Double) {
+        self.unmetSessions = unmetSessions; self.unmetCost = unmetCost; self.comfort = comfort; self.objective = objective
+    }
+
+    /// The parts a timetable beats: each would be a bound proven wrong.
+    func beaten(by achieved: Achieved) -> [String] {
+        var wrong: [String] = []
+        if unmetSessions > achieved.unmetSessions { wrong.append("unmet sessions \(unmetSessions) > \(achieved.unmetSessions)") }
+        if unmetCost > achieved.unmetCost + 1e-6 { wrong.append("unmet cost \(unmetCost) > \(achieved.unmetCost)") }
+        if comfort > achieved.comfort + 1e-6 { wrong.append("comfort \(comfort) > \(achieved.comfort)") }
+        if objective > achieved.unmetCost + achieved.comfort + 1e-6 {
+            wrong.append("objective \(objective) > \(achieved.unmetCost + achieved.comfort)")
+        }
+        return wrong
+    }
+}
+
+private func bounds(_ scenario: ValidatedScenario) -> (LowerBounds, ObjectiveWeights) {
+    let instance = Instance(scenario)
+    let weights = ObjectiveWeights().lexicographic(instance)
+    return (LowerBounds(instance, weights: weights), weights)
+}
+
+/// Zero unmet is achievable in a planted week, so the unmet bound must be 0; the planted timetable's
+/// comfort, as the checker measures it, caps the comfort bound.
+@Test(arguments: Array(UInt64(1)...8))
+func plantedWeeksBeatNoBound(seed: UInt64) throws {
+    var spec = GeneratorSpec.tiny(seed: seed)
+    if seed > 4 { spec = spec.withAllFeatures; spec.days = [.mon, .tue, .wed]; spec.blocksPerDay = 5 }
+    let generated = generateScenario(spec)
+    let scenario = try generated.scenario.validated()
+    let planted = try #require(generated.planted)
+    let (lower, weights) = bounds(scenario)
+    let achieved = Achieved(planted, scenario, weights: weights)
+    #expect(achieved.unmetSessions == 0)
+    #expect(lower.unmetSessions == 0 && lower.unmetObjective == 0)
+    #expect(Claimed(lower, meeting: achieved.done).beaten(by: achieved) == [], "seed \(seed)")
+}
+
+/// Tiny one-day weeks, planted and over-subscribed, solved by GLPK on the exact whole-day model to
+/// proven optimality: the best timetable there is beats no bound.
+@Test(arguments: Array(UInt64(1)...6))
+func exactOptimaOfTinyWeeksBeatNoBound(seed: UInt64) throws {
+    var spec = GeneratorSpec.tiny(seed: seed)
+    spec.days = [.mon]
+    let generated = generateScenario(spec)
+    for scenario in [try generated.scenario.validated(), try generated.overSubscribed.validated()] {
+        let instance = Instance(scenario)
+        let (lower, weights) = bounds(scenario)
+        let whole = Neighbourhood(days: [0], activities: Array(instance.activities.indices))
+        let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: weights)
+        let result = try GLPKSolver.solve(model.program, options: MIPOptions(timeLimit: 60))
+        try #require(result.status == .optimal, "seed \(seed): GLPK did not prove the optimum")
+        var plan = Plan(instance)
+        let values = try #require(result.values)
+        for session in try #require(model.decode(values, previous: [])) { plan.add(session) }
+        let achieved = Achieved(plan, weights: weights)
+        #expect(Claimed(lower, meeting: achieved.done).beaten(by: achieved) == [], "seed \(seed)")
+    }
+}
+
+/// Teachers' weekly limits cut to two thirds: the bound proves sessions unmet, and no timetable the
+/// solver finds (two seeds) beats any part of it.
+@Test(arguments: [UInt64(1), 6])
+func overSubscribedWeeksHaveAPositiveBoundNoTimetableBeats(week: UInt64) throws {
+    var spec = GeneratorSpec.tiny(seed: week)
+    spec.days = [.mon, .tue]
+    let scenario = try generateScenario(spec).overSubscribed.validated()
+    let (lower, weights) = bounds(scenario)
+    #expect(lower.unmetSessions > 0)
+    for seed in [UInt64(1), 2, 3] {
+        var options = SolveOptions()
+        options.seed = seed
+        options.timeLimit = 600
+        options.maxSubproblems = 6
+        let timetable = try solveTimetable(scenario, options: options)
+        #expect(checkTimetable(timetable, against: scenario).isEmpty)
+        let achieved = Achieved(timetable, scenario, weights: weights)
+        #expect(Claimed(lower, meeting: achieved.done).beaten(by: achieved) == [], "week \(week), seed \(seed)")
+        let parts = try #require(timetable.bounds)
+        #expect(parts.unmetSessions == min(lower.unmetSessions, achieved.unmetSessions))
+        #expect(parts.comfort <= parts.comfortScore && (timetable.bound ?? .infinity) <= (timetable.objective ?? 0))
+    }
+}
+
+/// The comparison itself: a bound equal to what a timetable achieves stands, and one unit more on
+/// any part is caught.
+@Test func comparisonCatchesABoundOneAboveATimetable() throws {
+    let generated = generateScenario(.tiny(seed: 3))
+    let scenario = try generated.overSubscribed.validated()
+    let (_, weights) = bounds(scenario)
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 4
+    let achieved = Achieved(try solveTimetable(scenario, options: options), scenario, weights: weights)
+    let exact = Claimed(unmetSessions: achieved.unmetSessions, unmetCost: achieved.unmetCost, comfort: achieved.comfort,
+                        objective: achieved.unmetCost + achieved.comfort)
+    #expect(exact.beaten(by: achieved) == [])
+    for part in 0..<4 {
+        var raised = exact
+        switch part {
+        case 0: raised.unmetSessions += 1
+        case 1: raised.unmetCost += 1
+        case 2: raised.comfort += 1
+        default: raised.objective += 1
+        }
+        #expect(raised.beaten(by: achieved).count == 1)
+    }
+}
