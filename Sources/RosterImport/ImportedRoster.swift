@@ -10,39 +10,31 @@ public struct Origin: Sendable, Hashable {
 
 /// A teacher as a roster gives her, with subjects already in flexsched's words.
 public struct ImportedTeacher: Sendable, Hashable {
-    public var id: String
-    public var name: String
-    public var subjects: [String]
-    public var unavailable: [SlotRef]
-    public var maxPerDay: Int?
-    public var maxPerWeek: Int?
-    public var preferNot: [SlotRef]
+    public var teacher: Teacher
     /// Other ways the needs file may name her (a OneRoster sourcedId or identifier).
     public var aliases: [String]
     public var origin: Origin
+    public var id: String { teacher.id }
 
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [], maxPerDay: Int? = nil,
                 maxPerWeek: Int? = nil, preferNot: [SlotRef] = [], aliases: [String] = [], origin: Origin) {
-        self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable; self.maxPerDay = maxPerDay
-        self.maxPerWeek = maxPerWeek; self.preferNot = preferNot; self.aliases = aliases; self.origin = origin
+        teacher = Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek,
+                          preferNot: preferNot)
+        self.aliases = aliases; self.origin = origin
     }
 }
 
-/// A student as a roster gives him; his learning plan comes from the needs file.
+/// A student as a roster gives him; his learning plan (`needs`) comes from the needs file.
 public struct ImportedStudent: Sendable, Hashable {
-    public var id: String
-    public var name: String
-    public var unavailable: [SlotRef]
-    public var requires: [String]
-    public var maxPerDay: Int?
-    public var apart: [String]
+    public var student: Student
     public var aliases: [String]
     public var origin: Origin
+    public var id: String { student.id }
 
     public init(id: String, name: String, unavailable: [SlotRef] = [], requires: [String] = [], maxPerDay: Int? = nil,
                 apart: [String] = [], aliases: [String] = [], origin: Origin) {
-        self.id = id; self.name = name; self.unavailable = unavailable; self.requires = requires; self.maxPerDay = maxPerDay
-        self.apart = apart; self.aliases = aliases; self.origin = origin
+        student = Student(id: id, name: name, needs: [], unavailable: unavailable, requires: requires, maxPerDay: maxPerDay, apart: apart)
+        self.aliases = aliases; self.origin = origin
     }
 }
 

@@ -40,9 +40,10 @@ public enum ScenarioAssembly {
             problems.append(InputProblem(file: week.file, line: week.lines["rooms[\(id)]"], entity: "rooms[\(id)]",
                                          message: "room `\(id)` is in both the rooms sheet and the week template; keep one"))
         }
-        let students = roster.students.map { s in
-            Student(id: s.id, name: s.name, needs: plans.removeValue(forKey: s.id) ?? [], unavailable: s.unavailable, requires: s.requires,
-                    maxPerDay: s.maxPerDay, apart: s.apart)
+        let students = roster.students.map { imported in
+            var student = imported.student
+            student.needs = plans.removeValue(forKey: student.id) ?? []
+            return student
         }.sorted { $0.id < $1.id }
         var term = week.scenario.term
         if let dates = roster.term { term = Term(start: dates.start, end: dates.end, skip: week.scenario.term?.skip ?? []) }
@@ -69,16 +70,16 @@ public enum ScenarioAssembly {
             }
             settings[id] = t
         }
-        return roster.map { r in
-            guard let s = settings[r.id] else {
-                return Teacher(id: r.id, name: r.name, subjects: r.subjects, unavailable: r.unavailable, maxPerDay: r.maxPerDay,
-                               maxPerWeek: r.maxPerWeek, preferNot: r.preferNot)
-            }
-            var subjects = r.subjects
-            for subject in s.subjects where !subjects.contains(subject) { subjects.append(subject) }
-            return Teacher(id: r.id, name: s.name.isEmpty ? r.name : s.name, subjects: subjects,
-                           unavailable: r.unavailable + s.unavailable, maxPerDay: s.maxPerDay ?? r.maxPerDay,
-                           maxPerWeek: s.maxPerWeek ?? r.maxPerWeek, preferNot: r.preferNot + s.preferNot)
+        return roster.map { imported in
+            var teacher = imported.teacher
+            guard let s = settings[teacher.id] else { return teacher }
+            if !s.name.isEmpty { teacher.name = s.name }
+            for subject in s.subjects where !teacher.subjects.contains(subject) { teacher.subjects.append(subject) }
+            teacher.unavailable += s.unavailable
+            teacher.maxPerDay = s.maxPerDay ?? teacher.maxPerDay
+            teacher.maxPerWeek = s.maxPerWeek ?? teacher.maxPerWeek
+            teacher.preferNot += s.preferNot
+            return teacher
         }
     }
 

@@ -29,10 +29,10 @@ enum StudentSettings {
         var updated = students
         for i in updated.indices {
             guard let (row, apart) = settings[updated[i].id] else { continue }
-            updated[i].unavailable += SpreadsheetRoster.slots(row, "unavailable", &problems)
-            updated[i].requires += listCell(row["requires"])
-            if let limit = row.integer("max-per-day", in: 1...100, &problems) { updated[i].maxPerDay = limit }
-            updated[i].apart += apart
+            updated[i].student.unavailable += SpreadsheetRoster.slots(row, "unavailable", &problems)
+            updated[i].student.requires += listCell(row["requires"])
+            if let limit = row.integer("max-per-day", in: 1...100, &problems) { updated[i].student.maxPerDay = limit }
+            updated[i].student.apart += apart
         }
         guard problems.isEmpty else { throw InputError(problems.sortedByLine()) }
         return updated
