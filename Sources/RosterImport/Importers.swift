@@ -15,6 +15,22 @@ struct ProblemCollector {
     mutating func attempt<T>(_ read: () throws(InputError) -> T) -> T? {
         do { return try read() } catch { problems += error.problems; return nil }
     }
+
+    mutating func sheet(_ path: String) -> CSVTable? { attempt { () throws(InputError) in try CSVTable.read(path: path) } }
+
+    /// Both importers end alike: with every input read, the scenario; otherwise every problem,
+    /// including the needs sheet's own when the roster could not be read.
+    func finish(template: WeekTemplate?, needs: CSVTable?, roster: ImportedRoster?, outputFile: String,
+                command: String) throws(InputError) -> ImportResult {
+        guard problems.isEmpty, let template, let needs, let roster else {
+            var all = problems
+            if roster == nil, let template, let needs { all += ScenarioAssembly.needsProblems(needs, week: template) }
+            throw InputError(all)
+        }
+        let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needs, outputFile: outputFile,
+                                                                 command: command)
+        return ImportResult(text: text, scenario: scenario)
+    }
 }
 
 /// `flexsched import csv`: teachers, students and (optionally) rooms sheets, a week template and a
@@ -23,23 +39,18 @@ public func importSpreadsheets(week: String, needs: String, teachers: String, st
                                outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
     let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
-    let needsSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: needs) }
-    let teacherSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: teachers) }
-    let studentSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: students) }
-    let roomSheet = rooms.flatMap { path in collector.attempt { () throws(InputError) in try CSVTable.read(path: path) } }
+    let needsSheet = collector.sheet(needs)
+    let teacherSheet = collector.sheet(teachers)
+    let studentSheet = collector.sheet(students)
+    let roomSheet = rooms.flatMap { collector.sheet($0) }
     var roster: ImportedRoster?
     if let teacherSheet, let studentSheet, rooms == nil || roomSheet != nil {
         roster = collector.attempt { () throws(InputError) in
             try SpreadsheetRoster.read(teachers: teacherSheet, rooms: roomSheet, students: studentSheet)
         }
     }
-    guard collector.problems.isEmpty, let template, let needsSheet, let roster else {
-        if roster == nil, let template, let needsSheet { collector.problems += ScenarioAssembly.needsProblems(needsSheet, week: template) }
-        throw InputError(collector.problems)
-    }
-    let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needsSheet, outputFile: outputFile,
-                                                             command: "flexsched import csv")
-    return ImportResult(text: text, scenario: scenario)
+    return try collector.finish(template: template, needs: needsSheet, roster: roster, outputFile: outputFile,
+                                command: "flexsched import csv")
 }
 
 /// `flexsched import oneroster`: one school of a OneRoster export, a week template (whose `subjects`
@@ -49,8 +60,8 @@ public func importOneRoster(directory: String, school: String?, term: String?, w
                             studentSettings: String? = nil, outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
     let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
-    let needsSheet = collector.attempt { () throws(InputError) in try CSVTable.read(path: needs) }
-    let settingsSheet = studentSettings.flatMap { path in collector.attempt { () throws(InputError) in try CSVTable.read(path: path) } }
+    let needsSheet = collector.sheet(needs)
+    let settingsSheet = studentSettings.flatMap { collector.sheet($0) }
     let roster = collector.attempt { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) }
     var imported = roster.flatMap { roster in template.flatMap { template in
         collector.attempt { () throws(InputError) in try importedRoster(roster, directory: directory, week: template) }
@@ -63,13 +74,8 @@ public func importOneRoster(directory: String, school: String?, term: String?, w
             return roster
         }
     }
-    guard collector.problems.isEmpty, let template, let needsSheet, let imported else {
-        if imported == nil, let template, let needsSheet { collector.problems += ScenarioAssembly.needsProblems(needsSheet, week: template) }
-        throw InputError(collector.problems)
-    }
-    let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: imported, needs: needsSheet, outputFile: outputFile,
-                                                             command: "flexsched import oneroster")
-    return ImportResult(text: text, scenario: scenario)
+    return try collector.finish(template: template, needs: needsSheet, roster: imported, outputFile: outputFile,
+                                command: "flexsched import oneroster")
 }
 
 /// The roster in flexsched's words: every subject value of a teacher's classes through the template's
