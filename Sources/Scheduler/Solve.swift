@@ -48,6 +48,9 @@ public struct SolveOptions: Sendable {
     /// Improve comfort terms once every need that can be met is met. Off for quick probes (explain's
     /// trial re-solves), which only ask how many needs can be met.
     public var polish = true
+    /// Asked between sub-problems: true stops the search with the best timetable so far (a web
+    /// app's cancel button). Sub-problems are short, so the answer comes within seconds.
+    public var isCancelled: (@Sendable () -> Bool)?
     public init() {}
 }
 
@@ -260,6 +263,8 @@ private struct Search {
         if stopReason == nil {
             if Date() >= deadline {
                 stopReason = .timeLimit
+            } else if options.isCancelled?() == true {
+                stopReason = .cancelled
             } else if gapReached {
                 stopReason = .gap
             } else if outOfWork {

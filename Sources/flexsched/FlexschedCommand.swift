@@ -25,7 +25,8 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self,
+                      Serve.self, Users.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
