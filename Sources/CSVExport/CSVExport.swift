@@ -51,6 +51,11 @@ public enum CSVExport {
         }
     }
 
+    /// A table for a spreadsheet (a mail merge, say), every cell guarded against formula injection.
+    public static func spreadsheetTable(header: [String], rows: [[String]]) -> Data {
+        csvData([header] + rows.map(SpreadsheetCell.neutralised))
+    }
+
     private static func table(_ path: String, _ header: [String], _ rows: [[String]]) -> File {
         File(path: path, data: csvData([header] + rows), rows: rows.count)
     }

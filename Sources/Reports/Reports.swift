@@ -8,6 +8,9 @@ public func summaryText(_ timetable: Timetable, scenario: Scenario, verbose: Boo
     summaryLines(Lookup(scenario), timetable, listUnmet: true, verbose: verbose).joined(separator: "\n") + "\n"
 }
 
+/// Sessions the timetable leaves unmet, over every student and need.
+public func unmetSessions(_ timetable: Timetable) -> Int { timetable.unmet.reduce(0) { $0 + $1.missing } }
+
 /// The outcome in an admin's words: unmet sessions first, with what is proven about them, then the
 /// comfort score against its proven bound, then how long the search ran and why it stopped.
 /// `unmetHint` follows the count of unmet sessions when they are listed nearby.

@@ -5,7 +5,7 @@ import TimetableFormat
 /// What changed between two timetables, session by session and person by person, so an admin can
 /// notify exactly the people affected. Works on ids only: it needs no solver and trusts no model.
 public struct TimetableDiff: Codable, Sendable {
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         case kept, moved, restaffed = "re-staffed", reroomed = "re-roomed", regrouped = "re-grouped", cancelled, new
     }
 

@@ -133,10 +133,17 @@ public struct RunRepository: Sendable {
     let database: any DatabaseWriter
 
     public func enqueue(_ run: RunRecord) throws -> RunRecord {
+        try enqueue([run])[0]
+    }
+
+    /// Stores several runs in one transaction: all of them or none.
+    public func enqueue(_ runs: [RunRecord]) throws -> [RunRecord] {
         try database.write { db in
-            var run = run
-            try run.insert(db)
-            return run
+            try runs.map { run in
+                var run = run
+                try run.insert(db)
+                return run
+            }
         }
     }
 

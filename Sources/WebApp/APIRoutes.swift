@@ -19,6 +19,8 @@ struct APIRoutes {
         api.get("runs/:run/events") { _, context in try await handle { try runEvents(context) } }
         api.delete("runs/:run") { _, context in try await handle { try cancelRun(context) } }
         api.post("runs/:run/publish") { _, context in try await handle { try publishRun(context) } }
+        api.post("runs/:run/whatif") { request, context in try await handle { try await startWhatIf(request, context) } }
+        api.get("runs/:run/whatif") { _, context in try await handle { try whatIfComparison(context) } }
         api.post("feeds/:kind/:id/rotate") { request, context in try await handle { try changeFeed(request, context, revoke: false) } }
         api.delete("feeds/:kind/:id") { request, context in try await handle { try changeFeed(request, context, revoke: true) } }
     }
@@ -174,7 +176,7 @@ struct APIRoutes {
         return Self.json([
             "scenario": outcome.scenarioID, "run": outcome.runID, "previousRun": outcome.previousRunID.map { $0 as Any } ?? NSNull(),
             "events": ["added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents],
-            "affected": outcome.affected.map { ["role": $0.role, "id": $0.id, "name": $0.name, "before": $0.before, "after": $0.after] },
+            "affected": outcome.affected.map(Self.personJSON),
         ])
     }
 

@@ -74,6 +74,8 @@ struct Pages: Sendable {
             return response
         }
         AdminPages(pages: self).add(to: pages)
+        WhatIfPages(pages: self).add(to: pages)
+        LinkPages(pages: self).add(to: pages)
     }
 
     /// The sign-in form guards itself with a double-submit token: a cookie and a hidden field that

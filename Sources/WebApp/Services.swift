@@ -163,13 +163,26 @@ public final class Services: Sendable {
     public func checkedTimetable(runID: Int64) throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
         let view = try run(runID)
         guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
-        let scenario = try validated(view.version)
+        let scenario = try solvedScenario(view)
         guard let timetable = try? JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) else {
             throw .conflict("the stored timetable of run \(runID) does not read")
         }
         do { return (scenario, try CheckedTimetable.verify(timetable, against: scenario), view) } catch {
             throw .conflict("the stored timetable of run \(runID) fails the independent check: \(error)")
         }
+    }
+
+    /// The scenario a run solves: its version's, with a what-if variant's change applied, so a
+    /// variant's timetable is checked against what it was made for.
+    func solvedScenario(_ view: RunView) throws(ServiceError) -> ValidatedScenario {
+        let scenario = try validated(view.version)
+        guard let text = view.run.changeText else { return scenario }
+        do { return try Self.change(named: view.run.changeName ?? "change", text).apply(to: scenario) } catch { throw .invalid(error.problems) }
+    }
+
+    /// A change file as a what-if variant reads it; problems name the change as `NAME.yaml`.
+    static func change(named name: String, _ text: String) throws(InputError) -> ScenarioChange {
+        try ScenarioChange.parse(text, file: "\(name).yaml", name: name)
     }
 
     /// One run on a worker thread, from queued to its final state in the store.
@@ -181,7 +194,7 @@ public final class Services: Sendable {
         var finalProgress: String?
         do throws(ServiceError) {
             let view = try run(runID)
-            var scenario = try validated(view.version)
+            let scenario = try solvedScenario(view)
             var options = SolveOptions()
             options.timeLimit = view.run.timeLimit
             options.isCancelled = { queue.isCancelRequested(runID) }
@@ -189,12 +202,6 @@ public final class Services: Sendable {
                 let (_, baseline, _) = try checkedTimetable(runID: baselineID)
                 options.baseline = baseline.timetable
                 options.patience = SolveOptions.baselinePatience
-                if let text = view.run.changeText {
-                    do {
-                        scenario = try ScenarioChange.parse(text, file: "\(view.run.changeName ?? "change").yaml", name: view.run.changeName ?? "change")
-                            .apply(to: scenario)
-                    } catch { throw .invalid(error.problems) }
-                }
             }
             let store = self.store
             let checked: CheckedTimetable

@@ -164,8 +164,6 @@ struct WhatIf: ParsableCommand {
     }
 }
 
-private func unmetSessions(_ timetable: Timetable) -> Int { timetable.unmet.reduce(0) { $0 + $1.missing } }
-
 /// The teacher with the most sessions, the first in the scenario's order among equals.
 private func busiestTeacher(_ timetable: Timetable, _ scenario: Scenario) -> (name: String, sessions: Int)? {
     let load = Dictionary(grouping: timetable.sessions.compactMap(\.teacher), by: { $0 }).mapValues(\.count)

@@ -14,14 +14,6 @@ private func ending(_ arguments: [String]) -> (status: Int32, message: String)? 
     }
 }
 
-/// The `flexsched` that `swift build` / `swift test` linked next to the test bundle.
-private func builtFlexsched() throws -> String {
-    let folders = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent(),
-                   URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug")]
-    let candidates = folders.compactMap { $0?.appendingPathComponent("flexsched").standardizedFileURL.path }
-    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "no built flexsched among \(candidates)")
-}
-
 @Suite struct CommandLineConventions {
     @Test func versionIsPrintedOnStdoutWithStatusZero() throws {
         let version = try #require(ending(["--version"]))
@@ -91,7 +83,7 @@ private func builtFlexsched() throws -> String {
     }
 
     @Test func theBuiltProgramExitsAsTheReadmeSays() throws {
-        let flexsched = try builtFlexsched()
+        let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
         let version = try runProcess(flexsched, ["--version"])
         #expect(version.status == 0 && version.stdout == "0.3.0\n" && version.stderr.isEmpty)
         let unknown = try runProcess(flexsched, ["solve", "s.yaml", "--bogus"])

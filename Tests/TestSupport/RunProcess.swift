@@ -40,3 +40,11 @@ public func findExecutable(_ name: String) -> String? {
 /// In CI (`CI` set) tests that read output with independent tools (calendar clients, an HTML parser,
 /// a browser) always run, so a missing tool fails them instead of hiding them.
 public let inCI = ProcessInfo.processInfo.environment["CI"] != nil
+
+/// The `flexsched` that `swift build` / `swift test` linked next to the test bundle.
+public func builtFlexsched() -> String? {
+    let folders = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent(),
+                   URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug")]
+    let candidates = folders.compactMap { $0?.appendingPathComponent("flexsched").standardizedFileURL.path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}

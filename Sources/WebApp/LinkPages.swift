@@ -1,0 +1,71 @@
+import CSVExport
+import Foundation
+import Hummingbird
+import NIOCore
+import Store
+
+/// `/scenarios/{id}/links`: every private link of a scenario, a CSV of them for a mail merge, and
+/// rotating or revoking one.
+struct LinkPages {
+    let pages: Pages
+    var services: Services { pages.services }
+
+    func add(to group: RouterGroup<AppContext>) {
+        group.get("scenarios/:id/links") { request, context in
+            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
+            return try page(context, scenarioID: try scenarioID(context), notice: nil)
+        }
+        group.get("scenarios/:id/links.csv") { request, context in
+            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
+            let id = try scenarioID(context)
+            let links = try found { () throws(ServiceError) in try services.feedLinks(scenarioID: id) }
+            let csv = CSVExport.spreadsheetTable(header: ["kind", "id", "name", "calendar_url", "webcal_url", "page_url", "revoked"], rows: links.map {
+                [$0.feed.kind.rawValue, $0.feed.entityID, $0.feed.name, $0.calendarURL, $0.webcalURL, $0.pageURL, $0.feed.revoked ? "yes" : "no"]
+            })
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                                                   .contentDisposition: "attachment; filename=\"links-scenario-\(id).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: csv)))
+        }
+        group.post("scenarios/:id/links") { request, context in
+            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
+            let id = try scenarioID(context)
+            let fields = try await pages.form(request, context)
+            guard let kind = fields["kind"].flatMap(FeedKind.init(rawValue:)), let entity = fields["entity"], !entity.isEmpty,
+                  let action = fields["action"], action == "rotate" || action == "revoke" else {
+                throw HTTPError(.badRequest, message: "the form needs kind (teacher, student or room), entity and action (rotate or revoke)")
+            }
+            let link = try found { () throws(ServiceError) in
+                action == "rotate" ? try services.rotateFeed(scenarioID: id, kind: kind, entityID: entity)
+                    : try services.revokeFeed(scenarioID: id, kind: kind, entityID: entity)
+            }
+            let notice = action == "rotate" ? "\(link.feed.name)'s link was replaced; the old one no longer works."
+                : "\(link.feed.name)'s link was revoked."
+            return try page(context, scenarioID: id, notice: notice)
+        }
+    }
+
+    func scenarioID(_ context: AppContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    /// A service answer, with its refusal as the page's HTTP error.
+    func found<Value>(_ body: () throws(ServiceError) -> Value) throws -> Value {
+        do { return try body() } catch {
+            if case .notFound = error { throw HTTPError(.notFound, message: error.description) }
+            throw HTTPError(.conflict, message: error.description)
+        }
+    }
+
+    func page(_ context: AppContext, scenarioID: Int64, notice: String?) throws -> Response {
+        let scenario = try found { () throws(ServiceError) in try services.scenario(scenarioID) }
+        let links = try found { () throws(ServiceError) in try services.feedLinks(scenarioID: scenarioID) }
+        return pages.render("links", [
+            "title": "Private links: \(scenario.name)", "scenario": scenario.name, "scenarioID": scenarioID, "notice": notice as Any,
+            "links": links.map {
+                ["kind": $0.feed.kind.rawValue, "entity": $0.feed.entityID, "name": $0.feed.name, "https": $0.calendarURL,
+                 "webcal": $0.webcalURL, "page": $0.pageURL, "revoked": $0.feed.revoked]
+            },
+        ], context: context)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Reports
+import ScenarioKit
+import Store
+import TimetableChecker
+import TimetableFormat
+
+/// One change of a what-if request: a change file (v1.1 YAML) and the short name it is shown under.
+public struct WhatIfChange: Sendable {
+    public var name: String
+    public var yaml: String
+
+    public init(name: String, yaml: String) {
+        self.name = name
+        self.yaml = yaml
+    }
+}
+
+/// A variant next to its baseline, with the numbers `flexsched whatif` prints for it.
+public struct WhatIfVariant: Sendable {
+    public var view: RunView
+    public var unmetSessions: Int?
+    public var objective: Double?
+    /// Present once the variant has a checked timetable.
+    public var diff: TimetableDiff?
+    public var headline: String?
+}
+
+/// A baseline run and every variant solved against it, newest first.
+public struct WhatIfComparison: Sendable {
+    public var baseline: RunView
+    public var baselineUnmetSessions: Int
+    public var variants: [WhatIfVariant]
+}
+
+extension Services {
+    public static let maxChangesPerWhatIf = 8
+
+    /// Queues one variant per change against a finished run. Every change is read and applied to
+    /// the scenario first, and nothing is queued unless all of them are good; the problems of all
+    /// the changes come back together.
+    public func startWhatIf(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) throws(ServiceError) -> [RunRecord] {
+        guard Services.timeLimits.contains(timeLimit) else {
+            throw .badRequest("timeLimit must be between \(Int(Services.timeLimits.lowerBound)) and \(Int(Services.timeLimits.upperBound)) seconds")
+        }
+        guard (1...Self.maxChangesPerWhatIf).contains(changes.count) else {
+            throw .badRequest("give between 1 and \(Self.maxChangesPerWhatIf) changes")
+        }
+        let (scenario, _, view) = try checkedTimetable(runID: baselineRunID)
+        guard view.run.state == .done, view.run.baselineRunID == nil else {
+            throw .conflict("a what-if starts from a finished solve of the scenario; run \(baselineRunID) is \(view.run.baselineRunID == nil ? view.run.state.rawValue : "itself a what-if variant")")
+        }
+        var problems: [InputProblem] = []
+        var names = Set<String>()
+        for change in changes {
+            let name = change.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty, name.count <= 80 else {
+                problems.append(InputProblem(file: "change", entity: "", message: "every change needs a name of 1 to 80 characters"))
+                continue
+            }
+            guard names.insert(name).inserted else {
+                problems.append(InputProblem(file: "\(name).yaml", entity: "", message: "two changes are named \(name); give each its own name"))
+                continue
+            }
+            do { _ = try Self.change(named: name, change.yaml).apply(to: scenario) } catch { problems += error.problems }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        let records = changes.map {
+            RunRecord(scenarioVersionID: view.version.id!, requestedBy: user.id!, timeLimit: timeLimit, baselineRunID: baselineRunID,
+                      changeName: $0.name.trimmingCharacters(in: .whitespacesAndNewlines), changeText: $0.yaml)
+        }
+        let runs: [RunRecord]
+        do { runs = try store.runs.enqueue(records) } catch { throw .conflict("the variants could not be stored: \(error)") }
+        for run in runs { queue.submit(run.id!) }
+        return runs
+    }
+
+    /// The baseline with each variant's state and, once solved, its diff against the baseline.
+    public func whatIfComparison(baselineRunID: Int64) throws(ServiceError) -> WhatIfComparison {
+        let (_, baseline, view) = try checkedTimetable(runID: baselineRunID)
+        let variants = ((try? store.runs.list(scenarioID: view.scenario.id!)) ?? []).filter { $0.baselineRunID == baselineRunID }
+        return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants.compactMap { record in
+            guard let variantView = try? run(record.id!) else { return nil }
+            guard record.timetable != nil else { return WhatIfVariant(view: variantView) }
+            guard let (scenario, checked, _) = try? checkedTimetable(runID: record.id!) else {
+                return WhatIfVariant(view: variantView, headline: "its timetable fails the independent check")
+            }
+            let timetable = checked.timetable
+            return WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
+                                 diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
+                                 headline: resultHeadline(timetable, scenario: scenario.scenario))
+        })
+    }
+}

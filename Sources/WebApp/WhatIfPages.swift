@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import Reports
+import ScenarioKit
+import Store
+
+/// `/runs/{run}/whatif`: variants of a finished run, built from change files or from a form for the
+/// common changes, and their comparison with the run.
+struct WhatIfPages {
+    let pages: Pages
+    var services: Services { pages.services }
+
+    func add(to group: RouterGroup<AppContext>) {
+        group.get("runs/:run/whatif") { request, context in
+            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
+            return try page(context, baseline: try runID(context))
+        }
+        group.post("runs/:run/whatif") { request, context in
+            guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
+            let baseline = try runID(context)
+            let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
+            let changes = Self.changes(from: fields)
+            guard !changes.isEmpty else {
+                return try page(context, baseline: baseline, fields: fields, problems: ["Give at least one change: paste a change file or fill in one of the forms."],
+                                status: .unprocessableContent)
+            }
+            do throws(ServiceError) {
+                _ = try services.startWhatIf(baselineRunID: baseline, changes: changes, timeLimit: Double(fields["timeLimit"] ?? "") ?? 8, by: user)
+                return Pages.redirect("/runs/\(baseline)/whatif")
+            } catch {
+                guard case .invalid(let problems) = error else {
+                    return try page(context, baseline: baseline, fields: fields, problems: [error.description], status: .unprocessableContent)
+                }
+                return try page(context, baseline: baseline, fields: fields, problems: problems.map(\.description), submitted: changes,
+                                status: .unprocessableContent)
+            }
+        }
+    }
+
+    func runID(_ context: AppContext) throws -> Int64 {
+        guard let id = context.parameters.get("run", as: Int64.self) else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    /// The changes a submitted form asks for, one variant each: the pasted (or loaded) change file,
+    /// then one per filled-in common change. The common ones are written as change-file text so that
+    /// they are read, and their mistakes reported with lines, exactly like an uploaded file.
+    static func changes(from fields: [String: String]) -> [WhatIfChange] {
+        func field(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        /// A YAML double-quoted scalar (JSON's string syntax is one), so no value can break the structure.
+        func quoted(_ text: String) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+            return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        }
+        func slots(_ text: String) -> String {
+            "[" + text.split(whereSeparator: { $0 == "," || $0 == " " }).map { quoted(String($0)) }.joined(separator: ", ") + "]"
+        }
+        var changes: [WhatIfChange] = []
+        let pasted = fields["changeYAML"] ?? ""
+        if !pasted.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            changes.append(WhatIfChange(name: field("changeName").isEmpty ? "change" : field("changeName"), yaml: pasted))
+        }
+        let away = field("awayTeacher")
+        if !away.isEmpty {
+            changes.append(WhatIfChange(name: "\(away)-away", yaml: "teachers-unavailable: {\(quoted(away)): \(slots(field("awaySlots")))}\n"))
+        }
+        let leaving = field("leavingTeacher")
+        if !leaving.isEmpty {
+            changes.append(WhatIfChange(name: "\(leaving)-leaves", yaml: "teachers-leave: [\(quoted(leaving))]\n"))
+        }
+        let room = field("closedRoom")
+        if !room.isEmpty {
+            let when = field("closedSlots").isEmpty ? "all" : slots(field("closedSlots"))
+            changes.append(WhatIfChange(name: "\(room)-closed", yaml: "rooms-close: {\(quoted(room)): \(when)}\n"))
+        }
+        let student = field("needStudent")
+        if !student.isEmpty {
+            let sessions = field("needSessions")
+            let count = Int(sessions).map(String.init) ?? quoted(sessions)
+            let subject = field("needSubject"), modality = field("needModality")
+            changes.append(WhatIfChange(name: "\(student)-\(subject)-\(modality)", yaml: """
+                needs-change:
+                  - {student: \(quoted(student)), subject: \(quoted(subject)), modality: \(quoted(modality)), sessions: \(count)}
+
+                """))
+        }
+        return changes
+    }
+
+    func page(_ context: AppContext, baseline: Int64, fields: [String: String] = [:], problems: [String] = [], submitted: [WhatIfChange] = [],
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        let comparison: WhatIfComparison, scenario: ValidatedScenario
+        do throws(ServiceError) {
+            comparison = try services.whatIfComparison(baselineRunID: baseline)
+            scenario = try services.solvedScenario(comparison.baseline)
+        } catch {
+            if case .notFound = error { throw HTTPError(.notFound, message: error.description) }
+            return pages.render("whatif", ["title": "What-if", "unavailable": error.description], context: context, status: .conflict)
+        }
+        let s = scenario.scenario
+        let base = comparison.baseline
+        let kinds = TimetableDiff.Kind.allCases
+        let variants: [[String: Any]] = comparison.variants.map { variant in
+            var row: [String: Any] = ["run": variant.view.run.id!, "change": variant.view.run.changeName ?? "", "state": variant.view.run.state.rawValue,
+                                      "unmet": variant.unmetSessions.map(String.init) ?? "–",
+                                      "objective": variant.objective.map { String(format: "%.1f", $0) } ?? "–",
+                                      "headline": variant.headline ?? variant.view.run.summary ?? ""]
+            if let diff = variant.diff {
+                row["counts"] = kinds.map { ["n": diff.count($0)] }
+                let people = diff.peopleToNotify
+                row["peopleCount"] = people.count
+                row["people"] = people.map { ["role": $0.role, "name": $0.name, "before": $0.before.joined(separator: "; "), "after": $0.after.joined(separator: "; ")] }
+                row["hasPeople"] = !people.isEmpty
+            } else {
+                row["counts"] = kinds.map { _ in ["n": "–"] }
+                row["peopleCount"] = "–"
+            }
+            return row
+        }
+        func options(_ items: [(id: String, name: String)]) -> [[String: String]] {
+            items.map { ["id": $0.id, "label": $0.name.isEmpty || $0.name == $0.id ? $0.id : "\($0.name) (\($0.id))"] }
+        }
+        return pages.render("whatif", [
+            "title": "What-if: run \(baseline)", "baselineRun": baseline,
+            "baseline": ["run": baseline, "scenario": base.scenario.name, "scenarioID": base.scenario.id!, "version": base.version.version,
+                         "summary": base.run.summary ?? "", "unmet": comparison.baselineUnmetSessions],
+            "kinds": kinds.map(\.rawValue), "variants": variants, "hasVariants": !variants.isEmpty,
+            "working": comparison.variants.contains { !$0.view.run.state.isFinished },
+            "teachers": options(s.teachers.map { ($0.id, $0.name) }), "rooms": options(s.rooms.map { ($0.id, $0.name) }),
+            "students": options(s.students.map { ($0.id, $0.name) }),
+            "subjects": Array(Set(s.teachers.flatMap(\.subjects))).sorted(), "modalities": s.modalities.map(\.id),
+            "problems": problems, "hasProblems": !problems.isEmpty,
+            "submitted": submitted.map { ["name": $0.name, "yaml": $0.yaml] },
+            "changeName": fields["changeName"] ?? "", "changeYAML": fields["changeYAML"] ?? "", "timeLimit": fields["timeLimit"] ?? "8",
+        ], context: context, status: status)
+    }
+}

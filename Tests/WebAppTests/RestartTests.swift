@@ -1,0 +1,133 @@
+import FlexschedTestSupport
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The real `flexsched serve`, killed with SIGKILL during a solve and started again on the same data.
+@Suite struct RestartTests {
+    /// A `flexsched serve` child process on a loopback port, with its output in files.
+    final class ServerProcess {
+        let process = Process()
+        let base: String
+        let token: String
+
+        init(flexsched: String, data: String, port: Int, token: String, log: String) throws {
+            base = "http://127.0.0.1:\(port)"
+            self.token = token
+            process.executableURL = URL(fileURLWithPath: flexsched)
+            process.arguments = ["serve", "--data", data, "--port", "\(port)", "--workers", "1"]
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: log)
+            process.standardError = FileHandle(forWritingAtPath: log)
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json") async throws -> (Int, Any?) {
+            var request = URLRequest(url: URL(string: base + path)!)
+            request.httpMethod = method
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if let body {
+                request.httpBody = Data(body.utf8)
+                request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONSerialization.jsonObject(with: data))
+        }
+
+        func run(_ id: Int) async throws -> [String: Any] {
+            let (status, json) = try await request("/api/v1/runs/\(id)")
+            guard status == 200, let run = json as? [String: Any] else { throw TestFailure("GET run \(id) answered \(status)") }
+            return run
+        }
+
+        /// Polls until the server answers; fails if the process ends first.
+        func waitUntilListening() async throws {
+            while true {
+                guard process.isRunning else { throw TestFailure("flexsched serve exited with status \(process.terminationStatus)") }
+                if let (status, _) = try? await request("/api/v1/scenarios"), status == 200 { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+
+        /// Polls the run until its state is one of `states` (a run that ends otherwise fails the test).
+        func waitFor(run id: Int, _ states: Set<String>) async throws -> [String: Any] {
+            while true {
+                let run = try await run(id)
+                let state = run["state"] as? String ?? ""
+                if states.contains(state) { return run }
+                guard state == "queued" || state == "running" else { throw TestFailure("run \(id) ended \(state): \(run["summary"] ?? "")") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+    }
+
+    /// A port nothing listens on now: the kernel picks one for a socket that is then closed.
+    static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TestFailure("no free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func canonical(_ value: Any?) throws -> Data {
+        try JSONSerialization.data(withJSONObject: try #require(value), options: [.sortedKeys])
+    }
+
+    @Test func aRunKilledMidSolveIsInterruptedAfterRestartAndEarlierRunsAreIntact() async throws {
+        let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
+        let data = NSTemporaryDirectory() + "flexsched-restart-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let added = try runProcess(flexsched, ["users", "add", "ada", "--admin", "--data", data])
+        #expect(added.status == 0, "\(added.stderr)")
+        let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
+        let port = try Self.freeLoopbackPort()
+
+        let first = try ServerProcess(flexsched: flexsched, data: data, port: port, token: token, log: data + "/first.log")
+        defer { first.stop() }
+        try await first.waitUntilListening()
+        let (uploaded, scenario) = try await first.request("/api/v1/scenarios", method: "POST", body: try bundledScenario("midsize-week.yaml"),
+                                                           contentType: "application/yaml")
+        #expect(uploaded == 201)
+        let scenarioID = try #require((scenario as? [String: Any])?["id"] as? Int)
+        let (shortStatus, short) = try await first.request("/api/v1/scenarios/\(scenarioID)/runs", method: "POST", body: #"{"timeLimit": 2}"#)
+        #expect(shortStatus == 202)
+        let earlierID = try #require((short as? [String: Any])?["run"] as? Int)
+        let earlier = try await first.waitFor(run: earlierID, ["done"])
+        let (_, long) = try await first.request("/api/v1/scenarios/\(scenarioID)/runs", method: "POST", body: #"{"timeLimit": 600}"#)
+        let killedID = try #require((long as? [String: Any])?["run"] as? Int)
+        _ = try await first.waitFor(run: killedID, ["running"])
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(first.process.terminationReason == .uncaughtSignal && first.process.terminationStatus == SIGKILL)
+
+        let second = try ServerProcess(flexsched: flexsched, data: data, port: port, token: token, log: data + "/second.log")
+        defer { second.stop() }
+        try await second.waitUntilListening()
+        let killed = try await second.run(killedID)
+        #expect(killed["state"] as? String == "interrupted")
+        let earlierAfter = try await second.run(earlierID)
+        #expect(earlierAfter["state"] as? String == "done")
+        #expect(try Self.canonical(earlierAfter["timetable"]) == Self.canonical(earlier["timetable"]))
+        #expect(earlierAfter["summary"] as? String == earlier["summary"] as? String)
+        let (listed, runs) = try await second.request("/api/v1/scenarios/\(scenarioID)/runs")
+        #expect(listed == 200)
+        let states = try #require(runs as? [[String: Any]]).compactMap { $0["state"] as? String }
+        #expect(states.sorted() == ["done", "interrupted"])
+    }
+}
