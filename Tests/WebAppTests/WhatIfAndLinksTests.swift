@@ -79,7 +79,9 @@ import WebApp
             // Every session Ms. Lee led is no longer as it was: she is gone from the variant.
             #expect(leeHad > 0 && counts["kept", default: 0] <= baselineSessions.count - leeHad)
             let affected = try #require(leaves["peopleAffected"] as? [[String: Any]])
-            #expect(affected.contains { $0["id"] as? String == "lee" && $0["role"] as? String == "teacher" })
+            // Her students are told: each of her sessions now has another teacher, or is gone.
+            let herStudents = Set(baselineSessions.filter { ($0["teacher"] as? String) == "lee" }.flatMap { $0["students"] as? [String] ?? [] })
+            #expect(!herStudents.isEmpty && affected.contains { $0["role"] as? String == "student" && herStudents.contains($0["id"] as? String ?? "") })
             #expect(leaves["unmetSessions"] is Int && leaves["state"] as? String == "done")
 
             // A variant is not a baseline: its own timetable was made for a changed scenario.
