@@ -3,6 +3,7 @@
 # (flexsched-bench size XL): wrk on loopback for 10 s while the server is idle, then again while a
 # solve runs on it. Prints requests/s, the latency distribution and the load average of each.
 #   bash Benchmarks/feeds-load.sh [--port PORT] [--duration SECONDS]
+# CONFIGURATION=debug measures the debug build instead of the release one (quicker to build, slower).
 # Installs wrk (Debian) when missing. A benchmark, not a test: nothing here fails on speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +18,10 @@ done
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 
-scratch=${SCRATCH_PATH:-.build}
-swift build -c release --scratch-path "$scratch" --product flexsched
-swift build -c release --scratch-path "$scratch" --product flexsched-bench
-bin="$scratch/release"
+scratch=${SCRATCH_PATH:-.build} configuration=${CONFIGURATION:-release}
+swift build -c "$configuration" --scratch-path "$scratch" --product flexsched
+swift build -c "$configuration" --scratch-path "$scratch" --product flexsched-bench
+bin="$scratch/$configuration"
 
 work=$(mktemp -d)
 server=
