@@ -25,6 +25,8 @@ package struct LowerBounds: Sendable {
     private let freeBeforeLastBlock: [Int]
     /// Idle blocks between fixed sessions that no flexible session can fill, weighted, for everyone.
     private let idleBetweenFixedSessions: Double
+    /// A re-solve's changes against its baseline that the changed scenario makes unavoidable, weighted.
+    private var changesForced = 0.0
     /// When GLPK must have finished the relaxation's LPs; a bound not proven by then counts as 0.
     private let deadline: Date
 
@@ -199,7 +201,41 @@ package struct LowerBounds: Sendable {
         }
         return weights[.sameNeedNextDay] * Double(pairs) + weights[.lateBlock] * Double(late)
             + weights[.teacherContinuity] * Double(extraTeachers) + weights[.preferredTeacher] * Double(notPreferred)
-            + idleBetweenFixedSessions
+            + idleBetweenFixedSessions + changesForced
+    }
+
+    /// Baseline seats, teachers and rooms that no session of the changed scenario can hold as they
+    /// were, because the scenario forbids the very thing (the student can no longer come then or no
+    /// longer has that need, the teacher is gone, away, unqualified or over a limit by the fixed
+    /// sessions alone, the room is gone, closed or unfit): every valid timetable pays for each.
+    mutating func countForcedChanges(_ baseline: Baseline) {
+        let empty = Plan(instance)
+        func sameNeed(_ a: Int) -> [Int] { instance.activities.indices.filter { instance.sameNeed($0, a) } }
+        func teacherCanKeep(_ t: Int, _ a: Int, _ p: Int) -> Bool {
+            instance.activities[a].qualifiedTeachers.contains(t) && empty.teacherFree(t, activity: a, slot: p)
+        }
+        func roomCanKeep(_ r: Int, _ a: Int, _ p: Int) -> Bool {
+            instance.activities[a].fittingRooms.contains(r) && empty.roomFree(r, activity: a, slot: p)
+        }
+        var seats = Set<[Int]>()
+        for (seat, staff) in baseline.assignments {
+            let (s, p) = (seat.student, seat.slot)
+            let keepable = sameNeed(seat.activity).contains { a in
+                let act = instance.activities[a]
+                guard empty.canSeat(s, activity: a, slot: p), empty.mayJoin(s, activity: a, teacher: staff.teacher),
+                      let r = staff.room, roomCanKeep(r, a, p), instance.roomFits(r, activity: a, student: s) else { return false }
+                guard let t = staff.teacher else { return !act.teacherLed }
+                return act.teacherLed && teacherCanKeep(t, a, p)
+            }
+            // The checker counts a seat per student, need and slot, whichever level window it was in.
+            if !keepable, let need = sameNeed(seat.activity).first { seats.insert([s, p, need]) }
+        }
+        let teachers = baseline.teachers.count { staffing in
+            !sameNeed(staffing.activity).contains { teacherCanKeep(staffing.resource, $0, staffing.slot) }
+        }
+        let rooms = baseline.rooms.count { staffing in !sameNeed(staffing.activity).contains { roomCanKeep(staffing.resource, $0, staffing.slot) } }
+        changesForced = weights[.changedSeat] * Double(seats.count) + weights[.changedTeacher] * Double(teachers)
+            + weights[.changedRoom] * Double(rooms)
     }
 
     /// Index m: the fewest calendar-neighbouring pairs among any m of the days in `mask`.

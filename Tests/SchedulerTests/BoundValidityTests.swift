@@ -208,3 +208,48 @@ func overSubscribedWeeksHaveAPositiveBoundNoTimetableBeats(week: UInt64) throws 
         #expect(weaker.comfort(done: achieved.done) == achieved.comfort - weights[term], "\(term.id)")
     }
 }
+
+/// A re-solve after the teacher of the only session is taken away that day: the student's seat and
+/// the teacher must change (the room may stay), so the bound counts both, and the re-solved
+/// timetable, measured against the baseline by the checker, pays exactly that.
+@Test func forcedChangesOfAReSolveAreCountedAndTight() throws {
+    func week(away teacher: String = "", on day: String = "") -> String {
+        func line(_ id: String) -> String {
+            "  - {id: \(id), name: \(id), subjects: [math]\(id == teacher ? ", unavailable: [\(day)]" : "")}"
+        }
+        return """
+        name: one session
+        days: [mon, tue]
+        blocks:
+          - {id: b1, start: "09:00", end: "09:45"}
+          - {id: b2, start: "10:00", end: "10:45"}
+        modalities:
+          tutoring: {min: 1, max: 3, teacher: true}
+        teachers:
+        \(line("a"))
+        \(line("b"))
+        rooms:
+          - {id: r1, name: R1, capacity: 4}
+        students:
+          - {id: s1, name: S1, needs: [{subject: math, modality: tutoring, sessions: 1}]}
+        """
+    }
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 4
+    let before = try solveTimetable(try ScenarioLoader.parse(week(), file: "before.yaml"), options: options)
+    let session = try #require(before.sessions.first)
+    let scenario = try ScenarioLoader.parse(week(away: session.teacher ?? "", on: session.day), file: "after.yaml")
+    options.baseline = before
+    let after = try solveTimetable(scenario, options: options)
+    #expect(checkTimetable(after, against: scenario).isEmpty)
+    let instance = Instance(scenario)
+    let weights = ObjectiveWeights().lexicographic(instance)
+    var lower = LowerBounds(instance, weights: weights)
+    let withoutBaseline = lower.comfort(done: [[1]])
+    lower.countForcedChanges(try Baseline(before, instance: instance, pins: []))
+    let measured = measureObjective(after, against: scenario.scenario, baseline: before)
+    let achieved = RuleCatalogue.objectiveTerms.reduce(0.0) { $0 + weights[$1] * Double(measured[$1.id] ?? 0) }
+    #expect(lower.comfort(done: [[1]]) == withoutBaseline + weights[.changedSeat] + weights[.changedTeacher])
+    #expect(lower.comfort(done: [[1]]) == achieved)
+}
