@@ -171,20 +171,15 @@ package struct LowerBounds: Sendable {
     /// one whose preferred teachers together cannot lead all m has the rest led by others. Idle blocks:
     /// those between someone's fixed sessions that no flexible session of hers can fill.
     package func comfort(done: [[Int]]) -> Double {
-        var pairs = 0, late = 0, extraTeachers = 0, notPreferred = 0
-        var fewestPairs: [UInt64: [Int]] = [:]
+        var late = 0, extraTeachers = 0, notPreferred = 0
         for (s, student) in instance.students.enumerated() {
             var blocks = 0
             for (n, need) in student.needs.enumerated() {
                 let sessions = min(done[s][n], need.sessions)
-                let needReach = reach[s][n]
-                let mask = needReach.days
-                if fewestPairs[mask] == nil { fewestPairs[mask] = fewestNeighbouringPairs(on: mask) }
-                pairs += fewestPairs[mask]![min(sessions, mask.nonzeroBitCount)]
                 let length = instance.activities[need.activity].length
                 blocks += sessions * length
-                guard sessions > 0, !needReach.teachers.isEmpty else { continue }
-                let most = needReach.teachers.map { reachable in
+                guard sessions > 0, !reach[s][n].teachers.isEmpty else { continue }
+                let most = reach[s][n].teachers.map { reachable in
                     (reachable.teacher, min(sessions, reachable.days.nonzeroBitCount, instance.teachers[reachable.teacher].maxPerWeek / length))
                 }
                 var covered = 0, teachers = 0
@@ -199,9 +194,24 @@ package struct LowerBounds: Sendable {
             }
             late += max(0, blocks - freeBeforeLastBlock[s])
         }
-        return weights[.sameNeedNextDay] * Double(pairs) + weights[.lateBlock] * Double(late)
+        return consecutiveDays(done: done) + weights[.lateBlock] * Double(late)
             + weights[.teacherContinuity] * Double(extraTeachers) + weights[.preferredTeacher] * Double(notPreferred)
             + idleBetweenFixedSessions + changesForced
+    }
+
+    /// The consecutive-days part of `comfort(done:)` alone, weighted: it adds to a bound on the
+    /// other terms (GLPK's on the whole-week model, which leaves this term out).
+    package func consecutiveDays(done: [[Int]]) -> Double {
+        var pairs = 0
+        var fewestPairs: [UInt64: [Int]] = [:]
+        for (s, student) in instance.students.enumerated() {
+            for (n, need) in student.needs.enumerated() {
+                let mask = reach[s][n].days
+                if fewestPairs[mask] == nil { fewestPairs[mask] = fewestNeighbouringPairs(on: mask) }
+                pairs += fewestPairs[mask]![min(done[s][n], need.sessions, mask.nonzeroBitCount)]
+            }
+        }
+        return weights[.sameNeedNextDay] * Double(pairs)
     }
 
     /// Baseline seats, teachers and rooms that no session of the changed scenario can hold as they
