@@ -254,14 +254,13 @@ func overSubscribedWeeksHaveAPositiveBoundNoTimetableBeats(week: UInt64) throws 
     #expect(lower.comfort(done: [[1]]) == achieved)
 }
 
-/// Small three-day weeks with every feature: the comfort bound a solve reports adds GLPK's bound on
+/// A small three-day week with every feature: the comfort bound a solve reports adds GLPK's bound on
 /// the whole-week model (no consecutive days in it) to what consecutive days alone force. It beats
-/// neither the solve's timetable nor the best whole-week model solution GLPK finds (a valid
-/// timetable, measured by the checker with consecutive days counted), and on week 5 it is above what
-/// the per-need arguments give alone.
-@Test(arguments: [UInt64(4), 5])
-func comfortBoundWithTheWholeWeekModelBeatsNoTimetable(week: UInt64) throws {
-    var spec = GeneratorSpec.tiny(seed: week).withAllFeatures
+/// neither the solve's timetable nor a whole-week model solution GLPK finds (a valid timetable,
+/// measured by the checker with consecutive days counted), and it is above what the per-need
+/// arguments give alone.
+@Test func comfortBoundWithTheWholeWeekModelBeatsNoTimetable() throws {
+    var spec = GeneratorSpec.tiny(seed: 5).withAllFeatures
     spec.days = [.mon, .tue, .wed]
     spec.blocksPerDay = 5
     let scenario = try generateScenario(spec).scenario.validated()
@@ -269,19 +268,19 @@ func comfortBoundWithTheWholeWeekModelBeatsNoTimetable(week: UInt64) throws {
     let (lower, weights) = bounds(scenario)
     var options = SolveOptions()
     options.timeLimit = 600
-    options.maxSubproblems = 30
+    options.maxSubproblems = 8
     let timetable = try solveTimetable(scenario, options: options)
     let parts = try #require(timetable.bounds)
     let solved = Achieved(timetable, scenario, weights: weights)
     #expect(solved.unmetSessions == 0 && parts.comfort <= solved.comfort + 1e-6)
     let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
     let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: weights)
-    let result = try GLPKSolver.solve(model.program, options: MIPOptions(timeLimit: 60, nodeLimit: 5_000))
+    let result = try GLPKSolver.solve(model.program, options: MIPOptions(timeLimit: 60, nodeLimit: 100))
     var plan = Plan(instance)
     let values = try #require(result.values)
     for session in try #require(model.decode(values, previous: [])) { plan.add(session) }
     let found = Achieved(plan, weights: weights)
     if found.unmetSessions == 0 { #expect(parts.comfort <= found.comfort + 1e-6) }
     #expect(parts.comfort >= lower.comfort(done: solved.done) - 1e-6)
-    if week == 5 { #expect(parts.comfort > lower.comfort(done: solved.done)) }
+    #expect(parts.comfort > lower.comfort(done: solved.done))
 }
