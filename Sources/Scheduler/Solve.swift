@@ -99,7 +99,8 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let boundsStarted = Date()
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
-    let lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    lower.countForcedChanges(baseline)
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
     }
@@ -121,7 +122,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
                      stopReason: stopReason),
-        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound))
+        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound, modelBound: search.modelBound))
 }
 
 /// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
@@ -148,13 +149,17 @@ private func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).round
 
 /// The two parts of the bound as the timetable records them. With nothing unmet, the timetable's
 /// comfort score is its objective and every timetable meeting every need has a comfort score of at
-/// least the whole objective's bound, so that bound counts for comfort too.
-func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double) -> Timetable.ProvenBounds {
+/// least the whole objective's bound, so that bound counts for comfort too; and at least GLPK's
+/// bound on the whole-week model (`modelBound`, which leaves consecutive days out) plus what
+/// consecutive days alone force.
+func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double, modelBound: Double = 0) -> Timetable.ProvenBounds {
     let terms = plan.terms
     let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
     let comfortScore = terms.total(weights) - unmetCost
     var comfort = roundedDown(lower.comfort(done: plan.done))
-    if terms.unmetSessions == 0 { comfort = max(comfort, bound) }
+    if terms.unmetSessions == 0 {
+        comfort = max(comfort, bound, roundedDown(modelBound + lower.consecutiveDays(done: plan.done)))
+    }
     return Timetable.ProvenBounds(
         unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
         unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
@@ -173,6 +178,8 @@ private struct Search {
     let progress: (@Sendable (SolveProgress) -> Void)?
     var plan: Plan
     var bound: Double
+    /// GLPK's bound on the whole-week model alone (it leaves consecutive days out), for the comfort part.
+    var modelBound = 0.0
     /// The two-part bound the gap target is checked against, once computed.
     var lower: LowerBounds?
     var subproblems = 0
@@ -215,7 +222,7 @@ private struct Search {
     var gapReached: Bool {
         if relativeGap(objective: objective, bound: bound) <= 1e-12 { return true }
         guard let lower else { return false }
-        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound)
+        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound, modelBound: modelBound)
         let unmet = plan.terms.unmetSessions
         let unmetGap = Double(unmet - parts.unmetSessions) / Double(max(unmet, 1))
         return unmetGap <= options.relativeGap + 1e-12 && parts.comfortGap <= options.relativeGap + 1e-12
@@ -450,7 +457,10 @@ private struct Search {
             FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline, stopReason == nil { stopReason = .timeLimit }
-        if forBound, let b = result.bound { bound = max(bound, b) }
+        if forBound, let b = result.bound {
+            bound = max(bound, b)
+            modelBound = max(modelBound, b)
+        }
         guard let values = result.values, let sessions = model.decode(values, previous: removed.map(\.session)) else { return }
         var candidate = base
         for session in sessions { candidate.add(session) }
