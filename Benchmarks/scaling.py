@@ -24,13 +24,16 @@ def main():
     with open(sys.argv[1]) as f:
         rows = sorted(csv.reader(f), key=lambda r: int(r[1]))
     students = [int(r[1]) for r in rows]
-    panels = [("time to zero unmet (s)", [number(r[2]) for r in rows]),
-              ("final objective", [number(r[3]) for r in rows]),
-              ("peak memory (MiB)", [number(r[4]) for r in rows])]
+    panels = [("seconds", [("zero unmet", [number(r[2]) for r in rows]), ("whole solve", [number(r[5]) for r in rows])]),
+              ("final objective", [(None, [number(r[3]) for r in rows])]),
+              ("peak memory (MiB)", [(None, [number(r[4]) for r in rows])])]
     figure, axes = plt.subplots(1, 3, figsize=(10, 3.2), dpi=80)
-    for axis, (title, values) in zip(axes, panels):
-        points = [(s, v) for s, v in zip(students, values) if v is not None]
-        axis.plot([p[0] for p in points], [p[1] for p in points], marker="o")
+    for axis, (title, series) in zip(axes, panels):
+        for name, values in series:
+            points = [(s, v) for s, v in zip(students, values) if v is not None]
+            axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+        if len(series) > 1:
+            axis.legend(fontsize=8)
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("students")
         axis.set_xscale("log")

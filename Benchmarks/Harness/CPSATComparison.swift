@@ -9,13 +9,25 @@ import TimetableFormat
 struct CPSATRun {
     var status = "not run"
     var unmet: Int?
-    var comfort: Double?
+    var timetable: Timetable?
     var objective: Double?
     var bound: Double?
     var zeroUnmetSeconds: Double?
     var readSeconds: Double?
     var peakMiB: Double?
     var check = "-"
+}
+
+/// What a timetable's teacher continuity term costs: the written model cannot see it (it does not tell
+/// parallel groups apart), so CP-SAT's timetable gets whatever the decoder's grouping gives.
+func continuityCost(_ timetable: Timetable) -> Double {
+    ObjectiveWeights()[.teacherContinuity] * (timetable.stats?.terms?[Rule.teacherContinuity.id] ?? 0)
+}
+
+/// "comfort score (teacher continuity part)" for the side-by-side table.
+func comfortCell(_ timetable: Timetable?) -> String {
+    guard let timetable else { return "-" }
+    return String(format: "%.0f (%.0f)", comfortScore(timetable), continuityCost(timetable))
 }
 
 /// A timetable's comfort score: its objective less what its unmet sessions cost, from its term counts.
@@ -69,7 +81,7 @@ func runCPSAT(_ scenario: ValidatedScenario, timeLimit: Double) -> (run: CPSATRu
     run.check = "ok"
     run.unmet = timetable.stats?.unmetSessions
     run.objective = timetable.objective
-    run.comfort = comfortScore(timetable)
+    run.timetable = timetable
     return (run, shape)
 }
 

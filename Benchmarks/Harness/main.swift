@@ -16,7 +16,8 @@
 // planted load, so demand exceeds capacity and the unmet bound has work to do.
 //   --students 100,250,500 generates planted weeks of those sizes shaped like XL (a teacher per 10
 //     students, 6 rooms per 100, 5 days of 8 blocks; the seed is the size, so 1000 is XL and 2000 XXL).
-//   --gap G and --patience SECONDS are `flexsched solve`'s stops.
+//   --gap G and --patience SECONDS are `flexsched solve`'s stops; --patience 0 turns patience off, so
+//     every solve runs to its time limit (or its gap).
 //   --cpsat also solves each scenario's exact whole-week model with CP-SAT (2 workers, same time
 //     limit; Benchmarks/peers.py), decodes its solution with flexsched's decoder and checks it.
 //   --csv FILE appends one line per scenario: label, students, zero unmet s, objective, peak MiB,
@@ -62,7 +63,7 @@ var presolve = false
 var overSubscribed = false
 var studentCounts: [Int] = []
 var relativeGap: Double?
-var patience: Double?
+var patience: Double??
 var cpsat = false
 var csvFile: String?
 var features = GeneratorSpec.Features()
@@ -80,7 +81,7 @@ while !arguments.isEmpty {
     case "--over-subscribed": overSubscribed = true
     case "--students": studentCounts = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
     case "--gap": relativeGap = Double(arguments.removeFirst())
-    case "--patience": patience = Double(arguments.removeFirst())
+    case "--patience": patience = .some(Double(arguments.removeFirst()).flatMap { $0 > 0 ? $0 : nil })
     case "--cpsat": cpsat = true
     case "--csv": csvFile = arguments.removeFirst()
     case "--features":
@@ -186,9 +187,9 @@ for (label, scenario) in cases {
     if cpsat {
         let loadBeforeCPSAT = loadAverage()
         let (theirs, shape) = runCPSAT(scenario, timeLimit: timeLimit)
-        let ours = "\(unmet) | \(fmt(comfortScore(timetable), "%.0f")) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-"), \(fmt(timetable.bounds?.comfort, "%.0f")), \(fmt(timetable.bound, "%.0f")) | \(fmt(zero, "%.2f"))"
+        let ours = "\(unmet) | \(comfortCell(timetable)) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-"), \(fmt(timetable.bounds?.comfort, "%.0f")), \(fmt(timetable.bound, "%.0f")) | \(fmt(zero, "%.2f"))"
         let cell = theirs.unmet.map { "\($0)" } ?? "none (\(theirs.status))"
-        cpsatRows.append("| \(label) | \(shape) | \(ours) | \(cell) | \(fmt(theirs.comfort, "%.0f")) | \(fmt(theirs.bound, "%.0f")) | \(fmt(theirs.zeroUnmetSeconds, "%.2f")) (+\(fmt(theirs.readSeconds)) read) | \(theirs.status) | \(theirs.check) | \(fmt(theirs.peakMiB, "%.0f")) | \(loadBefore) / \(loadBeforeCPSAT) |")
+        cpsatRows.append("| \(label) | \(shape) | \(ours) | \(cell) | \(comfortCell(theirs.timetable)) | \(fmt(theirs.bound, "%.0f")) | \(fmt(theirs.zeroUnmetSeconds, "%.2f")) (+\(fmt(theirs.readSeconds)) read) | \(theirs.status) | \(theirs.check) | \(fmt(theirs.peakMiB, "%.0f")) | \(loadBefore) / \(loadBeforeCPSAT) |")
     }
 }
 if let csvFile {
@@ -204,7 +205,7 @@ if peers {
 }
 if cpsat {
     print("\nCP-SAT (2 workers) on flexsched's exact whole-week model, same time limit; its timetable decoded by flexsched and checked:")
-    print("| scenario | model cols x rows | flexsched unmet | flexsched comfort | flexsched bounds (unmet, comfort, objective) | flexsched zero unmet s | CP-SAT unmet | CP-SAT comfort | CP-SAT bound (objective) | CP-SAT zero unmet s | CP-SAT status | CP-SAT check | CP-SAT peak MiB | load before (flexsched / CP-SAT) |")
+    print("| scenario | model cols x rows | flexsched unmet | flexsched comfort (teacher continuity) | flexsched bounds (unmet, comfort, objective) | flexsched zero unmet s | CP-SAT unmet | CP-SAT comfort (teacher continuity) | CP-SAT bound (objective) | CP-SAT zero unmet s | CP-SAT status | CP-SAT check | CP-SAT peak MiB | load before (flexsched / CP-SAT) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     cpsatRows.forEach { print($0) }
 }

@@ -2,6 +2,7 @@ import ScenarioGenerator
 import ScenarioKit
 @testable import Scheduler
 import Testing
+import TimetableChecker
 
 /// The one-day model must be exact: the current sessions of a neighbourhood are a feasible point of
 /// its program, and the program's objective there equals the whole timetable's objective.
@@ -59,4 +60,25 @@ func expectModelsReproduceThePlan(_ scenario: ValidatedScenario) {
         #expect(abs(model.program.objective(of: start) - plan.terms.total(weights)) <= 1e-6, "seed \(seed)")
     }
     #expect(pairs > 0, "no timetable here has a need on consecutive days, so the rows went untested")
+}
+
+/// Another solver's answer comes back by column name (flexsched-bench --cpsat): the values of a
+/// greedy timetable, named as the written model names them, decode into a timetable the independent
+/// checker accepts, meeting the same sessions.
+@Test func wholeWeekSolutionDecodesByColumnName() throws {
+    var spec = GeneratorSpec.tiny(seed: 2)
+    spec.days = [.mon, .tue]
+    let scenario = try generateScenario(spec).scenario.validated()
+    let instance = Instance(scenario)
+    var plan = Plan(instance)
+    plan.constructGreedily()
+    let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+    let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: ObjectiveWeights())
+    let start = try #require(model.startValues(for: plan.activeSessions.map(\.session)))
+    let named = Dictionary(model.program.columns.indices.filter { start[$0] > 0.5 }.map { (model.program.columns[$0].name, start[$0]) },
+                           uniquingKeysWith: max)
+    let timetable = try #require(decodeWholeWeekSolution(scenario, values: named))
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    #expect(timetable.stats?.unmetSessions == plan.terms.unmetSessions)
+    #expect(plan.terms.unmetSessions < instance.totalSessionsNeeded, "the greedy timetable meets nothing, so decoding went untested")
 }
