@@ -221,7 +221,7 @@ struct Solve: ParsableCommand {
         if let writeModel {
             do {
                 let size = try writeWholeWeekModel(loaded, to: writeModel)
-                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns; objective = model objective + \(String(format: "%.0f", size.constant))\n".utf8))
             } catch {
                 printError(error.description)
                 throw ExitCode(1)
