@@ -25,7 +25,8 @@ private func workLimited(threads: Int, seed: UInt64) -> SolveOptions {
 
 /// Sub-problems solved two at a time each keep within their share of the weekly slack, so the
 /// merged timetable holds every rule, and a seed with a work limit gives one timetable on every run.
-@Test(arguments: [UInt64(3), 4])
+/// Seed 13's week over-serves a need (R5) when each sub-problem may use the whole slack.
+@Test(arguments: [UInt64(13), 4])
 func twoThreadsGiveOneCheckedTimetablePerSeed(seed: UInt64) throws {
     let scenario = try squeezedWeek(seed: seed)
     let first = try solveTimetable(scenario, options: workLimited(threads: 2, seed: seed))
