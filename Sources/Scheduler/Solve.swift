@@ -340,35 +340,17 @@ private struct Search {
                     && instance.slots(ofDay: d).contains { instance.students[s].available[$0] }
             }
             guard !open.isEmpty else { continue }
-            // Most needs left unmet on the mid-size week lack a group, not a seat: too few students
-            // of the activity are free together. Days on which its sessions already run give her a
-            // group to join or re-form, so two tries in three go there when there are such days.
-            let needActivities = instance.students[s].needs[ref.need].activities
-            let partners = needActivities.flatMap { instance.activities[$0].demand.map(\.student) }.filter { $0 != s }
-            let hosting = open.filter { d in
-                instance.slots(ofDay: d).contains { p in
-                    partners.contains { q in
-                        let id = plan.studentAt[q][p]
-                        return id >= 0 && plan.sessions[id].map { needActivities.contains($0.activity) } == true
-                    }
-                }
-            }
-            let pool = !hosting.isEmpty && rng.next() % 3 != 0 ? hosting : open
-            var days = [pool[Int(rng.next() % UInt64(pool.count))]]
+            var days = [open[Int(rng.next() % UInt64(open.count))]]
             if instance.dayCount > 1, rng.next() % 2 == 0 {
                 let other = Int(rng.next() % UInt64(instance.dayCount))
                 if other != days[0] { days.append(other) }
             }
-            // The need's own activity, then what blocks it (the sessions of the student and of the
-            // others still short of it those days, who could make up a group with her; then the
-            // sessions holding its teachers), then anything, while the budget lasts.
-            let shortPartners = partners.filter { q in needActivities.contains { plan.remaining(student: q, activity: $0) > 0 } }
+            // The need's own activity, then what blocks it (the student's sessions those days, then
+            // the sessions holding its teachers), then anything, while the budget lasts.
             var blocking: [Int] = []
-            for q in [s] + shortPartners {
-                for d in days {
-                    for p in instance.slots(ofDay: d) where plan.studentAt[q][p] >= 0 {
-                        if let session = plan.sessions[plan.studentAt[q][p]] { blocking.append(session.activity) }
-                    }
+            for d in days {
+                for p in instance.slots(ofDay: d) where plan.studentAt[s][p] >= 0 {
+                    if let session = plan.sessions[plan.studentAt[s][p]] { blocking.append(session.activity) }
                 }
             }
             for d in days {
