@@ -16,6 +16,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // Reads and writes every CSV file (OneRoster, spreadsheets): RFC 4180 quoting, any delimiter, streaming.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // The web app: the embedded store, the HTTP server, password hashing, page templates, token digests.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
@@ -54,9 +61,21 @@ let package = Package(
         .target(name: "RosterImport", dependencies: ["ScenarioKit", .product(name: "CSV", package: "CSV.swift")]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
+        // The web app's state: users, scenario versions, runs, published timetables and feed tokens (SQLite).
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // `flexsched serve`: pages, the JSON API and calendar feeds over the same services; the run queue.
+        .target(name: "WebApp", dependencies: [
+            "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "ScenarioKit", "Scheduler", "Store", "TimetableChecker", "TimetableFormat",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], resources: [.copy("Templates")]),
         .executableTarget(name: "flexsched", dependencies: [
             "Advisor", "RosterImport", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",
-            "CSVExport", "Diagnosis",
+            "CSVExport", "Diagnosis", "Store", "WebApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [
@@ -83,6 +102,10 @@ let package = Package(
         ]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["Advisor", "SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "WebAppTests", dependencies: [
+            "WebApp", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",

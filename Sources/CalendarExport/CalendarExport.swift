@@ -21,6 +21,9 @@ public enum CalendarExport {
         /// Places single events in the week holding this date instead of recurring over the term.
         public var weekOf: LocalDate?
         public var studentNames = StudentNames.teachersOnly
+        /// Also give a calendar to owners without any session (a feed must answer with a valid,
+        /// empty calendar rather than nothing); their files are still listed in `Result.empty`.
+        public var keepEmptyCalendars = false
         public init() {}
     }
 
@@ -29,6 +32,8 @@ public enum CalendarExport {
         public var path: String
         public var data: Data
         public var kind: CalendarKind
+        /// The teacher's, student's or room's id; nil for the school calendar.
+        public var ownerID: String?
         public var eventCount: Int
     }
 
@@ -83,9 +88,9 @@ public enum CalendarExport {
         var result = Result(files: [], empty: [])
         var written = Set<String>()
         for draft in drafts {
-            guard !draft.events.isEmpty else {
+            if draft.events.isEmpty {
                 result.empty.append(draft.owner)
-                continue
+                if !options.keepEmptyCalendars { continue }
             }
             var text = header(title: draft.title, tzid: scenario.timezone).map { ICalText.fold($0.rendered) }.joined()
             text += timezone.map { ICalText.fold($0.rendered) }.joined()
@@ -112,7 +117,8 @@ public enum CalendarExport {
                 text += lines.map { ICalText.fold($0.rendered) }.joined()
             }
             text += ICalText.fold("END:VCALENDAR")
-            result.files.append(File(path: draft.path, data: Data(text.utf8), kind: draft.kind, eventCount: draft.events.count))
+            result.files.append(File(path: draft.path, data: Data(text.utf8), kind: draft.kind, ownerID: draft.ownerID,
+                                     eventCount: draft.events.count))
         }
         if let previous {
             let kinds = options.kinds

@@ -65,6 +65,8 @@ struct CalendarDraft: Sendable {
     var path: String
     var title: String
     var owner: String
+    /// The teacher's, student's or room's id; nil for the school calendar.
+    var ownerID: String?
     var events: [EventDraft]
 }
 
@@ -87,7 +89,7 @@ struct EventBuilder {
             for t in scenario.teachers {
                 let mine = sessions.filter { $0.teachers.contains { $0.id == t.id } }
                 result.append(CalendarDraft(kind: .teachers, path: "teachers/\(stems[t.id]!).ics", title: "\(t.name) (\(school))",
-                                            owner: "teacher \(t.id) (\(t.name))",
+                                            owner: "teacher \(t.id) (\(t.name))", ownerID: t.id,
                                             events: mine.compactMap { event($0, view: "teacher", owner: t.id) }))
             }
         }
@@ -96,7 +98,7 @@ struct EventBuilder {
             for s in scenario.students {
                 let mine = sessions.filter { $0.students.contains { $0.id == s.id } }
                 result.append(CalendarDraft(kind: .students, path: "students/\(stems[s.id]!).ics", title: "\(s.name) (\(school))",
-                                            owner: "student \(s.id)",
+                                            owner: "student \(s.id)", ownerID: s.id,
                                             events: mine.compactMap { event($0, view: "student", owner: s.id) }))
             }
         }
@@ -105,14 +107,14 @@ struct EventBuilder {
             for r in scenario.rooms {
                 let mine = sessions.filter { $0.room?.id == r.id }
                 result.append(CalendarDraft(kind: .rooms, path: "rooms/\(stems[r.id]!).ics", title: "\(r.name) (\(school))",
-                                            owner: "room \(r.id) (\(r.name))",
+                                            owner: "room \(r.id) (\(r.name))", ownerID: r.id,
                                             events: mine.compactMap { event($0, view: "room", owner: r.id) }))
             }
         }
         if kinds.contains(.school) {
             // A room hosts at most one session per block, so the room identifies a school-wide event
             // (a fixed session is identified by its own id, room or not).
-            result.append(CalendarDraft(kind: .school, path: "school.ics", title: school, owner: "the whole school",
+            result.append(CalendarDraft(kind: .school, path: "school.ics", title: school, owner: "the whole school", ownerID: nil,
                                         events: sessions.compactMap { event($0, view: "school", owner: $0.room?.id ?? "") }))
         }
         for index in result.indices {

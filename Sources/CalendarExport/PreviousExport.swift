@@ -21,6 +21,17 @@ public struct PreviousExport: Sendable {
     /// Properties that record when and how often an event was issued rather than what it is.
     static let stampProperties: Set<String> = ["UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED"]
 
+    /// The events of calendars kept elsewhere (a web app's published feeds), by relative path.
+    public init(calendars: [(path: String, text: String)]) throws(InputError) {
+        var events: [String: Event] = [:]
+        for (path, text) in calendars {
+            for e in try PreviousExport.parse(text, file: path) { events[e.uid] = e }
+        }
+        self.events = events
+    }
+
+    init(events: [String: Event]) { self.events = events }
+
     /// Reads every `.ics` file under `directory`. A missing folder or an unreadable file is bad input.
     public static func load(directory: String) throws(InputError) -> PreviousExport {
         var isDirectory: ObjCBool = false

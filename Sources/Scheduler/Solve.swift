@@ -54,6 +54,9 @@ public struct SolveOptions: Sendable {
     /// Improve comfort terms once every need that can be met is met. Off for quick probes (explain's
     /// trial re-solves), which only ask how many needs can be met.
     public var polish = true
+    /// Asked between sub-problems: true stops the search with the best timetable so far (a web
+    /// app's cancel button). Sub-problems are short, so the answer comes within seconds.
+    public var isCancelled: (@Sendable () -> Bool)?
     public init() {}
 }
 
@@ -102,7 +105,8 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let boundsStarted = Date()
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
-    let lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    lower.countForcedChanges(baseline)
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
     }
@@ -124,7 +128,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
                      stopReason: stopReason),
-        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound))
+        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound, modelBound: search.modelBound))
 }
 
 /// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
@@ -151,13 +155,17 @@ private func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).round
 
 /// The two parts of the bound as the timetable records them. With nothing unmet, the timetable's
 /// comfort score is its objective and every timetable meeting every need has a comfort score of at
-/// least the whole objective's bound, so that bound counts for comfort too.
-func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double) -> Timetable.ProvenBounds {
+/// least the whole objective's bound, so that bound counts for comfort too; and at least GLPK's
+/// bound on the whole-week model (`modelBound`, which leaves consecutive days out) plus what
+/// consecutive days alone force.
+func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double, modelBound: Double = 0) -> Timetable.ProvenBounds {
     let terms = plan.terms
     let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
     let comfortScore = terms.total(weights) - unmetCost
     var comfort = roundedDown(lower.comfort(done: plan.done))
-    if terms.unmetSessions == 0 { comfort = max(comfort, bound) }
+    if terms.unmetSessions == 0 {
+        comfort = max(comfort, bound, roundedDown(modelBound + lower.consecutiveDays(done: plan.done)))
+    }
     return Timetable.ProvenBounds(
         unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
         unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
@@ -176,6 +184,8 @@ private struct Search {
     let progress: (@Sendable (SolveProgress) -> Void)?
     var plan: Plan
     var bound: Double
+    /// GLPK's bound on the whole-week model alone (it leaves consecutive days out), for the comfort part.
+    var modelBound = 0.0
     /// The two-part bound the gap target is checked against, once computed.
     var lower: LowerBounds?
     var subproblems = 0
@@ -218,7 +228,7 @@ private struct Search {
     var gapReached: Bool {
         if relativeGap(objective: objective, bound: bound) <= 1e-12 { return true }
         guard let lower else { return false }
-        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound)
+        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound, modelBound: modelBound)
         let unmet = plan.terms.unmetSessions
         let unmetGap = Double(unmet - parts.unmetSessions) / Double(max(unmet, 1))
         return unmetGap <= options.relativeGap + 1e-12 && parts.comfortGap <= options.relativeGap + 1e-12
@@ -266,6 +276,8 @@ private struct Search {
         if stopReason == nil {
             if Date() >= deadline {
                 stopReason = .timeLimit
+            } else if options.isCancelled?() == true {
+                stopReason = .cancelled
             } else if gapReached {
                 stopReason = .gap
             } else if outOfWork {
@@ -516,7 +528,10 @@ private struct Search {
             FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(solved.columns) cols x \(solved.rows) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline, stopReason == nil { stopReason = .timeLimit }
-        if forBound, let b = result.bound { bound = max(bound, b) }
+        if forBound, let b = result.bound {
+            bound = max(bound, b)
+            modelBound = max(modelBound, b)
+        }
         guard let sessions = solved.sessions else { return }
         var candidate = plan
         for id in solved.removed { candidate.remove(id) }
@@ -639,26 +654,64 @@ private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
 /// The whole week as one integer program, written in free MPS by GLPK's own writer, so other MIP
 /// solvers can be run on exactly flexsched's formulation. Column `x[s,a,p]` = 1 seats student `s`
 /// (scenario order) in activity `a` at slot `p`, and the x columns come first; unmet sessions =
-/// needed sessions - sum of x. The
-/// objective is the one in the README without the consecutive-days term (a relaxation), less the
-/// constant 1000 x needed sessions.
+/// needed sessions - sum of x. The objective is the one in the README less `constant`, the cost
+/// of meeting nothing (1000 x needed sessions when every need is `normal`), with two terms only approximated, both from below, because the model
+/// does not tell parallel groups apart: teacher continuity is left out and a preferred teacher
+/// counts as kept when she leads any group of the activity at that time. The measure on the
+/// decoded timetable (`decodeWholeWeekSolution`) counts them exactly.
 public func writeWholeWeekModel(_ scenario: ValidatedScenario, to path: String) throws(SolveFailure)
-    -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int) {
-    let instance = Instance(scenario)
-    var weights = ObjectiveWeights()
-    weights[.sameNeedNextDay] = 0
-    let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-    // Seat columns first: solvers that drop the names (HiGHS does) still find them by position.
-    let built = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: weights).program
-    let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
-    var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })
-    // MPS readers disagree on the sign of an objective constant, so none is written: add
-    // 1000 x needed sessions (the cost of meeting nothing) to a solver's objective to compare.
-    program.objectiveConstant = 0
+    -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int, constant: Double) {
+    let model = WholeWeekModel(scenario)
     do {
-        try GLPKSolver.writeMPS(program, to: path)
+        try GLPKSolver.writeMPS(model.program, to: path)
     } catch {
         throw SolveFailure(description: "cannot write the model: \(error)")
     }
-    return (program.columns.count, program.rows.count, instance.totalSessionsNeeded, seats.count)
+    return (model.program.columns.count, model.program.rows.count, model.model.instance.totalSessionsNeeded, model.seatColumns,
+            model.constant)
+}
+
+/// Another solver's solution of the model `writeWholeWeekModel` wrote, by column name (only the x, y
+/// and w columns are read), decoded into sessions the way flexsched decodes GLPK's, with every term
+/// measured on the result. Nil when the solution cannot be split into groups. Not checked: the
+/// caller hands it to the independent checker like any other timetable.
+package func decodeWholeWeekSolution(_ scenario: ValidatedScenario, values: [String: Double]) -> Timetable? {
+    let whole = WholeWeekModel(scenario)
+    let model = whole.model
+    let columns = model.program.columns.map { values[glpkName($0.name, fallback: "")] ?? 0 }
+    guard let sessions = model.decode(columns) else { return nil }
+    var plan = model.base
+    for session in sessions { plan.add(session) }
+    let instance = model.instance, terms = plan.terms
+    let weights = ObjectiveWeights().lexicographic(instance)
+    return Timetable(
+        scenario: scenario.name, status: .feasible, objective: terms.total(weights), bound: nil, gap: nil,
+        sessions: timetableSessions(plan), unmet: unmetNeeds(plan), created: ISO8601DateFormatter().string(from: Date()),
+        stats: .init(seconds: 0, unmetSessions: terms.unmetSessions, neededSessions: instance.totalSessionsNeeded,
+                     variables: whole.program.columns.count, rows: whole.program.rows.count, subproblems: 0, terms: terms.byId,
+                     stopReason: nil),
+        bounds: nil)
+}
+
+/// The whole-week model with the seat columns first (solvers that drop the names, as HiGHS does,
+/// still find them by position) and no objective constant (MPS readers disagree on its sign).
+private struct WholeWeekModel {
+    let model: NeighbourhoodModel
+    let program: IntegerProgram
+    let seatColumns: Int
+    /// The objective of meeting nothing, left out of the written model.
+    let constant: Double
+
+    init(_ scenario: ValidatedScenario) {
+        let instance = Instance(scenario)
+        let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+        model = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: ObjectiveWeights().lexicographic(instance))
+        let built = model.program
+        let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
+        var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })
+        constant = program.objectiveConstant
+        program.objectiveConstant = 0
+        self.program = program
+        seatColumns = seats.count
+    }
 }

@@ -192,6 +192,8 @@ public struct Timetable: Codable, Sendable, Hashable {
         case timeLimit = "time-limit"
         /// `--max-subproblems`.
         case workLimit = "work-limit"
+        /// Stopped on request (the web app's cancel): the best timetable found until then.
+        case cancelled
 
         public var plainText: String {
             switch self {
@@ -201,6 +203,7 @@ public struct Timetable: Codable, Sendable, Hashable {
             case .converged: "no further improvement found"
             case .timeLimit: "time limit reached"
             case .workLimit: "sub-problem limit reached"
+            case .cancelled: "cancelled"
             }
         }
     }

@@ -25,7 +25,8 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self])
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self,
+                      Serve.self, Users.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.
@@ -229,7 +230,7 @@ struct Solve: ParsableCommand {
         if let writeModel {
             do {
                 let size = try writeWholeWeekModel(loaded, to: writeModel)
-                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns; objective = model objective + \(String(format: "%.0f", size.constant))\n".utf8))
             } catch {
                 printError(error.description)
                 throw ExitCode(1)

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// The web app's one SQLite database (`DIR/flexsched.sqlite`), in WAL mode so feeds and pages read
+/// while a run writes. Every write is one transaction.
+public struct Store: Sendable {
+    let database: any DatabaseWriter
+
+    public var users: UserRepository { UserRepository(database: database) }
+    public var scenarios: ScenarioRepository { ScenarioRepository(database: database) }
+    public var runs: RunRepository { RunRepository(database: database) }
+    public var feeds: FeedRepository { FeedRepository(database: database) }
+
+    /// Opens (creating it and the folder if needed) and migrates the database in `directory`.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // A second server on the same folder, or a CLI command, waits for a write instead of failing.
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("flexsched.sqlite"), configuration: configuration)
+        try Store.migrator.migrate(pool)
+        database = pool
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> Store {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(configuration: configuration)
+        try migrator.migrate(queue)
+        return Store(database: queue)
+    }
+
+    private init(database: any DatabaseWriter) { self.database = database }
+
+    /// Whether the database runs in write-ahead-log mode (it must, for readers not to wait on runs).
+    public func journalMode() throws -> String {
+        try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Versioned: a migration, once released, is never edited; changes come as new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "user") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("isAdmin", .boolean).notNull()
+                t.column("passwordHash", .text).notNull()
+                t.column("apiTokenDigest", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("tokenDigest", .text)
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("csrfToken", .text).notNull()
+                t.column("expires", .datetime).notNull()
+            }
+            try db.create(table: "scenario") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+            }
+            try db.create(table: "scenarioVersion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("scenarioID", .integer).notNull().references("scenario", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("format", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("uploadedBy", .integer).notNull().references("user")
+                t.column("created", .datetime).notNull()
+                t.column("warnings", .text).notNull()
+                t.uniqueKey(["scenarioID", "version"])
+            }
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("scenarioVersionID", .integer).notNull().references("scenarioVersion", onDelete: .cascade)
+                t.column("requestedBy", .integer).notNull().references("user")
+                t.column("timeLimit", .double).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("created", .datetime).notNull()
+                t.column("started", .datetime)
+                t.column("finished", .datetime)
+                t.column("progress", .text)
+                t.column("timetable", .text)
+                t.column("summary", .text)
+                t.column("baselineRunID", .integer).references("run")
+                t.column("changeName", .text)
+                t.column("changeText", .text)
+            }
+            try db.create(table: "publication") { t in
+                t.primaryKey("scenarioID", .integer).references("scenario", onDelete: .cascade)
+                t.column("runID", .integer).notNull().references("run")
+                t.column("published", .datetime).notNull()
+                t.column("publishedBy", .integer).notNull().references("user")
+            }
+            try db.create(table: "calendar") { t in
+                t.column("scenarioID", .integer).notNull().references("scenario", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("entityID", .text).notNull()
+                t.column("body", .blob).notNull()
+                t.column("etag", .text).notNull()
+                t.primaryKey(["scenarioID", "kind", "entityID"])
+            }
+            try db.create(table: "feed") { t in
+                t.column("scenarioID", .integer).notNull().references("scenario", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("entityID", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("token", .text).notNull().unique()
+                t.column("revoked", .boolean).notNull()
+                t.column("created", .datetime).notNull()
+                t.primaryKey(["scenarioID", "kind", "entityID"])
+            }
+        }
+        return migrator
+    }
+}
+
+/// A write that would break a rule of the store (a name taken, a run in the wrong state).
+public struct StoreConflict: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

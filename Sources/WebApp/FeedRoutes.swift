@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `/cal/TOKEN.ics` and `/me/TOKEN`: what teachers, students and families open, without signing in.
+/// An unknown, revoked or malformed token gets the same plain 404 as a token that never existed.
+struct FeedRoutes {
+    let services: Services
+    let pages: Pages
+
+    func add(to router: Router<AppContext>) {
+        router.get("cal/:file") { request, context in
+            guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
+                  let calendar = services.calendar(token: String(file.dropLast(4))) else { return Self.notFound }
+            var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
+            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
+                return Response(status: .notModified, headers: headers)
+            }
+            headers[.contentType] = "text/calendar; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: calendar.body)))
+        }
+        router.get("me/:token") { _, context in
+            guard let token = context.parameters.get("token"), let week = services.personalWeek(token: token) else { return Self.notFound }
+            return pages.render("me", PersonalPage.values(week), status: .ok)
+        }
+    }
+
+    static var notFound: Response {
+        Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+public struct ServerConfiguration: Sendable {
+    /// Holds `flexsched.sqlite`; nothing else is written there or anywhere.
+    public var dataDirectory: String
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Larger uploads are refused with 413.
+    public var maxUploadBytes = 10 << 20
+    /// Solves at a time: one per core less one (the pages and feeds keep one), at least one.
+    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    /// Where people reach the server, for the links in feeds and on pages (a proxy's https address);
+    /// by default the address it listens on.
+    public var publicURL: String?
+    /// Failed sign-ins allowed per address within `signInWindow` seconds.
+    public var signInAttempts = 5
+    public var signInWindow: Double = 300
+    /// How long a sign-in lasts.
+    public var sessionLifetime: Double = 12 * 3_600
+
+    public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+
+    public var publicBaseURL: String {
+        (publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Store
+import Synchronization
+import WebApp
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the web app: scenarios, solves with live progress, what-if, publishing and private calendar feeds.",
+        discussion: """
+        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start). Create \
+        an admin first with `flexsched users add NAME --admin --data DIR`, then sign in at the address \
+        printed. Teachers, students and families sign in to nothing: each gets a private calendar link \
+        (listed on a scenario's Links page) once a run is published.
+
+        Solves run one per core less one, off the request path. A run that was still solving when the \
+        server stopped is marked interrupted at the next start; queued runs start again.
+
+        The server listens on loopback by default. To serve a school, put it behind an HTTPS proxy and \
+        give --public-url so feed links carry that address.
+
+        Example:  flexsched users add ada --admin --data school/
+                  flexsched serve --data school/ --port 8080
+        """)
+
+    @Option(help: "Folder of the database (created if missing).") var data = "flexsched-data"
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: ArgumentHelp("Largest upload accepted, in bytes; larger ones get 413.", valueName: "bytes")) var maxUpload = 10 << 20
+    @Option(help: "Solves at a time (default: one per core less one, at least one).") var workers: Int?
+    @Option(help: "Address people reach the server at (for the links in feeds), e.g. https://timetable.school.org.") var publicURL: String?
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard maxUpload >= 1_024 else { throw ValidationError("--max-upload must be at least 1024 bytes") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+            throw ValidationError("--public-url starts with https:// (or http://)")
+        }
+    }
+
+    func run() throws {
+        var configuration = ServerConfiguration(dataDirectory: data)
+        configuration.host = host
+        configuration.port = port
+        configuration.maxUploadBytes = maxUpload
+        if let workers { configuration.workers = workers }
+        configuration.publicURL = publicURL
+        let (settings, data) = (configuration, data)
+        try waitFor {
+            let server = try await WebServer(configuration: settings)
+            print("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
+            try await server.run()
+        }
+    }
+}
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the web app's accounts.",
+        subcommands: [AddUser.self])
+}
+
+struct AddUser: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Create an account; prints its password and API token once.",
+        discussion: """
+        Only hashes are stored (bcrypt for the password, SHA-256 for the 256-bit API token), so note \
+        both now: they cannot be shown again. The API takes the token as `Authorization: Bearer TOKEN`.
+
+        Example:  flexsched users add ada --admin --data school/
+        """)
+
+    @Argument(help: "The name to sign in with.") var name: String
+    @Flag(help: "May change things (upload, solve, publish, manage links). Without it the account can only look.") var admin = false
+    @Option(help: "Folder of the web app's database.") var data = "flexsched-data"
+
+    func run() throws {
+        let (name, admin, data) = (self.name, self.admin, self.data)
+        let user: NewUser
+        do {
+            user = try waitFor { try await Accounts.add(name: name, isAdmin: admin, store: try Store(directory: data)) }
+        } catch let conflict as StoreConflict {
+            printError(conflict.description)
+            throw ExitCode(2)
+        }
+        print("""
+            Created \(user.isAdmin ? "admin" : "user") \(user.name) in \(data)/flexsched.sqlite.
+            password:  \(user.password)
+            API token: \(user.apiToken)
+            Note both now: only their hashes are kept.
+            """)
+    }
+}
+
+/// Runs async work from a synchronous command and waits for it (the commands are synchronous so
+/// that tests run them in-process).
+func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { let value = try await work(); result.withLock { $0 = .success(value) } } catch { result.withLock { $0 = .failure(error) } }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}
