@@ -197,6 +197,9 @@ public final class Services: Sendable {
             var scenario = try validated(view.version)
             var options = SolveOptions()
             options.timeLimit = view.run.timeLimit
+            // The queue already gives each run its core (one per core less one): a run that took
+            // both would slow the pages and feeds the server keeps a core for.
+            options.threads = 1
             options.isCancelled = { queue.isCancelRequested(runID) }
             if let baselineID = view.run.baselineRunID {
                 let (_, baseline, _) = try checkedTimetable(runID: baselineID)
