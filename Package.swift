@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "WebAppTests", dependencies: [
             "WebApp", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]),
+        ], exclude: ["Browser"]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
