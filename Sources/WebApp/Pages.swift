@@ -3,6 +3,7 @@ import Hummingbird
 import MultipartKit
 import Mustache
 import NIOCore
+import ScenarioKit
 import Store
 
 /// Server-rendered pages: Mustache templates (which HTML-escape every `{{value}}`), plain forms.
@@ -67,18 +68,26 @@ struct Pages: Sendable {
 
     static func multipartFields(_ buffer: ByteBuffer, contentType: String) throws -> [String: String] {
         guard let boundary = parameter("boundary", in: contentType) else { throw HTTPError(.badRequest, message: "the form has no multipart boundary") }
-        let parts: [String: MultipartPart]
-        do { parts = try FormDataDecoder().decode([String: MultipartPart].self, from: buffer, boundary: boundary) } catch {
-            throw HTTPError(.badRequest, message: "the form does not read as multipart/form-data")
+        var parts: [(disposition: String, body: ByteBuffer)] = []
+        var disposition = "", body = ByteBuffer()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in if name.lowercased() == "content-disposition" { disposition = value } }
+        parser.onBody = { chunk in body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((disposition, body))
+            disposition = ""
+            body = ByteBuffer()
         }
+        do { try parser.execute(buffer) } catch { throw HTTPError(.badRequest, message: "the form does not read as multipart/form-data") }
         var fields: [String: String] = [:]
-        for (name, part) in parts {
+        for part in parts {
+            guard let name = parameter("name", in: part.disposition) else { continue }
+            let fileName = parameter("filename", in: part.disposition)
             guard let text = String(validating: part.body.readableBytesView, as: UTF8.self) else {
-                throw ServiceError.invalid([InputProblem(file: parameter("filename", in: part.headers.first(name: "Content-Disposition") ?? "") ?? name,
-                                                         entity: "", message: "is not UTF-8 text; save the file as UTF-8")])
+                throw ServiceError.invalid([InputProblem(file: fileName ?? name, entity: "", message: "is not UTF-8 text; save the file as UTF-8")])
             }
             fields[name] = text
-            if let file = parameter("filename", in: part.headers.first(name: "Content-Disposition") ?? "") { fields[name + ".filename"] = file }
+            if let fileName { fields[name + ".filename"] = fileName }
         }
         return fields
     }
