@@ -180,6 +180,13 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
                 #expect(page.contains("Ms. Lee"))
                 #expect(page.contains("<table class=\"week\">"))
             }
+            // Liam shares a small group with others: his page names none of them.
+            let others = ["Ana P.", "Mei C.", "Jamal W.", "Priya S.", "Diego R.", "Grace T."]
+            try await client.execute(uri: runPage + "/students/liam-o", method: .get, headers: session.headers) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("Liam O.") && page.contains("<table class=\"week\">"))
+                #expect(others.allSatisfy { !page.contains($0) }, "\(page)")
+            }
             try await client.execute(uri: runPage + "/days/mon", method: .get, headers: session.headers) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("<table class=\"day\">"))

@@ -12,12 +12,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 from icalendar import Calendar
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
@@ -29,9 +31,11 @@ with socket.socket() as probe:
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
+# The server's log goes to a file: a pipe nobody reads would block it once full.
+log = tempfile.TemporaryFile()
 server = subprocess.Popen([flexsched, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port),
                            "--public-url", base, "--workers", "1"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                          stdout=log, stderr=subprocess.STDOUT)
 
 
 def api(path):
@@ -47,13 +51,18 @@ def check(condition, message):
 
 driver = None
 try:
-    for _ in range(200):
+    # Generous: on a busy CI machine the server may take a while to open its database and listen.
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            urllib.request.urlopen(base + "/signin", timeout=1).close()
+            urllib.request.urlopen(base + "/signin", timeout=2).close()
             break
         except OSError:
             if server.poll() is not None:
-                raise AssertionError("flexsched serve exited: " + server.stderr.read().decode())
+                log.seek(0)
+                raise AssertionError("flexsched serve exited: " + log.read().decode())
+            if time.monotonic() > deadline:
+                raise AssertionError(f"flexsched serve did not answer on {base} within 60 s")
             time.sleep(0.1)
 
     options = webdriver.ChromeOptions()
@@ -61,7 +70,8 @@ try:
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 120)
+    # The run page reloads itself when the run ends: an element may vanish between finding and reading it.
+    wait = WebDriverWait(driver, 120, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
     driver.get(base + "/")
     check(driver.current_url.endswith("/signin"), f"a visitor is sent to sign in, not {driver.current_url}")
