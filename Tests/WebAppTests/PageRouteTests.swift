@@ -110,6 +110,14 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
             try await client.execute(uri: "/scenarios", method: .get, headers: session.headers) { response in
                 #expect(!String(buffer: response.body).contains("Maple Grove"))
             }
+            // Every change goes through the same check: a cancel without the token is refused before
+            // the run is even looked up; with it, an unknown run is a 404 page.
+            try await client.execute(uri: "/runs/99/cancel", method: .post, headers: wrong, body: wrongBody) { #expect($0.status == .forbidden) }
+            let (cancel, cancelBody) = session.form([:])
+            try await client.execute(uri: "/runs/99/cancel", method: .post, headers: cancel, body: cancelBody) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("no run 99"))
+            }
             let (good, goodBody) = session.form(["scenario": example])
             try await client.execute(uri: "/scenarios", method: .post, headers: good, body: goodBody) { response in
                 #expect(response.status == .seeOther)
@@ -210,6 +218,12 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
             }
             try await client.execute(uri: "\(runPage)/teachers/lee.ics", method: .get, headers: session.headers) { response in
                 #expect(String(buffer: response.body).contains("BEGIN:VEVENT"))
+            }
+            // The example meets every need, so explain has nothing to try (its re-solves are tested in SchedulerTests/ExplainTests).
+            let (explain, explainBody) = session.form([:])
+            try await client.execute(uri: runPage + "/explain", method: .post, headers: explain, body: explainBody) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("Every need is met"))
             }
             let (publish, publishBody) = session.form([:])
             try await client.execute(uri: runPage + "/publish", method: .post, headers: publish, body: publishBody) { response in
