@@ -85,6 +85,11 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/signin")
             }
+            // The style sheet comes from the program itself, for everyone (the sign-in page needs it too).
+            try await client.execute(uri: "/static/app.css", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+                #expect(String(buffer: response.body).contains("header.bar"))
+            }
             let session = try await signIn(client, server)
             try await client.execute(uri: "/scenarios", method: .get, headers: session.headers) { response in
                 #expect(response.status == .ok)
