@@ -28,8 +28,8 @@ struct Pages: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
-    /// The admin behind a page: GET without a session goes to sign-in; anything else without one,
-    /// or from a non-admin, is refused.
+    /// The admin behind a change: without a session a GET goes to sign-in (nil) and anything else is
+    /// refused, as is a signed-in non-admin.
     func admin(_ request: Request, _ context: AppContext) throws -> UserRecord? {
         guard context.user != nil else {
             if request.method == .get { return nil }
@@ -105,7 +105,7 @@ struct Pages: Sendable {
     func add(to router: Router<AppContext>) {
         let pages = router.group().add(middleware: SessionAuthentication(store: services.store))
         pages.get("/") { request, context in
-            guard try admin(request, context) != nil else { return Self.redirect("/signin") }
+            guard context.user != nil else { return Self.redirect("/signin") }
             return Self.redirect("/scenarios")
         }
         pages.get("signin") { _, context in signInPage(context, message: nil) }
