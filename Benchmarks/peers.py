@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
-"""Runs the peer MIP solvers on a model written by `flexsched solve --write-model FILE.mps`.
+"""Runs peer solvers on a model written by `flexsched solve --write-model FILE.mps`.
 
-usage: peers.py MODEL.mps TIME_LIMIT_SECONDS NEEDED_SESSIONS SEAT_COLUMNS
+usage: peers.py MODEL.mps TIME_LIMIT_SECONDS NEEDED_SESSIONS SEAT_COLUMNS [--constant C]
+                [--solvers highs,cbc,cpsat] [--solution FILE]
 
 Prints one JSON object per line and solver: {"solver", "status", "objective", "bound", "unmet",
-"seconds"}. Objective and bound are on flexsched's scale: the written model leaves out the constant
-1000 x needed sessions, which is added back here. Unmet sessions are counted the same way for every solver: needed sessions minus the sum
-of the x[...] columns (students seated; the first SEAT_COLUMNS columns, which matters for HiGHS,
-which keeps no names from the file) in the solver's best solution; null when it has none.
-HiGHS comes from PyPI (highspy), CBC from Debian (coinor-cbc); Benchmarks/run-peers.sh installs both.
+"seconds"}. Objective and bound are on flexsched's scale: the written model leaves out the constant C
+(the cost of meeting nothing, 1000 x needed sessions when every need is `normal`; `--write-model`
+prints it), which is added back here. Unmet sessions are counted the same way for every solver:
+needed sessions minus the sum of the x[...] columns (students seated; the first SEAT_COLUMNS columns,
+which matters for HiGHS, which keeps no names from the file) in the solver's best solution; null
+when it has none.
+
+CP-SAT (PyPI `ortools`) reads the file with OR-Tools' own MPS reader (model_builder) and solves it
+with 2 workers; it also reports when its first solution with every need met came ("zero_unmet_seconds",
+from the start of its search; reading and converting the file is "read_seconds") and its peak memory.
+Every column of the model is integral at an optimum (the continuous ones are idle-block spans and
+indicators whose rows have integer coefficients), so CP-SAT gets them as integers: no timetable is
+lost. `--solution FILE` writes CP-SAT's best solution as {column name: value} for the x, y and w
+columns that are 1, for flexsched's decoder and independent checker (flexsched-bench --cpsat).
+HiGHS comes from PyPI (highspy), CBC from Debian (coinor-cbc); Benchmarks/run-peers.sh installs them.
 """
+import argparse
 import json
+import math
+import resource
 import os
 import re
 import shutil
@@ -42,8 +56,8 @@ def run_highs(model, limit, needed, seat_columns):
               "bound": None, "unmet": None}
     if info.primal_solution_status == 2:  # a feasible solution exists
         values = h.getSolution().col_value
-        result["objective"] = info.objective_function_value + 1000 * needed
-        result["bound"] = info.mip_dual_bound + 1000 * needed
+        result["objective"] = info.objective_function_value
+        result["bound"] = info.mip_dual_bound
         result["unmet"] = needed - round(sum(values[:seat_columns]))
     return result
 
@@ -69,7 +83,7 @@ def run_cbc(model, limit, needed, seat_columns):
                   "bound": None, "unmet": None}
         bound = re.findall(r"best possible ([-0-9.e+]+)", stdout)
         if bound:
-            result["bound"] = float(bound[-1]) + 1000 * needed
+            result["bound"] = float(bound[-1])
         if not os.path.exists(solution):
             return result
         with open(solution) as f:
@@ -80,7 +94,7 @@ def run_cbc(model, limit, needed, seat_columns):
             return result
         result["status"] = lines[0].split(" - ")[0].strip()
         objective = re.search(r"objective value ([-0-9.e+]+)", lines[0])
-        result["objective"] = float(objective.group(1)) + 1000 * needed if objective else None
+        result["objective"] = float(objective.group(1)) if objective else None
         pairs = []
         for line in lines[1:]:
             fields = line.replace("**", " ").split()
@@ -90,13 +104,114 @@ def run_cbc(model, limit, needed, seat_columns):
         return result
 
 
+def run_cpsat(model, limit, needed, seat_columns, solution_file):
+    try:
+        from ortools.linear_solver.python import model_builder
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return {"solver": "CP-SAT", "status": "not installed (pip install ortools)"}
+    started = time.time()
+    builder = model_builder.ModelBuilder()
+    if not builder.import_from_mps_file(model):
+        return {"solver": "CP-SAT", "status": "OR-Tools could not read " + model}
+    mp = builder.export_to_proto()
+    cp = cp_model.CpModel()
+    proto = cp.proto
+    # A column without an upper bound (an idle span) never exceeds a day's blocks; this cap cuts no timetable.
+    cap = 10 ** 6
+
+    def integral(value, what):
+        if abs(value - round(value)) > 1e-9:
+            raise ValueError(f"{what} {value} is not an integer")
+        return int(round(value))
+
+    for v in mp.variable:
+        low = math.ceil(v.lower_bound - 1e-9) if math.isfinite(v.lower_bound) else -cap
+        high = math.floor(v.upper_bound + 1e-9) if math.isfinite(v.upper_bound) else cap
+        variable = proto.variables.add()
+        variable.name = v.name
+        variable.domain.extend([low, high])
+    for c in mp.constraint:
+        ct = proto.constraints.add()
+        ct.linear.vars.extend(c.var_index)
+        ct.linear.coeffs.extend(integral(x, "coefficient") for x in c.coefficient)
+        low = math.ceil(c.lower_bound - 1e-9) if math.isfinite(c.lower_bound) else cp_model.INT_MIN
+        high = math.floor(c.upper_bound + 1e-9) if math.isfinite(c.upper_bound) else cp_model.INT_MAX
+        ct.linear.domain.extend([low, high])
+    for i, v in enumerate(mp.variable):
+        if v.objective_coefficient != 0:
+            proto.objective.vars.append(i)
+            proto.objective.coeffs.append(integral(v.objective_coefficient, "cost"))
+    if mp.maximize:
+        raise ValueError("the written model minimises")
+    read_seconds = time.time() - started
+    seat_vars = [i for i, v in enumerate(mp.variable) if v.name.startswith("x[")]
+    if len(seat_vars) != seat_columns:
+        return {"solver": "CP-SAT", "status": f"found {len(seat_vars)} x columns, expected {seat_columns}"}
+
+    class Progress(cp_model.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.search_started = time.time()
+            self.zero_unmet = None
+            self.first = None
+
+        def on_solution_callback(self):
+            now = time.time() - self.search_started
+            if self.first is None:
+                self.first = now
+            if self.zero_unmet is None:
+                values = self.response_proto.solution
+                if needed - sum(values[i] for i in seat_vars) == 0:
+                    self.zero_unmet = now
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(limit)
+    solver.parameters.num_workers = 2
+    progress = Progress()
+    search_started = time.time()
+    progress.search_started = search_started
+    status = solver.Solve(cp, progress)
+    seconds = time.time() - search_started
+    result = {"solver": "CP-SAT", "status": solver.StatusName(status), "seconds": round(seconds, 1),
+              "read_seconds": round(read_seconds, 1), "objective": None, "bound": None, "unmet": None,
+              "first_solution_seconds": progress.first and round(progress.first, 2),
+              "zero_unmet_seconds": progress.zero_unmet and round(progress.zero_unmet, 2),
+              "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE, cp_model.UNKNOWN):
+        result["bound"] = solver.BestObjectiveBound()
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = list(solver.response_proto.solution)
+        result["objective"] = solver.ObjectiveValue()
+        result["unmet"] = needed - sum(values[i] for i in seat_vars)
+        if solution_file:
+            chosen = {mp.variable[i].name: 1 for i, value in enumerate(values)
+                      if value == 1 and mp.variable[i].name[:2] in ("x[", "y[", "w[")}
+            with open(solution_file, "w") as f:
+                json.dump(chosen, f)
+    return result
+
+
 def main():
-    if len(sys.argv) != 5:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    model, limit, needed, seat_columns = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    for run in (run_highs, run_cbc):
-        print(json.dumps(run(model, limit, needed, seat_columns)), flush=True)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model")
+    parser.add_argument("limit", type=float)
+    parser.add_argument("needed", type=int)
+    parser.add_argument("seat_columns", type=int)
+    parser.add_argument("--constant", type=float, help="the cost of meeting nothing (default 1000 x NEEDED)")
+    parser.add_argument("--solvers", default="highs,cbc")
+    parser.add_argument("--solution", help="CP-SAT's solution as JSON {column: value}")
+    args = parser.parse_args()
+    constant = args.constant if args.constant is not None else 1000 * args.needed
+    runs = {"highs": lambda: run_highs(args.model, args.limit, args.needed, args.seat_columns),
+            "cbc": lambda: run_cbc(args.model, args.limit, args.needed, args.seat_columns),
+            "cpsat": lambda: run_cpsat(args.model, args.limit, args.needed, args.seat_columns, args.solution)}
+    for name in args.solvers.split(","):
+        result = runs[name]()
+        for key in ("objective", "bound"):
+            if result.get(key) is not None:
+                result[key] += constant
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

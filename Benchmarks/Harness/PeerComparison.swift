@@ -11,30 +11,10 @@ func peerComparison(_ label: String, _ scenario: ValidatedScenario, _ ours: Time
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = folder.appendingPathComponent("model.mps").path
-    let size: (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int)
+    let size: (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int, constant: Double)
     do { size = try writeWholeWeekModel(scenario, to: model) } catch { return "| \(label) | \(error) |" }
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("peers.py").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, model, String(timeLimit), String(size.neededSessions), String(size.seatColumns)]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    var results: [String: [String: Any]] = [:]
-    do {
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-               let solver = object["solver"] as? String {
-                results[solver] = object
-            }
-        }
-    } catch {
-        return "| \(label) | cannot run \(script): \(error) |"
-    }
+    let results = runPeersScript([model, String(timeLimit), String(size.neededSessions), String(size.seatColumns),
+                                  "--constant", String(size.constant), "--solvers", "highs,cbc"])
     func cell(_ solver: String, _ key: String) -> String {
         guard let entry = results[solver] else { return "-" }
         if let number = entry[key] as? Double { return String(format: "%.0f", number) }
@@ -43,9 +23,9 @@ func peerComparison(_ label: String, _ scenario: ValidatedScenario, _ ours: Time
         return "-"
     }
     let unmet = ours.stats?.unmetSessions ?? -1
-    // The written model leaves out the consecutive-days term; compare on the terms it has.
-    let consecutive = (ours.stats?.terms?[Rule.sameNeedNextDay.id] ?? 0) * ObjectiveWeights()[.sameNeedNextDay]
-    let comparable = (ours.objective ?? .nan) - consecutive
+    // The written model leaves out teacher continuity (it cannot tell parallel groups apart); compare on the terms it has.
+    let continuity = (ours.stats?.terms?[Rule.teacherContinuity.id] ?? 0) * ObjectiveWeights()[.teacherContinuity]
+    let comparable = (ours.objective ?? .nan) - continuity
     return "| \(label) | \(size.columns) x \(size.rows) | \(unmet) | \(String(format: "%.0f", comparable)) | "
         + "\(cell("HiGHS", "unmet")) | \(cell("HiGHS", "objective")) | \(cell("HiGHS", "bound")) | "
         + "\(cell("CBC", "unmet")) | \(cell("CBC", "objective")) | \(cell("CBC", "bound")) |"

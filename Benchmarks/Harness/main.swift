@@ -14,6 +14,14 @@
 // --write-scenarios also saves each generated scenario as DIR/<size>.yaml, to rerun with flexsched.
 // --over-subscribed cuts every teacher's max-per-week in the generated scenarios to two thirds of her
 // planted load, so demand exceeds capacity and the unmet bound has work to do.
+//   --students 100,250,500 generates planted weeks of those sizes shaped like XL (a teacher per 10
+//     students, 6 rooms per 100, 5 days of 8 blocks; the seed is the size, so 1000 is XL and 2000 XXL).
+//   --gap G and --patience SECONDS are `flexsched solve`'s stops; --patience 0 turns patience off, so
+//     every solve runs to its time limit (or its gap).
+//   --cpsat also solves each scenario's exact whole-week model with CP-SAT (2 workers, same time
+//     limit; Benchmarks/peers.py), decodes its solution with flexsched's decoder and checks it.
+//   --csv FILE appends one line per scenario: label, students, zero unmet s, objective, peak MiB,
+//     total s, load average (for Benchmarks/scaling.py).
 import Foundation
 import Reports
 import ScenarioGenerator
@@ -53,6 +61,11 @@ var whatIf = false
 var peers = false
 var presolve = false
 var overSubscribed = false
+var studentCounts: [Int] = []
+var relativeGap: Double?
+var patience: Double??
+var cpsat = false
+var csvFile: String?
 var features = GeneratorSpec.Features()
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
@@ -66,6 +79,11 @@ while !arguments.isEmpty {
     case "--peers": peers = true
     case "--presolve": presolve = true
     case "--over-subscribed": overSubscribed = true
+    case "--students": studentCounts = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
+    case "--gap": relativeGap = Double(arguments.removeFirst())
+    case "--patience": patience = .some(Double(arguments.removeFirst()).flatMap { $0 > 0 ? $0 : nil })
+    case "--cpsat": cpsat = true
+    case "--csv": csvFile = arguments.removeFirst()
     case "--features":
         let text = arguments.isEmpty ? nil : arguments.removeFirst()
         guard let parsed = text.flatMap(GeneratorSpec.Features.init(parsing:)) else {
@@ -76,7 +94,7 @@ while !arguments.isEmpty {
         }
         features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--students N,N] [--gap G] [--patience SECONDS] [--cpsat] [--csv FILE] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -84,10 +102,10 @@ while !arguments.isEmpty {
 if whatIf {
     exit(runWhatIfBenchmark(files, timeLimit: timeLimit))
 }
-if sizes.isEmpty && files.isEmpty { sizes = ["S", "M"] }
+if sizes.isEmpty && files.isEmpty && studentCounts.isEmpty { sizes = ["S", "M"] }
 
 var cases: [(label: String, scenario: ValidatedScenario)] = []
-for size in sizes {
+let specs: [(size: String, spec: GeneratorSpec)] = sizes.map { size in
     var spec: GeneratorSpec
     switch size {
     case "S": spec = .small
@@ -98,6 +116,16 @@ for size in sizes {
     case "XXL": spec = .xxl
     default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L, XL or XXL\n".utf8)); exit(2)
     }
+    return (size, spec)
+} + studentCounts.map { students in
+    var spec = GeneratorSpec.xl
+    spec.students = students
+    spec.teachers = max(2, students / 10)
+    spec.rooms = max(2, students * 6 / 100)
+    spec.seed = UInt64(students)
+    return ("\(students) students", spec)
+}
+for (size, var spec) in specs {
     if let seed { spec.seed = seed }
     spec.planted = true
     spec.features = features
@@ -120,16 +148,21 @@ for file in files {
 }
 
 print("time limit \(timeLimit) s per scenario\(maxSubproblems.map { ", at most \($0) GLPK sub-problems" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | unmet bound | comfort | comfort bound | comfort gap | objective | bound | gap | total s | peak MiB | check |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| scenario | students | needs | sessions | largest model (cols x rows) | sub-problems | first timetable s | zero unmet s | unmet | unmet bound | unmet gap | comfort | comfort bound | comfort gap | objective | bound | gap | stop | total s | peak MiB | load before | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 var failures = 0
 var peerRows: [String] = []
+var cpsatRows: [String] = []
+var csvLines: [String] = []
 for (label, scenario) in cases {
     var options = SolveOptions()
     options.timeLimit = timeLimit
     options.maxSubproblems = maxSubproblems
     options.presolve = presolve
+    if let relativeGap { options.relativeGap = relativeGap }
+    if let patience { options.patience = patience }
     if let seed { options.seed = seed }
+    let loadBefore = loadAverage()
     let timeline = Timeline()
     let started = Date()
     let timetable: Timetable
@@ -144,14 +177,36 @@ for (label, scenario) in cases {
     let (first, zero) = timeline.times
     let stats = timetable.stats
     let needs = scenario.students.reduce(0) { $0 + $1.needs.count }
-    print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(stats?.unmetSessions ?? -1) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-") | \(fmt(timetable.bounds?.comfortScore, "%.0f")) | \(fmt(timetable.bounds?.comfort, "%.0f")) | \(fmt(timetable.bounds.map { $0.comfortGap * 100 }))% | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(violations.isEmpty ? "ok" : "\(violations.count) violations") |")
+    let unmet = stats?.unmetSessions ?? -1
+    let unmetGap = timetable.bounds.map { Double(unmet - $0.unmetSessions) / Double(max(unmet, 1)) * 100 }
+    let check = violations.isEmpty ? "ok" : "\(violations.count) violations"
+    print("| \(label) | \(scenario.students.count) | \(needs) | \(stats?.neededSessions ?? 0) | \(stats?.variables ?? 0) x \(stats?.rows ?? 0) | \(stats?.subproblems ?? 0) | \(fmt(first, "%.2f")) | \(fmt(zero, "%.2f")) | \(unmet) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-") | \(fmt(unmetGap))% | \(fmt(timetable.bounds?.comfortScore, "%.0f")) | \(fmt(timetable.bounds?.comfort, "%.0f")) | \(fmt(timetable.bounds.map { $0.comfortGap * 100 }))% | \(fmt(timetable.objective, "%.0f")) | \(fmt(timetable.bound, "%.0f")) | \(fmt(timetable.gap.map { $0 * 100 }))% | \(stats?.stopReason?.rawValue ?? "-") | \(fmt(total)) | \(fmt(peakMemoryMiB(), "%.0f")) | \(loadBefore) | \(check) |")
+    csvLines.append([label, "\(scenario.students.count)", fmt(zero, "%.2f"), fmt(timetable.objective, "%.0f"), fmt(peakMemoryMiB(), "%.0f"),
+                     fmt(total), "\(unmet)", loadBefore, check].joined(separator: ","))
     if peers { peerRows.append(peerComparison(label, scenario, timetable, timeLimit: timeLimit)) }
+    if cpsat {
+        let loadBeforeCPSAT = loadAverage()
+        let (theirs, shape) = runCPSAT(scenario, timeLimit: timeLimit)
+        let ours = "\(unmet) | \(comfortCell(timetable)) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-"), \(fmt(timetable.bounds?.comfort, "%.0f")), \(fmt(timetable.bound, "%.0f")) | \(fmt(zero, "%.2f"))"
+        let cell = theirs.unmet.map { "\($0)" } ?? "none (\(theirs.status))"
+        cpsatRows.append("| \(label) | \(shape) | \(ours) | \(cell) | \(comfortCell(theirs.timetable)) | \(fmt(theirs.bound, "%.0f")) | \(fmt(theirs.zeroUnmetSeconds, "%.2f")) (+\(fmt(theirs.readSeconds)) read) | \(theirs.status) | \(theirs.check) | \(fmt(theirs.peakMiB, "%.0f")) | \(loadBefore) / \(loadBeforeCPSAT) |")
+    }
+}
+if let csvFile {
+    let old = (try? String(contentsOfFile: csvFile, encoding: .utf8)) ?? ""
+    try writeFileAtomically(Data((old + csvLines.map { $0 + "\n" }.joined()).utf8), to: csvFile)
 }
 if peers {
     print("\nSame scenarios, same time limit, flexsched's whole-week model (MPS) given to the peers:")
-    print("Objectives here leave out the consecutive-days term, which the written model does not have.")
+    print("Objectives here leave out teacher continuity, which the written model does not have.")
     print("| scenario | model cols x rows | flexsched unmet | flexsched objective | HiGHS unmet | HiGHS objective | HiGHS bound | CBC unmet | CBC objective | CBC bound |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     peerRows.forEach { print($0) }
+}
+if cpsat {
+    print("\nCP-SAT (2 workers) on flexsched's exact whole-week model, same time limit; its timetable decoded by flexsched and checked:")
+    print("| scenario | model cols x rows | flexsched unmet | flexsched comfort (teacher continuity) | flexsched bounds (unmet, comfort, objective) | flexsched zero unmet s | CP-SAT unmet | CP-SAT comfort (teacher continuity) | CP-SAT bound (objective) | CP-SAT zero unmet s | CP-SAT status | CP-SAT check | CP-SAT peak MiB | load before (flexsched / CP-SAT) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    cpsatRows.forEach { print($0) }
 }
 exit(failures == 0 ? 0 : 1)

@@ -96,6 +96,8 @@ private struct Trial: Sendable {
         options.maxSubproblems = budget.maxSubproblems
         options.baseline = baseline
         options.polish = false
+        // The trials already run side by side, one per core.
+        options.threads = 1
         guard let relaxed = try? relaxation.apply(value).validated(requireServiceable: false),
               let result = try? scheduleWeek(relaxed, options: options) else { return nil }
         let after = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }

@@ -12,15 +12,13 @@ import TimetableFormat
 /// they teach; a room's page names the students of an independent session, as the Markdown report
 /// does, since no teacher answers for them there; the school's days give head counts.
 public func timetableHTML(_ timetable: Timetable, scenario: Scenario) -> String {
-    let look = Lookup(scenario)
-    let byOwner = sessionsByOwner(timetable)
-    let styles = ModalityStyles(scenario, timetable)
-    let timeline = weekRows(look.blocks)
+    let grids = HTMLGrids(timetable, scenario: scenario)
+    let look = grids.look
     let title = "Timetable: \(scenario.name)"
 
     var out = ["<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-               "<title>\(html(title))</title>", "<style>", pageStyle + styles.css, "</style>", "</head>", "<body>"]
+               "<title>\(html(title))</title>", "<style>", pageStyle + grids.styleSheet, "</style>", "</head>", "<body>"]
 
     let teachers = scenario.teachers.map { WeekOwner.teacher($0.id) }
     let students = scenario.students.map { WeekOwner.student($0.id) }
@@ -30,9 +28,8 @@ public func timetableHTML(_ timetable: Timetable, scenario: Scenario) -> String 
             "<p>\(html(resultHeadline(timetable, scenario: scenario)))</p>",
             "<p class=\"back\">A name below shows only that page, to read or print it alone; "
                 + "<a href=\"#top\">every page</a> brings them all back.</p>",
-            "<h2>Key</h2>", "<ul class=\"key\">"]
-    out += styles.legend.map { "<li><span class=\"s \($0.className)\">\(html($0.label))</span> \(html($0.description))</li>" }
-    out += ["</ul>", "<nav aria-label=\"Contents\">", "<h2>School week</h2>", "<ul class=\"names\">"]
+            "<h2>Key</h2>", grids.legend]
+    out += ["<nav aria-label=\"Contents\">", "<h2>School week</h2>", "<ul class=\"names\">"]
     out += scenario.days.map { "<li><a href=\"#day-\($0.rawValue)\">\(dayLabel($0))</a></li>" }
     out.append("</ul>")
     for (heading, owners) in [("Teachers", teachers), ("Students", students), ("Rooms", rooms)] {
@@ -43,14 +40,57 @@ public func timetableHTML(_ timetable: Timetable, scenario: Scenario) -> String 
     out += ["<h2><a href=\"#unmet\">Unmet needs</a></h2>", "</nav>", "</section>"]
 
     for day in scenario.days {
-        out += schoolDay(look, day, timetable.sessions.filter { Weekday(rawValue: $0.day.lowercased()) == day }, timeline, styles)
+        out += ["<section class=\"page\" id=\"day-\(day.rawValue)\">", "<h2>\(dayLabel(day)): the whole school</h2>", grids.day(day),
+                backLink, "</section>"]
     }
     for owner in teachers + students + rooms {
-        out += ownerWeek(look, owner, byOwner[owner] ?? [], timeline, styles, timetable)
+        out += ["<section class=\"page\" id=\"\(html(anchor(owner)))\">", "<h2>\(ownerHeading(look, owner))</h2>", grids.week(of: owner),
+                backLink, "</section>"]
     }
     out += unmetPage(look, timetable)
     out += ["</body>", "</html>", ""]
     return out.joined(separator: "\n")
+}
+
+/// The printable file's grids one at a time, as escaped HTML fragments: what the web app's pages
+/// show, drawn by the same code as the file. Put `styleSheet` in a `<style>` element beside them.
+public struct HTMLGrids {
+    let look: Lookup
+    let timetable: Timetable
+    let byOwner: [WeekOwner: [Timetable.Session]]
+    let styles: ModalityStyles
+    let timeline: [WeekRow]
+
+    public init(_ timetable: Timetable, scenario: Scenario) {
+        look = Lookup(scenario)
+        self.timetable = timetable
+        byOwner = sessionsByOwner(timetable)
+        styles = ModalityStyles(scenario, timetable)
+        timeline = weekRows(look.blocks)
+    }
+
+    /// The grids' rules and each modality's colour and border.
+    public var styleSheet: String { gridStyle + styles.css }
+
+    /// Each modality's look in words, so that the grids read without colour.
+    public var legend: String {
+        (["<ul class=\"key\">"] + styles.legend.map { "<li><span class=\"s \($0.className)\">\(html($0.label))</span> \(html($0.description))</li>" }
+            + ["</ul>"]).joined(separator: "\n")
+    }
+
+    /// One day of the whole school: rooms down, times across, head counts instead of names.
+    public func day(_ day: Weekday) -> String {
+        schoolDay(look, day, timetable.sessions.filter { Weekday(rawValue: $0.day.lowercased()) == day }, timeline, styles)
+            .joined(separator: "\n")
+    }
+
+    /// A teacher's, student's or room's week; a student's names no other student.
+    public func week(of owner: WeekOwner) -> String {
+        ownerWeek(look, owner, byOwner[owner] ?? [], timeline, styles, timetable).joined(separator: "\n")
+    }
+
+    /// "Teacher Ms. Lee", with the kind set apart.
+    public func heading(_ owner: WeekOwner) -> String { ownerHeading(look, owner) }
 }
 
 // MARK: - Pages
@@ -74,8 +114,7 @@ private func schoolDay(_ look: Lookup, _ day: Weekday, _ sessions: [Timetable.Se
         case .pause(let from, let to): "<th scope=\"col\" class=\"pause\"><span class=\"visually-hidden\">break \(from)–\(to)</span></th>"
         }
     }
-    var out = ["<section class=\"page\" id=\"day-\(day.rawValue)\">", "<h2>\(dayLabel(day)): the whole school</h2>",
-               "<table class=\"day\">",
+    var out = ["<table class=\"day\">",
                "<caption>\(html("Every session on \(dayLabel(day)), \(plural(sessions.count, "session")): rooms down, times across"))</caption>",
                "<thead><tr><th scope=\"col\">Room</th>" + header.joined() + "</tr></thead>", "<tbody>"]
     for room in roomIds {
@@ -86,7 +125,7 @@ private func schoolDay(_ look: Lookup, _ day: Weekday, _ sessions: [Timetable.Se
             return lane[i].map { cellHTML($0, span: "colspan", styles) { s, part in schoolParts(look, s, part: part, showingRoom: false) } }
         }.joined() + "</tr>")
     }
-    return out + ["</tbody>", "</table>", backLink, "</section>"]
+    return out + ["</tbody>", "</table>"]
 }
 
 /// A teacher's, student's or room's week: days across, blocks down, a break row where the day pauses.
@@ -95,13 +134,7 @@ private func ownerWeek(_ look: Lookup, _ owner: WeekOwner, _ mine: [Timetable.Se
     let days = look.scenario.days
     let cells = look.cells(mine)
     let lanes = days.map { day in laneCells(timeline) { cells[GridCell(day: day, block: $0.id)] ?? [] } }
-    let (kind, name) = switch owner {
-    case .teacher(let id): ("Teacher", look.teacher(id))
-    case .student(let id): ("Student", look.student(id))
-    case .room(let id): ("Room", look.room(id))
-    }
-    var out = ["<section class=\"page\" id=\"\(html(anchor(owner)))\">", "<h2><span class=\"kind\">\(kind)</span> \(html(name))</h2>",
-               "<table class=\"week\">", "<caption>\(html(weekTitle(look, owner, mine)))</caption>",
+    var out = ["<table class=\"week\">", "<caption>\(html(weekTitle(look, owner, mine)))</caption>",
                "<thead><tr><th scope=\"col\">Time</th>" + days.map { "<th scope=\"col\">\(dayLabel($0))</th>" }.joined() + "</tr></thead>",
                "<tbody>"]
     for (i, row) in timeline.enumerated() {
@@ -119,7 +152,16 @@ private func ownerWeek(_ look: Lookup, _ owner: WeekOwner, _ mine: [Timetable.Se
         let unmet = studentUnmet(look, timetable, student: id)
         if !unmet.isEmpty { out += ["<h3>Unmet needs</h3>", "<ul>"] + unmet.map { "<li>\(html($0))</li>" } + ["</ul>"] }
     }
-    return out + [backLink, "</section>"]
+    return out
+}
+
+private func ownerHeading(_ look: Lookup, _ owner: WeekOwner) -> String {
+    let (kind, name) = switch owner {
+    case .teacher(let id): ("Teacher", look.teacher(id))
+    case .student(let id): ("Student", look.student(id))
+    case .room(let id): ("Room", look.room(id))
+    }
+    return "<span class=\"kind\">\(kind)</span> \(html(name))"
 }
 
 /// Every unmet need in the order to act on them, mandated services first, each with its reason.
@@ -217,7 +259,7 @@ private func cellHTML(_ cell: LaneCell, span attribute: String, _ styles: Modali
 
 /// Colour and border per modality, in the scenario's order. The border styles differ in black and
 /// white; the light backgrounds keep black text far above WCAG AA contrast (each is at least 15:1).
-private struct ModalityStyles {
+struct ModalityStyles {
     struct Key { var className, label, description: String }
 
     private static let colours = [("#dbeafe", "blue"), ("#fef3c7", "yellow"), ("#dcfce7", "green"), ("#fce7f3", "pink"),
@@ -265,9 +307,23 @@ private let pageStyle = """
     h1 { font-size: 16pt; margin: 0 0 6pt; }
     h2 { font-size: 13pt; margin: 0 0 4pt; }
     h3 { font-size: 10pt; margin: 6pt 0 2pt; }
-    .kind { font-weight: normal; color: #333; }
     a { color: #0645ad; }
     ul.names { columns: 14em; margin: 0 0 6pt; }
+    /* Opened at a page's link (timetable.html#student-ana), the file shows and prints that page alone. */
+    body:has(section.page:target) section.page:not(:target) { display: none; }
+    @media print {
+      section.page + section.page { break-before: page; }
+      .back { display: none; }
+    }
+    @media screen {
+      section.page { max-width: 60em; margin: 0 auto; padding: 1em; border-bottom: 3px solid #999; }
+    }
+
+    """
+
+/// The grids, the key and the unmet table, in the printable file and on the web app's pages alike.
+private let gridStyle = """
+    .kind { font-weight: normal; color: #333; }
     ul.key { list-style: none; padding: 0; }
     ul.key li { margin: 3pt 0; }
     ul.key .s { display: inline-block; min-width: 9em; margin-right: 4pt; }
@@ -288,15 +344,6 @@ private let pageStyle = """
     .other { background: #fff; border: 1px solid #222; }
     tr.mandated { font-weight: bold; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-    /* Opened at a page's link (timetable.html#student-ana), the file shows and prints that page alone. */
-    body:has(section.page:target) section.page:not(:target) { display: none; }
-    @media print {
-      section.page + section.page { break-before: page; }
-      .back { display: none; }
-    }
-    @media screen {
-      section.page { max-width: 60em; margin: 0 auto; padding: 1em; border-bottom: 3px solid #999; }
-    }
 
     """
 

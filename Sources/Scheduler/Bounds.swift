@@ -15,40 +15,41 @@ package struct LowerBounds: Sendable {
     /// What proves `unmetSessions`, in words; nil when it is 0.
     package private(set) var unmetSource: String?
     /// The comfort terms the comfort bound argues about.
-    package static let comfortTerms: [Rule] = [.sameNeedNextDay, .lateBlock]
+    package static let comfortTerms: [Rule] = [.sameNeedNextDay, .lateBlock, .teacherContinuity, .preferredTeacher, .studentIdle, .teacherIdle]
 
     private let instance: Instance
     private let weights: ObjectiveWeights
-    /// Per student and need: the days on which a session of it could take place at all.
-    private let servableDays: [[UInt64]]
+    /// Per student and need: where a session of it could take place at all.
+    private let reach: [[NeedReach]]
     /// Per student: the blocks other than the day's last that she is free in.
     private let freeBeforeLastBlock: [Int]
+    /// Idle blocks between fixed sessions that no flexible session can fill, weighted, for everyone.
+    private let idleBetweenFixedSessions: Double
+    /// A re-solve's changes against its baseline that the changed scenario makes unavoidable, weighted.
+    private var changesForced = 0.0
     /// When GLPK must have finished the relaxation's LPs; a bound not proven by then counts as 0.
     private let deadline: Date
+
+    /// The days on which one need of one student can have a session, in all and per teacher who could
+    /// lead it (for a teacher-led need; a requested teacher is the only one).
+    fileprivate struct NeedReach {
+        var days: UInt64 = 0
+        var teachers: [(teacher: Int, days: UInt64)] = []
+    }
 
     /// `weights`: the week's true (lexicographic) weights; `timeLimit`: seconds for all of GLPK's LPs.
     package init(_ instance: Instance, weights: ObjectiveWeights, timeLimit: Double = 20) {
         self.instance = instance
         self.weights = weights
         deadline = Date().addingTimeInterval(timeLimit)
-        servableDays = instance.students.map { student in
-            student.needs.map { need in
-                (0..<instance.dayCount).reduce(UInt64(0)) { mask, d in
-                    let servable = need.activities.contains { a in
-                        let act = instance.activities[a]
-                        return instance.slots(ofDay: d).contains { p in
-                            student.available[p] && act.fittingRooms.contains { instance.rooms[$0].available[p] }
-                                && (!act.teacherLed || act.qualifiedTeachers.contains { instance.teachers[$0].available[p] })
-                        }
-                    }
-                    return servable ? mask | (1 << UInt64(d)) : mask
-                }
-            }
+        reach = instance.students.indices.map { s in
+            instance.students[s].needs.map { LowerBounds.reach(instance, student: s, need: $0) }
         }
         let last = instance.blocksPerDay - 1
         freeBeforeLastBlock = instance.students.map { student in
             (0..<instance.slotCount).count { student.available[$0] && instance.block(of: $0) != last }
         }
+        idleBetweenFixedSessions = LowerBounds.idleForcedByFixedSessions(instance, weights: weights)
         boundUnmetSessions()
     }
 
@@ -102,7 +103,7 @@ package struct LowerBounds: Sendable {
         for (s, student) in instance.students.enumerated() {
             var blocks: [(Int, Double)] = []
             for (n, need) in student.needs.enumerated() {
-                let days = servableDays[s][n].nonzeroBitCount
+                let days = reach[s][n].days.nonzeroBitCount
                 let columns = need.activities.map { a in
                     program.addContinuous("x[\(s),\(n),\(a)]", upper: Double(need.sessions), cost: counted.contains(need.priority) ? -1 : 0)
                 }
@@ -160,25 +161,91 @@ package struct LowerBounds: Sendable {
     // MARK: Comfort
 
     /// The least comfort score of any valid timetable that gives need n of student s at least
-    /// `done[s][n]` sessions. Consecutive days: a need's sessions fall on distinct days it can be served
-    /// on, so they share at least the fewest neighbouring pairs any such set of days has. Late blocks:
-    /// a session that avoids the last block uses only blocks before it, so a student with more blocks
-    /// of sessions than free blocks before the last has at least the difference in late sessions.
+    /// `done[s][n]` sessions; each term's argument stands alone, so their sum is a bound too.
+    /// Consecutive days: a need's sessions fall on distinct days it can be served on, so they share at
+    /// least the fewest neighbouring pairs any such set of days has. Late blocks: a session that avoids
+    /// the last block uses only blocks before it, so a student with more blocks of sessions than free
+    /// blocks before the last has at least the difference in late sessions. Teachers: one teacher
+    /// leads at most one of a need's sessions a day, on the days she can lead it, and at most her
+    /// weekly limit, so a need whose m sessions no single teacher can all lead has extra teachers, and
+    /// one whose preferred teachers together cannot lead all m has the rest led by others. Idle blocks:
+    /// those between someone's fixed sessions that no flexible session of hers can fill.
     package func comfort(done: [[Int]]) -> Double {
-        var pairs = 0, late = 0
-        var fewestPairs: [UInt64: [Int]] = [:]
+        var late = 0, extraTeachers = 0, notPreferred = 0
         for (s, student) in instance.students.enumerated() {
             var blocks = 0
             for (n, need) in student.needs.enumerated() {
                 let sessions = min(done[s][n], need.sessions)
-                let mask = servableDays[s][n]
-                if fewestPairs[mask] == nil { fewestPairs[mask] = fewestNeighbouringPairs(on: mask) }
-                pairs += fewestPairs[mask]![min(sessions, mask.nonzeroBitCount)]
-                blocks += sessions * instance.activities[need.activity].length
+                let length = instance.activities[need.activity].length
+                blocks += sessions * length
+                guard sessions > 0, !reach[s][n].teachers.isEmpty else { continue }
+                let most = reach[s][n].teachers.map { reachable in
+                    (reachable.teacher, min(sessions, reachable.days.nonzeroBitCount, instance.teachers[reachable.teacher].maxPerWeek / length))
+                }
+                var covered = 0, teachers = 0
+                for (_, count) in most.sorted(by: { $0.1 > $1.1 }) where covered < sessions && count > 0 {
+                    covered += count
+                    teachers += 1
+                }
+                extraTeachers += max(0, teachers - 1)
+                if !need.preferred.isEmpty {
+                    notPreferred += max(0, sessions - most.reduce(0) { $0 + (need.preferred.contains($1.0) ? $1.1 : 0) })
+                }
             }
             late += max(0, blocks - freeBeforeLastBlock[s])
         }
-        return weights[.sameNeedNextDay] * Double(pairs) + weights[.lateBlock] * Double(late)
+        return consecutiveDays(done: done) + weights[.lateBlock] * Double(late)
+            + weights[.teacherContinuity] * Double(extraTeachers) + weights[.preferredTeacher] * Double(notPreferred)
+            + idleBetweenFixedSessions + changesForced
+    }
+
+    /// The consecutive-days part of `comfort(done:)` alone, weighted: it adds to a bound on the
+    /// other terms (GLPK's on the whole-week model, which leaves this term out).
+    package func consecutiveDays(done: [[Int]]) -> Double {
+        var pairs = 0
+        var fewestPairs: [UInt64: [Int]] = [:]
+        for (s, student) in instance.students.enumerated() {
+            for (n, need) in student.needs.enumerated() {
+                let mask = reach[s][n].days
+                if fewestPairs[mask] == nil { fewestPairs[mask] = fewestNeighbouringPairs(on: mask) }
+                pairs += fewestPairs[mask]![min(done[s][n], need.sessions, mask.nonzeroBitCount)]
+            }
+        }
+        return weights[.sameNeedNextDay] * Double(pairs)
+    }
+
+    /// Baseline seats, teachers and rooms that no session of the changed scenario can hold as they
+    /// were, because the scenario forbids the very thing (the student can no longer come then or no
+    /// longer has that need, the teacher is gone, away, unqualified or over a limit by the fixed
+    /// sessions alone, the room is gone, closed or unfit): every valid timetable pays for each.
+    mutating func countForcedChanges(_ baseline: Baseline) {
+        let empty = Plan(instance)
+        func sameNeed(_ a: Int) -> [Int] { instance.activities.indices.filter { instance.sameNeed($0, a) } }
+        func teacherCanKeep(_ t: Int, _ a: Int, _ p: Int) -> Bool {
+            instance.activities[a].qualifiedTeachers.contains(t) && empty.teacherFree(t, activity: a, slot: p)
+        }
+        func roomCanKeep(_ r: Int, _ a: Int, _ p: Int) -> Bool {
+            instance.activities[a].fittingRooms.contains(r) && empty.roomFree(r, activity: a, slot: p)
+        }
+        var seats = Set<[Int]>()
+        for (seat, staff) in baseline.assignments {
+            let (s, p) = (seat.student, seat.slot)
+            let keepable = sameNeed(seat.activity).contains { a in
+                let act = instance.activities[a]
+                guard empty.canSeat(s, activity: a, slot: p), empty.mayJoin(s, activity: a, teacher: staff.teacher),
+                      let r = staff.room, roomCanKeep(r, a, p), instance.roomFits(r, activity: a, student: s) else { return false }
+                guard let t = staff.teacher else { return !act.teacherLed }
+                return act.teacherLed && teacherCanKeep(t, a, p)
+            }
+            // The checker counts a seat per student, need and slot, whichever level window it was in.
+            if !keepable, let need = sameNeed(seat.activity).first { seats.insert([s, p, need]) }
+        }
+        let teachers = baseline.teachers.count { staffing in
+            !sameNeed(staffing.activity).contains { teacherCanKeep(staffing.resource, $0, staffing.slot) }
+        }
+        let rooms = baseline.rooms.count { staffing in !sameNeed(staffing.activity).contains { roomCanKeep(staffing.resource, $0, staffing.slot) } }
+        changesForced = weights[.changedSeat] * Double(seats.count) + weights[.changedTeacher] * Double(teachers)
+            + weights[.changedRoom] * Double(rooms)
     }
 
     /// Index m: the fewest calendar-neighbouring pairs among any m of the days in `mask`.
@@ -194,10 +261,11 @@ package struct LowerBounds: Sendable {
     }
 
     /// The most `comfort(done:)` falls when one need gets one session fewer: it leaves at most two
-    /// neighbouring pairs and one late session of its length.
+    /// neighbouring pairs, one late session of its length, one extra teacher and one session led by
+    /// a teacher not preferred (the fixed sessions' idle blocks stay).
     private var comfortPerUnmetSession: Double {
         let longest = Double(instance.activities.map(\.length).max() ?? 1)
-        return 2 * weights[.sameNeedNextDay] + longest * weights[.lateBlock]
+        return 2 * weights[.sameNeedNextDay] + longest * weights[.lateBlock] + weights[.teacherContinuity] + weights[.preferredTeacher]
     }
 
     /// A bound on the whole objective. For any timetable T with U(T) weighted unmet cost and c(T)
@@ -216,5 +284,72 @@ package struct LowerBounds: Sendable {
         unmetSessions = count
         unmetSource = source
         unmetObjective = max(unmetObjective, weights.cheapestUnmet * Double(count))
+    }
+}
+
+extension LowerBounds {
+    /// Where need `need` of student `s` can have a session: a start its modality allows, the student
+    /// free in every block of it, one room that fits it and her and is open throughout, and for a
+    /// teacher-led need one teacher who may lead it (the requested one if any) free throughout.
+    fileprivate static func reach(_ instance: Instance, student s: Int, need: Instance.NeedInfo) -> NeedReach {
+        var found = NeedReach()
+        var teacherDays: [Int: UInt64] = [:]
+        for a in need.activities {
+            let act = instance.activities[a]
+            let teachers = act.teacherLed ? need.requested.map { [$0] } ?? act.qualifiedTeachers : []
+            for p in 0..<instance.slotCount where act.canStart[p] {
+                let run = instance.covered(a, from: p)
+                guard run.allSatisfy({ instance.students[s].available[$0] }),
+                      act.fittingRooms.contains(where: { r in instance.roomFits(r, activity: a, student: s) && run.allSatisfy { instance.rooms[r].available[$0] } })
+                else { continue }
+                let day = UInt64(1) << UInt64(instance.day(of: p))
+                if !act.teacherLed { found.days |= day }
+                for t in teachers where instance.teachers[t].maxPerDay >= act.length && run.allSatisfy({ instance.teachers[t].available[$0] }) {
+                    found.days |= day
+                    teacherDays[t, default: 0] |= day
+                }
+            }
+        }
+        found.teachers = teacherDays.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return found
+    }
+
+    /// Blocks between a person's first and last fixed session of a day that are not fixed and that no
+    /// flexible session of hers could fill (she is away, or no session she may have can start so as
+    /// to cover it): idle in every valid timetable, weighted.
+    fileprivate static func idleForcedByFixedSessions(_ instance: Instance, weights: ObjectiveWeights) -> Double {
+        func forced(fixedSlots: [Int], canFill: (Int, Set<Int>) -> Bool) -> Int {
+            let busy = Set(fixedSlots)
+            return (0..<instance.dayCount).reduce(0) { sum, d in
+                let today = instance.slots(ofDay: d).filter(busy.contains)
+                guard let first = today.first, let last = today.last, last > first + 1 else { return sum }
+                return sum + ((first + 1)..<last).count { !busy.contains($0) && !canFill($0, busy) }
+            }
+        }
+        /// Whether a session of `a` that fits `free` (and avoids `busy`) could cover slot `p`.
+        func coverable(_ p: Int, _ a: Int, busy: Set<Int>, free: (Int) -> Bool) -> Bool {
+            let length = instance.activities[a].length
+            return (max(0, p - length + 1)...p).contains { start in
+                instance.activities[a].canStart[start] && instance.covered(a, from: start).allSatisfy { free($0) && !busy.contains($0) }
+            }
+        }
+        var studentIdle = 0, teacherIdle = 0
+        for (s, student) in instance.students.enumerated() {
+            let slots = instance.fixed.filter { $0.students.contains(s) }.flatMap(\.slots)
+            guard !slots.isEmpty else { continue }
+            let activities = student.needs.flatMap(\.activities)
+            studentIdle += forced(fixedSlots: slots) { p, busy in
+                activities.contains { coverable(p, $0, busy: busy) { student.available[$0] } }
+            }
+        }
+        for (t, teacher) in instance.teachers.enumerated() {
+            let slots = instance.fixed.filter { $0.teachers.contains(t) }.flatMap(\.slots)
+            guard !slots.isEmpty else { continue }
+            let activities = instance.activities.indices.filter { instance.activities[$0].teacherLed && instance.activities[$0].qualifiedTeachers.contains(t) }
+            teacherIdle += forced(fixedSlots: slots) { p, busy in
+                activities.contains { coverable(p, $0, busy: busy) { teacher.available[$0] } }
+            }
+        }
+        return weights[.studentIdle] * Double(studentIdle) + weights[.teacherIdle] * Double(teacherIdle)
     }
 }

@@ -50,16 +50,21 @@ extension Plan {
         var bestScore = Int.min
         let open = stillNeeding(a)
         guard open.count >= act.min else { return nil }
+        let mostSeats = act.fittingRooms.map { instance.seats($0, activity: a) }.max() ?? 0
+        // A slot's score is at most its group size times 10,000 (the load and block terms only lower
+        // it), so a slot whose largest possible group cannot beat the best so far is skipped without
+        // choosing a teacher and room: the same session wins, found with far less work.
+        func canBeat(_ size: Int) -> Bool { min(size, mostSeats) * 10_000 > bestScore }
         for p in 0..<instance.slotCount {
             let pool = open.filter { canSeat($0, activity: a, slot: p) }
-            guard pool.count >= act.min else { continue }
+            guard pool.count >= act.min, canBeat(pool.count) else { continue }
             var teacher: Int?
             if act.teacherLed {
                 guard let t = pickTeacher(for: a, slot: p, pool: pool) else { continue }
                 teacher = t
             }
             let joining = pool.filter { mayJoin($0, activity: a, teacher: teacher) }
-            guard joining.count >= act.min, let (room, group) = pickRoom(for: a, slot: p, pool: joining) else { continue }
+            guard joining.count >= act.min, canBeat(joining.count), let (room, group) = pickRoom(for: a, slot: p, pool: joining) else { continue }
             // Prefer full groups, then lightly loaded days, then earlier blocks.
             let d = instance.day(of: p)
             let dayLoad = group.reduce(0) { $0 + studentDayLoad[$1][d] }
@@ -96,10 +101,13 @@ extension Plan {
         }
         var best: (room: Int, size: Int)?
         for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
+            let seats = instance.seats(r, activity: a)
+            // A room with fewer seats than the best group so far cannot seat a larger one.
+            if let current = best, seats < current.size { continue }
             // Without anyone to keep apart a room's group is its first fitting students, so only
-            // their number is needed to compare rooms; the group is built once, for the best.
-            let size = act.hasApart ? group(in: r).count
-                : min(instance.seats(r, activity: a), pool.count { instance.roomFits(r, activity: a, student: $0) })
+            // their number is needed to compare rooms (counted up to the seats); the group is built
+            // once, for the best.
+            let size = act.hasApart ? group(in: r).count : fittingCount(pool, room: r, activity: a, upTo: seats)
             guard size >= act.min else { continue }
             if let current = best {
                 let better = size > current.size || (size == current.size && instance.rooms[r].capacity < instance.rooms[current.room].capacity)
@@ -108,6 +116,16 @@ extension Plan {
             best = (r, size)
         }
         return best.map { ($0.room, group(in: $0.room)) }
+    }
+
+    /// How many of `pool` room `r` suits for `a`, counting no further than `limit`.
+    private func fittingCount(_ pool: [Int], room r: Int, activity a: Int, upTo limit: Int) -> Int {
+        var count = 0
+        for s in pool where instance.roomFits(r, activity: a, student: s) {
+            count += 1
+            if count == limit { break }
+        }
+        return count
     }
 
     /// The first `limit` of `pool` in order, skipping anyone kept apart from someone already taken.

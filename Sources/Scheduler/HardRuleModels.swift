@@ -87,11 +87,11 @@ extension ModelRule {
     }
 
     static let teacherWeeklyLimit = with(ModelRule(.teacherWeeklyLimit)) {
-        $0.teacherAllowed = { plan, t, a, _ in plan.teacherWeekLoad[t] + plan.instance.activities[a].length <= plan.instance.teachers[t].maxPerWeek }
+        $0.teacherAllowed = { plan, t, a, _ in plan.instance.activities[a].length <= plan.openWeeklyBlocks(teacher: t) }
         $0.rows = { model in
             let base = model.base
             model.addLoadRows("teacher over weekly load", model.ys.map { (key: ColumnKey($0.t, 0), a: $0.a, col: $0.col) }) { key in
-                base.instance.teachers[key.i].maxPerWeek - base.teacherWeekLoad[key.i]
+                base.openWeeklyBlocks(teacher: key.i)
             }
         }
     }
@@ -196,12 +196,12 @@ extension ModelRule {
     }
 
     static let needNotExceeded = with(ModelRule(.needNotExceeded)) {
-        $0.seatAllowed = { plan, s, a, _ in plan.remaining(student: s, activity: a) > 0 }
+        $0.seatAllowed = { plan, s, a, _ in plan.openSessions(student: s, activity: a) > 0 }
         $0.rows = { model in
             let needOf = model.base.needIndex
             for (key, cols) in model.grouped(model.xs.map { (ColumnKey($0.s, needOf[$0.s][$0.a]!), $0.col) }) {
                 let need = model.instance.students[key.i].needs[key.j]
-                let remaining = model.base.remaining(student: key.i, activity: need.activity)
+                let remaining = model.base.openSessions(student: key.i, activity: need.activity)
                 if cols.count > remaining {
                     model.program.addRow("need over-served \(key.i)/\(key.j)", cols.map { ($0, 1) }, upper: Double(remaining))
                 }

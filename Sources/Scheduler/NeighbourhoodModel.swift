@@ -10,7 +10,7 @@ struct Neighbourhood: Sendable, Hashable {
 
 /// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
 /// its objective equals the whole timetable's objective once its solution is put back. With several
-/// days the same-need-on-consecutive-days term only counts fixed neighbours, so it never overstates.
+/// days the same-need-on-consecutive-days term also counts pairs of days both inside the model.
 ///
 /// Sessions are not indexed by group: `x[s,a,p]` says student `s` attends activity `a` at slot `p`,
 /// `y[t,a,p]` that teacher `t` leads one of its sessions, `w[a,p,r]` that room `r` hosts one. Parallel
@@ -32,6 +32,7 @@ struct NeighbourhoodModel {
     private var affinity: [ColumnKey: [Int]] = [:]
     private var affinityColumns: [(z: Int, seat: Int, leading: [Int])] = []
     private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
+    private var consecutiveDayColumns: [(z: Int, seats: [Int])] = []
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
     /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
@@ -153,6 +154,28 @@ struct NeighbourhoodModel {
         }
     }
 
+    // MARK: consecutive days
+
+    /// Pairs of calendar-consecutive days that are both inside the model: `z >= (seats of the need on
+    /// day d) + (seats on the next day) - 1`, each side at most 1 by the once-a-day rule, so the
+    /// minimisation makes `z` exactly "the need meets on both days". Neighbours outside the model are
+    /// priced on the seats themselves (`ModelRule.sameNeedNextDay`).
+    mutating func addConsecutiveDayTerms(_ term: Rule) {
+        let weight = weights[term]
+        guard weight > 0 else { return }
+        let inModel = Set(hood.days)
+        let byNeedAndDay = grouped(xs.compactMap { x in
+            base.needIndex[x.s][x.a].map { (ColumnKey(x.s, $0, instance.day(of: x.p)), x.col) }
+        })
+        for (key, seats) in byNeedAndDay {
+            guard let next = instance.nextDay[key.k], inModel.contains(next),
+                  let following = byNeedAndDay[ColumnKey(key.i, key.j, next)] else { continue }
+            let z = program.addContinuous("\(term.id) \(key.i)/\(key.j)@\(key.k)", upper: 1, cost: weight)
+            program.addRow("\(term.id)", [(z, 1)] + (seats + following).map { ($0, -1.0) }, lower: -1)
+            consecutiveDayColumns.append((z, seats + following))
+        }
+    }
+
     // MARK: start and decoding
 
     /// Column values that reproduce `sessions` (the neighbourhood's current sessions), or nil when
@@ -173,6 +196,9 @@ struct NeighbourhoodModel {
         }
         for term in affinityColumns {
             values[term.z] = min(values[term.seat], term.leading.reduce(0) { $0 + values[$1] })
+        }
+        for term in consecutiveDayColumns {
+            values[term.z] = max(0, term.seats.reduce(0) { $0 + values[$1] } - 1)
         }
         for term in idleColumns {
             let slots = term.slots

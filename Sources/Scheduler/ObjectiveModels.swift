@@ -70,8 +70,9 @@ extension ModelRule {
         }
     }
 
-    /// Counts only neighbours outside the model (fixed days), so a several-day model never overstates.
+    /// Seats pay for neighbours outside the model (fixed days); pairs of days both inside it get rows.
     static let sameNeedNextDay = with(ModelRule(.sameNeedNextDay)) {
+        $0.rows = { model in model.addConsecutiveDayTerms(.sameNeedNextDay) }
         $0.seatCost = { model, s, a, p in
             guard let n = model.base.needIndex[s][a] else { return 0 }
             let days = model.base.needDays[s][n], d = model.instance.day(of: p)

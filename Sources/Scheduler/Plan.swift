@@ -22,6 +22,16 @@ package struct NeedLookup: Sendable {
     }
 }
 
+/// What a sub-problem must leave unused of the week's shared limits (teachers' `max-per-week`, a
+/// need's sessions) because another sub-problem, on other days, may use it at the same time: each
+/// gets its own share of the slack, so both results always fit together. Empty: nothing held.
+struct HeldCapacity: Sendable {
+    /// Per teacher, in blocks.
+    var teacherBlocks: [Int] = []
+    /// Per (student, need), in sessions.
+    var needSessions: [[Int]] = []
+}
+
 /// A partial timetable with occupancy tables kept in step, so feasibility questions are O(1).
 /// It enforces nothing by itself: callers ask `canSeat`/`teacherFree`/`roomFree` first, and the
 /// independent checker has the last word on every result.
@@ -44,6 +54,8 @@ package struct Plan: Sendable {
     package private(set) var teacherWeekLoad: [Int]
     /// Need index of (student, activity), or nil.
     package let needIndex: [NeedLookup]
+    /// Weekly capacity this plan must leave to sub-problems solved at the same time on other days.
+    var held = HeldCapacity()
 
     package static let free = -1
     /// Taken by one of the scenario's fixed sessions, which the search never moves.
@@ -109,6 +121,19 @@ package struct Plan: Sendable {
     package func remaining(student s: Int, activity a: Int) -> Int {
         guard let n = needIndex[s][a] else { return 0 }
         return instance.students[s].needs[n].sessions - done[s][n]
+    }
+
+    /// Sessions of `a`'s need that a sub-problem may still add: what is missing, less what is held
+    /// for concurrent sub-problems.
+    func openSessions(student s: Int, activity a: Int) -> Int {
+        let missing = remaining(student: s, activity: a)
+        guard !held.needSessions.isEmpty, let n = needIndex[s][a] else { return missing }
+        return missing - held.needSessions[s][n]
+    }
+
+    /// Blocks teacher `t` may still take on this week, less what is held for concurrent sub-problems.
+    func openWeeklyBlocks(teacher t: Int) -> Int {
+        instance.teachers[t].maxPerWeek - teacherWeekLoad[t] - (held.teacherBlocks.isEmpty ? 0 : held.teacherBlocks[t])
     }
 
     /// Whether student `s` could join a session of activity `a` at slot `p`: every hard rule's seat filter agrees.

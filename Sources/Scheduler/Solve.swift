@@ -45,6 +45,12 @@ public struct SolveOptions: Sendable {
     public var baseline: Timetable?
     /// People whose baseline sessions must stay exactly as they are.
     public var pins: [Pin] = []
+    /// GLPK sub-problems solved at once, on different days, each on its own thread with its own GLPK
+    /// problem; 1 solves one at a time. Each count gives its own reproducible path under
+    /// `maxSubproblems`, so a seed names a timetable only together with this.
+    public var threads = SolveOptions.defaultThreads
+    /// The machine this was measured on has two cores (README, Benchmarks: both cores in one solve).
+    public static let defaultThreads = 2
     /// Improve comfort terms once every need that can be met is met. Off for quick probes (explain's
     /// trial re-solves), which only ask how many needs can be met.
     public var polish = true
@@ -99,7 +105,8 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let boundsStarted = Date()
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
-    let lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    lower.countForcedChanges(baseline)
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
     }
@@ -121,7 +128,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
                      stopReason: stopReason),
-        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound))
+        bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound, modelBound: search.modelBound))
 }
 
 /// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
@@ -148,13 +155,17 @@ private func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).round
 
 /// The two parts of the bound as the timetable records them. With nothing unmet, the timetable's
 /// comfort score is its objective and every timetable meeting every need has a comfort score of at
-/// least the whole objective's bound, so that bound counts for comfort too.
-func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double) -> Timetable.ProvenBounds {
+/// least the whole objective's bound, so that bound counts for comfort too; and at least GLPK's
+/// bound on the whole-week model (`modelBound`, which leaves consecutive days out) plus what
+/// consecutive days alone force.
+func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double, modelBound: Double = 0) -> Timetable.ProvenBounds {
     let terms = plan.terms
     let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
     let comfortScore = terms.total(weights) - unmetCost
     var comfort = roundedDown(lower.comfort(done: plan.done))
-    if terms.unmetSessions == 0 { comfort = max(comfort, bound) }
+    if terms.unmetSessions == 0 {
+        comfort = max(comfort, bound, roundedDown(modelBound + lower.consecutiveDays(done: plan.done)))
+    }
     return Timetable.ProvenBounds(
         unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
         unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
@@ -173,6 +184,8 @@ private struct Search {
     let progress: (@Sendable (SolveProgress) -> Void)?
     var plan: Plan
     var bound: Double
+    /// GLPK's bound on the whole-week model alone (it leaves consecutive days out), for the comfort part.
+    var modelBound = 0.0
     /// The two-part bound the gap target is checked against, once computed.
     var lower: LowerBounds?
     var subproblems = 0
@@ -215,7 +228,7 @@ private struct Search {
     var gapReached: Bool {
         if relativeGap(objective: objective, bound: bound) <= 1e-12 { return true }
         guard let lower else { return false }
-        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound)
+        let parts = boundParts(lower, plan: plan, weights: weights, bound: provenBound, modelBound: modelBound)
         let unmet = plan.terms.unmetSessions
         let unmetGap = Double(unmet - parts.unmetSessions) / Double(max(unmet, 1))
         return unmetGap <= options.relativeGap + 1e-12 && parts.comfortGap <= options.relativeGap + 1e-12
@@ -285,9 +298,10 @@ private struct Search {
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !shouldStop() {
             let before = plan.terms.unmetSessions
-            for hood in repairNeighbourhoods(budget: options.neighbourhoodColumns * (2 + fruitless) / 2) {
+            var queue = repairNeighbourhoods(budget: options.neighbourhoodColumns * (2 + fruitless) / 2)[...]
+            while !queue.isEmpty {
                 if shouldStop() || plan.terms.unmetSessions == 0 { break }
-                try improve(hood, weights: unmetOnly, timeLimit: options.subproblemTimeLimit / 2)
+                try improve(nextBatch(from: &queue), weights: unmetOnly, timeLimit: options.subproblemTimeLimit / 2)
                 report(force: false)
             }
             fruitless = plan.terms.unmetSessions < before ? 0 : fruitless + 1
@@ -300,9 +314,10 @@ private struct Search {
         var budget = options.neighbourhoodColumns
         while !shouldStop() {
             let before = objective
-            for hood in neighbourhoods(budget: budget) {
+            var queue = neighbourhoods(budget: budget)[...]
+            while !queue.isEmpty {
                 if shouldStop() { break }
-                try improve(hood)
+                try improve(nextBatch(from: &queue))
                 report(force: false)
             }
             if objective >= before - 1e-9 {
@@ -409,50 +424,117 @@ private struct Search {
             weights[.teacherIdle] = 0
         }
         let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-        try improve(whole, weights: weights, timeLimit: min((exact ? 0.5 : 0.25) * options.timeLimit, 30), forBound: true)
+        try improve([whole], weights: weights, timeLimit: min((exact ? 0.5 : 0.25) * options.timeLimit, 30), forBound: true)
     }
 
-    /// Re-plans one neighbourhood with GLPK; keeps the result only if the whole timetable improves.
-    mutating func improve(_ hood: Neighbourhood, weights: ObjectiveWeights? = nil, timeLimit: Double? = nil,
+    /// The next neighbourhood in `queue`, and with several threads the first ones after it that
+    /// share none of its days (nor each other's), up to one per thread and within the work limit.
+    /// The rest keep their order, so which neighbourhoods go together depends on the seed alone.
+    func nextBatch(from queue: inout ArraySlice<Neighbourhood>) -> [Neighbourhood] {
+        let room = min(options.threads, options.maxSubproblems.map { max(1, $0 - subproblems) } ?? .max)
+        var batch = [queue.removeFirst()]
+        var days = Set(batch[0].days)
+        // A short look ahead: the queue's order (unmet demand first, higher priorities first) matters
+        // more than keeping every thread busy.
+        var index = queue.startIndex
+        while batch.count < room, index < min(queue.endIndex, queue.startIndex + 8) {
+            if days.isDisjoint(with: queue[index].days) {
+                days.formUnion(queue[index].days)
+                batch.append(queue.remove(at: index))
+            } else {
+                index += 1
+            }
+        }
+        return batch
+    }
+
+    /// Re-plans neighbourhoods on disjoint days with GLPK, at the same time when there are several,
+    /// and keeps each result, in the batch's order, that improves the whole timetable. They share the
+    /// weekly limits only through their shares of today's slack (`heldCapacities`), so every result
+    /// fits whatever the others bring.
+    mutating func improve(_ batch: [Neighbourhood], weights: ObjectiveWeights? = nil, timeLimit: Double? = nil,
                           forBound: Bool = false) throws(SolveFailure) {
-        let activities = Set(hood.activities)
-        let removed = plan.activeSessions.filter {
-            !$0.session.pinned && hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
-        }
-        var base = plan
-        for (id, _) in removed { base.remove(id) }
-        let model = NeighbourhoodModel(base: base, hood: hood, weights: weights ?? subproblemWeights)
-        guard !model.isEmpty else { return }
-        subproblems += 1
-        if model.program.columns.count > largestModel.columns {
-            largestModel = (model.program.columns.count, model.program.rows.count)
-        }
-        let start = model.startValues(for: removed.map(\.session))
         // A sub-problem that outlasts the patience could only be kept by luck at its very end, so the
         // patience caps it like the deadline does (the whole-week model would otherwise take 30 s).
         let untilStop = min(deadline.timeIntervalSinceNow, untilPatienceRunsOut)
         // With a work limit the sub-problems stop on work too, never on a clock of their own, so one
         // seed gives one timetable whatever the machine's load; only the global deadline remains.
         let workLimited = options.maxSubproblems != nil
-        let mipOptions = MIPOptions(
+        let limits = MIPOptions(
             timeLimit: max(0.05, workLimited ? untilStop : min(timeLimit ?? options.subproblemTimeLimit, untilStop)),
             nodeLimit: workLimited ? (forBound ? 2_000 : 200) : nil,
             iterationLimit: workLimited ? max(100, Int(options.iterationsPerSecond * (timeLimit ?? options.subproblemTimeLimit))) : nil,
             relativeGap: forBound ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
-            showSolverLog: options.showSolverLog, start: start)
-        let result: MIPResult
-        do {
-            result = try GLPKSolver.solve(model.program, options: mipOptions)
-        } catch {
-            throw SolveFailure(description: "internal error: GLPK could not solve a sub-problem: \(error)")
+            showSolverLog: options.showSolverLog)
+        let snapshot = plan, weights = weights ?? subproblemWeights
+        let held = heldCapacities(batch)
+        let outcomes = batch.count == 1
+            ? [solveNeighbourhood(batch[0], of: snapshot, held: held[0], weights: weights, limits: limits)]
+            : solveConcurrently(batch.count) { i in
+                solveNeighbourhood(batch[i], of: snapshot, held: held[i], weights: weights, limits: limits)
+            }
+        for (hood, outcome) in zip(batch, outcomes) {
+            guard let solved = try outcome.get() else { continue }
+            try keep(solved, hood: hood, forBound: forBound)
         }
+    }
+
+    /// Shares of the weekly slack (teachers' `max-per-week`, needs' sessions) for neighbourhoods solved
+    /// together: each may add at most its share to what it now holds, and must leave the rest.
+    /// Limits that only one of them touches are not split.
+    func heldCapacities(_ batch: [Neighbourhood]) -> [HeldCapacity] {
+        guard batch.count > 1 else { return [HeldCapacity()] }
+        var teacherUsers: [Int: [Int]] = [:]
+        var needUsers: [Instance.NeedRef: [Int]] = [:]
+        for (i, hood) in batch.enumerated() {
+            var teachers = Set<Int>(), needs = Set<Instance.NeedRef>()
+            for a in hood.activities {
+                teachers.formUnion(instance.activities[a].qualifiedTeachers)
+                needs.formUnion(instance.activities[a].demand)
+            }
+            for t in teachers { teacherUsers[t, default: []].append(i) }
+            for need in needs { needUsers[need, default: []].append(i) }
+        }
+        var held = batch.map { _ in
+            HeldCapacity(teacherBlocks: Array(repeating: 0, count: instance.teachers.count),
+                         needSessions: instance.students.map { Array(repeating: 0, count: $0.needs.count) })
+        }
+        /// Of `slack`, user k of n gets an even share (the first ones one more), and holds back the rest.
+        func split(_ slack: Int, among users: [Int], hold: (Int, Int) -> Void) {
+            guard users.count > 1 else { return }
+            let slack = max(0, slack)
+            for (k, i) in users.enumerated() {
+                let share = slack / users.count + (k < slack % users.count ? 1 : 0)
+                hold(i, slack - share)
+            }
+        }
+        for (t, users) in teacherUsers {
+            split(instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t], among: users) { held[$0].teacherBlocks[t] = $1 }
+        }
+        for (need, users) in needUsers {
+            let slack = instance.students[need.student].needs[need.need].sessions - plan.done[need.student][need.need]
+            split(slack, among: users) { held[$0].needSessions[need.student][need.need] = $1 }
+        }
+        return held
+    }
+
+    /// Puts a solved neighbourhood's sessions in place of its old ones in the current timetable (which
+    /// may already hold other results of its batch, on other days) if the whole timetable improves.
+    mutating func keep(_ solved: SolvedNeighbourhood, hood: Neighbourhood, forBound: Bool) throws(SolveFailure) {
+        subproblems += 1
+        if solved.columns > largestModel.columns { largestModel = (solved.columns, solved.rows) }
+        let result = solved.result
         if trace {
-            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(model.program.columns.count) cols x \(model.program.rows.count) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
+            FileHandle.standardError.write(Data("sub-problem \(subproblems): days \(hood.days) \(hood.activities.count) activities, \(solved.columns) cols x \(solved.rows) rows, \(result.status) (\(result.outcome)\(result.hitWorkLimit ? ", work limit" : "")) \(String(format: "%.2f", result.seconds))s \(result.iterations) it obj \(result.objective ?? .nan) bound \(result.bound ?? .nan) current \(objective)\n".utf8))
         }
         if result.hitTimeLimit, Date() >= deadline, stopReason == nil { stopReason = .timeLimit }
-        if forBound, let b = result.bound { bound = max(bound, b) }
-        guard let values = result.values, let sessions = model.decode(values, previous: removed.map(\.session)) else { return }
-        var candidate = base
+        if forBound, let b = result.bound {
+            bound = max(bound, b)
+            modelBound = max(modelBound, b)
+        }
+        guard let sessions = solved.sessions else { return }
+        var candidate = plan
+        for id in solved.removed { candidate.remove(id) }
         for session in sessions { candidate.add(session) }
         if candidate.terms.total(self.weights) < objective - 1e-9 {
             plan = candidate
@@ -472,6 +554,45 @@ private struct Search {
                                bound: min(bound, objective), subproblems: subproblems, periodic: periodic,
                                stopReason: stopReason))
     }
+}
+
+/// One neighbourhood's GLPK solution, found on any thread from a snapshot of the timetable.
+struct SolvedNeighbourhood: Sendable {
+    /// Ids of the sessions it re-planned, in the snapshot (and in any timetable that changed only
+    /// on other days since).
+    var removed: [Int]
+    /// Its new sessions, or nil when GLPK gave nothing that decodes.
+    var sessions: [PlannedSession]?
+    var columns: Int
+    var rows: Int
+    var result: MIPResult
+}
+
+/// Builds and solves one neighbourhood's model on the calling thread, with its own GLPK problem.
+/// Nil when the neighbourhood leaves nothing to decide (no sub-problem is counted then).
+func solveNeighbourhood(_ hood: Neighbourhood, of plan: Plan, held: HeldCapacity, weights: ObjectiveWeights,
+                        limits: MIPOptions) -> Result<SolvedNeighbourhood?, SolveFailure> {
+    let instance = plan.instance
+    let activities = Set(hood.activities)
+    let removed = plan.activeSessions.filter {
+        !$0.session.pinned && hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
+    }
+    var base = plan
+    for (id, _) in removed { base.remove(id) }
+    base.held = held
+    let model = NeighbourhoodModel(base: base, hood: hood, weights: weights)
+    guard !model.isEmpty else { return .success(nil) }
+    var options = limits
+    options.start = model.startValues(for: removed.map(\.session))
+    let result: MIPResult
+    do {
+        result = try GLPKSolver.solve(model.program, options: options)
+    } catch {
+        return .failure(SolveFailure(description: "internal error: GLPK could not solve a sub-problem: \(error)"))
+    }
+    let sessions = result.values.flatMap { model.decode($0, previous: removed.map(\.session)) }
+    return .success(SolvedNeighbourhood(removed: removed.map(\.id), sessions: sessions, columns: model.program.columns.count,
+                                        rows: model.program.rows.count, result: result))
 }
 
 /// Sessions that no timetable can give: more sessions of a need than days on which the student and
@@ -533,26 +654,64 @@ private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
 /// The whole week as one integer program, written in free MPS by GLPK's own writer, so other MIP
 /// solvers can be run on exactly flexsched's formulation. Column `x[s,a,p]` = 1 seats student `s`
 /// (scenario order) in activity `a` at slot `p`, and the x columns come first; unmet sessions =
-/// needed sessions - sum of x. The
-/// objective is the one in the README without the consecutive-days term (a relaxation), less the
-/// constant 1000 x needed sessions.
+/// needed sessions - sum of x. The objective is the one in the README less `constant`, the cost
+/// of meeting nothing (1000 x needed sessions when every need is `normal`), with two terms only approximated, both from below, because the model
+/// does not tell parallel groups apart: teacher continuity is left out and a preferred teacher
+/// counts as kept when she leads any group of the activity at that time. The measure on the
+/// decoded timetable (`decodeWholeWeekSolution`) counts them exactly.
 public func writeWholeWeekModel(_ scenario: ValidatedScenario, to path: String) throws(SolveFailure)
-    -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int) {
-    let instance = Instance(scenario)
-    var weights = ObjectiveWeights()
-    weights[.sameNeedNextDay] = 0
-    let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-    // Seat columns first: solvers that drop the names (HiGHS does) still find them by position.
-    let built = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: weights).program
-    let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
-    var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })
-    // MPS readers disagree on the sign of an objective constant, so none is written: add
-    // 1000 x needed sessions (the cost of meeting nothing) to a solver's objective to compare.
-    program.objectiveConstant = 0
+    -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int, constant: Double) {
+    let model = WholeWeekModel(scenario)
     do {
-        try GLPKSolver.writeMPS(program, to: path)
+        try GLPKSolver.writeMPS(model.program, to: path)
     } catch {
         throw SolveFailure(description: "cannot write the model: \(error)")
     }
-    return (program.columns.count, program.rows.count, instance.totalSessionsNeeded, seats.count)
+    return (model.program.columns.count, model.program.rows.count, model.model.instance.totalSessionsNeeded, model.seatColumns,
+            model.constant)
+}
+
+/// Another solver's solution of the model `writeWholeWeekModel` wrote, by column name (only the x, y
+/// and w columns are read), decoded into sessions the way flexsched decodes GLPK's, with every term
+/// measured on the result. Nil when the solution cannot be split into groups. Not checked: the
+/// caller hands it to the independent checker like any other timetable.
+package func decodeWholeWeekSolution(_ scenario: ValidatedScenario, values: [String: Double]) -> Timetable? {
+    let whole = WholeWeekModel(scenario)
+    let model = whole.model
+    let columns = model.program.columns.map { values[glpkName($0.name, fallback: "")] ?? 0 }
+    guard let sessions = model.decode(columns) else { return nil }
+    var plan = model.base
+    for session in sessions { plan.add(session) }
+    let instance = model.instance, terms = plan.terms
+    let weights = ObjectiveWeights().lexicographic(instance)
+    return Timetable(
+        scenario: scenario.name, status: .feasible, objective: terms.total(weights), bound: nil, gap: nil,
+        sessions: timetableSessions(plan), unmet: unmetNeeds(plan), created: ISO8601DateFormatter().string(from: Date()),
+        stats: .init(seconds: 0, unmetSessions: terms.unmetSessions, neededSessions: instance.totalSessionsNeeded,
+                     variables: whole.program.columns.count, rows: whole.program.rows.count, subproblems: 0, terms: terms.byId,
+                     stopReason: nil),
+        bounds: nil)
+}
+
+/// The whole-week model with the seat columns first (solvers that drop the names, as HiGHS does,
+/// still find them by position) and no objective constant (MPS readers disagree on its sign).
+private struct WholeWeekModel {
+    let model: NeighbourhoodModel
+    let program: IntegerProgram
+    let seatColumns: Int
+    /// The objective of meeting nothing, left out of the written model.
+    let constant: Double
+
+    init(_ scenario: ValidatedScenario) {
+        let instance = Instance(scenario)
+        let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+        model = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: ObjectiveWeights().lexicographic(instance))
+        let built = model.program
+        let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
+        var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })
+        constant = program.objectiveConstant
+        program.objectiveConstant = 0
+        self.program = program
+        seatColumns = seats.count
+    }
 }

@@ -27,6 +27,11 @@ public struct UserRepository: Sendable {
         try database.read { try UserRecord.filter(Column("apiTokenDigest") == digest).fetchOne($0) }
     }
 
+    /// The admin created first: the one `serve --load` uploads in the name of.
+    public func firstAdmin() throws -> UserRecord? {
+        try database.read { try UserRecord.filter(Column("isAdmin") == true).order(Column("id")).fetchOne($0) }
+    }
+
     public func names() throws -> [Int64: String] {
         try database.read { db in
             Dictionary(uniqueKeysWithValues: try UserRecord.fetchAll(db).compactMap { u in u.id.map { ($0, u.name) } })

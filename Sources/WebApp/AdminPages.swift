@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Reports
 import ScenarioKit
 import Store
 import TimetableChecker
@@ -11,16 +12,21 @@ struct AdminPages {
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios") { request, context in
-            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
+            // Anyone signed in may look; only admins upload.
+            guard context.user != nil else { return Pages.redirect("/signin") }
             return scenariosPage(context, problems: [], status: .ok)
         }
         group.post("scenarios") { request, context in
             guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
             let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
-            let text = fields["scenario"] ?? ""
-            let format: UploadFormat = text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") ? .json : .yaml
+            // A chosen file wins over the text box; the browser sends an empty file part when none is chosen.
+            let file = fields["file"].flatMap { $0.isEmpty ? nil : $0 }
+            let text = file ?? fields["scenario"] ?? ""
+            let fileName = file == nil ? nil : fields["file.filename"].flatMap { $0.isEmpty ? nil : $0 }
+            let format: UploadFormat = fileName?.lowercased().hasSuffix(".json") == true
+                || text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") ? .json : .yaml
             do throws(ServiceError) {
-                let outcome = try services.upload(text, format: format, by: user)
+                let outcome = try services.upload(text, format: format, fileName: fileName, by: user)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
                 if case .invalid(let problems) = error {
@@ -33,7 +39,7 @@ struct AdminPages {
 
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
         let listings = (try? services.scenarios()) ?? []
-        return pages.render("scenarios", [
+        return pages.render("scenarios", ["title": "Scenarios",
             "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version] },
             "problems": problems, "hasProblems": !problems.isEmpty,
         ], context: context, status: status)
@@ -43,8 +49,21 @@ struct AdminPages {
 /// The read-only page behind a private link.
 enum PersonalPage {
     static func values(_ week: (FeedLink, ValidatedScenario, CheckedTimetable?)) -> [String: Any] {
-        let (link, _, _) = week
-        return ["name": link.feed.name, "kind": link.feed.kind.rawValue, "webcal": link.webcalURL, "https": link.calendarURL,
-                "published": week.2 != nil]
+        let (link, scenario, published) = week
+        var values: [String: Any] = ["title": link.feed.name, "name": link.feed.name, "kind": link.feed.kind.rawValue,
+                                     "webcal": link.webcalURL, "https": link.calendarURL, "published": published != nil]
+        if let published {
+            let grids = HTMLGrids(published.timetable, scenario: scenario.scenario)
+            let id = link.feed.entityID
+            let owner: WeekOwner = switch link.feed.kind {
+            case .teacher: .teacher(id)
+            case .student: .student(id)
+            case .room: .room(id)
+            }
+            values["grid"] = grids.week(of: owner)
+            values["legend"] = grids.legend
+            values["gridStyles"] = grids.styleSheet
+        }
+        return values
     }
 }

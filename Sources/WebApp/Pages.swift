@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import MultipartKit
 import Mustache
 import NIOCore
+import ScenarioKit
 import Store
 
 /// Server-rendered pages: Mustache templates (which HTML-escape every `{{value}}`), plain forms.
@@ -26,8 +28,8 @@ struct Pages: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
-    /// The admin behind a page: GET without a session goes to sign-in; anything else without one,
-    /// or from a non-admin, is refused.
+    /// The admin behind a change: without a session a GET goes to sign-in (nil) and anything else is
+    /// refused, as is a signed-in non-admin.
     func admin(_ request: Request, _ context: AppContext) throws -> UserRecord? {
         guard context.user != nil else {
             if request.method == .get { return nil }
@@ -45,8 +47,14 @@ struct Pages: Sendable {
         return fields
     }
 
+    /// A posted form's fields, URL-encoded or `multipart/form-data` (a file field's value is the
+    /// file's text, and `NAME.filename` the name the browser gave it).
     static func formFields(_ request: Request, limit: Int) async throws -> [String: String] {
         let buffer = try await request.body.collect(upTo: limit)
+        let type = request.headers[.contentType] ?? ""
+        if type.lowercased().hasPrefix("multipart/form-data") {
+            return try multipartFields(buffer, contentType: type)
+        }
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
@@ -58,10 +66,46 @@ struct Pages: Sendable {
         return fields
     }
 
+    static func multipartFields(_ buffer: ByteBuffer, contentType: String) throws -> [String: String] {
+        guard let boundary = parameter("boundary", in: contentType) else { throw HTTPError(.badRequest, message: "the form has no multipart boundary") }
+        var parts: [(disposition: String, body: ByteBuffer)] = []
+        var disposition = "", body = ByteBuffer()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in if name.lowercased() == "content-disposition" { disposition = value } }
+        parser.onBody = { chunk in body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((disposition, body))
+            disposition = ""
+            body = ByteBuffer()
+        }
+        do { try parser.execute(buffer) } catch { throw HTTPError(.badRequest, message: "the form does not read as multipart/form-data") }
+        var fields: [String: String] = [:]
+        for part in parts {
+            guard let name = parameter("name", in: part.disposition) else { continue }
+            let fileName = parameter("filename", in: part.disposition)
+            guard let text = String(validating: part.body.readableBytesView, as: UTF8.self) else {
+                throw ServiceError.invalid([InputProblem(file: fileName ?? name, entity: "", message: "is not UTF-8 text; save the file as UTF-8")])
+            }
+            fields[name] = text
+            if let fileName { fields[name + ".filename"] = fileName }
+        }
+        return fields
+    }
+
+    /// `key=value` or `key="value"` from a header such as Content-Type or Content-Disposition.
+    static func parameter(_ key: String, in header: String) -> String? {
+        for item in header.split(separator: ";").dropFirst() {
+            let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == key else { continue }
+            return pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
+        }
+        return nil
+    }
+
     func add(to router: Router<AppContext>) {
         let pages = router.group().add(middleware: SessionAuthentication(store: services.store))
         pages.get("/") { request, context in
-            guard try admin(request, context) != nil else { return Self.redirect("/signin") }
+            guard context.user != nil else { return Self.redirect("/signin") }
             return Self.redirect("/scenarios")
         }
         pages.get("signin") { _, context in signInPage(context, message: nil) }
@@ -74,8 +118,13 @@ struct Pages: Sendable {
             return response
         }
         AdminPages(pages: self).add(to: pages)
+        RunPages(pages: self).add(to: pages)
         WhatIfPages(pages: self).add(to: pages)
         LinkPages(pages: self).add(to: pages)
+        router.get("static/app.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: appStyleSheet)))
+        }
     }
 
     /// The sign-in form guards itself with a double-submit token: a cookie and a hidden field that

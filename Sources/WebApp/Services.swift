@@ -91,6 +91,19 @@ public final class Services: Sendable {
         }
     }
 
+    /// `serve --load FILE`: the file becomes its scenario's next version unless that is already the
+    /// latest, so restarting with the same file adds nothing. Uploaded in the first admin's name.
+    public func load(_ text: String, fileName: String) throws(ServiceError) -> UploadOutcome? {
+        guard let admin = try? store.users.firstAdmin() else {
+            throw .conflict("create an admin first: flexsched users add NAME --admin --data \(configuration.dataDirectory)")
+        }
+        let format: UploadFormat = fileName.lowercased().hasSuffix(".json") ? .json : .yaml
+        let name: String
+        do { name = try ScenarioLoader.parse(text, file: fileName).name } catch { throw .invalid(error.problems) }
+        if let listing = try? scenarios().first(where: { $0.scenario.name == name }), listing.latest.body == text { return nil }
+        return try upload(text, format: format, fileName: fileName, by: admin)
+    }
+
     public func scenarios() throws -> [ScenarioListing] { try store.scenarios.list() }
 
     public func scenario(_ id: Int64) throws(ServiceError) -> ScenarioRecord {
@@ -197,6 +210,9 @@ public final class Services: Sendable {
             let scenario = try solvedScenario(view)
             var options = SolveOptions()
             options.timeLimit = view.run.timeLimit
+            // The queue already gives each run its core (one per core less one): a run that took
+            // both would slow the pages and feeds the server keeps a core for.
+            options.threads = 1
             options.isCancelled = { queue.isCancelRequested(runID) }
             if let baselineID = view.run.baselineRunID {
                 let (_, baseline, _) = try checkedTimetable(runID: baselineID)

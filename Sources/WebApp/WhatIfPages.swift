@@ -42,7 +42,7 @@ struct WhatIfPages {
         return id
     }
 
-    /// The changes a submitted form asks for, one variant each: the pasted (or loaded) change file,
+    /// The changes a submitted form asks for, one variant each: the uploaded change file, the pasted one,
     /// then one per filled-in common change. The common ones are written as change-file text so that
     /// they are read, and their mistakes reported with lines, exactly like an uploaded file.
     static func changes(from fields: [String: String]) -> [WhatIfChange] {
@@ -56,6 +56,12 @@ struct WhatIfPages {
             "[" + text.split(whereSeparator: { $0 == "," || $0 == " " }).map { quoted(String($0)) }.joined(separator: ", ") + "]"
         }
         var changes: [WhatIfChange] = []
+        let uploaded = fields["changeFile"] ?? ""
+        if !uploaded.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let file = (fields["changeFile.filename"] ?? "").split(separator: "/").last.map(String.init) ?? ""
+            let name = file.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
+            changes.append(WhatIfChange(name: name.isEmpty ? "uploaded" : name, yaml: uploaded))
+        }
         let pasted = fields["changeYAML"] ?? ""
         if !pasted.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             changes.append(WhatIfChange(name: field("changeName").isEmpty ? "change" : field("changeName"), yaml: pasted))

@@ -142,6 +142,11 @@ struct Solve: ParsableCommand {
         `flexsched solve week.yaml --patience 20 --time-limit 120` waits up to 20 s for each gain, \
         never more than 2 minutes in all.
 
+        --threads N (default 2) solves up to N sub-problems at once, each on its own day and with its \
+        own share of the week's remaining teacher and need limits, so their results always fit \
+        together. The same seed and --max-subproblems give the same timetable for the same N; \
+        --threads 1 solves one sub-problem at a time.
+
         With --out DIR: writes DIR/timetable.json (timetable JSON v1), DIR/timetable.md (grids per \
         teacher, room and student) and DIR/timetable.html (the same to print, a page per day, teacher, \
         student and room; see `export html`). Without it: prints a summary (or the JSON with --json).
@@ -163,6 +168,9 @@ struct Solve: ParsableCommand {
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).", transform: NumericValue.count)
     var maxSubproblems: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("GLPK sub-problems solved at once, on different days (1: one at a time).", valueName: "n"),
+            transform: NumericValue.positiveCount)
+    var threads: Int = SolveOptions.defaultThreads
     @Flag(inversion: .prefixedNo, help: "GLPK's MIP presolver on sub-problems (off lets GLPK start from the current timetable).")
     var presolve = false
     @Flag(inversion: .prefixedNo, help: "GLPK's cutting planes (Gomory, MIR, cover, clique).") var cuts = true
@@ -204,6 +212,7 @@ struct Solve: ParsableCommand {
         options.patienceSubproblems = patienceSubproblems
         options.seed = seed
         options.maxSubproblems = maxSubproblems
+        options.threads = threads
         options.presolve = presolve
         options.cuts = cuts
         options.showSolverLog = solverLog
@@ -221,7 +230,7 @@ struct Solve: ParsableCommand {
         if let writeModel {
             do {
                 let size = try writeWholeWeekModel(loaded, to: writeModel)
-                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns\n".utf8))
+                FileHandle.standardError.write(Data("wrote \(writeModel): \(size.columns) columns x \(size.rows) rows; unmet sessions = \(size.neededSessions) - sum of the first \(size.seatColumns) (x) columns; objective = model objective + \(String(format: "%.0f", size.constant))\n".utf8))
             } catch {
                 printError(error.description)
                 throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScenarioKit
 import Store
 import Synchronization
 import WebApp
@@ -29,6 +30,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Largest upload accepted, in bytes; larger ones get 413.", valueName: "bytes")) var maxUpload = 10 << 20
     @Option(help: "Solves at a time (default: one per core less one, at least one).") var workers: Int?
     @Option(help: "Address people reach the server at (for the links in feeds), e.g. https://timetable.school.org.") var publicURL: String?
+    @Option(help: "A scenario file to add as its scenario's next version at start (skipped when it is already the latest).")
+    var load: String?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -47,8 +50,23 @@ struct Serve: ParsableCommand {
         if let workers { configuration.workers = workers }
         configuration.publicURL = publicURL
         let (settings, data) = (configuration, data)
+        // Read and validated before the server starts, so a bad file exits 2 with its problems.
+        let loadText: String?
+        do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
+        let loadPath = load
+        let server = try waitFor { try await WebServer(configuration: settings) }
+        if let loadText, let loadPath {
+            do throws(ServiceError) {
+                if let outcome = try server.services.load(loadText, fileName: loadPath) {
+                    print("loaded \(loadPath) as version \(outcome.version.version) of \"\(outcome.scenario.name)\"")
+                }
+            } catch {
+                if case .invalid(let problems) = error { throw exitForBadInput(InputError(problems)) }
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
         try waitFor {
-            let server = try await WebServer(configuration: settings)
             print("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
             try await server.run()
         }

@@ -77,6 +77,8 @@ struct WhatIf: ParsableCommand {
             options.patience = patience
             options.baseline = current
             options.pins = pins
+            // The variants already run side by side: the cores are shared out between them.
+            options.threads = max(1, SolveOptions.defaultThreads / scenarios.count)
             let started = Date()
             return Result { () throws(SolveFailure) -> (Timetable, Double) in
                 (try scheduleWeek(scenarios[i], options: options).timetable, Date().timeIntervalSince(started))

@@ -1,6 +1,8 @@
+import ScenarioGenerator
 import ScenarioKit
 @testable import Scheduler
 import Testing
+import TimetableChecker
 
 /// The one-day model must be exact: the current sessions of a neighbourhood are a feasible point of
 /// its program, and the program's objective there equals the whole timetable's objective.
@@ -34,4 +36,49 @@ func expectModelsReproduceThePlan(_ scenario: ValidatedScenario) {
 
 @Test func oneDayModelIsExactOnTheHandExample() throws {
     expectModelsReproduceThePlan(try ScenarioLoader.parse(handExample, file: "hand.yaml"))
+}
+
+/// The whole-week model (what `--write-model` writes for other solvers) counts a need met on two
+/// consecutive days inside it, so its objective at a timetable equals that timetable's objective on
+/// every term it models (teacher continuity and preferred teachers need the groups it does not see).
+@Test func wholeWeekModelCountsTheSameNeedOnConsecutiveDays() throws {
+    var weights = ObjectiveWeights()
+    weights[.teacherContinuity] = 0
+    weights[.preferredTeacher] = 0
+    var pairs = 0
+    for seed in UInt64(1)...3 {
+        var spec = GeneratorSpec.tiny(seed: seed)
+        spec.days = [.mon, .tue, .wed]
+        let instance = Instance(try generateScenario(spec).scenario.validated())
+        var plan = Plan(instance)
+        plan.constructGreedily()
+        pairs += plan.terms[.sameNeedNextDay]
+        let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+        let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: weights)
+        let start = try #require(model.startValues(for: plan.activeSessions.map(\.session)), "seed \(seed)")
+        #expect(model.program.maxViolation(of: start) <= 1e-9, "seed \(seed)")
+        #expect(abs(model.program.objective(of: start) - plan.terms.total(weights)) <= 1e-6, "seed \(seed)")
+    }
+    #expect(pairs > 0, "no timetable here has a need on consecutive days, so the rows went untested")
+}
+
+/// Another solver's answer comes back by column name (flexsched-bench --cpsat): the values of a
+/// greedy timetable, named as the written model names them, decode into a timetable the independent
+/// checker accepts, meeting the same sessions.
+@Test func wholeWeekSolutionDecodesByColumnName() throws {
+    var spec = GeneratorSpec.tiny(seed: 2)
+    spec.days = [.mon, .tue]
+    let scenario = try generateScenario(spec).scenario.validated()
+    let instance = Instance(scenario)
+    var plan = Plan(instance)
+    plan.constructGreedily()
+    let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+    let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: ObjectiveWeights())
+    let start = try #require(model.startValues(for: plan.activeSessions.map(\.session)))
+    let named = Dictionary(model.program.columns.indices.filter { start[$0] > 0.5 }.map { (model.program.columns[$0].name, start[$0]) },
+                           uniquingKeysWith: max)
+    let timetable = try #require(decodeWholeWeekSolution(scenario, values: named))
+    #expect(checkTimetable(timetable, against: scenario).isEmpty)
+    #expect(timetable.stats?.unmetSessions == plan.terms.unmetSessions)
+    #expect(plan.terms.unmetSessions < instance.totalSessionsNeeded, "the greedy timetable meets nothing, so decoding went untested")
 }

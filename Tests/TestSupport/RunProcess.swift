@@ -43,8 +43,9 @@ public let inCI = ProcessInfo.processInfo.environment["CI"] != nil
 
 /// The `flexsched` that `swift build` / `swift test` linked next to the test bundle.
 public func builtFlexsched() -> String? {
-    let folders = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent(),
-                   URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug")]
-    let candidates = folders.compactMap { $0?.appendingPathComponent("flexsched").standardizedFileURL.path }
+    let folders = Bundle.allBundles.map(\.bundleURL).filter { $0.pathExtension == "xctest" }.map { $0.deletingLastPathComponent() }
+        + [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.executableURL?.deletingLastPathComponent(),
+           URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug")].compactMap { $0 }
+    let candidates = folders.map { $0.appendingPathComponent("flexsched").standardizedFileURL.path }
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

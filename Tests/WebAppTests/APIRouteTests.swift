@@ -155,8 +155,10 @@ import WebApp
                 #expect((timetable["sessions"] as? [Any])?.isEmpty == false)
                 #expect((body["progress"] as? [String: Any])?["unmetSessions"] is Int)
             }
-            try await client.execute(uri: "/api/v1/runs/999", method: .get, headers: server.adminHeaders) { response in
-                #expect(response.status == .notFound)
+            for uri in ["/api/v1/runs/999", "/api/v1/runs/999/events", "/api/v1/runs/x", "/api/v1/scenarios/999/runs"] {
+                try await client.execute(uri: uri, method: .get, headers: server.adminHeaders) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                }
             }
             // A finished run cannot be cancelled; an unknown one cannot be published.
             try await client.execute(uri: "/api/v1/runs/\(run)", method: .delete, headers: server.adminHeaders) { response in

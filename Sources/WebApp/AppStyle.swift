@@ -1,0 +1,30 @@
+/// `/static/app.css`: the pages' own look, served from here so that no request path ever reaches
+/// the file system. The grids bring their rules with them (Reports' `HTMLGrids.styleSheet`).
+let appStyleSheet = """
+    html { font: 15px/1.4 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; background: #fafafa; }
+    body { margin: 0; }
+    main { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em; }
+    header.bar { display: flex; gap: 1.5em; align-items: center; padding: .5em 1.5em; background: #1f3a5f; color: #fff; }
+    header.bar a { color: #fff; }
+    header.bar .brand { font-weight: bold; text-decoration: none; }
+    header.bar .signout { margin-left: auto; }
+    a { color: #0645ad; }
+    h1 { font-size: 1.6em; margin: .4em 0; }
+    h2 { font-size: 1.2em; margin: 1.4em 0 .4em; }
+    .crumbs { margin: 0; color: #444; }
+    .problem { background: #fdecea; border: 2px solid #b3261e; padding: .5em 1em; }
+    table.list, table.progress { border-collapse: collapse; margin: .5em 0; }
+    table.list th, table.list td, table.progress th, table.progress td { border: 1px solid #bbb; padding: .25em .5em; text-align: left; vertical-align: top; }
+    table.list thead th { background: #e7e7e7; }
+    table.list ul { margin: 0; padding-left: 1.2em; }
+    table.progress { min-width: 20em; }
+    table.progress td { font-variant-numeric: tabular-nums; }
+    ul.names { columns: 14em; }
+    pre.report { background: #fff; border: 1px solid #ccc; padding: .5em; overflow-x: auto; }
+    .state-done { color: #146c2e; }
+    .state-failed, .state-interrupted { color: #b3261e; }
+    .grid { overflow-x: auto; background: #fff; }
+    button { font: inherit; padding: .2em .8em; }
+    textarea { width: 100%; max-width: 60em; font-family: monospace; }
+
+    """

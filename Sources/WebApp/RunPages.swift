@@ -1,0 +1,291 @@
+import Advisor
+import CalendarExport
+import CSVExport
+import Foundation
+import Hummingbird
+import NIOCore
+import Reports
+import ScenarioKit
+import Store
+import TimetableChecker
+import TimetableFormat
+
+/// A scenario's page (versions, "start a solve", run history) and a run's pages: live progress,
+/// cancel, the checked timetable's grids, downloads, explain's suggestions and publishing.
+/// Every timetable shown comes from `services.checkedTimetable`.
+struct RunPages {
+    let pages: Pages
+    var services: Services { pages.services }
+
+    func add(to group: RouterGroup<AppContext>) {
+        group.get("scenarios/:id") { request, context in
+            try await page(request, context) { _ in try scenarioPage(try number(context, "id"), context) }
+        }
+        group.post("scenarios/:id/runs") { request, context in
+            try await change(request, context) { user, fields in
+                guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
+                let run = try services.startRun(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
+                return Pages.redirect("/runs/\(run.id!)")
+            }
+        }
+        group.get("runs/:run") { request, context in
+            try await page(request, context) { _ in try runPage(try number(context, "run"), context) }
+        }
+        // The run page's live progress; without a session the browser's EventSource gets 401.
+        group.get("runs/:run/events") { _, context in
+            try context.requireUser()
+            return APIRoutes.eventStream(try services.events(runID: try number(context, "run")))
+        }
+        group.post("runs/:run/cancel") { request, context in
+            try await change(request, context) { _, _ in
+                let id = try number(context, "run")
+                try services.cancel(runID: id)
+                return Pages.redirect("/runs/\(id)")
+            }
+        }
+        group.post("runs/:run/publish") { request, context in
+            try await change(request, context) { user, _ in try publishPage(try services.publish(runID: try number(context, "run"), by: user), context) }
+        }
+        group.post("runs/:run/explain") { request, context in
+            try await change(request, context) { _, _ in try await explainPage(try number(context, "run"), context) }
+        }
+        // `/runs/7/teachers/lee` is her grid, `/runs/7/teachers/lee.ics` her calendar; `/runs/7/days/mon`
+        // the school's Monday; `/runs/7/download/sessions.csv` a download.
+        group.get("runs/:run/:kind/:id") { request, context in
+            try await page(request, context) { _ in
+                let run = try number(context, "run")
+                let kind = try context.parameters.require("kind"), id = try context.parameters.require("id")
+                if kind == "download" { return try download(run, file: id) }
+                if kind == "days" { return try dayPage(run, day: id, context) }
+                guard let owner = Self.owner(kind, id.hasSuffix(".ics") ? String(id.dropLast(4)) : id) else {
+                    throw ServiceError.notFound("no page \(kind)/\(id)")
+                }
+                return id.hasSuffix(".ics") ? try personalCalendar(run, owner) : try gridPage(run, owner, context)
+            }
+        }
+    }
+
+    // MARK: Guards
+
+    /// A GET page: any signed-in user (sign-in first otherwise); refusals become an error page.
+    func page(_ request: Request, _ context: AppContext, _ body: (UserRecord) async throws -> Response) async throws -> Response {
+        guard let user = context.user else { return Pages.redirect("/signin") }
+        do { return try await body(user) } catch let error as ServiceError { return problemPage(error, context) }
+    }
+
+    /// A POST form: an admin, the session's CSRF token, then the change.
+    func change(_ request: Request, _ context: AppContext, _ body: (UserRecord, [String: String]) async throws -> Response) async throws -> Response {
+        guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
+        let fields = try await pages.form(request, context)
+        do { return try await body(user, fields) } catch let error as ServiceError { return problemPage(error, context) }
+    }
+
+    func problemPage(_ error: ServiceError, _ context: AppContext) -> Response {
+        let status: HTTPResponse.Status = switch error {
+        case .notFound: .notFound
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableContent
+        case .conflict: .conflict
+        }
+        let lines: [String] = if case .invalid(let problems) = error { problems.map(\.description) } else { [error.description] }
+        return pages.render("problem", ["title": "Not done", "problems": lines], context: context, status: status)
+    }
+
+    func number(_ context: AppContext, _ name: String) throws -> Int64 {
+        guard let id = context.parameters.get(name, as: Int64.self) else { throw ServiceError.notFound("no such page") }
+        return id
+    }
+
+    static func owner(_ kind: String, _ id: String) -> WeekOwner? {
+        switch kind {
+        case "teachers": .teacher(id)
+        case "students": .student(id)
+        case "rooms": .room(id)
+        default: nil
+        }
+    }
+
+    // MARK: Scenario
+
+    func scenarioPage(_ id: Int64, _ context: AppContext) throws -> Response {
+        let scenario = try services.scenario(id)
+        let versions = (try? services.store.scenarios.versions(scenarioID: id)) ?? []
+        let runs = (try? services.runs(scenarioID: id)) ?? []
+        return pages.render("scenario", [
+            "title": scenario.name, "id": id, "name": scenario.name,
+            "versions": versions.sorted { $0.version > $1.version }.map { version -> [String: Any] in
+                let warnings = (try? JSONDecoder().decode([String].self, from: Data(version.warnings.utf8))) ?? []
+                return ["version": version.version, "by": userName(version.uploadedBy), "when": Self.time(version.created),
+                        "format": version.format, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
+            },
+            "runs": runs.map(runRow), "hasRuns": !runs.isEmpty,
+            "defaultTimeLimit": 60, "minTimeLimit": Int(Services.timeLimits.lowerBound), "maxTimeLimit": Int(Services.timeLimits.upperBound),
+        ], context: context)
+    }
+
+    func runRow(_ view: RunView) -> [String: Any] {
+        ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
+         "state": view.run.state.rawValue, "summary": view.run.summary ?? "", "change": view.run.changeName ?? ""]
+    }
+
+    func userName(_ id: Int64) -> String { (try? services.store.users.user(id: id))?.name ?? "?" }
+
+    static func time(_ date: Date) -> String {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return format.string(from: date) + " UTC"
+    }
+
+    // MARK: Run
+
+    func runPage(_ id: Int64, _ context: AppContext) throws -> Response {
+        let view = try services.run(id)
+        var values = runRow(view)
+        values["title"] = "Run \(id)"
+        values["run"] = id
+        values["scenarioID"] = view.scenario.id!
+        values["scenarioName"] = view.scenario.name
+        values["timeLimit"] = Int(view.run.timeLimit)
+        values["active"] = !view.run.state.isFinished
+        values["isAdmin"] = context.user?.isAdmin == true
+        if let progress = view.progress {
+            values["progress"] = ["elapsed": progress.elapsed, "unmet": progress.unmetSessions, "objective": Self.amount(progress.objective),
+                                  "bound": Self.amount(progress.bound), "gap": String(format: "%.2f %%", progress.gap * 100)]
+        }
+        if view.run.timetable != nil {
+            let (scenario, checked, _) = try services.checkedTimetable(runID: id)
+            let s = scenario.scenario
+            let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            values["timetable"] = [
+                "report": summaryText(checked.timetable, scenario: s),
+                "days": s.days.map { ["id": $0.rawValue, "name": $0.rawValue.capitalized] },
+                "teachers": s.teachers.map { ["id": $0.id, "name": $0.name] },
+                "students": s.students.map { ["id": $0.id, "name": $0.name] },
+                "rooms": s.rooms.map { ["id": $0.id, "name": $0.name] },
+                "unmet": checked.timetable.unmet.map {
+                    ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
+                     "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? ""]
+                },
+                "allMet": checked.timetable.unmet.isEmpty,
+                "publishable": view.run.state == .done && view.run.baselineRunID == nil,
+            ] as [String: Any]
+        }
+        return pages.render("run", values, context: context)
+    }
+
+    static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
+
+    func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) throws -> Response {
+        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+        let s = scenario.scenario
+        let (known, path): (Bool, String) = switch owner {
+        case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
+        case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
+        case .room(let which): (s.rooms.contains { $0.id == which }, "rooms/\(which)")
+        }
+        guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
+        let grids = HTMLGrids(checked.timetable, scenario: s)
+        return pages.render("grid", [
+            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
+            "heading": grids.heading(owner), "grid": grids.week(of: owner), "legend": grids.legend, "calendar": "/runs/\(id)/\(path).ics",
+        ], context: context)
+    }
+
+    func dayPage(_ id: Int64, day name: String, _ context: AppContext) throws -> Response {
+        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+        guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
+            throw ServiceError.notFound("run \(id)'s week has no day \(name)")
+        }
+        let grids = HTMLGrids(checked.timetable, scenario: scenario.scenario)
+        return pages.render("grid", [
+            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
+            "heading": "<span class=\"kind\">The whole school</span> \(name.capitalized)", "grid": grids.day(day), "legend": grids.legend,
+        ], context: context)
+    }
+
+    // MARK: Downloads
+
+    func download(_ id: Int64, file: String) throws -> Response {
+        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+        switch file {
+        case "timetable.json":
+            let data = (try? checked.timetable.jsonData()) ?? Data()
+            return Self.file(data, type: "application/json", name: "run-\(id).json")
+        case "sessions.csv", "unmet.csv":
+            guard let csv = CSVExport.export(scenario: scenario, timetable: checked).first(where: { $0.path == file }) else {
+                throw ServiceError.notFound("no \(file)")
+            }
+            return Self.file(csv.data, type: "text/csv; charset=utf-8", name: file)
+        case "timetable.html":
+            return Self.file(Data(timetableHTML(checked.timetable, scenario: scenario.scenario).utf8), type: "text/html; charset=utf-8", name: nil)
+        case "school.ics":
+            return try calendar(scenario, checked, view, kind: .school, ownerID: nil)
+        default:
+            throw ServiceError.notFound("no download \(file); there are timetable.json, sessions.csv, unmet.csv, timetable.html and school.ics")
+        }
+    }
+
+    func personalCalendar(_ id: Int64, _ owner: WeekOwner) throws -> Response {
+        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+        switch owner {
+        case .teacher(let who): return try calendar(scenario, checked, view, kind: .teachers, ownerID: who)
+        case .student(let who): return try calendar(scenario, checked, view, kind: .students, ownerID: who)
+        case .room(let which): return try calendar(scenario, checked, view, kind: .rooms, ownerID: which)
+        }
+    }
+
+    /// One calendar as `export ics` writes it, stamped with the run's finishing time so that
+    /// downloading it twice gives the same file.
+    func calendar(_ scenario: ValidatedScenario, _ checked: CheckedTimetable, _ view: RunView, kind: CalendarKind, ownerID: String?) throws -> Response {
+        var options = CalendarExport.Options()
+        options.kinds = [kind]
+        options.keepEmptyCalendars = true
+        let result: CalendarExport.Result
+        do {
+            result = try CalendarExport.export(scenario: scenario, timetable: checked.timetable, options: options,
+                                               stamp: view.run.finished ?? view.run.created)
+        } catch { throw ServiceError.invalid(error.problems) }
+        guard let file = result.files.first(where: { $0.kind == kind && $0.ownerID == ownerID }) else {
+            throw ServiceError.notFound("no \(kind.rawValue) calendar \(ownerID ?? "")")
+        }
+        return Self.file(file.data, type: "text/calendar; charset=utf-8", name: "\(ownerID ?? "school").ics")
+    }
+
+    /// A download; the name is ours (never the request's), and only names a saved copy.
+    static func file(_ data: Data, type: String, name: String?) -> Response {
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
+        if let name { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Publish and explain
+
+    func publishPage(_ outcome: PublishOutcome, _ context: AppContext) throws -> Response {
+        pages.render("published", [
+            "title": "Published", "run": outcome.runID, "scenario": outcome.scenarioID, "previousRun": outcome.previousRunID as Any,
+            "added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents,
+            "affected": outcome.affected.map { ["role": $0.role, "name": $0.name, "before": $0.before, "after": $0.after] },
+            "nobodyAffected": outcome.affected.isEmpty,
+        ], context: context)
+    }
+
+    /// Explain's re-solves are real work: a few trials of a few seconds each, on a thread of their
+    /// own so that the server keeps answering meanwhile.
+    static let explainTrials = 6
+    static let explainBudget = TrialBudget(seconds: 2)
+
+    func explainPage(_ id: Int64, _ context: AppContext) async throws -> Response {
+        let (scenario, checked, _) = try services.checkedTimetable(runID: id)
+        let timetable = checked.timetable
+        let advice = await withCheckedContinuation { (done: CheckedContinuation<Advice, Never>) in
+            Thread.detachNewThread {
+                done.resume(returning: suggestChanges(for: scenario, timetable: timetable, trials: Self.explainTrials, budget: Self.explainBudget))
+            }
+        }
+        return pages.render("explain", [
+            "title": "Suggestions for run \(id)", "run": id, "unmet": !timetable.unmet.isEmpty,
+            "suggestions": advice.suggestions.map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
+            "hasSuggestions": !advice.suggestions.isEmpty, "tried": advice.tried,
+        ], context: context)
+    }
+}

@@ -1,0 +1,138 @@
+"""The admin's whole path through the web app in headless Chromium, against the real server.
+
+Usage: admin_flow.py FLEXSCHED DATA_DIR ADMIN_PASSWORD API_TOKEN SCENARIO_FILE ARTIFACTS_DIR
+
+Starts `flexsched serve` on a free loopback port, signs in, uploads the scenario with the file
+input, solves it and waits for the live progress to finish, opens a teacher's grid and checks one
+of her sessions is there, publishes, opens her personal page, follows its .ics link and reads the
+calendar with python3-icalendar. Screenshots go to ARTIFACTS_DIR. Exits non-zero on any failure.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from icalendar import Calendar
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+flexsched, data, password, token, scenario_file, artifacts = sys.argv[1:7]
+os.makedirs(artifacts, exist_ok=True)
+
+with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+base = f"http://127.0.0.1:{port}"
+# The server's log goes to a file: a pipe nobody reads would block it once full.
+log = tempfile.TemporaryFile()
+server = subprocess.Popen([flexsched, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port),
+                           "--public-url", base, "--workers", "1"],
+                          stdout=log, stderr=subprocess.STDOUT)
+
+
+def api(path):
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+driver = None
+try:
+    # Generous: on a busy CI machine the server may take a while to open its database and listen.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/signin", timeout=2).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                log.seek(0)
+                raise AssertionError("flexsched serve exited: " + log.read().decode())
+            if time.monotonic() > deadline:
+                raise AssertionError(f"flexsched serve did not answer on {base} within 60 s")
+            time.sleep(0.1)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # The run page reloads itself when the run ends: an element may vanish between finding and reading it.
+    wait = WebDriverWait(driver, 120, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+    driver.get(base + "/")
+    check(driver.current_url.endswith("/signin"), f"a visitor is sent to sign in, not {driver.current_url}")
+    driver.find_element(By.ID, "name").send_keys("ada")
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+    wait.until(ready.url_contains("/scenarios"))
+
+    driver.find_element(By.ID, "file").send_keys(os.path.abspath(scenario_file))
+    driver.find_element(By.ID, "upload").click()
+    wait.until(ready.presence_of_element_located((By.ID, "start")))
+    check("Maple Grove" in driver.find_element(By.TAG_NAME, "h1").text, "the scenario page names the uploaded scenario")
+
+    limit = driver.find_element(By.ID, "timeLimit")
+    limit.clear()
+    limit.send_keys("5")
+    driver.find_element(By.ID, "start").click()
+    wait.until(ready.url_contains("/runs/"))
+    run_url = driver.current_url
+    # The page's EventSource reloads it when the run ends.
+    wait.until(lambda d: d.find_element(By.ID, "state").text in ("done", "failed", "cancelled"))
+    state = driver.find_element(By.ID, "state").text
+    check(state == "done", f"the run ends done, not {state}")
+    check(driver.find_element(By.ID, "elapsed").text.endswith(" s"), "the final progress is shown")
+
+    timetable = api(run_url[len(base):].replace("/runs/", "/api/v1/runs/"))["timetable"]
+    hers = [s for s in timetable["sessions"] if s.get("teacher") == "lee" or "lee" in (s.get("teachers") or [])]
+    check(hers, "Ms. Lee teaches in the example's timetable")
+    driver.find_element(By.LINK_TEXT, "Ms. Lee").click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.week")))
+    cells = [c.text.lower() for c in driver.find_elements(By.CSS_SELECTOR, "table.week .s .what")]
+    check(any(hers[0]["subject"].lower() in c for c in cells), f"her {hers[0]['subject']} session is in the grid: {cells}")
+    driver.save_screenshot(os.path.join(artifacts, "teacher-grid.png"))
+
+    driver.get(run_url)
+    driver.find_element(By.ID, "publish").click()
+    wait.until(ready.presence_of_element_located((By.ID, "added")))
+    check(int(driver.find_element(By.ID, "added").text) > 0, "the first publication adds events")
+    check("Ms. Lee" in driver.find_element(By.TAG_NAME, "main").text, "she is among the people to tell")
+
+    feeds = api("/api/v1/scenarios/{}/feeds".format(api("/api/v1/scenarios")[0]["id"]))
+    page = next(f["page"] for f in feeds if f["kind"] == "teacher" and f["id"] == "lee")
+    driver.get(page)
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.week")))
+    cells = [c.text.lower() for c in driver.find_elements(By.CSS_SELECTOR, "table.week .s .what")]
+    check(any(hers[0]["subject"].lower() in c for c in cells), "her personal page shows the published week")
+    driver.save_screenshot(os.path.join(artifacts, "personal-page.png"))
+
+    ics = driver.find_element(By.ID, "ics").get_attribute("href")
+    with urllib.request.urlopen(ics, timeout=10) as response:
+        check(response.headers["Content-Type"].startswith("text/calendar"), "the .ics link serves a calendar")
+        calendar = Calendar.from_ical(response.read())
+    events = [e for e in calendar.walk("VEVENT")]
+    check(events, "her calendar has events")
+    check(any(hers[0]["subject"].lower() in str(e.get("SUMMARY")).lower() for e in events), "one event is her session's subject")
+    print(f"ok: run {run_url}, {len(cells)} grid cells, {len(events)} calendar events")
+finally:
+    if driver is not None:
+        driver.quit()
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
