@@ -80,7 +80,8 @@ try:
     driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
     wait.until(ready.url_contains("/scenarios"))
 
-    driver.find_element(By.ID, "file").send_keys(os.path.abspath(scenario_file))
+    # After every navigation, wait for what comes next: the URL changes before the page has loaded.
+    wait.until(ready.presence_of_element_located((By.ID, "file"))).send_keys(os.path.abspath(scenario_file))
     driver.find_element(By.ID, "upload").click()
     wait.until(ready.presence_of_element_located((By.ID, "start")))
     check("Maple Grove" in driver.find_element(By.TAG_NAME, "h1").text, "the scenario page names the uploaded scenario")
@@ -95,19 +96,21 @@ try:
     wait.until(lambda d: d.find_element(By.ID, "state").text in ("done", "failed", "cancelled"))
     state = driver.find_element(By.ID, "state").text
     check(state == "done", f"the run ends done, not {state}")
-    check(driver.find_element(By.ID, "elapsed").text.endswith(" s"), "the final progress is shown")
+    # The final progress is shown (waited for: the rest of the reloaded page may still be arriving).
+    wait.until(lambda d: d.find_element(By.ID, "elapsed").text.endswith(" s"))
 
     timetable = api(run_url[len(base):].replace("/runs/", "/api/v1/runs/"))["timetable"]
     hers = [s for s in timetable["sessions"] if s.get("teacher") == "lee" or "lee" in (s.get("teachers") or [])]
     check(hers, "Ms. Lee teaches in the example's timetable")
-    driver.find_element(By.LINK_TEXT, "Ms. Lee").click()
+    # The finished page may still be loading after the page reloaded itself.
+    wait.until(ready.element_to_be_clickable((By.LINK_TEXT, "Ms. Lee"))).click()
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.week")))
     cells = [c.text.lower() for c in driver.find_elements(By.CSS_SELECTOR, "table.week .s .what")]
     check(any(hers[0]["subject"].lower() in c for c in cells), f"her {hers[0]['subject']} session is in the grid: {cells}")
     driver.save_screenshot(os.path.join(artifacts, "teacher-grid.png"))
 
     driver.get(run_url)
-    driver.find_element(By.ID, "publish").click()
+    wait.until(ready.element_to_be_clickable((By.ID, "publish"))).click()
     wait.until(ready.presence_of_element_located((By.ID, "added")))
     check(int(driver.find_element(By.ID, "added").text) > 0, "the first publication adds events")
     check("Ms. Lee" in driver.find_element(By.TAG_NAME, "main").text, "she is among the people to tell")
@@ -120,7 +123,7 @@ try:
     check(any(hers[0]["subject"].lower() in c for c in cells), "her personal page shows the published week")
     driver.save_screenshot(os.path.join(artifacts, "personal-page.png"))
 
-    ics = driver.find_element(By.ID, "ics").get_attribute("href")
+    ics = wait.until(ready.presence_of_element_located((By.ID, "ics"))).get_attribute("href")
     with urllib.request.urlopen(ics, timeout=10) as response:
         check(response.headers["Content-Type"].startswith("text/calendar"), "the .ics link serves a calendar")
         calendar = Calendar.from_ical(response.read())
