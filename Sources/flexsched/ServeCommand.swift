@@ -58,7 +58,7 @@ struct Serve: ParsableCommand {
         if let loadText, let loadPath {
             do throws(ServiceError) {
                 if let outcome = try server.services.load(loadText, fileName: loadPath) {
-                    print("loaded \(loadPath) as version \(outcome.version.version) of \"\(outcome.scenario.name)\"")
+                    printNow("loaded \(loadPath) as version \(outcome.version.version) of \"\(outcome.scenario.name)\"")
                 }
             } catch {
                 if case .invalid(let problems) = error { throw exitForBadInput(InputError(problems)) }
@@ -67,7 +67,7 @@ struct Serve: ParsableCommand {
             }
         }
         try waitFor {
-            print("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
+            printNow("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
             try await server.run()
         }
     }
@@ -123,4 +123,9 @@ func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) thro
     }
     done.wait()
     return try result.withLock { $0! }.get()
+}
+
+/// A server runs until it is stopped, so a buffered line would never reach a log file.
+private func printNow(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -19,8 +19,10 @@ import Testing
             process.executableURL = URL(fileURLWithPath: flexsched)
             process.arguments = ["serve", "--data", data, "--port", "\(port)", "--workers", "1"]
             _ = FileManager.default.createFile(atPath: log, contents: nil)
-            process.standardOutput = FileHandle(forWritingAtPath: log)
-            process.standardError = FileHandle(forWritingAtPath: log)
+            // One handle for both, as `> log 2>&1` would share one: two handles would overwrite each other.
+            let output = FileHandle(forWritingAtPath: log)
+            process.standardOutput = output
+            process.standardError = output
             process.standardInput = FileHandle.nullDevice
             try process.run()
         }
@@ -101,6 +103,9 @@ import Testing
         let first = try ServerProcess(flexsched: flexsched, data: data, port: port, token: token, log: data + "/first.log")
         defer { first.stop() }
         try await first.waitUntilListening()
+        // A server's log is a file; its start-up line must be there while it runs, not only at exit.
+        let startLog = try String(contentsOfFile: data + "/first.log", encoding: .utf8)
+        #expect(startLog.contains("flexsched serving http://"), "log: \(startLog)")
         let (uploaded, scenario) = try await first.request("/api/v1/scenarios", method: "POST", body: try bundledScenario("midsize-week.yaml"),
                                                            contentType: "application/yaml")
         #expect(uploaded == 201)
