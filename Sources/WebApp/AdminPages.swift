@@ -16,8 +16,7 @@ struct AdminPages {
             guard context.user != nil else { return Pages.redirect("/signin") }
             return scenariosPage(context, problems: [], status: .ok)
         }
-        group.post("scenarios") { request, context in
-            guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
+        group.post("scenarios") { request, context in try await pages.asAdmin(request, context) { user in
             let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
             // A chosen file wins over the text box; the browser sends an empty file part when none is chosen.
             let file = fields["file"].flatMap { $0.isEmpty ? nil : $0 }
@@ -34,7 +33,7 @@ struct AdminPages {
                 }
                 return scenariosPage(context, problems: [error.description], status: .conflict)
             }
-        }
+        } }
     }
 
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {

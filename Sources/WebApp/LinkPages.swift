@@ -12,12 +12,10 @@ struct LinkPages {
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios/:id/links") { request, context in
-            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
-            return try page(context, scenarioID: try scenarioID(context), notice: nil)
+            try await pages.asAdmin(request, context) { _ in try page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
         }
-        group.get("scenarios/:id/links.csv") { request, context in
-            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
-            let id = try scenarioID(context)
+        group.get("scenarios/:id/links.csv") { request, context in try await pages.asAdmin(request, context) { _ in
+            let id = try Pages.pathID("id", context)
             let links = try found { () throws(ServiceError) in try services.feedLinks(scenarioID: id) }
             let csv = CSVExport.spreadsheetTable(header: ["kind", "id", "name", "calendar_url", "webcal_url", "page_url", "revoked"], rows: links.map {
                 [$0.feed.kind.rawValue, $0.feed.entityID, $0.feed.name, $0.calendarURL, $0.webcalURL, $0.pageURL, $0.feed.revoked ? "yes" : "no"]
@@ -25,10 +23,9 @@ struct LinkPages {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
                                                    .contentDisposition: "attachment; filename=\"links-scenario-\(id).csv\""],
                             body: .init(byteBuffer: ByteBuffer(bytes: csv)))
-        }
-        group.post("scenarios/:id/links") { request, context in
-            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
-            let id = try scenarioID(context)
+        } }
+        group.post("scenarios/:id/links") { request, context in try await pages.asAdmin(request, context) { _ in
+            let id = try Pages.pathID("id", context)
             let fields = try await pages.form(request, context)
             guard let kind = fields["kind"].flatMap(FeedKind.init(rawValue:)), let entity = fields["entity"], !entity.isEmpty,
                   let action = fields["action"], action == "rotate" || action == "revoke" else {
@@ -41,12 +38,7 @@ struct LinkPages {
             let notice = action == "rotate" ? "\(link.feed.name)'s link was replaced; the old one no longer works."
                 : "\(link.feed.name)'s link was revoked."
             return try page(context, scenarioID: id, notice: notice)
-        }
-    }
-
-    func scenarioID(_ context: AppContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.notFound) }
-        return id
+        } }
     }
 
     /// A service answer, with its refusal as the page's HTTP error.

@@ -38,6 +38,18 @@ struct Pages: Sendable {
         return try context.requireAdmin()
     }
 
+    /// A page or form only an admin may use; without a session it goes to sign-in.
+    func asAdmin(_ request: Request, _ context: AppContext, _ body: (UserRecord) async throws -> Response) async throws -> Response {
+        guard let user = try admin(request, context) else { return Self.redirect("/signin") }
+        return try await body(user)
+    }
+
+    /// A numeric id from the path; anything else names a page that does not exist.
+    static func pathID(_ name: String, _ context: AppContext) throws -> Int64 {
+        guard let id = context.parameters.get(name, as: Int64.self) else { throw HTTPError(.notFound, message: "no such page") }
+        return id
+    }
+
     /// A posted form's fields, after checking its CSRF token against the session's.
     func form(_ request: Request, _ context: AppContext, limit: Int = 1 << 20) async throws -> [String: String] {
         let fields = try await Self.formFields(request, limit: limit)
@@ -55,15 +67,11 @@ struct Pages: Sendable {
         if type.lowercased().hasPrefix("multipart/form-data") {
             return try multipartFields(buffer, contentType: type)
         }
-        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if let key = parts.first { fields[key] = parts.count > 1 ? parts[1] : "" }
+        do {
+            return try URLEncodedFormDecoder().decode([String: String].self, from: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        } catch {
+            throw HTTPError(.badRequest, message: "the form does not read as application/x-www-form-urlencoded")
         }
-        return fields
     }
 
     static func multipartFields(_ buffer: ByteBuffer, contentType: String) throws -> [String: String] {

@@ -75,9 +75,10 @@ struct RunPages {
 
     /// A POST form: an admin, the session's CSRF token, then the change.
     func change(_ request: Request, _ context: AppContext, _ body: (UserRecord, [String: String]) async throws -> Response) async throws -> Response {
-        guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
-        let fields = try await pages.form(request, context)
-        do { return try await body(user, fields) } catch let error as ServiceError { return problemPage(error, context) }
+        try await pages.asAdmin(request, context) { user in
+            let fields = try await pages.form(request, context)
+            do { return try await body(user, fields) } catch let error as ServiceError { return problemPage(error, context) }
+        }
     }
 
     func problemPage(_ error: ServiceError, _ context: AppContext) -> Response {

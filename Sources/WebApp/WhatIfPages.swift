@@ -12,12 +12,10 @@ struct WhatIfPages {
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("runs/:run/whatif") { request, context in
-            guard try pages.admin(request, context) != nil else { return Pages.redirect("/signin") }
-            return try page(context, baseline: try runID(context))
+            try await pages.asAdmin(request, context) { _ in try page(context, baseline: try Pages.pathID("run", context)) }
         }
-        group.post("runs/:run/whatif") { request, context in
-            guard let user = try pages.admin(request, context) else { return Pages.redirect("/signin") }
-            let baseline = try runID(context)
+        group.post("runs/:run/whatif") { request, context in try await pages.asAdmin(request, context) { user in
+            let baseline = try Pages.pathID("run", context)
             let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
             let changes = Self.changes(from: fields)
             guard !changes.isEmpty else {
@@ -34,12 +32,7 @@ struct WhatIfPages {
                 return try page(context, baseline: baseline, fields: fields, problems: problems.map(\.description), submitted: changes,
                                 status: .unprocessableContent)
             }
-        }
-    }
-
-    func runID(_ context: AppContext) throws -> Int64 {
-        guard let id = context.parameters.get("run", as: Int64.self) else { throw HTTPError(.notFound) }
-        return id
+        } }
     }
 
     /// The changes a submitted form asks for, one variant each: the uploaded change file, the pasted one,
