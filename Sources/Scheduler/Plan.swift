@@ -172,6 +172,14 @@ package struct Plan: Sendable {
         apply(session, id: -1, sign: -1)
     }
 
+    /// Changes session `id` in place (who attends, say), keeping its id.
+    package mutating func replace(_ id: Int, with session: PlannedSession) {
+        guard let old = sessions[id] else { return }
+        apply(old, id: Plan.free, sign: -1)
+        sessions[id] = session
+        apply(session, id: id, sign: 1)
+    }
+
     /// Limits count blocks, so a double block weighs two; a need counts sessions, so it weighs one.
     private mutating func apply(_ session: PlannedSession, id: Int, sign: Int) {
         let p = session.slot, d = instance.day(of: p), a = session.activity

@@ -30,10 +30,16 @@ public struct SolveOptions: Sendable {
     public var showSolverLog = false
     public var seed: UInt64 = 1
     public var weights = ObjectiveWeights()
-    /// Most student-slot columns in one GLPK sub-problem; GLPK is quick up to a few thousand binaries.
-    public var neighbourhoodColumns = 1800
-    /// Seconds GLPK may spend on one sub-problem.
-    public var subproblemTimeLimit = 4.0
+    /// Most student-slot columns in one polishing sub-problem. Measured on the mid-size week (README,
+    /// Benchmarks): at 600 columns and 1 s, GLPK proves most pieces optimal and the comfort score
+    /// after 20 s was a third lower than at 1,800 columns and 4 s, where most pieces ran out of time.
+    public var neighbourhoodColumns = 600
+    /// Seconds GLPK may spend on one polishing sub-problem.
+    public var subproblemTimeLimit = 1.0
+    /// The same two for the repair of unmet needs, whose pieces must hold a need's whole neighbourhood
+    /// of competing activities (and are pure binary models, which GLPK solves faster).
+    public var repairColumns = 1800
+    public var repairTimeLimit = 2.0
     /// With `maxSubproblems`, the same budget as work: simplex iterations per second of
     /// `subproblemTimeLimit` (GLPK managed about 1,100 a second on the mid-size week's sub-problems,
     /// cut rounds included, so a work-limited run takes about as long as a clock-limited one).
@@ -258,6 +264,7 @@ private struct Search {
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
         plan.constructGreedily(until: deadline)
+        plan.reseatShortNeeds()
         report(force: true)
         try repairUnmetNeeds()
         if options.polish {
@@ -298,10 +305,10 @@ private struct Search {
         var fruitless = 0
         while plan.terms.unmetSessions > 0, fruitless < 6, !shouldStop() {
             let before = plan.terms.unmetSessions
-            var queue = repairNeighbourhoods(budget: options.neighbourhoodColumns * (2 + fruitless) / 2)[...]
+            var queue = repairNeighbourhoods(budget: options.repairColumns * (2 + fruitless) / 2)[...]
             while !queue.isEmpty {
                 if shouldStop() || plan.terms.unmetSessions == 0 { break }
-                try improve(nextBatch(from: &queue), weights: unmetOnly, timeLimit: options.subproblemTimeLimit / 2)
+                try improve(nextBatch(from: &queue), weights: unmetOnly, timeLimit: options.repairTimeLimit)
                 report(force: false)
             }
             fruitless = plan.terms.unmetSessions < before ? 0 : fruitless + 1

@@ -31,6 +31,7 @@ private var fuzzSolveOptions: SolveOptions {
     var options = SolveOptions()
     options.timeLimit = 1
     options.subproblemTimeLimit = 0.25
+    options.repairTimeLimit = 0.125
     options.maxSubproblems = 3
     return options
 }

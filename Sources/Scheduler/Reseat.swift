@@ -1,0 +1,200 @@
+/// Cheap repair before GLPK: a student still short of a need takes a free seat in a session already
+/// planned, if need be after moving her out of the one session in the way into another session of
+/// that one's need. Such chains move students only, never teachers or rooms, so every weekly and
+/// daily limit of staff holds as it did. Measured on the mid-size week: construction leaves its last
+/// unmet sessions with students whose level window has too few others free for a new group (minimum
+/// 3), while open seats exist in sessions held at slots the student has filled; GLPK's repair then
+/// spent one 1-2 s sub-problem per session won back.
+extension Plan {
+    /// Seats students into open seats until no chain is found; returns how many sessions it met.
+    @discardableResult
+    mutating func reseatShortNeeds() -> Int {
+        var met = 0
+        var progress = true
+        while progress {
+            progress = false
+            for (s, n) in shortNeeds() where done[s][n] < instance.students[s].needs[n].sessions {
+                if seatDirectly(s, need: n) || seatByMovingOneSession(s, need: n) || seatByMakingRoom(s, need: n)
+                    || seatInNewGroup(s, need: n) {
+                    met += 1
+                    progress = true
+                }
+            }
+        }
+        return met
+    }
+
+    /// Needs with sessions missing, highest priority first, then in student order.
+    private func shortNeeds() -> [(student: Int, need: Int)] {
+        var short: [(student: Int, need: Int, rank: Int)] = []
+        for (s, info) in instance.students.enumerated() {
+            for (n, need) in info.needs.enumerated() where done[s][n] < need.sessions {
+                short.append((s, n, need.priority.rank))
+            }
+        }
+        return short.enumerated().sorted { x, y in
+            x.element.rank != y.element.rank ? x.element.rank > y.element.rank : x.offset < y.offset
+        }.map { ($0.element.student, $0.element.need) }
+    }
+
+    /// Sessions of need `n` of student `s` that have a seat she may take, whatever holds her at that time.
+    private func openSeats(for s: Int, need n: Int) -> [Int] {
+        sessionsOfNeed(n, student: s).filter { hasSeat($0) && mayJoin(s, session: $0, without: nil) }
+    }
+
+    private func sessionsOfNeed(_ n: Int, student s: Int) -> [Int] {
+        let activities = instance.students[s].needs[n].activities
+        return sessions.indices.filter { id in
+            guard let session = sessions[id] else { return false }
+            return !session.pinned && activities.contains(session.activity) && !session.students.contains(s)
+        }
+    }
+
+    private func hasSeat(_ id: Int) -> Bool {
+        let session = sessions[id]!
+        return session.students.count < instance.seats(session.room, activity: session.activity)
+    }
+
+    /// Whether the session's room, teacher and other students (all but `leaving`) allow student `s`.
+    private func mayJoin(_ s: Int, session id: Int, without leaving: Int?) -> Bool {
+        let session = sessions[id]!, a = session.activity
+        return instance.roomFits(session.room, activity: a, student: s)
+            && mayJoin(s, activity: a, teacher: session.teacher)
+            && !instance.students[s].apart.contains { $0 != leaving && session.students.contains($0) }
+    }
+
+    /// Makes a seat in a full session student `s` is free for, by moving one of its students to another
+    /// session of her own need that has a seat.
+    private mutating func seatByMakingRoom(_ s: Int, need n: Int) -> Bool {
+        for id in sessionsOfNeed(n, student: s) where !hasSeat(id) {
+            let target = sessions[id]!
+            guard canSeat(s, activity: target.activity, slot: target.slot) else { continue }
+            for u in target.students where mayJoin(s, session: id, without: u) {
+                guard let uNeed = needIndex[u][target.activity] else { continue }
+                unseat(u, from: id)
+                if let destination = openSeats(for: u, need: uNeed).first(where: { other in
+                    other != id && canSeat(u, activity: sessions[other]!.activity, slot: sessions[other]!.slot)
+                }) {
+                    seat(u, in: destination)
+                    seat(s, in: id)
+                    return true
+                }
+                seat(u, in: id)
+            }
+        }
+        return false
+    }
+
+    private mutating func seatDirectly(_ s: Int, need n: Int) -> Bool {
+        for id in openSeats(for: s, need: n) {
+            let session = sessions[id]!
+            if canSeat(s, activity: session.activity, slot: session.slot) {
+                seat(s, in: id)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Frees the student from the single session that overlaps an open seat, then places her in another
+    /// session of that session's need; undone if either step fails.
+    private mutating func seatByMovingOneSession(_ s: Int, need n: Int) -> Bool {
+        for id in openSeats(for: s, need: n) {
+            let target = sessions[id]!
+            let blockers = Set(instance.covered(target.activity, from: target.slot).map { studentAt[s][$0] })
+            guard blockers.count == 1, let blocker = blockers.first, blocker >= 0, let held = sessions[blocker], !held.pinned,
+                  held.students.count > instance.activities[held.activity].min,
+                  let movedNeed = needIndex[s][held.activity] else { continue }
+            unseat(s, from: blocker)
+            if canSeat(s, activity: target.activity, slot: target.slot) {
+                seat(s, in: id)
+                if let destination = openSeats(for: s, need: movedNeed).first(where: { other in
+                    other != blocker && canSeat(s, activity: sessions[other]!.activity, slot: sessions[other]!.slot)
+                }) {
+                    seat(s, in: destination)
+                    return true
+                }
+                unseat(s, from: id)
+            }
+            seat(s, in: blocker)
+        }
+        return false
+    }
+
+    /// Opens a new session of the need for student `s`, with others of her level window who still need
+    /// it and, to reach the group's minimum, students borrowed from sessions of that window that stay
+    /// at or above their own minimum (a borrowed student keeps her count: one session for another).
+    private mutating func seatInNewGroup(_ s: Int, need n: Int) -> Bool {
+        for a in instance.students[s].needs[n].activities {
+            let act = instance.activities[a]
+            for p in 0..<instance.slotCount where canSeat(s, activity: a, slot: p) {
+                let teacher: Int?
+                if act.teacherLed {
+                    guard let t = act.qualifiedTeachers.first(where: { teacherFree($0, activity: a, slot: p) && mayJoin(s, activity: a, teacher: $0) })
+                    else { continue }
+                    teacher = t
+                } else {
+                    teacher = nil
+                }
+                guard let room = act.fittingRooms.first(where: {
+                    instance.seats($0, activity: a) >= act.min && roomFree($0, activity: a, slot: p) && instance.roomFits($0, activity: a, student: s)
+                })
+                else { continue }
+                if let group = formGroup(around: s, activity: a, slot: p, teacher: teacher, room: room) {
+                    add(PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group.students))
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// Student `s` and enough others for activity `a`'s minimum at slot `p`: first those still short
+    /// of it, then borrowed ones, who are left moved out of their sessions. Nil (and nothing moved)
+    /// when too few can come.
+    private mutating func formGroup(around s: Int, activity a: Int, slot p: Int, teacher: Int?, room: Int) -> (students: [Int], borrowed: [(student: Int, from: Int)])? {
+        let act = instance.activities[a]
+        var group = [s]
+        func fits(_ u: Int) -> Bool {
+            !group.contains(u) && instance.roomFits(room, activity: a, student: u) && mayJoin(u, activity: a, teacher: teacher)
+                && !instance.students[u].apart.contains(where: group.contains)
+        }
+        for ref in act.demand where group.count < act.min && fits(ref.student) && canSeat(ref.student, activity: a, slot: p) {
+            group.append(ref.student)
+        }
+        var borrowed: [(student: Int, from: Int)] = []
+        for id in sessions.indices where group.count < act.min {
+            // Any level window of the subject and modality: a student of an overlapping one may hold
+            // her session there.
+            guard let donor = sessions[id], instance.sameNeed(donor.activity, a), !donor.pinned else { continue }
+            var spare = donor.students.count - instance.activities[donor.activity].min
+            for u in donor.students where spare > 0 && group.count < act.min && fits(u) {
+                unseat(u, from: id)
+                if canSeat(u, activity: a, slot: p) {
+                    group.append(u)
+                    borrowed.append((u, id))
+                    spare -= 1
+                } else {
+                    seat(u, in: id)
+                }
+            }
+        }
+        guard group.count >= act.min else {
+            for (u, id) in borrowed { seat(u, in: id) }
+            return nil
+        }
+        return (group, borrowed)
+    }
+
+    private mutating func seat(_ s: Int, in id: Int) {
+        var session = sessions[id]!
+        session.students.append(s)
+        replace(id, with: session)
+    }
+
+    private mutating func unseat(_ s: Int, from id: Int) {
+        var session = sessions[id]!
+        session.students.removeAll { $0 == s }
+        replace(id, with: session)
+    }
+}
