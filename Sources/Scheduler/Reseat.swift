@@ -79,7 +79,7 @@ extension Plan {
                     seat(s, in: id)
                     return true
                 }
-                seat(u, in: id)
+                replace(id, with: target)
             }
         }
         return false
@@ -114,9 +114,9 @@ extension Plan {
                     seat(s, in: destination)
                     return true
                 }
-                unseat(s, from: id)
+                replace(id, with: target)
             }
-            seat(s, in: blocker)
+            replace(blocker, with: held)
         }
         return false
     }
@@ -141,7 +141,7 @@ extension Plan {
                 })
                 else { continue }
                 if let group = formGroup(around: s, activity: a, slot: p, teacher: teacher, room: room) {
-                    add(PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group.students))
+                    add(PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group))
                     return true
                 }
             }
@@ -150,9 +150,9 @@ extension Plan {
     }
 
     /// Student `s` and enough others for activity `a`'s minimum at slot `p`: first those still short
-    /// of it, then borrowed ones, who are left moved out of their sessions. Nil (and nothing moved)
-    /// when too few can come.
-    private mutating func formGroup(around s: Int, activity a: Int, slot p: Int, teacher: Int?, room: Int) -> (students: [Int], borrowed: [(student: Int, from: Int)])? {
+    /// of it, then borrowed ones, who are left moved out of their sessions. Nil, with every session as
+    /// it was, when too few can come.
+    private mutating func formGroup(around s: Int, activity a: Int, slot p: Int, teacher: Int?, room: Int) -> [Int]? {
         let act = instance.activities[a]
         var group = [s]
         func fits(_ u: Int) -> Bool {
@@ -162,28 +162,29 @@ extension Plan {
         for ref in act.demand where group.count < act.min && fits(ref.student) && canSeat(ref.student, activity: a, slot: p) {
             group.append(ref.student)
         }
-        var borrowed: [(student: Int, from: Int)] = []
+        var donors: [(id: Int, before: PlannedSession)] = []
         for id in sessions.indices where group.count < act.min {
             // Any level window of the subject and modality: a student of an overlapping one may hold
             // her session there.
             guard let donor = sessions[id], instance.sameNeed(donor.activity, a), !donor.pinned else { continue }
             var spare = donor.students.count - instance.activities[donor.activity].min
             for u in donor.students where spare > 0 && group.count < act.min && fits(u) {
+                let before = sessions[id]!
                 unseat(u, from: id)
                 if canSeat(u, activity: a, slot: p) {
                     group.append(u)
-                    borrowed.append((u, id))
                     spare -= 1
                 } else {
-                    seat(u, in: id)
+                    replace(id, with: before)
                 }
             }
+            if sessions[id] != donor { donors.append((id, donor)) }
         }
         guard group.count >= act.min else {
-            for (u, id) in borrowed { seat(u, in: id) }
+            for (id, before) in donors { replace(id, with: before) }
             return nil
         }
-        return (group, borrowed)
+        return group
     }
 
     private mutating func seat(_ s: Int, in id: Int) {

@@ -628,7 +628,7 @@ func forcedUnmetSessions(_ instance: Instance) -> Int {
 }
 
 /// The plan's shortfall per need; Advisor gives each its reason.
-private func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
+func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
     let instance = plan.instance, scenario = instance.scenario
     return instance.students.indices.flatMap { s in
         instance.students[s].needs.enumerated().compactMap { n, need in
@@ -641,7 +641,7 @@ private func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
 }
 
 /// The scenario's fixed sessions as given, then the planned ones in time order.
-private func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
+func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
     let instance = plan.instance, scenario = instance.scenario
     let fixed = scenario.fixed.map { session in
         Timetable.Session(fixed: session.id, title: session.title, day: session.day.rawValue, block: session.block,

@@ -1,0 +1,134 @@
+import ScenarioKit
+@testable import Scheduler
+import Testing
+import TimetableChecker
+import TimetableFormat
+
+/// One day of three blocks and one modality (groups of 3-6) in two subjects, reading and math.
+private func week(students: String) throws -> ValidatedScenario {
+    try ScenarioLoader.parse("""
+    name: Reseat
+    timezone: Europe/London
+    days: [mon]
+    blocks:
+      - {id: b1, start: "09:00", end: "09:50"}
+      - {id: b2, start: "10:00", end: "10:50"}
+      - {id: b3, start: "11:00", end: "11:50"}
+    modalities:
+      small-group: {min: 3, max: 6, teacher: true}
+    teachers:
+      - {id: lee, name: Ms. Lee, subjects: [reading]}
+      - {id: kim, name: Mr. Kim, subjects: [reading, math]}
+      - {id: ito, name: Mr. Ito, subjects: [math]}
+    rooms:
+      - {id: r1, name: Room 1, capacity: 8}
+      - {id: r2, name: Room 2, capacity: 8}
+      - {id: r3, name: Room 3, capacity: 8}
+    students:
+    \(students)
+    """, file: "reseat.yaml")
+}
+
+private func student(_ id: String, _ needs: [String], unavailable: [String] = []) -> String {
+    let list = needs.map { "{subject: \($0), modality: small-group, sessions: 1}" }.joined(separator: ", ")
+    return "  - {id: \(id), name: \(id), needs: [\(list)], unavailable: [\(unavailable.joined(separator: ", "))]}"
+}
+
+private struct Fixture {
+    let scenario: ValidatedScenario
+    let instance: Instance
+    var plan: Plan
+
+    init(_ students: [String]) throws {
+        scenario = try week(students: students.joined(separator: "\n"))
+        instance = Instance(scenario)
+        plan = Plan(instance)
+    }
+
+    func index(_ id: String, in list: [String]) -> Int { list.firstIndex(of: id)! }
+
+    mutating func add(_ subject: String, block: Int, teacher: String, room: String, _ students: [String], pinned: Bool = false) {
+        let s = scenario.students.map(\.id), t = scenario.teachers.map(\.id), r = scenario.rooms.map(\.id)
+        let ids = students.map { index($0, in: s) }
+        let a = instance.activity(subject: subject, modality: "small-group", students: ids)!
+        plan.add(PlannedSession(activity: a, slot: block, teacher: index(teacher, in: t), room: index(room, in: r), students: ids, pinned: pinned))
+    }
+
+    /// The plan as a timetable, judged by the independent checker.
+    var violations: [Violation] {
+        let timetable = Timetable(scenario: scenario.name, status: .feasible, objective: nil, bound: nil, gap: nil,
+                                  sessions: timetableSessions(plan), unmet: unmetNeeds(plan))
+        return checkTimetable(timetable, against: scenario)
+    }
+
+    var unmetSessions: Int { plan.terms.unmetSessions }
+    func sizes() -> [Int] { plan.activeSessions.map(\.session.students.count).sorted() }
+}
+
+@Test func aStudentShortOfANeedTakesAnOpenSeatWhereSheIsFree() throws {
+    var week = try Fixture(["a", "b", "c", "f"].map { student($0, ["reading"]) })
+    week.add("reading", block: 1, teacher: "lee", room: "r1", ["a", "b", "c"])
+    #expect(week.unmetSessions == 1)
+    #expect(week.plan.reseatShortNeeds() == 1)
+    #expect(week.unmetSessions == 0)
+    #expect(week.sizes() == [4])
+    #expect(week.violations.isEmpty)
+}
+
+/// Nobody else is short, so a new group for `f` must borrow two students from the group of five,
+/// which keeps its minimum of three; with a group of four it could lend only one, and nothing moves.
+@Test func aNewGroupBorrowsOnlyWhatAGroupCanSpare() throws {
+    let students = ["a", "b", "c", "d", "e"].map { student($0, ["reading"]) } + [student("f", ["reading"], unavailable: ["mon.b1"])]
+    var five = try Fixture(students)
+    five.add("reading", block: 0, teacher: "lee", room: "r1", ["a", "b", "c", "d", "e"])
+    #expect(five.plan.reseatShortNeeds() == 1)
+    #expect(five.unmetSessions == 0)
+    #expect(five.sizes() == [3, 3])
+    #expect(five.violations.isEmpty)
+
+    // A pinned session (what-if keeps a person's week exactly) lends no one.
+    var pinned = try Fixture(students)
+    pinned.add("reading", block: 0, teacher: "lee", room: "r1", ["a", "b", "c", "d", "e"], pinned: true)
+    #expect(pinned.plan.reseatShortNeeds() == 0)
+    #expect(pinned.unmetSessions == 1)
+
+    var four = try Fixture(Array(students.dropFirst()))
+    four.add("reading", block: 0, teacher: "lee", room: "r1", ["b", "c", "d", "e"])
+    let before = four.plan.activeSessions.map(\.session)
+    #expect(four.plan.reseatShortNeeds() == 0)
+    #expect(four.unmetSessions == 1)
+    #expect(four.plan.activeSessions.map(\.session) == before)
+}
+
+/// `f` is in the math group at b1, the only time the reading group has a seat for her; she moves to
+/// the other math group at b2, which has one, and so both her needs are met.
+@Test func aStudentInTheWayMovesToAnotherSessionOfHerOtherNeed() throws {
+    var students = ["a", "b", "c"].map { student($0, ["reading"]) }
+    students += ["m1", "m2", "m3", "m4", "m5", "m6"].map { student($0, ["math"]) }
+    students.append(student("f", ["reading", "math"], unavailable: ["mon.b3"]))
+    var week = try Fixture(students)
+    week.add("reading", block: 0, teacher: "lee", room: "r1", ["a", "b", "c"])
+    week.add("math", block: 0, teacher: "ito", room: "r2", ["m1", "m2", "m3", "f"])
+    week.add("math", block: 1, teacher: "kim", room: "r3", ["m4", "m5", "m6"])
+    // Lee is the only reading teacher free, and busy only at b1: a new reading group at b2 would need
+    // two of a, b, c, whose group cannot spare them.
+    #expect(week.unmetSessions == 1)
+    #expect(week.plan.reseatShortNeeds() == 1)
+    #expect(week.unmetSessions == 0)
+    #expect(week.sizes() == [3, 4, 4])
+    #expect(week.violations.isEmpty)
+}
+
+/// The reading group at b1 is full and `f` is free only then: one of its students moves to the group
+/// at b2, which has a seat, and `f` takes hers.
+@Test func aFullGroupMakesRoomByMovingAStudentToAnotherGroupOfHerNeed() throws {
+    var students = ["a", "b", "c", "d", "e", "g", "h", "i", "j"].map { student($0, ["reading"]) }
+    students.append(student("f", ["reading"], unavailable: ["mon.b2", "mon.b3"]))
+    var week = try Fixture(students)
+    week.add("reading", block: 0, teacher: "lee", room: "r1", ["a", "b", "c", "d", "e", "g"])
+    week.add("reading", block: 1, teacher: "kim", room: "r2", ["h", "i", "j"])
+    #expect(week.plan.reseatShortNeeds() == 1)
+    #expect(week.unmetSessions == 0)
+    #expect(week.sizes() == [4, 6])
+    #expect(week.violations.isEmpty)
+}
