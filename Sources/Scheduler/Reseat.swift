@@ -1,12 +1,12 @@
-/// Cheap repair before GLPK: a student still short of a need takes a free seat in a session already
-/// planned, if need be after moving her out of the one session in the way into another session of
-/// that one's need. Such chains move students only, never teachers or rooms, so every weekly and
-/// daily limit of staff holds as it did. Measured on the mid-size week: construction leaves its last
-/// unmet sessions with students whose level window has too few others free for a new group (minimum
-/// 3), while open seats exist in sessions held at slots the student has filled; GLPK's repair then
-/// spent one 1-2 s sub-problem per session won back.
+/// Cheap repair before GLPK, with student moves only: an open seat; the one session in the way left
+/// for another session of its need; a seat made in a full group by moving one of its students on; a
+/// new group with students borrowed from groups that can spare them. Planned sessions keep their
+/// slot, teacher and room; a new group takes a teacher and room the plan's filters find free. Measured on the mid-size week: construction
+/// leaves its last unmet sessions with students whose level window has too few others free for a
+/// new group (minimum 3), and GLPK's repair spent one 1-2 s sub-problem per session won back.
 extension Plan {
-    /// Seats students into open seats until no chain is found; returns how many sessions it met.
+    /// Moves students until no move meets another session; returns how many sessions it met. Every
+    /// move meets one more session and takes none away, so this ends.
     @discardableResult
     mutating func reseatShortNeeds() -> Int {
         var met = 0
