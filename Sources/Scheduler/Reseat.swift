@@ -38,7 +38,7 @@ extension Plan {
     }
 
     /// Sessions of need `n` of student `s` that have a seat she may take, whatever holds her at that time.
-    private func openSeats(for s: Int, need n: Int) -> [Int] {
+    func openSeats(for s: Int, need n: Int) -> [Int] {
         sessionsOfNeed(n, student: s).filter { hasSeat($0) && mayJoin(s, session: $0, without: nil) }
     }
 
@@ -187,13 +187,13 @@ extension Plan {
         return group
     }
 
-    private mutating func seat(_ s: Int, in id: Int) {
+    mutating func seat(_ s: Int, in id: Int) {
         var session = sessions[id]!
         session.students.append(s)
         replace(id, with: session)
     }
 
-    private mutating func unseat(_ s: Int, from id: Int) {
+    mutating func unseat(_ s: Int, from id: Int) {
         var session = sessions[id]!
         session.students.removeAll { $0 == s }
         replace(id, with: session)

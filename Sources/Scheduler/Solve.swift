@@ -321,6 +321,8 @@ private struct Search {
         var budget = options.neighbourhoodColumns
         while !shouldStop() {
             let before = objective
+            while !shouldStop(), plan.moveStudentsForComfort(weights, until: deadline) {}
+            report(force: false)
             var queue = neighbourhoods(budget: budget)[...]
             while !queue.isEmpty {
                 if shouldStop() { break }

@@ -4,12 +4,13 @@ import Testing
 import TimetableChecker
 import TimetableFormat
 
-/// One day of three blocks and one modality (groups of 3-6) in two subjects, reading and math.
-private func week(students: String) throws -> ValidatedScenario {
+/// One day (unless `days` says otherwise) of three blocks and one modality (groups of 3-6) in two
+/// subjects, reading and math.
+private func week(students: String, days: String = "[mon]") throws -> ValidatedScenario {
     try ScenarioLoader.parse("""
     name: Reseat
     timezone: Europe/London
-    days: [mon]
+    days: \(days)
     blocks:
       - {id: b1, start: "09:00", end: "09:50"}
       - {id: b2, start: "10:00", end: "10:50"}
@@ -39,19 +40,19 @@ private struct Fixture {
     let instance: Instance
     var plan: Plan
 
-    init(_ students: [String]) throws {
-        scenario = try week(students: students.joined(separator: "\n"))
+    init(_ students: [String], days: String = "[mon]") throws {
+        scenario = try week(students: students.joined(separator: "\n"), days: days)
         instance = Instance(scenario)
         plan = Plan(instance)
     }
 
     func index(_ id: String, in list: [String]) -> Int { list.firstIndex(of: id)! }
 
-    mutating func add(_ subject: String, block: Int, teacher: String, room: String, _ students: [String], pinned: Bool = false) {
+    mutating func add(_ subject: String, day: Int = 0, block: Int, teacher: String, room: String, _ students: [String], pinned: Bool = false) {
         let s = scenario.students.map(\.id), t = scenario.teachers.map(\.id), r = scenario.rooms.map(\.id)
         let ids = students.map { index($0, in: s) }
         let a = instance.activity(subject: subject, modality: "small-group", students: ids)!
-        plan.add(PlannedSession(activity: a, slot: block, teacher: index(teacher, in: t), room: index(room, in: r), students: ids, pinned: pinned))
+        plan.add(PlannedSession(activity: a, slot: day * instance.blocksPerDay + block, teacher: index(teacher, in: t), room: index(room, in: r), students: ids, pinned: pinned))
     }
 
     /// The plan as a timetable, judged by the independent checker.
@@ -131,4 +132,28 @@ private struct Fixture {
     #expect(week.unmetSessions == 0)
     #expect(week.sizes() == [4, 6])
     #expect(week.violations.isEmpty)
+}
+
+/// `f` has reading on Monday and Tuesday, consecutive days (2 each), in groups of four; the Thursday
+/// group has a seat, so she moves there from Tuesday's, and nothing else in the objective changes.
+@Test func aStudentMovesToAnotherGroupOfHerNeedWhenThatSpreadsHerWeek() throws {
+    let students = ["a", "b", "c", "d", "e", "g", "h", "i", "j"].map { student($0, ["reading"]) }
+        + ["  - {id: f, name: f, needs: [{subject: reading, modality: small-group, sessions: 2}]}"]
+    var week = try Fixture(students, days: "[mon, tue, wed, thu]")
+    week.add("reading", day: 0, block: 0, teacher: "lee", room: "r1", ["a", "b", "c", "f"])
+    week.add("reading", day: 1, block: 0, teacher: "lee", room: "r1", ["d", "e", "g", "f"])
+    week.add("reading", day: 3, block: 0, teacher: "lee", room: "r1", ["h", "i", "j"])
+    let weights = ObjectiveWeights()
+    let before = week.plan.terms
+    #expect(before[.sameNeedNextDay] == 1)
+    let moved = week.plan.moveStudentsForComfort(weights)
+    #expect(moved)
+    let after = week.plan.terms
+    #expect(after[.sameNeedNextDay] == 0)
+    #expect(after.total(weights) == before.total(weights) - weights[.sameNeedNextDay])
+    #expect(week.sizes() == [3, 4, 4])
+    #expect(week.violations.isEmpty)
+    // Nothing better is left: a second pass keeps nothing.
+    let movedAgain = week.plan.moveStudentsForComfort(weights)
+    #expect(!movedAgain)
 }
