@@ -32,7 +32,7 @@ public struct SolveOptions: Sendable {
     public var weights = ObjectiveWeights()
     /// Most student-slot columns in one polishing sub-problem. Measured on the mid-size week (README,
     /// Benchmarks): at 600 columns and 1 s, GLPK proves most pieces optimal and the comfort score
-    /// after 20 s was a third lower than at 1,800 columns and 4 s, where most pieces ran out of time.
+    /// after 20 s came out about half of that at 1,800 columns and 4 s, where most pieces ran out of time.
     public var neighbourhoodColumns = 600
     /// Seconds GLPK may spend on one polishing sub-problem.
     public var subproblemTimeLimit = 1.0
