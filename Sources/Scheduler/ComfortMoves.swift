@@ -15,11 +15,9 @@ extension Plan {
         var improved = false
         for s in instance.students.indices where Date() < deadline {
             for n in instance.students[s].needs.indices {
+                // Her own sessions are in her row of the plan: no need to scan every session.
                 let activities = instance.students[s].needs[n].activities
-                let held = sessions.indices.filter { id in
-                    guard let session = sessions[id] else { return false }
-                    return activities.contains(session.activity) && session.students.contains(s)
-                }
+                let held = Set(studentAt[s].filter { $0 >= 0 && activities.contains(sessions[$0]!.activity) }).sorted()
                 for x in held {
                     guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min else { continue }
                     let before = studentCost(s, weights)
