@@ -1,29 +1,30 @@
 import Foundation
 import Rules
 
-/// Comfort without GLPK: a student changes to another group of the same need (any level window she
-/// may join) when that lowers her own part of the objective. Only her terms can change (her idle
-/// blocks, late blocks, consecutive days, preferred and extra teachers): no session changes its
-/// slot, teacher or room, and the group she leaves keeps its minimum. GLPK's polishing pieces hold
-/// one day each, so they can never move a need's session to another day; these moves can, and the
-/// same need on consecutive days was the second-largest term left on the mid-size week.
+/// Comfort without GLPK: cheap moves, each kept only when it lowers the objective. A student changes
+/// to another group of the same need (any level window she may join) when that lowers her own part
+/// of the objective. Only her terms can change (her idle blocks, late blocks, consecutive days,
+/// preferred and extra teachers): no session changes its slot, teacher or room, and the group she
+/// leaves keeps its minimum. GLPK's polishing pieces hold one day each, so they can never move a
+/// need's session to another day; these moves can, and the same need on consecutive days was the
+/// second-largest term left on the mid-size week.
 extension Plan {
     /// One pass over every seat, keeping each move that lowers the objective; true if any was kept.
     /// Re-solves leave this to GLPK: their changes against the baseline count per seat.
     mutating func moveStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
+        let index = sessionIdsByActivity()
         var improved = false
         for s in instance.students.indices where Date() < deadline {
             for n in instance.students[s].needs.indices {
-                // Her own sessions are in her row of the plan: no need to scan every session.
-                let activities = instance.students[s].needs[n].activities
-                let held = Set(studentAt[s].filter { $0 >= 0 && activities.contains(sessions[$0]!.activity) }).sorted()
-                for x in held {
+                for x in sessions(of: s, need: n) {
                     guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min else { continue }
                     let before = studentCost(s, weights)
+                    // Every term counts something, so a student at zero has nothing to gain.
+                    guard before > 0 else { continue }
                     unseat(s, from: x)
                     var best: (id: Int, cost: Double)?
-                    for y in openSeats(for: s, need: n) where y != x {
+                    for y in openSeats(for: s, need: n, index: index) where y != x {
                         let joined = sessions[y]!
                         guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
                         seat(s, in: y)
@@ -41,6 +42,83 @@ extension Plan {
             }
         }
         return improved
+    }
+
+    /// Student `s`'s sessions of her need `n` in id order, read from her row of the plan rather than
+    /// a scan of every session.
+    func sessions(of s: Int, need n: Int) -> [Int] {
+        let activities = instance.students[s].needs[n].activities
+        return Set(studentAt[s].filter { $0 >= 0 && activities.contains(sessions[$0]!.activity) }).sorted()
+    }
+
+    /// Two students of one need trade groups, so full groups take part too: one pass over every
+    /// seat, keeping the first trade that lowers the objective; true if any was kept. A trade changes
+    /// only the two students' terms, and each one's change does not depend on the other's, so one
+    /// that helps lowers at least one of them: seen from her side, a group she would gain by joining.
+    /// Only those groups are tried, which on the 1,000-student week cut a round from 5-8 s.
+    mutating func swapStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+        guard baseline.assignments.isEmpty else { return false }
+        let index = sessionIdsByActivity()
+        var improved = false
+        for s in instance.students.indices where Date() < deadline {
+            for n in instance.students[s].needs.indices {
+                for x in sessions(of: s, need: n) where !sessions[x]!.pinned {
+                    search: for (y, _) in gains(s, need: n, leaving: x, index: index, weights) {
+                        for u in sessions[y]!.students where trade(s, from: x, with: u, from: y, weights) {
+                            improved = true
+                            break search
+                        }
+                    }
+                }
+            }
+        }
+        return improved
+    }
+
+    /// The other sessions of need `n` that student `s` would be better off in than in `x`, group
+    /// sizes aside, best first.
+    private mutating func gains(_ s: Int, need n: Int, leaving x: Int, index: [[Int]], _ weights: ObjectiveWeights) -> [(Int, Double)] {
+        let before = studentCost(s, weights)
+        guard before > 0 else { return [] }
+        let left = sessions[x]!
+        unseat(s, from: x)
+        var found: [(Int, Double)] = []
+        for y in sessionsOfNeed(n, student: s, index: index) {
+            let joined = sessions[y]!
+            guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
+            seat(s, in: y)
+            let change = studentCost(s, weights) - before
+            replace(y, with: joined)
+            if change < -1e-9 { found.append((y, change)) }
+        }
+        replace(x, with: left)
+        return found.sorted { $0.1 < $1.1 }
+    }
+
+    /// Student `s` takes `u`'s seat in `y` and `u` hers in `x`, if both may and it lowers the objective.
+    private mutating func trade(_ s: Int, from x: Int, with u: Int, from y: Int, _ weights: ObjectiveWeights) -> Bool {
+        let oldX = sessions[x]!, oldY = sessions[y]!
+        guard !oldX.students.contains(u), let nu = needIndex[u][oldY.activity],
+              instance.students[u].needs[nu].activities.contains(oldX.activity),
+              // Most pairs fail here, before anything is unseated: each must be free at the other's time.
+              instance.covered(oldY.activity, from: oldY.slot).allSatisfy({ studentAt[s][$0] == Plan.free || studentAt[s][$0] == x }),
+              instance.covered(oldX.activity, from: oldX.slot).allSatisfy({ studentAt[u][$0] == Plan.free || studentAt[u][$0] == y })
+        else { return false }
+        let before = studentCost(s, weights) + studentCost(u, weights)
+        unseat(s, from: x)
+        unseat(u, from: y)
+        if canSeat(s, activity: oldY.activity, slot: oldY.slot), mayJoin(s, session: y, without: nil),
+           canSeat(u, activity: oldX.activity, slot: oldX.slot), mayJoin(u, session: x, without: nil) {
+            seat(s, in: y)
+            seat(u, in: x)
+            if studentCost(s, weights) + studentCost(u, weights) < before - 1e-9 { return true }
+            unseat(s, from: y)
+            unseat(u, from: x)
+        }
+        // Both are out of both groups now, so neither restore can clear the other's blocks.
+        replace(x, with: oldX)
+        replace(y, with: oldY)
+        return false
     }
 
     /// Student `s`'s share of the objective terms a change of her seat can move, weighted; the same
@@ -68,5 +146,130 @@ extension Plan {
         }
         return weights[.studentIdle] * Double(idle) + weights[.lateBlock] * Double(late) + weights[.sameNeedNextDay] * Double(pairs)
             + weights[.preferredTeacher] * Double(notPreferred) + weights[.teacherContinuity] * Double(extraTeachers)
+    }
+}
+
+/// Comfort without GLPK, the teachers' side: a session changes its teacher to another qualified one,
+/// free then, or two sessions at the same time swap teachers. Slots, rooms and students stay, so
+/// only the session's students' teacher terms (preferred teacher, continuity) and the two teachers'
+/// terms that day (idle blocks, `prefer-not`) can change. Measured on the mid-size week: most of what
+/// a 60 s solve gained after 20 s was these terms, which one-day GLPK pieces reach only when a piece
+/// happens to hold every session of a student's need.
+extension Plan {
+    /// One pass over every session, keeping each change that lowers the objective; true if any was kept.
+    mutating func reassignTeachersForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+        guard baseline.assignments.isEmpty else { return false }
+        var improved = false
+        for x in sessions.indices where Date() < deadline {
+            guard let session = sessions[x], !session.pinned, session.teacher != nil else { continue }
+            for u in instance.activities[session.activity].qualifiedTeachers where u != sessions[x]!.teacher {
+                if changeTeacher(of: x, to: u, weights) { improved = true }
+            }
+        }
+        return improved
+    }
+
+    /// Gives session `x` teacher `u`; if `u` leads another session `y` starting at the same slot, `y`
+    /// takes `x`'s teacher. Kept only when every hard rule allows it and the objective falls.
+    private mutating func changeTeacher(of x: Int, to u: Int, _ weights: ObjectiveWeights) -> Bool {
+        let old = sessions[x]!, t = old.teacher!, p = old.slot
+        let other = teacherAt[u][p]
+        let y: Int? = other >= 0 && sessions[other]?.slot == p && sessions[other]?.pinned == false ? other : nil
+        if other != Plan.free && y == nil { return false }
+        let oldOther = y.map { sessions[$0]! }
+        if let oldOther, !instance.activities[oldOther.activity].qualifiedTeachers.contains(t) { return false }
+        guard old.students.allSatisfy({ mayJoin($0, activity: old.activity, teacher: u) }),
+              oldOther?.students.allSatisfy({ mayJoin($0, activity: oldOther!.activity, teacher: t) }) ?? true
+        else { return false }
+        // Cheap refusals first: the scoring below costs far more than these lookups.
+        guard instance.covered(old.activity, from: p).allSatisfy({ instance.teachers[u].available[$0] }),
+              oldOther.map({ instance.covered($0.activity, from: p).allSatisfy { instance.teachers[t].available[$0] } }) ?? true,
+              y != nil || teacherFree(u, activity: old.activity, slot: p)
+        else { return false }
+        let students = old.students + (oldOther?.students ?? [])
+        let day = instance.day(of: p)
+        func cost() -> Double {
+            students.reduce(0) { $0 + studentCost($1, weights) } + teacherCost(t, day: day, weights) + teacherCost(u, day: day, weights)
+        }
+        let before = cost()
+        // Both leave first: each may hold a block the other is to take.
+        vacate(x)
+        if let y { vacate(y) }
+        var allowed = teacherFree(u, activity: old.activity, slot: p)
+        if allowed, let oldOther { allowed = teacherFree(t, activity: oldOther.activity, slot: p) }
+        if allowed {
+            lead(x, by: u)
+            if let y { lead(y, by: t) }
+            if cost() < before - 1e-9 { return true }
+            vacate(x)
+            if let y { vacate(y) }
+        }
+        replace(x, with: old)
+        if let y, let oldOther { replace(y, with: oldOther) }
+        return false
+    }
+
+    private mutating func vacate(_ id: Int) { lead(id, by: nil) }
+
+    private mutating func lead(_ id: Int, by teacher: Int?) {
+        var session = sessions[id]!
+        session.teacher = teacher
+        replace(id, with: session)
+    }
+
+    /// Teacher `t`'s share, on day `d`, of the terms a change of her sessions that day can move.
+    func teacherCost(_ t: Int, day d: Int, _ weights: ObjectiveWeights) -> Double {
+        var prefersNot = 0, seen: [Int] = []
+        for p in instance.slots(ofDay: d) {
+            let id = teacherAt[t][p]
+            guard id >= 0, !seen.contains(id), let session = sessions[id] else { continue }
+            seen.append(id)
+            if instance.covered(session.activity, from: session.slot).contains(where: { instance.teachers[t].preferNot[$0] }) { prefersNot += 1 }
+        }
+        return weights[.teacherIdle] * Double(teacherIdle(t, day: d)) + weights[.preferNot] * Double(prefersNot)
+    }
+}
+
+/// Comfort without GLPK, whole sessions: a session moves to another slot, on any day, with its
+/// teacher, room and students, when all of them are free then. Only those students' terms and the
+/// teacher's on the two days can change. GLPK's one-day pieces never move a session to another day.
+extension Plan {
+    /// One pass over every session, keeping the best move of each that lowers the objective; true if any was kept.
+    mutating func moveSessionsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+        guard baseline.assignments.isEmpty else { return false }
+        var improved = false
+        for x in sessions.indices where Date() < deadline {
+            guard let old = sessions[x], !old.pinned else { continue }
+            let a = old.activity, p = old.slot
+            let studentsCost = old.students.reduce(0) { $0 + studentCost($1, weights) }
+            let teacherDayCost = (0..<instance.dayCount).map { d in old.teacher.map { teacherCost($0, day: d, weights) } ?? 0 }
+            // Its people leave the slot, so the filters see them free; the room stays booked, which
+            // only rules out slots overlapping this one (GLPK's same-day pieces cover those).
+            var vacated = old
+            vacated.students = []
+            vacated.teacher = nil
+            replace(x, with: vacated)
+            var best: (slot: Int, cost: Double)?
+            for q in 0..<instance.slotCount where q != p && instance.activities[a].canStart[q] {
+                guard roomFree(old.room, activity: a, slot: q), old.teacher.map({ teacherFree($0, activity: a, slot: q) }) ?? true,
+                      old.students.allSatisfy({ canSeat($0, activity: a, slot: q) }) else { continue }
+                let days = Set([instance.day(of: p), instance.day(of: q)])
+                let before = studentsCost + days.reduce(0) { $0 + teacherDayCost[$1] }
+                var moved = old
+                moved.slot = q
+                replace(x, with: moved)
+                let after = old.students.reduce(0) { $0 + studentCost($1, weights) }
+                    + days.reduce(0) { sum, d in sum + (old.teacher.map { teacherCost($0, day: d, weights) } ?? 0) }
+                replace(x, with: vacated)
+                if after < before - 1e-9, after - before < (best?.cost ?? 0) { best = (q, after - before) }
+            }
+            var kept = old
+            if let best {
+                kept.slot = best.slot
+                improved = true
+            }
+            replace(x, with: kept)
+        }
+        return improved
     }
 }

@@ -38,16 +38,29 @@ extension Plan {
     }
 
     /// Sessions of need `n` of student `s` that have a seat she may take, whatever holds her at that time.
-    func openSeats(for s: Int, need n: Int) -> [Int] {
-        sessionsOfNeed(n, student: s).filter { hasSeat($0) && mayJoin(s, session: $0, without: nil) }
+    func openSeats(for s: Int, need n: Int, index: [[Int]]? = nil) -> [Int] {
+        sessionsOfNeed(n, student: s, index: index).filter { hasSeat($0) && mayJoin(s, session: $0, without: nil) }
     }
 
-    private func sessionsOfNeed(_ n: Int, student s: Int) -> [Int] {
+    /// Unpinned sessions of need `n` that student `s` is not in, in id order. `index` (from
+    /// `sessionIdsByActivity`, valid while no session is added or removed) spares a scan of every
+    /// session: the comfort moves ask this for every seat of the week.
+    func sessionsOfNeed(_ n: Int, student s: Int, index: [[Int]]? = nil) -> [Int] {
         let activities = instance.students[s].needs[n].activities
-        return sessions.indices.filter { id in
+        let candidates = index.map { index in activities.flatMap { index[$0] }.sorted() } ?? Array(sessions.indices)
+        return candidates.filter { id in
             guard let session = sessions[id] else { return false }
             return !session.pinned && activities.contains(session.activity) && !session.students.contains(s)
         }
+    }
+
+    /// Ids of the sessions of each activity, in id order.
+    func sessionIdsByActivity() -> [[Int]] {
+        var index = Array(repeating: [Int](), count: instance.activities.count)
+        for (id, session) in sessions.enumerated() {
+            if let session { index[session.activity].append(id) }
+        }
+        return index
     }
 
     private func hasSeat(_ id: Int) -> Bool {
@@ -56,7 +69,7 @@ extension Plan {
     }
 
     /// Whether the session's room, teacher and other students (all but `leaving`) allow student `s`.
-    private func mayJoin(_ s: Int, session id: Int, without leaving: Int?) -> Bool {
+    func mayJoin(_ s: Int, session id: Int, without leaving: Int?) -> Bool {
         let session = sessions[id]!, a = session.activity
         return instance.roomFits(session.room, activity: a, student: s)
             && mayJoin(s, activity: a, teacher: session.teacher)

@@ -321,18 +321,43 @@ private struct Search {
         var budget = options.neighbourhoodColumns
         while !shouldStop() {
             let before = objective
-            while !shouldStop(), plan.moveStudentsForComfort(weights, until: deadline) {}
+            comfortMoves()
             report(force: false)
             var queue = neighbourhoods(budget: budget)[...]
             while !queue.isEmpty {
                 if shouldStop() { break }
+                let was = objective
                 try improve(nextBatch(from: &queue))
+                // What GLPK changed often opens cheap moves (tens of ms against its 0.1-1 s pieces).
+                if objective < was - 1e-9 { comfortMoves() }
                 report(force: false)
             }
             if objective >= before - 1e-9 {
                 if budget >= options.neighbourhoodColumns * 4 { break }
                 budget *= 2
             }
+        }
+    }
+
+    /// The moves without GLPK (`ComfortMoves.swift`), repeated until none lowers the objective.
+    mutating func comfortMoves() {
+        while !shouldStop() {
+            var started = Date()
+            func traced(_ kind: String, _ kept: Bool) -> Bool {
+                if trace {
+                    let line = "comfort moves: \(kind) \(String(format: "%.2f", Date().timeIntervalSince(started)))s kept \(kept) current \(objective)\n"
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+                started = Date()
+                return kept
+            }
+            let students = traced("students", plan.moveStudentsForComfort(weights, until: deadline))
+            let swaps = traced("trades", plan.swapStudentsForComfort(weights, until: deadline))
+            let teachers = traced("teachers", plan.reassignTeachersForComfort(weights, until: deadline))
+            let sessions = traced("sessions", plan.moveSessionsForComfort(weights, until: deadline))
+            guard students || swaps || teachers || sessions else { break }
+            lastImprovement = Date()
+            subproblemsAtLastImprovement = subproblems
         }
     }
 

@@ -157,3 +157,80 @@ private struct Fixture {
     let movedAgain = week.plan.moveStudentsForComfort(weights)
     #expect(!movedAgain)
 }
+
+// MARK: comfort moves that GLPK's one-day pieces cannot make
+
+private func need(_ subject: String, sessions: Int = 1, extra: String = "") -> String {
+    "{subject: \(subject), modality: small-group, sessions: \(sessions)\(extra)}"
+}
+
+/// Every group is full, so no student can simply change groups: `f` (reading on Monday and Tuesday,
+/// consecutive days) trades her Tuesday seat with a Thursday student who has one reading session.
+@Test func twoStudentsTradeSeatsWhenEveryGroupIsFull() throws {
+    let students = ["a", "b", "c", "d", "e", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q"].map { student($0, ["reading"]) }
+        + ["  - {id: f, name: f, needs: [\(need("reading", sessions: 2))]}"]
+    var week = try Fixture(students, days: "[mon, tue, wed, thu]")
+    week.add("reading", day: 0, block: 0, teacher: "lee", room: "r1", ["a", "b", "c", "d", "e", "f"])
+    week.add("reading", day: 1, block: 0, teacher: "lee", room: "r1", ["g", "h", "i", "j", "k", "f"])
+    week.add("reading", day: 3, block: 0, teacher: "lee", room: "r1", ["l", "m", "n", "o", "p", "q"])
+    let weights = ObjectiveWeights()
+    let before = week.plan.terms
+    #expect(before[.sameNeedNextDay] == 1)
+    let moved = week.plan.moveStudentsForComfort(weights)
+    #expect(!moved)
+    let traded = week.plan.swapStudentsForComfort(weights)
+    #expect(traded)
+    #expect(week.plan.terms[.sameNeedNextDay] == 0)
+    #expect(week.plan.terms.total(weights) == before.total(weights) - weights[.sameNeedNextDay])
+    #expect(week.sizes() == [6, 6, 6])
+    #expect(week.violations.isEmpty)
+    let tradedAgain = week.plan.swapStudentsForComfort(weights)
+    #expect(!tradedAgain)
+}
+
+/// The b1 group that would rather have Ms. Lee has Mr. Kim, and Ms. Lee leads the other b1 group,
+/// whose students do not mind: the two groups swap teachers. Had one of those students asked for
+/// Ms. Lee (a hard rule), nothing would change.
+@Test func twoSessionsAtOneTimeSwapTeachersForAPreferredTeacher() throws {
+    let prefer = ["a", "b", "c"].map { "  - {id: \($0), name: \($0), needs: [\(need("reading", extra: ", prefer-teacher: [lee]"))]}" }
+    let others = ["d", "e"].map { student($0, ["reading"]) }
+    for requested in [false, true] {
+        let last = requested ? "  - {id: g, name: g, needs: [\(need("reading", extra: ", teacher: lee"))]}" : student("g", ["reading"])
+        var week = try Fixture(prefer + others + [last])
+        week.add("reading", block: 0, teacher: "kim", room: "r1", ["a", "b", "c"])
+        week.add("reading", block: 0, teacher: "lee", room: "r2", ["d", "e", "g"])
+        let weights = ObjectiveWeights()
+        let before = week.plan.terms
+        #expect(before[.preferredTeacher] == 3)
+        let changed = week.plan.reassignTeachersForComfort(weights)
+        #expect(changed == !requested)
+        let after = week.plan.terms
+        #expect(after[.preferredTeacher] == (requested ? 3 : 0))
+        #expect(after.total(weights) == before.total(weights) - (requested ? 0 : 3 * weights[.preferredTeacher]))
+        #expect(week.violations.isEmpty)
+    }
+}
+
+/// One group meets on Monday and Tuesday (three students on consecutive days); nobody can change
+/// group, so one of the two sessions moves, with its teacher and room, to a day not next to the
+/// other's, and not to a last block (a late block would cost more).
+@Test func aWholeSessionMovesToAnotherDayToSpreadItsStudentsWeek() throws {
+    let students = ["a", "b", "c"].map { "  - {id: \($0), name: \($0), needs: [\(need("reading", sessions: 2))]}" }
+    var week = try Fixture(students, days: "[mon, tue, wed, thu]")
+    week.add("reading", day: 0, block: 0, teacher: "lee", room: "r1", ["a", "b", "c"])
+    week.add("reading", day: 1, block: 0, teacher: "lee", room: "r1", ["a", "b", "c"])
+    let weights = ObjectiveWeights()
+    let before = week.plan.terms
+    #expect(before[.sameNeedNextDay] == 3)
+    let moved = week.plan.moveSessionsForComfort(weights)
+    #expect(moved)
+    let after = week.plan.terms
+    #expect(after[.sameNeedNextDay] == 0)
+    #expect(after.total(weights) == before.total(weights) - 3 * weights[.sameNeedNextDay])
+    let slots = week.plan.activeSessions.map(\.session.slot)
+    #expect(abs(week.instance.day(of: slots[0]) - week.instance.day(of: slots[1])) >= 2)
+    #expect(slots.allSatisfy { week.instance.block(of: $0) != 2 })
+    #expect(week.violations.isEmpty)
+    let movedAgain = week.plan.moveSessionsForComfort(weights)
+    #expect(!movedAgain)
+}
