@@ -18,26 +18,12 @@ extension Plan {
         for s in instance.students.indices where Date() < deadline {
             for n in instance.students[s].needs.indices {
                 for x in sessions(of: s, need: n) {
-                    guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min else { continue }
-                    let before = studentCost(s, weights)
-                    // Every term counts something, so a student at zero has nothing to gain.
-                    guard before > 0 else { continue }
+                    guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min,
+                          let (y, _) = gains(s, leaving: x, among: openSeats(for: s, need: n, index: index), weights).first
+                    else { continue }
                     unseat(s, from: x)
-                    var best: (id: Int, cost: Double)?
-                    for y in openSeats(for: s, need: n, index: index) where y != x {
-                        let joined = sessions[y]!
-                        guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
-                        seat(s, in: y)
-                        let cost = studentCost(s, weights)
-                        replace(y, with: joined)
-                        if cost < (best?.cost ?? before) - 1e-9 { best = (y, cost) }
-                    }
-                    if let best {
-                        seat(s, in: best.id)
-                        improved = true
-                    } else {
-                        replace(x, with: left)
-                    }
+                    seat(s, in: y)
+                    improved = true
                 }
             }
         }
@@ -63,7 +49,8 @@ extension Plan {
         for s in instance.students.indices where Date() < deadline {
             for n in instance.students[s].needs.indices {
                 for x in sessions(of: s, need: n) where !sessions[x]!.pinned {
-                    search: for (y, _) in gains(s, need: n, leaving: x, index: index, weights) {
+                    let candidates = sessionsOfNeed(n, student: s, index: index)
+                    search: for (y, _) in gains(s, leaving: x, among: candidates, weights) {
                         for u in sessions[y]!.students where trade(s, from: x, with: u, from: y, weights) {
                             improved = true
                             break search
@@ -75,15 +62,16 @@ extension Plan {
         return improved
     }
 
-    /// The other sessions of need `n` that student `s` would be better off in than in `x`, group
-    /// sizes aside, best first.
-    private mutating func gains(_ s: Int, need n: Int, leaving x: Int, index: [[Int]], _ weights: ObjectiveWeights) -> [(Int, Double)] {
+    /// Which of `candidates` (other sessions of the need she holds `x` for) student `s` would be better
+    /// off in than in `x`, group sizes aside: best first, ties in id order.
+    private mutating func gains(_ s: Int, leaving x: Int, among candidates: [Int], _ weights: ObjectiveWeights) -> [(Int, Double)] {
         let before = studentCost(s, weights)
-        guard before > 0 else { return [] }
+        // Every term counts something, so a student at zero has nothing to gain.
+        guard before > 0, !candidates.isEmpty else { return [] }
         let left = sessions[x]!
         unseat(s, from: x)
         var found: [(Int, Double)] = []
-        for y in sessionsOfNeed(n, student: s, index: index) {
+        for y in candidates {
             let joined = sessions[y]!
             guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
             seat(s, in: y)
@@ -92,7 +80,7 @@ extension Plan {
             if change < -1e-9 { found.append((y, change)) }
         }
         replace(x, with: left)
-        return found.sorted { $0.1 < $1.1 }
+        return found.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
     }
 
     /// Student `s` takes `u`'s seat in `y` and `u` hers in `x`, if both may and it lowers the objective.
