@@ -8,18 +8,37 @@ import Rules
 /// leaves keeps its minimum. GLPK's polishing pieces hold one day each, so they can never move a
 /// need's session to another day; these moves can, and the same need on consecutive days was the
 /// second-largest term left on the mid-size week.
+/// Which seats and sessions a pass of moves may touch: all of them, or only those of a piece GLPK
+/// has just re-planned (`settle`).
+struct ComfortScope {
+    var students: [Int]?
+    var sessions: [Int]?
+    /// Only sessions on these days, so that pieces solved together on other days stay valid.
+    var days: Set<Int>?
+    /// Only teacher swaps: a change to a free teacher would spend weekly slack held for other pieces.
+    var swapsOnly = false
+
+    static let whole = ComfortScope()
+
+    func allows(_ session: PlannedSession, in instance: Instance) -> Bool {
+        days.map { $0.contains(instance.day(of: session.slot)) } ?? true
+    }
+}
+
 extension Plan {
-    /// One pass over every seat, keeping each move that lowers the objective; true if any was kept.
-    /// Re-solves leave this to GLPK: their changes against the baseline count per seat.
-    mutating func moveStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+    /// One pass over every seat in `scope`, keeping each move that lowers the objective; true if any
+    /// was kept. Re-solves leave this to GLPK: their changes against the baseline count per seat.
+    mutating func moveStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
+                                         scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
         let index = sessionIdsByActivity()
         var improved = false
-        for s in instance.students.indices where Date() < deadline {
+        for s in scope.students ?? Array(instance.students.indices) where Date() < deadline {
             for n in instance.students[s].needs.indices {
                 for x in sessions(of: s, need: n) {
                     guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min,
-                          let (y, _) = gains(s, leaving: x, among: openSeats(for: s, need: n, index: index), weights).first
+                          scope.allows(left, in: instance),
+                          let (y, _) = gains(s, leaving: x, among: openSeats(for: s, need: n, index: index).filter { scope.allows(sessions[$0]!, in: instance) }, weights).first
                     else { continue }
                     unseat(s, from: x)
                     seat(s, in: y)
@@ -42,14 +61,15 @@ extension Plan {
     /// only the two students' terms, and each one's change does not depend on the other's, so one
     /// that helps lowers at least one of them: seen from her side, a group she would gain by joining.
     /// Only those groups are tried, which on the 1,000-student week cut a round from 5-8 s.
-    mutating func swapStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+    mutating func swapStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
+                                         scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
         let index = sessionIdsByActivity()
         var improved = false
-        for s in instance.students.indices where Date() < deadline {
+        for s in scope.students ?? Array(instance.students.indices) where Date() < deadline {
             for n in instance.students[s].needs.indices {
-                for x in sessions(of: s, need: n) where !sessions[x]!.pinned {
-                    let candidates = sessionsOfNeed(n, student: s, index: index)
+                for x in sessions(of: s, need: n) where !sessions[x]!.pinned && scope.allows(sessions[x]!, in: instance) {
+                    let candidates = sessionsOfNeed(n, student: s, index: index).filter { scope.allows(sessions[$0]!, in: instance) }
                     search: for (y, _) in gains(s, leaving: x, among: candidates, weights) {
                         for u in sessions[y]!.students where trade(s, from: x, with: u, from: y, weights) {
                             improved = true
@@ -145,13 +165,14 @@ extension Plan {
 /// happens to hold every session of a student's need.
 extension Plan {
     /// One pass over every session, keeping each change that lowers the objective; true if any was kept.
-    mutating func reassignTeachersForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+    mutating func reassignTeachersForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
+                                             scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
         var improved = false
-        for x in sessions.indices where Date() < deadline {
-            guard let session = sessions[x], !session.pinned, session.teacher != nil else { continue }
+        for x in scope.sessions ?? Array(sessions.indices) where Date() < deadline {
+            guard let session = sessions[x], !session.pinned, session.teacher != nil, scope.allows(session, in: instance) else { continue }
             for u in instance.activities[session.activity].qualifiedTeachers where u != sessions[x]!.teacher {
-                if changeTeacher(of: x, to: u, weights) { improved = true }
+                if changeTeacher(of: x, to: u, swapOnly: scope.swapsOnly, weights) { improved = true }
             }
         }
         return improved
@@ -159,11 +180,11 @@ extension Plan {
 
     /// Gives session `x` teacher `u`; if `u` leads another session `y` starting at the same slot, `y`
     /// takes `x`'s teacher. Kept only when every hard rule allows it and the objective falls.
-    private mutating func changeTeacher(of x: Int, to u: Int, _ weights: ObjectiveWeights) -> Bool {
+    private mutating func changeTeacher(of x: Int, to u: Int, swapOnly: Bool, _ weights: ObjectiveWeights) -> Bool {
         let old = sessions[x]!, t = old.teacher!, p = old.slot
         let other = teacherAt[u][p]
         let y: Int? = other >= 0 && sessions[other]?.slot == p && sessions[other]?.pinned == false ? other : nil
-        if other != Plan.free && y == nil { return false }
+        if (other != Plan.free || swapOnly) && y == nil { return false }
         let oldOther = y.map { sessions[$0]! }
         if let oldOther, !instance.activities[oldOther.activity].qualifiedTeachers.contains(t) { return false }
         guard old.students.allSatisfy({ mayJoin($0, activity: old.activity, teacher: u) }),
@@ -259,5 +280,23 @@ extension Plan {
             replace(x, with: kept)
         }
         return improved
+    }
+}
+
+extension Plan {
+    /// Settles a piece GLPK has just re-planned (its new sessions `ids`, on `days`): its model prices
+    /// which group a student lands in and which teacher leads it only roughly, so decoding can leave
+    /// groups worth changing. On the mid-size week about one piece in eight that GLPK counted as a gain
+    /// lost it this way (extra teachers for one need, idle blocks). Moves stay on the piece's days and
+    /// spend no weekly slack, so pieces solved beside it on other days still fit.
+    mutating func settle(_ ids: [Int], days: [Int], _ weights: ObjectiveWeights, until deadline: Date) {
+        let students = Set(ids.flatMap { sessions[$0]?.students ?? [] }).sorted()
+        let scope = ComfortScope(students: students, sessions: ids, days: Set(days), swapsOnly: true)
+        for _ in 0..<3 {
+            let moved = moveStudentsForComfort(weights, until: deadline, scope: scope)
+            let traded = swapStudentsForComfort(weights, until: deadline, scope: scope)
+            let reassigned = reassignTeachersForComfort(weights, until: deadline, scope: scope)
+            guard moved || traded || reassigned else { return }
+        }
     }
 }

@@ -234,3 +234,39 @@ private func need(_ subject: String, sessions: Int = 1, extra: String = "") -> S
     let movedAgain = week.plan.moveSessionsForComfort(weights)
     #expect(!movedAgain)
 }
+
+/// A piece GLPK has just re-planned (Tuesday's two groups) is settled by moves on its own day that
+/// spend no weekly slack, since other pieces may be solved on other days at the same time. `f`
+/// would do best in Thursday's group; settling moves her only to Ms. Lee's Tuesday group (one
+/// teacher for her need instead of two). `c` would rather have Ms. Lee, who is free at that time
+/// (and `c` is not free for Ms. Lee's Tuesday group): handing Ms. Lee the group would spend her
+/// weekly slack, so only the whole-week moves may.
+@Test func aSettledPieceChangesOnlyItsOwnDaysAndSpendsNoSlack() throws {
+    let students = ["a", "b", "d", "e", "g", "h", "i", "j", "k", "l"].map { student($0, ["reading"]) }
+        + ["  - {id: c, name: c, needs: [\(need("reading", extra: ", prefer-teacher: [lee]"))], unavailable: [tue.b2]}",
+           "  - {id: f, name: f, needs: [\(need("reading", sessions: 2))]}"]
+    var week = try Fixture(students, days: "[mon, tue, wed, thu]")
+    week.add("reading", day: 0, block: 0, teacher: "lee", room: "r1", ["a", "b", "f"])
+    week.add("reading", day: 1, block: 0, teacher: "kim", room: "r1", ["c", "d", "e", "f"])
+    week.add("reading", day: 1, block: 1, teacher: "lee", room: "r2", ["g", "h", "i"])
+    week.add("reading", day: 3, block: 0, teacher: "lee", room: "r1", ["j", "k", "l"])
+    let weights = ObjectiveWeights()
+    let before = week.plan.terms
+    #expect(before[.teacherContinuity] == 1 && before[.sameNeedNextDay] == 1 && before[.preferredTeacher] == 1)
+    var wholeWeek = week.plan
+
+    week.plan.settle([1, 2], days: [1], weights, until: .distantFuture)
+    let settled = week.plan.terms
+    #expect(settled[.teacherContinuity] == 0)
+    #expect(settled[.sameNeedNextDay] == 1)
+    #expect(settled[.preferredTeacher] == 1)
+    #expect(settled.total(weights) == before.total(weights) - weights[.teacherContinuity])
+    #expect(week.sizes() == [3, 3, 3, 4])
+    #expect(week.violations.isEmpty)
+
+    // The whole-week moves take her to Thursday and give c's group Ms. Lee.
+    let moved = wholeWeek.moveStudentsForComfort(weights)
+    #expect(moved && wholeWeek.terms[.sameNeedNextDay] == 0)
+    let reassigned = wholeWeek.reassignTeachersForComfort(weights)
+    #expect(reassigned && wholeWeek.terms[.preferredTeacher] == 0)
+}
