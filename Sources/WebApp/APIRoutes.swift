@@ -31,13 +31,8 @@ struct APIRoutes {
     }
 
     static func errorResponse(_ error: ServiceError) -> Response {
-        switch error {
-        case .invalid(let problems):
-            return json(["problems": problems.map(problemJSON)], status: .unprocessableContent)
-        case .notFound(let message): return json(["error": message], status: .notFound)
-        case .badRequest(let message): return json(["error": message], status: .badRequest)
-        case .conflict(let message): return json(["error": message], status: .conflict)
-        }
+        if case .invalid(let problems) = error { return json(["problems": problems.map(problemJSON)], status: error.status) }
+        return json(["error": error.description], status: error.status)
     }
 
     static func problemJSON(_ problem: InputProblem) -> [String: Any] {
@@ -222,5 +217,17 @@ struct APIRoutes {
     static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension ServiceError {
+    /// One status per refusal, for pages and the JSON API alike.
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableContent
+        case .conflict: .conflict
+        }
     }
 }

@@ -44,8 +44,7 @@ struct LinkPages {
     /// A service answer, with its refusal as the page's HTTP error.
     func found<Value>(_ body: () throws(ServiceError) -> Value) throws -> Value {
         do { return try body() } catch {
-            if case .notFound = error { throw HTTPError(.notFound, message: error.description) }
-            throw HTTPError(.conflict, message: error.description)
+            throw HTTPError(error.status, message: error.description)
         }
     }
 

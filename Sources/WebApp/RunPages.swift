@@ -82,14 +82,8 @@ struct RunPages {
     }
 
     func problemPage(_ error: ServiceError, _ context: AppContext) -> Response {
-        let status: HTTPResponse.Status = switch error {
-        case .notFound: .notFound
-        case .badRequest: .badRequest
-        case .invalid: .unprocessableContent
-        case .conflict: .conflict
-        }
         let lines: [String] = if case .invalid(let problems) = error { problems.map(\.description) } else { [error.description] }
-        return pages.render("problem", ["title": "Not done", "problems": lines], context: context, status: status)
+        return pages.render("problem", ["title": "Not done", "problems": lines], context: context, status: error.status)
     }
 
     func number(_ context: AppContext, _ name: String) throws -> Int64 {

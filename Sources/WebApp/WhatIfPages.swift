@@ -93,7 +93,7 @@ struct WhatIfPages {
             comparison = try services.whatIfComparison(baselineRunID: baseline)
             scenario = try services.solvedScenario(comparison.baseline)
         } catch {
-            if case .notFound = error { throw HTTPError(.notFound, message: error.description) }
+            if error.status == .notFound { throw HTTPError(error.status, message: error.description) }
             return pages.render("whatif", ["title": "What-if", "unavailable": error.description], context: context, status: .conflict)
         }
         let s = scenario.scenario
