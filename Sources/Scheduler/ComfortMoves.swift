@@ -33,21 +33,31 @@ extension Plan {
         guard baseline.assignments.isEmpty else { return false }
         let index = sessionIdsByActivity()
         var improved = false
-        for s in scope.students ?? Array(instance.students.indices) where Date() < deadline {
-            for n in instance.students[s].needs.indices {
-                for x in sessions(of: s, need: n) {
-                    guard let left = sessions[x], !left.pinned, left.students.count > instance.activities[left.activity].min,
-                          scope.allows(left, in: instance),
-                          let (y, _) = gains(s, leaving: x, among: openSeats(for: s, need: n, index: index).filter { scope.allows(sessions[$0]!, in: instance) }, weights).first
-                    else { continue }
-                    unseat(s, from: x)
-                    seat(s, in: y)
-                    improved = true
-                }
-            }
+        forEachSeat(in: scope, until: deadline) { plan, s, n, x in
+            let left = plan.sessions[x]!
+            guard left.students.count > plan.instance.activities[left.activity].min,
+                  let (y, _) = plan.gains(s, leaving: x, among: plan.openSeats(for: s, need: n, index: index).filter { plan.allows($0, scope) }, weights).first
+            else { return }
+            plan.unseat(s, from: x)
+            plan.seat(s, in: y)
+            improved = true
         }
         return improved
     }
+
+    /// Calls `body` for every unpinned seat in `scope`: student, need, session. Each student's seats
+    /// of a need are read when her turn comes, so moves made before are seen.
+    private mutating func forEachSeat(in scope: ComfortScope, until deadline: Date, _ body: (inout Plan, Int, Int, Int) -> Void) {
+        for s in scope.students ?? Array(instance.students.indices) where Date() < deadline {
+            for n in instance.students[s].needs.indices {
+                for x in sessions(of: s, need: n) where !sessions[x]!.pinned && allows(x, scope) {
+                    body(&self, s, n, x)
+                }
+            }
+        }
+    }
+
+    private func allows(_ id: Int, _ scope: ComfortScope) -> Bool { scope.allows(sessions[id]!, in: instance) }
 
     /// Student `s`'s sessions of her need `n` in id order, read from her row of the plan rather than
     /// a scan of every session.
@@ -66,16 +76,12 @@ extension Plan {
         guard baseline.assignments.isEmpty else { return false }
         let index = sessionIdsByActivity()
         var improved = false
-        for s in scope.students ?? Array(instance.students.indices) where Date() < deadline {
-            for n in instance.students[s].needs.indices {
-                for x in sessions(of: s, need: n) where !sessions[x]!.pinned && scope.allows(sessions[x]!, in: instance) {
-                    let candidates = sessionsOfNeed(n, student: s, index: index).filter { scope.allows(sessions[$0]!, in: instance) }
-                    search: for (y, _) in gains(s, leaving: x, among: candidates, weights) {
-                        for u in sessions[y]!.students where trade(s, from: x, with: u, from: y, weights) {
-                            improved = true
-                            break search
-                        }
-                    }
+        forEachSeat(in: scope, until: deadline) { plan, s, n, x in
+            let candidates = plan.sessionsOfNeed(n, student: s, index: index).filter { plan.allows($0, scope) }
+            search: for (y, _) in plan.gains(s, leaving: x, among: candidates, weights) {
+                for u in plan.sessions[y]!.students where plan.trade(s, from: x, with: u, from: y, weights) {
+                    improved = true
+                    break search
                 }
             }
         }
