@@ -586,14 +586,14 @@ private struct Search {
         var shares = none, held = none
         for a in hood.activities {
             for t in instance.activities[a].qualifiedTeachers {
-                let slack = max(0, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
+                let slack = max(0, plan.openWeeklyBlocks(teacher: t))
                 held.teacherBlocks[t] = min(slack, running.reduce(0) { $0 + $1.shares.teacherBlocks[t] })
                 shares.teacherBlocks[t] = slack - held.teacherBlocks[t]
             }
             for need in instance.activities[a].demand {
-                let slack = max(0, instance.students[need.student].needs[need.need].sessions - plan.done[need.student][need.need])
-                held.needSessions[need.student][need.need] = min(slack, running.reduce(0) { $0 + $1.shares.needSessions[need.student][need.need] })
-                shares.needSessions[need.student][need.need] = slack - held.needSessions[need.student][need.need]
+                let (s, n) = (need.student, need.need), slack = max(0, plan.remaining(student: s, activity: a))
+                held.needSessions[s][n] = min(slack, running.reduce(0) { $0 + $1.shares.needSessions[s][n] })
+                shares.needSessions[s][n] = slack - held.needSessions[s][n]
             }
         }
         return (shares, held)
@@ -629,7 +629,7 @@ private struct Search {
             }
         }
         for (t, users) in teacherUsers {
-            split(instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t], among: users) { held[$0].teacherBlocks[t] = $1 }
+            split(plan.openWeeklyBlocks(teacher: t), among: users) { held[$0].teacherBlocks[t] = $1 }
         }
         for (need, users) in needUsers {
             let slack = instance.students[need.student].needs[need.need].sessions - plan.done[need.student][need.need]
