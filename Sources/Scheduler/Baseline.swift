@@ -42,8 +42,17 @@ struct Baseline: Sendable {
     var assignments: [Assignment: Staff] = [:]
     var teachers: Set<Staffing> = []
     var rooms: Set<Staffing> = []
+    /// The same, by person or room and day: the changed-* terms' shares ask for these.
+    private var seatsByDay: [DayKey: [(seat: Assignment, staff: Staff)]] = [:]
+    private var teachersByDay: [DayKey: [Staffing]] = [:]
+    private var roomsByDay: [DayKey: [Staffing]] = [:]
+    private struct DayKey: Hashable { var who: Int, day: Int }
 
     init() {}
+
+    func seats(student s: Int, day d: Int) -> [(seat: Assignment, staff: Staff)] { seatsByDay[DayKey(who: s, day: d)] ?? [] }
+    func staffing(teacher t: Int, day d: Int) -> [Staffing] { teachersByDay[DayKey(who: t, day: d)] ?? [] }
+    func staffing(room r: Int, day d: Int) -> [Staffing] { roomsByDay[DayKey(who: r, day: d)] ?? [] }
 
     init(_ timetable: Timetable, instance: Instance, pins: [Pin]) throws(SolveFailure) {
         let scenario = instance.scenario
@@ -86,21 +95,26 @@ struct Baseline: Sendable {
                 throw SolveFailure(description: "cannot keep the pinned \(session.subject) \(session.modality) session at \(session.day).\(session.block): its room \(session.room ?? "") is no longer in the scenario", isInputProblem: true)
             }
         }
+        for (seat, staff) in assignments { seatsByDay[DayKey(who: seat.student, day: instance.day(of: seat.slot)), default: []].append((seat, staff)) }
+        for staffing in teachers { teachersByDay[DayKey(who: staffing.resource, day: instance.day(of: staffing.slot)), default: []].append(staffing) }
+        for staffing in rooms { roomsByDay[DayKey(who: staffing.resource, day: instance.day(of: staffing.slot)), default: []].append(staffing) }
     }
 }
 
 extension Plan {
     /// Puts back every baseline session the changed scenario still allows: pinned ones exactly (or
-    /// an error saying why not), others with the students who can still come and, where the old
-    /// teacher or room is gone or busy, another qualified teacher or fitting room in the same slot.
+    /// an error naming the rule that forbids it), others with the students who can still come and,
+    /// where the old teacher or room is gone or busy, another qualified teacher or fitting room in the
+    /// same slot. Every session is asked of the whole catalogue (`violation`) before it is added, so no
+    /// rule can be missed here.
     mutating func adoptBaseline(_ baseline: Baseline) throws(SolveFailure) {
         // Pinned sessions first, then every session that still fits exactly, and only then the
         // others, so re-staffing one never takes the teacher or room another could have kept.
         for i in baseline.sessions.indices where baseline.pinned[i] {
             let old = baseline.sessions[i], act = instance.activities[old.activity]
-            if let reason = whyNotExactly(old) {
+            if let (rule, who) = violation(of: old) {
                 let slot = "\(instance.dayName(of: old.slot)).\(instance.blockId(of: old.slot))"
-                throw SolveFailure(description: "the pinned \(act.subject) \(act.modality) session at \(slot) cannot be kept: \(reason)",
+                throw SolveFailure(description: "the pinned \(act.subject) \(act.modality) session at \(slot) cannot be kept: \(rule.id) \(rule.name) (\(who))",
                                    isInputProblem: true)
             }
             var kept = old
@@ -109,51 +123,43 @@ extension Plan {
         }
         var rest: [PlannedSession] = []
         for i in baseline.sessions.indices where !baseline.pinned[i] {
-            if whyNotExactly(baseline.sessions[i]) == nil { add(baseline.sessions[i]) } else { rest.append(baseline.sessions[i]) }
+            if violation(of: baseline.sessions[i]) == nil { add(baseline.sessions[i]) } else { rest.append(baseline.sessions[i]) }
         }
         for old in rest {
-            let a = old.activity, p = old.slot, act = instance.activities[a]
-            var teacher = old.teacher
-            if act.teacherLed {
-                if teacher.map({ !act.qualifiedTeachers.contains($0) || !teacherFree($0, activity: a, slot: p) }) ?? true {
-                    teacher = act.qualifiedTeachers.first { teacherFree($0, activity: a, slot: p) }
-                }
-                guard teacher != nil else { continue }
-            } else {
-                teacher = nil
-            }
-            let students = old.students.filter { canSeat($0, activity: a, slot: p) && mayJoin($0, activity: a, teacher: teacher) }
-            let current = self
-            func fits(_ r: Int) -> Bool {
-                current.roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r)
-                    && students.allSatisfy { current.instance.roomFits(r, activity: a, student: $0) }
-            }
-            guard let room = fits(old.room) ? old.room
-                    : act.fittingRooms.filter(fits).max(by: { instance.seats($0, activity: a) < instance.seats($1, activity: a) })
-            else { continue }
-            let group = keepingApart(students, upTo: instance.seats(room, activity: a))
-            guard group.count >= act.min else { continue }
-            add(PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group))
+            if let session = replanned(old), violation(of: session) == nil { add(session) }
         }
     }
 
-    private func whyNotExactly(_ session: PlannedSession) -> String? {
-        let a = session.activity, p = session.slot, act = instance.activities[a], scenario = instance.scenario
-        if let t = session.teacher {
-            if !act.qualifiedTeachers.contains(t) { return "\(scenario.teachers[t].id) does not teach \(act.subject)" }
-            if !teacherFree(t, activity: a, slot: p) { return "\(scenario.teachers[t].id) is not available then (or over a load limit)" }
-        } else if act.teacherLed {
-            return "its teacher is no longer in the scenario"
+    /// What is left of a baseline session that cannot be kept exactly: the same slot, its teacher
+    /// or another qualified one who is free, its room or the largest free one that suits everyone who
+    /// can still come, and those students, each while the group may still have her. Nil when no
+    /// session of the minimum size is left.
+    private func replanned(_ old: PlannedSession) -> PlannedSession? {
+        let a = old.activity, p = old.slot, act = instance.activities[a]
+        var teacher = old.teacher
+        if act.teacherLed {
+            if teacher.map({ !act.qualifiedTeachers.contains($0) || !teacherFree($0, activity: a, slot: p) }) ?? true {
+                teacher = act.qualifiedTeachers.first { teacherFree($0, activity: a, slot: p) }
+            }
+            guard teacher != nil else { return nil }
+        } else {
+            teacher = nil
         }
-        if !roomFree(session.room, activity: a, slot: p) { return "room \(scenario.rooms[session.room].id) is closed or taken then" }
-        if !act.fittingRooms.contains(session.room) { return "room \(scenario.rooms[session.room].id) lacks the features it needs" }
-        for s in session.students where !canSeat(s, activity: a, slot: p) || !instance.roomFits(session.room, activity: a, student: s)
-            || !mayJoin(s, activity: a, teacher: session.teacher) {
-            return "\(scenario.students[s].id) can no longer attend it (need, availability or accommodation changed)"
+        let staffed = Seating(activity: a, slot: p, teacher: teacher, room: nil, others: [])
+        let students = old.students.filter { canSeat($0, activity: a, slot: p) && mayJoin($0, staffed) }
+        func inRoom(_ r: Int) -> Seating {
+            var seating = staffed
+            seating.room = r
+            return seating
         }
-        if session.students.count < act.min || session.students.count > instance.seats(session.room, activity: a) {
-            return "its group size no longer fits"
+        func fits(_ r: Int) -> Bool {
+            roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r) && students.allSatisfy { mayJoin($0, inRoom(r)) }
         }
-        return nil
+        guard let room = fits(old.room) ? old.room
+                : act.fittingRooms.filter(fits).max(by: { instance.seats($0, activity: a) < instance.seats($1, activity: a) })
+        else { return nil }
+        let group = admitting(students, to: inRoom(room), upTo: instance.seats(room, activity: a))
+        guard group.count >= act.min else { return nil }
+        return PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group)
     }
 }

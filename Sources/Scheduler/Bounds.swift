@@ -232,8 +232,8 @@ package struct LowerBounds: Sendable {
             let (s, p) = (seat.student, seat.slot)
             let keepable = sameNeed(seat.activity).contains { a in
                 let act = instance.activities[a]
-                guard empty.canSeat(s, activity: a, slot: p), empty.mayJoin(s, activity: a, teacher: staff.teacher),
-                      let r = staff.room, roomCanKeep(r, a, p), instance.roomFits(r, activity: a, student: s) else { return false }
+                guard empty.canSeat(s, activity: a, slot: p), let r = staff.room, roomCanKeep(r, a, p),
+                      empty.mayJoin(s, Seating(activity: a, slot: p, teacher: staff.teacher, room: r, others: [])) else { return false }
                 guard let t = staff.teacher else { return !act.teacherLed }
                 return act.teacherLed && teacherCanKeep(t, a, p)
             }

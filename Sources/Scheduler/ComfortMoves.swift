@@ -91,7 +91,9 @@ extension Plan {
     /// Which of `candidates` (other sessions of the need she holds `x` for) student `s` would be better
     /// off in than in `x`, group sizes aside: best first, ties in id order.
     private mutating func gains(_ s: Int, leaving x: Int, among candidates: [Int], _ weights: ObjectiveWeights) -> [(Int, Double)] {
-        let before = studentCost(s, weights)
+        var her = Touched()
+        her.addStudent(s, in: instance)
+        let before = cost(her, .regroup, weights)
         // Every term counts something, so a student at zero has nothing to gain.
         guard before > 0, !candidates.isEmpty else { return [] }
         let left = sessions[x]!
@@ -101,7 +103,7 @@ extension Plan {
             let joined = sessions[y]!
             guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
             seat(s, in: y)
-            let change = studentCost(s, weights) - before
+            let change = cost(her, .regroup, weights) - before
             replace(y, with: joined)
             if change < -1e-9 { found.append((y, change)) }
         }
@@ -118,14 +120,17 @@ extension Plan {
               instance.covered(oldY.activity, from: oldY.slot).allSatisfy({ studentAt[s][$0] == Plan.free || studentAt[s][$0] == x }),
               instance.covered(oldX.activity, from: oldX.slot).allSatisfy({ studentAt[u][$0] == Plan.free || studentAt[u][$0] == y })
         else { return false }
-        let before = studentCost(s, weights) + studentCost(u, weights)
+        var both = Touched()
+        both.addStudent(s, in: instance)
+        both.addStudent(u, in: instance)
+        let before = cost(both, .regroup, weights)
         unseat(s, from: x)
         unseat(u, from: y)
         if canSeat(s, activity: oldY.activity, slot: oldY.slot), mayJoin(s, session: y, without: nil),
            canSeat(u, activity: oldX.activity, slot: oldX.slot), mayJoin(u, session: x, without: nil) {
             seat(s, in: y)
             seat(u, in: x)
-            if studentCost(s, weights) + studentCost(u, weights) < before - 1e-9 { return true }
+            if cost(both, .regroup, weights) < before - 1e-9 { return true }
             unseat(s, from: y)
             unseat(u, from: x)
         }
@@ -133,33 +138,6 @@ extension Plan {
         replace(x, with: oldX)
         replace(y, with: oldY)
         return false
-    }
-
-    /// Student `s`'s share of the objective terms a change of her seat can move, weighted; the same
-    /// counts as the terms' `measure`s, restricted to her.
-    func studentCost(_ s: Int, _ weights: ObjectiveWeights) -> Double {
-        var idle = 0, late = 0, pairs = 0, notPreferred = 0, extraTeachers = 0
-        for d in 0..<instance.dayCount { idle += studentIdle(s, day: d) }
-        let lastBlock = instance.blocksPerDay - 1
-        var seen: [Int] = []
-        for id in studentAt[s] where id >= 0 && !seen.contains(id) {
-            seen.append(id)
-            guard let session = sessions[id] else { continue }
-            if instance.block(of: instance.covered(session.activity, from: session.slot).last!) == lastBlock { late += 1 }
-            if let t = session.teacher, let n = needIndex[s][session.activity] {
-                let preferred = instance.students[s].needs[n].preferred
-                if !preferred.isEmpty && !preferred.contains(t) { notPreferred += 1 }
-            }
-        }
-        for n in instance.students[s].needs.indices {
-            let days = needDays[s][n]
-            for (d, next) in instance.nextDay.enumerated() {
-                if let next, days & (1 << UInt64(d)) != 0, days & (1 << UInt64(next)) != 0 { pairs += 1 }
-            }
-            extraTeachers += max(0, teachers(of: s, need: n).count - 1)
-        }
-        return weights[.studentIdle] * Double(idle) + weights[.lateBlock] * Double(late) + weights[.sameNeedNextDay] * Double(pairs)
-            + weights[.preferredTeacher] * Double(notPreferred) + weights[.teacherContinuity] * Double(extraTeachers)
     }
 }
 
@@ -193,20 +171,25 @@ extension Plan {
         if (other != Plan.free || swapOnly) && y == nil { return false }
         let oldOther = y.map { sessions[$0]! }
         if let oldOther, !instance.activities[oldOther.activity].qualifiedTeachers.contains(t) { return false }
-        guard old.students.allSatisfy({ mayJoin($0, activity: old.activity, teacher: u) }),
-              oldOther?.students.allSatisfy({ mayJoin($0, activity: oldOther!.activity, teacher: t) }) ?? true
-        else { return false }
+        guard mayAllStay(old, ledBy: u), oldOther.map({ mayAllStay($0, ledBy: t) }) ?? true else { return false }
         // Cheap refusals first: the scoring below costs far more than these lookups.
         guard instance.covered(old.activity, from: p).allSatisfy({ instance.teachers[u].available[$0] }),
               oldOther.map({ instance.covered($0.activity, from: p).allSatisfy { instance.teachers[t].available[$0] } }) ?? true,
               y != nil || teacherFree(u, activity: old.activity, slot: p)
         else { return false }
         let day = instance.day(of: p)
-        func cost() -> Double {
-            old.students.reduce(0) { $0 + leadershipCost($1, in: x, weights) }
-                + (y.map { y in oldOther!.students.reduce(0) { $0 + leadershipCost($1, in: y, weights) } } ?? 0)
-                + teacherCost(t, day: day, weights) + teacherCost(u, day: day, weights)
+        // The students' needs of the two sessions (and their day, for a baseline's seats), and both
+        // teachers' day: all a change of teacher can move.
+        var touched = Touched()
+        for session in [old] + (oldOther.map { [$0] } ?? []) {
+            for s in session.students {
+                touched.add(.studentNeed, s, needIndex[s][session.activity]!)
+                touched.add(.studentDay, s, day)
+            }
         }
+        touched.add(.teacherDay, t, day)
+        touched.add(.teacherDay, u, day)
+        func cost() -> Double { self.cost(touched, .teacher, weights) }
         let before = cost()
         // Both leave first: each may hold a block the other is to take.
         vacate(x)
@@ -225,15 +208,15 @@ extension Plan {
         return false
     }
 
-    /// Student `s`'s terms that the teacher of session `id` decides: whether it is a teacher she
-    /// prefers, and how many teachers her need has. Her whole week (`studentCost`) says the same
-    /// about a change of teacher: scored that way, a round of teacher changes on the 1,000-student
-    /// week took 0.7-1.3 s, against 0.18-0.30 s now (same timetables under a work limit).
-    private func leadershipCost(_ s: Int, in id: Int, _ weights: ObjectiveWeights) -> Double {
-        guard let session = sessions[id], let n = needIndex[s][session.activity] else { return 0 }
-        let preferred = instance.students[s].needs[n].preferred
-        let lapse = session.teacher.map { !preferred.isEmpty && !preferred.contains($0) } ?? false
-        return (lapse ? weights[.preferredTeacher] : 0) + weights[.teacherContinuity] * Double(max(0, teachers(of: s, need: n).count - 1))
+    /// Whether every student of `session` may stay in it once `teacher` leads it.
+    private func mayAllStay(_ session: PlannedSession, ledBy teacher: Int) -> Bool {
+        var led = session
+        led.teacher = teacher
+        return led.students.indices.allSatisfy { i in
+            var seating = led.seating
+            seating.others.remove(at: i)
+            return mayJoin(led.students[i], seating)
+        }
     }
 
     private mutating func vacate(_ id: Int) { lead(id, by: nil) }
@@ -242,18 +225,6 @@ extension Plan {
         var session = sessions[id]!
         session.teacher = teacher
         replace(id, with: session)
-    }
-
-    /// Teacher `t`'s share, on day `d`, of the terms a change of her sessions that day can move.
-    func teacherCost(_ t: Int, day d: Int, _ weights: ObjectiveWeights) -> Double {
-        var prefersNot = 0, seen: [Int] = []
-        for p in instance.slots(ofDay: d) {
-            let id = teacherAt[t][p]
-            guard id >= 0, !seen.contains(id), let session = sessions[id] else { continue }
-            seen.append(id)
-            if instance.covered(session.activity, from: session.slot).contains(where: { instance.teachers[t].preferNot[$0] }) { prefersNot += 1 }
-        }
-        return weights[.teacherIdle] * Double(teacherIdle(t, day: d)) + weights[.preferNot] * Double(prefersNot)
     }
 }
 
@@ -268,8 +239,17 @@ extension Plan {
         for x in sessions.indices where Date() < deadline {
             guard let old = sessions[x], !old.pinned else { continue }
             let a = old.activity, p = old.slot
-            let studentsCost = old.students.reduce(0) { $0 + studentCost($1, weights) }
-            let teacherDayCost = (0..<instance.dayCount).map { d in old.teacher.map { teacherCost($0, day: d, weights) } ?? 0 }
+            // Its students' whole weeks, and its teacher's and room's two days: all a move can change.
+            var students = Touched()
+            for s in old.students { students.addStudent(s, in: instance) }
+            func staffCost(day d: Int) -> Double {
+                var staff = Touched()
+                if let t = old.teacher { staff.add(.teacherDay, t, d) }
+                staff.add(.roomDay, old.room, d)
+                return cost(staff, .slot, weights)
+            }
+            let studentsCost = cost(students, .slot, weights)
+            let staffDayCost = (0..<instance.dayCount).map { staffCost(day: $0) }
             // Its people leave the slot, so the filters see them free; the room stays booked, which
             // only rules out slots overlapping this one (GLPK's same-day pieces cover those).
             var vacated = old
@@ -281,12 +261,11 @@ extension Plan {
                 guard roomFree(old.room, activity: a, slot: q), old.teacher.map({ teacherFree($0, activity: a, slot: q) }) ?? true,
                       old.students.allSatisfy({ canSeat($0, activity: a, slot: q) }) else { continue }
                 let days = Set([instance.day(of: p), instance.day(of: q)])
-                let before = studentsCost + days.reduce(0) { $0 + teacherDayCost[$1] }
+                let before = studentsCost + days.reduce(0) { $0 + staffDayCost[$1] }
                 var moved = old
                 moved.slot = q
                 replace(x, with: moved)
-                let after = old.students.reduce(0) { $0 + studentCost($1, weights) }
-                    + days.reduce(0) { sum, d in sum + (old.teacher.map { teacherCost($0, day: d, weights) } ?? 0) }
+                let after = cost(students, .slot, weights) + days.reduce(0) { $0 + staffCost(day: $1) }
                 replace(x, with: vacated)
                 if after < before - 1e-9, after - before < (best?.cost ?? 0) { best = (q, after - before) }
             }

@@ -63,8 +63,9 @@ extension Plan {
                 guard let t = pickTeacher(for: a, slot: p, pool: pool) else { continue }
                 teacher = t
             }
-            let joining = pool.filter { mayJoin($0, activity: a, teacher: teacher) }
-            guard joining.count >= act.min, canBeat(joining.count), let (room, group) = pickRoom(for: a, slot: p, pool: joining) else { continue }
+            let staffed = Seating(activity: a, slot: p, teacher: teacher, room: nil, others: [])
+            let joining = pool.filter { mayJoin($0, staffed) }
+            guard joining.count >= act.min, canBeat(joining.count), let (room, group) = pickRoom(for: staffed, pool: joining) else { continue }
             // Prefer full groups, then lightly loaded days, then earlier blocks.
             let d = instance.day(of: p)
             let dayLoad = group.reduce(0) { $0 + studentDayLoad[$1][d] }
@@ -84,7 +85,9 @@ extension Plan {
         let free = instance.activities[a].qualifiedTeachers.filter { teacherFree($0, activity: a, slot: p) }
         // Without a requested teacher among the needs everyone in the pool may join any of them.
         let requests = instance.activities[a].hasRequestedTeacher
-        let joining = free.map { t in requests ? pool.count { mayJoin($0, activity: a, teacher: t) } : pool.count }
+        let joining = free.map { t in
+            requests ? pool.count { mayJoin($0, Seating(activity: a, slot: p, teacher: t, room: nil, others: [])) } : pool.count
+        }
         return free.indices.min { i, j in
             if joining[i] != joining[j] { return joining[i] > joining[j] }
             let x = free[i], y = free[j]
@@ -94,11 +97,14 @@ extension Plan {
     }
 
     /// The free fitting room that seats the most of `pool` (smallest such room), with that group.
-    private func pickRoom(for a: Int, slot p: Int, pool: [Int]) -> (Int, [Int])? {
-        let act = instance.activities[a]
-        func group(in r: Int) -> [Int] {
-            keepingApart(pool.filter { instance.roomFits(r, activity: a, student: $0) }, upTo: instance.seats(r, activity: a))
+    private func pickRoom(for staffed: Seating, pool: [Int]) -> (Int, [Int])? {
+        let a = staffed.activity, p = staffed.slot, act = instance.activities[a]
+        func inRoom(_ r: Int) -> Seating {
+            var seating = staffed
+            seating.room = r
+            return seating
         }
+        func group(in r: Int) -> [Int] { admitting(pool, to: inRoom(r), upTo: instance.seats(r, activity: a)) }
         var best: (room: Int, size: Int)?
         for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
             let seats = instance.seats(r, activity: a)
@@ -107,7 +113,7 @@ extension Plan {
             // Without anyone to keep apart a room's group is its first fitting students, so only
             // their number is needed to compare rooms (counted up to the seats); the group is built
             // once, for the best.
-            let size = act.hasApart ? group(in: r).count : fittingCount(pool, room: r, activity: a, upTo: seats)
+            let size = act.hasApart ? group(in: r).count : fittingCount(pool, in: inRoom(r), upTo: seats)
             guard size >= act.min else { continue }
             if let current = best {
                 let better = size > current.size || (size == current.size && instance.rooms[r].capacity < instance.rooms[current.room].capacity)
@@ -118,21 +124,14 @@ extension Plan {
         return best.map { ($0.room, group(in: $0.room)) }
     }
 
-    /// How many of `pool` room `r` suits for `a`, counting no further than `limit`.
-    private func fittingCount(_ pool: [Int], room r: Int, activity a: Int, upTo limit: Int) -> Int {
+    /// How many of `pool` may each join `seating` on their own, counting no further than `limit`.
+    private func fittingCount(_ pool: [Int], in seating: Seating, upTo limit: Int) -> Int {
         var count = 0
-        for s in pool where instance.roomFits(r, activity: a, student: s) {
+        for s in pool where mayJoin(s, seating) {
             count += 1
             if count == limit { break }
         }
         return count
-    }
-
-    /// The first `limit` of `pool` in order, skipping anyone kept apart from someone already taken.
-    func keepingApart(_ pool: [Int], upTo limit: Int) -> [Int] {
-        var group: [Int] = []
-        for s in pool where group.count < limit && !instance.students[s].apart.contains(where: group.contains) { group.append(s) }
-        return group
     }
 
     /// Seats left in sessions already opened go to students who still need the activity.
@@ -140,11 +139,7 @@ extension Plan {
         for (id, session) in activeSessions where session.activity == a {
             let seats = instance.seats(session.room, activity: a) - session.students.count
             guard seats > 0 else { continue }
-            let extra = keepingApart(candidates(activity: a, slot: session.slot)
-                .filter { s in
-                    instance.roomFits(session.room, activity: a, student: s) && mayJoin(s, activity: a, teacher: session.teacher)
-                        && !instance.students[s].apart.contains(where: session.students.contains)
-                }, upTo: seats)
+            let extra = admitting(candidates(activity: a, slot: session.slot), to: session.seating, upTo: seats)
             guard !extra.isEmpty else { continue }
             var grown = session
             grown.students += extra

@@ -16,6 +16,7 @@ extension ModelRule {
     }
 
     static let groupTooSmall = with(ModelRule(.groupTooSmall)) {
+        $0.shapeAllowed = { plan, session in session.students.count >= plan.instance.activities[session.activity].min }
         $0.rows = { model in
             let students = model.grouped(model.xs.map { (ColumnKey($0.a, $0.p), $0.col) })
             for (key, rooms) in model.groupedRooms() {
@@ -28,6 +29,7 @@ extension ModelRule {
 
     /// Bounded by the seats of the rooms used, each the lesser of the modality's max and its capacity.
     static let groupTooLarge = with(ModelRule(.groupTooLarge)) {
+        $0.shapeAllowed = { plan, session in session.students.count <= plan.instance.seats(session.room, activity: session.activity) }
         $0.rows = { model in
             let students = model.grouped(model.xs.map { (ColumnKey($0.a, $0.p), $0.col) })
             for (key, rooms) in model.groupedRooms() {
@@ -45,6 +47,7 @@ extension ModelRule {
     /// Teachers only for teacher-led activities, and as many teachers as rooms at each slot.
     static let teacherPresence = with(ModelRule(.teacherPresence)) {
         $0.teacherQualifies = { _, _, activity in activity.teacherLed }
+        $0.shapeAllowed = { plan, session in (session.teacher != nil) == plan.instance.activities[session.activity].teacherLed }
         $0.rows = { model in
             let teachers = model.grouped(model.ys.map { (ColumnKey($0.a, $0.p), $0.col) })
             for (key, rooms) in model.groupedRooms() where model.instance.activities[key.i].teacherLed {
@@ -99,6 +102,10 @@ extension ModelRule {
     /// A seat needs her teacher to be able to lead a session of it then, and in the model her seat
     /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
+        $0.joinAllowed = { plan, s, seating in
+            guard let wanted = plan.requestedTeacher(student: s, activity: seating.activity) else { return true }
+            return wanted == seating.teacher
+        }
         $0.seatAllowed = { plan, s, a, p in
             // Asked for every seat considered; most activities have no requests at all.
             guard plan.instance.activities[a].hasRequestedTeacher,
@@ -128,6 +135,7 @@ extension ModelRule {
     /// Hall's condition for each requirement profile present: students who require features fit in
     /// the seats of the open rooms that have them, so decoding can always place them.
     static let accommodations = with(ModelRule(.accommodations)) {
+        $0.joinAllowed = { plan, s, seating in seating.room.map { plan.instance.roomFits($0, activity: seating.activity, student: s) } ?? true }
         $0.rows = { model in
             let instance = model.instance
             for (key, rooms) in model.groupedRooms() {
@@ -159,6 +167,7 @@ extension ModelRule {
 
     static let studentDoubleBooked = with(ModelRule(.studentDoubleBooked)) {
         $0.seatAllowed = { plan, s, a, p in plan.isFree(plan.studentAt[s], activity: a, from: p) }
+        $0.joinAllowed = { _, s, seating in !seating.others.contains(s) }
         $0.rows = { model in
             let bySlot = model.xs.flatMap { x in model.instance.covered(x.a, from: x.p).map { (ColumnKey(x.s, $0), x.col) } }
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
@@ -216,6 +225,10 @@ extension ModelRule {
     /// Two students kept apart may both take an (activity, start) only where at least two of its
     /// sessions run then (`x_i + x_j <= rooms open`); decoding puts them in different groups.
     static let keptApart = with(ModelRule(.keptApart)) {
+        $0.joinAllowed = { plan, s, seating in
+            let apart = plan.instance.students[s].apart
+            return apart.isEmpty || !seating.others.contains(where: apart.contains)
+        }
         $0.rows = { model in
             let seats = Dictionary(model.xs.map { (ColumnKey($0.s, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
             let rooms = Dictionary(model.groupedRooms().map { ($0.key, $0.value.map { ($0.col, -1.0) }) }, uniquingKeysWith: { a, _ in a })

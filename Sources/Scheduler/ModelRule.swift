@@ -23,14 +23,23 @@ struct ModelRule: Sendable {
     var seatAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ a: Int, _ p: Int) -> Bool)?
     var teacherAllowed: (@Sendable (_ plan: Plan, _ t: Int, _ a: Int, _ p: Int) -> Bool)?
     var roomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ a: Int, _ p: Int) -> Bool)?
+    /// Group-level rules, for every phase of the search: may student `s` sit in `session` beside its
+    /// students (who do not include her), with its teacher and room? Seat filters say whether she is
+    /// free then; this says whether this group, teacher and room may have her.
+    var joinAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ session: PlannedSession) -> Bool)?
+    /// Whole-session rules (group size, a teacher where the modality has one): may a session of this
+    /// shape exist at all?
+    var shapeAllowed: (@Sendable (_ plan: Plan, _ session: PlannedSession) -> Bool)?
     /// Rows over the model's columns.
     var rows: (@Sendable (_ model: inout NeighbourhoodModel) -> Void)?
     /// Objective terms: cost per unit of a column, already multiplied by the term's weight.
     var seatCost: (@Sendable (_ model: NeighbourhoodModel, _ s: Int, _ a: Int, _ p: Int) -> Double)?
     var teacherCost: (@Sendable (_ model: NeighbourhoodModel, _ t: Int, _ a: Int, _ p: Int) -> Double)?
     var roomCost: (@Sendable (_ model: NeighbourhoodModel, _ r: Int, _ a: Int, _ p: Int) -> Double)?
-    /// Objective terms: the term's count in a whole timetable.
-    var measure: (@Sendable (_ plan: Plan) -> Int)?
+    /// Objective terms: the part of the term one student, teacher or room holds (see `TermShare`).
+    /// Summed over every key it is the term's count on the whole timetable; a move is scored by the
+    /// shares of the keys it touches.
+    var share: TermShare?
     /// Where a rule holds by construction rather than through columns or rows (ids that exist, the
     /// unmet list derived from the plan), the place that guarantees it.
     var byConstruction: String?
@@ -45,9 +54,10 @@ struct ModelRule: Sendable {
         var parts: [String] = []
         if teacherQualifies != nil || roomQualifies != nil { parts.append("candidate pools") }
         if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("column filter") }
+        if joinAllowed != nil || shapeAllowed != nil { parts.append("group test") }
         if rows != nil { parts.append("rows") }
         if seatCost != nil || teacherCost != nil || roomCost != nil { parts.append("column costs") }
-        if measure != nil { parts.append("measured on the whole timetable") }
+        if let share { parts.append("move deltas per \(share.scope.rawValue)") }
         if let byConstruction { parts.append(byConstruction) }
         return parts
     }
@@ -71,7 +81,14 @@ struct ModelRule: Sendable {
     static let seatFilters = all.compactMap { $0.seatAllowed.map(PlanFilter.init) }
     static let teacherFilters = all.compactMap { $0.teacherAllowed.map(PlanFilter.init) }
     static let roomFilters = all.compactMap { $0.roomAllowed.map(PlanFilter.init) }
-    static let measured = all.filter { $0.measure != nil }
+    static let joinFilters = all.compactMap(\.joinAllowed).map(JoinFilter.init)
+    static let shapeFilters = all.compactMap { entry in entry.shapeAllowed.map { (entry.rule, $0) } }
+    static let shared = all.filter { $0.share != nil }
+}
+
+/// As `PlanFilter`, for `joinAllowed`.
+struct JoinFilter: Sendable {
+    let allows: @Sendable (_ plan: Plan, _ s: Int, _ session: PlannedSession) -> Bool
 }
 
 /// Where each catalogue entry is modelled, for `flexsched rules` and the README's rule table.

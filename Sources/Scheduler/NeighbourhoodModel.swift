@@ -260,8 +260,9 @@ struct NeighbourhoodModel {
                                  seeds: [[Int]]) -> [[Int]]? {
         let minimum = instance.activities[a].min
         let seats = rooms.map { instance.seats($0, activity: a) }
-        func fits(_ s: Int, _ i: Int) -> Bool {
-            instance.roomFits(rooms[i], activity: a, student: s) && base.mayJoin(s, activity: a, teacher: teachers[i])
+        /// Whether student `s` may sit in group `i`, beside `others`.
+        func fits(_ s: Int, _ i: Int, beside others: [Int] = []) -> Bool {
+            base.mayJoin(s, Seating(activity: a, slot: p, teacher: teachers[i], room: rooms[i], others: others))
         }
         var groups = seeds
         let ordered = students.sorted { x, y in
@@ -270,8 +271,7 @@ struct NeighbourhoodModel {
         for s in ordered {
             let wanted = affinity[ColumnKey(s, a, p)] ?? []
             func liked(_ i: Int) -> Bool { teachers[i].map(wanted.contains) ?? false }
-            let apart = instance.students[s].apart
-            guard let i = rooms.indices.filter({ fits(s, $0) && groups[$0].count < seats[$0] && !groups[$0].contains(where: apart.contains) })
+            guard let i = rooms.indices.filter({ groups[$0].count < seats[$0] && fits(s, $0, beside: groups[$0]) })
                 .min(by: { (liked($0) ? 0 : 1, groups[$0].count) < (liked($1) ? 0 : 1, groups[$1].count) }) else { return nil }
             groups[i].append(s)
         }
@@ -279,7 +279,7 @@ struct NeighbourhoodModel {
         for i in groups.indices where groups[i].count < minimum {
             for j in groups.indices where j != i {
                 while groups[i].count < minimum, groups[j].count > minimum,
-                      let k = groups[j].firstIndex(where: { s in fits(s, i) && !groups[i].contains(where: instance.students[s].apart.contains) }) {
+                      let k = groups[j].firstIndex(where: { s in fits(s, i, beside: groups[i]) }) {
                     groups[i].append(groups[j].remove(at: k))
                 }
             }

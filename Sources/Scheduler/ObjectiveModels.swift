@@ -18,13 +18,9 @@ extension ModelRule {
                 guard let n = model.base.needIndex[s][a], model.instance.students[s].needs[n].priority == priority else { return 0 }
                 return -model.weights[rule]
             }
-            $0.measure = { plan in
-                plan.instance.students.indices.reduce(0) { sum, s in
-                    sum + plan.instance.students[s].needs.indices.reduce(0) { total, n in
-                        let need = plan.instance.students[s].needs[n]
-                        return total + (need.priority == priority ? need.sessions - plan.done[s][n] : 0)
-                    }
-                }
+            $0.share = TermShare(scope: .studentNeed, changedBy: [.seat]) { plan, s, n in
+                let need = plan.instance.students[s].needs[n]
+                return need.priority == priority ? need.sessions - plan.done[s][n] : 0
             }
         }
     }
@@ -35,11 +31,7 @@ extension ModelRule {
             model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.a, $0.p, $0.col) },
                                busy: { base.studentAt[$0] }, idle: { base.studentIdle($0, day: $1) })
         }
-        $0.measure = { plan in
-            plan.instance.students.indices.reduce(0) { sum, s in
-                sum + (0..<plan.instance.dayCount).reduce(0) { $0 + plan.studentIdle(s, day: $1) }
-            }
-        }
+        $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .slot]) { plan, s, d in plan.studentIdle(s, day: d) }
     }
 
     static let teacherIdle = with(ModelRule(.teacherIdle)) {
@@ -48,25 +40,17 @@ extension ModelRule {
             model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.a, $0.p, $0.col) },
                                busy: { base.teacherAt[$0] }, idle: { base.teacherIdle($0, day: $1) })
         }
-        $0.measure = { plan in
-            plan.instance.teachers.indices.reduce(0) { sum, t in
-                sum + (0..<plan.instance.dayCount).reduce(0) { $0 + plan.teacherIdle(t, day: $1) }
-            }
-        }
+        $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot]) { plan, t, d in plan.teacherIdle(t, day: d) }
     }
 
-    /// A session that runs into the day's last block counts, whichever block it starts in.
+    /// A session that runs into the day's last block counts, whichever block it starts in: a student
+    /// has at most one such session a day, the one in her row at that block (fixed sessions aside).
     static let lateBlock = with(ModelRule(.lateBlock)) {
         $0.seatCost = { model, _, a, p in
             model.instance.block(of: model.instance.covered(a, from: p).last!) == model.instance.blocksPerDay - 1 ? model.weights[.lateBlock] : 0
         }
-        $0.measure = { plan in
-            let last = plan.instance.blocksPerDay - 1
-            return plan.sessions.reduce(0) { sum, session in
-                guard let session, plan.instance.block(of: plan.instance.covered(session.activity, from: session.slot).last!) == last
-                else { return sum }
-                return sum + session.students.count
-            }
+        $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .slot]) { plan, s, d in
+            plan.studentAt[s][plan.instance.slots(ofDay: d).last!] >= 0 ? 1 : 0
         }
     }
 
@@ -79,15 +63,11 @@ extension ModelRule {
             let neighbours = [model.instance.previousDay[d], model.instance.nextDay[d]].compactMap { $0 }
             return model.weights[.sameNeedNextDay] * Double(neighbours.count { days & (1 << UInt64($0)) != 0 })
         }
-        $0.measure = { plan in
+        $0.share = TermShare(scope: .studentNeed, changedBy: [.seat, .regroup, .slot]) { plan, s, n in
+            let days = plan.needDays[s][n]
             var count = 0
-            for (s, info) in plan.instance.students.enumerated() {
-                for n in info.needs.indices {
-                    let days = plan.needDays[s][n]
-                    for (d, next) in plan.instance.nextDay.enumerated() {
-                        if let next, days & (1 << UInt64(d)) != 0, days & (1 << UInt64(next)) != 0 { count += 1 }
-                    }
-                }
+            for (d, next) in plan.instance.nextDay.enumerated() {
+                if let next, days & (1 << UInt64(d)) != 0, days & (1 << UInt64(next)) != 0 { count += 1 }
             }
             return count
         }
@@ -104,15 +84,18 @@ extension ModelRule {
                 return preferred.isEmpty ? nil : preferred
             }
         }
-        $0.measure = { plan in
-            plan.sessions.reduce(0) { sum, session in
-                guard let session, let t = session.teacher else { return sum }
-                return sum + session.students.count { s in
-                    guard let n = plan.needIndex[s][session.activity] else { return false }
-                    let preferred = plan.instance.students[s].needs[n].preferred
-                    return !preferred.isEmpty && !preferred.contains(t)
-                }
+        $0.share = TermShare(scope: .studentNeed, changedBy: [.seat, .regroup, .teacher]) { plan, s, n in
+            let preferred = plan.instance.students[s].needs[n].preferred
+            guard !preferred.isEmpty else { return 0 }
+            let activities = plan.instance.students[s].needs[n].activities
+            // A session fills consecutive blocks of her row, so a change of id starts the next one.
+            var count = 0, last = Plan.free
+            for id in plan.studentAt[s] where id >= 0 && id != last {
+                last = id
+                let session = plan.sessions[id]!
+                if activities.contains(session.activity), let t = session.teacher, !preferred.contains(t) { count += 1 }
             }
+            return count
         }
     }
 
@@ -125,14 +108,8 @@ extension ModelRule {
                 return teachers.isEmpty ? nil : teachers
             }
         }
-        $0.measure = { plan in
-            var count = 0
-            for s in plan.instance.students.indices {
-                for n in plan.instance.students[s].needs.indices {
-                    count += max(0, plan.teachers(of: s, need: n).count - 1)
-                }
-            }
-            return count
+        $0.share = TermShare(scope: .studentNeed, changedBy: [.seat, .regroup, .teacher]) { plan, s, n in
+            max(0, plan.teachers(of: s, need: n).count - 1)
         }
     }
 
@@ -140,12 +117,15 @@ extension ModelRule {
         $0.teacherCost = { model, t, a, p in
             model.instance.covered(a, from: p).contains { model.instance.teachers[t].preferNot[$0] } ? model.weights[.preferNot] : 0
         }
-        $0.measure = { plan in
-            plan.sessions.reduce(0) { sum, session in
-                guard let session, let t = session.teacher else { return sum }
-                let prefersNot = plan.instance.covered(session.activity, from: session.slot).contains { plan.instance.teachers[t].preferNot[$0] }
-                return sum + (prefersNot ? 1 : 0)
+        $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot]) { plan, t, d in
+            let preferNot = plan.instance.teachers[t].preferNot
+            var count = 0, last = Plan.free
+            for p in plan.instance.slots(ofDay: d) where plan.teacherAt[t][p] >= 0 && plan.teacherAt[t][p] != last {
+                last = plan.teacherAt[t][p]
+                let session = plan.sessions[last]!
+                if plan.instance.covered(session.activity, from: session.slot).contains(where: { preferNot[$0] }) { count += 1 }
             }
+            return count
         }
     }
 
@@ -155,13 +135,13 @@ extension ModelRule {
         $0.seatCost = { model, s, a, p in
             model.base.baseline.assignments[.init(student: s, activity: a, slot: p)] != nil ? -model.weights[.changedSeat] : 0
         }
-        $0.measure = { plan in
-            plan.baseline.assignments.filter { seat, staff in
+        $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .teacher, .slot]) { plan, s, d in
+            plan.baseline.seats(student: s, day: d).count { seat, staff in
                 let id = plan.studentAt[seat.student][seat.slot]
                 guard id >= 0, let session = plan.sessions[id] else { return true }
                 return session.slot != seat.slot || !plan.instance.sameNeed(session.activity, seat.activity)
                     || session.teacher != staff.teacher || session.room != staff.room
-            }.count
+            }
         }
     }
 
@@ -169,8 +149,8 @@ extension ModelRule {
         $0.teacherCost = { model, t, a, p in
             model.base.baseline.teachers.contains(.init(activity: a, slot: p, resource: t)) ? -model.weights[.changedTeacher] : 0
         }
-        $0.measure = { plan in
-            plan.baseline.teachers.count { !plan.hosts(plan.teacherAt[$0.resource][$0.slot], activity: $0.activity, startingAt: $0.slot) }
+        $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot]) { plan, t, d in
+            plan.baseline.staffing(teacher: t, day: d).count { !plan.hosts(plan.teacherAt[t][$0.slot], activity: $0.activity, startingAt: $0.slot) }
         }
     }
 
@@ -178,8 +158,8 @@ extension ModelRule {
         $0.roomCost = { model, r, a, p in
             model.base.baseline.rooms.contains(.init(activity: a, slot: p, resource: r)) ? -model.weights[.changedRoom] : 0
         }
-        $0.measure = { plan in
-            plan.baseline.rooms.count { !plan.hosts(plan.roomAt[$0.resource][$0.slot], activity: $0.activity, startingAt: $0.slot) }
+        $0.share = TermShare(scope: .roomDay, changedBy: [.slot]) { plan, r, d in
+            plan.baseline.staffing(room: r, day: d).count { !plan.hosts(plan.roomAt[r][$0.slot], activity: $0.activity, startingAt: $0.slot) }
         }
     }
 }

@@ -136,21 +136,6 @@ package struct Plan: Sendable {
         instance.teachers[t].maxPerWeek - teacherWeekLoad[t] - (held.teacherBlocks.isEmpty ? 0 : held.teacherBlocks[t])
     }
 
-    /// Whether student `s` could join a session of activity `a` at slot `p`: every hard rule's seat filter agrees.
-    package func canSeat(_ s: Int, activity a: Int, slot p: Int) -> Bool {
-        passes(ModelRule.seatFilters, s, a, p)
-    }
-
-    /// Whether teacher `t` could lead a session of `a` starting at slot `p`.
-    package func teacherFree(_ t: Int, activity a: Int, slot p: Int) -> Bool { passes(ModelRule.teacherFilters, t, a, p) }
-
-    package func roomFree(_ r: Int, activity a: Int, slot p: Int) -> Bool { passes(ModelRule.roomFilters, r, a, p) }
-
-    private func passes(_ filters: [PlanFilter], _ i: Int, _ a: Int, _ p: Int) -> Bool {
-        for filter in filters where !filter.allows(self, i, a, p) { return false }
-        return true
-    }
-
     /// Whether every slot a session of `a` from `p` fills is free in `row`.
     package func isFree(_ row: [Int], activity a: Int, from p: Int) -> Bool {
         instance.covered(a, from: p).allSatisfy { row[$0] == Plan.free }
@@ -224,12 +209,6 @@ package struct Plan: Sendable {
         needIndex[s][a].flatMap { instance.students[s].needs[$0].requested }
     }
 
-    /// Whether student `s` may sit in a session of `a` that teacher `t` leads (or no teacher leads).
-    package func mayJoin(_ s: Int, activity a: Int, teacher t: Int?) -> Bool {
-        guard let wanted = requestedTeacher(student: s, activity: a) else { return true }
-        return wanted == t
-    }
-
     /// Whether session `id` serves the same need as activity `a` (any of its level windows) and starts
     /// at `slot` (a double block started earlier also occupies it, but is another session).
     package func hosts(_ id: Int, activity a: Int, startingAt slot: Int) -> Bool {
@@ -239,13 +218,6 @@ package struct Plan: Sendable {
 
     package func studentIdle(_ s: Int, day d: Int) -> Int { idleBlocks(studentAt[s], day: d) }
     package func teacherIdle(_ t: Int, day d: Int) -> Int { idleBlocks(teacherAt[t], day: d) }
-
-    /// Each objective term measured on the whole timetable, by its catalogue entry.
-    var terms: ObjectiveTerms {
-        var terms = ObjectiveTerms()
-        for entry in ModelRule.measured { terms[entry.rule] = entry.measure?(self) ?? 0 }
-        return terms
-    }
 }
 
 

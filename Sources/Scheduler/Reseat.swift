@@ -68,14 +68,6 @@ extension Plan {
         return session.students.count < instance.seats(session.room, activity: session.activity)
     }
 
-    /// Whether the session's room, teacher and other students (all but `leaving`) allow student `s`.
-    func mayJoin(_ s: Int, session id: Int, without leaving: Int?) -> Bool {
-        let session = sessions[id]!, a = session.activity
-        return instance.roomFits(session.room, activity: a, student: s)
-            && mayJoin(s, activity: a, teacher: session.teacher)
-            && !instance.students[s].apart.contains { $0 != leaving && session.students.contains($0) }
-    }
-
     /// Makes a seat in a full session student `s` is free for, by moving one of its students to another
     /// session of her own need that has a seat.
     private mutating func seatByMakingRoom(_ s: Int, need n: Int) -> Bool {
@@ -143,14 +135,17 @@ extension Plan {
             for p in 0..<instance.slotCount where canSeat(s, activity: a, slot: p) {
                 let teacher: Int?
                 if act.teacherLed {
-                    guard let t = act.qualifiedTeachers.first(where: { teacherFree($0, activity: a, slot: p) && mayJoin(s, activity: a, teacher: $0) })
+                    guard let t = act.qualifiedTeachers.first(where: {
+                        teacherFree($0, activity: a, slot: p) && mayJoin(s, Seating(activity: a, slot: p, teacher: $0, room: nil, others: []))
+                    })
                     else { continue }
                     teacher = t
                 } else {
                     teacher = nil
                 }
                 guard let room = act.fittingRooms.first(where: {
-                    instance.seats($0, activity: a) >= act.min && roomFree($0, activity: a, slot: p) && instance.roomFits($0, activity: a, student: s)
+                    instance.seats($0, activity: a) >= act.min && roomFree($0, activity: a, slot: p)
+                        && mayJoin(s, Seating(activity: a, slot: p, teacher: teacher, room: $0, others: []))
                 })
                 else { continue }
                 if let group = formGroup(around: s, activity: a, slot: p, teacher: teacher, room: room) {
@@ -168,10 +163,7 @@ extension Plan {
     private mutating func formGroup(around s: Int, activity a: Int, slot p: Int, teacher: Int?, room: Int) -> [Int]? {
         let act = instance.activities[a]
         var group = [s]
-        func fits(_ u: Int) -> Bool {
-            !group.contains(u) && instance.roomFits(room, activity: a, student: u) && mayJoin(u, activity: a, teacher: teacher)
-                && !instance.students[u].apart.contains(where: group.contains)
-        }
+        func fits(_ u: Int) -> Bool { mayJoin(u, Seating(activity: a, slot: p, teacher: teacher, room: room, others: group)) }
         for ref in act.demand where group.count < act.min && fits(ref.student) && canSeat(ref.student, activity: a, slot: p) {
             group.append(ref.student)
         }
