@@ -91,8 +91,7 @@ extension Plan {
     /// Which of `candidates` (other sessions of the need she holds `x` for) student `s` would be better
     /// off in than in `x`, group sizes aside: best first, ties in id order.
     private mutating func gains(_ s: Int, leaving x: Int, among candidates: [Int], _ weights: ObjectiveWeights) -> [(Int, Double)] {
-        var her = Touched()
-        her.addStudent(s, in: instance)
+        let her = Touched.weeks(of: [s], in: instance)
         let before = cost(her, .regroup, weights)
         // Every term counts something, so a student at zero has nothing to gain.
         guard before > 0, !candidates.isEmpty else { return [] }
@@ -120,9 +119,7 @@ extension Plan {
               instance.covered(oldY.activity, from: oldY.slot).allSatisfy({ studentAt[s][$0] == Plan.free || studentAt[s][$0] == x }),
               instance.covered(oldX.activity, from: oldX.slot).allSatisfy({ studentAt[u][$0] == Plan.free || studentAt[u][$0] == y })
         else { return false }
-        var both = Touched()
-        both.addStudent(s, in: instance)
-        both.addStudent(u, in: instance)
+        let both = Touched.weeks(of: [s, u], in: instance)
         let before = cost(both, .regroup, weights)
         unseat(s, from: x)
         unseat(u, from: y)
@@ -178,17 +175,7 @@ extension Plan {
               y != nil || teacherFree(u, activity: old.activity, slot: p)
         else { return false }
         let day = instance.day(of: p)
-        // The students' needs of the two sessions (and their day, for a baseline's seats), and both
-        // teachers' day: all a change of teacher can move.
-        var touched = Touched()
-        for session in [old] + (oldOther.map { [$0] } ?? []) {
-            for s in session.students {
-                touched.add(.studentNeed, s, needIndex[s][session.activity]!)
-                touched.add(.studentDay, s, day)
-            }
-        }
-        touched.add(.teacherDay, t, day)
-        touched.add(.teacherDay, u, day)
+        let touched = Touched.teacherChange(of: [old] + (oldOther.map { [$0] } ?? []), among: [t, u], day: day, in: self)
         func cost() -> Double { self.cost(touched, .teacher, weights) }
         let before = cost()
         // Both leave first: each may hold a block the other is to take.
@@ -240,14 +227,8 @@ extension Plan {
             guard let old = sessions[x], !old.pinned else { continue }
             let a = old.activity, p = old.slot
             // Its students' whole weeks, and its teacher's and room's two days: all a move can change.
-            var students = Touched()
-            for s in old.students { students.addStudent(s, in: instance) }
-            func staffCost(day d: Int) -> Double {
-                var staff = Touched()
-                if let t = old.teacher { staff.add(.teacherDay, t, d) }
-                staff.add(.roomDay, old.room, d)
-                return cost(staff, .slot, weights)
-            }
+            let students = Touched.weeks(of: old.students, in: instance)
+            func staffCost(day d: Int) -> Double { cost(.staffDay(teacher: old.teacher, room: old.room, day: d), .slot, weights) }
             let studentsCost = cost(students, .slot, weights)
             let staffDayCost = (0..<instance.dayCount).map { staffCost(day: $0) }
             // Its people leave the slot, so the filters see them free; the room stays booked, which

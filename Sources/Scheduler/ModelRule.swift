@@ -26,7 +26,7 @@ struct ModelRule: Sendable {
     /// Group-level rules, for every phase of the search: may student `s` sit in `session` beside its
     /// students (who do not include her), with its teacher and room? Seat filters say whether she is
     /// free then; this says whether this group, teacher and room may have her.
-    var joinAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ session: PlannedSession) -> Bool)?
+    var joinAllowed: (@Sendable (_ plan: Plan, _ s: Int, _ seating: Seating) -> Bool)?
     /// Whole-session rules (group size, a teacher where the modality has one): may a session of this
     /// shape exist at all?
     var shapeAllowed: (@Sendable (_ plan: Plan, _ session: PlannedSession) -> Bool)?
@@ -88,7 +88,7 @@ struct ModelRule: Sendable {
 
 /// As `PlanFilter`, for `joinAllowed`.
 struct JoinFilter: Sendable {
-    let allows: @Sendable (_ plan: Plan, _ s: Int, _ session: PlannedSession) -> Bool
+    let allows: @Sendable (_ plan: Plan, _ s: Int, _ seating: Seating) -> Bool
 }
 
 /// Where each catalogue entry is modelled, for `flexsched rules` and the README's rule table.

@@ -126,6 +126,37 @@ struct Touched: Sendable {
         for n in instance.students[s].needs.indices { add(.studentNeed, s, n) }
         for d in 0..<instance.dayCount { add(.studentDay, s, d) }
     }
+
+    /// The whole weeks of `students`: what a change of their seats (`.seat`, `.regroup`) or a
+    /// session of theirs moving (`.slot`) can touch on their side.
+    static func weeks(of students: [Int], in instance: Instance) -> Touched {
+        var touched = Touched()
+        for s in students { touched.addStudent(s, in: instance) }
+        return touched
+    }
+
+    /// A change of teacher of `sessions` (all at one slot, on day `d`) among `teachers`: their
+    /// students' needs of those sessions and their day (a baseline seat names its teacher), and
+    /// the teachers' day.
+    static func teacherChange(of sessions: [PlannedSession], among teachers: [Int], day d: Int, in plan: Plan) -> Touched {
+        var touched = Touched()
+        for session in sessions {
+            for s in session.students {
+                touched.add(.studentNeed, s, plan.needIndex[s][session.activity]!)
+                touched.add(.studentDay, s, d)
+            }
+        }
+        for t in teachers { touched.add(.teacherDay, t, d) }
+        return touched
+    }
+
+    /// One day of a session's teacher and room: their side of moving it to or from that day.
+    static func staffDay(teacher: Int?, room: Int, day d: Int) -> Touched {
+        var touched = Touched()
+        if let teacher { touched.add(.teacherDay, teacher, d) }
+        touched.add(.roomDay, room, d)
+        return touched
+    }
 }
 
 extension Plan {
