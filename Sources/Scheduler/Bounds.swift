@@ -353,3 +353,28 @@ extension LowerBounds {
         return weights[.studentIdle] * Double(studentIdle) + weights[.teacherIdle] * Double(teacherIdle)
     }
 }
+
+/// Sessions that no timetable can give: more sessions of a need than days on which the student and
+/// someone to serve it are free, or more sessions in all than her free blocks allow.
+func forcedUnmetSessions(_ instance: Instance) -> Int {
+    var total = 0
+    for student in instance.students {
+        var forced = 0, needed = 0
+        for need in student.needs {
+            let act = instance.activities[need.activity]
+            let servable = (0..<instance.dayCount).filter { d in
+                instance.slots(ofDay: d).contains { p in
+                    student.available[p] && act.fittingRooms.contains { instance.rooms[$0].available[p] }
+                        && (!act.teacherLed || act.qualifiedTeachers.contains { instance.teachers[$0].available[p] })
+                }
+            }.count
+            forced += max(0, need.sessions - servable)
+            needed += need.sessions
+        }
+        let capacity = (0..<instance.dayCount).reduce(0) { sum, d in
+            sum + min(student.maxPerDay, instance.slots(ofDay: d).filter { student.available[$0] }.count)
+        }
+        total += max(forced, needed - capacity)
+    }
+    return total
+}

@@ -54,11 +54,26 @@ struct ModelRule: Sendable {
         var parts: [String] = []
         if teacherQualifies != nil || roomQualifies != nil { parts.append("candidate pools") }
         if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("column filter") }
-        if joinAllowed != nil || shapeAllowed != nil { parts.append("group test") }
         if rows != nil { parts.append("rows") }
         if seatCost != nil || teacherCost != nil || roomCost != nil { parts.append("column costs") }
-        if let share { parts.append("move deltas per \(share.scope.rawValue)") }
+        if share != nil { parts.append("measured on the whole timetable") }
         if let byConstruction { parts.append(byConstruction) }
+        return parts
+    }
+
+    /// How the entry takes part in the search's phases (construction, reseating, comfort moves,
+    /// roll-forward, decoding), for `flexsched rules`: the same declaration as its model.
+    var searchMechanisms: [String] {
+        var parts: [String] = []
+        if teacherQualifies != nil || roomQualifies != nil { parts.append("who may ever serve it") }
+        if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("may a seat, teacher or room be used then") }
+        if joinAllowed != nil { parts.append("may a student join this group") }
+        if shapeAllowed != nil { parts.append("may a session of this shape exist") }
+        if let share {
+            let changes = PlanChange.allCases.filter(share.changedBy.contains).map { "\($0)" }
+            parts.append("move delta per \(share.scope.rawValue), changed by \(changes.joined(separator: ", "))")
+        }
+        if parts.isEmpty, let byConstruction { parts.append(byConstruction) }
         return parts
     }
 
@@ -97,10 +112,14 @@ public struct RuleImplementation: Sendable {
     public let location: CodeLocation
     /// How it takes part: "column filter", "rows", "column costs", or what guarantees it by construction.
     public let mechanisms: [String]
+    /// How the search's phases ask it; its code is in the same declaration as the model's.
+    public let searchMechanisms: [String]
 }
 
 public enum ModelCatalogue {
     public static var implementations: [RuleImplementation] {
-        ModelRule.all.map { RuleImplementation(rule: $0.rule, location: $0.location, mechanisms: $0.mechanisms) }
+        ModelRule.all.map {
+            RuleImplementation(rule: $0.rule, location: $0.location, mechanisms: $0.mechanisms, searchMechanisms: $0.searchMechanisms)
+        }
     }
 }

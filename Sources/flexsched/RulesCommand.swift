@@ -7,7 +7,7 @@ import TimetableChecker
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "List every hard rule and objective term, with where it is modelled and where it is checked.",
+        abstract: "List every hard rule and objective term, with where it is modelled and searched, and where it is checked.",
         discussion: """
         The same ids appear in `check` violations, unmet reasons and explanations. Hard rules hold in \
         every timetable flexsched writes; objective terms are weighted (lower is better).
@@ -33,6 +33,8 @@ struct RulesCommand: ParsableCommand {
                 if let model = modelled[rule.id] {
                     entry["model"] = model.location.description
                     entry["mechanisms"] = model.mechanisms
+                    entry["search"] = model.location.description
+                    entry["searchMechanisms"] = model.searchMechanisms
                 }
                 if let check = checked[rule.id] { entry["check"] = check.description }
                 return entry
@@ -53,6 +55,7 @@ struct RulesCommand: ParsableCommand {
                 print("      \(rule.intent)")
                 if let model = modelled[rule.id] {
                     print("      modelled: \(model.location)  [\(model.mechanisms.joined(separator: "; "))]")
+                    print("      searched: \(model.location)  [\(model.searchMechanisms.joined(separator: "; "))]")
                 }
                 if let check = checked[rule.id] { print("      checked:  \(check)") }
             }
@@ -63,11 +66,12 @@ struct RulesCommand: ParsableCommand {
 /// The README's rule table. Files only: line numbers would make the README stale at every edit.
 func rulesMarkdown(modelled: [String: RuleImplementation], checked: [String: CodeLocation]) -> String {
     func file(_ location: CodeLocation?) -> String { location.map { "`Sources/\($0.fileID)`" } ?? "-" }
-    var lines = ["| id | name | weight | modelled in | how | checked in |", "|---|---|---|---|---|---|"]
+    var lines = ["| id | name | weight | modelled and searched in | how | searched as | checked in |", "|---|---|---|---|---|---|---|"]
     for rule in RuleCatalogue.all {
         let model = modelled[rule.id]
         let how = model?.mechanisms.map { $0.hasPrefix("by construction") ? "by construction" : $0 }.joined(separator: ", ") ?? "-"
-        lines.append("| `\(rule.id)` | \(rule.name) | \(rule.weight.map { String(Int($0)) } ?? "hard") | \(file(model?.location)) | \(how) | \(file(checked[rule.id])) |")
+        let search = model?.searchMechanisms.map { $0.hasPrefix("by construction") ? "by construction" : $0 }.joined(separator: "; ") ?? "-"
+        lines.append("| `\(rule.id)` | \(rule.name) | \(rule.weight.map { String(Int($0)) } ?? "hard") | \(file(model?.location)) | \(how) | \(search) | \(file(checked[rule.id])) |")
     }
     return lines.joined(separator: "\n")
 }

@@ -1,0 +1,89 @@
+import Foundation
+
+extension Search {
+    /// For each unmet need in turn (shuffled): one or two days on which the student could take it,
+    /// with the activities that stand in its way, topped up at random within `budget` columns.
+    mutating func repairNeighbourhoods(budget: Int) -> [Neighbourhood] {
+        var short: [Instance.NeedRef] = []
+        for (s, info) in instance.students.enumerated() {
+            for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
+                short.append(Instance.NeedRef(student: s, need: n))
+            }
+        }
+        var hoods: [Neighbourhood] = []
+        // Several tries per need, each around other days, since which day frees up is not known.
+        // Higher priorities first; within one, in random order.
+        let ordered = rng.shuffled(short + short + short).enumerated().sorted { x, y in
+            let px = instance.students[x.element.student].needs[x.element.need].priority
+            let py = instance.students[y.element.student].needs[y.element.need].priority
+            return px != py ? px > py : x.offset < y.offset
+        }.map(\.element)
+        for ref in ordered {
+            let s = ref.student, a = instance.students[s].needs[ref.need].activity
+            let act = instance.activities[a]
+            let open = (0..<instance.dayCount).filter { d in
+                plan.needDays[s][ref.need] & (1 << UInt64(d)) == 0
+                    && instance.slots(ofDay: d).contains { instance.students[s].available[$0] }
+            }
+            guard !open.isEmpty else { continue }
+            var days = [open[Int(rng.next() % UInt64(open.count))]]
+            if instance.dayCount > 1, rng.next() % 2 == 0 {
+                let other = Int(rng.next() % UInt64(instance.dayCount))
+                if other != days[0] { days.append(other) }
+            }
+            // The need's own activity, then what blocks it (the student's sessions those days, then
+            // the sessions holding its teachers), then anything, while the budget lasts.
+            var blocking: [Int] = []
+            for d in days {
+                for p in instance.slots(ofDay: d) where plan.studentAt[s][p] >= 0 {
+                    if let session = plan.sessions[plan.studentAt[s][p]] { blocking.append(session.activity) }
+                }
+            }
+            for d in days {
+                for p in instance.slots(ofDay: d) {
+                    for t in act.qualifiedTeachers where plan.teacherAt[t][p] >= 0 {
+                        if let session = plan.sessions[plan.teacherAt[t][p]] { blocking.append(session.activity) }
+                    }
+                }
+            }
+            var chosen = instance.students[s].needs[ref.need].activities
+            var size = act.demand.count * instance.blocksPerDay * days.count
+            for b in blocking + rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
+                let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
+                if size + extra > budget { continue }
+                chosen.append(b)
+                size += extra
+            }
+            hoods.append(Neighbourhood(days: days.sorted(), activities: chosen))
+        }
+        return hoods
+    }
+
+    /// Every day, with the activities shuffled and packed into pieces of about `budget` columns;
+    /// pieces holding unmet demand come first.
+    mutating func neighbourhoods(budget: Int) -> [Neighbourhood] {
+        var byDay: [[Neighbourhood]] = []
+        for d in rng.shuffled(Array(0..<instance.dayCount)) {
+            var hoods: [Neighbourhood] = [], piece: [Int] = [], size = 0
+            for a in rng.shuffled(Array(instance.activities.indices)) {
+                let columns = instance.activities[a].demand.count * instance.blocksPerDay
+                if !piece.isEmpty, size + columns > budget {
+                    hoods.append(Neighbourhood(days: [d], activities: piece))
+                    piece = []
+                    size = 0
+                }
+                piece.append(a)
+                size += columns
+            }
+            if !piece.isEmpty { hoods.append(Neighbourhood(days: [d], activities: piece)) }
+            byDay.append(hoods)
+        }
+        // Days taken in turn, so that threads find pieces on other days to the end of the pass: one
+        // day's pieces after another left one thread idle for the whole of the last day's.
+        let hoods = (0..<(byDay.map(\.count).max() ?? 0)).flatMap { i in byDay.compactMap { i < $0.count ? $0[i] : nil } }
+        let unmet = Set(instance.activities.indices.filter { a in
+            instance.activities[a].demand.contains { plan.remaining(student: $0.student, activity: a) > 0 }
+        })
+        return hoods.filter { !unmet.isDisjoint(with: $0.activities) } + hoods.filter { unmet.isDisjoint(with: $0.activities) }
+    }
+}
