@@ -49,10 +49,10 @@ let package = Package(
         // Model builder, constructive start and GLPK-driven improvement.
         .target(name: "Scheduler", dependencies: ["Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
-        .target(name: "Diagnosis", dependencies: ["ScenarioKit", "Scheduler"]),
+        .target(name: "Diagnosis", dependencies: ["Rules", "ScenarioKit", "Scheduler"]),
         // After solving: unmet reasons and suggested changes, every trial re-solve verified by the checker;
         // and `scheduleWeek`, the solve-explain-check service that the CLI (and the web app) call.
-        .target(name: "Advisor", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
+        .target(name: "Advisor", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
         // Human-readable summaries and timetable grids.
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
@@ -96,7 +96,7 @@ let package = Package(
             "CSVExport", "flexsched", "FlexschedTestSupport", "ScenarioGenerator", "ScenarioKit", "TimetableFormat", "TimetableChecker",
             .product(name: "CSV", package: "CSV.swift"),
         ]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),

@@ -1,4 +1,5 @@
 import Diagnosis
+import Rules
 import ScenarioKit
 import Scheduler
 import TimetableFormat
@@ -22,13 +23,18 @@ public func explainUnmet(_ timetable: Timetable, scenario: ValidatedScenario, fi
         for (n, need) in info.needs.enumerated() where plan.done[s][n] < need.sessions {
             let missing = need.sessions - plan.done[s][n]
             let act = instance.activities[need.activity], id = instance.scenario.students[s].id
-            var (cause, reason) = explainer.explain(student: s, activity: need.activity)
+            var (cause, reason, rules) = explainer.explain(student: s, activity: need.activity)
             if let proof = findings.first(where: { $0.covers(student: id, subject: act.subject, modality: act.modality) }) {
                 cause = proof.cause
                 reason = "proven before solving: \(proof.message). In this timetable: \(reason)"
+                // The proof's rules, narrowed to those that refuse here when any do.
+                let proven = ShortfallCause.rules(for: cause), here = proven.filter(rules.contains)
+                rules = here.isEmpty ? proven : here
             }
+            if rules.isEmpty { rules = [RuleCatalogue.unmet(need.priority.rawValue)] }
             result.append(Timetable.Unmet(student: id, subject: act.subject, modality: act.modality,
-                                          missing: missing, priority: need.priority, reason: reason, cause: cause))
+                                          missing: missing, priority: need.priority, reason: reason, cause: cause,
+                                          rules: rules.map(\.id)))
         }
     }
     return result
@@ -54,10 +60,30 @@ private struct ShortfallExplainer {
 
     init(plan: Plan) { self.plan = plan }
 
-    mutating func explain(student s: Int, activity a: Int) -> (String, String) {
+    /// The cause, its reason in words, and the rules that bind: those whose filters refuse the
+    /// people or rooms the reason names, else the cause's own (`ShortfallCause`).
+    mutating func explain(student s: Int, activity a: Int) -> (String, String, [Rule]) {
         let (cause, reason) = firstReason(student: s, activity: a)
-        guard plan.instance.activities[a].teacherLed, cause != "no-teacher" else { return (cause, reason) }
-        return (cause, reason + "; " + teacherCapacity(activity: a))
+        let rules = binding(cause, student: s, activity: a)
+        guard plan.instance.activities[a].teacherLed, cause != "no-teacher" else { return (cause, reason, rules) }
+        return (cause, reason + "; " + teacherCapacity(activity: a), rules)
+    }
+
+    private func binding(_ cause: String, student s: Int, activity a: Int) -> [Rule] {
+        let instance = plan.instance, act = instance.activities[a], all = Array(0..<instance.slotCount)
+        let found: [Rule]
+        switch cause {
+        case "requested-teacher-busy":
+            found = [.requestedTeacher] + plan.refusingRules(.teacher, plan.requestedTeacher(student: s, activity: a).map { [$0] } ?? [], activity: a, slots: all)
+        case "no-double-block": found = [.sessionLength] + plan.refusingRules(.seat, [s], activity: a, slots: all)
+        case "student-fully-booked": found = plan.refusingRules(.seat, [s], activity: a, slots: all)
+        case "no-free-teacher": found = plan.refusingRules(.teacher, act.qualifiedTeachers, activity: a, slots: all)
+        case "no-free-room":
+            found = plan.refusingRules(.room, act.fittingRooms, activity: a, slots: all) + (act.roomFeatures.isEmpty ? [] : [.roomFeatures])
+                + (instance.students[s].requires.isEmpty ? [] : [.accommodations])
+        default: found = []
+        }
+        return found.isEmpty ? ShortfallCause.rules(for: cause) : found.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// "the math teachers (Ms. Lee, Mr. Kim) have 3 free blocks left this week": the capacity an admin

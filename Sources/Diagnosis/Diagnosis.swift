@@ -1,3 +1,4 @@
+import Rules
 import ScenarioKit
 
 /// Sessions of needs that no timetable can schedule. `student` (or `subject`, `modality`) is `"*"` when
@@ -19,6 +20,8 @@ public struct Finding: Sendable, Hashable {
     public init(cause: String, message: String, shortfalls: [Shortfall]) {
         self.cause = cause; self.message = message; self.shortfalls = shortfalls
     }
+    /// The catalogue rules that bind, by id: the same vocabulary as `flexsched rules` and `check`.
+    public var rules: [String] { ShortfallCause.rules(for: cause).map(\.id) }
 }
 
 /// Every need the scenario's capacities prove cannot be fully met, before any solve. Findings that

@@ -213,3 +213,25 @@ extension ModelRule {
         (change, shared.filter { $0.share!.changedBy.contains(change) })
     })
 }
+
+/// Which of a rule's filters to ask.
+package enum FilterSide: Sendable { case seat, teacher, room }
+
+extension Plan {
+    /// The hard rules whose filter refuses one of `who` (students, teachers or rooms) for a session of
+    /// `a` at one of `slots` where it could start, in catalogue order: what binds when a need is left
+    /// short there, as an unmet reason names it.
+    package func refusingRules(_ side: FilterSide, _ who: [Int], activity a: Int, slots: [Int]) -> [Rule] {
+        let starts = slots.filter { instance.activities[a].canStart[$0] }
+        return ModelRule.all.filter { entry in
+            let filter: (@Sendable (Plan, Int, Int, Int) -> Bool)?
+            switch side {
+            case .seat: filter = entry.seatAllowed
+            case .teacher: filter = entry.teacherAllowed
+            case .room: filter = entry.roomAllowed
+            }
+            guard let filter else { return false }
+            return who.contains { w in starts.contains { !filter(self, w, a, $0) } }
+        }.map(\.rule)
+    }
+}

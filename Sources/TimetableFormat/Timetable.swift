@@ -156,14 +156,16 @@ public struct Timetable: Codable, Sendable, Hashable {
         public var reason: String
         /// A short machine-readable cause, for example `no-free-teacher`.
         public var cause: String?
+        /// The catalogue ids of the rules that bind (`flexsched rules`), for example `R3.teacher-weekly-limit`.
+        public var rules: [String]?
 
         public init(student: String, subject: String, modality: String, missing: Int, priority: Priority = .normal,
-                    reason: String, cause: String? = nil) {
+                    reason: String, cause: String? = nil, rules: [String]? = nil) {
             self.student = student; self.subject = subject; self.modality = modality; self.missing = missing
-            self.priority = priority; self.reason = reason; self.cause = cause
+            self.priority = priority; self.reason = reason; self.cause = cause; self.rules = rules
         }
 
-        private enum CodingKeys: String, CodingKey { case student, subject, modality, missing, priority, reason, cause }
+        private enum CodingKeys: String, CodingKey { case student, subject, modality, missing, priority, reason, cause, rules }
 
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -174,6 +176,7 @@ public struct Timetable: Codable, Sendable, Hashable {
             priority = try c.decodeIfPresent(Priority.self, forKey: .priority) ?? .normal
             reason = try c.decode(String.self, forKey: .reason)
             cause = try c.decodeIfPresent(String.self, forKey: .cause)
+            rules = try c.decodeIfPresent([String].self, forKey: .rules)
         }
     }
 

@@ -10,7 +10,10 @@ func diagnosisText(_ findings: [Finding]) -> String {
                  + "cannot be fully met (the solve still meets what it can):"]
     var cause = ""
     for f in findings {
-        if f.cause != cause { cause = f.cause; lines.append("  \(cause):") }
+        if f.cause != cause {
+            cause = f.cause
+            lines.append("  \(cause)\(f.rules.isEmpty ? "" : " (\(f.rules.joined(separator: ", ")))"):")
+        }
         lines.append("    - \(f.message)")
     }
     return lines.joined(separator: "\n") + "\n"
@@ -19,7 +22,7 @@ func diagnosisText(_ findings: [Finding]) -> String {
 /// The findings as `validate --json` lists them under "warnings".
 func diagnosisJSON(_ findings: [Finding]) -> [[String: Any]] {
     findings.map { f in
-        ["cause": f.cause, "message": f.message,
+        ["cause": f.cause, "message": f.message, "rules": f.rules,
          "shortfalls": f.shortfalls.map { ["student": $0.student, "subject": $0.subject, "modality": $0.modality, "sessions": $0.sessions] }]
     }
 }

@@ -1,6 +1,7 @@
 import Advisor
 import ArgumentParser
 import Foundation
+import Rules
 import ScenarioKit
 import Scheduler
 import TimetableChecker
@@ -68,6 +69,10 @@ func explanationText(unmet: [Timetable.Unmet], advice: Advice?, names: [String: 
         .sorted { ($1.rank, $1.missing, $0.title) < ($0.rank, $0.missing, $1.title) }
     for group in groups {
         lines.append("\(group.title): \(group.missing) session(s)")
+        let rules = group.needs.flatMap { $0.rules ?? [] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if !rules.isEmpty {
+            lines.append("  rules that bind: " + rules.map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", "))
+        }
         for need in group.needs {
             lines.append("  - \(names[need.student] ?? need.student): \(need.missing) missing. \(need.reason)")
         }

@@ -1,3 +1,4 @@
+import Rules
 import Foundation
 import Testing
 import ScenarioKit
@@ -54,6 +55,7 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
     let students = (1...8).map { Student(id: "s\($0)", name: "Student \($0)", needs: [need("math", "tutoring", 3)]) }
     let f = try onlyFinding(school(teachers: teachers, rooms: tutorRooms, students: students))
     #expect(f.cause == "teacher-capacity")
+    #expect(f.rules.first == "R3.teacher-weekly-limit")
     #expect(f.shortfalls == [Shortfall(student: "*", subject: "math", modality: "tutoring", sessions: 6)])
     for part in ["24 sessions needed by 8 students", "at most 6 sessions", "Ms. Lee 4 after max-per-week 4", "Mr. Kim 2",
                  "at most 3 students each", "at most 18 seats", "short by 6"] {
@@ -200,4 +202,25 @@ func bundledScenarioHasNoShortfall(file: String) throws {
     #expect(findings.first?.message.hasPrefix("mandated services short: at least 3 mandated sessions cannot be met.") == true,
             "\(findings.first?.message ?? "")")
     #expect(findings.last.map { $0.message.hasPrefix("mandated") } == false)
+}
+
+/// Every cause a finding or an unmet reason gives is in the cause catalogue, with rules that exist:
+/// a cause without its rules would reach the admin as a bare code.
+@Test func everyCauseNamesCatalogueRules() throws {
+    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources")
+    var codes = Set<String>()
+    for file in ["Diagnosis/Checks.swift", "Advisor/UnmetReasons.swift"] {
+        let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+        for pattern in [#"Found\("([a-z-]+)""#, #"return \("([a-z-]+)""#] {
+            let regex = try Regex(pattern)
+            for match in text.matches(of: regex) { codes.insert(String(match.output[1].substring!)) }
+        }
+    }
+    #expect(codes.count >= 18, "\(codes.sorted())")
+    let known = Set(ShortfallCause.all.map(\.code))
+    #expect(codes.isSubset(of: known), "causes without rules: \(codes.subtracting(known).sorted())")
+    for cause in ShortfallCause.all where cause.code != "capacity" {
+        #expect(!cause.rules.isEmpty && cause.rules.allSatisfy { RuleCatalogue.rule(id: $0.id) != nil }, "\(cause.code)")
+    }
 }

@@ -37,6 +37,7 @@ private func dailyWeek(priorities: [String: String] = [:]) throws -> ValidatedSc
     2 session(s) unmet for 2 student(s)
 
     math tutoring (teacher-capacity): 2 session(s)
+      rules that bind: R3.teacher-daily-limit (teacher over daily limit), R3.teacher-double-booked (teacher double-booked)
       - Ben O.: 1 missing. proven before solving: math tutoring: 3 sessions needed by 3 students, but the math teachers can lead at most 1 session this week (Mr. Kim 1 after max-per-day 1), at most 1 students each: at most 1 seats; in the blocks these students can use, at most 1: short by 2. In this timetable: no math teacher is free in any of the 3 blocks when Ben O. is free (Mon); the math teachers (Mr. Kim) have 0 free block(s) left this week (Mr. Kim: max-per-day 1 reached on Mon)
       - Cy L.: 1 missing. proven before solving: math tutoring: 3 sessions needed by 3 students, but the math teachers can lead at most 1 session this week (Mr. Kim 1 after max-per-day 1), at most 1 students each: at most 1 seats; in the blocks these students can use, at most 1: short by 2. In this timetable: no math teacher is free in any of the 3 blocks when Cy L. is free (Mon); the math teachers (Mr. Kim) have 0 free block(s) left this week (Mr. Kim: max-per-day 1 reached on Mon)
 

@@ -140,6 +140,7 @@ private func unmetExplained(_ scenario: ValidatedScenario) throws -> [Timetable.
                                             rooms: [Room(id: "r1", name: "R1", capacity: 4)], students: [student]))
     let short = try #require(unmet.first)
     #expect(short.cause == "no-double-block")
+    #expect(short.rules?.first == "R1.session-length", "\(short.rules ?? [])")
     #expect(short.reason.contains("2 blocks in a row without a break"), "\(short.reason)")
 }
 
@@ -160,6 +161,9 @@ private func unmetExplained(_ scenario: ValidatedScenario) throws -> [Timetable.
     #expect(short.student == "ana" && short.priority == .low)
     #expect(short.cause == "requested-teacher-busy")
     #expect(short.reason.contains("asks for Ms. Lee") && short.reason.contains("max-per-week 1 reached"), "\(short.reason)")
+    // The rules that bind, by catalogue id: her request first, and Lee's weekly limit; Lee is never away.
+    let rules = short.rules ?? []
+    #expect(rules.first == "R3.requested-teacher" && rules.contains("R3.teacher-weekly-limit") && !rules.contains("R3.teacher-unavailable"), "\(rules)")
 }
 
 @Test func aStudentWithoutPeersAtHerLevelIsExplained() throws {
