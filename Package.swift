@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flexsched", targets: ["flexsched"]),
-        .library(name: "FlexschedKit", targets: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis", "Advisor", "Reports"]),
+        .library(name: "FlexschedKit", targets: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "WeekIndex", "Scheduler", "Diagnosis", "Advisor", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,12 +47,15 @@ let package = Package(
         // The one module that talks to GLPK.
         .target(name: "GLPKBackend", dependencies: ["IntegerProgram", "CGLPK", "CGLPKGuard"]),
         // Model builder, constructive start and GLPK-driven improvement.
-        .target(name: "Scheduler", dependencies: ["Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
+        // The week index: one scenario as arrays of indices, below both the search and the proofs.
+        .target(name: "WeekIndex", dependencies: ["ScenarioKit"]),
+
+        .target(name: "Scheduler", dependencies: ["WeekIndex", "Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
-        .target(name: "Diagnosis", dependencies: ["Rules", "ScenarioKit", "Scheduler"]),
+        .target(name: "Diagnosis", dependencies: ["Rules", "ScenarioKit", "WeekIndex"]),
         // After solving: unmet reasons and suggested changes, every trial re-solve verified by the checker;
         // and `scheduleWeek`, the solve-explain-check service that the CLI (and the web app) call.
-        .target(name: "Advisor", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
+        .target(name: "Advisor", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
         // Human-readable summaries and timetable grids.
         .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
@@ -96,7 +99,7 @@ let package = Package(
             "CSVExport", "flexsched", "FlexschedTestSupport", "ScenarioGenerator", "ScenarioKit", "TimetableFormat", "TimetableChecker",
             .product(name: "CSV", package: "CSV.swift"),
         ]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
@@ -112,7 +115,7 @@ let package = Package(
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
-            "ScenarioGenerator",
+            "ScenarioGenerator", "WeekIndex", "SeededRandom",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Diagnosis
 import ScenarioKit
+import WeekIndex
 import Scheduler
 import TimetableChecker
 import TimetableFormat
@@ -43,3 +44,6 @@ func provenUnmetSessions(_ finding: Finding) -> Int {
     }
     return disjoint ? claims.reduce(0) { $0 + $1.sessions } : claims.map(\.sessions).max() ?? 0
 }
+
+/// The pre-solve proofs of `scenario` (Diagnosis), on its week index with the catalogue's pools.
+public func diagnose(_ scenario: ValidatedScenario) -> [Finding] { diagnose(Instance(scenario)) }

@@ -3,6 +3,7 @@ import Rules
 import ScenarioKit
 import Scheduler
 import TimetableFormat
+import WeekIndex
 
 /// Every need the timetable leaves short, with a plain-language reason. A pre-solve finding that
 /// proves the shortfall comes first (it holds for every timetable); otherwise the reason is read off

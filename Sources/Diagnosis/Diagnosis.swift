@@ -1,4 +1,5 @@
 import Rules
+import WeekIndex
 import ScenarioKit
 
 /// Sessions of needs that no timetable can schedule. `student` (or `subject`, `modality`) is `"*"` when
@@ -26,12 +27,14 @@ public struct Finding: Sendable, Hashable {
 
 /// Every need the scenario's capacities prove cannot be fully met, before any solve. Findings that
 /// prove a mandated service short come first (they say so and by how much); then by cause (the cause
-/// touching the most students first), then by students affected.
-public func diagnose(_ scenario: ValidatedScenario) -> [Finding] {
-    let week = Week(scenario)
+/// touching the most students first), then by students affected. `index` is the scenario's week
+/// index, built with the rule catalogue's pools (`Instance(scenario)` from Scheduler; Advisor's
+/// `diagnose(scenario)` does that).
+package func diagnose(_ index: Instance) -> [Finding] {
+    let week = Week(index)
     var found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
         + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
-    let mandated = found.map { provenMandatedShortfall($0.finding, scenario.scenario) }
+    let mandated = found.map { provenMandatedShortfall($0.finding, index.scenario) }
     for i in found.indices where mandated[i] > 0 {
         found[i].finding.message = "mandated services short: at least \(plural(mandated[i], "mandated session")) cannot be met. " + found[i].finding.message
     }

@@ -1,5 +1,5 @@
 import ScenarioKit
-import Scheduler
+import WeekIndex
 
 /// One (subject, modality) that students need, with everything that could serve it.
 struct Activity {
@@ -40,9 +40,8 @@ struct Week {
     var needs: [NeedInfo] = []
     var slotCount: Int { instance.slotCount }
 
-    init(_ validated: ValidatedScenario) {
-        let instance = Instance(validated)
-        let scenario = validated.scenario
+    init(_ instance: Instance) {
+        let scenario = instance.scenario
         self.instance = instance
         (studentFree, teacherFree, roomFree) = (instance.students.map(\.available), instance.teachers.map(\.available),
                                                 instance.rooms.map(\.available))

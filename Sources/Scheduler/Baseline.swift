@@ -1,5 +1,6 @@
 import ScenarioKit
 import TimetableFormat
+import WeekIndex
 
 /// Keep this person's sessions exactly as in the baseline timetable.
 public enum Pin: Sendable, Hashable, CustomStringConvertible {

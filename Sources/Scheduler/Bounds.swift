@@ -6,6 +6,7 @@ import GLPKBackend
 import IntegerProgram
 import Rules
 import ScenarioKit
+import WeekIndex
 
 package struct LowerBounds: Sendable {
     /// Every valid timetable leaves at least this many sessions unmet.

@@ -1,5 +1,6 @@
 import Foundation
 import Rules
+import WeekIndex
 
 /// Comfort without GLPK: cheap moves, each kept only when it lowers the objective. A student changes
 /// to another group of the same need (any level window she may join) when that lowers her own part

@@ -1,4 +1,5 @@
 import Foundation
+import WeekIndex
 
 /// A constructive timetable: the starting incumbent that GLPK then improves piece by piece.
 /// Hard-to-form groups go first (largest `min`), and each session is opened where the most students

@@ -1,6 +1,7 @@
 // The hard rules as the model builder sees them: one entry per catalogue rule, each with the column
 // filters and rows that enforce it. `Sources/TimetableChecker` checks the same ids independently.
 import Rules
+import WeekIndex
 
 extension ModelRule {
     static let knownIds = with(ModelRule(.knownIds)) {

@@ -1,4 +1,6 @@
 import Rules
+import ScenarioKit
+import WeekIndex
 
 /// A filter kept in a struct rather than directly as an array element: an array stores closures in
 /// their most generic form, and each call then went through a thunk that copied the whole `Plan`
@@ -93,6 +95,11 @@ struct ModelRule: Sendable {
         changedSeat, changedTeacher, changedRoom,
     ]
 
+    /// The static pools of every entry together, for building the week index.
+    static let pools = Instance.Pools(
+        teacherQualifies: { t, teacher, activity in all.allSatisfy { $0.teacherQualifies?(t, teacher, activity) ?? true } },
+        roomQualifies: { room, activity in all.allSatisfy { $0.roomQualifies?(room, activity) ?? true } })
+
     static let seatFilters = all.compactMap { $0.seatAllowed.map(PlanFilter.init) }
     static let teacherFilters = all.compactMap { $0.teacherAllowed.map(PlanFilter.init) }
     static let roomFilters = all.compactMap { $0.roomAllowed.map(PlanFilter.init) }
@@ -122,4 +129,9 @@ public enum ModelCatalogue {
             RuleImplementation(rule: $0.rule, location: $0.location, mechanisms: $0.mechanisms, searchMechanisms: $0.searchMechanisms)
         }
     }
+}
+
+extension Instance {
+    /// The week index with the catalogue's pools: the one every phase of the search and every proof works on.
+    package init(_ validated: ValidatedScenario) { self.init(validated, pools: ModelRule.pools) }
 }

@@ -1,5 +1,6 @@
 import IntegerProgram
 import Rules
+import WeekIndex
 
 /// The part of the week handed to GLPK at once: some days and some activities. Everything outside
 /// it stays as it is in the current timetable.

@@ -1,4 +1,5 @@
 import Foundation
+import WeekIndex
 
 extension Search {
     /// For each unmet need in turn (shuffled): one or two days on which the student could take it,

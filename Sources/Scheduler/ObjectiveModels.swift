@@ -3,6 +3,7 @@
 // is kept, so the model's costs only have to point the way.
 import Rules
 import ScenarioKit
+import WeekIndex
 
 extension ModelRule {
     static let unmetMandated = unmet(.mandated, .unmetMandated)

@@ -3,6 +3,7 @@ import Synchronization
 import GLPKBackend
 import IntegerProgram
 import TimetableFormat
+import WeekIndex
 
 extension Search {
     /// The whole week as one GLPK model, for its bound: a relaxation of the true objective, so

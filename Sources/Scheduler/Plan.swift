@@ -1,4 +1,5 @@
 import TimetableFormat
+import WeekIndex
 
 /// One session as the search holds it: indices into the `Instance`.
 package struct PlannedSession: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import WeekIndex
 /// Cheap repair before GLPK, with student moves only: an open seat; the one session in the way left
 /// for another session of its need; a seat made in a full group by moving one of its students on; a
 /// new group with students borrowed from groups that can spare them. Planned sessions keep their

@@ -1,4 +1,5 @@
 import Rules
+import WeekIndex
 
 /// Where a student would sit: a session as the search forms or changes it, with the students already
 /// in it (never her). `room` is nil while construction has chosen the teacher but not yet the room:

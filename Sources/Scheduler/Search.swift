@@ -2,6 +2,7 @@ import Foundation
 import IntegerProgram
 import SeededRandom
 import TimetableFormat
+import WeekIndex
 
 /// The search over one week: the timetable so far, its bound, what stops it, and its phases.
 /// Its neighbourhoods are in `Neighbourhoods.swift` and the GLPK pieces on threads in `Pieces.swift`.

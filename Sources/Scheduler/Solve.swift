@@ -2,6 +2,7 @@ import Foundation
 import IntegerProgram
 import ScenarioKit
 import TimetableFormat
+import WeekIndex
 
 /// Scenario -> timetable, not yet checked and with unmet needs counted but not explained: Advisor's
 /// `scheduleWeek` adds the reasons and the independent check, and is what commands call. Greedy start,

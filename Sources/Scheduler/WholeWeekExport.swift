@@ -3,6 +3,7 @@ import GLPKBackend
 import IntegerProgram
 import ScenarioKit
 import TimetableFormat
+import WeekIndex
 
 /// The whole week as one integer program, written in free MPS by GLPK's own writer, so other MIP
 /// solvers can be run on exactly flexsched's formulation. Column `x[s,a,p]` = 1 seats student `s`

@@ -1,7 +1,9 @@
-import Rules
 import Foundation
+import Rules
 import Testing
 import ScenarioKit
+import Scheduler
+import WeekIndex
 import ScenarioGenerator
 @testable import Diagnosis
 
@@ -28,6 +30,9 @@ func only(_ days: [Weekday]) -> [SlotRef] { weekdays.filter { !days.contains($0)
 
 /// The diagnosis of a scenario built in code; needs nobody can serve are what these tests are about,
 /// so validation accepts them.
+/// The proofs on the scenario's week index with the catalogue's pools, as Advisor's `diagnose` builds it.
+func diagnose(_ scenario: ValidatedScenario) -> [Finding] { diagnose(Instance(scenario)) }
+
 func diagnosed(_ scenario: Scenario) throws -> [Finding] { diagnose(try scenario.validated(requireServiceable: false)) }
 
 func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_sourceLocation) throws -> Finding {

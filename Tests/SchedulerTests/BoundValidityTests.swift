@@ -8,6 +8,7 @@ import ScenarioKit
 import TimetableChecker
 import TimetableFormat
 import Testing
+import WeekIndex
 
 // No timetable may beat a proven bound: each part is compared with planted timetables, with the
 // optimum of tiny weeks that GLPK solves exactly, and with what the solver finds on over-subscribed

@@ -3,6 +3,7 @@ import ScenarioKit
 @testable import Scheduler
 import Testing
 import TimetableChecker
+import WeekIndex
 
 /// The one-day model must be exact: the current sessions of a neighbourhood are a feasible point of
 /// its program, and the program's objective there equals the whole timetable's objective.

@@ -3,6 +3,7 @@ import ScenarioKit
 import Testing
 import TimetableChecker
 import TimetableFormat
+import WeekIndex
 
 /// One day (unless `days` says otherwise) of three blocks and one modality (groups of 3-6) in two
 /// subjects, reading and math.

@@ -6,6 +6,7 @@ import TimetableChecker
 import TimetableFormat
 import Rules
 import Testing
+import WeekIndex
 
 /// Two days, four students; by hand: one reading group can form (Cy needs only one), so Ana and Ben
 /// each miss a reading session, and Ben's second independent session has no partner: 3 unmet at best.

@@ -7,6 +7,7 @@ import SeededRandom
 import TimetableChecker
 import TimetableFormat
 import Testing
+import WeekIndex
 
 // The search scores a move by the shares of the keys it touches (`TermShare`, `Touched`), term by
 // term, for the terms that kind of change can move. Here random moves walk planted weeks with every

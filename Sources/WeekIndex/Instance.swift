@@ -34,6 +34,7 @@ package struct Instance: Sendable {
     package struct NeedRef: Sendable, Hashable {
         package var student: Int
         package var need: Int
+        package init(student: Int, need: Int) { self.student = student; self.need = need }
     }
 
     package struct NeedInfo: Sendable {
@@ -107,7 +108,20 @@ package struct Instance: Sendable {
     package let nextDay: [Int?]
     package let previousDay: [Int?]
 
-    package init(_ validated: ValidatedScenario) {
+    /// Who may ever serve an activity. The rule catalogue's entries decide it (a teacher who teaches
+    /// the subject, a room with the modality's features: `ModelRule` in Scheduler), so whoever builds
+    /// the index hands them in; the index itself knows no rule.
+    package struct Pools: Sendable {
+        package var teacherQualifies: @Sendable (_ t: Int, _ teacher: TeacherInfo, _ activity: Activity) -> Bool
+        package var roomQualifies: @Sendable (_ room: RoomInfo, _ activity: Activity) -> Bool
+        package init(teacherQualifies: @escaping @Sendable (Int, TeacherInfo, Activity) -> Bool,
+                     roomQualifies: @escaping @Sendable (RoomInfo, Activity) -> Bool) {
+            self.teacherQualifies = teacherQualifies
+            self.roomQualifies = roomQualifies
+        }
+    }
+
+    package init(_ validated: ValidatedScenario, pools: Pools) {
         let scenario = validated.scenario
         self.scenario = scenario
         dayCount = scenario.days.count
@@ -165,10 +179,10 @@ package struct Instance: Sendable {
                         demand: [], length: modality.length, band: band,
                         canStart: slots.indices.map { starts[$0 % blockOrder.count] })
                     activity.qualifiedTeachers = teachers.indices.filter { t in
-                        ModelRule.all.allSatisfy { $0.teacherQualifies?(t, teachers[t], activity) ?? true }
+                        pools.teacherQualifies(t, teachers[t], activity)
                     }
                     activity.fittingRooms = rooms.indices.filter { r in
-                        ModelRule.all.allSatisfy { $0.roomQualifies?(rooms[r], activity) ?? true }
+                        pools.roomQualifies(rooms[r], activity)
                     }
                     activities.append(activity)
                 }
@@ -252,14 +266,14 @@ package struct Instance: Sendable {
     }
 }
 
-struct WindowKey: Hashable {
-    var subject: String, modality: String
+package struct WindowKey: Hashable {
+    package var subject: String, modality: String
 }
 
 /// Level windows per (subject, modality) of a modality with `level-spread: k`: the lowest level of
 /// each window [L, L + k] whose set of present levels no other window's contains. Any group within
 /// the spread lies inside one of them. Without any level, one window holds everyone.
-func levelWindows(_ scenario: Scenario) -> [WindowKey: [Int?]] {
+package func levelWindows(_ scenario: Scenario) -> [WindowKey: [Int?]] {
     var levels: [WindowKey: Set<Int>] = [:]
     for student in scenario.students {
         for need in student.needs where scenario.modality(need.modality)?.levelSpread != nil {
@@ -281,14 +295,14 @@ func levelWindows(_ scenario: Scenario) -> [WindowKey: [Int?]] {
     return windows
 }
 
-func firstIndices(_ keys: [String]) -> [String: Int] {
+package func firstIndices(_ keys: [String]) -> [String: Int] {
     Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// Calendar neighbours within one school week. The week starts after the longest run of days without
 /// school (Sunday in a Sunday-Thursday week); in a seven-day week, at the first listed day. A pair that
 /// would cross from the week's last day into the next week's first is not a neighbour.
-func calendarNeighbours(_ days: [Weekday]) -> (next: [Int?], previous: [Int?]) {
+package func calendarNeighbours(_ days: [Weekday]) -> (next: [Int?], previous: [Int?]) {
     let position = Dictionary(days.enumerated().map { ($1.ordinal, $0) }, uniquingKeysWith: { a, _ in a })
     var weekStart = days.first?.ordinal ?? 0
     var longestGap = 0
