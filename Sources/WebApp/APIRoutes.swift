@@ -10,24 +10,27 @@ struct APIRoutes {
 
     func add(to router: Router<AppContext>) {
         let api = router.group("api/v1").add(middleware: BearerAuthentication(store: services.store))
-        api.post("scenarios") { request, context in try await handle { try await uploadScenario(request, context) } }
-        api.get("scenarios") { _, context in try await handle { try listScenarios(context) } }
-        api.post("scenarios/:id/runs") { request, context in try await handle { try await startRun(request, context) } }
-        api.get("scenarios/:id/runs") { _, context in try await handle { try listRuns(context) } }
-        api.get("scenarios/:id/feeds") { _, context in try await handle { try listFeeds(context) } }
-        api.get("runs/:run") { _, context in try await handle { try showRun(context) } }
-        api.get("runs/:run/events") { _, context in try await handle { try runEvents(context) } }
-        api.delete("runs/:run") { _, context in try await handle { try cancelRun(context) } }
-        api.post("runs/:run/publish") { _, context in try await handle { try publishRun(context) } }
-        api.post("runs/:run/whatif") { request, context in try await handle { try await startWhatIf(request, context) } }
-        api.get("runs/:run/whatif") { _, context in try await handle { try whatIfComparison(context) } }
-        api.post("feeds/:kind/:id/rotate") { request, context in try await handle { try changeFeed(request, context, revoke: false) } }
-        api.delete("feeds/:kind/:id") { request, context in try await handle { try changeFeed(request, context, revoke: true) } }
+        api.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
+        api.get("scenarios") { _, context in try await handle(context) { try await listScenarios(context) } }
+        api.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
+        api.get("scenarios/:id/runs") { _, context in try await handle(context) { try await listRuns(context) } }
+        api.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
+        api.get("runs/:run") { _, context in try await handle(context) { try await showRun(context) } }
+        api.get("runs/:run/events") { _, context in try await handle(context) { try await runEvents(context) } }
+        api.delete("runs/:run") { _, context in try await handle(context) { try await cancelRun(context) } }
+        api.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
+        api.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
+        api.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
+        api.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
+        api.delete("feeds/:kind/:id") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: true) } }
     }
 
     /// Service refusals become JSON with their status; HTTP errors (401, 403, 413) pass through.
-    func handle(_ route: () async throws -> Response) async throws -> Response {
-        do { return try await route() } catch let error as ServiceError { return Self.errorResponse(error) }
+    func handle(_ context: AppContext, _ route: () async throws -> Response) async throws -> Response {
+        do { return try await route() } catch let error as ServiceError {
+            if case .failure(let cause) = error { context.logger.error("\(cause)") }
+            return Self.errorResponse(error)
+        }
     }
 
     static func errorResponse(_ error: ServiceError) -> Response {
@@ -53,7 +56,7 @@ struct APIRoutes {
             return Self.json(["error": "send the scenario with Content-Type application/yaml or application/json"], status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
-        let outcome = try services.upload(text, format: format, by: user)
+        let outcome = try await services.upload(text, format: format, by: user)
         return Self.json(["id": outcome.scenario.id!, "name": outcome.scenario.name, "version": outcome.version.version,
                           "warnings": outcome.warnings], status: .created)
     }
@@ -72,9 +75,9 @@ struct APIRoutes {
         return text
     }
 
-    func listScenarios(_ context: AppContext) throws -> Response {
+    func listScenarios(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try services.scenarios().map { listing in
+        return Self.json(try await services.scenarios().map { listing in
             var entry: [String: Any] = ["id": listing.scenario.id!, "name": listing.scenario.name, "version": listing.latest.version]
             entry["publishedRun"] = listing.published?.runID ?? NSNull()
             return entry
@@ -97,22 +100,22 @@ struct APIRoutes {
             }
             timeLimit = request.timeLimit ?? timeLimit
         }
-        let run = try services.startRun(scenarioID: id, timeLimit: timeLimit, by: user)
+        let run = try await services.startRun(scenarioID: id, timeLimit: timeLimit, by: user)
         var response = Self.json(["run": run.id!, "state": run.state.rawValue], status: .accepted)
         response.headers[.location] = "/api/v1/runs/\(run.id!)"
         return response
     }
 
-    func listRuns(_ context: AppContext) throws -> Response {
+    func listRuns(_ context: AppContext) async throws -> Response {
         try context.requireUser()
         let id = try scenarioID(context)
-        _ = try services.scenario(id)
-        return Self.json(try services.runs(scenarioID: id).map { Self.runJSON($0, withTimetable: false) })
+        _ = try await services.scenario(id)
+        return Self.json(try await services.runs(scenarioID: id).map { Self.runJSON($0, withTimetable: false) })
     }
 
-    func showRun(_ context: AppContext) throws -> Response {
+    func showRun(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(Self.runJSON(try services.run(try runID(context)), withTimetable: true))
+        return Self.json(Self.runJSON(try await services.run(try runID(context)), withTimetable: true))
     }
 
     static func runJSON(_ view: RunView, withTimetable: Bool) -> [String: Any] {
@@ -138,9 +141,9 @@ struct APIRoutes {
 
     /// Server-Sent Events: `progress` about once a second while the run works, then one `done`
     /// with its final state, and the stream ends.
-    func runEvents(_ context: AppContext) throws -> Response {
+    func runEvents(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.eventStream(try services.events(runID: try runID(context)))
+        return Self.eventStream(try await services.events(runID: try runID(context)))
     }
 
     static func eventStream(_ events: AsyncStream<RunEvent>) -> Response {
@@ -158,16 +161,16 @@ struct APIRoutes {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
     }
 
-    func cancelRun(_ context: AppContext) throws -> Response {
+    func cancelRun(_ context: AppContext) async throws -> Response {
         _ = try context.requireAdmin()
         let id = try runID(context)
-        let state = try services.cancel(runID: id)
+        let state = try await services.cancel(runID: id)
         return Self.json(["run": id, "state": state == .queued || state == .running ? "cancelling" : state.rawValue], status: .accepted)
     }
 
-    func publishRun(_ context: AppContext) throws -> Response {
+    func publishRun(_ context: AppContext) async throws -> Response {
         let user = try context.requireAdmin()
-        let outcome = try services.publish(runID: try runID(context), by: user)
+        let outcome = try await services.publish(runID: try runID(context), by: user)
         return Self.json([
             "scenario": outcome.scenarioID, "run": outcome.runID, "previousRun": outcome.previousRunID.map { $0 as Any } ?? NSNull(),
             "events": ["added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents],
@@ -175,9 +178,9 @@ struct APIRoutes {
         ])
     }
 
-    func listFeeds(_ context: AppContext) throws -> Response {
+    func listFeeds(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try services.feedLinks(scenarioID: try scenarioID(context)).map(Self.feedJSON))
+        return Self.json(try await services.feedLinks(scenarioID: try scenarioID(context)).map(Self.feedJSON))
     }
 
     static func feedJSON(_ link: FeedLink) -> [String: Any] {
@@ -186,7 +189,7 @@ struct APIRoutes {
     }
 
     /// Rotate or revoke `feeds/{kind}/{id}`; `?scenario=ID` picks the scenario when the id is in several.
-    func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) throws -> Response {
+    func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) async throws -> Response {
         _ = try context.requireAdmin()
         guard let kind = context.parameters.get("kind", as: FeedKind.self) else {
             throw ServiceError.notFound("feeds are of kind teacher, student or room")
@@ -197,10 +200,14 @@ struct APIRoutes {
             guard let id = Int64(given) else { throw ServiceError.badRequest("scenario is a number") }
             scenario = id
         } else {
-            scenario = try services.onlyScenario(withFeed: kind, entityID: entityID)
+            scenario = try await services.onlyScenario(withFeed: kind, entityID: entityID)
         }
-        let link = revoke ? try services.revokeFeed(scenarioID: scenario, kind: kind, entityID: entityID)
-            : try services.rotateFeed(scenarioID: scenario, kind: kind, entityID: entityID)
+        let link: FeedLink
+        if revoke {
+            link = try await services.revokeFeed(scenarioID: scenario, kind: kind, entityID: entityID)
+        } else {
+            link = try await services.rotateFeed(scenarioID: scenario, kind: kind, entityID: entityID)
+        }
         return Self.json(Self.feedJSON(link))
     }
 
@@ -228,6 +235,7 @@ extension ServiceError {
         case .badRequest: .badRequest
         case .invalid: .unprocessableContent
         case .conflict: .conflict
+        case .failure: .internalServerError
         }
     }
 }

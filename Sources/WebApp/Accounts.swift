@@ -16,7 +16,7 @@ public enum Accounts {
         let password = Secrets.password()
         let token = Secrets.token()
         let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
-        _ = try store.users.create(UserRecord(name: name, isAdmin: isAdmin, passwordHash: hash, apiTokenDigest: Secrets.digest(token)))
+        _ = try await store.users.create(UserRecord(name: name, isAdmin: isAdmin, passwordHash: hash, apiTokenDigest: Secrets.digest(token)))
         return NewUser(name: name, isAdmin: isAdmin, password: password, apiToken: token)
     }
 

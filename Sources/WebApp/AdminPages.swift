@@ -14,7 +14,7 @@ struct AdminPages {
         group.get("scenarios") { request, context in
             // Anyone signed in may look; only admins upload.
             guard context.user != nil else { return Pages.redirect("/signin") }
-            return scenariosPage(context, problems: [], status: .ok)
+            return try await scenariosPage(context, problems: [], status: .ok)
         }
         group.post("scenarios") { request, context in try await pages.asAdmin(request, context) { user in
             let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
@@ -25,19 +25,19 @@ struct AdminPages {
             let format: UploadFormat = fileName?.lowercased().hasSuffix(".json") == true
                 || text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") ? .json : .yaml
             do throws(ServiceError) {
-                let outcome = try services.upload(text, format: format, fileName: fileName, by: user)
+                let outcome = try await services.upload(text, format: format, fileName: fileName, by: user)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
                 if case .invalid(let problems) = error {
-                    return scenariosPage(context, problems: problems.map(\.description), status: .unprocessableContent)
+                    return try await scenariosPage(context, problems: problems.map(\.description), status: .unprocessableContent)
                 }
-                return scenariosPage(context, problems: [error.description], status: .conflict)
+                return try await pages.orFailure(context) { () throws(ServiceError) in throw error }
             }
         } }
     }
 
-    func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
-        let listings = (try? services.scenarios()) ?? []
+    func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
+        let listings = try await pages.orFailure(context) { () async throws(ServiceError) in try await services.scenarios() }
         return pages.render("scenarios", ["title": "Scenarios",
             "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version] },
             "problems": problems, "hasProblems": !problems.isEmpty,

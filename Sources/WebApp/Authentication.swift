@@ -33,6 +33,14 @@ public struct AppContext: RequestContext {
 
 let sessionCookie = "flexsched_session"
 
+/// Who is asking, from the store: a store that fails is a 500 with its cause logged, never "nobody".
+func storeAnswer<T>(_ context: AppContext, _ ask: () async throws -> T) async throws -> T {
+    do { return try await ask() } catch {
+        context.logger.error("authentication could not read the store: \(error)")
+        throw HTTPError(.internalServerError)
+    }
+}
+
 /// API calls authenticate with `Authorization: Bearer TOKEN` only: a cookie there would let another
 /// site's page call the API in an admin's name.
 struct BearerAuthentication: RouterMiddleware {
@@ -42,7 +50,7 @@ struct BearerAuthentication: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            context.user = try? store.users.user(apiTokenDigest: Secrets.digest(token))
+            context.user = try await storeAnswer(context) { try await store.users.user(apiTokenDigest: Secrets.digest(token)) }
         }
         return try await next(request, context)
     }
@@ -54,7 +62,8 @@ struct SessionAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[sessionCookie]?.value, let (session, user) = try? store.users.session(tokenDigest: Secrets.digest(token)) {
+        if let token = request.cookies[sessionCookie]?.value,
+           let (session, user) = try await storeAnswer(context, { try await store.users.session(tokenDigest: Secrets.digest(token), now: Date()) }) {
             context.session = session
             context.user = user
         }

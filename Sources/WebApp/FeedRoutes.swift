@@ -11,7 +11,8 @@ struct FeedRoutes {
     func add(to router: Router<AppContext>) {
         router.get("cal/:file") { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
-                  let calendar = services.calendar(token: String(file.dropLast(4))) else { return Self.notFound }
+                  let calendar = try await pages.orFailure(context, { () async throws(ServiceError) in try await services.calendar(token: String(file.dropLast(4))) })
+            else { return Self.notFound }
             var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
             if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
                 return Response(status: .notModified, headers: headers)
@@ -20,7 +21,9 @@ struct FeedRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: calendar.body)))
         }
         router.get("me/:token") { _, context in
-            guard let token = context.parameters.get("token"), let week = services.personalWeek(token: token) else { return Self.notFound }
+            guard let token = context.parameters.get("token"),
+                  let week = try await pages.orFailure(context, { () async throws(ServiceError) in try await services.personalWeek(token: token) })
+            else { return Self.notFound }
             return pages.render("me", PersonalPage.values(week), status: .ok)
         }
     }

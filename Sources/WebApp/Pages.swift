@@ -24,6 +24,15 @@ struct Pages: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// A service answer where the only refusal a page expects is "nothing there" (nil): a failure is
+    /// logged with its cause and answered 500, any other refusal with its own status.
+    func orFailure<Value>(_ context: AppContext, _ body: () async throws(ServiceError) -> Value) async throws -> Value {
+        do { return try await body() } catch {
+            if case .failure(let cause) = error { context.logger.error("\(cause)") }
+            throw HTTPError(error.status, message: error.description)
+        }
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
@@ -120,7 +129,9 @@ struct Pages: Sendable {
         pages.post("signin") { request, context in try await signIn(request, context) }
         pages.post("signout") { request, context in
             _ = try await form(request, context)
-            if let token = request.cookies[sessionCookie]?.value { try? services.store.users.endSession(tokenDigest: Secrets.digest(token)) }
+            if let token = request.cookies[sessionCookie]?.value {
+                try await storeAnswer(context) { try await services.store.users.endSession(tokenDigest: Secrets.digest(token)) }
+            }
             var response = Self.redirect("/signin")
             response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
             return response
@@ -154,15 +165,18 @@ struct Pages: Sendable {
             return signInPage(context, message: "Too many failed sign-ins from this address; wait a few minutes.", status: .tooManyRequests)
         }
         let name = fields["name"] ?? "", password = fields["password"] ?? ""
-        guard let user = try? services.store.users.user(name: name), try await Secrets.verifyPassword(password, hash: user.passwordHash) else {
+        guard let user = try await storeAnswer(context, { try await services.store.users.user(name: name) }),
+              try await Secrets.verifyPassword(password, hash: user.passwordHash) else {
             limiter.recordFailure(address)
             return signInPage(context, message: "Wrong name or password.", status: .unauthorized)
         }
         limiter.reset(address)
         let token = Secrets.token()
         let lifetime = services.configuration.sessionLifetime
-        try services.store.users.startSession(SessionRecord(tokenDigest: Secrets.digest(token), userID: user.id!, csrfToken: Secrets.token(),
-                                                            expires: Date().addingTimeInterval(lifetime)))
+        try await storeAnswer(context) {
+            try await services.store.users.startSession(SessionRecord(tokenDigest: Secrets.digest(token), userID: user.id!, csrfToken: Secrets.token(),
+                                                                      expires: Date().addingTimeInterval(lifetime)))
+        }
         var response = Self.redirect("/scenarios")
         response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(lifetime), path: "/", httpOnly: true, sameSite: .lax))
         return response

@@ -33,12 +33,14 @@ enum RunEvent: Sendable {
     case finished(RunState)
 }
 
-/// Solves off the request path: a fixed number of worker threads (one per core less one, at least
-/// one) take queued runs in order. Solving blocks a thread for up to the time limit, so the workers
-/// are plain threads, never Swift concurrency's few cooperative ones, which serve the pages and feeds.
+/// Solves off the request path: a fixed number of lanes (one per core less one, at least one) take
+/// queued runs in order. A lane waits without a thread; each solve gets a dedicated thread of its
+/// own (`onDedicatedThread`), so solving never holds one of the cooperative threads that serve the
+/// pages and feeds.
 final class RunQueue: Sendable {
     private struct State {
         var pending: [Int64] = []
+        var idleLanes: [CheckedContinuation<Int64, Never>] = []
         var cancelRequested: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
@@ -46,38 +48,50 @@ final class RunQueue: Sendable {
     }
 
     private let state = Mutex(State())
-    private let available = DispatchSemaphore(value: 0)
     let workers: Int
 
     init(workers: Int) {
         self.workers = max(1, workers)
     }
 
-    /// Starts the workers. `execute` does one run from start to its final state in the store; it
-    /// may call `report`.
-    func start(execute: @escaping @Sendable (Int64, RunQueue) -> RunState) {
-        for index in 0..<workers {
-            let thread = Thread { [self] in
+    /// Starts the lanes. `execute` does one run from start to its final state in the store.
+    func start(execute: @escaping @Sendable (Int64, RunQueue) async -> RunState) {
+        for _ in 0..<workers {
+            Task { [self] in
                 while true {
-                    available.wait()
-                    guard let id = state.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) else { continue }
-                    let final = execute(id, self)
-                    finish(id, state: final)
+                    let id = await next()
+                    finish(id, state: await execute(id, self))
                 }
             }
-            thread.name = "flexsched-run-\(index + 1)"
-            // GLPK's branch and bound and the model builder recurse; a secondary thread's default is small.
-            thread.stackSize = 16 << 20
-            thread.start()
+        }
+    }
+
+    /// The oldest queued run, waiting for one when there is none.
+    private func next() async -> Int64 {
+        await withCheckedContinuation { lane in
+            let id: Int64? = state.withLock { s in
+                if s.pending.isEmpty {
+                    s.idleLanes.append(lane)
+                    return nil
+                }
+                return s.pending.removeFirst()
+            }
+            if let id { lane.resume(returning: id) }
         }
     }
 
     func submit(_ id: Int64) {
-        state.withLock { $0.pending.append(id) }
-        available.signal()
+        let lane = state.withLock { s in
+            if s.idleLanes.isEmpty {
+                s.pending.append(id)
+                return CheckedContinuation<Int64, Never>?.none
+            }
+            return s.idleLanes.removeFirst()
+        }
+        lane?.resume(returning: id)
     }
 
-    /// Asks a queued or running run to stop; the worker finds out between sub-problems.
+    /// Asks a queued or running run to stop; the solver finds out between sub-problems.
     func requestCancel(_ id: Int64) {
         _ = state.withLock { $0.cancelRequested.insert(id) }
     }
@@ -104,34 +118,30 @@ final class RunQueue: Sendable {
             s.latest[id] = nil
             return s.listeners.removeValue(forKey: id).map { Array($0.values) } ?? []
         }
-        for listener in listeners {
-            listener.yield(.finished(final))
-            listener.finish()
-        }
+        for listener in listeners { Self.end(listener, final) }
     }
 
-    /// Progress of one run until it finishes. `isFinished` is asked under the queue's lock, so a
-    /// run that ends between the caller's look at the store and this call still ends the stream.
-    func events(_ id: Int64, isFinished: @Sendable () -> RunState?) -> AsyncStream<RunEvent> {
+    private static func end(_ listener: AsyncStream<RunEvent>.Continuation, _ final: RunState) {
+        listener.yield(.finished(final))
+        listener.finish()
+    }
+
+    /// Progress of one run until it finishes, and `end`, which the caller calls when the store says
+    /// the run has finished: a run that ended before the stream was registered ends it that way.
+    /// Listening first and asking the store second leaves no gap between the two.
+    func events(_ id: Int64) -> (stream: AsyncStream<RunEvent>, end: @Sendable (RunState) -> Void) {
         let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        let key: Int? = state.withLock { s in
-            if let done = isFinished() {
-                continuation.yield(.finished(done))
-                continuation.finish()
-                return nil
-            }
+        let key: Int = state.withLock { s in
             let key = s.nextListener
             s.nextListener += 1
             s.listeners[id, default: [:]][key] = continuation
             if let latest = s.latest[id] { continuation.yield(.progress(latest)) }
             return key
         }
-        if let key {
-            continuation.onTermination = { [weak self] _ in
-                self?.state.withLock { _ = $0.listeners[id]?.removeValue(forKey: key) }
-            }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.listeners[id]?.removeValue(forKey: key) }
         }
-        return stream
+        return (stream, { final in Self.end(continuation, final) })
     }
 }
 

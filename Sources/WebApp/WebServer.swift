@@ -18,7 +18,7 @@ public struct WebServer: Sendable {
             throw StoreConflict("the page templates are missing from the installation")
         }
         templates = try await MustacheLibrary(directory: folder)
-        try services.resumeAfterRestart()
+        try await services.resumeAfterRestart()
     }
 
     public func router() -> Router<AppContext> {

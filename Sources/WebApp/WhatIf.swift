@@ -39,14 +39,14 @@ extension Services {
     /// Queues one variant per change against a finished run. Every change is read and applied to
     /// the scenario first, and nothing is queued unless all of them are good; the problems of all
     /// the changes come back together.
-    public func startWhatIf(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) throws(ServiceError) -> [RunRecord] {
+    public func startWhatIf(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> [RunRecord] {
         guard Services.timeLimits.contains(timeLimit) else {
             throw .badRequest("timeLimit must be between \(Int(Services.timeLimits.lowerBound)) and \(Int(Services.timeLimits.upperBound)) seconds")
         }
         guard (1...Self.maxChangesPerWhatIf).contains(changes.count) else {
             throw .badRequest("give between 1 and \(Self.maxChangesPerWhatIf) changes")
         }
-        let (scenario, _, view) = try checkedTimetable(runID: baselineRunID)
+        let (scenario, _, view) = try await checkedTimetable(runID: baselineRunID)
         guard view.run.state == .done, view.run.baselineRunID == nil else {
             throw .conflict("a what-if starts from a finished solve of the scenario; run \(baselineRunID) is \(view.run.baselineRunID == nil ? view.run.state.rawValue : "itself a what-if variant")")
         }
@@ -69,26 +69,37 @@ extension Services {
             RunRecord(scenarioVersionID: view.version.id!, requestedBy: user.id!, timeLimit: timeLimit, baselineRunID: baselineRunID,
                       changeName: $0.name.trimmingCharacters(in: .whitespacesAndNewlines), changeText: $0.yaml)
         }
-        let runs: [RunRecord]
-        do { runs = try store.runs.enqueue(records) } catch { throw .conflict("the variants could not be stored: \(error)") }
+        let runs = try await stored("storing what-if variants") { try await store.runs.enqueue(records) }
         for run in runs { queue.submit(run.id!) }
         return runs
     }
 
     /// The baseline with each variant's state and, once solved, its diff against the baseline.
-    public func whatIfComparison(baselineRunID: Int64) throws(ServiceError) -> WhatIfComparison {
-        let (_, baseline, view) = try checkedTimetable(runID: baselineRunID)
-        let variants = ((try? store.runs.list(scenarioID: view.scenario.id!)) ?? []).filter { $0.baselineRunID == baselineRunID }
-        return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants.compactMap { record in
-            guard let variantView = try? run(record.id!) else { return nil }
-            guard record.timetable != nil else { return WhatIfVariant(view: variantView) }
-            guard let (scenario, checked, _) = try? checkedTimetable(runID: record.id!) else {
-                return WhatIfVariant(view: variantView, headline: "its timetable fails the independent check")
+    public func whatIfComparison(baselineRunID: Int64) async throws(ServiceError) -> WhatIfComparison {
+        let (_, baseline, view) = try await checkedTimetable(runID: baselineRunID)
+        let scenarioID = view.scenario.id!
+        let records = try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }).filter { $0.baselineRunID == baselineRunID }
+        var variants: [WhatIfVariant] = []
+        for record in records {
+            let variantView = try await self.view(record)
+            guard record.timetable != nil else {
+                variants.append(WhatIfVariant(view: variantView))
+                continue
+            }
+            let scenario: ValidatedScenario, checked: CheckedTimetable
+            do throws(ServiceError) {
+                (scenario, checked, _) = try await checkedTimetable(runID: record.id!)
+            } catch {
+                // A variant whose stored timetable no longer checks is shown as such, beside the others.
+                guard case .conflict = error else { throw error }
+                variants.append(WhatIfVariant(view: variantView, headline: "its timetable fails the independent check"))
+                continue
             }
             let timetable = checked.timetable
-            return WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
-                                 diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
-                                 headline: resultHeadline(timetable, scenario: scenario.scenario))
-        })
+            variants.append(WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
+                                          diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
+                                          headline: resultHeadline(timetable, scenario: scenario.scenario)))
+        }
+        return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants)
     }
 }
