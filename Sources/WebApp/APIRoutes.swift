@@ -6,10 +6,15 @@ import Store
 
 /// `/api/v1`: JSON in and out, `Authorization: Bearer TOKEN`; the same services as the pages.
 struct APIRoutes {
-    let services: Services
+    let scenarios: ScenarioService
+    let runs: RunService
+    let publishing: PublishingService
+    let whatIf: WhatIfService
+    let accounts: AccountService
+    let maxUploadBytes: Int
 
     func add(to router: Router<AppContext>) {
-        let api = router.group("api/v1").add(middleware: BearerAuthentication(store: services.store))
+        let api = router.group("api/v1").add(middleware: BearerAuthentication(accounts: accounts))
         api.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
         api.get("scenarios") { _, context in try await handle(context) { try await listScenarios(context) } }
         api.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
@@ -56,7 +61,7 @@ struct APIRoutes {
             return Self.json(["error": "send the scenario with Content-Type application/yaml or application/json"], status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
-        let outcome = try await services.upload(text, format: format, by: user)
+        let outcome = try await scenarios.upload(text, format: format, by: user)
         return Self.json(["id": outcome.scenario.id!, "name": outcome.scenario.name, "version": outcome.version.version,
                           "warnings": outcome.warnings], status: .created)
     }
@@ -64,7 +69,7 @@ struct APIRoutes {
     /// The body as UTF-8 text within the upload limit (413 beyond it, before reading it all when
     /// the length is announced).
     func readUpload(_ request: Request) async throws -> String {
-        let limit = services.configuration.maxUploadBytes
+        let limit = maxUploadBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw HTTPError(.contentTooLarge, message: "uploads are limited to \(limit) bytes")
         }
@@ -77,7 +82,7 @@ struct APIRoutes {
 
     func listScenarios(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try await services.scenarios().map { listing in
+        return Self.json(try await scenarios.list().map { listing in
             var entry: [String: Any] = ["id": listing.scenario.id!, "name": listing.scenario.name, "version": listing.latest.version]
             entry["publishedRun"] = listing.published?.runID ?? NSNull()
             return entry
@@ -100,7 +105,7 @@ struct APIRoutes {
             }
             timeLimit = request.timeLimit ?? timeLimit
         }
-        let run = try await services.startRun(scenarioID: id, timeLimit: timeLimit, by: user)
+        let run = try await runs.start(scenarioID: id, timeLimit: timeLimit, by: user)
         var response = Self.json(["run": run.id!, "state": run.state.rawValue], status: .accepted)
         response.headers[.location] = "/api/v1/runs/\(run.id!)"
         return response
@@ -109,13 +114,13 @@ struct APIRoutes {
     func listRuns(_ context: AppContext) async throws -> Response {
         try context.requireUser()
         let id = try scenarioID(context)
-        _ = try await services.scenario(id)
-        return Self.json(try await services.runs(scenarioID: id).map { Self.runJSON($0, withTimetable: false) })
+        _ = try await scenarios.scenario(id)
+        return Self.json(try await runs.list(scenarioID: id).map { Self.runJSON($0, withTimetable: false) })
     }
 
     func showRun(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(Self.runJSON(try await services.run(try runID(context)), withTimetable: true))
+        return Self.json(Self.runJSON(try await runs.run(try runID(context)), withTimetable: true))
     }
 
     static func runJSON(_ view: RunView, withTimetable: Bool) -> [String: Any] {
@@ -143,7 +148,7 @@ struct APIRoutes {
     /// with its final state, and the stream ends.
     func runEvents(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.eventStream(try await services.events(runID: try runID(context)))
+        return Self.eventStream(try await runs.events(runID: try runID(context)))
     }
 
     static func eventStream(_ events: AsyncStream<RunEvent>) -> Response {
@@ -164,13 +169,13 @@ struct APIRoutes {
     func cancelRun(_ context: AppContext) async throws -> Response {
         _ = try context.requireAdmin()
         let id = try runID(context)
-        let state = try await services.cancel(runID: id)
+        let state = try await runs.cancel(runID: id)
         return Self.json(["run": id, "state": state == .queued || state == .running ? "cancelling" : state.rawValue], status: .accepted)
     }
 
     func publishRun(_ context: AppContext) async throws -> Response {
         let user = try context.requireAdmin()
-        let outcome = try await services.publish(runID: try runID(context), by: user)
+        let outcome = try await publishing.publish(runID: try runID(context), by: user)
         return Self.json([
             "scenario": outcome.scenarioID, "run": outcome.runID, "previousRun": outcome.previousRunID.map { $0 as Any } ?? NSNull(),
             "events": ["added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents],
@@ -180,7 +185,7 @@ struct APIRoutes {
 
     func listFeeds(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try await services.feedLinks(scenarioID: try scenarioID(context)).map(Self.feedJSON))
+        return Self.json(try await publishing.links(scenarioID: try scenarioID(context)).map(Self.feedJSON))
     }
 
     static func feedJSON(_ link: FeedLink) -> [String: Any] {
@@ -200,13 +205,13 @@ struct APIRoutes {
             guard let id = Int64(given) else { throw ServiceError.badRequest("scenario is a number") }
             scenario = id
         } else {
-            scenario = try await services.onlyScenario(withFeed: kind, entityID: entityID)
+            scenario = try await publishing.onlyScenario(withFeed: kind, entityID: entityID)
         }
         let link: FeedLink
         if revoke {
-            link = try await services.revokeFeed(scenarioID: scenario, kind: kind, entityID: entityID)
+            link = try await publishing.revoke(scenarioID: scenario, kind: kind, entityID: entityID)
         } else {
-            link = try await services.rotateFeed(scenarioID: scenario, kind: kind, entityID: entityID)
+            link = try await publishing.rotate(scenarioID: scenario, kind: kind, entityID: entityID)
         }
         return Self.json(Self.feedJSON(link))
     }
@@ -224,18 +229,5 @@ struct APIRoutes {
     static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-extension ServiceError {
-    /// One status per refusal, for pages and the JSON API alike.
-    var status: HTTPResponse.Status {
-        switch self {
-        case .notFound: .notFound
-        case .badRequest: .badRequest
-        case .invalid: .unprocessableContent
-        case .conflict: .conflict
-        case .failure: .internalServerError
-        }
     }
 }

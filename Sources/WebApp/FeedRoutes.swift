@@ -5,13 +5,13 @@ import NIOCore
 /// `/cal/TOKEN.ics` and `/me/TOKEN`: what teachers, students and families open, without signing in.
 /// An unknown, revoked or malformed token gets the same plain 404 as a token that never existed.
 struct FeedRoutes {
-    let services: Services
+    let publishing: PublishingService
     let pages: Pages
 
     func add(to router: Router<AppContext>) {
         router.get("cal/:file") { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
-                  let calendar = try await pages.orFailure(context, { () async throws(ServiceError) in try await services.calendar(token: String(file.dropLast(4))) })
+                  let calendar = try await answer(context, { () async throws(ServiceError) in try await publishing.calendar(token: String(file.dropLast(4))) })
             else { return Self.notFound }
             var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
             if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
@@ -22,7 +22,7 @@ struct FeedRoutes {
         }
         router.get("me/:token") { _, context in
             guard let token = context.parameters.get("token"),
-                  let week = try await pages.orFailure(context, { () async throws(ServiceError) in try await services.personalWeek(token: token) })
+                  let week = try await answer(context, { () async throws(ServiceError) in try await publishing.personalWeek(token: token) })
             else { return Self.notFound }
             return pages.render("me", PersonalPage.values(week), status: .ok)
         }

@@ -52,12 +52,20 @@ final class FeedCache: Sendable {
     func clear() { entries.withLock { $0.removeAll() } }
 }
 
-extension Services {
+/// Publishing a run, and the private links that serve what is published.
+public struct PublishingService: Sendable {
+    let store: Store
+    let scenarios: ScenarioService
+    let runs: RunService
+    /// Where people reach the server: the start of every link.
+    let publicBaseURL: String
+    let feedCache = FeedCache()
+
     /// Makes a finished run the timetable the scenario's feeds serve. Calendars are rendered now,
     /// from the checked timetable, with SEQUENCE raised on every event that changed since the last
     /// publication, exactly as `export ics --previous` does.
     public func publish(runID: Int64, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
-        let (scenario, checked, view) = try await checkedTimetable(runID: runID)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID)
         guard view.run.state == .done else { throw .conflict("only a finished solve can be published; run \(runID) is \(view.run.state.rawValue)") }
         guard view.run.baselineRunID == nil else {
             throw .conflict("run \(runID) is a what-if variant: upload the changed scenario as a new version and solve it to publish it")
@@ -84,7 +92,7 @@ extension Services {
         }
         let before: Timetable
         if let earlier, earlier.runID != runID {
-            before = try await checkedTimetable(runID: earlier.runID).1.timetable
+            before = try await runs.checkedTimetable(runID: earlier.runID).1.timetable
         } else {
             before = Timetable(scenario: scenario.name, status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
         }
@@ -115,20 +123,19 @@ extension Services {
 
     // MARK: Feeds
 
-    public func feedLinks(scenarioID: Int64) async throws(ServiceError) -> [FeedLink] {
-        _ = try await scenario(scenarioID)
+    public func links(scenarioID: Int64) async throws(ServiceError) -> [FeedLink] {
+        _ = try await scenarios.scenario(scenarioID)
         return try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID) }.map(link)
     }
 
     func link(_ feed: FeedRecord) -> FeedLink {
-        let base = configuration.publicBaseURL
-        let calendar = "\(base)/cal/\(feed.token).ics"
+        let calendar = "\(publicBaseURL)/cal/\(feed.token).ics"
         let webcal = "webcal://" + calendar.drop { $0 != ":" }.dropFirst(3)
-        return FeedLink(feed: feed, calendarURL: calendar, webcalURL: webcal, pageURL: "\(base)/me/\(feed.token)")
+        return FeedLink(feed: feed, calendarURL: calendar, webcalURL: webcal, pageURL: "\(publicBaseURL)/me/\(feed.token)")
     }
 
     /// A new token for one link; the old link answers 404 from now on.
-    public func rotateFeed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
+    public func rotate(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
         guard let feed = try await stored("rotating a link", {
             try await store.feeds.rotate(scenarioID: scenarioID, kind: kind, entityID: entityID, token: Secrets.token(bytes: 24))
         }) else {
@@ -138,7 +145,7 @@ extension Services {
         return link(feed)
     }
 
-    public func revokeFeed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
+    public func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
         guard let feed = try await stored("revoking a link", { try await store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID) }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
@@ -167,13 +174,13 @@ extension Services {
         guard Self.isWellFormedToken(token),
               let feed = try await stored("reading a feed", { try await store.feeds.feed(token: token) }) else { return nil }
         if let publication = try await stored("reading a publication", { try await store.feeds.publication(scenarioID: feed.scenarioID) }) {
-            let (scenario, timetable, _) = try await checkedTimetable(runID: publication.runID)
+            let (scenario, timetable, _) = try await runs.checkedTimetable(runID: publication.runID)
             return (link(feed), scenario, timetable)
         }
         guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: feed.scenarioID) }) else {
             throw .failure(cause: "scenario \(feed.scenarioID) has a link but no version")
         }
-        return (link(feed), try validated(version), nil)
+        return (link(feed), try ScenarioService.validated(version), nil)
     }
 
     /// Tokens are URL-safe base64; anything else is refused before the database is asked.
@@ -182,13 +189,11 @@ extension Services {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
         }
     }
-}
 
-extension Services {
     /// The one scenario with a link for this teacher, student or room (API calls that name no scenario).
     func onlyScenario(withFeed kind: FeedKind, entityID: String) async throws(ServiceError) -> Int64 {
         var holders: [Int64] = []
-        for id in try await scenarios().compactMap(\.scenario.id)
+        for id in try await scenarios.list().compactMap(\.scenario.id)
         where try await stored("reading links", { try await store.feeds.feed(scenarioID: id, kind: kind, entityID: entityID) }) != nil {
             holders.append(id)
         }

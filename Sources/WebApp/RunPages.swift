@@ -12,10 +12,12 @@ import TimetableFormat
 
 /// A scenario's page (versions, "start a solve", run history) and a run's pages: live progress,
 /// cancel, the checked timetable's grids, downloads, explain's suggestions and publishing.
-/// Every timetable shown comes from `services.checkedTimetable`.
+/// Every timetable shown comes from `RunService.checkedTimetable`.
 struct RunPages {
     let pages: Pages
-    var services: Services { pages.services }
+    let scenarios: ScenarioService
+    let runs: RunService
+    let publishing: PublishingService
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios/:id") { request, context in
@@ -24,7 +26,7 @@ struct RunPages {
         group.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
                 guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
-                let run = try await services.startRun(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
+                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
                 return Pages.redirect("/runs/\(run.id!)")
             }
         }
@@ -35,17 +37,17 @@ struct RunPages {
         group.get("runs/:run/events") { _, context in
             try context.requireUser()
             let run = try number(context, "run")
-            return APIRoutes.eventStream(try await pages.orFailure(context) { () async throws(ServiceError) in try await services.events(runID: run) })
+            return APIRoutes.eventStream(try await answer(context) { () async throws(ServiceError) in try await runs.events(runID: run) })
         }
         group.post("runs/:run/cancel") { request, context in
             try await change(request, context) { _, _ in
                 let id = try number(context, "run")
-                try await services.cancel(runID: id)
+                try await runs.cancel(runID: id)
                 return Pages.redirect("/runs/\(id)")
             }
         }
         group.post("runs/:run/publish") { request, context in
-            try await change(request, context) { user, _ in try publishPage(try await services.publish(runID: try number(context, "run"), by: user), context) }
+            try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
         }
         group.post("runs/:run/explain") { request, context in
             try await change(request, context) { _, _ in try await explainPage(try number(context, "run"), context) }
@@ -110,21 +112,20 @@ struct RunPages {
     // MARK: Scenario
 
     func scenarioPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let scenario = try await services.scenario(id)
-        let versions = try await services.versions(scenarioID: id)
-        let runs = try await services.runs(scenarioID: id)
-        var uploaders: [Int64: String] = [:]
-        for id in Set(versions.map(\.uploadedBy)) { uploaders[id] = try await services.userName(id) }
+        let scenario = try await scenarios.scenario(id)
+        let versions = try await scenarios.versions(scenarioID: id)
+        let history = try await runs.list(scenarioID: id)
         return pages.render("scenario", [
             "title": scenario.name, "id": id, "name": scenario.name,
-            "versions": versions.sorted { $0.version > $1.version }.map { version -> [String: Any] in
+            "versions": versions.map { view -> [String: Any] in
+                let version = view.version
                 // Written by this server at upload; unreadable ones are shown as none rather than losing the page.
                 let warnings = (try? JSONDecoder().decode([String].self, from: Data(version.warnings.utf8))) ?? []
-                return ["version": version.version, "by": uploaders[version.uploadedBy] ?? "?", "when": Self.time(version.created),
+                return ["version": version.version, "by": view.uploadedBy, "when": Self.time(version.created),
                         "format": version.format, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
             },
-            "runs": runs.map(runRow), "hasRuns": !runs.isEmpty,
-            "defaultTimeLimit": 60, "minTimeLimit": Int(Services.timeLimits.lowerBound), "maxTimeLimit": Int(Services.timeLimits.upperBound),
+            "runs": history.map(runRow), "hasRuns": !history.isEmpty,
+            "defaultTimeLimit": 60, "minTimeLimit": Int(RunService.timeLimits.lowerBound), "maxTimeLimit": Int(RunService.timeLimits.upperBound),
         ], context: context)
     }
 
@@ -142,7 +143,7 @@ struct RunPages {
     // MARK: Run
 
     func runPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let view = try await services.run(id)
+        let view = try await runs.run(id)
         var values = runRow(view)
         values["title"] = "Run \(id)"
         values["run"] = id
@@ -156,7 +157,7 @@ struct RunPages {
                                   "bound": Self.amount(progress.bound), "gap": String(format: "%.2f %%", progress.gap * 100)]
         }
         if view.run.timetable != nil {
-            let (scenario, checked, _) = try await services.checkedTimetable(runID: id)
+            let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
             let s = scenario.scenario
             let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             values["timetable"] = [
@@ -179,7 +180,7 @@ struct RunPages {
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
     func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await services.checkedTimetable(runID: id)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         let s = scenario.scenario
         let (known, path): (Bool, String) = switch owner {
         case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
@@ -195,7 +196,7 @@ struct RunPages {
     }
 
     func dayPage(_ id: Int64, day name: String, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await services.checkedTimetable(runID: id)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
@@ -209,7 +210,7 @@ struct RunPages {
     // MARK: Downloads
 
     func download(_ id: Int64, file: String) async throws -> Response {
-        let (scenario, checked, view) = try await services.checkedTimetable(runID: id)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         switch file {
         case "timetable.json":
             let data = (try? checked.timetable.jsonData()) ?? Data()
@@ -229,7 +230,7 @@ struct RunPages {
     }
 
     func personalCalendar(_ id: Int64, _ owner: WeekOwner) async throws -> Response {
-        let (scenario, checked, view) = try await services.checkedTimetable(runID: id)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         switch owner {
         case .teacher(let who): return try calendar(scenario, checked, view, kind: .teachers, ownerID: who)
         case .student(let who): return try calendar(scenario, checked, view, kind: .students, ownerID: who)
@@ -278,7 +279,7 @@ struct RunPages {
     static let explainBudget = TrialBudget(seconds: 2)
 
     func explainPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, _) = try await services.checkedTimetable(runID: id)
+        let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
         let timetable = checked.timetable
         let advice = await withCheckedContinuation { (done: CheckedContinuation<Advice, Never>) in
             Thread.detachNewThread {

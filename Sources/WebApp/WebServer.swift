@@ -7,6 +7,7 @@ import Store
 /// The web app: pages, the JSON API and calendar feeds over one store and one run queue.
 public struct WebServer: Sendable {
     public let services: Services
+    let configuration: ServerConfiguration
     let templates: MustacheLibrary
 
     /// Opens the store in the data folder and recovers from an earlier stop (runs it left running
@@ -14,25 +15,31 @@ public struct WebServer: Sendable {
     public init(configuration: ServerConfiguration, store: Store? = nil) async throws {
         let store = try store ?? Store(directory: configuration.dataDirectory)
         services = Services(store: store, configuration: configuration)
+        self.configuration = configuration
         guard let folder = Bundle.module.path(forResource: "Templates", ofType: nil) else {
             throw StoreConflict("the page templates are missing from the installation")
         }
         templates = try await MustacheLibrary(directory: folder)
-        try await services.resumeAfterRestart()
+        try await services.runs.resumeAfterRestart()
     }
 
     public func router() -> Router<AppContext> {
         let router = Router(context: AppContext.self)
-        let pages = Pages(services: services, templates: templates,
-                          limiter: SignInLimiter(limit: services.configuration.signInAttempts, window: services.configuration.signInWindow))
-        APIRoutes(services: services).add(to: router)
-        FeedRoutes(services: services, pages: pages).add(to: router)
-        pages.add(to: router)
+        let pages = Pages(accounts: services.accounts, templates: templates,
+                          limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow))
+        let maxUpload = configuration.maxUploadBytes
+        APIRoutes(scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, whatIf: services.whatIf,
+                  accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
+        FeedRoutes(publishing: services.publishing, pages: pages).add(to: router)
+        let signedIn = pages.add(to: router)
+        AdminPages(pages: pages, scenarios: services.scenarios, maxUploadBytes: maxUpload).add(to: signedIn)
+        RunPages(pages: pages, scenarios: services.scenarios, runs: services.runs, publishing: services.publishing).add(to: signedIn)
+        WhatIfPages(pages: pages, runs: services.runs, whatIf: services.whatIf, maxUploadBytes: maxUpload).add(to: signedIn)
+        LinkPages(pages: pages, scenarios: services.scenarios, publishing: services.publishing).add(to: signedIn)
         return router
     }
 
     public func application(logger: Logger? = nil) -> some ApplicationProtocol {
-        let configuration = services.configuration
         var log = logger ?? Logger(label: "flexsched")
         if logger == nil { log.logLevel = .info }
         return Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),

@@ -33,20 +33,22 @@ public struct WhatIfComparison: Sendable {
     public var variants: [WhatIfVariant]
 }
 
-extension Services {
+/// What-if variants: a finished run solved again under changes, each compared with it.
+public struct WhatIfService: Sendable {
+    let store: Store
+    let runs: RunService
+
     public static let maxChangesPerWhatIf = 8
 
     /// Queues one variant per change against a finished run. Every change is read and applied to
     /// the scenario first, and nothing is queued unless all of them are good; the problems of all
     /// the changes come back together.
-    public func startWhatIf(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> [RunRecord] {
-        guard Services.timeLimits.contains(timeLimit) else {
-            throw .badRequest("timeLimit must be between \(Int(Services.timeLimits.lowerBound)) and \(Int(Services.timeLimits.upperBound)) seconds")
-        }
+    public func start(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> [RunRecord] {
+        try RunService.checkTimeLimit(timeLimit)
         guard (1...Self.maxChangesPerWhatIf).contains(changes.count) else {
             throw .badRequest("give between 1 and \(Self.maxChangesPerWhatIf) changes")
         }
-        let (scenario, _, view) = try await checkedTimetable(runID: baselineRunID)
+        let (scenario, _, view) = try await runs.checkedTimetable(runID: baselineRunID)
         guard view.run.state == .done, view.run.baselineRunID == nil else {
             throw .conflict("a what-if starts from a finished solve of the scenario; run \(baselineRunID) is \(view.run.baselineRunID == nil ? view.run.state.rawValue : "itself a what-if variant")")
         }
@@ -62,33 +64,31 @@ extension Services {
                 problems.append(InputProblem(file: "\(name).yaml", entity: "", message: "two changes are named \(name); give each its own name"))
                 continue
             }
-            do { _ = try Self.change(named: name, change.yaml).apply(to: scenario) } catch { problems += error.problems }
+            do { _ = try RunService.change(named: name, change.yaml).apply(to: scenario) } catch { problems += error.problems }
         }
         guard problems.isEmpty else { throw .invalid(problems) }
         let records = changes.map {
             RunRecord(scenarioVersionID: view.version.id!, requestedBy: user.id!, timeLimit: timeLimit, baselineRunID: baselineRunID,
                       changeName: $0.name.trimmingCharacters(in: .whitespacesAndNewlines), changeText: $0.yaml)
         }
-        let runs = try await stored("storing what-if variants") { try await store.runs.enqueue(records) }
-        for run in runs { queue.submit(run.id!) }
-        return runs
+        return try await runs.enqueue(records)
     }
 
     /// The baseline with each variant's state and, once solved, its diff against the baseline.
-    public func whatIfComparison(baselineRunID: Int64) async throws(ServiceError) -> WhatIfComparison {
-        let (_, baseline, view) = try await checkedTimetable(runID: baselineRunID)
+    public func comparison(baselineRunID: Int64) async throws(ServiceError) -> WhatIfComparison {
+        let (_, baseline, view) = try await runs.checkedTimetable(runID: baselineRunID)
         let scenarioID = view.scenario.id!
         let records = try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }).filter { $0.baselineRunID == baselineRunID }
         var variants: [WhatIfVariant] = []
         for record in records {
-            let variantView = try await self.view(record)
+            let variantView = try await runs.view(record)
             guard record.timetable != nil else {
                 variants.append(WhatIfVariant(view: variantView))
                 continue
             }
             let scenario: ValidatedScenario, checked: CheckedTimetable
             do throws(ServiceError) {
-                (scenario, checked, _) = try await checkedTimetable(runID: record.id!)
+                (scenario, checked, _) = try await runs.checkedTimetable(runID: record.id!)
             } catch {
                 // A variant whose stored timetable no longer checks is shown as such, beside the others.
                 guard case .conflict = error else { throw error }

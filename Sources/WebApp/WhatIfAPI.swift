@@ -22,7 +22,7 @@ extension APIRoutes {
         guard let start = try? JSONDecoder().decode(StartWhatIf.self, from: Data(body.utf8)) else {
             throw ServiceError.badRequest("changes is a list of {\"name\": text, \"yaml\": change file text}; timeLimit a number of seconds")
         }
-        let runs = try await services.startWhatIf(baselineRunID: baseline, changes: start.changes.map { WhatIfChange(name: $0.name, yaml: $0.yaml) },
+        let runs = try await whatIf.start(baselineRunID: baseline, changes: start.changes.map { WhatIfChange(name: $0.name, yaml: $0.yaml) },
                                             timeLimit: start.timeLimit ?? 8, by: user)
         var response = Self.json(["baselineRun": baseline, "runs": runs.map { ["run": $0.id!, "change": $0.changeName ?? ""] }], status: .accepted)
         response.headers[.location] = "/api/v1/runs/\(baseline)/whatif"
@@ -31,7 +31,7 @@ extension APIRoutes {
 
     func whatIfComparison(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        let comparison = try await services.whatIfComparison(baselineRunID: try runID(context))
+        let comparison = try await whatIf.comparison(baselineRunID: try runID(context))
         return Self.json([
             "baselineRun": comparison.baseline.run.id!, "baselineUnmetSessions": comparison.baselineUnmetSessions,
             "variants": comparison.variants.map(Self.variantJSON),

@@ -57,7 +57,7 @@ struct Serve: ParsableCommand {
         let server = try waitFor { try await WebServer(configuration: settings) }
         if let loadText, let loadPath {
             let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
-                do throws(ServiceError) { return .success(try await server.services.load(loadText, fileName: loadPath)) } catch { return .failure(error) }
+                do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }
             }
             switch loaded {
             case .success(let outcome):
