@@ -1,4 +1,3 @@
-import Advisor
 import Foundation
 import Logging
 import Reports
@@ -24,13 +23,15 @@ public final class RunService: Sendable {
     let store: Store
     let scenarios: ScenarioService
     let queue: RunQueue
+    let solver: any TimetableSolver
     let logger = Logger(label: "flexsched.runs")
 
     public static let timeLimits: ClosedRange<Double> = 1...3_600
 
-    init(store: Store, scenarios: ScenarioService, workers: Int) {
+    init(store: Store, scenarios: ScenarioService, solver: any TimetableSolver, workers: Int) {
         self.store = store
         self.scenarios = scenarios
+        self.solver = solver
         queue = RunQueue(workers: workers)
         queue.start { [unowned self] id, queue in await self.execute(runID: id, queue: queue) }
     }
@@ -156,9 +157,9 @@ public final class RunService: Sendable {
                 options.baseline = try await checkedTimetable(runID: baselineID).1.timetable
                 options.patience = SolveOptions.baselinePatience
             }
-            let solve = { @Sendable [options] () -> Result<CheckedTimetable, SolveFailure> in
+            let solve = { @Sendable [options, solver] () -> Result<CheckedTimetable, SolveFailure> in
                 Result { () throws(SolveFailure) in
-                    try scheduleWeek(scenario, options: options, progress: { queue.report(runID, progress: RunProgress($0)) })
+                    try solver.solve(scenario, options: options, progress: { queue.report(runID, progress: RunProgress($0)) })
                 }
             }
             let outcome = await withTaskGroup(of: Result<CheckedTimetable, SolveFailure>?.self) { group in

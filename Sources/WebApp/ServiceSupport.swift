@@ -74,9 +74,9 @@ public struct Services: Sendable {
     public let whatIf: WhatIfService
     public let accounts: AccountService
 
-    init(store: Store, configuration: ServerConfiguration) {
+    init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver) {
         scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
-        runs = RunService(store: store, scenarios: scenarios, workers: configuration.workers)
+        runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers)
         publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
         whatIf = WhatIfService(store: store, runs: runs)
         accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime)

@@ -11,10 +11,10 @@ public struct WebServer: Sendable {
     let templates: MustacheLibrary
 
     /// Opens the store in the data folder and recovers from an earlier stop (runs it left running
-    /// become `interrupted`; queued ones start).
-    public init(configuration: ServerConfiguration, store: Store? = nil) async throws {
+    /// become `interrupted`; queued ones start). Tests may give their own store and solver.
+    public init(configuration: ServerConfiguration, store: Store? = nil, solver: any TimetableSolver = SchedulerSolver()) async throws {
         let store = try store ?? Store(directory: configuration.dataDirectory)
-        services = Services(store: store, configuration: configuration)
+        services = Services(store: store, configuration: configuration, solver: solver)
         self.configuration = configuration
         guard let folder = Bundle.module.path(forResource: "Templates", ofType: nil) else {
             throw StoreConflict("the page templates are missing from the installation")

@@ -5,7 +5,7 @@ import Testing
 import WebApp
 
 /// Every API call with a good and a bad request, and who may make it.
-@Suite struct APIRouteTests {
+@Suite(.timeLimit(.minutes(3))) struct APIRouteTests {
     static let yaml: HTTPFields = [.contentType: "application/yaml"]
 
     func upload(_ client: some TestClientProtocol, _ server: TestServer, _ text: String) async throws -> [String: Any] {
@@ -129,8 +129,9 @@ import WebApp
         }
     }
 
+    /// End to end with the real solver.
     @Test func aRunSolvesChecksAndPublishesAndFeedsServeIt() async throws {
-        let server = try await TestServer.make()
+        let server = try await TestServer.make(solver: SchedulerSolver())
         let example = try bundledScenario("example.yaml")
         try await server.test { client in
             let scenario = try #require(try await upload(client, server, example)["id"] as? Int)
@@ -230,18 +231,19 @@ import WebApp
     }
 
     @Test func aQueuedRunIsCancelledAtOnceAndARunningOneStopsWithItsBestTimetable() async throws {
-        // One worker: the second run waits behind the first.
-        let server = try await TestServer.make()
+        // One worker: the second run waits behind the first. The real solver, which stops between
+        // sub-problems when cancelled.
+        let server = try await TestServer.make(solver: SchedulerSolver())
         let midsize = try bundledScenario("midsize-week.yaml")
         try await server.test { client in
             let scenario = try #require(try await upload(client, server, midsize)["id"] as? Int)
             let running = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 600}"#)
             let queued = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 600}"#)
             // Cancel the first only once its worker has it, so that it stops with a timetable.
-            while try await client.execute(uri: "/api/v1/runs/\(running)", method: .get, headers: server.adminHeaders, testCallback: {
-                try object($0.body)["state"] as? String
-            }) == "queued" {
-                try await Task.sleep(for: .milliseconds(50))
+            try await eventually("run \(running) to leave the queue") { () async throws -> Void? in
+                try await client.execute(uri: "/api/v1/runs/\(running)", method: .get, headers: server.adminHeaders) { response in
+                    try object(response.body)["state"] as? String == "queued" ? nil : ()
+                }
             }
             try await client.execute(uri: "/api/v1/runs/\(queued)", method: .delete, headers: server.adminHeaders) { response in
                 #expect(response.status == .accepted)
