@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Scheduler
+import ServiceLifecycle
 import Store
 import Synchronization
 
@@ -33,14 +35,26 @@ enum RunEvent: Sendable {
     case finished(RunState)
 }
 
-/// Solves off the request path: a fixed number of lanes (one per core less one, at least one) take
-/// queued runs in order. A lane waits without a thread; each solve gets a dedicated thread of its
-/// own (`onDedicatedThread`), so solving never holds one of the cooperative threads that serve the
-/// pages and feeds.
-final class RunQueue: Sendable {
+/// What the run queue calls to take one run from queued to its final state in the store.
+protocol RunExecutor: Sendable {
+    func execute(runID: Int64, queue: RunQueue) async -> RunState
+}
+
+/// Solves off the request path, as a service of the server's service group: a fixed number of lanes
+/// (one per core less one, at least one) take queued runs in order. A lane waits without a thread;
+/// each solve gets a dedicated thread of its own (`onDedicatedThread`), so solving never holds one
+/// of the cooperative threads that serve the pages and feeds.
+///
+/// On graceful shutdown no queued run starts (they stay queued in the store and start at the next
+/// start), and running ones are asked to stop: they stop between sub-problems and keep the best
+/// timetable found, as `interrupted`. The queue waits for them up to `shutdownDeadline`; a solve
+/// still running then is left to the process's end and marked `interrupted` at the next start.
+final class RunQueue: Service {
     private struct State {
+        var executor: (any RunExecutor)?
+        var stopping = false
         var pending: [Int64] = []
-        var idleLanes: [CheckedContinuation<Int64, Never>] = []
+        var idleLanes: [CheckedContinuation<Int64?, Never>] = []
         var cancelRequested: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
@@ -49,27 +63,61 @@ final class RunQueue: Sendable {
 
     private let state = Mutex(State())
     let workers: Int
+    let shutdownDeadline: Duration
+    private let logger = Logger(label: "flexsched.runqueue")
 
-    init(workers: Int) {
+    init(workers: Int, shutdownDeadline: Duration) {
         self.workers = max(1, workers)
+        self.shutdownDeadline = shutdownDeadline
     }
 
-    /// Starts the lanes. `execute` does one run from start to its final state in the store.
-    func start(execute: @escaping @Sendable (Int64, RunQueue) async -> RunState) {
-        for _ in 0..<workers {
+    /// Who does the runs; set once, before the service group starts the queue.
+    func attach(_ executor: any RunExecutor) {
+        state.withLock { $0.executor = executor }
+    }
+
+    func run() async throws {
+        guard let executor = state.withLock({ $0.executor }) else { preconditionFailure("the run queue started with no executor") }
+        let lanes = (0..<workers).map { _ in
             Task { [self] in
-                while true {
-                    let id = await next()
-                    finish(id, state: await execute(id, self))
-                }
+                while let id = await next() { finish(id, state: await executor.execute(runID: id, queue: self)) }
             }
+        }
+        // Until the server stops: a graceful shutdown, or the service group's cancellation.
+        try? await gracefulShutdown()
+        let idle = state.withLock { s in
+            s.stopping = true
+            defer { s.idleLanes.removeAll() }
+            return s.idleLanes
+        }
+        for lane in idle { lane.resume(returning: nil) }
+        if await !Self.finish(lanes, within: shutdownDeadline) {
+            logger.warning("solves still running \(shutdownDeadline) after shutdown began are left; the next start marks them interrupted")
         }
     }
 
-    /// The oldest queued run, waiting for one when there is none.
-    private func next() async -> Int64 {
+    /// Whether the lanes ended within `deadline`. Lanes are not waited for past it: a solve that
+    /// does not stop must not keep the server from stopping.
+    private static func finish(_ lanes: [Task<Void, Never>], within deadline: Duration) async -> Bool {
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        let ended = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            let once = Mutex<CheckedContinuation<Bool, Never>?>(done)
+            let answer: @Sendable (Bool) -> Void = { value in once.withLock { $0?.resume(returning: value); $0 = nil } }
+            Task {
+                for lane in lanes { await lane.value }
+                answer(true)
+            }
+            timer.withLock { $0 = Task { if (try? await Task.sleep(for: deadline)) != nil { answer(false) } } }
+        }
+        timer.withLock { $0?.cancel() }
+        return ended
+    }
+
+    /// The oldest queued run, waiting for one when there is none; nil once the queue stops.
+    private func next() async -> Int64? {
         await withCheckedContinuation { lane in
-            let id: Int64? = state.withLock { s in
+            let id: Int64?? = state.withLock { s in
+                if s.stopping { return .some(nil) }
                 if s.pending.isEmpty {
                     s.idleLanes.append(lane)
                     return nil
@@ -80,16 +128,20 @@ final class RunQueue: Sendable {
         }
     }
 
+    /// Queued runs wait in the store too: one submitted while the server stops starts at the next start.
     func submit(_ id: Int64) {
         let lane = state.withLock { s in
-            if s.idleLanes.isEmpty {
+            if s.idleLanes.isEmpty || s.stopping {
                 s.pending.append(id)
-                return CheckedContinuation<Int64, Never>?.none
+                return CheckedContinuation<Int64?, Never>?.none
             }
             return s.idleLanes.removeFirst()
         }
         lane?.resume(returning: id)
     }
+
+    /// True once a graceful shutdown began: a solve stopped now is interrupted, not cancelled.
+    var isStopping: Bool { state.withLock { $0.stopping } }
 
     /// Asks a queued or running run to stop; the solver finds out between sub-problems.
     func requestCancel(_ id: Int64) {
@@ -97,7 +149,7 @@ final class RunQueue: Sendable {
     }
 
     func isCancelRequested(_ id: Int64) -> Bool {
-        state.withLock { $0.cancelRequested.contains(id) }
+        state.withLock { $0.stopping || $0.cancelRequested.contains(id) }
     }
 
     func latestProgress(_ id: Int64) -> RunProgress? {

@@ -19,7 +19,7 @@ public struct RunView: Sendable {
 
 /// Solves: queueing, cancelling, following and reading them. Every timetable it hands out has just
 /// passed the independent checker.
-public final class RunService: Sendable {
+public final class RunService: RunExecutor {
     let store: Store
     let scenarios: ScenarioService
     let queue: RunQueue
@@ -28,12 +28,12 @@ public final class RunService: Sendable {
 
     public static let timeLimits: ClosedRange<Double> = 1...3_600
 
-    init(store: Store, scenarios: ScenarioService, solver: any TimetableSolver, workers: Int) {
+    init(store: Store, scenarios: ScenarioService, solver: any TimetableSolver, workers: Int, shutdownDeadline: Duration) {
         self.store = store
         self.scenarios = scenarios
         self.solver = solver
-        queue = RunQueue(workers: workers)
-        queue.start { [unowned self] id, queue in await self.execute(runID: id, queue: queue) }
+        queue = RunQueue(workers: workers, shutdownDeadline: shutdownDeadline)
+        queue.attach(self)
     }
 
     /// At start-up: a run the last server left running is `interrupted` (its thread died with the
@@ -140,7 +140,7 @@ public final class RunService: Sendable {
     /// One run from queued to its final state in the store. The solve itself blocks a thread for up
     /// to the time limit, so it gets a thread of its own; the store is asked from here, meanwhile
     /// keeping the latest progress saved about once a second.
-    private func execute(runID: Int64, queue: RunQueue) async -> RunState {
+    func execute(runID: Int64, queue: RunQueue) async -> RunState {
         do throws(ServiceError) {
             guard try await stored("starting run \(runID)", { try await store.runs.markRunning(id: runID, at: Date()) }) else {
                 return try await stored("reading run \(runID)", { try await store.runs.run(id: runID) })?.state ?? .failed
@@ -182,11 +182,14 @@ public final class RunService: Sendable {
                 return .failed
             }
             let timetable = checked.timetable
-            let state: RunState = timetable.stats?.stopReason == .cancelled ? .cancelled : .done
+            let stopped = timetable.stats?.stopReason == .cancelled
+            // Stopped by the server's shutdown rather than by an admin: the best timetable until then is kept.
+            let state: RunState = stopped ? (queue.isStopping ? .interrupted : .cancelled) : .done
+            let headline = resultHeadline(timetable, scenario: scenario.scenario)
+            let summary = state == .interrupted ? "interrupted: the server stopped during the solve. \(headline)" : headline
             let json = String(decoding: try await stored("encoding run \(runID)'s timetable") { try timetable.jsonData() }, as: UTF8.self)
             try await stored("recording run \(runID)") {
-                try await store.runs.finish(id: runID, state: state, timetable: json, summary: resultHeadline(timetable, scenario: scenario.scenario),
-                                            progress: finalProgress, at: Date())
+                try await store.runs.finish(id: runID, state: state, timetable: json, summary: summary, progress: finalProgress, at: Date())
             }
             return state
         } catch {

@@ -76,7 +76,8 @@ public struct Services: Sendable {
 
     init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver) {
         scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
-        runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers)
+        runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers,
+                          shutdownDeadline: .seconds(configuration.shutdownDeadline))
         publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
         whatIf = WhatIfService(store: store, runs: runs)
         accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime)

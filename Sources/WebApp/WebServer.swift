@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Mustache
+import ServiceLifecycle
 import Store
 
 /// The web app: pages, the JSON API and calendar feeds over one store and one run queue.
@@ -39,15 +40,18 @@ public struct WebServer: Sendable {
         return router
     }
 
+    /// What runs beside the HTTP server in its service group, and stops with it: the run queue.
+    public var backgroundServices: [any Service] { [services.runs.queue] }
+
     public func application(logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "flexsched")
         if logger == nil { log.logLevel = .info }
         return Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                                   serverName: "flexsched"),
-                           logger: log)
+                           services: backgroundServices, logger: log)
     }
 
-    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully).
+    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully: the run queue stops too).
     public func run() async throws {
         try await application().runService()
     }

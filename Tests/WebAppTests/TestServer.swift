@@ -8,6 +8,7 @@ import WebApp
 /// come from `CachedSolver` unless a test gives the real one (or another stub).
 struct TestServer {
     let server: WebServer
+    let store: Store
     let admin: NewUser
     let viewer: NewUser
     let configuration: ServerConfiguration
@@ -22,12 +23,12 @@ struct TestServer {
         // bcrypt's cheapest cost: the tests check that hashing is used, not how slow it is.
         let admin = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
         let viewer = try await Accounts.add(name: "vic", isAdmin: false, store: store, bcryptCost: 4)
-        return TestServer(server: try await WebServer(configuration: configuration, store: store, solver: solver), admin: admin, viewer: viewer,
+        return TestServer(server: try await WebServer(configuration: configuration, store: store, solver: solver), store: store, admin: admin, viewer: viewer,
                           configuration: configuration)
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await Application(router: server.router()).test(.router, body)
+        try await Application(router: server.router(), services: server.backgroundServices).test(.router, body)
     }
 
     var adminHeaders: HTTPFields { [.authorization: "Bearer \(admin.apiToken)"] }
