@@ -10,6 +10,7 @@ struct APIRoutes {
     let runs: RunService
     let publishing: PublishingService
     let whatIf: WhatIfService
+    let explain: ExplainService
     let accounts: AccountService
     let maxUploadBytes: Int
 
@@ -26,6 +27,8 @@ struct APIRoutes {
         api.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
         api.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
         api.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
+        api.post("runs/:run/explain") { _, context in try await handle(context) { try await startExplain(context) } }
+        api.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
         api.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
         api.delete("feeds/:kind/:id") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: true) } }
     }

@@ -1,4 +1,3 @@
-import Advisor
 import CalendarExport
 import CSVExport
 import Foundation
@@ -18,6 +17,7 @@ struct RunPages {
     let scenarios: ScenarioService
     let runs: RunService
     let publishing: PublishingService
+    let explain: ExplainService
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios/:id") { request, context in
@@ -49,8 +49,15 @@ struct RunPages {
         group.post("runs/:run/publish") { request, context in
             try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
         }
+        // Explain is a job of the run queue: the form queues it and its page follows it.
         group.post("runs/:run/explain") { request, context in
-            try await change(request, context) { _, _ in try await explainPage(try number(context, "run"), context) }
+            try await change(request, context) { _, _ in
+                let explanation = try await explain.start(runID: try number(context, "run"))
+                return Pages.redirect("/explanations/\(explanation.id)")
+            }
+        }
+        group.get("explanations/:id") { request, context in
+            try await page(request, context) { _ in try explanationPage(try explain.explanation(try number(context, "id")), context) }
         }
         // `/runs/7/teachers/lee` is her grid, `/runs/7/teachers/lee.ics` her calendar; `/runs/7/days/mon`
         // the school's Monday; `/runs/7/download/sessions.csv` a download.
@@ -273,23 +280,14 @@ struct RunPages {
         ], context: context)
     }
 
-    /// Explain's re-solves are real work: a few trials of a few seconds each, on a thread of their
-    /// own so that the server keeps answering meanwhile.
-    static let explainTrials = 6
-    static let explainBudget = TrialBudget(seconds: 2)
-
-    func explainPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
-        let timetable = checked.timetable
-        let advice = await withCheckedContinuation { (done: CheckedContinuation<Advice, Never>) in
-            Thread.detachNewThread {
-                done.resume(returning: suggestChanges(for: scenario, timetable: timetable, trials: Self.explainTrials, budget: Self.explainBudget))
-            }
-        }
+    func explanationPage(_ explanation: Explanation, _ context: AppContext) -> Response {
+        let finished = explanation.state == .done || explanation.state == .failed
+        let advice = explanation.advice
         return pages.render("explain", [
-            "title": "Suggestions for run \(id)", "run": id, "unmet": !timetable.unmet.isEmpty,
-            "suggestions": advice.suggestions.map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
-            "hasSuggestions": !advice.suggestions.isEmpty, "tried": advice.tried,
+            "title": "Suggestions for run \(explanation.runID)", "run": explanation.runID, "unmet": explanation.unmet,
+            "working": !finished, "refresh": finished ? nil : 2 as Int?, "problem": explanation.problem as Any, "done": explanation.state == .done,
+            "suggestions": (advice?.suggestions ?? []).map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
+            "hasSuggestions": !(advice?.suggestions ?? []).isEmpty, "tried": advice?.tried ?? [],
         ], context: context)
     }
 }

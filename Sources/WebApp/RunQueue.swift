@@ -35,12 +35,20 @@ enum RunEvent: Sendable {
     case finished(RunState)
 }
 
-/// What the run queue calls to take one run from queued to its final state in the store.
-protocol RunExecutor: Sendable {
-    func execute(runID: Int64, queue: RunQueue) async -> RunState
+/// Long work the queue does off the request path, one job per lane at a time.
+enum QueueJob: Sendable, Hashable {
+    /// A solve (or a what-if variant), by run id.
+    case solve(Int64)
+    /// Explain's trial re-solves for a finished run, by explanation id.
+    case explain(Int64)
 }
 
-/// Solves off the request path, as a service of the server's service group: a fixed number of lanes
+/// What the queue calls to do one job. A solve's final state ends its event streams.
+protocol JobExecutor: Sendable {
+    func execute(_ job: QueueJob, queue: RunQueue) async -> RunState?
+}
+
+/// Solves and explain's trials off the request path, as a service of the server's service group: a fixed number of lanes
 /// (one per core less one, at least one) take queued runs in order. A lane waits without a thread;
 /// each solve gets a dedicated thread of its own (`onDedicatedThread`), so solving never holds one
 /// of the cooperative threads that serve the pages and feeds.
@@ -51,10 +59,10 @@ protocol RunExecutor: Sendable {
 /// still running then is left to the process's end and marked `interrupted` at the next start.
 final class RunQueue: Service {
     private struct State {
-        var executor: (any RunExecutor)?
+        var executor: (any JobExecutor)?
         var stopping = false
-        var pending: [Int64] = []
-        var idleLanes: [CheckedContinuation<Int64?, Never>] = []
+        var pending: [QueueJob] = []
+        var idleLanes: [CheckedContinuation<QueueJob?, Never>] = []
         var cancelRequested: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
@@ -72,7 +80,7 @@ final class RunQueue: Service {
     }
 
     /// Who does the runs; set once, before the service group starts the queue.
-    func attach(_ executor: any RunExecutor) {
+    func attach(_ executor: any JobExecutor) {
         state.withLock { $0.executor = executor }
     }
 
@@ -80,7 +88,10 @@ final class RunQueue: Service {
         guard let executor = state.withLock({ $0.executor }) else { preconditionFailure("the run queue started with no executor") }
         let lanes = (0..<workers).map { _ in
             Task { [self] in
-                while let id = await next() { finish(id, state: await executor.execute(runID: id, queue: self)) }
+                while let job = await next() {
+                    let final = await executor.execute(job, queue: self)
+                    if case .solve(let id) = job, let final { finish(id, state: final) }
+                }
             }
         }
         // Until the server stops: a graceful shutdown, or the service group's cancellation.
@@ -113,10 +124,10 @@ final class RunQueue: Service {
         return ended
     }
 
-    /// The oldest queued run, waiting for one when there is none; nil once the queue stops.
-    private func next() async -> Int64? {
+    /// The oldest queued job, waiting for one when there is none; nil once the queue stops.
+    private func next() async -> QueueJob? {
         await withCheckedContinuation { lane in
-            let id: Int64?? = state.withLock { s in
+            let job: QueueJob?? = state.withLock { s in
                 if s.stopping { return .some(nil) }
                 if s.pending.isEmpty {
                     s.idleLanes.append(lane)
@@ -124,20 +135,20 @@ final class RunQueue: Service {
                 }
                 return s.pending.removeFirst()
             }
-            if let id { lane.resume(returning: id) }
+            if let job { lane.resume(returning: job) }
         }
     }
 
     /// Queued runs wait in the store too: one submitted while the server stops starts at the next start.
-    func submit(_ id: Int64) {
+    func submit(_ job: QueueJob) {
         let lane = state.withLock { s in
             if s.idleLanes.isEmpty || s.stopping {
-                s.pending.append(id)
-                return CheckedContinuation<Int64?, Never>?.none
+                s.pending.append(job)
+                return CheckedContinuation<QueueJob?, Never>?.none
             }
             return s.idleLanes.removeFirst()
         }
-        lane?.resume(returning: id)
+        lane?.resume(returning: job)
     }
 
     /// True once a graceful shutdown began: a solve stopped now is interrupted, not cancelled.

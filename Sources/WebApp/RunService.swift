@@ -19,7 +19,7 @@ public struct RunView: Sendable {
 
 /// Solves: queueing, cancelling, following and reading them. Every timetable it hands out has just
 /// passed the independent checker.
-public final class RunService: RunExecutor {
+public final class RunService: Sendable {
     let store: Store
     let scenarios: ScenarioService
     let queue: RunQueue
@@ -33,13 +33,12 @@ public final class RunService: RunExecutor {
         self.scenarios = scenarios
         self.solver = solver
         queue = RunQueue(workers: workers, shutdownDeadline: shutdownDeadline)
-        queue.attach(self)
     }
 
     /// At start-up: a run the last server left running is `interrupted` (its thread died with the
     /// process); queued ones run now.
     func resumeAfterRestart() async throws(ServiceError) {
-        for run in try await stored("recovering runs", { try await store.runs.recoverAfterRestart() }).queued { queue.submit(run.id!) }
+        for run in try await stored("recovering runs", { try await store.runs.recoverAfterRestart() }).queued { queue.submit(.solve(run.id!)) }
     }
 
     static func checkTimeLimit(_ timeLimit: Double) throws(ServiceError) {
@@ -58,7 +57,7 @@ public final class RunService: RunExecutor {
     /// Stores the runs in one transaction, then queues them.
     func enqueue(_ records: [RunRecord]) async throws(ServiceError) -> [RunRecord] {
         let runs = try await stored("storing runs") { try await store.runs.enqueue(records) }
-        for run in runs { queue.submit(run.id!) }
+        for run in runs { queue.submit(.solve(run.id!)) }
         return runs
     }
 

@@ -73,6 +73,7 @@ public struct Services: Sendable {
     public let publishing: PublishingService
     public let whatIf: WhatIfService
     public let accounts: AccountService
+    public let explain: ExplainService
 
     init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver) {
         scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
@@ -81,5 +82,22 @@ public struct Services: Sendable {
         publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
         whatIf = WhatIfService(store: store, runs: runs)
         accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime)
+        explain = ExplainService(runs: runs, solver: solver)
+        runs.queue.attach(QueueWork(runs: runs, explain: explain))
+    }
+}
+
+/// The queue's jobs, each to the service it belongs to.
+struct QueueWork: JobExecutor {
+    let runs: RunService
+    let explain: ExplainService
+
+    func execute(_ job: QueueJob, queue: RunQueue) async -> RunState? {
+        switch job {
+        case .solve(let id): return await runs.execute(runID: id, queue: queue)
+        case .explain(let id):
+            await explain.execute(id, stopping: { queue.isStopping })
+            return nil
+        }
     }
 }

@@ -30,11 +30,12 @@ public struct WebServer: Sendable {
                           limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow))
         let maxUpload = configuration.maxUploadBytes
         APIRoutes(scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, whatIf: services.whatIf,
-                  accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
+                  explain: services.explain, accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
         FeedRoutes(publishing: services.publishing, pages: pages).add(to: router)
         let signedIn = pages.add(to: router)
         AdminPages(pages: pages, scenarios: services.scenarios, maxUploadBytes: maxUpload).add(to: signedIn)
-        RunPages(pages: pages, scenarios: services.scenarios, runs: services.runs, publishing: services.publishing).add(to: signedIn)
+        RunPages(pages: pages, scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, explain: services.explain)
+            .add(to: signedIn)
         WhatIfPages(pages: pages, runs: services.runs, whatIf: services.whatIf, maxUploadBytes: maxUpload).add(to: signedIn)
         LinkPages(pages: pages, scenarios: services.scenarios, publishing: services.publishing).add(to: signedIn)
         return router

@@ -58,3 +58,31 @@ extension APIRoutes {
         return entry
     }
 }
+
+/// `POST /api/v1/runs/{run}/explain` queues explain's trials (admins only) and answers with the
+/// explanation to follow at `GET /api/v1/explanations/{id}`.
+extension APIRoutes {
+    func startExplain(_ context: AppContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let explanation = try await explain.start(runID: try runID(context))
+        var response = Self.json(Self.explanationJSON(explanation), status: .accepted)
+        response.headers[.location] = "/api/v1/explanations/\(explanation.id)"
+        return response
+    }
+
+    func showExplanation(_ context: AppContext) throws -> Response {
+        try context.requireUser()
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw ServiceError.notFound("no such explanation") }
+        return Self.json(Self.explanationJSON(try explain.explanation(id)))
+    }
+
+    static func explanationJSON(_ explanation: Explanation) -> [String: Any] {
+        var entry: [String: Any] = ["id": explanation.id, "run": explanation.runID, "state": explanation.state.rawValue, "unmet": explanation.unmet]
+        entry["problem"] = explanation.problem ?? NSNull()
+        entry["tried"] = explanation.advice?.tried ?? NSNull()
+        entry["suggestions"] = explanation.advice.map { advice in
+            advice.suggestions.map { ["change": $0.change, "sessionsRecovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] as [String: Any] }
+        } ?? NSNull()
+        return entry
+    }
+}

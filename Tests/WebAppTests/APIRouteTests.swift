@@ -88,7 +88,7 @@ import WebApp
             let routes: [(String, HTTPRequest.Method)] = [
                 ("/api/v1/scenarios", .post), ("/api/v1/scenarios", .get), ("/api/v1/scenarios/1/runs", .post), ("/api/v1/scenarios/1/feeds", .get),
                 ("/api/v1/runs/1", .get), ("/api/v1/runs/1/events", .get), ("/api/v1/runs/1", .delete), ("/api/v1/runs/1/publish", .post),
-                ("/api/v1/feeds/teacher/lee/rotate", .post),
+                ("/api/v1/feeds/teacher/lee/rotate", .post), ("/api/v1/runs/1/explain", .post), ("/api/v1/explanations/1", .get),
             ]
             for (uri, method) in routes {
                 try await client.execute(uri: uri, method: method, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: example)) { response in
@@ -126,6 +126,32 @@ import WebApp
                 let list = try json(response.body) as? [Any]
                 #expect(list?.isEmpty == true)
             }
+        }
+    }
+
+    @Test func explainIsAJobThatOnlyAdminsStartAndAnyoneSignedInFollows() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let scenario = try #require(try await upload(client, server, try bundledScenario("example.yaml"))["id"] as? Int)
+            let run = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+            #expect(try await finish(client, server, run: run) == "done")
+            try await client.execute(uri: "/api/v1/runs/\(run)/explain", method: .post, headers: server.viewerHeaders) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/runs/999/explain", method: .post, headers: server.adminHeaders) { #expect($0.status == .notFound) }
+            let location = try await client.execute(uri: "/api/v1/runs/\(run)/explain", method: .post, headers: server.adminHeaders) { response in
+                #expect(response.status == .accepted)
+                #expect(try object(response.body)["state"] as? String == "queued")
+                return try #require(response.headers[.location])
+            }
+            let answer = try await eventually("explanation \(location) to finish") { () async throws -> [String: Any]? in
+                try await client.execute(uri: location, method: .get, headers: server.viewerHeaders) { response in
+                    let body = try object(response.body)
+                    return ["queued", "running"].contains(body["state"] as? String ?? "") ? nil : body
+                }
+            }
+            // The example meets every need: nothing to try, and nothing suggested.
+            #expect(answer["state"] as? String == "done" && answer["run"] as? Int == run && answer["unmet"] as? Bool == false)
+            #expect((answer["suggestions"] as? [Any])?.isEmpty == true)
+            try await client.execute(uri: "/api/v1/explanations/999", method: .get, headers: server.adminHeaders) { #expect($0.status == .notFound) }
         }
     }
 
