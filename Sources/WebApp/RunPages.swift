@@ -220,7 +220,8 @@ struct RunPages {
         let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         switch file {
         case "timetable.json":
-            let data = (try? checked.timetable.jsonData()) ?? Data()
+            let data: Data
+            do { data = try checked.timetable.jsonData() } catch { throw ServiceError.failure(cause: "encoding run \(id)'s timetable: \(error)") }
             return Self.file(data, type: "application/json", name: "run-\(id).json")
         case "sessions.csv", "unmet.csv":
             guard let csv = CSVExport.export(scenario: scenario, timetable: checked).first(where: { $0.path == file }) else {

@@ -26,6 +26,32 @@ public struct RunProgress: Codable, Sendable, Equatable {
         stopReason = p.stopReason?.rawValue
     }
 
+    // JSON has no infinity: an objective or bound not known yet is written as null, and read back as infinite.
+    enum CodingKeys: String, CodingKey { case elapsed, unmetSessions, objective, bound, gap, subproblems, stopReason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        elapsed = try c.decode(Double.self, forKey: .elapsed)
+        unmetSessions = try c.decode(Int.self, forKey: .unmetSessions)
+        objective = try c.decodeIfPresent(Double.self, forKey: .objective) ?? .infinity
+        bound = try c.decodeIfPresent(Double.self, forKey: .bound) ?? -.infinity
+        gap = try c.decode(Double.self, forKey: .gap)
+        subproblems = try c.decode(Int.self, forKey: .subproblems)
+        stopReason = try c.decodeIfPresent(String.self, forKey: .stopReason)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(elapsed, forKey: .elapsed)
+        try c.encode(unmetSessions, forKey: .unmetSessions)
+        try c.encode(objective.isFinite ? objective : nil, forKey: .objective)
+        try c.encode(bound.isFinite ? bound : nil, forKey: .bound)
+        try c.encode(gap, forKey: .gap)
+        try c.encode(subproblems, forKey: .subproblems)
+        try c.encodeIfPresent(stopReason, forKey: .stopReason)
+    }
+
+    /// Every field is finite or null, so encoding cannot fail; "{}" only keeps the type honest.
     var json: String { String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
 }
 

@@ -115,8 +115,9 @@ public final class RunService: Sendable {
         let view = try await run(runID)
         guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
         let scenario = try solvedScenario(view)
-        guard let timetable = try? JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) else {
-            throw .conflict("the stored timetable of run \(runID) does not read")
+        let timetable: Timetable
+        do { timetable = try JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) } catch {
+            throw .conflict("the stored timetable of run \(runID) does not read: \(error)")
         }
         do { return (scenario, try CheckedTimetable.verify(timetable, against: scenario), view) } catch {
             throw .conflict("the stored timetable of run \(runID) fails the independent check: \(error)")
