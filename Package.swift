@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // The run queue is a service of the server's service group: it stops with the server, gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // The pages' file upload (multipart/form-data).
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
     ],
@@ -78,6 +80,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Templates")]),
         .executableTarget(name: "flexsched", dependencies: [
             "Advisor", "RosterImport", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",

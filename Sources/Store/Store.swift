@@ -1,17 +1,26 @@
 import Foundation
 import GRDB
 
-/// The web app's one SQLite database (`DIR/flexsched.sqlite`), in WAL mode so feeds and pages read
-/// while a run writes. Every write is one transaction.
+/// The web app's state behind one repository per kind of record. The web app sees only the
+/// protocols; `init(directory:)` and `inMemory()` put GRDB behind them, and a test may put anything.
 public struct Store: Sendable {
-    let database: any DatabaseWriter
+    public let users: any UserRepository
+    public let scenarios: any ScenarioRepository
+    public let runs: any RunRepository
+    public let feeds: any FeedRepository
+    /// Only for the questions about the database itself (`journalMode`); nil when not GRDB.
+    private let database: (any DatabaseWriter)?
 
-    public var users: UserRepository { UserRepository(database: database) }
-    public var scenarios: ScenarioRepository { ScenarioRepository(database: database) }
-    public var runs: RunRepository { RunRepository(database: database) }
-    public var feeds: FeedRepository { FeedRepository(database: database) }
+    public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository) {
+        self.users = users
+        self.scenarios = scenarios
+        self.runs = runs
+        self.feeds = feeds
+        database = nil
+    }
 
-    /// Opens (creating it and the folder if needed) and migrates the database in `directory`.
+    /// The one SQLite database in `directory` (`flexsched.sqlite`, created with the folder if
+    /// needed), in WAL mode so feeds and pages read while a run writes. Every write is one transaction.
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -20,7 +29,7 @@ public struct Store: Sendable {
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("flexsched.sqlite"), configuration: configuration)
         try Store.migrator.migrate(pool)
-        database = pool
+        self.init(database: pool)
     }
 
     /// A private in-memory database, for tests.
@@ -32,11 +41,18 @@ public struct Store: Sendable {
         return Store(database: queue)
     }
 
-    private init(database: any DatabaseWriter) { self.database = database }
+    private init(database: any DatabaseWriter) {
+        users = GRDBUserRepository(database: database)
+        scenarios = GRDBScenarioRepository(database: database)
+        runs = GRDBRunRepository(database: database)
+        feeds = GRDBFeedRepository(database: database)
+        self.database = database
+    }
 
     /// Whether the database runs in write-ahead-log mode (it must, for readers not to wait on runs).
-    public func journalMode() throws -> String {
-        try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    public func journalMode() async throws -> String? {
+        guard let database else { return nil }
+        return try await database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// Versioned: a migration, once released, is never edited; changes come as new ones.

@@ -6,40 +6,44 @@ import Store
 
 /// `/api/v1`: JSON in and out, `Authorization: Bearer TOKEN`; the same services as the pages.
 struct APIRoutes {
-    let services: Services
+    let scenarios: ScenarioService
+    let runs: RunService
+    let publishing: PublishingService
+    let whatIf: WhatIfService
+    let explain: ExplainService
+    let accounts: AccountService
+    let maxUploadBytes: Int
 
     func add(to router: Router<AppContext>) {
-        let api = router.group("api/v1").add(middleware: BearerAuthentication(store: services.store))
-        api.post("scenarios") { request, context in try await handle { try await uploadScenario(request, context) } }
-        api.get("scenarios") { _, context in try await handle { try listScenarios(context) } }
-        api.post("scenarios/:id/runs") { request, context in try await handle { try await startRun(request, context) } }
-        api.get("scenarios/:id/runs") { _, context in try await handle { try listRuns(context) } }
-        api.get("scenarios/:id/feeds") { _, context in try await handle { try listFeeds(context) } }
-        api.get("runs/:run") { _, context in try await handle { try showRun(context) } }
-        api.get("runs/:run/events") { _, context in try await handle { try runEvents(context) } }
-        api.delete("runs/:run") { _, context in try await handle { try cancelRun(context) } }
-        api.post("runs/:run/publish") { _, context in try await handle { try publishRun(context) } }
-        api.post("runs/:run/whatif") { request, context in try await handle { try await startWhatIf(request, context) } }
-        api.get("runs/:run/whatif") { _, context in try await handle { try whatIfComparison(context) } }
-        api.post("feeds/:kind/:id/rotate") { request, context in try await handle { try changeFeed(request, context, revoke: false) } }
-        api.delete("feeds/:kind/:id") { request, context in try await handle { try changeFeed(request, context, revoke: true) } }
+        let api = router.group("api/v1").add(middleware: BearerAuthentication(accounts: accounts))
+        api.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
+        api.get("scenarios") { _, context in try await handle(context) { try await listScenarios(context) } }
+        api.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
+        api.get("scenarios/:id/runs") { _, context in try await handle(context) { try await listRuns(context) } }
+        api.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
+        api.get("runs/:run") { _, context in try await handle(context) { try await showRun(context) } }
+        api.get("runs/:run/events") { _, context in try await handle(context) { try await runEvents(context) } }
+        api.delete("runs/:run") { _, context in try await handle(context) { try await cancelRun(context) } }
+        api.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
+        api.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
+        api.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
+        api.post("runs/:run/explain") { _, context in try await handle(context) { try await startExplain(context) } }
+        api.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
+        api.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
+        api.delete("feeds/:kind/:id") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: true) } }
     }
 
     /// Service refusals become JSON with their status; HTTP errors (401, 403, 413) pass through.
-    func handle(_ route: () async throws -> Response) async throws -> Response {
-        do { return try await route() } catch let error as ServiceError { return Self.errorResponse(error) }
+    func handle(_ context: AppContext, _ route: () async throws -> Response) async throws -> Response {
+        do { return try await route() } catch let error as ServiceError {
+            if case .failure(let cause) = error { context.logger.error("\(cause)") }
+            return try Self.errorResponse(error)
+        }
     }
 
-    static func errorResponse(_ error: ServiceError) -> Response {
-        if case .invalid(let problems) = error { return json(["problems": problems.map(problemJSON)], status: error.status) }
-        return json(["error": error.description], status: error.status)
-    }
-
-    static func problemJSON(_ problem: InputProblem) -> [String: Any] {
-        var entry: [String: Any] = ["file": problem.file, "entity": problem.entity, "message": problem.message]
-        entry["line"] = problem.line ?? NSNull()
-        if let column = problem.column { entry["column"] = column }
-        return entry
+    static func errorResponse(_ error: ServiceError) throws -> Response {
+        if case .invalid(let problems) = error { return try json(ProblemsBody(problems), status: error.status) }
+        return try json(ErrorBody(error: error.description), status: error.status)
     }
 
     func uploadScenario(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -50,18 +54,18 @@ struct APIRoutes {
         case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml": format = .yaml
         case "application/json": format = .json
         default:
-            return Self.json(["error": "send the scenario with Content-Type application/yaml or application/json"], status: .unsupportedMediaType)
+            return try Self.json(ErrorBody(error: "send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
-        let outcome = try services.upload(text, format: format, by: user)
-        return Self.json(["id": outcome.scenario.id!, "name": outcome.scenario.name, "version": outcome.version.version,
-                          "warnings": outcome.warnings], status: .created)
+        let outcome = try await scenarios.upload(text, format: format, by: user)
+        return try Self.json(UploadedBody(id: outcome.scenario.id!, name: outcome.scenario.name, version: outcome.version.version,
+                                      warnings: outcome.warnings), status: .created)
     }
 
     /// The body as UTF-8 text within the upload limit (413 beyond it, before reading it all when
     /// the length is announced).
     func readUpload(_ request: Request) async throws -> String {
-        let limit = services.configuration.maxUploadBytes
+        let limit = maxUploadBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw HTTPError(.contentTooLarge, message: "uploads are limited to \(limit) bytes")
         }
@@ -72,12 +76,10 @@ struct APIRoutes {
         return text
     }
 
-    func listScenarios(_ context: AppContext) throws -> Response {
+    func listScenarios(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try services.scenarios().map { listing in
-            var entry: [String: Any] = ["id": listing.scenario.id!, "name": listing.scenario.name, "version": listing.latest.version]
-            entry["publishedRun"] = listing.published?.runID ?? NSNull()
-            return entry
+        return try Self.json(try await scenarios.list().map {
+            ScenarioBody(id: $0.scenario.id!, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
         })
     }
 
@@ -87,60 +89,34 @@ struct APIRoutes {
         let body = try await request.body.collect(upTo: 64 << 10)
         var timeLimit = 60.0
         if body.readableBytes > 0 {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
-                throw ServiceError.badRequest("send a JSON object such as {\"timeLimit\": 30}")
-            }
-            if let unknown = object.keys.first(where: { $0 != "timeLimit" }) { throw ServiceError.badRequest("unknown key \(unknown); only timeLimit is read") }
-            struct StartRun: Decodable { var timeLimit: Double? }
-            guard let request = try? JSONDecoder().decode(StartRun.self, from: Data(body.readableBytesView)) else {
-                throw ServiceError.badRequest("timeLimit is a number of seconds")
-            }
-            timeLimit = request.timeLimit ?? timeLimit
+            timeLimit = try decodeRequest(StartRunRequest.self, from: Data(body.readableBytesView), example: StartRunRequest.example).timeLimit ?? timeLimit
         }
-        let run = try services.startRun(scenarioID: id, timeLimit: timeLimit, by: user)
-        var response = Self.json(["run": run.id!, "state": run.state.rawValue], status: .accepted)
+        let run = try await runs.start(scenarioID: id, timeLimit: timeLimit, by: user)
+        var response = try Self.json(RunStateBody(run: run.id!, state: run.state.rawValue), status: .accepted)
         response.headers[.location] = "/api/v1/runs/\(run.id!)"
         return response
     }
 
-    func listRuns(_ context: AppContext) throws -> Response {
+    func listRuns(_ context: AppContext) async throws -> Response {
         try context.requireUser()
         let id = try scenarioID(context)
-        _ = try services.scenario(id)
-        return Self.json(try services.runs(scenarioID: id).map { Self.runJSON($0, withTimetable: false) })
+        _ = try await scenarios.scenario(id)
+        return try Self.json(try await runs.list(scenarioID: id).map { RunBody(view: $0, timetable: nil) })
     }
 
-    func showRun(_ context: AppContext) throws -> Response {
+    func showRun(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(Self.runJSON(try services.run(try runID(context)), withTimetable: true))
-    }
-
-    static func runJSON(_ view: RunView, withTimetable: Bool) -> [String: Any] {
-        let run = view.run
-        let iso = ISO8601DateFormatter()
-        var entry: [String: Any] = [
-            "id": run.id!, "state": run.state.rawValue, "scenario": view.scenario.id!, "scenarioName": view.scenario.name,
-            "version": view.version.version, "timeLimit": run.timeLimit, "requestedBy": view.requestedBy, "created": iso.string(from: run.created),
-        ]
-        entry["started"] = run.started.map { iso.string(from: $0) } ?? NSNull()
-        entry["finished"] = run.finished.map { iso.string(from: $0) } ?? NSNull()
-        entry["summary"] = run.summary ?? NSNull()
-        entry["progress"] = view.progress.flatMap { try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode($0)) } ?? NSNull()
-        if let baseline = run.baselineRunID {
-            entry["baselineRun"] = baseline
-            entry["change"] = run.changeName ?? NSNull()
-        }
-        if withTimetable {
-            entry["timetable"] = run.timetable.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
-        }
-        return entry
+        let view = try await runs.run(try runID(context))
+        // Served only once the independent checker has passed it again, like every timetable.
+        let timetable = view.run.timetable == nil ? nil : try await runs.checkedTimetable(runID: view.run.id!).1.timetable
+        return try Self.json(RunBody(view: view, timetable: .some(timetable)))
     }
 
     /// Server-Sent Events: `progress` about once a second while the run works, then one `done`
     /// with its final state, and the stream ends.
-    func runEvents(_ context: AppContext) throws -> Response {
+    func runEvents(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.eventStream(try services.events(runID: try runID(context)))
+        return Self.eventStream(try await runs.events(runID: try runID(context)))
     }
 
     static func eventStream(_ events: AsyncStream<RunEvent>) -> Response {
@@ -158,35 +134,25 @@ struct APIRoutes {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
     }
 
-    func cancelRun(_ context: AppContext) throws -> Response {
+    func cancelRun(_ context: AppContext) async throws -> Response {
         _ = try context.requireAdmin()
         let id = try runID(context)
-        let state = try services.cancel(runID: id)
-        return Self.json(["run": id, "state": state == .queued || state == .running ? "cancelling" : state.rawValue], status: .accepted)
+        let state = try await runs.cancel(runID: id)
+        return try Self.json(RunStateBody(run: id, state: state == .queued || state == .running ? "cancelling" : state.rawValue), status: .accepted)
     }
 
-    func publishRun(_ context: AppContext) throws -> Response {
+    func publishRun(_ context: AppContext) async throws -> Response {
         let user = try context.requireAdmin()
-        let outcome = try services.publish(runID: try runID(context), by: user)
-        return Self.json([
-            "scenario": outcome.scenarioID, "run": outcome.runID, "previousRun": outcome.previousRunID.map { $0 as Any } ?? NSNull(),
-            "events": ["added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents],
-            "affected": outcome.affected.map(Self.personJSON),
-        ])
+        return try Self.json(PublishedBody(try await publishing.publish(runID: try runID(context), by: user)))
     }
 
-    func listFeeds(_ context: AppContext) throws -> Response {
+    func listFeeds(_ context: AppContext) async throws -> Response {
         try context.requireUser()
-        return Self.json(try services.feedLinks(scenarioID: try scenarioID(context)).map(Self.feedJSON))
-    }
-
-    static func feedJSON(_ link: FeedLink) -> [String: Any] {
-        ["kind": link.feed.kind.rawValue, "id": link.feed.entityID, "name": link.feed.name, "url": link.calendarURL,
-         "webcal": link.webcalURL, "page": link.pageURL, "revoked": link.feed.revoked, "scenario": link.feed.scenarioID]
+        return try Self.json(try await publishing.links(scenarioID: try scenarioID(context)).map(FeedBody.init))
     }
 
     /// Rotate or revoke `feeds/{kind}/{id}`; `?scenario=ID` picks the scenario when the id is in several.
-    func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) throws -> Response {
+    func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) async throws -> Response {
         _ = try context.requireAdmin()
         guard let kind = context.parameters.get("kind", as: FeedKind.self) else {
             throw ServiceError.notFound("feeds are of kind teacher, student or room")
@@ -197,11 +163,15 @@ struct APIRoutes {
             guard let id = Int64(given) else { throw ServiceError.badRequest("scenario is a number") }
             scenario = id
         } else {
-            scenario = try services.onlyScenario(withFeed: kind, entityID: entityID)
+            scenario = try await publishing.onlyScenario(withFeed: kind, entityID: entityID)
         }
-        let link = revoke ? try services.revokeFeed(scenarioID: scenario, kind: kind, entityID: entityID)
-            : try services.rotateFeed(scenarioID: scenario, kind: kind, entityID: entityID)
-        return Self.json(Self.feedJSON(link))
+        let link: FeedLink
+        if revoke {
+            link = try await publishing.revoke(scenarioID: scenario, kind: kind, entityID: entityID)
+        } else {
+            link = try await publishing.rotate(scenarioID: scenario, kind: kind, entityID: entityID)
+        }
+        return try Self.json(FeedBody(link))
     }
 
     func scenarioID(_ context: AppContext) throws -> Int64 {
@@ -214,20 +184,13 @@ struct APIRoutes {
         return id
     }
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    /// An answer's body as JSON. Encoding one of the API's bodies fails only on a number JSON cannot
+    /// carry (infinity), which the services never hand out: that is the server's failure, a 500.
+    static func json(_ body: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(body) } catch { throw ServiceError.failure(cause: "encoding a JSON answer: \(error)") }
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-extension ServiceError {
-    /// One status per refusal, for pages and the JSON API alike.
-    var status: HTTPResponse.Status {
-        switch self {
-        case .notFound: .notFound
-        case .badRequest: .badRequest
-        case .invalid: .unprocessableContent
-        case .conflict: .conflict
-        }
     }
 }

@@ -9,6 +9,38 @@ public struct NewUser: Sendable {
     public var apiToken: String
 }
 
+/// Who may do what: accounts, sign-in sessions and API tokens. Only digests and hashes are stored.
+public struct AccountService: Sendable {
+    let users: any UserRepository
+    /// How long a sign-in lasts, in seconds.
+    let sessionLifetime: Double
+
+    /// The user an `Authorization: Bearer` token belongs to.
+    func user(apiToken token: String) async throws(ServiceError) -> UserRecord? {
+        try await stored("reading an API token's user") { try await users.user(apiTokenDigest: Secrets.digest(token)) }
+    }
+
+    /// The live session a cookie carries, with its user.
+    func session(token: String) async throws(ServiceError) -> (SessionRecord, UserRecord)? {
+        try await stored("reading a session") { try await users.session(tokenDigest: Secrets.digest(token), now: Date()) }
+    }
+
+    /// A new session and the token its cookie carries, or nil for a wrong name or password.
+    func signIn(name: String, password: String) async throws(ServiceError) -> (token: String, session: SessionRecord)? {
+        guard let user = try await stored("reading a user", { try await users.user(name: name) }),
+              try await stored("checking a password", { try await Secrets.verifyPassword(password, hash: user.passwordHash) }) else { return nil }
+        let token = Secrets.token()
+        let session = SessionRecord(tokenDigest: Secrets.digest(token), userID: user.id!, csrfToken: Secrets.token(),
+                                    expires: Date().addingTimeInterval(sessionLifetime))
+        try await stored("starting a session") { try await users.startSession(session) }
+        return (token, session)
+    }
+
+    func signOut(token: String) async throws(ServiceError) {
+        try await stored("ending a session") { try await users.endSession(tokenDigest: Secrets.digest(token)) }
+    }
+}
+
 public enum Accounts {
     /// Creates a user with a generated password and API token, keeping only their hashes.
     public static func add(name: String, isAdmin: Bool, store: Store, bcryptCost: UInt8 = 12) async throws -> NewUser {
@@ -16,7 +48,7 @@ public enum Accounts {
         let password = Secrets.password()
         let token = Secrets.token()
         let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
-        _ = try store.users.create(UserRecord(name: name, isAdmin: isAdmin, passwordHash: hash, apiTokenDigest: Secrets.digest(token)))
+        _ = try await store.users.create(UserRecord(name: name, isAdmin: isAdmin, passwordHash: hash, apiTokenDigest: Secrets.digest(token)))
         return NewUser(name: name, isAdmin: isAdmin, password: password, apiToken: token)
     }
 

@@ -8,16 +8,17 @@ import TimetableChecker
 /// The admin's pages: scenarios and their versions, runs with live progress.
 struct AdminPages {
     let pages: Pages
-    var services: Services { pages.services }
+    let scenarios: ScenarioService
+    let maxUploadBytes: Int
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios") { request, context in
             // Anyone signed in may look; only admins upload.
             guard context.user != nil else { return Pages.redirect("/signin") }
-            return scenariosPage(context, problems: [], status: .ok)
+            return try await scenariosPage(context, problems: [], status: .ok)
         }
         group.post("scenarios") { request, context in try await pages.asAdmin(request, context) { user in
-            let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
+            let fields = try await pages.form(request, context, limit: maxUploadBytes)
             // A chosen file wins over the text box; the browser sends an empty file part when none is chosen.
             let file = fields["file"].flatMap { $0.isEmpty ? nil : $0 }
             let text = file ?? fields["scenario"] ?? ""
@@ -25,19 +26,19 @@ struct AdminPages {
             let format: UploadFormat = fileName?.lowercased().hasSuffix(".json") == true
                 || text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") ? .json : .yaml
             do throws(ServiceError) {
-                let outcome = try services.upload(text, format: format, fileName: fileName, by: user)
+                let outcome = try await scenarios.upload(text, format: format, fileName: fileName, by: user)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
                 if case .invalid(let problems) = error {
-                    return scenariosPage(context, problems: problems.map(\.description), status: .unprocessableContent)
+                    return try await scenariosPage(context, problems: problems.map(\.description), status: .unprocessableContent)
                 }
-                return scenariosPage(context, problems: [error.description], status: .conflict)
+                return try await answer(context) { () throws(ServiceError) in throw error }
             }
         } }
     }
 
-    func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
-        let listings = (try? services.scenarios()) ?? []
+    func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
+        let listings = try await answer(context) { () async throws(ServiceError) in try await scenarios.list() }
         return pages.render("scenarios", ["title": "Scenarios",
             "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version] },
             "problems": problems, "hasProblems": !problems.isEmpty,

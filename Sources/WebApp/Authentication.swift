@@ -33,16 +33,18 @@ public struct AppContext: RequestContext {
 
 let sessionCookie = "flexsched_session"
 
+
 /// API calls authenticate with `Authorization: Bearer TOKEN` only: a cookie there would let another
 /// site's page call the API in an admin's name.
 struct BearerAuthentication: RouterMiddleware {
-    let store: Store
+    let accounts: AccountService
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            context.user = try? store.users.user(apiTokenDigest: Secrets.digest(token))
+            // A store that fails is a 500 with its cause logged, never "nobody".
+            context.user = try await answer(context) { () async throws(ServiceError) in try await accounts.user(apiToken: token) }
         }
         return try await next(request, context)
     }
@@ -50,11 +52,12 @@ struct BearerAuthentication: RouterMiddleware {
 
 /// Pages authenticate with the session cookie; every POST must carry the session's CSRF token.
 struct SessionAuthentication: RouterMiddleware {
-    let store: Store
+    let accounts: AccountService
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[sessionCookie]?.value, let (session, user) = try? store.users.session(tokenDigest: Secrets.digest(token)) {
+        if let token = request.cookies[sessionCookie]?.value,
+           let (session, user) = try await answer(context, { () async throws(ServiceError) in try await accounts.session(token: token) }) {
             context.session = session
             context.user = user
         }

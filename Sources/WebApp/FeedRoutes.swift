@@ -5,13 +5,14 @@ import NIOCore
 /// `/cal/TOKEN.ics` and `/me/TOKEN`: what teachers, students and families open, without signing in.
 /// An unknown, revoked or malformed token gets the same plain 404 as a token that never existed.
 struct FeedRoutes {
-    let services: Services
+    let publishing: PublishingService
     let pages: Pages
 
     func add(to router: Router<AppContext>) {
         router.get("cal/:file") { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
-                  let calendar = services.calendar(token: String(file.dropLast(4))) else { return Self.notFound }
+                  let calendar = try await answer(context, { () async throws(ServiceError) in try await publishing.calendar(token: String(file.dropLast(4))) })
+            else { return Self.notFound }
             var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
             if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
                 return Response(status: .notModified, headers: headers)
@@ -20,7 +21,9 @@ struct FeedRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: calendar.body)))
         }
         router.get("me/:token") { _, context in
-            guard let token = context.parameters.get("token"), let week = services.personalWeek(token: token) else { return Self.notFound }
+            guard let token = context.parameters.get("token"),
+                  let week = try await answer(context, { () async throws(ServiceError) in try await publishing.personalWeek(token: token) })
+            else { return Self.notFound }
             return pages.render("me", PersonalPage.values(week), status: .ok)
         }
     }

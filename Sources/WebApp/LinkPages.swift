@@ -8,15 +8,16 @@ import Store
 /// rotating or revoking one.
 struct LinkPages {
     let pages: Pages
-    var services: Services { pages.services }
+    let scenarios: ScenarioService
+    let publishing: PublishingService
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios/:id/links") { request, context in
-            try await pages.asAdmin(request, context) { _ in try page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
+            try await pages.asAdmin(request, context) { _ in try await page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
         }
         group.get("scenarios/:id/links.csv") { request, context in try await pages.asAdmin(request, context) { _ in
             let id = try Pages.pathID("id", context)
-            let links = try found { () throws(ServiceError) in try services.feedLinks(scenarioID: id) }
+            let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: id) }
             let csv = CSVExport.spreadsheetTable(header: ["kind", "id", "name", "calendar_url", "webcal_url", "page_url", "revoked"], rows: links.map {
                 [$0.feed.kind.rawValue, $0.feed.entityID, $0.feed.name, $0.calendarURL, $0.webcalURL, $0.pageURL, $0.feed.revoked ? "yes" : "no"]
             })
@@ -31,26 +32,19 @@ struct LinkPages {
                   let action = fields["action"], action == "rotate" || action == "revoke" else {
                 throw HTTPError(.badRequest, message: "the form needs kind (teacher, student or room), entity and action (rotate or revoke)")
             }
-            let link = try found { () throws(ServiceError) in
-                action == "rotate" ? try services.rotateFeed(scenarioID: id, kind: kind, entityID: entity)
-                    : try services.revokeFeed(scenarioID: id, kind: kind, entityID: entity)
+            let link = try await answer(context) { () async throws(ServiceError) in
+                if action == "rotate" { return try await publishing.rotate(scenarioID: id, kind: kind, entityID: entity) }
+                return try await publishing.revoke(scenarioID: id, kind: kind, entityID: entity)
             }
             let notice = action == "rotate" ? "\(link.feed.name)'s link was replaced; the old one no longer works."
                 : "\(link.feed.name)'s link was revoked."
-            return try page(context, scenarioID: id, notice: notice)
+            return try await page(context, scenarioID: id, notice: notice)
         } }
     }
 
-    /// A service answer, with its refusal as the page's HTTP error.
-    func found<Value>(_ body: () throws(ServiceError) -> Value) throws -> Value {
-        do { return try body() } catch {
-            throw HTTPError(error.status, message: error.description)
-        }
-    }
-
-    func page(_ context: AppContext, scenarioID: Int64, notice: String?) throws -> Response {
-        let scenario = try found { () throws(ServiceError) in try services.scenario(scenarioID) }
-        let links = try found { () throws(ServiceError) in try services.feedLinks(scenarioID: scenarioID) }
+    func page(_ context: AppContext, scenarioID: Int64, notice: String?) async throws -> Response {
+        let scenario = try await answer(context) { () async throws(ServiceError) in try await scenarios.scenario(scenarioID) }
+        let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: scenarioID) }
         return pages.render("links", [
             "title": "Private links: \(scenario.name)", "scenario": scenario.name, "scenarioID": scenarioID, "notice": notice as Any,
             "links": links.map {

@@ -8,7 +8,7 @@ import Store
 
 /// Server-rendered pages: Mustache templates (which HTML-escape every `{{value}}`), plain forms.
 struct Pages: Sendable {
-    let services: Services
+    let accounts: AccountService
     let templates: MustacheLibrary
     let limiter: SignInLimiter
 
@@ -110,8 +110,9 @@ struct Pages: Sendable {
         return nil
     }
 
-    func add(to router: Router<AppContext>) {
-        let pages = router.group().add(middleware: SessionAuthentication(store: services.store))
+    /// Sign-in and the style sheet; returns the group, behind the session cookie, that the other pages join.
+    func add(to router: Router<AppContext>) -> RouterGroup<AppContext> {
+        let pages = router.group().add(middleware: SessionAuthentication(accounts: accounts))
         pages.get("/") { request, context in
             guard context.user != nil else { return Self.redirect("/signin") }
             return Self.redirect("/scenarios")
@@ -120,19 +121,18 @@ struct Pages: Sendable {
         pages.post("signin") { request, context in try await signIn(request, context) }
         pages.post("signout") { request, context in
             _ = try await form(request, context)
-            if let token = request.cookies[sessionCookie]?.value { try? services.store.users.endSession(tokenDigest: Secrets.digest(token)) }
+            if let token = request.cookies[sessionCookie]?.value {
+                try await answer(context) { () async throws(ServiceError) in try await accounts.signOut(token: token) }
+            }
             var response = Self.redirect("/signin")
             response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
-        AdminPages(pages: self).add(to: pages)
-        RunPages(pages: self).add(to: pages)
-        WhatIfPages(pages: self).add(to: pages)
-        LinkPages(pages: self).add(to: pages)
         router.get("static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: appStyleSheet)))
         }
+        return pages
     }
 
     /// The sign-in form guards itself with a double-submit token: a cookie and a hidden field that
@@ -154,17 +154,13 @@ struct Pages: Sendable {
             return signInPage(context, message: "Too many failed sign-ins from this address; wait a few minutes.", status: .tooManyRequests)
         }
         let name = fields["name"] ?? "", password = fields["password"] ?? ""
-        guard let user = try? services.store.users.user(name: name), try await Secrets.verifyPassword(password, hash: user.passwordHash) else {
+        guard let (token, _) = try await answer(context, { () async throws(ServiceError) in try await accounts.signIn(name: name, password: password) }) else {
             limiter.recordFailure(address)
             return signInPage(context, message: "Wrong name or password.", status: .unauthorized)
         }
         limiter.reset(address)
-        let token = Secrets.token()
-        let lifetime = services.configuration.sessionLifetime
-        try services.store.users.startSession(SessionRecord(tokenDigest: Secrets.digest(token), userID: user.id!, csrfToken: Secrets.token(),
-                                                            expires: Date().addingTimeInterval(lifetime)))
         var response = Self.redirect("/scenarios")
-        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(lifetime), path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", httpOnly: true, sameSite: .lax))
         return response
     }
 }

@@ -38,32 +38,41 @@ final class FeedCache: Sendable {
         var etag: String
     }
 
-    private let entries = Mutex([String: Entry?]())
+    private let entries = Mutex([String: Entry]())
 
-    func entry(_ token: String, load: () -> Entry?) -> Entry? {
-        if let cached = entries.withLock({ $0[token] }) { return cached }
-        let loaded = load()
-        // Unknown tokens are not remembered: a scan of random tokens must not grow the cache.
-        if loaded != nil { entries.withLock { $0[token] = loaded } }
-        return loaded
+    func entry(_ token: String) -> Entry? {
+        entries.withLock { $0[token] }
+    }
+
+    /// Only tokens that open a calendar: a scan of random tokens must not grow the cache.
+    func remember(_ token: String, _ entry: Entry) {
+        entries.withLock { $0[token] = entry }
     }
 
     func clear() { entries.withLock { $0.removeAll() } }
 }
 
-extension Services {
+/// Publishing a run, and the private links that serve what is published.
+public struct PublishingService: Sendable {
+    let store: Store
+    let scenarios: ScenarioService
+    let runs: RunService
+    /// Where people reach the server: the start of every link.
+    let publicBaseURL: String
+    let feedCache = FeedCache()
+
     /// Makes a finished run the timetable the scenario's feeds serve. Calendars are rendered now,
     /// from the checked timetable, with SEQUENCE raised on every event that changed since the last
     /// publication, exactly as `export ics --previous` does.
-    public func publish(runID: Int64, by user: UserRecord) throws(ServiceError) -> PublishOutcome {
-        let (scenario, checked, view) = try checkedTimetable(runID: runID)
+    public func publish(runID: Int64, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID)
         guard view.run.state == .done else { throw .conflict("only a finished solve can be published; run \(runID) is \(view.run.state.rawValue)") }
         guard view.run.baselineRunID == nil else {
             throw .conflict("run \(runID) is a what-if variant: upload the changed scenario as a new version and solve it to publish it")
         }
         let scenarioID = view.scenario.id!
-        let earlier = try? store.feeds.publication(scenarioID: scenarioID)
-        let previousCalendars = (try? store.feeds.calendars(scenarioID: scenarioID)) ?? []
+        let earlier = try await stored("reading scenario \(scenarioID)'s publication") { try await store.feeds.publication(scenarioID: scenarioID) }
+        let previousCalendars = try await stored("reading scenario \(scenarioID)'s calendars") { try await store.feeds.calendars(scenarioID: scenarioID) }
         let previous: PreviousExport
         do {
             previous = try PreviousExport(calendars: previousCalendars.map { ("\(Self.folder($0.kind))/\($0.entityID).ics", String(decoding: $0.body, as: UTF8.self)) })
@@ -82,15 +91,15 @@ extension Services {
             return CalendarRecord(scenarioID: scenarioID, kind: kind, entityID: id, body: file.data, etag: Self.etag(file.data))
         }
         let before: Timetable
-        if let earlier, earlier.runID != runID, let (_, old, _) = try? checkedTimetable(runID: earlier.runID) {
-            before = old.timetable
+        if let earlier, earlier.runID != runID {
+            before = try await runs.checkedTimetable(runID: earlier.runID).1.timetable
         } else {
             before = Timetable(scenario: scenario.name, status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
         }
         let diff = TimetableDiff(from: before, to: checked.timetable, scenario: scenario.scenario)
-        do {
-            try store.feeds.publish(PublicationRecord(scenarioID: scenarioID, runID: runID, published: now, publishedBy: user.id!), calendars: calendars)
-        } catch { throw .conflict("the publication could not be stored: \(error)") }
+        try await stored("publishing run \(runID)") {
+            try await store.feeds.publish(PublicationRecord(scenarioID: scenarioID, runID: runID, published: now, publishedBy: user.id!), calendars: calendars)
+        }
         feedCache.clear()
         return PublishOutcome(scenarioID: scenarioID, runID: runID, previousRunID: earlier?.runID, addedEvents: result.added,
                               changedEvents: result.changed, unchangedEvents: result.unchanged, removedEvents: result.removed.count,
@@ -114,30 +123,30 @@ extension Services {
 
     // MARK: Feeds
 
-    public func feedLinks(scenarioID: Int64) throws(ServiceError) -> [FeedLink] {
-        _ = try scenario(scenarioID)
-        let feeds = (try? store.feeds.feeds(scenarioID: scenarioID)) ?? []
-        return feeds.map(link)
+    public func links(scenarioID: Int64) async throws(ServiceError) -> [FeedLink] {
+        _ = try await scenarios.scenario(scenarioID)
+        return try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID) }.map(link)
     }
 
     func link(_ feed: FeedRecord) -> FeedLink {
-        let base = configuration.publicBaseURL
-        let calendar = "\(base)/cal/\(feed.token).ics"
+        let calendar = "\(publicBaseURL)/cal/\(feed.token).ics"
         let webcal = "webcal://" + calendar.drop { $0 != ":" }.dropFirst(3)
-        return FeedLink(feed: feed, calendarURL: calendar, webcalURL: webcal, pageURL: "\(base)/me/\(feed.token)")
+        return FeedLink(feed: feed, calendarURL: calendar, webcalURL: webcal, pageURL: "\(publicBaseURL)/me/\(feed.token)")
     }
 
     /// A new token for one link; the old link answers 404 from now on.
-    public func rotateFeed(scenarioID: Int64, kind: FeedKind, entityID: String) throws(ServiceError) -> FeedLink {
-        guard let feed = try? store.feeds.rotate(scenarioID: scenarioID, kind: kind, entityID: entityID, token: Secrets.token(bytes: 24)) else {
+    public func rotate(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
+        guard let feed = try await stored("rotating a link", {
+            try await store.feeds.rotate(scenarioID: scenarioID, kind: kind, entityID: entityID, token: Secrets.token(bytes: 24))
+        }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
         feedCache.clear()
         return link(feed)
     }
 
-    public func revokeFeed(scenarioID: Int64, kind: FeedKind, entityID: String) throws(ServiceError) -> FeedLink {
-        guard let feed = try? store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID) else {
+    public func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
+        guard let feed = try await stored("revoking a link", { try await store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID) }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
         feedCache.clear()
@@ -146,24 +155,32 @@ extension Services {
 
     /// The published calendar a live token opens; nil for an unknown or revoked token, or before
     /// anything is published (the same answer, so a token's past cannot be probed).
-    func calendar(token: String) -> FeedCache.Entry? {
-        feedCache.entry(token) {
-            guard Self.isWellFormedToken(token), let feed = try? store.feeds.feed(token: token),
-                  let calendar = try? store.feeds.calendar(scenarioID: feed.scenarioID, kind: feed.kind, entityID: feed.entityID) else { return nil }
-            return FeedCache.Entry(body: calendar.body, etag: calendar.etag)
+    func calendar(token: String) async throws(ServiceError) -> FeedCache.Entry? {
+        if let cached = feedCache.entry(token) { return cached }
+        guard Self.isWellFormedToken(token) else { return nil }
+        let store = self.store
+        let calendar = try await stored("reading a feed") { () async throws -> CalendarRecord? in
+            guard let feed = try await store.feeds.feed(token: token) else { return nil }
+            return try await store.feeds.calendar(scenarioID: feed.scenarioID, kind: feed.kind, entityID: feed.entityID)
         }
+        guard let calendar else { return nil }
+        let entry = FeedCache.Entry(body: calendar.body, etag: calendar.etag)
+        feedCache.remember(token, entry)
+        return entry
     }
 
     /// Whose link a token is, with the published timetable it shows (nil before publication).
-    public func personalWeek(token: String) -> (FeedLink, ValidatedScenario, CheckedTimetable?)? {
-        guard Self.isWellFormedToken(token), let feed = try? store.feeds.feed(token: token),
-              let version = try? store.scenarios.latestVersion(scenarioID: feed.scenarioID) else { return nil }
-        if let publication = try? store.feeds.publication(scenarioID: feed.scenarioID),
-           let (scenario, timetable, _) = try? checkedTimetable(runID: publication.runID) {
+    public func personalWeek(token: String) async throws(ServiceError) -> (FeedLink, ValidatedScenario, CheckedTimetable?)? {
+        guard Self.isWellFormedToken(token),
+              let feed = try await stored("reading a feed", { try await store.feeds.feed(token: token) }) else { return nil }
+        if let publication = try await stored("reading a publication", { try await store.feeds.publication(scenarioID: feed.scenarioID) }) {
+            let (scenario, timetable, _) = try await runs.checkedTimetable(runID: publication.runID)
             return (link(feed), scenario, timetable)
         }
-        guard let scenario = try? validated(version) else { return nil }
-        return (link(feed), scenario, nil)
+        guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: feed.scenarioID) }) else {
+            throw .failure(cause: "scenario \(feed.scenarioID) has a link but no version")
+        }
+        return (link(feed), try ScenarioService.validated(version), nil)
     }
 
     /// Tokens are URL-safe base64; anything else is refused before the database is asked.
@@ -172,13 +189,13 @@ extension Services {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
         }
     }
-}
 
-extension Services {
     /// The one scenario with a link for this teacher, student or room (API calls that name no scenario).
-    func onlyScenario(withFeed kind: FeedKind, entityID: String) throws(ServiceError) -> Int64 {
-        let holders = ((try? scenarios()) ?? []).compactMap(\.scenario.id).filter {
-            (try? store.feeds.feed(scenarioID: $0, kind: kind, entityID: entityID)) != nil
+    func onlyScenario(withFeed kind: FeedKind, entityID: String) async throws(ServiceError) -> Int64 {
+        var holders: [Int64] = []
+        for id in try await scenarios.list().compactMap(\.scenario.id)
+        where try await stored("reading links", { try await store.feeds.feed(scenarioID: id, kind: kind, entityID: entityID) }) != nil {
+            holders.append(id)
         }
         guard let only = holders.first else { throw .notFound("no scenario has a \(kind.rawValue) \(entityID)") }
         guard holders.count == 1 else {

@@ -1,4 +1,3 @@
-import Advisor
 import CalendarExport
 import CSVExport
 import Foundation
@@ -12,42 +11,53 @@ import TimetableFormat
 
 /// A scenario's page (versions, "start a solve", run history) and a run's pages: live progress,
 /// cancel, the checked timetable's grids, downloads, explain's suggestions and publishing.
-/// Every timetable shown comes from `services.checkedTimetable`.
+/// Every timetable shown comes from `RunService.checkedTimetable`.
 struct RunPages {
     let pages: Pages
-    var services: Services { pages.services }
+    let scenarios: ScenarioService
+    let runs: RunService
+    let publishing: PublishingService
+    let explain: ExplainService
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("scenarios/:id") { request, context in
-            try await page(request, context) { _ in try scenarioPage(try number(context, "id"), context) }
+            try await page(request, context) { _ in try await scenarioPage(try number(context, "id"), context) }
         }
         group.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
                 guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
-                let run = try services.startRun(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
+                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
                 return Pages.redirect("/runs/\(run.id!)")
             }
         }
         group.get("runs/:run") { request, context in
-            try await page(request, context) { _ in try runPage(try number(context, "run"), context) }
+            try await page(request, context) { _ in try await runPage(try number(context, "run"), context) }
         }
         // The run page's live progress; without a session the browser's EventSource gets 401.
         group.get("runs/:run/events") { _, context in
             try context.requireUser()
-            return APIRoutes.eventStream(try services.events(runID: try number(context, "run")))
+            let run = try number(context, "run")
+            return APIRoutes.eventStream(try await answer(context) { () async throws(ServiceError) in try await runs.events(runID: run) })
         }
         group.post("runs/:run/cancel") { request, context in
             try await change(request, context) { _, _ in
                 let id = try number(context, "run")
-                try services.cancel(runID: id)
+                try await runs.cancel(runID: id)
                 return Pages.redirect("/runs/\(id)")
             }
         }
         group.post("runs/:run/publish") { request, context in
-            try await change(request, context) { user, _ in try publishPage(try services.publish(runID: try number(context, "run"), by: user), context) }
+            try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
         }
+        // Explain is a job of the run queue: the form queues it and its page follows it.
         group.post("runs/:run/explain") { request, context in
-            try await change(request, context) { _, _ in try await explainPage(try number(context, "run"), context) }
+            try await change(request, context) { _, _ in
+                let explanation = try await explain.start(runID: try number(context, "run"))
+                return Pages.redirect("/explanations/\(explanation.id)")
+            }
+        }
+        group.get("explanations/:id") { request, context in
+            try await page(request, context) { _ in try explanationPage(try explain.explanation(try number(context, "id")), context) }
         }
         // `/runs/7/teachers/lee` is her grid, `/runs/7/teachers/lee.ics` her calendar; `/runs/7/days/mon`
         // the school's Monday; `/runs/7/download/sessions.csv` a download.
@@ -55,12 +65,13 @@ struct RunPages {
             try await page(request, context) { _ in
                 let run = try number(context, "run")
                 let kind = try context.parameters.require("kind"), id = try context.parameters.require("id")
-                if kind == "download" { return try download(run, file: id) }
-                if kind == "days" { return try dayPage(run, day: id, context) }
+                if kind == "download" { return try await download(run, file: id) }
+                if kind == "days" { return try await dayPage(run, day: id, context) }
                 guard let owner = Self.owner(kind, id.hasSuffix(".ics") ? String(id.dropLast(4)) : id) else {
                     throw ServiceError.notFound("no page \(kind)/\(id)")
                 }
-                return id.hasSuffix(".ics") ? try personalCalendar(run, owner) : try gridPage(run, owner, context)
+                if id.hasSuffix(".ics") { return try await personalCalendar(run, owner) }
+                return try await gridPage(run, owner, context)
             }
         }
     }
@@ -70,18 +81,23 @@ struct RunPages {
     /// A GET page: any signed-in user (sign-in first otherwise); refusals become an error page.
     func page(_ request: Request, _ context: AppContext, _ body: (UserRecord) async throws -> Response) async throws -> Response {
         guard let user = context.user else { return Pages.redirect("/signin") }
-        do { return try await body(user) } catch let error as ServiceError { return problemPage(error, context) }
+        do { return try await body(user) } catch let error as ServiceError { return try problemPage(error, context) }
     }
 
     /// A POST form: an admin, the session's CSRF token, then the change.
     func change(_ request: Request, _ context: AppContext, _ body: (UserRecord, [String: String]) async throws -> Response) async throws -> Response {
         try await pages.asAdmin(request, context) { user in
             let fields = try await pages.form(request, context)
-            do { return try await body(user, fields) } catch let error as ServiceError { return problemPage(error, context) }
+            do { return try await body(user, fields) } catch let error as ServiceError { return try problemPage(error, context) }
         }
     }
 
-    func problemPage(_ error: ServiceError, _ context: AppContext) -> Response {
+    /// A refusal's page; a failure is the server's, logged with its cause and answered 500.
+    func problemPage(_ error: ServiceError, _ context: AppContext) throws -> Response {
+        if case .failure(let cause) = error {
+            context.logger.error("\(cause)")
+            throw HTTPError(.internalServerError, message: error.description)
+        }
         let lines: [String] = if case .invalid(let problems) = error { problems.map(\.description) } else { [error.description] }
         return pages.render("problem", ["title": "Not done", "problems": lines], context: context, status: error.status)
     }
@@ -102,19 +118,21 @@ struct RunPages {
 
     // MARK: Scenario
 
-    func scenarioPage(_ id: Int64, _ context: AppContext) throws -> Response {
-        let scenario = try services.scenario(id)
-        let versions = (try? services.store.scenarios.versions(scenarioID: id)) ?? []
-        let runs = (try? services.runs(scenarioID: id)) ?? []
+    func scenarioPage(_ id: Int64, _ context: AppContext) async throws -> Response {
+        let scenario = try await scenarios.scenario(id)
+        let versions = try await scenarios.versions(scenarioID: id)
+        let history = try await runs.list(scenarioID: id)
         return pages.render("scenario", [
             "title": scenario.name, "id": id, "name": scenario.name,
-            "versions": versions.sorted { $0.version > $1.version }.map { version -> [String: Any] in
+            "versions": versions.map { view -> [String: Any] in
+                let version = view.version
+                // Written by this server at upload; unreadable ones are shown as none rather than losing the page.
                 let warnings = (try? JSONDecoder().decode([String].self, from: Data(version.warnings.utf8))) ?? []
-                return ["version": version.version, "by": userName(version.uploadedBy), "when": Self.time(version.created),
+                return ["version": version.version, "by": view.uploadedBy, "when": Self.time(version.created),
                         "format": version.format, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
             },
-            "runs": runs.map(runRow), "hasRuns": !runs.isEmpty,
-            "defaultTimeLimit": 60, "minTimeLimit": Int(Services.timeLimits.lowerBound), "maxTimeLimit": Int(Services.timeLimits.upperBound),
+            "runs": history.map(runRow), "hasRuns": !history.isEmpty,
+            "defaultTimeLimit": 60, "minTimeLimit": Int(RunService.timeLimits.lowerBound), "maxTimeLimit": Int(RunService.timeLimits.upperBound),
         ], context: context)
     }
 
@@ -122,8 +140,6 @@ struct RunPages {
         ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
          "state": view.run.state.rawValue, "summary": view.run.summary ?? "", "change": view.run.changeName ?? ""]
     }
-
-    func userName(_ id: Int64) -> String { (try? services.store.users.user(id: id))?.name ?? "?" }
 
     static func time(_ date: Date) -> String {
         let format = ISO8601DateFormatter()
@@ -133,8 +149,8 @@ struct RunPages {
 
     // MARK: Run
 
-    func runPage(_ id: Int64, _ context: AppContext) throws -> Response {
-        let view = try services.run(id)
+    func runPage(_ id: Int64, _ context: AppContext) async throws -> Response {
+        let view = try await runs.run(id)
         var values = runRow(view)
         values["title"] = "Run \(id)"
         values["run"] = id
@@ -148,7 +164,7 @@ struct RunPages {
                                   "bound": Self.amount(progress.bound), "gap": String(format: "%.2f %%", progress.gap * 100)]
         }
         if view.run.timetable != nil {
-            let (scenario, checked, _) = try services.checkedTimetable(runID: id)
+            let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
             let s = scenario.scenario
             let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             values["timetable"] = [
@@ -170,8 +186,8 @@ struct RunPages {
 
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
-    func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) throws -> Response {
-        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+    func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         let s = scenario.scenario
         let (known, path): (Bool, String) = switch owner {
         case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
@@ -186,8 +202,8 @@ struct RunPages {
         ], context: context)
     }
 
-    func dayPage(_ id: Int64, day name: String, _ context: AppContext) throws -> Response {
-        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+    func dayPage(_ id: Int64, day name: String, _ context: AppContext) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
@@ -200,11 +216,12 @@ struct RunPages {
 
     // MARK: Downloads
 
-    func download(_ id: Int64, file: String) throws -> Response {
-        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+    func download(_ id: Int64, file: String) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         switch file {
         case "timetable.json":
-            let data = (try? checked.timetable.jsonData()) ?? Data()
+            let data: Data
+            do { data = try checked.timetable.jsonData() } catch { throw ServiceError.failure(cause: "encoding run \(id)'s timetable: \(error)") }
             return Self.file(data, type: "application/json", name: "run-\(id).json")
         case "sessions.csv", "unmet.csv":
             guard let csv = CSVExport.export(scenario: scenario, timetable: checked).first(where: { $0.path == file }) else {
@@ -220,8 +237,8 @@ struct RunPages {
         }
     }
 
-    func personalCalendar(_ id: Int64, _ owner: WeekOwner) throws -> Response {
-        let (scenario, checked, view) = try services.checkedTimetable(runID: id)
+    func personalCalendar(_ id: Int64, _ owner: WeekOwner) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
         switch owner {
         case .teacher(let who): return try calendar(scenario, checked, view, kind: .teachers, ownerID: who)
         case .student(let who): return try calendar(scenario, checked, view, kind: .students, ownerID: who)
@@ -264,23 +281,14 @@ struct RunPages {
         ], context: context)
     }
 
-    /// Explain's re-solves are real work: a few trials of a few seconds each, on a thread of their
-    /// own so that the server keeps answering meanwhile.
-    static let explainTrials = 6
-    static let explainBudget = TrialBudget(seconds: 2)
-
-    func explainPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, _) = try services.checkedTimetable(runID: id)
-        let timetable = checked.timetable
-        let advice = await withCheckedContinuation { (done: CheckedContinuation<Advice, Never>) in
-            Thread.detachNewThread {
-                done.resume(returning: suggestChanges(for: scenario, timetable: timetable, trials: Self.explainTrials, budget: Self.explainBudget))
-            }
-        }
+    func explanationPage(_ explanation: Explanation, _ context: AppContext) -> Response {
+        let finished = explanation.state == .done || explanation.state == .failed
+        let advice = explanation.advice
         return pages.render("explain", [
-            "title": "Suggestions for run \(id)", "run": id, "unmet": !timetable.unmet.isEmpty,
-            "suggestions": advice.suggestions.map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
-            "hasSuggestions": !advice.suggestions.isEmpty, "tried": advice.tried,
+            "title": "Suggestions for run \(explanation.runID)", "run": explanation.runID, "unmet": explanation.unmet,
+            "working": !finished, "refresh": finished ? nil : 2 as Int?, "problem": explanation.problem as Any, "done": explanation.state == .done,
+            "suggestions": (advice?.suggestions ?? []).map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
+            "hasSuggestions": !(advice?.suggestions ?? []).isEmpty, "tried": advice?.tried ?? [],
         ], context: context)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Scheduler
+import ServiceLifecycle
 import Store
 import Synchronization
 
@@ -24,6 +26,32 @@ public struct RunProgress: Codable, Sendable, Equatable {
         stopReason = p.stopReason?.rawValue
     }
 
+    // JSON has no infinity: an objective or bound not known yet is written as null, and read back as infinite.
+    enum CodingKeys: String, CodingKey { case elapsed, unmetSessions, objective, bound, gap, subproblems, stopReason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        elapsed = try c.decode(Double.self, forKey: .elapsed)
+        unmetSessions = try c.decode(Int.self, forKey: .unmetSessions)
+        objective = try c.decodeIfPresent(Double.self, forKey: .objective) ?? .infinity
+        bound = try c.decodeIfPresent(Double.self, forKey: .bound) ?? -.infinity
+        gap = try c.decode(Double.self, forKey: .gap)
+        subproblems = try c.decode(Int.self, forKey: .subproblems)
+        stopReason = try c.decodeIfPresent(String.self, forKey: .stopReason)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(elapsed, forKey: .elapsed)
+        try c.encode(unmetSessions, forKey: .unmetSessions)
+        try c.encode(objective.isFinite ? objective : nil, forKey: .objective)
+        try c.encode(bound.isFinite ? bound : nil, forKey: .bound)
+        try c.encode(gap, forKey: .gap)
+        try c.encode(subproblems, forKey: .subproblems)
+        try c.encodeIfPresent(stopReason, forKey: .stopReason)
+    }
+
+    /// Every field is finite or null, so encoding cannot fail; "{}" only keeps the type honest.
     var json: String { String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
 }
 
@@ -33,12 +61,34 @@ enum RunEvent: Sendable {
     case finished(RunState)
 }
 
-/// Solves off the request path: a fixed number of worker threads (one per core less one, at least
-/// one) take queued runs in order. Solving blocks a thread for up to the time limit, so the workers
-/// are plain threads, never Swift concurrency's few cooperative ones, which serve the pages and feeds.
-final class RunQueue: Sendable {
+/// Long work the queue does off the request path, one job per lane at a time.
+enum QueueJob: Sendable, Hashable {
+    /// A solve (or a what-if variant), by run id.
+    case solve(Int64)
+    /// Explain's trial re-solves for a finished run, by explanation id.
+    case explain(Int64)
+}
+
+/// What the queue calls to do one job. A solve's final state ends its event streams.
+protocol JobExecutor: Sendable {
+    func execute(_ job: QueueJob, queue: RunQueue) async -> RunState?
+}
+
+/// Solves and explain's trials off the request path, as a service of the server's service group: a fixed number of lanes
+/// (one per core less one, at least one) take queued runs in order. A lane waits without a thread;
+/// each solve gets a dedicated thread of its own (`onDedicatedThread`), so solving never holds one
+/// of the cooperative threads that serve the pages and feeds.
+///
+/// On graceful shutdown no queued run starts (they stay queued in the store and start at the next
+/// start), and running ones are asked to stop: they stop between sub-problems and keep the best
+/// timetable found, as `interrupted`. The queue waits for them up to `shutdownDeadline`; a solve
+/// still running then is left to the process's end and marked `interrupted` at the next start.
+final class RunQueue: Service {
     private struct State {
-        var pending: [Int64] = []
+        var executor: (any JobExecutor)?
+        var stopping = false
+        var pending: [QueueJob] = []
+        var idleLanes: [CheckedContinuation<QueueJob?, Never>] = []
         var cancelRequested: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
@@ -46,44 +96,97 @@ final class RunQueue: Sendable {
     }
 
     private let state = Mutex(State())
-    private let available = DispatchSemaphore(value: 0)
     let workers: Int
+    let shutdownDeadline: Duration
+    private let logger = Logger(label: "flexsched.runqueue")
 
-    init(workers: Int) {
+    init(workers: Int, shutdownDeadline: Duration) {
         self.workers = max(1, workers)
+        self.shutdownDeadline = shutdownDeadline
     }
 
-    /// Starts the workers. `execute` does one run from start to its final state in the store; it
-    /// may call `report`.
-    func start(execute: @escaping @Sendable (Int64, RunQueue) -> RunState) {
-        for index in 0..<workers {
-            let thread = Thread { [self] in
-                while true {
-                    available.wait()
-                    guard let id = state.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) else { continue }
-                    let final = execute(id, self)
-                    finish(id, state: final)
+    /// Who does the runs; set once, before the service group starts the queue.
+    func attach(_ executor: any JobExecutor) {
+        state.withLock { $0.executor = executor }
+    }
+
+    func run() async throws {
+        guard let executor = state.withLock({ $0.executor }) else { preconditionFailure("the run queue started with no executor") }
+        let lanes = (0..<workers).map { _ in
+            Task { [self] in
+                while let job = await next() {
+                    let final = await executor.execute(job, queue: self)
+                    if case .solve(let id) = job, let final { finish(id, state: final) }
                 }
             }
-            thread.name = "flexsched-run-\(index + 1)"
-            // GLPK's branch and bound and the model builder recurse; a secondary thread's default is small.
-            thread.stackSize = 16 << 20
-            thread.start()
+        }
+        // Until the server stops: a graceful shutdown, or the service group's cancellation.
+        try? await gracefulShutdown()
+        let idle = state.withLock { s in
+            s.stopping = true
+            defer { s.idleLanes.removeAll() }
+            return s.idleLanes
+        }
+        for lane in idle { lane.resume(returning: nil) }
+        if await !Self.finish(lanes, within: shutdownDeadline) {
+            logger.warning("solves still running \(shutdownDeadline) after shutdown began are left; the next start marks them interrupted")
         }
     }
 
-    func submit(_ id: Int64) {
-        state.withLock { $0.pending.append(id) }
-        available.signal()
+    /// Whether the lanes ended within `deadline`. Lanes are not waited for past it: a solve that
+    /// does not stop must not keep the server from stopping.
+    private static func finish(_ lanes: [Task<Void, Never>], within deadline: Duration) async -> Bool {
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        let ended = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            let once = Mutex<CheckedContinuation<Bool, Never>?>(done)
+            let answer: @Sendable (Bool) -> Void = { value in once.withLock { $0?.resume(returning: value); $0 = nil } }
+            Task {
+                for lane in lanes { await lane.value }
+                answer(true)
+            }
+            timer.withLock { $0 = Task { if (try? await Task.sleep(for: deadline)) != nil { answer(false) } } }
+        }
+        timer.withLock { $0?.cancel() }
+        return ended
     }
 
-    /// Asks a queued or running run to stop; the worker finds out between sub-problems.
+    /// The oldest queued job, waiting for one when there is none; nil once the queue stops.
+    private func next() async -> QueueJob? {
+        await withCheckedContinuation { lane in
+            let job: QueueJob?? = state.withLock { s in
+                if s.stopping { return .some(nil) }
+                if s.pending.isEmpty {
+                    s.idleLanes.append(lane)
+                    return nil
+                }
+                return s.pending.removeFirst()
+            }
+            if let job { lane.resume(returning: job) }
+        }
+    }
+
+    /// Queued runs wait in the store too: one submitted while the server stops starts at the next start.
+    func submit(_ job: QueueJob) {
+        let lane = state.withLock { s in
+            if s.idleLanes.isEmpty || s.stopping {
+                s.pending.append(job)
+                return CheckedContinuation<QueueJob?, Never>?.none
+            }
+            return s.idleLanes.removeFirst()
+        }
+        lane?.resume(returning: job)
+    }
+
+    /// True once a graceful shutdown began: a solve stopped now is interrupted, not cancelled.
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Asks a queued or running run to stop; the solver finds out between sub-problems.
     func requestCancel(_ id: Int64) {
         _ = state.withLock { $0.cancelRequested.insert(id) }
     }
 
     func isCancelRequested(_ id: Int64) -> Bool {
-        state.withLock { $0.cancelRequested.contains(id) }
+        state.withLock { $0.stopping || $0.cancelRequested.contains(id) }
     }
 
     func latestProgress(_ id: Int64) -> RunProgress? {
@@ -104,34 +207,30 @@ final class RunQueue: Sendable {
             s.latest[id] = nil
             return s.listeners.removeValue(forKey: id).map { Array($0.values) } ?? []
         }
-        for listener in listeners {
-            listener.yield(.finished(final))
-            listener.finish()
-        }
+        for listener in listeners { Self.end(listener, final) }
     }
 
-    /// Progress of one run until it finishes. `isFinished` is asked under the queue's lock, so a
-    /// run that ends between the caller's look at the store and this call still ends the stream.
-    func events(_ id: Int64, isFinished: @Sendable () -> RunState?) -> AsyncStream<RunEvent> {
+    private static func end(_ listener: AsyncStream<RunEvent>.Continuation, _ final: RunState) {
+        listener.yield(.finished(final))
+        listener.finish()
+    }
+
+    /// Progress of one run until it finishes, and `end`, which the caller calls when the store says
+    /// the run has finished: a run that ended before the stream was registered ends it that way.
+    /// Listening first and asking the store second leaves no gap between the two.
+    func events(_ id: Int64) -> (stream: AsyncStream<RunEvent>, end: @Sendable (RunState) -> Void) {
         let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        let key: Int? = state.withLock { s in
-            if let done = isFinished() {
-                continuation.yield(.finished(done))
-                continuation.finish()
-                return nil
-            }
+        let key: Int = state.withLock { s in
             let key = s.nextListener
             s.nextListener += 1
             s.listeners[id, default: [:]][key] = continuation
             if let latest = s.latest[id] { continuation.yield(.progress(latest)) }
             return key
         }
-        if let key {
-            continuation.onTermination = { [weak self] _ in
-                self?.state.withLock { _ = $0.listeners[id]?.removeValue(forKey: key) }
-            }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.listeners[id]?.removeValue(forKey: key) }
         }
-        return stream
+        return (stream, { final in Self.end(continuation, final) })
     }
 }
 

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     /// Failed sign-ins allowed per address within `signInWindow` seconds.
     public var signInAttempts = 5
     public var signInWindow: Double = 300
+    /// On a graceful stop (SIGTERM, SIGINT) running solves are asked to stop at once; the server
+    /// waits this many seconds for them to record what they found before it stops without them.
+    public var shutdownDeadline: Double = 10
     /// How long a sign-in lasts.
     public var sessionLifetime: Double = 12 * 3_600
 

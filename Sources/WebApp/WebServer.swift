@@ -2,45 +2,57 @@ import Foundation
 import Hummingbird
 import Logging
 import Mustache
+import ServiceLifecycle
 import Store
 
 /// The web app: pages, the JSON API and calendar feeds over one store and one run queue.
 public struct WebServer: Sendable {
     public let services: Services
+    let configuration: ServerConfiguration
     let templates: MustacheLibrary
 
     /// Opens the store in the data folder and recovers from an earlier stop (runs it left running
-    /// become `interrupted`; queued ones start).
-    public init(configuration: ServerConfiguration, store: Store? = nil) async throws {
+    /// become `interrupted`; queued ones start). Tests may give their own store and solver.
+    public init(configuration: ServerConfiguration, store: Store? = nil, solver: any TimetableSolver = SchedulerSolver()) async throws {
         let store = try store ?? Store(directory: configuration.dataDirectory)
-        services = Services(store: store, configuration: configuration)
+        services = Services(store: store, configuration: configuration, solver: solver)
+        self.configuration = configuration
         guard let folder = Bundle.module.path(forResource: "Templates", ofType: nil) else {
             throw StoreConflict("the page templates are missing from the installation")
         }
         templates = try await MustacheLibrary(directory: folder)
-        try services.resumeAfterRestart()
+        try await services.runs.resumeAfterRestart()
     }
 
     public func router() -> Router<AppContext> {
         let router = Router(context: AppContext.self)
-        let pages = Pages(services: services, templates: templates,
-                          limiter: SignInLimiter(limit: services.configuration.signInAttempts, window: services.configuration.signInWindow))
-        APIRoutes(services: services).add(to: router)
-        FeedRoutes(services: services, pages: pages).add(to: router)
-        pages.add(to: router)
+        let pages = Pages(accounts: services.accounts, templates: templates,
+                          limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow))
+        let maxUpload = configuration.maxUploadBytes
+        APIRoutes(scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, whatIf: services.whatIf,
+                  explain: services.explain, accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
+        FeedRoutes(publishing: services.publishing, pages: pages).add(to: router)
+        let signedIn = pages.add(to: router)
+        AdminPages(pages: pages, scenarios: services.scenarios, maxUploadBytes: maxUpload).add(to: signedIn)
+        RunPages(pages: pages, scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, explain: services.explain)
+            .add(to: signedIn)
+        WhatIfPages(pages: pages, runs: services.runs, whatIf: services.whatIf, maxUploadBytes: maxUpload).add(to: signedIn)
+        LinkPages(pages: pages, scenarios: services.scenarios, publishing: services.publishing).add(to: signedIn)
         return router
     }
 
+    /// What runs beside the HTTP server in its service group, and stops with it: the run queue.
+    public var backgroundServices: [any Service] { [services.runs.queue] }
+
     public func application(logger: Logger? = nil) -> some ApplicationProtocol {
-        let configuration = services.configuration
         var log = logger ?? Logger(label: "flexsched")
         if logger == nil { log.logLevel = .info }
         return Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                                   serverName: "flexsched"),
-                           logger: log)
+                           services: backgroundServices, logger: log)
     }
 
-    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully).
+    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully: the run queue stops too).
     public func run() async throws {
         try await application().runService()
     }

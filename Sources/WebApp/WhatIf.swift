@@ -33,20 +33,22 @@ public struct WhatIfComparison: Sendable {
     public var variants: [WhatIfVariant]
 }
 
-extension Services {
+/// What-if variants: a finished run solved again under changes, each compared with it.
+public struct WhatIfService: Sendable {
+    let store: Store
+    let runs: RunService
+
     public static let maxChangesPerWhatIf = 8
 
     /// Queues one variant per change against a finished run. Every change is read and applied to
     /// the scenario first, and nothing is queued unless all of them are good; the problems of all
     /// the changes come back together.
-    public func startWhatIf(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) throws(ServiceError) -> [RunRecord] {
-        guard Services.timeLimits.contains(timeLimit) else {
-            throw .badRequest("timeLimit must be between \(Int(Services.timeLimits.lowerBound)) and \(Int(Services.timeLimits.upperBound)) seconds")
-        }
+    public func start(baselineRunID: Int64, changes: [WhatIfChange], timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> [RunRecord] {
+        try RunService.checkTimeLimit(timeLimit)
         guard (1...Self.maxChangesPerWhatIf).contains(changes.count) else {
             throw .badRequest("give between 1 and \(Self.maxChangesPerWhatIf) changes")
         }
-        let (scenario, _, view) = try checkedTimetable(runID: baselineRunID)
+        let (scenario, _, view) = try await runs.checkedTimetable(runID: baselineRunID)
         guard view.run.state == .done, view.run.baselineRunID == nil else {
             throw .conflict("a what-if starts from a finished solve of the scenario; run \(baselineRunID) is \(view.run.baselineRunID == nil ? view.run.state.rawValue : "itself a what-if variant")")
         }
@@ -62,33 +64,42 @@ extension Services {
                 problems.append(InputProblem(file: "\(name).yaml", entity: "", message: "two changes are named \(name); give each its own name"))
                 continue
             }
-            do { _ = try Self.change(named: name, change.yaml).apply(to: scenario) } catch { problems += error.problems }
+            do { _ = try RunService.change(named: name, change.yaml).apply(to: scenario) } catch { problems += error.problems }
         }
         guard problems.isEmpty else { throw .invalid(problems) }
         let records = changes.map {
             RunRecord(scenarioVersionID: view.version.id!, requestedBy: user.id!, timeLimit: timeLimit, baselineRunID: baselineRunID,
                       changeName: $0.name.trimmingCharacters(in: .whitespacesAndNewlines), changeText: $0.yaml)
         }
-        let runs: [RunRecord]
-        do { runs = try store.runs.enqueue(records) } catch { throw .conflict("the variants could not be stored: \(error)") }
-        for run in runs { queue.submit(run.id!) }
-        return runs
+        return try await runs.enqueue(records)
     }
 
     /// The baseline with each variant's state and, once solved, its diff against the baseline.
-    public func whatIfComparison(baselineRunID: Int64) throws(ServiceError) -> WhatIfComparison {
-        let (_, baseline, view) = try checkedTimetable(runID: baselineRunID)
-        let variants = ((try? store.runs.list(scenarioID: view.scenario.id!)) ?? []).filter { $0.baselineRunID == baselineRunID }
-        return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants.compactMap { record in
-            guard let variantView = try? run(record.id!) else { return nil }
-            guard record.timetable != nil else { return WhatIfVariant(view: variantView) }
-            guard let (scenario, checked, _) = try? checkedTimetable(runID: record.id!) else {
-                return WhatIfVariant(view: variantView, headline: "its timetable fails the independent check")
+    public func comparison(baselineRunID: Int64) async throws(ServiceError) -> WhatIfComparison {
+        let (_, baseline, view) = try await runs.checkedTimetable(runID: baselineRunID)
+        let scenarioID = view.scenario.id!
+        let records = try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }).filter { $0.baselineRunID == baselineRunID }
+        var variants: [WhatIfVariant] = []
+        for record in records {
+            let variantView = try await runs.view(record)
+            guard record.timetable != nil else {
+                variants.append(WhatIfVariant(view: variantView))
+                continue
+            }
+            let scenario: ValidatedScenario, checked: CheckedTimetable
+            do throws(ServiceError) {
+                (scenario, checked, _) = try await runs.checkedTimetable(runID: record.id!)
+            } catch {
+                // A variant whose stored timetable no longer checks is shown as such, beside the others.
+                guard case .conflict = error else { throw error }
+                variants.append(WhatIfVariant(view: variantView, headline: "its timetable fails the independent check"))
+                continue
             }
             let timetable = checked.timetable
-            return WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
-                                 diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
-                                 headline: resultHeadline(timetable, scenario: scenario.scenario))
-        })
+            variants.append(WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
+                                          diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
+                                          headline: resultHeadline(timetable, scenario: scenario.scenario)))
+        }
+        return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants)
     }
 }

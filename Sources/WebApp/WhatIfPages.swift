@@ -8,28 +8,31 @@ import Store
 /// common changes, and their comparison with the run.
 struct WhatIfPages {
     let pages: Pages
-    var services: Services { pages.services }
+    let runs: RunService
+    let whatIf: WhatIfService
+    let maxUploadBytes: Int
 
     func add(to group: RouterGroup<AppContext>) {
         group.get("runs/:run/whatif") { request, context in
-            try await pages.asAdmin(request, context) { _ in try page(context, baseline: try Pages.pathID("run", context)) }
+            try await pages.asAdmin(request, context) { _ in try await page(context, baseline: try Pages.pathID("run", context)) }
         }
         group.post("runs/:run/whatif") { request, context in try await pages.asAdmin(request, context) { user in
             let baseline = try Pages.pathID("run", context)
-            let fields = try await pages.form(request, context, limit: services.configuration.maxUploadBytes)
+            let fields = try await pages.form(request, context, limit: maxUploadBytes)
             let changes = Self.changes(from: fields)
             guard !changes.isEmpty else {
-                return try page(context, baseline: baseline, fields: fields, problems: ["Give at least one change: paste a change file or fill in one of the forms."],
+                return try await page(context, baseline: baseline, fields: fields, problems: ["Give at least one change: paste a change file or fill in one of the forms."],
                                 status: .unprocessableContent)
             }
             do throws(ServiceError) {
-                _ = try services.startWhatIf(baselineRunID: baseline, changes: changes, timeLimit: Double(fields["timeLimit"] ?? "") ?? 8, by: user)
+                _ = try await whatIf.start(baselineRunID: baseline, changes: changes, timeLimit: Double(fields["timeLimit"] ?? "") ?? 8, by: user)
                 return Pages.redirect("/runs/\(baseline)/whatif")
             } catch {
+                if case .failure = error { return try await answer(context) { () throws(ServiceError) in throw error } }
                 guard case .invalid(let problems) = error else {
-                    return try page(context, baseline: baseline, fields: fields, problems: [error.description], status: .unprocessableContent)
+                    return try await page(context, baseline: baseline, fields: fields, problems: [error.description], status: .unprocessableContent)
                 }
-                return try page(context, baseline: baseline, fields: fields, problems: problems.map(\.description), submitted: changes,
+                return try await page(context, baseline: baseline, fields: fields, problems: problems.map(\.description), submitted: changes,
                                 status: .unprocessableContent)
             }
         } }
@@ -87,13 +90,14 @@ struct WhatIfPages {
     }
 
     func page(_ context: AppContext, baseline: Int64, fields: [String: String] = [:], problems: [String] = [], submitted: [WhatIfChange] = [],
-              status: HTTPResponse.Status = .ok) throws -> Response {
+              status: HTTPResponse.Status = .ok) async throws -> Response {
         let comparison: WhatIfComparison, scenario: ValidatedScenario
         do throws(ServiceError) {
-            comparison = try services.whatIfComparison(baselineRunID: baseline)
-            scenario = try services.solvedScenario(comparison.baseline)
+            comparison = try await whatIf.comparison(baselineRunID: baseline)
+            scenario = try runs.solvedScenario(comparison.baseline)
         } catch {
-            if error.status == .notFound { throw HTTPError(error.status, message: error.description) }
+            if case .notFound = error { return try await answer(context) { () throws(ServiceError) in throw error } }
+            if case .failure = error { return try await answer(context) { () throws(ServiceError) in throw error } }
             return pages.render("whatif", ["title": "What-if", "unavailable": error.description], context: context, status: .conflict)
         }
         let s = scenario.scenario

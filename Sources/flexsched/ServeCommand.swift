@@ -56,13 +56,15 @@ struct Serve: ParsableCommand {
         let loadPath = load
         let server = try waitFor { try await WebServer(configuration: settings) }
         if let loadText, let loadPath {
-            do throws(ServiceError) {
-                if let outcome = try server.services.load(loadText, fileName: loadPath) {
-                    printNow("loaded \(loadPath) as version \(outcome.version.version) of \"\(outcome.scenario.name)\"")
-                }
-            } catch {
+            let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
+                do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }
+            }
+            switch loaded {
+            case .success(let outcome):
+                if let outcome { printNow("loaded \(loadPath) as version \(outcome.version.version) of \"\(outcome.scenario.name)\"") }
+            case .failure(let error):
                 if case .invalid(let problems) = error { throw exitForBadInput(InputError(problems)) }
-                printError(error.description)
+                printError(error.logText)
                 throw ExitCode(2)
             }
         }

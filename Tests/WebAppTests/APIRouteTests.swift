@@ -5,7 +5,7 @@ import Testing
 import WebApp
 
 /// Every API call with a good and a bad request, and who may make it.
-@Suite struct APIRouteTests {
+@Suite(.timeLimit(.minutes(3))) struct APIRouteTests {
     static let yaml: HTTPFields = [.contentType: "application/yaml"]
 
     func upload(_ client: some TestClientProtocol, _ server: TestServer, _ text: String) async throws -> [String: Any] {
@@ -88,7 +88,7 @@ import WebApp
             let routes: [(String, HTTPRequest.Method)] = [
                 ("/api/v1/scenarios", .post), ("/api/v1/scenarios", .get), ("/api/v1/scenarios/1/runs", .post), ("/api/v1/scenarios/1/feeds", .get),
                 ("/api/v1/runs/1", .get), ("/api/v1/runs/1/events", .get), ("/api/v1/runs/1", .delete), ("/api/v1/runs/1/publish", .post),
-                ("/api/v1/feeds/teacher/lee/rotate", .post),
+                ("/api/v1/feeds/teacher/lee/rotate", .post), ("/api/v1/runs/1/explain", .post), ("/api/v1/explanations/1", .get),
             ]
             for (uri, method) in routes {
                 try await client.execute(uri: uri, method: method, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: example)) { response in
@@ -129,8 +129,35 @@ import WebApp
         }
     }
 
-    @Test func aRunSolvesChecksAndPublishesAndFeedsServeIt() async throws {
+    @Test func explainIsAJobThatOnlyAdminsStartAndAnyoneSignedInFollows() async throws {
         let server = try await TestServer.make()
+        try await server.test { client in
+            let scenario = try #require(try await upload(client, server, try bundledScenario("example.yaml"))["id"] as? Int)
+            let run = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+            #expect(try await finish(client, server, run: run) == "done")
+            try await client.execute(uri: "/api/v1/runs/\(run)/explain", method: .post, headers: server.viewerHeaders) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/runs/999/explain", method: .post, headers: server.adminHeaders) { #expect($0.status == .notFound) }
+            let location = try await client.execute(uri: "/api/v1/runs/\(run)/explain", method: .post, headers: server.adminHeaders) { response in
+                #expect(response.status == .accepted)
+                #expect(try object(response.body)["state"] as? String == "queued")
+                return try #require(response.headers[.location])
+            }
+            let answer = try await eventually("explanation \(location) to finish") { () async throws -> [String: Any]? in
+                try await client.execute(uri: location, method: .get, headers: server.viewerHeaders) { response in
+                    let body = try object(response.body)
+                    return ["queued", "running"].contains(body["state"] as? String ?? "") ? nil : body
+                }
+            }
+            // The example meets every need: nothing to try, and nothing suggested.
+            #expect(answer["state"] as? String == "done" && answer["run"] as? Int == run && answer["unmet"] as? Bool == false)
+            #expect((answer["suggestions"] as? [Any])?.isEmpty == true)
+            try await client.execute(uri: "/api/v1/explanations/999", method: .get, headers: server.adminHeaders) { #expect($0.status == .notFound) }
+        }
+    }
+
+    /// End to end with the real solver.
+    @Test func aRunSolvesChecksAndPublishesAndFeedsServeIt() async throws {
+        let server = try await TestServer.make(solver: SchedulerSolver())
         let example = try bundledScenario("example.yaml")
         try await server.test { client in
             let scenario = try #require(try await upload(client, server, example)["id"] as? Int)
@@ -230,18 +257,19 @@ import WebApp
     }
 
     @Test func aQueuedRunIsCancelledAtOnceAndARunningOneStopsWithItsBestTimetable() async throws {
-        // One worker: the second run waits behind the first.
-        let server = try await TestServer.make()
+        // One worker: the second run waits behind the first. The real solver, which stops between
+        // sub-problems when cancelled.
+        let server = try await TestServer.make(solver: SchedulerSolver())
         let midsize = try bundledScenario("midsize-week.yaml")
         try await server.test { client in
             let scenario = try #require(try await upload(client, server, midsize)["id"] as? Int)
             let running = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 600}"#)
             let queued = try await startRun(client, server, scenario: scenario, body: #"{"timeLimit": 600}"#)
             // Cancel the first only once its worker has it, so that it stops with a timetable.
-            while try await client.execute(uri: "/api/v1/runs/\(running)", method: .get, headers: server.adminHeaders, testCallback: {
-                try object($0.body)["state"] as? String
-            }) == "queued" {
-                try await Task.sleep(for: .milliseconds(50))
+            try await eventually("run \(running) to leave the queue") { () async throws -> Void? in
+                try await client.execute(uri: "/api/v1/runs/\(running)", method: .get, headers: server.adminHeaders) { response in
+                    try object(response.body)["state"] as? String == "queued" ? nil : ()
+                }
             }
             try await client.execute(uri: "/api/v1/runs/\(queued)", method: .delete, headers: server.adminHeaders) { response in
                 #expect(response.status == .accepted)

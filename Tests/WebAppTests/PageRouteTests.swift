@@ -77,7 +77,7 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
 
 /// The pages as a browser without JavaScript uses them: sign-in, forms with CSRF tokens, the file
 /// upload, a run to its grids and downloads, publishing.
-@Suite struct PageRouteTests {
+@Suite(.timeLimit(.minutes(3))) struct PageRouteTests {
     @Test func signInSucceedsFailsAndIsRateLimited() async throws {
         let server = try await TestServer.make(signInAttempts: 2)
         try await server.test { client in
@@ -224,12 +224,22 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
             try await client.execute(uri: "\(runPage)/teachers/lee.ics", method: .get, headers: session.headers) { response in
                 #expect(String(buffer: response.body).contains("BEGIN:VEVENT"))
             }
-            // The example meets every need, so explain has nothing to try (its re-solves are tested in SchedulerTests/ExplainTests).
+            // Explain is queued and its page follows it. The example meets every need, so explain has
+            // nothing to try (its re-solves are tested in SchedulerTests/ExplainTests).
             let (explain, explainBody) = session.form([:])
-            try await client.execute(uri: runPage + "/explain", method: .post, headers: explain, body: explainBody) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("Every need is met"))
+            let explanationPage = try await client.execute(uri: runPage + "/explain", method: .post, headers: explain, body: explainBody) { response in
+                #expect(response.status == .seeOther)
+                return try #require(response.headers[.location])
             }
+            #expect(explanationPage.hasPrefix("/explanations/"))
+            let explained = try await eventually("explain's page to show its answer") { () async throws -> String? in
+                try await client.execute(uri: explanationPage, method: .get, headers: session.headers) { response in
+                    let page = String(buffer: response.body)
+                    return page.contains("id=\"working\"") ? nil : page
+                }
+            }
+            #expect(explained.contains("Every need is met"))
+            try await client.execute(uri: "/explanations/999", method: .get, headers: session.headers) { #expect($0.status == .notFound) }
             let (publish, publishBody) = session.form([:])
             try await client.execute(uri: runPage + "/publish", method: .post, headers: publish, body: publishBody) { response in
                 #expect(response.status == .ok)

@@ -6,7 +6,7 @@ import FoundationNetworking
 import Testing
 
 /// The real `flexsched serve`, killed with SIGKILL during a solve and started again on the same data.
-@Suite struct RestartTests {
+@Suite(.timeLimit(.minutes(5))) struct RestartTests {
     /// A `flexsched serve` child process on a loopback port, with its output in files.
     final class ServerProcess {
         let process = Process()
@@ -45,23 +45,24 @@ import Testing
             return run
         }
 
-        /// Polls until the server answers; fails if the process ends first.
+        /// Polls until the server answers; fails if the process ends first, or after a minute.
         func waitUntilListening() async throws {
-            while true {
+            try await eventually("flexsched serve to answer on \(base)") { () async throws -> Void? in
                 guard process.isRunning else { throw TestFailure("flexsched serve exited with status \(process.terminationStatus)") }
-                if let (status, _) = try? await request("/api/v1/scenarios"), status == 200 { return }
-                try await Task.sleep(for: .milliseconds(100))
+                // Refused connections are expected until it listens.
+                guard let (status, _) = try? await request("/api/v1/scenarios"), status == 200 else { return nil }
+                return ()
             }
         }
 
         /// Polls the run until its state is one of `states` (a run that ends otherwise fails the test).
         func waitFor(run id: Int, _ states: Set<String>) async throws -> [String: Any] {
-            while true {
+            try await eventually("run \(id) to be \(states.sorted().joined(separator: " or "))", within: 120) {
                 let run = try await run(id)
                 let state = run["state"] as? String ?? ""
                 if states.contains(state) { return run }
                 guard state == "queued" || state == "running" else { throw TestFailure("run \(id) ended \(state): \(run["summary"] ?? "")") }
-                try await Task.sleep(for: .milliseconds(100))
+                return nil
             }
         }
 

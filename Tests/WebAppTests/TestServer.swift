@@ -4,28 +4,31 @@ import HummingbirdTesting
 import Store
 import WebApp
 
-/// A web app on a private in-memory store, with one admin and one non-admin account.
+/// A web app on a private in-memory store, with one admin and one non-admin account. Its solves
+/// come from `CachedSolver` unless a test gives the real one (or another stub).
 struct TestServer {
     let server: WebServer
+    let store: Store
     let admin: NewUser
     let viewer: NewUser
     let configuration: ServerConfiguration
 
-    static func make(maxUpload: Int = 10 << 20, signInAttempts: Int = 5) async throws -> TestServer {
+    static func make(maxUpload: Int = 10 << 20, signInAttempts: Int = 5, workers: Int = 1,
+                     solver: any TimetableSolver = CachedSolver.shared) async throws -> TestServer {
         var configuration = ServerConfiguration(dataDirectory: "/nonexistent")
         configuration.maxUploadBytes = maxUpload
         configuration.signInAttempts = signInAttempts
-        configuration.workers = 1
+        configuration.workers = workers
         let store = try Store.inMemory()
         // bcrypt's cheapest cost: the tests check that hashing is used, not how slow it is.
         let admin = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
         let viewer = try await Accounts.add(name: "vic", isAdmin: false, store: store, bcryptCost: 4)
-        return TestServer(server: try await WebServer(configuration: configuration, store: store), admin: admin, viewer: viewer,
+        return TestServer(server: try await WebServer(configuration: configuration, store: store, solver: solver), store: store, admin: admin, viewer: viewer,
                           configuration: configuration)
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        try await Application(router: server.router()).test(.router, body)
+        try await Application(router: server.router(), services: server.backgroundServices).test(.router, body)
     }
 
     var adminHeaders: HTTPFields { [.authorization: "Bearer \(admin.apiToken)"] }
@@ -46,6 +49,17 @@ func json(_ buffer: ByteBuffer) throws -> Any {
 func object(_ buffer: ByteBuffer) throws -> [String: Any] {
     guard let object = try json(buffer) as? [String: Any] else { throw TestFailure("not a JSON object: \(String(buffer: buffer))") }
     return object
+}
+
+/// Asks `check` again every 50 ms until it gives a value; after `seconds` the test fails, naming
+/// what it waited for.
+func eventually<T>(_ what: String, within seconds: Double = 60, _ check: () async throws -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while true {
+        if let value = try await check() { return value }
+        guard ContinuousClock.now < deadline else { throw TestFailure("waited \(seconds) s for \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -1,0 +1,241 @@
+import Foundation
+import GRDB
+
+struct GRDBUserRepository: UserRepository {
+    let database: any DatabaseWriter
+
+    func create(_ user: UserRecord) async throws -> UserRecord {
+        try await database.write { db in
+            if try UserRecord.filter(Column("name") == user.name).fetchCount(db) > 0 {
+                throw StoreConflict("there is already a user named \(user.name)")
+            }
+            var user = user
+            try user.insert(db)
+            return user
+        }
+    }
+
+    func user(id: Int64) async throws -> UserRecord? {
+        try await database.read { try UserRecord.fetchOne($0, key: id) }
+    }
+
+    func user(name: String) async throws -> UserRecord? {
+        try await database.read { try UserRecord.filter(Column("name") == name).fetchOne($0) }
+    }
+
+    func user(apiTokenDigest digest: String) async throws -> UserRecord? {
+        try await database.read { try UserRecord.filter(Column("apiTokenDigest") == digest).fetchOne($0) }
+    }
+
+    func firstAdmin() async throws -> UserRecord? {
+        try await database.read { try UserRecord.filter(Column("isAdmin") == true).order(Column("id")).fetchOne($0) }
+    }
+
+    func startSession(_ session: SessionRecord) async throws {
+        try await database.write { db in
+            try SessionRecord.filter(Column("expires") < Date()).deleteAll(db)
+            try session.insert(db)
+        }
+    }
+
+    func session(tokenDigest: String, now: Date) async throws -> (SessionRecord, UserRecord)? {
+        try await database.read { db in
+            guard let session = try SessionRecord.fetchOne(db, key: tokenDigest), session.expires > now,
+                  let user = try UserRecord.fetchOne(db, key: session.userID) else { return nil }
+            return (session, user)
+        }
+    }
+
+    func endSession(tokenDigest: String) async throws {
+        _ = try await database.write { try SessionRecord.deleteOne($0, key: tokenDigest) }
+    }
+}
+
+struct GRDBScenarioRepository: ScenarioRepository {
+    let database: any DatabaseWriter
+
+    func addVersion(name: String, format: String, body: String, uploadedBy: Int64, warnings: String,
+                    owners: [FeedOwner], newToken: @escaping @Sendable () -> String) async throws -> (ScenarioRecord, ScenarioVersionRecord) {
+        try await database.write { db in
+            var scenario = try ScenarioRecord.filter(Column("name") == name).fetchOne(db) ?? ScenarioRecord(name: name)
+            if scenario.id == nil { try scenario.insert(db) }
+            let scenarioID = scenario.id!
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM scenarioVersion WHERE scenarioID = ?", arguments: [scenarioID]) ?? 0
+            var version = ScenarioVersionRecord(scenarioID: scenarioID, version: last + 1, format: format, body: body,
+                                                uploadedBy: uploadedBy, warnings: warnings)
+            try version.insert(db)
+            for owner in owners {
+                if var existing = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": owner.kind.rawValue, "entityID": owner.id]) {
+                    if existing.name != owner.name {
+                        existing.name = owner.name
+                        try existing.update(db)
+                    }
+                } else {
+                    try FeedRecord(scenarioID: scenarioID, kind: owner.kind, entityID: owner.id, name: owner.name, token: newToken()).insert(db)
+                }
+            }
+            return (scenario, version)
+        }
+    }
+
+    func list() async throws -> [ScenarioListing] {
+        try await database.read { db in
+            try ScenarioRecord.order(Column("name")).fetchAll(db).compactMap { scenario in
+                guard let latest = try ScenarioVersionRecord.filter(Column("scenarioID") == scenario.id!)
+                    .order(Column("version").desc).fetchOne(db) else { return nil }
+                return ScenarioListing(scenario: scenario, latest: latest, published: try PublicationRecord.fetchOne(db, key: scenario.id!))
+            }
+        }
+    }
+
+    func scenario(id: Int64) async throws -> ScenarioRecord? {
+        try await database.read { try ScenarioRecord.fetchOne($0, key: id) }
+    }
+
+    func version(id: Int64) async throws -> ScenarioVersionRecord? {
+        try await database.read { try ScenarioVersionRecord.fetchOne($0, key: id) }
+    }
+
+    func versions(scenarioID: Int64) async throws -> [ScenarioVersionRecord] {
+        try await database.read { try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchAll($0) }
+    }
+
+    func latestVersion(scenarioID: Int64) async throws -> ScenarioVersionRecord? {
+        try await database.read { try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchOne($0) }
+    }
+}
+
+struct GRDBRunRepository: RunRepository {
+    let database: any DatabaseWriter
+
+    func enqueue(_ runs: [RunRecord]) async throws -> [RunRecord] {
+        try await database.write { db in
+            try runs.map { run in
+                var run = run
+                try run.insert(db)
+                return run
+            }
+        }
+    }
+
+    func run(id: Int64) async throws -> RunRecord? {
+        try await database.read { try RunRecord.fetchOne($0, key: id) }
+    }
+
+    func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord] {
+        try await database.read { db in
+            if let scenarioID {
+                return try RunRecord.fetchAll(db, sql: """
+                    SELECT run.* FROM run JOIN scenarioVersion ON scenarioVersion.id = run.scenarioVersionID
+                    WHERE scenarioVersion.scenarioID = ? ORDER BY run.id DESC LIMIT ?
+                    """, arguments: [scenarioID, limit])
+            }
+            return try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    func recoverAfterRestart() async throws -> (interrupted: Int, queued: [RunRecord]) {
+        try await database.write { db in
+            let interrupted = try RunRecord.filter(Column("state") == RunState.running.rawValue)
+                .updateAll(db, Column("state").set(to: RunState.interrupted.rawValue), Column("finished").set(to: Date()),
+                           Column("summary").set(to: "interrupted: the server stopped during the solve"))
+            let queued = try RunRecord.filter(Column("state") == RunState.queued.rawValue).order(Column("id")).fetchAll(db)
+            return (interrupted, queued)
+        }
+    }
+
+    func markRunning(id: Int64, at time: Date) async throws -> Bool {
+        try await database.write { db in
+            try RunRecord.filter(key: id).filter(Column("state") == RunState.queued.rawValue)
+                .updateAll(db, Column("state").set(to: RunState.running.rawValue), Column("started").set(to: time)) == 1
+        }
+    }
+
+    func recordProgress(id: Int64, json: String) async throws {
+        try await database.write { db in
+            _ = try RunRecord.filter(key: id).updateAll(db, Column("progress").set(to: json))
+        }
+    }
+
+    func finish(id: Int64, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws {
+        try await database.write { db in
+            guard var run = try RunRecord.fetchOne(db, key: id) else { return }
+            run.state = state
+            run.timetable = timetable
+            run.summary = summary
+            run.finished = time
+            if let progress { run.progress = progress }
+            try run.update(db)
+        }
+    }
+
+    func cancelIfQueued(id: Int64) async throws -> RunState? {
+        try await database.write { db in
+            guard var run = try RunRecord.fetchOne(db, key: id) else { return nil }
+            if run.state == .queued {
+                run.state = .cancelled
+                run.finished = Date()
+                run.summary = "cancelled before it started"
+                try run.update(db)
+            }
+            return run.state
+        }
+    }
+}
+
+struct GRDBFeedRepository: FeedRepository {
+    let database: any DatabaseWriter
+
+    func feeds(scenarioID: Int64) async throws -> [FeedRecord] {
+        try await database.read {
+            try FeedRecord.filter(Column("scenarioID") == scenarioID).order(Column("kind"), Column("name"), Column("entityID")).fetchAll($0)
+        }
+    }
+
+    func feed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
+        try await database.read { try FeedRecord.fetchOne($0, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) }
+    }
+
+    func feed(token: String) async throws -> FeedRecord? {
+        try await database.read { try FeedRecord.filter(Column("token") == token).filter(Column("revoked") == false).fetchOne($0) }
+    }
+
+    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord? {
+        try await database.write { db in
+            guard var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
+            feed.token = token
+            feed.revoked = false
+            try feed.update(db)
+            return feed
+        }
+    }
+
+    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
+        try await database.write { db in
+            guard var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
+            feed.revoked = true
+            try feed.update(db)
+            return feed
+        }
+    }
+
+    func publication(scenarioID: Int64) async throws -> PublicationRecord? {
+        try await database.read { try PublicationRecord.fetchOne($0, key: scenarioID) }
+    }
+
+    func calendars(scenarioID: Int64) async throws -> [CalendarRecord] {
+        try await database.read { try CalendarRecord.filter(Column("scenarioID") == scenarioID).fetchAll($0) }
+    }
+
+    func calendar(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> CalendarRecord? {
+        try await database.read { try CalendarRecord.fetchOne($0, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) }
+    }
+
+    func publish(_ publication: PublicationRecord, calendars: [CalendarRecord]) async throws {
+        try await database.write { db in
+            try publication.save(db)
+            try CalendarRecord.filter(Column("scenarioID") == publication.scenarioID).deleteAll(db)
+            for calendar in calendars { try calendar.insert(db) }
+        }
+    }
+}

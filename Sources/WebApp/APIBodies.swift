@@ -1,0 +1,308 @@
+import Foundation
+import Reports
+import ScenarioKit
+import Store
+import TimetableFormat
+
+// The JSON API's bodies. Keys that may have no value are written as `null` rather than left out,
+// so a client sees every field of a kind of answer every time.
+
+struct ErrorBody: Encodable {
+    var error: String
+}
+
+struct ProblemsBody: Encodable {
+    struct Problem: Encodable {
+        var file: String
+        var entity: String
+        var message: String
+        var line: Int?
+        var column: Int?
+
+        enum CodingKeys: String, CodingKey { case file, entity, message, line, column }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(entity, forKey: .entity)
+            try c.encode(message, forKey: .message)
+            try c.encode(line, forKey: .line)
+            try c.encodeIfPresent(column, forKey: .column)
+        }
+    }
+
+    var problems: [Problem]
+
+    init(_ problems: [InputProblem]) {
+        self.problems = problems.map { Problem(file: $0.file, entity: $0.entity, message: $0.message, line: $0.line, column: $0.column) }
+    }
+}
+
+struct UploadedBody: Encodable {
+    var id: Int64
+    var name: String
+    var version: Int
+    var warnings: [String]
+}
+
+struct ScenarioBody: Encodable {
+    var id: Int64
+    var name: String
+    var version: Int
+    var publishedRun: Int64?
+
+    enum CodingKeys: String, CodingKey { case id, name, version, publishedRun }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(version, forKey: .version)
+        try c.encode(publishedRun, forKey: .publishedRun)
+    }
+}
+
+/// A run's state after a request changed it (queued, cancelling...).
+struct RunStateBody: Encodable {
+    var run: Int64
+    var state: String
+}
+
+struct RunBody: Encodable {
+    var view: RunView
+    /// Only `GET /runs/{run}` carries the timetable (null until there is one); lists leave it out.
+    var timetable: Timetable??
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, scenario, scenarioName, version, timeLimit, requestedBy, created, started, finished, summary, progress
+        case baselineRun, change, timetable
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let run = view.run
+        let iso = ISO8601DateFormatter()
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(run.id, forKey: .id)
+        try c.encode(run.state.rawValue, forKey: .state)
+        try c.encode(view.scenario.id, forKey: .scenario)
+        try c.encode(view.scenario.name, forKey: .scenarioName)
+        try c.encode(view.version.version, forKey: .version)
+        try c.encode(run.timeLimit, forKey: .timeLimit)
+        try c.encode(view.requestedBy, forKey: .requestedBy)
+        try c.encode(iso.string(from: run.created), forKey: .created)
+        try c.encode(run.started.map { iso.string(from: $0) }, forKey: .started)
+        try c.encode(run.finished.map { iso.string(from: $0) }, forKey: .finished)
+        try c.encode(run.summary, forKey: .summary)
+        try c.encode(view.progress, forKey: .progress)
+        if let baseline = run.baselineRunID {
+            try c.encode(baseline, forKey: .baselineRun)
+            try c.encode(run.changeName, forKey: .change)
+        }
+        if let timetable { try c.encode(timetable, forKey: .timetable) }
+    }
+}
+
+struct PersonBody: Encodable {
+    var role: String
+    var id: String
+    var name: String
+    var before: [String]
+    var after: [String]
+
+    init(_ person: TimetableDiff.PersonChange) {
+        role = person.role
+        id = person.id
+        name = person.name
+        before = person.before
+        after = person.after
+    }
+}
+
+struct PublishedBody: Encodable {
+    struct Events: Encodable {
+        var added: Int
+        var changed: Int
+        var unchanged: Int
+        var removed: Int
+    }
+
+    var scenario: Int64
+    var run: Int64
+    var previousRun: Int64?
+    var events: Events
+    var affected: [PersonBody]
+
+    init(_ outcome: PublishOutcome) {
+        scenario = outcome.scenarioID
+        run = outcome.runID
+        previousRun = outcome.previousRunID
+        events = Events(added: outcome.addedEvents, changed: outcome.changedEvents, unchanged: outcome.unchangedEvents, removed: outcome.removedEvents)
+        affected = outcome.affected.map(PersonBody.init)
+    }
+
+    enum CodingKeys: String, CodingKey { case scenario, run, previousRun, events, affected }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(run, forKey: .run)
+        try c.encode(previousRun, forKey: .previousRun)
+        try c.encode(events, forKey: .events)
+        try c.encode(affected, forKey: .affected)
+    }
+}
+
+struct FeedBody: Encodable {
+    var kind: String
+    var id: String
+    var name: String
+    var url: String
+    var webcal: String
+    var page: String
+    var revoked: Bool
+    var scenario: Int64
+
+    init(_ link: FeedLink) {
+        kind = link.feed.kind.rawValue
+        id = link.feed.entityID
+        name = link.feed.name
+        url = link.calendarURL
+        webcal = link.webcalURL
+        page = link.pageURL
+        revoked = link.feed.revoked
+        scenario = link.feed.scenarioID
+    }
+}
+
+struct WhatIfStartedBody: Encodable {
+    struct Variant: Encodable {
+        var run: Int64
+        var change: String
+    }
+
+    var baselineRun: Int64
+    var runs: [Variant]
+}
+
+struct ComparisonBody: Encodable {
+    struct Variant: Encodable {
+        var variant: WhatIfVariant
+
+        enum CodingKeys: String, CodingKey {
+            case run, change, state, unmetSessions, objective, headline, sessions, peopleAffected
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            let run = variant.view.run
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(run.id, forKey: .run)
+            try c.encode(run.changeName ?? "", forKey: .change)
+            try c.encode(run.state.rawValue, forKey: .state)
+            try c.encode(variant.unmetSessions, forKey: .unmetSessions)
+            try c.encode(variant.objective, forKey: .objective)
+            try c.encode(variant.headline ?? run.summary, forKey: .headline)
+            let diff = variant.diff
+            try c.encode(diff.map { diff in Dictionary(uniqueKeysWithValues: TimetableDiff.Kind.allCases.map { ($0.rawValue, diff.count($0)) }) },
+                         forKey: .sessions)
+            try c.encode(diff.map { $0.peopleToNotify.map(PersonBody.init) }, forKey: .peopleAffected)
+        }
+    }
+
+    var baselineRun: Int64
+    var baselineUnmetSessions: Int
+    var variants: [Variant]
+}
+
+struct ExplanationBody: Encodable {
+    struct Suggestion: Encodable {
+        var change: String
+        var sessionsRecovered: Int
+        var unmetAfter: Int
+    }
+
+    var explanation: Explanation
+
+    enum CodingKeys: String, CodingKey {
+        case id, run, state, unmet, problem, tried, suggestions
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(explanation.id, forKey: .id)
+        try c.encode(explanation.runID, forKey: .run)
+        try c.encode(explanation.state.rawValue, forKey: .state)
+        try c.encode(explanation.unmet, forKey: .unmet)
+        try c.encode(explanation.problem, forKey: .problem)
+        try c.encode(explanation.advice?.tried, forKey: .tried)
+        try c.encode(explanation.advice.map { $0.suggestions.map { Suggestion(change: $0.change, sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter) } },
+                     forKey: .suggestions)
+    }
+}
+
+// MARK: Requests
+
+/// Request bodies name every key they read; any other key is refused, so a misspelt option is an
+/// error rather than silently ignored.
+struct StartRunRequest: Decodable {
+    static let example = #"{"timeLimit": 30}"#
+    var timeLimit: Double?
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: RequestKey.self)
+        try RequestKey.refuseOthers(c, known: ["timeLimit"])
+        timeLimit = try c.decodeIfPresent(Double.self, forKey: RequestKey("timeLimit"))
+    }
+}
+
+struct StartWhatIfRequest: Decodable {
+    static let example = #"{"changes": [{"name": "kim-away", "yaml": "teachers-unavailable: {kim: [tue]}"}], "timeLimit": 8}"#
+    struct Change: Decodable {
+        var name: String
+        var yaml: String
+    }
+
+    var changes: [Change]
+    var timeLimit: Double?
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: RequestKey.self)
+        try RequestKey.refuseOthers(c, known: ["changes", "timeLimit"])
+        changes = try c.decode([Change].self, forKey: RequestKey("changes"))
+        timeLimit = try c.decodeIfPresent(Double.self, forKey: RequestKey("timeLimit"))
+    }
+}
+
+struct RequestKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+
+    struct Unknown: Error {
+        var key: String
+        var known: [String]
+    }
+
+    static func refuseOthers(_ container: KeyedDecodingContainer<RequestKey>, known: [String]) throws {
+        if let unknown = container.allKeys.first(where: { !known.contains($0.stringValue) }) {
+            throw Unknown(key: unknown.stringValue, known: known)
+        }
+    }
+}
+
+/// A request body decoded, or the client's mistake as a 400 that says what to send.
+func decodeRequest<T: Decodable>(_ type: T.Type, from data: Data, example: String) throws(ServiceError) -> T {
+    do { return try JSONDecoder().decode(type, from: data) } catch let unknown as RequestKey.Unknown {
+        throw .badRequest("unknown key \(unknown.key); only \(unknown.known.joined(separator: " and ")) are read")
+    } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+        throw .badRequest("send a JSON object such as \(example)")
+    } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+        throw .badRequest("send a JSON object such as \(example)")
+    } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context) {
+        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        throw .badRequest("\(path.isEmpty ? "the body" : path) is missing or of the wrong type; send for example \(example)")
+    } catch {
+        throw .badRequest("send a JSON object such as \(example)")
+    }
+}

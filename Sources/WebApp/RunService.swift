@@ -1,0 +1,220 @@
+import Foundation
+import Logging
+import Reports
+import ScenarioKit
+import Scheduler
+import Store
+import TimetableChecker
+import TimetableFormat
+
+/// A run with what the history shows about it.
+public struct RunView: Sendable {
+    public var run: RunRecord
+    public var scenario: ScenarioRecord
+    public var version: ScenarioVersionRecord
+    public var requestedBy: String
+    /// The stored progress, or the live one while it runs.
+    public var progress: RunProgress?
+}
+
+/// Solves: queueing, cancelling, following and reading them. Every timetable it hands out has just
+/// passed the independent checker.
+public final class RunService: Sendable {
+    let store: Store
+    let scenarios: ScenarioService
+    let queue: RunQueue
+    let solver: any TimetableSolver
+    let logger = Logger(label: "flexsched.runs")
+
+    public static let timeLimits: ClosedRange<Double> = 1...3_600
+
+    init(store: Store, scenarios: ScenarioService, solver: any TimetableSolver, workers: Int, shutdownDeadline: Duration) {
+        self.store = store
+        self.scenarios = scenarios
+        self.solver = solver
+        queue = RunQueue(workers: workers, shutdownDeadline: shutdownDeadline)
+    }
+
+    /// At start-up: a run the last server left running is `interrupted` (its thread died with the
+    /// process); queued ones run now.
+    func resumeAfterRestart() async throws(ServiceError) {
+        for run in try await stored("recovering runs", { try await store.runs.recoverAfterRestart() }).queued { queue.submit(.solve(run.id!)) }
+    }
+
+    static func checkTimeLimit(_ timeLimit: Double) throws(ServiceError) {
+        guard timeLimits.contains(timeLimit) else {
+            throw .badRequest("timeLimit must be between \(Int(timeLimits.lowerBound)) and \(Int(timeLimits.upperBound)) seconds")
+        }
+    }
+
+    /// Queues a solve of the scenario's latest version.
+    public func start(scenarioID: Int64, timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> RunRecord {
+        try Self.checkTimeLimit(timeLimit)
+        let version = try await scenarios.latestVersion(scenarioID: scenarioID)
+        return try await enqueue([RunRecord(scenarioVersionID: version.id!, requestedBy: user.id!, timeLimit: timeLimit)])[0]
+    }
+
+    /// Stores the runs in one transaction, then queues them.
+    func enqueue(_ records: [RunRecord]) async throws(ServiceError) -> [RunRecord] {
+        let runs = try await stored("storing runs") { try await store.runs.enqueue(records) }
+        for run in runs { queue.submit(.solve(run.id!)) }
+        return runs
+    }
+
+    public func run(_ id: Int64) async throws(ServiceError) -> RunView {
+        guard let run = try await stored("reading run \(id)", { try await store.runs.run(id: id) }) else { throw .notFound("no run \(id)") }
+        return try await view(run)
+    }
+
+    /// A run with its version, scenario and requester; the store's foreign keys guarantee them.
+    func view(_ run: RunRecord) async throws(ServiceError) -> RunView {
+        let id = run.id!
+        let (version, scenario, requester) = try await stored("reading what run \(id) refers to") {
+            () async throws -> (ScenarioVersionRecord?, ScenarioRecord?, UserRecord?) in
+            let version = try await store.scenarios.version(id: run.scenarioVersionID)
+            var scenario: ScenarioRecord?
+            if let version { scenario = try await store.scenarios.scenario(id: version.scenarioID) }
+            return (version, scenario, try await store.users.user(id: run.requestedBy))
+        }
+        guard let version, let scenario else { throw .failure(cause: "run \(id) refers to a scenario version that is gone") }
+        // Progress is written by this server; an unreadable one only loses the figures, not the run.
+        let saved = run.progress.flatMap { try? JSONDecoder().decode(RunProgress.self, from: Data($0.utf8)) }
+        return RunView(run: run, scenario: scenario, version: version, requestedBy: requester?.name ?? "?",
+                       progress: run.state == .running ? queue.latestProgress(id) ?? saved : saved)
+    }
+
+    /// Newest first; one scenario's when given.
+    public func list(scenarioID: Int64? = nil) async throws(ServiceError) -> [RunView] {
+        var views: [RunView] = []
+        for run in try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }) { views.append(try await view(run)) }
+        return views
+    }
+
+    /// Stops a queued run at once, a running one within a sub-problem (a few seconds).
+    @discardableResult
+    public func cancel(runID: Int64) async throws(ServiceError) -> RunState {
+        let view = try await run(runID)
+        guard !view.run.state.isFinished else { throw .conflict("run \(runID) has already finished (\(view.run.state.rawValue))") }
+        queue.requestCancel(runID)
+        guard let state = try await stored("cancelling run \(runID)", { try await store.runs.cancelIfQueued(id: runID) }) else {
+            throw .notFound("no run \(runID)")
+        }
+        return state
+    }
+
+    func events(runID: Int64) async throws(ServiceError) -> AsyncStream<RunEvent> {
+        _ = try await run(runID)
+        let (stream, end) = queue.events(runID)
+        if let state = try await stored("reading run \(runID)", { try await store.runs.run(id: runID) })?.state, state.isFinished { end(state) }
+        return stream
+    }
+
+    /// The checked timetable of a finished run, with its scenario: what every page, download and
+    /// feed is made from. Checked again here: the database is outside the process.
+    public func checkedTimetable(runID: Int64) async throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
+        let view = try await run(runID)
+        guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
+        let scenario = try solvedScenario(view)
+        let timetable: Timetable
+        do { timetable = try JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) } catch {
+            throw .conflict("the stored timetable of run \(runID) does not read: \(error)")
+        }
+        do { return (scenario, try CheckedTimetable.verify(timetable, against: scenario), view) } catch {
+            throw .conflict("the stored timetable of run \(runID) fails the independent check: \(error)")
+        }
+    }
+
+    /// The scenario a run solves: its version's, with a what-if variant's change applied, so a
+    /// variant's timetable is checked against what it was made for.
+    func solvedScenario(_ view: RunView) throws(ServiceError) -> ValidatedScenario {
+        let scenario = try ScenarioService.validated(view.version)
+        guard let text = view.run.changeText else { return scenario }
+        do { return try Self.change(named: view.run.changeName ?? "change", text).apply(to: scenario) } catch { throw .invalid(error.problems) }
+    }
+
+    /// A change file as a what-if variant reads it; problems name the change as `NAME.yaml`.
+    static func change(named name: String, _ text: String) throws(InputError) -> ScenarioChange {
+        try ScenarioChange.parse(text, file: "\(name).yaml", name: name)
+    }
+
+    /// One run from queued to its final state in the store. The solve itself blocks a thread for up
+    /// to the time limit, so it gets a thread of its own; the store is asked from here, meanwhile
+    /// keeping the latest progress saved about once a second.
+    func execute(runID: Int64, queue: RunQueue) async -> RunState {
+        do throws(ServiceError) {
+            guard try await stored("starting run \(runID)", { try await store.runs.markRunning(id: runID, at: Date()) }) else {
+                return try await stored("reading run \(runID)", { try await store.runs.run(id: runID) })?.state ?? .failed
+            }
+            let view = try await run(runID)
+            let scenario = try solvedScenario(view)
+            var options = SolveOptions()
+            options.timeLimit = view.run.timeLimit
+            // The queue already gives each run its core (one per core less one): a run that took
+            // both would slow the pages and feeds the server keeps a core for.
+            options.threads = 1
+            options.isCancelled = { queue.isCancelRequested(runID) }
+            if let baselineID = view.run.baselineRunID {
+                options.baseline = try await checkedTimetable(runID: baselineID).1.timetable
+                options.patience = SolveOptions.baselinePatience
+            }
+            let solve = { @Sendable [options, solver] () -> Result<CheckedTimetable, SolveFailure> in
+                Result { () throws(SolveFailure) in
+                    try solver.solve(scenario, options: options, progress: { queue.report(runID, progress: RunProgress($0)) })
+                }
+            }
+            let outcome = await withTaskGroup(of: Result<CheckedTimetable, SolveFailure>?.self) { group in
+                group.addTask { await onDedicatedThread(name: "flexsched-run-\(runID)", solve) }
+                group.addTask { await self.saveProgress(runID, queue: queue); return nil }
+                // The progress saver only ends when cancelled: the first result is the solve's.
+                while let next = await group.next() {
+                    guard let outcome = next else { continue }
+                    group.cancelAll()
+                    return outcome
+                }
+                return .failure(SolveFailure(description: "the solve's thread did not answer"))
+            }
+            let finalProgress = queue.latestProgress(runID)?.json
+            let checked: CheckedTimetable
+            do { checked = try outcome.get() } catch {
+                try await stored("recording run \(runID)") {
+                    try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: finalProgress, at: Date())
+                }
+                return .failed
+            }
+            let timetable = checked.timetable
+            let stopped = timetable.stats?.stopReason == .cancelled
+            // Stopped by the server's shutdown rather than by an admin: the best timetable until then is kept.
+            let state: RunState = stopped ? (queue.isStopping ? .interrupted : .cancelled) : .done
+            let headline = resultHeadline(timetable, scenario: scenario.scenario)
+            let summary = state == .interrupted ? "interrupted: the server stopped during the solve. \(headline)" : headline
+            let json = String(decoding: try await stored("encoding run \(runID)'s timetable") { try timetable.jsonData() }, as: UTF8.self)
+            try await stored("recording run \(runID)") {
+                try await store.runs.finish(id: runID, state: state, timetable: json, summary: summary, progress: finalProgress, at: Date())
+            }
+            return state
+        } catch {
+            logger.error("run \(runID) failed: \(error.logText)")
+            do {
+                try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: nil, at: Date())
+            } catch let storeError {
+                logger.error("run \(runID)'s failure could not be recorded: \(storeError)")
+            }
+            return .failed
+        }
+    }
+
+    /// Saves the run's latest progress about once a second until cancelled, so a page opened later
+    /// (or after a crash) shows where it got to.
+    private func saveProgress(_ runID: Int64, queue: RunQueue) async {
+        var saved: RunProgress?
+        while (try? await Task.sleep(for: .seconds(1))) != nil {
+            guard let latest = queue.latestProgress(runID), latest != saved else { continue }
+            do {
+                try await store.runs.recordProgress(id: runID, json: latest.json)
+                saved = latest
+            } catch {
+                logger.warning("run \(runID)'s progress could not be saved: \(error)")
+            }
+        }
+    }
+}

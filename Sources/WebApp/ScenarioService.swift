@@ -1,0 +1,98 @@
+import Diagnosis
+import Foundation
+import ScenarioKit
+import Store
+
+public enum UploadFormat: String, Sendable {
+    case yaml, json
+}
+
+public struct UploadOutcome: Sendable {
+    public var scenario: ScenarioRecord
+    public var version: ScenarioVersionRecord
+    public var warnings: [String]
+}
+
+/// A stored version with the name of who uploaded it.
+public struct VersionView: Sendable {
+    public var version: ScenarioVersionRecord
+    public var uploadedBy: String
+}
+
+/// Scenarios and their versions: uploads are read by the command line's own loader.
+public struct ScenarioService: Sendable {
+    let store: Store
+    /// Only named in messages (where to create the first admin).
+    let dataDirectory: String
+
+    /// Validates an upload; stores it as the scenario's next version only when it has no problem,
+    /// with a private link for every teacher, student and room. `fileName` only names the file in messages.
+    public func upload(_ text: String, format: UploadFormat, fileName: String? = nil, by user: UserRecord) async throws(ServiceError) -> UploadOutcome {
+        let file = fileName ?? "scenario.\(format.rawValue)"
+        let loaded: ValidatedScenario
+        do { loaded = try ScenarioLoader.parse(text, file: file) } catch { throw .invalid(error.problems) }
+        // The loader reads YAML, of which JSON is a subset; a file sent as JSON must also be JSON.
+        if format == .json, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) == nil {
+            throw .invalid([InputProblem(file: file, entity: "", message: "is not valid JSON; send YAML with Content-Type application/yaml")])
+        }
+        let warnings = loaded.warnings.map(\.description) + diagnose(loaded).map { "\($0.cause): \($0.message)" }
+        let s = loaded.scenario
+        let owners = s.teachers.map { FeedOwner(kind: .teacher, id: $0.id, name: $0.name) }
+            + s.students.map { FeedOwner(kind: .student, id: $0.id, name: $0.name) }
+            + s.rooms.map { FeedOwner(kind: .room, id: $0.id, name: $0.name) }
+        let warningsJSON = String(decoding: try await stored("encoding warnings") { try JSONEncoder.sorted.encode(warnings) }, as: UTF8.self)
+        let (scenario, version) = try await stored("storing scenario \(loaded.name)") {
+            try await store.scenarios.addVersion(name: loaded.name, format: format.rawValue, body: text, uploadedBy: user.id!,
+                                                 warnings: warningsJSON, owners: owners) { Secrets.token(bytes: 24) }
+        }
+        return UploadOutcome(scenario: scenario, version: version, warnings: warnings)
+    }
+
+    /// `serve --load FILE`: the file becomes its scenario's next version unless that is already the
+    /// latest, so restarting with the same file adds nothing. Uploaded in the first admin's name.
+    public func load(_ text: String, fileName: String) async throws(ServiceError) -> UploadOutcome? {
+        guard let admin = try await stored("finding the first admin", { try await store.users.firstAdmin() }) else {
+            throw .conflict("create an admin first: flexsched users add NAME --admin --data \(dataDirectory)")
+        }
+        let format: UploadFormat = fileName.lowercased().hasSuffix(".json") ? .json : .yaml
+        let name: String
+        do { name = try ScenarioLoader.parse(text, file: fileName).name } catch { throw .invalid(error.problems) }
+        if let listing = try await list().first(where: { $0.scenario.name == name }), listing.latest.body == text { return nil }
+        return try await upload(text, format: format, fileName: fileName, by: admin)
+    }
+
+    public func list() async throws(ServiceError) -> [ScenarioListing] {
+        try await stored("listing scenarios") { try await store.scenarios.list() }
+    }
+
+    public func scenario(_ id: Int64) async throws(ServiceError) -> ScenarioRecord {
+        guard let scenario = try await stored("reading scenario \(id)", { try await store.scenarios.scenario(id: id) }) else {
+            throw .notFound("no scenario \(id)")
+        }
+        return scenario
+    }
+
+    func latestVersion(scenarioID: Int64) async throws(ServiceError) -> ScenarioVersionRecord {
+        _ = try await scenario(scenarioID)
+        guard let version = try await stored("reading scenario \(scenarioID)", { try await store.scenarios.latestVersion(scenarioID: scenarioID) }) else {
+            throw .notFound("scenario \(scenarioID) has no version")
+        }
+        return version
+    }
+
+    /// Newest first.
+    public func versions(scenarioID: Int64) async throws(ServiceError) -> [VersionView] {
+        let versions = try await stored("reading the versions of scenario \(scenarioID)") { try await store.scenarios.versions(scenarioID: scenarioID) }
+        var names: [Int64: String] = [:]
+        for id in Set(versions.map(\.uploadedBy)) {
+            names[id] = try await stored("reading user \(id)") { try await store.users.user(id: id) }?.name
+        }
+        return versions.map { VersionView(version: $0, uploadedBy: names[$0.uploadedBy] ?? "?") }
+    }
+
+    static func validated(_ version: ScenarioVersionRecord) throws(ServiceError) -> ValidatedScenario {
+        do { return try ScenarioLoader.parse(version.body, file: "scenario.\(version.format)") } catch {
+            throw .conflict("version \(version.version) no longer reads: \(error)")
+        }
+    }
+}
