@@ -1,3 +1,4 @@
+import Advisor
 import Diagnosis
 import Foundation
 import ScenarioKit
