@@ -59,9 +59,9 @@ let package = Package(
         // and `scheduleWeek`, the solve-explain-check service that the CLI (and the web app) call.
         .target(name: "Advisor", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
         // Human-readable summaries and timetable grids.
-        .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
-        .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat"]),
+        .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Spreadsheet and SIS export: sessions.csv, unmet.csv, and OneRoster 1.1 classes and enrollments.
         .target(name: "CSVExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", .product(name: "CSV", package: "CSV.swift")]),
         // A school's own data -> scenario: OneRoster CSV from a student information system, or simple CSV sheets.
@@ -96,7 +96,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler"]),
-        .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "CalendarExport", "flexsched", "FlexschedTestSupport"],
+        .testTarget(name: "CalendarExportTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "CalendarExport", "flexsched", "FlexschedTestSupport"],
                     exclude: ["Conformance"]),
         .testTarget(name: "CSVExportTests", dependencies: [
             "CSVExport", "flexsched", "FlexschedTestSupport", "ScenarioGenerator", "ScenarioKit", "TimetableFormat", "TimetableChecker",
@@ -104,7 +104,7 @@ let package = Package(
         ]),
         .testTarget(name: "DiagnosisTests", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
-        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
+        .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
             "flexsched", "FlexschedTestSupport", "Advisor", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",

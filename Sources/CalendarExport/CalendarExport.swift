@@ -1,5 +1,6 @@
 import Foundation
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 
 /// Which calendars name the students of a session (`--student-names`). A student's own calendar
@@ -57,9 +58,10 @@ public enum CalendarExport {
     /// the timetable's creation time so repeated exports are identical. With `previous`, events
     /// whose content changed get SEQUENCE one higher than before, unchanged ones are copied as they
     /// were, and events that are gone are reported.
-    public static func export(scenario validated: ValidatedScenario, scenarioFile: String = "<scenario>", timetable: Timetable, timetableFile: String = "<timetable>",
-                              options: Options, stamp: Date, previous: PreviousExport? = nil) throws(InputError) -> Result {
-        let scenario = validated.scenario
+    public static func export(scenario validated: ValidatedScenario, scenarioFile: String = "<scenario>", timetable checked: CheckedTimetable,
+                              timetableFile: String = "<timetable>", options: Options, stamp: Date, previous: PreviousExport? = nil)
+        throws(InputError) -> Result {
+        let scenario = validated.scenario, timetable = checked.timetable
         guard let zone = TimeZone(identifier: scenario.timezone) else {
             throw InputError(file: scenarioFile, entity: "timezone", "unknown time zone `\(scenario.timezone)`")
         }

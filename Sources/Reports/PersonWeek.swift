@@ -1,11 +1,12 @@
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 
 /// One teacher's, student's or room's week for a terminal: days as columns, blocks with clock times
 /// as rows (and break rows), each cell the activity and the other parties on lines of their own.
 /// A double block fills each of its blocks. A student's week ends with her unmet needs.
-public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
-    let look = Lookup(scenario)
+public func weekGrid(_ checked: CheckedTimetable, scenario: Scenario, owner: WeekOwner) -> String {
+    let timetable = checked.timetable, look = Lookup(scenario)
     let mine = sessions(of: owner, in: timetable)
     let cells = look.cells(mine)
     let header = ["Time"] + scenario.days.map(dayLabel)
@@ -38,8 +39,8 @@ public func weekGrid(_ timetable: Timetable, scenario: Scenario, owner: WeekOwne
 }
 
 /// The same week as a compact list, one session a line in the order they happen.
-public func weekList(_ timetable: Timetable, scenario: Scenario, owner: WeekOwner) -> String {
-    let look = Lookup(scenario)
+public func weekList(_ checked: CheckedTimetable, scenario: Scenario, owner: WeekOwner) -> String {
+    let timetable = checked.timetable, look = Lookup(scenario)
     let mine = sessions(of: owner, in: timetable).sorted(by: look.chronological)
     let lines = mine.map { "\(look.slot($0))  \(sessionParts(look, for: owner, $0, part: nil).joined(separator: " · "))" }
     return ([weekTitle(look, owner, mine), ""] + lines + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"

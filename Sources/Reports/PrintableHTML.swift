@@ -1,4 +1,5 @@
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 
 /// The timetable as one printable HTML5 file: an index, the school's week one page per day (rooms
@@ -11,8 +12,8 @@ import TimetableFormat
 /// the page that goes into her folder (as a student's calendar does). Teachers' pages name whom
 /// they teach; a room's page names the students of an independent session, as the Markdown report
 /// does, since no teacher answers for them there; the school's days give head counts.
-public func timetableHTML(_ timetable: Timetable, scenario: Scenario) -> String {
-    let grids = HTMLGrids(timetable, scenario: scenario)
+public func timetableHTML(_ checked: CheckedTimetable, scenario: Scenario) -> String {
+    let timetable = checked.timetable, grids = HTMLGrids(checked, scenario: scenario)
     let look = grids.look
     let title = "Timetable: \(scenario.name)"
 
@@ -61,9 +62,9 @@ public struct HTMLGrids {
     let styles: ModalityStyles
     let timeline: [WeekRow]
 
-    public init(_ timetable: Timetable, scenario: Scenario) {
+    public init(_ checked: CheckedTimetable, scenario: Scenario) {
         look = Lookup(scenario)
-        self.timetable = timetable
+        timetable = checked.timetable
         byOwner = sessionsByOwner(timetable)
         styles = ModalityStyles(scenario, timetable)
         timeline = weekRows(look.blocks)

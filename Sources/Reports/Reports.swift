@@ -1,11 +1,12 @@
 import Foundation
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 
 /// A short plain-text overview of a timetable, for a terminal: what was scheduled and why the search
 /// stopped, then needs met, unmet needs and loads. `verbose` adds the solver's status, objective, bound and gap.
-public func summaryText(_ timetable: Timetable, scenario: Scenario, verbose: Bool = false) -> String {
-    summaryLines(Lookup(scenario), timetable, listUnmet: true, verbose: verbose).joined(separator: "\n") + "\n"
+public func summaryText(_ checked: CheckedTimetable, scenario: Scenario, verbose: Bool = false) -> String {
+    summaryLines(Lookup(scenario), checked.timetable, listUnmet: true, verbose: verbose).joined(separator: "\n") + "\n"
 }
 
 /// Sessions the timetable leaves unmet, over every student and need.
@@ -60,8 +61,8 @@ private func duration(_ seconds: Double) -> String {
 }
 
 /// A Markdown document: summary, then one weekly grid per teacher, room and student, then unmet needs.
-public func timetableMarkdown(_ timetable: Timetable, scenario: Scenario) -> String {
-    let look = Lookup(scenario)
+public func timetableMarkdown(_ checked: CheckedTimetable, scenario: Scenario) -> String {
+    let timetable = checked.timetable, look = Lookup(scenario)
     var out = ["# Timetable: \(scenario.name)", "", "## Summary", "", "```text"]
     // The unmet needs get their own section below, so the summary only counts them.
     out += summaryLines(look, timetable, listUnmet: false, verbose: false)

@@ -53,7 +53,7 @@ enum PersonalPage {
         var values: [String: Any] = ["title": link.feed.name, "name": link.feed.name, "kind": link.feed.kind.rawValue,
                                      "webcal": link.webcalURL, "https": link.calendarURL, "published": published != nil]
         if let published {
-            let grids = HTMLGrids(published.timetable, scenario: scenario.scenario)
+            let grids = HTMLGrids(published, scenario: scenario.scenario)
             let id = link.feed.entityID
             let owner: WeekOwner = switch link.feed.kind {
             case .teacher: .teacher(id)

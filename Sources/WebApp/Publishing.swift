@@ -83,7 +83,7 @@ public struct PublishingService: Sendable {
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let result: CalendarExport.Result
         do {
-            result = try CalendarExport.export(scenario: scenario, timetable: checked.timetable, options: options, stamp: now,
+            result = try CalendarExport.export(scenario: scenario, timetable: checked, options: options, stamp: now,
                                                previous: previousCalendars.isEmpty ? nil : previous)
         } catch { throw .invalid(error.problems) }
         let calendars = result.files.compactMap { file -> CalendarRecord? in

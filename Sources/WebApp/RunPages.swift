@@ -168,7 +168,7 @@ struct RunPages {
             let s = scenario.scenario
             let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             values["timetable"] = [
-                "report": summaryText(checked.timetable, scenario: s),
+                "report": summaryText(checked, scenario: s),
                 "days": s.days.map { ["id": $0.rawValue, "name": $0.rawValue.capitalized] },
                 "teachers": s.teachers.map { ["id": $0.id, "name": $0.name] },
                 "students": s.students.map { ["id": $0.id, "name": $0.name] },
@@ -195,7 +195,7 @@ struct RunPages {
         case .room(let which): (s.rooms.contains { $0.id == which }, "rooms/\(which)")
         }
         guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
-        let grids = HTMLGrids(checked.timetable, scenario: s)
+        let grids = HTMLGrids(checked, scenario: s)
         return pages.render("grid", [
             "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
             "heading": grids.heading(owner), "grid": grids.week(of: owner), "legend": grids.legend, "calendar": "/runs/\(id)/\(path).ics",
@@ -207,7 +207,7 @@ struct RunPages {
         guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
-        let grids = HTMLGrids(checked.timetable, scenario: scenario.scenario)
+        let grids = HTMLGrids(checked, scenario: scenario.scenario)
         return pages.render("grid", [
             "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
             "heading": "<span class=\"kind\">The whole school</span> \(name.capitalized)", "grid": grids.day(day), "legend": grids.legend,
@@ -229,7 +229,7 @@ struct RunPages {
             }
             return Self.file(csv.data, type: "text/csv; charset=utf-8", name: file)
         case "timetable.html":
-            return Self.file(Data(timetableHTML(checked.timetable, scenario: scenario.scenario).utf8), type: "text/html; charset=utf-8", name: nil)
+            return Self.file(Data(timetableHTML(checked, scenario: scenario.scenario).utf8), type: "text/html; charset=utf-8", name: nil)
         case "school.ics":
             return try calendar(scenario, checked, view, kind: .school, ownerID: nil)
         default:
@@ -254,7 +254,7 @@ struct RunPages {
         options.keepEmptyCalendars = true
         let result: CalendarExport.Result
         do {
-            result = try CalendarExport.export(scenario: scenario, timetable: checked.timetable, options: options,
+            result = try CalendarExport.export(scenario: scenario, timetable: checked, options: options,
                                                stamp: view.run.finished ?? view.run.created)
         } catch { throw ServiceError.invalid(error.problems) }
         guard let file = result.files.first(where: { $0.kind == kind && $0.ownerID == ownerID }) else {

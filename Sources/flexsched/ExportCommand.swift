@@ -2,6 +2,7 @@ import ArgumentParser
 import CalendarExport
 import Foundation
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 
 struct Export: ParsableCommand {
@@ -52,8 +53,7 @@ struct ExportICS: ParsableCommand {
         }
         if !problems.isEmpty { throw exitForBadInput(InputError(problems)) }
         let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
-        let table = checked.timetable
-        let pending = try prepareCalendars(scenario: loaded, scenarioFile: scenario, timetable: table, timetableFile: timetable, options: options,
+        let pending = try prepareCalendars(scenario: loaded, scenarioFile: scenario, timetable: checked, timetableFile: timetable, options: options,
                                            out: out, previous: previous)
         print(try pending.write())
     }
@@ -75,10 +75,10 @@ struct PendingCalendars {
 
 /// Exports calendars into `out`, compared with `previous` or else with what `out` already holds.
 /// Shared by `export ics` and `solve --ics`; bad input exits 2 before anything is written.
-func prepareCalendars(scenario: ValidatedScenario, scenarioFile: String, timetable: Timetable, timetableFile: String, options: CalendarExport.Options,
-                      out: String, previous: String?) throws -> PendingCalendars {
+func prepareCalendars(scenario: ValidatedScenario, scenarioFile: String, timetable: CheckedTimetable, timetableFile: String,
+                      options: CalendarExport.Options, out: String, previous: String?) throws -> PendingCalendars {
     do {
-        let stamp = try CalendarExport.stamp(of: timetable, file: timetableFile) ?? fileModificationTime(timetableFile)
+        let stamp = try CalendarExport.stamp(of: timetable.timetable, file: timetableFile) ?? fileModificationTime(timetableFile)
         let earlier = try previousExport(explicit: previous, out: out)
         let result = try CalendarExport.export(scenario: scenario, scenarioFile: scenarioFile, timetable: timetable, timetableFile: timetableFile,
                                                options: options, stamp: stamp, previous: earlier)
@@ -88,7 +88,7 @@ func prepareCalendars(scenario: ValidatedScenario, scenarioFile: String, timetab
 
 extension Solve {
     /// For `solve --out DIR --ics`: the calendars of a freshly solved timetable, for DIR/calendars.
-    func solvedCalendars(_ scenario: ValidatedScenario, _ timetable: Timetable, out: String) throws -> PendingCalendars {
+    func solvedCalendars(_ scenario: ValidatedScenario, _ timetable: CheckedTimetable, out: String) throws -> PendingCalendars {
         var options = CalendarExport.Options()
         options.studentNames = privacy.setting
         return try prepareCalendars(scenario: scenario, scenarioFile: "<scenario>", timetable: timetable,

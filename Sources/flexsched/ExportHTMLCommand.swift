@@ -26,7 +26,7 @@ struct ExportHTML: ParsableCommand {
     func run() throws {
         let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
         let path = (out as NSString).appendingPathComponent("timetable.html")
-        try writeFileAtomically(Data(timetableHTML(checked.timetable, scenario: loaded.scenario).utf8), to: path)
+        try writeFileAtomically(Data(timetableHTML(checked, scenario: loaded.scenario).utf8), to: path)
         print("Wrote \(path) (checked: all hard rules hold).")
     }
 }

@@ -217,14 +217,15 @@ struct Solve: ParsableCommand {
         options.cuts = cuts
         options.showSolverLog = solverLog
         let progress = quiet ? nil : Solve.progressPrinter(verbose: verbose) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        let timetable: Timetable
+        let checked: CheckedTimetable
         do {
-            timetable = try scheduleWeek(loaded, options: options, findings: findings, progress: progress).timetable
+            checked = try scheduleWeek(loaded, options: options, findings: findings, progress: progress)
         } catch {
             printError(error.description + (error.isInputProblem ? "" : "; nothing was written"))
             throw ExitCode(error.isInputProblem ? 2 : 1)
         }
-        let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, timetable, out: $0) : nil }
+        let timetable = checked.timetable
+        let calendars = try out.flatMap { ics ? try solvedCalendars(loaded, checked, out: $0) : nil }
         // Only now: pins and the baseline are checked against the scenario by the solve, the calendars'
         // time zone and earlier export just above, and bad input (exit 2) must leave no file behind.
         if let writeModel {
@@ -238,15 +239,15 @@ struct Solve: ParsableCommand {
         }
         if let out {
             try writeFileAtomically(timetable.jsonData(), to: (out as NSString).appendingPathComponent("timetable.json"))
-            try writeFileAtomically(Data(timetableMarkdown(timetable, scenario: loaded.scenario).utf8),
+            try writeFileAtomically(Data(timetableMarkdown(checked, scenario: loaded.scenario).utf8),
                                     to: (out as NSString).appendingPathComponent("timetable.md"))
-            try writeFileAtomically(Data(timetableHTML(timetable, scenario: loaded.scenario).utf8),
+            try writeFileAtomically(Data(timetableHTML(checked, scenario: loaded.scenario).utf8),
                                     to: (out as NSString).appendingPathComponent("timetable.html"))
         }
         if json {
             FileHandle.standardOutput.write(try timetable.jsonData())
         } else {
-            print(summaryText(timetable, scenario: loaded.scenario, verbose: verbose))
+            print(summaryText(checked, scenario: loaded.scenario, verbose: verbose))
             if let out { print("Wrote \(out)/timetable.json, \(out)/timetable.md and \(out)/timetable.html (checked: all hard rules hold).") }
         }
         if let calendars {

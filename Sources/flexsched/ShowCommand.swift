@@ -31,7 +31,6 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
-        let table = checked.timetable
         let (owner, kind, id): (WeekOwner, String, String) = switch Pin(parsing: who)! {
         case .teacher(let id): (.teacher(id), "teacher", id)
         case .student(let id): (.student(id), "student", id)
@@ -41,7 +40,7 @@ struct Show: ParsableCommand {
             throw exitForBadInput(InputError(file: scenario, entity: "\(kind)s",
                                              "no \(kind) has the id `\(id)`; ids are the `id:` values under `\(kind)s:` in this file"))
         }
-        print(list ? weekList(table, scenario: loaded.scenario, owner: owner) : weekGrid(table, scenario: loaded.scenario, owner: owner),
+        print(list ? weekList(checked, scenario: loaded.scenario, owner: owner) : weekGrid(checked, scenario: loaded.scenario, owner: owner),
               terminator: "")
     }
 }

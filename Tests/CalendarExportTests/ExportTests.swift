@@ -1,6 +1,7 @@
 @testable import CalendarExport
 import Foundation
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 import Testing
 
@@ -146,19 +147,17 @@ import Testing
     }
 
     @Test func badReferencesAndMismatchedTimetablesAreBadInput() throws {
+        // Unknown ids and clashes never reach the export: it takes only a checked timetable, and the
+        // checker refuses these, naming the rules.
         var broken = sampleTimetable()
         broken.sessions[0].teacher = "nobody"
         broken.sessions[1].block = "b9"
-        do {
-            _ = try export(sampleScenario(), broken)
-            Issue.record("expected bad input")
-        } catch let error as InputError {
-            #expect(error.problems.map(\.message) == ["unknown teacher `nobody`", "unknown block `b9`"])
-        }
-        #expect(throws: InputError.self) { try export(sampleScenario(), sampleTimetable(scenario: "Another school")) }
+        #expect(throws: CheckFailure.self) { try checked(broken, sampleScenario()) }
         var double = sampleTimetable()
         double.sessions.append(.init(day: "mon", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "lib", students: ["zoë"]))
-        #expect(throws: InputError.self) { try export(sampleScenario(), double) }
+        #expect(throws: CheckFailure.self) { try checked(double, sampleScenario()) }
+        // A timetable of another scenario is bad input to the export itself.
+        #expect(throws: InputError.self) { try export(sampleScenario(), sampleTimetable(scenario: "Another school")) }
         var badStamp = sampleTimetable()
         badStamp.created = "yesterday"
         #expect(throws: InputError.self) { try CalendarExport.stamp(of: badStamp, file: "t.json") }

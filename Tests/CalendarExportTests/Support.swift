@@ -50,7 +50,9 @@ func sampleTimetable(scenario: String = "Maple Grove; Studio, Week A", created: 
 func export(_ scenario: Scenario = sampleScenario(), _ timetable: Timetable = sampleTimetable(),
             options: CalendarExport.Options = .init(), previous: PreviousExport? = nil) throws -> CalendarExport.Result {
     let stamp = try #require(try CalendarExport.stamp(of: timetable, file: "t.json"))
-    return try CalendarExport.export(scenario: try scenario.validated(), timetable: timetable, options: options, stamp: stamp, previous: previous)
+    let validated = try scenario.validated()
+    return try CalendarExport.export(scenario: validated, timetable: try checked(timetable, validated), options: options, stamp: stamp,
+                                     previous: previous)
 }
 
 func text(_ result: CalendarExport.Result, _ path: String) throws -> String {

@@ -1,6 +1,7 @@
 @testable import CalendarExport
 import Foundation
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 import Testing
 
@@ -81,10 +82,14 @@ import Testing
         let dir = temporaryDirectory()
         let first = try export(featureScenario(), featureTimetable())
         try write(first, to: dir)
+        // The school makes the project a single block and moves quiet reading an hour later.
+        var scenario = featureScenario()
+        scenario.modalities[scenario.modalities.firstIndex { $0.id == "project" }!].length = 1
+        scenario.fixed[scenario.fixed.firstIndex { $0.id == "quiet" }!].block = "b2"
         var changed = featureTimetable(created: "2027-01-22T07:00:00Z")
-        changed.sessions[1].length = 1        // the project becomes a single block
-        changed.sessions[3].block = "b2"      // quiet reading an hour later
-        let second = try export(featureScenario(), changed, previous: try PreviousExport.load(directory: dir))
+        changed.sessions[1].length = 1
+        changed.sessions[3].block = "b2"
+        let second = try export(scenario, changed, previous: try PreviousExport.load(directory: dir))
         let lee = try event(second, "teachers/lee.ics", starting: "20270113T083000")
         #expect(property("DTEND", in: lee) == "20270113T091500")
         #expect(property("SEQUENCE", in: lee) == "1")
@@ -98,17 +103,15 @@ import Testing
         #expect(second.changed == 7 && second.added == 0)
     }
 
-    @Test func aRunPastTheDayOrAnUnknownTeacherOfAFixedSessionIsBadInput() throws {
+    @Test func aRunPastTheDayOrAFixedSessionNotAsGivenNeverReachesTheExport() throws {
         var broken = featureTimetable()
         broken.sessions[1].block = "b2"               // two blocks from the last block of the day
         broken.sessions[2].teachers = ["kim", "nobody"]
         do {
-            _ = try export(featureScenario(), broken)
-            Issue.record("expected bad input")
-        } catch let error as InputError {
-            #expect(error.problems.map(\.entity) == ["sessions[1]", "sessions[2] (fixed `advisory`)"])
-            #expect(error.problems[0].message.hasPrefix("2 blocks from `b2` run past the last block of the day or across a break"))
-            #expect(error.problems[1].message == "unknown teacher `nobody`")
+            _ = try checked(broken, featureScenario())
+            Issue.record("the checker passed a double block past the day's end")
+        } catch let failure as CheckFailure {
+            #expect(Set(failure.violations.map(\.rule.id)) == ["R1.session-length", "R7.fixed-kept"], "\(failure)")
         }
     }
 }

@@ -45,7 +45,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 }
 
 @Test func summaryOfAWeekWithEveryNeedMetSaysSoFirst() throws {
-    let text = summaryText(timetable(fullWeek, seconds: 14.3, stop: .converged), scenario: try school())
+    let text = summaryText(try checked(timetable(fullWeek, seconds: 14.3, stop: .converged), try school()), scenario: try school())
     #expect(text == """
         All 6 sessions met. Stopped after 14 s: no further improvement found.
 
@@ -75,7 +75,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
     let unmet = [Timetable.Unmet(student: "ana", subject: "math", modality: "tutoring", missing: 1,
                                  reason: "Mrs. Walsh and Mr. Okafor are busy whenever Ana is free", cause: "no-free-teacher")]
     let t = timetable(Array(fullWeek.dropFirst(2)) + [fullWeek[0]], unmet: unmet, seconds: 60.02, stop: .timeLimit)
-    let text = summaryText(t, scenario: try school())
+    let text = summaryText(try checked(t, try school()), scenario: try school())
     #expect(text == """
         1 of 6 sessions unmet; see why below. Stopped after 60 s: time limit reached.
 
@@ -103,7 +103,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
         """)
     // Finding 1: the solver's numbers (a 100 % gap, a bound of 3.2e-12) only on request.
     #expect(!text.contains("Objective") && !text.contains("gap") && !text.contains("Status"))
-    let verbose = summaryText(t, scenario: try school(), verbose: true).split(separator: "\n").map(String.init)
+    let verbose = summaryText(try checked(t, try school()), scenario: try school(), verbose: true).split(separator: "\n").map(String.init)
     #expect(verbose[1...3] == ["Scenario   Golden school", "Status     feasible", "Objective  1072   bound 0   gap 100.0%"])
 }
 
@@ -149,7 +149,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 }
 
 @Test func gridsHaveBreakRowsAndRoomsNameStudentsWorkingAlone() throws {
-    let md = timetableMarkdown(timetable(fullWeek, seconds: 1, stop: .converged), scenario: try school())
+    let md = timetableMarkdown(try checked(timetable(fullWeek, seconds: 1, stop: .converged), try school()), scenario: try school())
     #expect(md.contains("""
         ### Library
 
@@ -167,7 +167,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 
 @Test func showGridIsOnePersonsWeekWithTimesAndBreaks() throws {
     let t = timetable(fullWeek, seconds: 1, stop: .converged)
-    #expect(weekGrid(t, scenario: try school(), owner: .teacher("walsh")) == """
+    #expect(weekGrid(try checked(t, try school()), scenario: try school(), owner: .teacher("walsh")) == """
         Mrs. Walsh (teacher walsh): 2 sessions a week
 
         Time        | Mon           | Tue
@@ -184,7 +184,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
         ------------+---------------+--------------
 
         """)
-    #expect(weekGrid(t, scenario: try school(), owner: .student("ben")) == """
+    #expect(weekGrid(try checked(t, try school()), scenario: try school(), owner: .student("ben")) == """
         Ben (student ben): 2 sessions a week
 
         Time        | Mon                 | Tue
@@ -206,7 +206,7 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 
 @Test func showListIsChronological() throws {
     let t = timetable(fullWeek.reversed(), seconds: 1, stop: .converged)
-    #expect(weekList(t, scenario: try school(), owner: .room("r1")) == """
+    #expect(weekList(try checked(t, try school()), scenario: try school(), owner: .room("r1")) == """
         Room 1 (room r1): 3 sessions a week
 
         Mon 10:15–11:00  Math tutoring · Mrs. Walsh · 2 students

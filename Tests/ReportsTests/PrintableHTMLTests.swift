@@ -111,7 +111,7 @@ private func parse(_ html: String) throws -> Document {
     @Test(.enabled(if: haveHTML5Lib, "Python html5lib not found (apt-get install python3-html5lib); runs always in CI"))
     func isStrictHTML5AndShowsEverySessionOnEachOfItsPeoplesPages() throws {
         let scenario = school(), timetable = week()
-        let doc = try parse(timetableHTML(timetable, scenario: scenario))
+        let doc = try parse(timetableHTML(try checked(timetable, scenario), scenario: scenario))
         #expect(doc.lang == "en")
         #expect(doc.encoding == "utf-8")
         // Names come back exactly as written: escaped, so none became markup.
@@ -176,7 +176,7 @@ private func parse(_ html: String) throws -> Document {
         let pages = try #require(pdfinfo, "pdfinfo is not installed; .ci/run installs poppler-utils")
         let scenario = school()
         let path = temporaryFile("timetable.html")
-        try timetableHTML(week(), scenario: scenario).write(toFile: path, atomically: true, encoding: .utf8)
+        try timetableHTML(try checked(week(), scenario), scenario: scenario).write(toFile: path, atomically: true, encoding: .utf8)
         let dir = (path as NSString).deletingLastPathComponent
         func headless(_ arguments: [String]) throws {
             // Its own profile, so runs in parallel do not share one; `timeout` so a stuck browser fails.
@@ -222,7 +222,7 @@ private func parse(_ html: String) throws -> Document {
     var scenario = school()
     // Enough modalities to use every colour of the palette.
     scenario.modalities += (1...8).map { Modality(id: "extra\($0)", min: 1, max: 2, teacher: true) }
-    let page = timetableHTML(week(), scenario: scenario)
+    let page = timetableHTML(try checked(week(), scenario), scenario: scenario)
     let backgrounds = page.split(separator: "background-color: #").dropFirst().map { $0.prefix(6) }
     #expect(backgrounds.count == scenario.modalities.count)
     for colour in Set(backgrounds) {

@@ -1,5 +1,6 @@
 import Testing
 import ScenarioKit
+import TimetableChecker
 import TimetableFormat
 @testable import Reports
 
@@ -46,7 +47,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func teacherGridPlacesSessionsByBlockAndDay() throws {
     let (s, t) = try fixture()
-    let rows = try #require(grid(timetableMarkdown(t, scenario: s), "Ms. Lee"))
+    let rows = try #require(grid(timetableMarkdown(try checked(t, s), scenario: s), "Ms. Lee"))
     #expect(rows[0] == ["Time", "Mon", "Tue"])
     #expect(rows[1].allSatisfy { $0.allSatisfy { $0 == "-" } } && rows[1].count == 3)
     #expect(rows[2] == ["08:30-09:20", "Math tutoring · Room 101 · Ana, Ben", ""])
@@ -56,7 +57,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func studentAndRoomGridsUseNames() throws {
     let (s, t) = try fixture()
-    let md = timetableMarkdown(t, scenario: s)
+    let md = timetableMarkdown(try checked(t, s), scenario: s)
     let ben = try #require(grid(md, "Ben"))
     #expect(ben[2] == ["08:30-09:20", "Math tutoring · Ms. Lee · Room 101", ""])
     // A session without a teacher names none.
@@ -68,7 +69,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func pipesInCellsAreEscaped() throws {
     let (s, t) = try fixture()
-    let md = timetableMarkdown(t, scenario: s)
+    let md = timetableMarkdown(try checked(t, s), scenario: s)
     #expect(md.contains("| Math study · Lab \\| East |"))
     #expect(!md.contains("Lab | East |"))
     #expect(escapeCell("a|b\nc") == "a\\|b c")
@@ -79,7 +80,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func teacherWithoutSessionsGetsAnEmptyGrid() throws {
     let (s, t) = try fixture()
-    let rows = try #require(grid(timetableMarkdown(t, scenario: s), "Mr. Kim"))
+    let rows = try #require(grid(timetableMarkdown(try checked(t, s), scenario: s), "Mr. Kim"))
     #expect(rows.count == 2 + s.blocks.count)
     #expect(rows[2] == ["08:30-09:20", "", ""])
     #expect(rows[3] == ["09:30-10:20", "", ""])
@@ -87,7 +88,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func markdownKeepsScenarioOrderAndListsUnmetNeeds() throws {
     let (s, t) = try fixture()
-    let md = timetableMarkdown(t, scenario: s)
+    let md = timetableMarkdown(try checked(t, s), scenario: s)
     #expect(md.hasPrefix("# Timetable: Demo week\n"))
     let headings = md.split(separator: "\n").filter { $0.hasPrefix("#") }.map(String.init)
     #expect(headings == ["# Timetable: Demo week", "## Summary", "## Teachers", "### Ms. Lee", "### Mr. Kim",
@@ -101,7 +102,7 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
 
 @Test func summaryNumbers() throws {
     let (s, t) = try fixture()
-    let text = summaryText(t, scenario: s, verbose: true)
+    let text = summaryText(try checked(t, s), scenario: s, verbose: true)
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.contains("Status     feasible"))
     #expect(lines.contains("Objective  12   bound 10   gap 16.7%"))
@@ -126,23 +127,27 @@ private func grid(_ markdown: String, _ title: String) -> [[String]]? {
         .init(day: "tue", block: "b1", subject: "math", modality: "tutoring", teacher: "lee", room: "r101", students: ["ben"]),
     ]
     #expect(needsMet(s, t) == (met: 4, needed: 5))
-    s.teachers[0].maxPerWeek = 4
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee       4         4      2 (Mon)        -\n"))
+    // Such a week (Lee and Ben twice at mon.b1, Ben over his need) never reaches a report: only a
+    // timetable the checker passed can be rendered, and this one it refuses, naming each rule.
     s.teachers[0].maxPerWeek = 3
-    s.teachers[0].maxPerDay = 1
-    #expect(summaryText(t, scenario: s).contains("Ms. Lee       4         3      2 (Mon)        1  over weekly limit, over daily limit"))
-    // Two sessions in one cell (a clash) are both shown.
-    let rows = try #require(grid(timetableMarkdown(t, scenario: s), "Ms. Lee"))
-    #expect(rows[2][1] == "Math tutoring · Room 101 · Ana, Ben<br>Math tutoring · Room 101 · Ben")
+    do {
+        _ = try checked(t, s)
+        Issue.record("the checker passed a week with a clash")
+    } catch let failure as CheckFailure {
+        let rules = Set(failure.violations.map(\.rule.id))
+        #expect(rules.isSuperset(of: ["R3.teacher-double-booked", "R4.room-double-booked", "R5.need-not-exceeded", "R3.teacher-weekly-limit"]),
+                "\(rules.sorted())")
+    }
 }
 
 @Test func noSolutionWithoutNumbers() throws {
     let (s, _) = try fixture()
     let t = Timetable(scenario: "Demo week", status: .noSolution, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
-    let text = summaryText(t, scenario: s)
+    let text = summaryText(try checked(t, s), scenario: s)
     #expect(text.hasPrefix("No timetable found: none of the 5 sessions could be scheduled.\n"))
-    #expect(summaryText(t, scenario: s, verbose: true).contains("Objective  -   bound -   gap -"))
+    #expect(summaryText(try checked(t, s), scenario: s, verbose: true).contains("Objective  -   bound -   gap -"))
     #expect(text.contains("Needs met  0 / 5 sessions (0.0%)"))
-    #expect(text.contains("Unmet needs: none listed"))
-    #expect(timetableMarkdown(t, scenario: s).contains("The timetable lists no unmet needs."))
+    // A checked timetable lists what it leaves unmet, so every need is listed here.
+    #expect(text.contains("  Ana      Math     tutoring        2  not in this fixture"), "\(text)")
+    #expect(!timetableMarkdown(try checked(t, s), scenario: s).contains("The timetable lists no unmet needs."))
 }

@@ -58,7 +58,7 @@ private func table(_ markdown: String, after heading: String) -> [[String]]? {
 }
 
 @Test func gridsShowADoubleBlockInBothBlocksAndFixedSessionsByTitle() throws {
-    let md = timetableMarkdown(week(), scenario: school())
+    let md = timetableMarkdown(try checked(week(), school()), scenario: school())
     let lee = try #require(table(md, after: "### Ms. Lee"))
     #expect(lee[2] == ["08:30-09:15", "Science project (1/2) · Room 1 · Ana, Ben", ""])
     #expect(lee[3] == ["09:15-10:00", "Science project (2/2) · Room 1 · Ana, Ben", ""])
@@ -88,7 +88,7 @@ private func table(_ markdown: String, after heading: String) -> [[String]]? {
 }
 
 @Test func loadsCountBlocksAndFixedSessions() throws {
-    let text = summaryText(week(), scenario: school())
+    let text = summaryText(try checked(week(), school()), scenario: school())
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.contains("Sessions   4"))
     #expect(lines.contains("  project   1") && lines.contains("  tutoring  1") && lines.contains("  fixed     2"))
@@ -101,12 +101,12 @@ private func table(_ markdown: String, after heading: String) -> [[String]]? {
 
 @Test func unmetListsPutMandatedNeedsFirstAndNamePriorities() throws {
     let s = school()
-    let md = timetableMarkdown(week(), scenario: s)
+    let md = timetableMarkdown(try checked(week(), s), scenario: s)
     let unmet = try #require(table(md, after: "## Unmet needs"))
     #expect(unmet == [["Priority", "Student", "Subject", "Modality", "Missing", "Reason"], ["---", "---", "---", "---", "---", "---"],
                       ["mandated", "Cy", "Reading", "tutoring", "2", "Ms. Lee is busy whenever Cy is free"],
                       ["normal", "Ben", "Math", "tutoring", "1", "Mr. Kim is full"]])
-    let text = summaryText(week(), scenario: s)
+    let text = summaryText(try checked(week(), s), scenario: s)
     #expect(text.contains("""
         Unmet needs
           Priority  Student  Subject  Modality  Missing  Reason
@@ -115,7 +115,7 @@ private func table(_ markdown: String, after heading: String) -> [[String]]? {
 
         """))
     // A student's own week ends with her unmet needs, out of how many she asked for.
-    #expect(weekGrid(week(), scenario: s, owner: .student("cy")) == """
+    #expect(weekGrid(try checked(week(), s), scenario: s, owner: .student("cy")) == """
         Cy (student cy): 2 sessions a week
 
         Time        | Mon                | Tue
@@ -137,29 +137,29 @@ private func table(_ markdown: String, after heading: String) -> [[String]]? {
           mandated — Reading tutoring: 2 of 2 sessions unmet (Ms. Lee is busy whenever Cy is free)
 
         """)
-    #expect(weekList(week(), scenario: s, owner: .student("ben")).hasSuffix("""
+    #expect(weekList(try checked(week(), s), scenario: s, owner: .student("ben")).hasSuffix("""
         Unmet needs
           normal — Math tutoring: 1 of 2 sessions unmet (Mr. Kim is full)
 
         """))
-    #expect(!weekList(week(), scenario: s, owner: .teacher("lee")).contains("Unmet"))
+    #expect(!weekList(try checked(week(), s), scenario: s, owner: .teacher("lee")).contains("Unmet"))
 }
 
 @Test func personWeekShowsTheDoubleBlockTwiceInTheGridAndOnceInTheList() throws {
     let s = school()
-    let grid = weekGrid(week(), scenario: s, owner: .teacher("lee"))
+    let grid = weekGrid(try checked(week(), s), scenario: s, owner: .teacher("lee"))
     #expect(grid.hasPrefix("Ms. Lee (teacher lee): 2 sessions a week\n"))
     #expect(grid.contains("08:30–09:15 | Science project (1/2) |"))
     #expect(grid.contains("09:15–10:00 | Science project (2/2) |"))
     #expect(grid.contains("10:15–11:00 | Advisory 6 (fixed)    |"))
-    #expect(weekList(week(), scenario: s, owner: .teacher("lee")) == """
+    #expect(weekList(try checked(week(), s), scenario: s, owner: .teacher("lee")) == """
         Ms. Lee (teacher lee): 2 sessions a week
 
         Mon 08:30–10:00  Science project (2 blocks) · Room 1 · Ana, Ben
         Mon 10:15–11:00  Advisory 6 (fixed) · with Mr. Kim · Hall · 3 students
 
         """)
-    #expect(weekList(week(), scenario: s, owner: .student("ana")).contains("Tue 08:30–09:15  Quiet reading (fixed)\n"))
+    #expect(weekList(try checked(week(), s), scenario: s, owner: .student("ana")).contains("Tue 08:30–09:15  Quiet reading (fixed)\n"))
 }
 
 @Test func diffShowsAFixedSessionRemovedOrMovedAndALengthChange() throws {

@@ -1,0 +1,28 @@
+import ScenarioKit
+import TimetableChecker
+import TimetableFormat
+
+/// Reports and calendars take only timetables the independent checker has passed, so every fixture
+/// here is checked first: a fixture that breaks a rule fails its test instead of being rendered.
+/// Fixtures list their sessions; the unmet list is derived from them (the sessions each need still
+/// lacks), as the solver derives it, so a fixture that drops a session stays a valid timetable.
+func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> CheckedTimetable {
+    var recounted = timetable
+    recounted.unmet = scenario.students.flatMap { student in
+        student.needs.compactMap { need -> Timetable.Unmet? in
+            let held = timetable.sessions.count {
+                !$0.fixed && $0.subject == need.subject && $0.modality == need.modality && $0.students.contains(student.id)
+            }
+            guard held < need.sessions else { return nil }
+            let listed = timetable.unmet.first { $0.student == student.id && $0.subject == need.subject && $0.modality == need.modality }
+            return Timetable.Unmet(student: student.id, subject: need.subject, modality: need.modality, missing: need.sessions - held,
+                                   priority: need.priority, reason: listed?.reason ?? "not in this fixture", cause: listed?.cause,
+                                   rules: listed?.rules)
+        }
+    }
+    return try CheckedTimetable.verify(recounted, against: scenario)
+}
+
+func checked(_ timetable: Timetable, _ scenario: ValidatedScenario) throws -> CheckedTimetable {
+    try checked(timetable, scenario.scenario)
+}
