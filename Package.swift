@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // `flexsched serve`: pages, the JSON API and calendar feeds over the same services; the run queue.
         .target(name: "WebApp", dependencies: [
-            "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "ScenarioKit", "Scheduler", "Store", "TimetableChecker", "TimetableFormat",
+            "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "Rules", "ScenarioKit", "Scheduler", "Store", "TimetableChecker", "TimetableFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),

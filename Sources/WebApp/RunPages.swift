@@ -1,6 +1,7 @@
 import CalendarExport
 import CSVExport
 import Foundation
+import Rules
 import Hummingbird
 import NIOCore
 import Reports
@@ -175,7 +176,9 @@ struct RunPages {
                 "rooms": s.rooms.map { ["id": $0.id, "name": $0.name] },
                 "unmet": checked.timetable.unmet.map {
                     ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
-                     "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? ""]
+                     "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? "",
+                     // The catalogue's own ids and names, as `flexsched rules` and `explain` give them.
+                     "rules": ($0.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
                 },
                 "allMet": checked.timetable.unmet.isEmpty,
                 "publishable": view.run.state == .done && view.run.baselineRunID == nil,

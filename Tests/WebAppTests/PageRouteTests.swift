@@ -152,6 +152,34 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
         }
     }
 
+    /// An unmet need on the run page names the rules that bind by the catalogue's ids and names,
+    /// the vocabulary of `flexsched rules`, `check` and `explain`.
+    @Test func aRunsUnmetNeedsNameTheRulesThatBind() async throws {
+        let server = try await TestServer.make()
+        // Ana needs seven math tutoring sessions in a five-day week: at most one a day.
+        let short = try bundledScenario("example.yaml").replacingOccurrences(
+            of: "{subject: math, modality: tutoring, sessions: 2}", with: "{subject: math, modality: tutoring, sessions: 7}")
+        try await server.test { client in
+            let session = try await signIn(client, server)
+            let (headers, body) = multipartUpload(session, fileName: "short.yaml", short)
+            let scenarioPage = try await client.execute(uri: "/scenarios", method: .post, headers: headers, body: body) { response in
+                try #require(response.headers[.location])
+            }
+            let (start, startBody) = session.form(["timeLimit": "5"])
+            let runPage = try await client.execute(uri: scenarioPage + "/runs", method: .post, headers: start, body: startBody) { response in
+                try #require(response.headers[.location])
+            }
+            try await client.execute(uri: runPage + "/events", method: .get, headers: session.headers) { response in
+                #expect(String(buffer: response.body).contains("event: done"))
+            }
+            try await client.execute(uri: runPage, method: .get, headers: session.headers) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("Rules that bind"))
+                #expect(page.contains("R5.need-once-per-day (same need twice in a day)"), "\(page)")
+            }
+        }
+    }
+
     @Test func aRunShowsItsProgressGridsDownloadsAndPublishes() async throws {
         let server = try await TestServer.make()
         let example = try bundledScenario("example.yaml")
