@@ -92,7 +92,7 @@ let package = Package(
         ], path: "Benchmarks/Harness"),
         // What several test targets share: running the command line in-process.
         .target(name: "FlexschedTestSupport", dependencies: [
-            "flexsched", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "flexsched", "ScenarioKit", "TimetableChecker", "TimetableFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"], exclude: ["Corpus"]),
         .testTarget(name: "TimetableCheckerTests", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler"]),

@@ -1,5 +1,6 @@
 @testable import CalendarExport
 import Foundation
+import FlexschedTestSupport
 import ScenarioKit
 import TimetableChecker
 import TimetableFormat

@@ -1,5 +1,6 @@
 import Testing
 import ScenarioKit
+import FlexschedTestSupport
 import TimetableFormat
 @testable import Reports
 

@@ -8,13 +8,7 @@ import Testing
 
 /// A planted week of 30 students: its planted timetable is the baseline.
 private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
-    var spec = GeneratorSpec.small
-    spec.students = 30
-    spec.teachers = 6
-    spec.rooms = 4
-    spec.days = [.mon, .tue, .wed, .thu, .fri]
-    spec.seed = 5
-    let generated = generateScenario(spec)
+    let generated = generateScenario(plantedWeekSpec(seed: 5))
     return (try generated.scenario.validated(), generated.planted!)
 }
 

@@ -21,13 +21,7 @@ private struct Breach {
 
 /// A planted week of 30 students with every v1.1 feature; its planted timetable is the baseline.
 private let week: (scenario: Scenario, planted: Timetable) = {
-    var spec = GeneratorSpec.small.withAllFeatures
-    spec.students = 30
-    spec.teachers = 6
-    spec.rooms = 4
-    spec.days = [.mon, .tue, .wed, .thu, .fri]
-    spec.seed = 5
-    let generated = generateScenario(spec)
+    let generated = generateScenario(plantedWeekSpec(seed: 5, allFeatures: true))
     return (generated.scenario, generated.planted!)
 }()
 

@@ -117,13 +117,7 @@ private struct Walk {
 
 @Test(arguments: [3, 5, 8] as [UInt64])
 func everyMoveChangesEachTermAsTheCheckerMeasuresIt(seed: UInt64) throws {
-    var spec = GeneratorSpec.small.withAllFeatures
-    spec.students = 30
-    spec.teachers = 6
-    spec.rooms = 4
-    spec.days = [.mon, .tue, .wed, .thu, .fri]
-    spec.seed = seed
-    let generated = generateScenario(spec)
+    let generated = generateScenario(plantedWeekSpec(seed: seed, allFeatures: true))
     let scenario = try generated.scenario.validated(), planted = try #require(generated.planted)
     let instance = Instance(scenario)
     var plan = Plan(instance, baseline: try Baseline(planted, instance: instance, pins: []))

@@ -6,7 +6,7 @@ import TimetableFormat
 /// here is checked first: a fixture that breaks a rule fails its test instead of being rendered.
 /// Fixtures list their sessions; the unmet list is derived from them (the sessions each need still
 /// lacks), as the solver derives it, so a fixture that drops a session stays a valid timetable.
-func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> CheckedTimetable {
+public func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> CheckedTimetable {
     var recounted = timetable
     recounted.unmet = scenario.students.flatMap { student in
         student.needs.compactMap { need -> Timetable.Unmet? in
@@ -23,6 +23,6 @@ func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> CheckedTime
     return try CheckedTimetable.verify(recounted, against: scenario)
 }
 
-func checked(_ timetable: Timetable, _ scenario: ValidatedScenario) throws -> CheckedTimetable {
+public func checked(_ timetable: Timetable, _ scenario: ValidatedScenario) throws -> CheckedTimetable {
     try checked(timetable, scenario.scenario)
 }
