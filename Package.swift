@@ -52,7 +52,7 @@ let package = Package(
         // The week index: one scenario as arrays of indices, below both the search and the proofs.
         .target(name: "WeekIndex", dependencies: ["ScenarioKit"]),
 
-        .target(name: "Scheduler", dependencies: ["WeekIndex", "Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
+        .target(name: "Scheduler", dependencies: ["WeekIndex", "Diagnosis", "Rules", "SeededRandom", "ScenarioKit", "TimetableFormat", "IntegerProgram", "GLPKBackend"]),
         // Pre-solve capacity arguments (counting and flow bounds) that prove a need cannot be fully met.
         .target(name: "Diagnosis", dependencies: ["Rules", "ScenarioKit", "WeekIndex"]),
         // After solving: unmet reasons and suggested changes, every trial re-solve verified by the checker;

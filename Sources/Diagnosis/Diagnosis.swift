@@ -80,3 +80,18 @@ extension Week {
     }
     func studentName(_ i: Int) -> String { scenario.students[needs[i].student].name }
 }
+
+extension Finding {
+    /// Unmet sessions this finding proves in all: its shortfalls add up when no two can count the
+    /// same need, else only the largest counts.
+    public var provenSessions: Int {
+        func overlap(_ x: String, _ y: String) -> Bool { x == "*" || y == "*" || x == y }
+        let disjoint = shortfalls.indices.allSatisfy { i in
+            shortfalls.indices.allSatisfy { j in
+                i >= j || !(overlap(shortfalls[i].student, shortfalls[j].student) && overlap(shortfalls[i].subject, shortfalls[j].subject)
+                    && overlap(shortfalls[i].modality, shortfalls[j].modality))
+            }
+        }
+        return disjoint ? shortfalls.reduce(0) { $0 + $1.sessions } : shortfalls.map(\.sessions).max() ?? 0
+    }
+}

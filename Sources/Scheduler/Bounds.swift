@@ -1,6 +1,7 @@
 // Proven lower bounds on the objective, in two parts: sessions that must stay unmet, and the comfort
 // score. Each argument is a relaxation: it drops rules, so no valid timetable can beat it. The README's
 // "Bounds" section gives the proof sketch of each.
+import Diagnosis
 import Foundation
 import GLPKBackend
 import IntegerProgram
@@ -38,8 +39,11 @@ package struct LowerBounds: Sendable {
         var teachers: [(teacher: Int, days: UInt64)] = []
     }
 
-    /// `weights`: the week's true (lexicographic) weights; `timeLimit`: seconds for all of GLPK's LPs.
-    package init(_ instance: Instance, weights: ObjectiveWeights, timeLimit: Double = 20) {
+    /// `weights`: the week's true (lexicographic) weights; `timeLimit`: seconds for all of GLPK's LPs;
+    /// `findings`: the scenario's pre-solve proofs (Diagnosis), the strongest of which also bounds the
+    /// unmet sessions. Every argument for the bound is here, so validate's findings, the solve's
+    /// bound and the summary's proven figures are one set of proofs.
+    package init(_ instance: Instance, weights: ObjectiveWeights, timeLimit: Double = 20, findings: [Finding] = []) {
         self.instance = instance
         self.weights = weights
         deadline = Date().addingTimeInterval(timeLimit)
@@ -51,7 +55,7 @@ package struct LowerBounds: Sendable {
             (0..<instance.slotCount).count { student.available[$0] && instance.block(of: $0) != last }
         }
         idleBetweenFixedSessions = LowerBounds.idleForcedByFixedSessions(instance, weights: weights)
-        boundUnmetSessions()
+        boundUnmetSessions(proven: findings.max { $0.provenSessions < $1.provenSessions })
     }
 
     // MARK: Unmet sessions
@@ -60,10 +64,11 @@ package struct LowerBounds: Sendable {
     /// priority p or higher, is at least the LP's minimum. With weights W non-decreasing in priority,
     /// the weighted unmet cost sum_k W_k U_k = sum_j (W_pj - W_p(j-1)) U(>= pj) is then at least the same
     /// sum of the LP bounds.
-    private mutating func boundUnmetSessions() {
+    /// A pre-solve proof counts as a bound on every unmet session, whatever its priority.
+    private mutating func boundUnmetSessions(proven: Finding?) {
         let present = ObjectiveWeights.unmetByPriority.filter { instance.sessionsByPriority[$0.0, default: 0] > 0 }
-        let forced = forcedUnmetSessions(instance)
-        let everything = max(forced, capacityRelaxationMinimum(from: present.first?.0) ?? 0)
+        let forced = LowerBounds.forcedUnmetSessions(instance), relaxed = capacityRelaxationMinimum(from: present.first?.0) ?? 0
+        let everything = max(forced, relaxed, proven?.provenSessions ?? 0)
         unmetSessions = everything
         guard everything > 0 else { return }
         let rising = zip(present, present.dropFirst()).allSatisfy { weights[$0.1] <= weights[$1.1] }
@@ -78,6 +83,8 @@ package struct LowerBounds: Sendable {
         unmetObjective = max(unmetObjective, weights.cheapestUnmet * Double(everything))
         if everything == forced {
             unmetSource = "students' free days and blocks"
+        } else if let proven, everything > relaxed {
+            unmetSource = proven.cause.replacingOccurrences(of: "-", with: " ")
         } else if (capacityRelaxationMinimum(from: present.first?.0, teachersLimited: false) ?? 0) < everything {
             unmetSource = "teachers' weekly capacity"
         } else {
@@ -279,13 +286,6 @@ package struct LowerBounds: Sendable {
         return max(unmetObjective, unmetObjective * (1 - comfortPerUnmetSession / cheapest) + allMet)
     }
 
-    /// Diagnosis' proofs, when one proves more unmet sessions than the relaxation.
-    package mutating func raiseUnmetSessions(to count: Int, source: String) {
-        guard count > unmetSessions else { return }
-        unmetSessions = count
-        unmetSource = source
-        unmetObjective = max(unmetObjective, weights.cheapestUnmet * Double(count))
-    }
 }
 
 extension LowerBounds {
@@ -355,27 +355,29 @@ extension LowerBounds {
     }
 }
 
-/// Sessions that no timetable can give: more sessions of a need than days on which the student and
-/// someone to serve it are free, or more sessions in all than her free blocks allow.
-func forcedUnmetSessions(_ instance: Instance) -> Int {
-    var total = 0
-    for student in instance.students {
-        var forced = 0, needed = 0
-        for need in student.needs {
-            let act = instance.activities[need.activity]
-            let servable = (0..<instance.dayCount).filter { d in
-                instance.slots(ofDay: d).contains { p in
-                    student.available[p] && act.fittingRooms.contains { instance.rooms[$0].available[p] }
-                        && (!act.teacherLed || act.qualifiedTeachers.contains { instance.teachers[$0].available[p] })
-                }
-            }.count
-            forced += max(0, need.sessions - servable)
-            needed += need.sessions
+extension LowerBounds {
+    /// Sessions that no timetable can give: more sessions of a need than days on which the student and
+    /// someone to serve it are free, or more sessions in all than her free blocks allow.
+    static func forcedUnmetSessions(_ instance: Instance) -> Int {
+        var total = 0
+        for student in instance.students {
+            var forced = 0, needed = 0
+            for need in student.needs {
+                let act = instance.activities[need.activity]
+                let servable = (0..<instance.dayCount).filter { d in
+                    instance.slots(ofDay: d).contains { p in
+                        student.available[p] && act.fittingRooms.contains { instance.rooms[$0].available[p] }
+                            && (!act.teacherLed || act.qualifiedTeachers.contains { instance.teachers[$0].available[p] })
+                    }
+                }.count
+                forced += max(0, need.sessions - servable)
+                needed += need.sessions
+            }
+            let capacity = (0..<instance.dayCount).reduce(0) { sum, d in
+                sum + min(student.maxPerDay, instance.slots(ofDay: d).filter { student.available[$0] }.count)
+            }
+            total += max(forced, needed - capacity)
         }
-        let capacity = (0..<instance.dayCount).reduce(0) { sum, d in
-            sum + min(student.maxPerDay, instance.slots(ofDay: d).filter { student.available[$0] }.count)
-        }
-        total += max(forced, needed - capacity)
+        return total
     }
-    return total
 }

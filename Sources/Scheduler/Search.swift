@@ -51,7 +51,8 @@ struct Search {
         weights = options.weights.lexicographic(instance)
         // One higher-priority seat can free a teacher for at most one group of lower ones.
         subproblemWeights = options.weights.lexicographic(instance, cappedAt: Double(1 + (instance.activities.map(\.max).max() ?? 1)))
-        bound = weights.cheapestUnmet * Double(forcedUnmetSessions(instance))
+        // Set from the proofs (`LowerBounds`) before the search starts.
+        bound = 0
         rng = SplitMix64(seed: options.seed)
     }
 

@@ -1,3 +1,4 @@
+import Diagnosis
 import Foundation
 import IntegerProgram
 import ScenarioKit
@@ -24,7 +25,8 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let boundsStarted = Date()
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
-    var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0)
+    var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0,
+                            findings: options.findings ?? diagnose(instance))
     lower.countForcedChanges(baseline)
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
@@ -48,26 +50,6 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
                      rows: search.largestModel.rows, subproblems: search.subproblems, terms: terms.byId,
                      stopReason: stopReason),
         bounds: boundParts(lower, plan: plan, weights: search.weights, bound: bound, modelBound: search.modelBound))
-}
-
-/// Raises a solved timetable's unmet bound to `count` sessions when another proof (Diagnosis) shows
-/// more than the solver's own arguments; the whole objective's bound and gap follow.
-package func raiseUnmetBound(_ timetable: inout Timetable, scenario: ValidatedScenario, options: SolveOptions, to count: Int,
-                             source: String) {
-    guard var parts = timetable.bounds, let objective = timetable.objective, count > parts.unmetSessions,
-          count <= timetable.stats?.unmetSessions ?? 0 else { return }
-    let cheapest = options.weights.lexicographic(Instance(scenario)).cheapestUnmet
-    parts.unmetSessions = count
-    parts.unmetSource = source
-    parts.unmetObjective = max(parts.unmetObjective, cheapest * Double(count))
-    timetable.bounds = parts
-    let bound = min(objective, max(timetable.bound ?? 0, parts.unmetObjective))
-    timetable.bound = bound
-    timetable.gap = relativeGap(objective: objective, bound: bound)
-    if (timetable.gap ?? 1) <= 1e-9 {
-        timetable.status = .optimal
-        timetable.stats?.stopReason = .optimal
-    }
 }
 
 func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).rounded(.down) / 1e6) }

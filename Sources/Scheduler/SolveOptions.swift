@@ -1,3 +1,4 @@
+import Diagnosis
 import Foundation
 import IntegerProgram
 import TimetableFormat
@@ -49,6 +50,10 @@ public struct SolveOptions: Sendable {
     public var baseline: Timetable?
     /// People whose baseline sessions must stay exactly as they are.
     public var pins: [Pin] = []
+    /// The scenario's pre-solve proofs (Diagnosis), when the caller has them; the solve runs them
+    /// otherwise. The bound on unmet sessions is the strongest of them, the students' free days and
+    /// blocks, and the capacity relaxation (`LowerBounds`).
+    public var findings: [Finding]?
     /// GLPK sub-problems solved at once, on different days, each on its own thread with its own GLPK
     /// problem; 1 solves one at a time. Each count gives its own reproducible path under
     /// `maxSubproblems`, so a seed names a timetable only together with this.
