@@ -2,6 +2,7 @@ import Advisor
 import ArgumentParser
 import Diagnosis
 import Foundation
+import Rules
 import Reports
 import ScenarioKit
 import Scheduler
@@ -297,7 +298,7 @@ struct Check: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: ["valid": violations.isEmpty, "violations": list], options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if violations.isEmpty {
-            print("\(timetable): \(table.sessions.count) sessions, all hard rules R1-R6 hold")
+            print("\(timetable): \(table.sessions.count) sessions, all \(RuleCatalogue.hardRules.count) hard rules hold (`flexsched rules` lists them)")
         } else {
             print("\(timetable): \(violations.count) violation(s)")
             for v in violations { print("  \(v)") }
