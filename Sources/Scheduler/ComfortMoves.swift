@@ -32,12 +32,12 @@ extension Plan {
     mutating func moveStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
                                          scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
-        let index = sessionIdsByActivity()
+        let index = sessionIdsByActivity(), score = MoveScore(.regroup, weights)
         var improved = false
         forEachSeat(in: scope, until: deadline) { plan, s, n, x in
             let left = plan.sessions[x]!
             guard left.students.count > plan.instance.activities[left.activity].min,
-                  let (y, _) = plan.gains(s, leaving: x, among: plan.openSeats(for: s, need: n, index: index).filter { plan.allows($0, scope) }, weights).first
+                  let (y, _) = plan.gains(s, leaving: x, among: plan.openSeats(for: s, need: n, index: index).filter { plan.allows($0, scope) }, score).first
             else { return }
             plan.unseat(s, from: x)
             plan.seat(s, in: y)
@@ -75,12 +75,12 @@ extension Plan {
     mutating func swapStudentsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
                                          scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
-        let index = sessionIdsByActivity()
+        let index = sessionIdsByActivity(), score = MoveScore(.regroup, weights)
         var improved = false
         forEachSeat(in: scope, until: deadline) { plan, s, n, x in
             let candidates = plan.sessionsOfNeed(n, student: s, index: index).filter { plan.allows($0, scope) }
-            search: for (y, _) in plan.gains(s, leaving: x, among: candidates, weights) {
-                for u in plan.sessions[y]!.students where plan.trade(s, from: x, with: u, from: y, weights) {
+            search: for (y, _) in plan.gains(s, leaving: x, among: candidates, score) {
+                for u in plan.sessions[y]!.students where plan.trade(s, from: x, with: u, from: y, score) {
                     improved = true
                     break search
                 }
@@ -91,9 +91,9 @@ extension Plan {
 
     /// Which of `candidates` (other sessions of the need she holds `x` for) student `s` would be better
     /// off in than in `x`, group sizes aside: best first, ties in id order.
-    private mutating func gains(_ s: Int, leaving x: Int, among candidates: [Int], _ weights: ObjectiveWeights) -> [(Int, Double)] {
+    private mutating func gains(_ s: Int, leaving x: Int, among candidates: [Int], _ score: MoveScore) -> [(Int, Double)] {
         let her = Touched.weeks(of: [s], in: instance)
-        let before = cost(her, .regroup, weights)
+        let before = score.cost(self, her)
         // Every term counts something, so a student at zero has nothing to gain.
         guard before > 0, !candidates.isEmpty else { return [] }
         let left = sessions[x]!
@@ -103,7 +103,7 @@ extension Plan {
             let joined = sessions[y]!
             guard canSeat(s, activity: joined.activity, slot: joined.slot) else { continue }
             seat(s, in: y)
-            let change = cost(her, .regroup, weights) - before
+            let change = score.cost(self, her) - before
             replace(y, with: joined)
             if change < -1e-9 { found.append((y, change)) }
         }
@@ -112,7 +112,7 @@ extension Plan {
     }
 
     /// Student `s` takes `u`'s seat in `y` and `u` hers in `x`, if both may and it lowers the objective.
-    private mutating func trade(_ s: Int, from x: Int, with u: Int, from y: Int, _ weights: ObjectiveWeights) -> Bool {
+    private mutating func trade(_ s: Int, from x: Int, with u: Int, from y: Int, _ score: MoveScore) -> Bool {
         let oldX = sessions[x]!, oldY = sessions[y]!
         guard !oldX.students.contains(u), let nu = needIndex[u][oldY.activity],
               instance.students[u].needs[nu].activities.contains(oldX.activity),
@@ -121,14 +121,14 @@ extension Plan {
               instance.covered(oldX.activity, from: oldX.slot).allSatisfy({ studentAt[u][$0] == Plan.free || studentAt[u][$0] == y })
         else { return false }
         let both = Touched.weeks(of: [s, u], in: instance)
-        let before = cost(both, .regroup, weights)
+        let before = score.cost(self, both)
         unseat(s, from: x)
         unseat(u, from: y)
         if canSeat(s, activity: oldY.activity, slot: oldY.slot), mayJoin(s, session: y, without: nil),
            canSeat(u, activity: oldX.activity, slot: oldX.slot), mayJoin(u, session: x, without: nil) {
             seat(s, in: y)
             seat(u, in: x)
-            if cost(both, .regroup, weights) < before - 1e-9 { return true }
+            if score.cost(self, both) < before - 1e-9 { return true }
             unseat(s, from: y)
             unseat(u, from: x)
         }
@@ -150,11 +150,12 @@ extension Plan {
     mutating func reassignTeachersForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
                                              scope: ComfortScope = .whole) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
+        let score = MoveScore(.teacher, weights)
         var improved = false
         for x in scope.sessions ?? Array(sessions.indices) where Date() < deadline {
             guard let session = sessions[x], !session.pinned, session.teacher != nil, scope.allows(session, in: instance) else { continue }
             for u in instance.activities[session.activity].qualifiedTeachers where u != sessions[x]!.teacher {
-                if changeTeacher(of: x, to: u, swapOnly: scope.swapsOnly, weights) { improved = true }
+                if changeTeacher(of: x, to: u, swapOnly: scope.swapsOnly, score) { improved = true }
             }
         }
         return improved
@@ -162,7 +163,7 @@ extension Plan {
 
     /// Gives session `x` teacher `u`; if `u` leads another session `y` starting at the same slot, `y`
     /// takes `x`'s teacher. Kept only when every hard rule allows it and the objective falls.
-    private mutating func changeTeacher(of x: Int, to u: Int, swapOnly: Bool, _ weights: ObjectiveWeights) -> Bool {
+    private mutating func changeTeacher(of x: Int, to u: Int, swapOnly: Bool, _ score: MoveScore) -> Bool {
         let old = sessions[x]!, t = old.teacher!, p = old.slot
         let other = teacherAt[u][p]
         let y: Int? = other >= 0 && sessions[other]?.slot == p && sessions[other]?.pinned == false ? other : nil
@@ -177,7 +178,7 @@ extension Plan {
         else { return false }
         let day = instance.day(of: p)
         let touched = Touched.teacherChange(of: [old] + (oldOther.map { [$0] } ?? []), among: [t, u], day: day, in: self)
-        func cost() -> Double { self.cost(touched, .teacher, weights) }
+        func cost() -> Double { score.cost(self, touched) }
         let before = cost()
         // Both leave first: each may hold a block the other is to take.
         vacate(x)
@@ -223,14 +224,15 @@ extension Plan {
     /// One pass over every session, keeping the best move of each that lowers the objective; true if any was kept.
     mutating func moveSessionsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
         guard baseline.assignments.isEmpty else { return false }
+        let score = MoveScore(.slot, weights)
         var improved = false
         for x in sessions.indices where Date() < deadline {
             guard let old = sessions[x], !old.pinned else { continue }
             let a = old.activity, p = old.slot
             // Its students' whole weeks, and its teacher's and room's two days: all a move can change.
             let students = Touched.weeks(of: old.students, in: instance)
-            func staffCost(day d: Int) -> Double { cost(.staffDay(teacher: old.teacher, room: old.room, day: d), .slot, weights) }
-            let studentsCost = cost(students, .slot, weights)
+            func staffCost(day d: Int) -> Double { score.cost(self, .staffDay(teacher: old.teacher, room: old.room, day: d)) }
+            let studentsCost = score.cost(self, students)
             let staffDayCost = (0..<instance.dayCount).map { staffCost(day: $0) }
             // Its people leave the slot, so the filters see them free; the room stays booked, which
             // only rules out slots overlapping this one (GLPK's same-day pieces cover those).
@@ -247,7 +249,7 @@ extension Plan {
                 var moved = old
                 moved.slot = q
                 replace(x, with: moved)
-                let after = cost(students, .slot, weights) + days.reduce(0) { $0 + staffCost(day: $1) }
+                let after = score.cost(self, students) + days.reduce(0) { $0 + staffCost(day: $1) }
                 replace(x, with: vacated)
                 if after < before - 1e-9, after - before < (best?.cost ?? 0) { best = (q, after - before) }
             }

@@ -65,7 +65,7 @@ extension Plan {
                 teacher = t
             }
             let staffed = Seating(activity: a, slot: p, teacher: teacher, room: nil, others: [])
-            let joining = pool.filter { mayJoin($0, staffed) }
+            let joining = joining(pool, staffed)
             guard joining.count >= act.min, canBeat(joining.count), let (room, group) = pickRoom(for: staffed, pool: joining) else { continue }
             // Prefer full groups, then lightly loaded days, then earlier blocks.
             let d = instance.day(of: p)
@@ -87,7 +87,8 @@ extension Plan {
         // Without a requested teacher among the needs everyone in the pool may join any of them.
         let requests = instance.activities[a].hasRequestedTeacher
         let joining = free.map { t in
-            requests ? pool.count { mayJoin($0, Seating(activity: a, slot: p, teacher: t, room: nil, others: [])) } : pool.count
+            let test = GroupTest(Seating(activity: a, slot: p, teacher: t, room: nil, others: []))
+            return requests ? pool.count { test.allows(self, $0) } : pool.count
         }
         return free.indices.min { i, j in
             if joining[i] != joining[j] { return joining[i] > joining[j] }
@@ -128,7 +129,8 @@ extension Plan {
     /// How many of `pool` may each join `seating` on their own, counting no further than `limit`.
     private func fittingCount(_ pool: [Int], in seating: Seating, upTo limit: Int) -> Int {
         var count = 0
-        for s in pool where mayJoin(s, seating) {
+        let test = GroupTest(seating)
+        for s in pool where test.allows(self, s) {
             count += 1
             if count == limit { break }
         }

@@ -104,7 +104,9 @@ extension ModelRule {
     /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {
         $0.joinAllowed = { plan, s, seating in
-            guard let wanted = plan.requestedTeacher(student: s, activity: seating.activity) else { return true }
+            // Asked for every student of every group formed; most activities have no requests at all.
+            guard plan.instance.activities[seating.activity].hasRequestedTeacher,
+                  let wanted = plan.requestedTeacher(student: s, activity: seating.activity) else { return true }
             return wanted == seating.teacher
         }
         $0.seatAllowed = { plan, s, a, p in
@@ -137,6 +139,7 @@ extension ModelRule {
     /// the seats of the open rooms that have them, so decoding can always place them.
     static let accommodations = with(ModelRule(.accommodations)) {
         $0.joinAllowed = { plan, s, seating in seating.room.map { plan.instance.roomFits($0, activity: seating.activity, student: s) } ?? true }
+        $0.joinReads = .room
         $0.rows = { model in
             let instance = model.instance
             for (key, rooms) in model.groupedRooms() {
@@ -169,6 +172,7 @@ extension ModelRule {
     static let studentDoubleBooked = with(ModelRule(.studentDoubleBooked)) {
         $0.seatAllowed = { plan, s, a, p in plan.isFree(plan.studentAt[s], activity: a, from: p) }
         $0.joinAllowed = { _, s, seating in !seating.others.contains(s) }
+        $0.joinReads = .others
         $0.rows = { model in
             let bySlot = model.xs.flatMap { x in model.instance.covered(x.a, from: x.p).map { (ColumnKey(x.s, $0), x.col) } }
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
@@ -226,10 +230,8 @@ extension ModelRule {
     /// Two students kept apart may both take an (activity, start) only where at least two of its
     /// sessions run then (`x_i + x_j <= rooms open`); decoding puts them in different groups.
     static let keptApart = with(ModelRule(.keptApart)) {
-        $0.joinAllowed = { plan, s, seating in
-            let apart = plan.instance.students[s].apart
-            return apart.isEmpty || !seating.others.contains(where: apart.contains)
-        }
+        $0.joinAllowed = { plan, s, seating in !seating.others.contains(where: plan.instance.students[s].apart.contains) }
+        $0.joinReads = .others
         $0.rows = { model in
             let seats = Dictionary(model.xs.map { (ColumnKey($0.s, $0.a, $0.p), $0.col) }, uniquingKeysWith: { a, _ in a })
             let rooms = Dictionary(model.groupedRooms().map { ($0.key, $0.value.map { ($0.col, -1.0) }) }, uniquingKeysWith: { a, _ in a })

@@ -15,10 +15,17 @@ package struct PlannedSession: Sendable, Hashable {
 /// A student's need for each activity she may join: a handful of pairs, searched in order. It is
 /// asked for every seat the search considers, and this is several times faster than hashing.
 package struct NeedLookup: Sendable {
-    let pairs: [(activity: Int, need: Int)]
+    /// With the teacher the need asks for, if any: construction asks that for every student of
+    /// every group it tries, and reading it through the student's needs cost a third of its time.
+    let pairs: [(activity: Int, need: Int, requested: Int?)]
 
     package subscript(activity: Int) -> Int? {
         for pair in pairs where pair.activity == activity { return pair.need }
+        return nil
+    }
+
+    func requested(activity: Int) -> Int? {
+        for pair in pairs where pair.activity == activity { return pair.requested }
         return nil
     }
 }
@@ -94,7 +101,9 @@ package struct Plan: Sendable {
         teacherDayLoad = Array(repeating: Array(repeating: 0, count: d), count: instance.teachers.count)
         teacherWeekLoad = Array(repeating: 0, count: instance.teachers.count)
         needIndex = instance.students.map { info in
-            NeedLookup(pairs: info.needs.enumerated().flatMap { n, need in need.activities.map { (activity: $0, need: n) } })
+            NeedLookup(pairs: info.needs.enumerated().flatMap { n, need in
+                need.activities.map { (activity: $0, need: n, requested: need.requested) }
+            })
         }
         for fixed in instance.fixed {
             for p in fixed.slots {
@@ -207,7 +216,7 @@ package struct Plan: Sendable {
 
     /// The teacher student `s`'s need of activity `a` asks for, if any.
     package func requestedTeacher(student s: Int, activity a: Int) -> Int? {
-        needIndex[s][a].flatMap { instance.students[s].needs[$0].requested }
+        needIndex[s].requested(activity: a)
     }
 
     /// Whether session `id` serves the same need as activity `a` (any of its level windows) and starts

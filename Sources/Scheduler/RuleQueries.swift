@@ -10,6 +10,20 @@ struct Seating: Sendable {
     var teacher: Int?
     var room: Int?
     var others: [Int]
+
+    /// The parts a join rule may read that a seating can lack.
+    struct Parts: OptionSet, Sendable {
+        let rawValue: Int
+        static let room = Parts(rawValue: 1)
+        static let others = Parts(rawValue: 2)
+    }
+
+    var parts: Parts {
+        var parts: Parts = []
+        if room != nil { parts.insert(.room) }
+        if !others.isEmpty { parts.insert(.others) }
+        return parts
+    }
 }
 
 extension PlannedSession {
@@ -38,9 +52,12 @@ extension Plan {
 
     /// Whether this group, its teacher and room may have student `s` (the group-level rules: kept
     /// apart, accommodations, a requested teacher, listed once). Whether she is free then is `canSeat`.
-    func mayJoin(_ s: Int, _ seating: Seating) -> Bool {
-        for filter in ModelRule.joinFilters where !filter.allows(self, s, seating) { return false }
-        return true
+    func mayJoin(_ s: Int, _ seating: Seating) -> Bool { GroupTest(seating).allows(self, s) }
+
+    /// Of `pool`, those who may each join `seating` on their own, in order.
+    func joining(_ pool: [Int], _ seating: Seating) -> [Int] {
+        let test = GroupTest(seating)
+        return pool.filter { test.allows(self, $0) }
     }
 
     /// Whether student `s` may join session `id`, all its students but `leaving` staying.
@@ -52,9 +69,9 @@ extension Plan {
 
     /// The first `limit` of `pool`, in order, that may sit in `seating` and with each other.
     func admitting(_ pool: [Int], to seating: Seating, upTo limit: Int) -> [Int] {
-        var group = seating
-        for s in pool where group.others.count - seating.others.count < limit && mayJoin(s, group) { group.others.append(s) }
-        return Array(group.others.dropFirst(seating.others.count))
+        var test = GroupTest(seating)
+        for s in pool where test.seating.others.count - seating.others.count < limit && test.allows(self, s) { test.admit(s) }
+        return Array(test.seating.others.dropFirst(seating.others.count))
     }
 
     /// The first hard rule that forbids `session` in this plan (which does not hold it), with whom it
@@ -82,9 +99,33 @@ extension Plan {
     }
 }
 
+/// The join filters of one seating, fetched once: construction asks them for every student of every
+/// group it tries, and fetching them per student (an array retained and released each time) cost
+/// about as much as the rules themselves.
+struct GroupTest {
+    private(set) var seating: Seating
+    private var filters: [JoinFilter]
+
+    init(_ seating: Seating) {
+        self.seating = seating
+        filters = ModelRule.joinFiltersByParts[seating.parts.rawValue]
+    }
+
+    func allows(_ plan: Plan, _ s: Int) -> Bool {
+        for filter in filters where !filter.allows(plan, s, seating) { return false }
+        return true
+    }
+
+    /// Seats `s` in the group; the filters that read the group now apply.
+    mutating func admit(_ s: Int) {
+        seating.others.append(s)
+        if seating.others.count == 1 { filters = ModelRule.joinFiltersByParts[seating.parts.rawValue] }
+    }
+}
+
 /// What a move does to the plan. Each objective entry says which of these can change it, so a move
 /// is scored only on the terms it can change.
-enum PlanChange: Sendable, Hashable, CaseIterable {
+enum PlanChange: Int, Sendable, Hashable, CaseIterable {
     /// A student takes a seat in a session or leaves it.
     case seat
     /// A student changes to another session of the same need.
@@ -96,11 +137,10 @@ enum PlanChange: Sendable, Hashable, CaseIterable {
 }
 
 /// What one share of an objective term belongs to.
-enum ShareScope: String, Sendable, CaseIterable {
-    case studentNeed = "student and need"
-    case studentDay = "student and day"
-    case teacherDay = "teacher and day"
-    case roomDay = "room and day"
+enum ShareScope: Int, Sendable, CaseIterable {
+    case studentNeed, studentDay, teacherDay, roomDay
+
+    var description: String { ["student and need", "student and day", "teacher and day", "room and day"][rawValue] }
 }
 
 /// An objective term's search code: its count held by one key of `scope` (a student's need, a
@@ -112,14 +152,22 @@ struct TermShare: Sendable {
     let count: @Sendable (_ plan: Plan, _ who: Int, _ key: Int) -> Int
 }
 
-/// The keys of each scope a move touches (no key twice).
+/// The keys of each scope a move touches (no key twice). Arrays by scope, not a dictionary: the
+/// comfort moves score thousands of candidate moves a round, and hashing the scope cost a tenth of it.
 struct Touched: Sendable {
     struct Key: Hashable, Sendable { let who: Int, key: Int }
-    private(set) var keys: [ShareScope: [Key]] = [:]
+    private(set) var keys: [[Key]] = Array(repeating: [], count: ShareScope.allCases.count)
+
+    subscript(scope: ShareScope) -> [Key] { keys[scope.rawValue] }
 
     mutating func add(_ scope: ShareScope, _ who: Int, _ key: Int) {
         let entry = Key(who: who, key: key)
-        if keys[scope]?.contains(entry) != true { keys[scope, default: []].append(entry) }
+        if !keys[scope.rawValue].contains(entry) { keys[scope.rawValue].append(entry) }
+    }
+
+    /// Every key of `other` too.
+    mutating func add(_ other: Touched) {
+        for scope in ShareScope.allCases { for key in other[scope] { add(scope, key.who, key.key) } }
     }
 
     /// Every need and every day of student `s`.
@@ -160,27 +208,38 @@ struct Touched: Sendable {
     }
 }
 
-extension Plan {
-    /// The weighted count of the terms `change` can move, over the keys `touched`: a move's effect on
-    /// the objective is this after the move less this before it.
-    func cost(_ touched: Touched, _ change: PlanChange, _ weights: ObjectiveWeights) -> Double {
-        var total = 0.0
-        for entry in ModelRule.changedBy[change] ?? [] {
+/// The terms one kind of change can move, each with its weight, resolved once: a pass of moves
+/// scores thousands of candidates with the same weights.
+struct MoveScore: Sendable {
+    private let terms: [(share: TermShare, weight: Double)]
+
+    init(_ change: PlanChange, _ weights: ObjectiveWeights) {
+        terms = ModelRule.changedBy[change.rawValue].compactMap { entry in
             let weight = weights[entry.rule]
-            if weight != 0 { total += weight * Double(count(entry.share!, over: touched)) }
+            return weight == 0 ? nil : (entry.share!, weight)
+        }
+    }
+
+    /// The weighted count of these terms over the keys `touched`: a move's effect on the objective
+    /// is this after the move less this before it.
+    func cost(_ plan: Plan, _ touched: Touched) -> Double {
+        var total = 0.0
+        for term in terms {
+            var count = 0
+            for key in touched[term.share.scope] { count += term.share.count(plan, key.who, key.key) }
+            total += term.weight * Double(count)
         }
         return total
     }
+}
 
+extension Plan {
     /// Each term's count over the keys `touched`, by catalogue id: the terms `change` can move only.
     func counts(_ touched: Touched, _ change: PlanChange) -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: (ModelRule.changedBy[change] ?? []).map { ($0.rule.id, count($0.share!, over: touched)) })
-    }
-
-    private func count(_ share: TermShare, over touched: Touched) -> Int {
-        var sum = 0
-        for key in touched.keys[share.scope] ?? [] { sum += share.count(self, key.who, key.key) }
-        return sum
+        Dictionary(uniqueKeysWithValues: ModelRule.changedBy[change.rawValue].map { entry in
+            let share = entry.share!
+            return (entry.rule.id, touched[share.scope].reduce(0) { $0 + share.count(self, $1.who, $1.key) })
+        })
     }
 
     /// Each objective term on the whole timetable: its shares over every key.
@@ -209,10 +268,10 @@ extension Plan {
 }
 
 extension ModelRule {
-    /// The objective entries each kind of change can move.
-    static let changedBy: [PlanChange: [ModelRule]] = Dictionary(uniqueKeysWithValues: PlanChange.allCases.map { change in
-        (change, shared.filter { $0.share!.changedBy.contains(change) })
-    })
+    /// The objective entries each kind of change can move, by `PlanChange.rawValue`.
+    static let changedBy: [[ModelRule]] = PlanChange.allCases.map { change in
+        shared.filter { $0.share!.changedBy.contains(change) }
+    }
 }
 
 /// Which of a rule's filters to ask.

@@ -102,11 +102,7 @@ private struct Walk {
             plan.replace(x, with: session)
             guard let q = pick(slots) else { return nil }
             var touched = Touched.weeks(of: session.students, in: instance)
-            for day in Set([d, instance.day(of: q)]) {
-                for (scope, keys) in Touched.staffDay(teacher: session.teacher, room: session.room, day: day).keys {
-                    for key in keys { touched.add(scope, key.who, key.key) }
-                }
-            }
+            for day in Set([d, instance.day(of: q)]) { touched.add(.staffDay(teacher: session.teacher, room: session.room, day: day)) }
             var moved = session
             moved.slot = q
             plan.replace(x, with: moved)
