@@ -116,7 +116,6 @@ struct ModelRule: Sendable {
             entry.joinAllowed.flatMap { Seating.Parts(rawValue: parts).isSuperset(of: entry.joinReads) ? JoinFilter(allows: $0) : nil }
         }
     }
-    static let shapeFilters = all.compactMap { entry in entry.shapeAllowed.map { (entry.rule, $0) } }
     static let shared = all.filter { $0.share != nil }
 }
 
