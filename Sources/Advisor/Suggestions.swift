@@ -33,9 +33,13 @@ public struct Advice: Sendable {
 public struct TrialBudget: Sendable {
     public var seconds: Double
     public var maxSubproblems: Int?
-    public init(seconds: Double = 3, maxSubproblems: Int? = nil) {
+    /// Trials run side by side, one thread each: every core when nil (the command line), the one
+    /// lane a queued job holds in the web app.
+    public var lanes: Int?
+    public init(seconds: Double = 3, maxSubproblems: Int? = nil, lanes: Int? = nil) {
         self.seconds = seconds
         self.maxSubproblems = maxSubproblems
+        self.lanes = lanes
     }
 }
 
@@ -50,7 +54,7 @@ public func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable
     guard !unmet.isEmpty else { return Advice(suggestions: [], tried: []) }
     let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, focus: focus, baseline: timetable, budget: budget)
     let candidates = Array(relaxations(scenario.scenario, unmet).prefix(trials))
-    let results = solveConcurrently(candidates.count) { i in trial.smallestHelpful(candidates[i]) }
+    let results = solveConcurrently(candidates.count, width: budget.lanes) { i in trial.smallestHelpful(candidates[i]) }
     // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
     let suggestions = results.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }
         .sorted { ($1.element.sessionsRecovered, $0.offset) < ($0.element.sessionsRecovered, $1.offset) }.map(\.element)

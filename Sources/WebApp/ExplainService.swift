@@ -30,9 +30,10 @@ public final class ExplainService: Sendable {
     private let explanations = Mutex((next: Int64(1), all: [Int64: Explanation]()))
     private let logger = Logger(label: "flexsched.explain")
 
-    /// A few trials of a few seconds each: an answer within a minute on the queue's lane.
+    /// A few trials of a few seconds each, one after another on the queue's lane it holds (so solves
+    /// queued beside it keep their cores): an answer within a minute.
     static let trials = 6
-    static let budget = TrialBudget(seconds: 2)
+    static let budget = TrialBudget(seconds: 2, lanes: 1)
     static let kept: Int64 = 500
 
     init(runs: RunService, solver: any TimetableSolver) {
