@@ -7,6 +7,20 @@ import TimetableFormat
 // The JSON API's bodies. Keys that may have no value are written as `null` rather than left out,
 // so a client sees every field of a kind of answer every time.
 
+/// An optional written as `null` when it has no value, where synthesized coding would leave the key
+/// out: the bodies that need nothing else keep their synthesized coding.
+@propertyWrapper
+struct NullWhenAbsent<Value: Encodable>: Encodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
 struct ErrorBody: Encodable {
     var error: String
 }
@@ -16,19 +30,9 @@ struct ProblemsBody: Encodable {
         var file: String
         var entity: String
         var message: String
-        var line: Int?
+        @NullWhenAbsent var line: Int?
+        /// Left out when unknown, as most problems name a line only.
         var column: Int?
-
-        enum CodingKeys: String, CodingKey { case file, entity, message, line, column }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(entity, forKey: .entity)
-            try c.encode(message, forKey: .message)
-            try c.encode(line, forKey: .line)
-            try c.encodeIfPresent(column, forKey: .column)
-        }
     }
 
     var problems: [Problem]
@@ -49,17 +53,7 @@ struct ScenarioBody: Encodable {
     var id: Int64
     var name: String
     var version: Int
-    var publishedRun: Int64?
-
-    enum CodingKeys: String, CodingKey { case id, name, version, publishedRun }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(name, forKey: .name)
-        try c.encode(version, forKey: .version)
-        try c.encode(publishedRun, forKey: .publishedRun)
-    }
+    @NullWhenAbsent var publishedRun: Int64?
 }
 
 /// A run's state after a request changed it (queued, cancelling...).
@@ -128,7 +122,7 @@ struct PublishedBody: Encodable {
 
     var scenario: Int64
     var run: Int64
-    var previousRun: Int64?
+    @NullWhenAbsent var previousRun: Int64?
     var events: Events
     var affected: [PersonBody]
 
@@ -138,17 +132,6 @@ struct PublishedBody: Encodable {
         previousRun = outcome.previousRunID
         events = Events(added: outcome.addedEvents, changed: outcome.changedEvents, unchanged: outcome.unchangedEvents, removed: outcome.removedEvents)
         affected = outcome.affected.map(PersonBody.init)
-    }
-
-    enum CodingKeys: String, CodingKey { case scenario, run, previousRun, events, affected }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scenario, forKey: .scenario)
-        try c.encode(run, forKey: .run)
-        try c.encode(previousRun, forKey: .previousRun)
-        try c.encode(events, forKey: .events)
-        try c.encode(affected, forKey: .affected)
     }
 }
 
