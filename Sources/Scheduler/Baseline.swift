@@ -148,18 +148,13 @@ extension Plan {
         }
         let staffed = Seating(activity: a, slot: p, teacher: teacher, room: nil, others: [])
         let students = old.students.filter { canSeat($0, activity: a, slot: p) && mayJoin($0, staffed) }
-        func inRoom(_ r: Int) -> Seating {
-            var seating = staffed
-            seating.room = r
-            return seating
-        }
         func fits(_ r: Int) -> Bool {
-            roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r) && students.allSatisfy { mayJoin($0, inRoom(r)) }
+            roomFree(r, activity: a, slot: p) && act.fittingRooms.contains(r) && students.allSatisfy { mayJoin($0, staffed.inRoom(r)) }
         }
         guard let room = fits(old.room) ? old.room
                 : act.fittingRooms.filter(fits).max(by: { instance.seats($0, activity: a) < instance.seats($1, activity: a) })
         else { return nil }
-        let group = admitting(students, to: inRoom(room), upTo: instance.seats(room, activity: a))
+        let group = admitting(students, to: staffed.inRoom(room), upTo: instance.seats(room, activity: a))
         guard group.count >= act.min else { return nil }
         return PlannedSession(activity: a, slot: p, teacher: teacher, room: room, students: group)
     }

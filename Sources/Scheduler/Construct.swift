@@ -101,12 +101,7 @@ extension Plan {
     /// The free fitting room that seats the most of `pool` (smallest such room), with that group.
     private func pickRoom(for staffed: Seating, pool: [Int]) -> (Int, [Int])? {
         let a = staffed.activity, p = staffed.slot, act = instance.activities[a]
-        func inRoom(_ r: Int) -> Seating {
-            var seating = staffed
-            seating.room = r
-            return seating
-        }
-        func group(in r: Int) -> [Int] { admitting(pool, to: inRoom(r), upTo: instance.seats(r, activity: a)) }
+        func group(in r: Int) -> [Int] { admitting(pool, to: staffed.inRoom(r), upTo: instance.seats(r, activity: a)) }
         var best: (room: Int, size: Int)?
         for r in act.fittingRooms where roomFree(r, activity: a, slot: p) {
             let seats = instance.seats(r, activity: a)
@@ -115,7 +110,7 @@ extension Plan {
             // Without anyone to keep apart a room's group is its first fitting students, so only
             // their number is needed to compare rooms (counted up to the seats); the group is built
             // once, for the best.
-            let size = act.hasApart ? group(in: r).count : fittingCount(pool, in: inRoom(r), upTo: seats)
+            let size = act.hasApart ? group(in: r).count : fittingCount(pool, in: staffed.inRoom(r), upTo: seats)
             guard size >= act.min else { continue }
             if let current = best {
                 let better = size > current.size || (size == current.size && instance.rooms[r].capacity < instance.rooms[current.room].capacity)

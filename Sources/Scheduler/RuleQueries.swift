@@ -18,6 +18,13 @@ struct Seating: Sendable {
         static let others = Parts(rawValue: 2)
     }
 
+    /// The same group and teacher in room `r`, once construction or the roll-forward chooses one.
+    func inRoom(_ r: Int) -> Seating {
+        var seating = self
+        seating.room = r
+        return seating
+    }
+
     var parts: Parts {
         var parts: Parts = []
         if room != nil { parts.insert(.room) }
