@@ -10,7 +10,7 @@ public struct Rule: Sendable, Hashable, Identifiable, CustomStringConvertible {
     }
 
     /// Stable id, e.g. `R3.teacher-double-booked` or `O.student-idle`. Its prefix before the dot is
-    /// the rule family (R1-R7 for hard rules, O for objective terms).
+    /// the rule family (R1-R8 for hard rules, O for objective terms).
     public let id: String
     /// What a school admin calls it.
     public let name: String
@@ -194,9 +194,12 @@ public enum RuleCatalogue {
         .keptApart,
         .studentHasNeed,
         .fixedKept,
-        .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
+        .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .lessonRoom,
+        .lessonRoomSize, .lessonDaysApart,
+        .unplacedLesson, .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
         .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,
-        .changedSeat, .changedTeacher, .changedRoom,
+        .classIdle, .lessonOffPreferred, .lessonAvoidedTime,
+        .changedSeat, .changedTeacher, .changedRoom, .changedLesson,
     ]
 
     /// The unmet-session term of each priority.

@@ -255,13 +255,16 @@ public struct Scenario: Sendable, Hashable {
     public var students: [Student]
     public var groups: [StudentGroup]
     public var fixed: [FixedSession]
+    /// v1.2: cohorts and the lessons the solver places for them (`Lessons.swift`).
+    public var classes: [SchoolClass]
+    public var lessons: [Lesson]
 
     public init(name: String, timezone: String, term: Term? = nil, days: [Weekday], blocks: [Block],
                 modalities: [Modality], teachers: [Teacher], rooms: [Room], students: [Student],
-                groups: [StudentGroup] = [], fixed: [FixedSession] = []) {
+                groups: [StudentGroup] = [], fixed: [FixedSession] = [], classes: [SchoolClass] = [], lessons: [Lesson] = []) {
         self.name = name; self.timezone = timezone; self.term = term; self.days = days; self.blocks = blocks
         self.modalities = modalities; self.teachers = teachers; self.rooms = rooms; self.students = students
-        self.groups = groups; self.fixed = fixed
+        self.groups = groups; self.fixed = fixed; self.classes = classes; self.lessons = lessons
     }
 
     public func modality(_ id: String) -> Modality? { modalities.first { $0.id == id } }

@@ -1,4 +1,4 @@
-/// Scenario format v1.1 (YAML, or the same structure as JSON) -> validated `Scenario`.
+/// Scenario format v1.2 (YAML, or the same structure as JSON) -> validated `Scenario`.
 /// Structural problems (wrong types, unknown keys) are found while reading; meaning problems
 /// (unknown ids, overlapping blocks, needs nobody can serve) by `Scenario.validationProblems`.
 public enum ScenarioLoader {
@@ -26,7 +26,7 @@ public enum ScenarioLoader {
     }
 
     static let topKeys = ["name", "timezone", "term", "days", "blocks", "modalities", "teachers", "rooms", "students",
-                          "groups", "fixed"]
+                          "groups", "fixed", "classes", "lessons"]
 
     /// What a file read as a scenario must and may hold. A week template (the part of a scenario a
     /// school's roster does not hold, for `flexsched import`) has the same keys and meanings, minus
@@ -54,7 +54,9 @@ public enum ScenarioLoader {
         guard let f = root.fields(shape.keys, p) else { return nil }
         // Lets meaning problems about top-level keys (for example an unknown timezone) name a line too.
         for (key, value) in f { lines[key] = value.line }
-        for key in shape.required where f[key] == nil {
+        // A school week of lessons alone (FET's kind) needs no modalities, students or rooms.
+        let optionalWithLessons: Set<String> = f["lessons"] != nil ? ["modalities", "teachers", "rooms", "students"] : []
+        for key in shape.required where f[key] == nil && !optionalWithLessons.contains(key) {
             p.append(root.problem("missing required key `\(key)`"))
             notes.unreadable.insert(key)
         }
@@ -70,15 +72,18 @@ public enum ScenarioLoader {
         let days = noting("days") { f["days"].flatMap { readDays($0, p) } } ?? []
         let blocks = readEntities(f, "blocks", "block", p, notes) { readBlock($0, p, lines) }
         let modalities = f["modalities"].flatMap { readModalities($0, p, lines, notes) }
-        if modalities == nil { notes.unreadable.insert("modalities") }
+        if modalities == nil, f["modalities"] != nil || f["lessons"] == nil { notes.unreadable.insert("modalities") }
         let teachers = readEntities(f, "teachers", "teacher", p, notes) { readTeacher($0, p, lines, shape: shape) }
         let rooms = readEntities(f, "rooms", "room", p, notes) { readRoom($0, p, lines) }
         let students = readEntities(f, "students", "student", p, notes) { readStudent($0, p, lines) }
         let groups = f["groups"].flatMap { $0.isNull ? [] : readGroups($0, p, lines, notes) }
         if f["groups"] != nil, groups == nil { notes.unreadable.insert("groups") }
         let fixed = readEntities(f, "fixed", "fixed session", p, notes) { readFixed($0, p, lines) }
+        let classes = readEntities(f, "classes", "class", p, notes) { readClass($0, p, lines) }
+        let lessons = readEntities(f, "lessons", "lesson", p, notes) { readLesson($0, p, lines) }
         return Scenario(name: name, timezone: timezone, term: term, days: days, blocks: blocks, modalities: modalities ?? [],
-                        teachers: teachers, rooms: rooms, students: students, groups: groups ?? [], fixed: fixed)
+                        teachers: teachers, rooms: rooms, students: students, groups: groups ?? [], fixed: fixed,
+                        classes: classes, lessons: lessons)
     }
 
     /// Reads a week template (see `Shape.weekTemplate`). Only what the file can be judged on alone is
@@ -156,7 +161,7 @@ public enum ScenarioLoader {
         return items.compactMap { readDay($0, p) }
     }
 
-    private static func readDay(_ v: YAMLValue, _ p: ProblemLog) -> Weekday? {
+    static func readDay(_ v: YAMLValue, _ p: ProblemLog) -> Weekday? {
         guard let text = v.string(p) else { return nil }
         guard let day = Weekday(rawValue: text.lowercased()) else {
             p.append(v.problem("`\(text)` is not a day; use mon, tue, wed, thu, fri, sat or sun\(dayHint(text))"))
@@ -344,12 +349,12 @@ public enum ScenarioLoader {
                             students: students, groups: groups)
     }
 
-    private static func requiredString(_ f: [String: YAMLValue], _ key: String, _ owner: YAMLValue, _ p: ProblemLog) -> String? {
+    static func requiredString(_ f: [String: YAMLValue], _ key: String, _ owner: YAMLValue, _ p: ProblemLog) -> String? {
         guard let v = f[key] else { p.append(owner.problem("missing `\(key)`")); return nil }
         return v.string(p)
     }
 
-    private static func optionalList(_ v: YAMLValue?, _ p: ProblemLog) -> [String]? {
+    static func optionalList(_ v: YAMLValue?, _ p: ProblemLog) -> [String]? {
         guard let v, !v.isNull else { return [] }
         return v.stringList(p)
     }

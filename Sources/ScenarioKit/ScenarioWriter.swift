@@ -84,7 +84,37 @@ extension Scenario {
             if !f.groups.isEmpty { fields.append("groups: \(flowList(f.groups))") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
+        out += lessonLines()
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// v1.2's `classes` and `lessons`, one per line, only when used.
+    private func lessonLines() -> [String] {
+        var out: [String] = []
+        if !classes.isEmpty { out.append("classes:") }
+        for k in classes {
+            var fields = ["id: \(yamlScalar(k.id))", "name: \(yamlScalar(k.name))"]
+            if let size = k.size { fields.append("size: \(size)") }
+            if !k.parts.isEmpty { fields.append("parts: \(flowList(k.parts))") }
+            if !k.students.isEmpty { fields.append("students: \(flowList(k.students))") }
+            if !k.unavailable.isEmpty { fields.append("unavailable: \(flowList(k.unavailable.map(\.description)))") }
+            out.append("  - {\(fields.joined(separator: ", "))}")
+        }
+        if !lessons.isEmpty { out.append("lessons:") }
+        for l in lessons {
+            var fields = ["id: \(yamlScalar(l.id))", "title: \(yamlScalar(l.title))", "subject: \(yamlScalar(l.subject))",
+                          "teachers: \(flowList(l.teachers))", "classes: \(flowList(l.classes))", "sessions: \(l.sessions)"]
+            if l.length != 1 { fields.append("length: \(l.length)") }
+            fields.append("min-days-apart: \(l.minDaysApart)")
+            if !l.rooms.isEmpty { fields.append("rooms: \(flowList(l.rooms))") }
+            if !l.roomFeatures.isEmpty { fields.append("room-features: \(flowList(l.roomFeatures))") }
+            if !l.needsRoom { fields.append("needs-room: false") }
+            if !l.prefer.isEmpty { fields.append("prefer: \(flowList(l.prefer.map(\.description)))") }
+            if !l.avoid.isEmpty { fields.append("avoid: \(flowList(l.avoid.map(\.description)))") }
+            if !l.at.isEmpty { fields.append("at: \(flowList(l.at.map(\.description)))") }
+            out.append("  - {\(fields.joined(separator: ", "))}")
+        }
+        return out
     }
 }
 

@@ -70,7 +70,7 @@ extension Scenario {
 
         let modalityEntries = listed("modalities", modalities.map(\.id))
         checkIds(modalityEntries, kind: "modalities") { add($0, $1, line: $2) }
-        if isEmpty("modalities", modalities.count) { add("modalities", "define at least one modality, for example tutoring") }
+        if isEmpty("modalities", modalities.count), lessons.isEmpty { add("modalities", "define at least one modality, for example tutoring") }
         for m in modalities where m.min > m.max {
             add("modalities[\(m.id)]", "min (\(m.min)) is larger than max (\(m.max))")
         }
@@ -99,7 +99,9 @@ extension Scenario {
         let teacherEntries = listed("teachers", teachers.map(\.id))
         checkIds(teacherEntries, kind: "teachers") { add($0, $1, line: $2) }
         for t in teachers {
-            if t.subjects.isEmpty { add("teachers[\(t.id)]", "teaches no subject; list at least one in `subjects`") }
+            if t.subjects.isEmpty, !lessons.contains(where: { $0.teachers.contains(t.id) }) {
+                add("teachers[\(t.id)]", "teaches no subject; list at least one in `subjects`")
+            }
             checkSlots(t.unavailable, "teachers[\(t.id)]")
             checkSlots(t.preferNot, "teachers[\(t.id)]", key: "prefer-not")
         }
@@ -262,6 +264,12 @@ extension Scenario {
             guard let held = studentHolds[s.id] else { continue }
             for day in days { checkLoad("students[\(s.id)]", "max-per-day", s.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
         }
+        classAndLessonProblems(ValidationContext(
+            add: { add($0, $1) }, listed: listed, idsKnown: idsKnown, complete: complete,
+            checkSlots: { checkSlots($0, $1, key: $2) }, checkIds: { entries, kind in checkIds(entries, kind: kind) { add($0, $1, line: $2) } }))
+        classAndLessonProblems(ValidationContext(
+            add: { add($0, $1) }, listed: listed, idsKnown: idsKnown, complete: complete,
+            checkSlots: { checkSlots($0, $1, key: $2) }, checkIds: { entries, kind in checkIds(entries, kind: kind) { add($0, $1, line: $2) } }))
         return p
     }
 

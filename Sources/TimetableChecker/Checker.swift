@@ -38,6 +38,8 @@ public struct RuleCheck: Sendable {
         keptApart,
         studentHasNeed,
         fixedKept,
+        lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, lessonRoom, lessonRoomSize,
+        lessonDaysApart,
     ]
 
     public static func check(for rule: Rule) -> RuleCheck? { all.first { $0.rule == rule } }
@@ -67,8 +69,10 @@ struct CheckInput: Sendable {
         /// (whether that run is allowed is R1.session-length's question).
         let blocks: [String]
         var at: String { blocks.count > 1 ? "\(session.day).\(blocks.first!)-\(blocks.last!)" : "\(session.day).\(session.block)" }
-        var what: String { session.fixed ? "fixed \(title) at \(at)" : "\(session.subject) \(session.modality) at \(at)" }
-        var title: String { session.fixed ? session.title ?? session.id ?? "session" : "\(session.subject) \(session.modality)" }
+        var what: String {
+            session.fixed ? "fixed \(title) at \(at)" : session.isLesson ? "lesson \(title) at \(at)" : "\(session.subject) \(session.modality) at \(at)"
+        }
+        var title: String { session.heading }
         /// `day.block` of each block it fills.
         var slots: [String] { blocks.map { "\(session.day).\($0)" } }
 
@@ -89,8 +93,13 @@ struct CheckInput: Sendable {
     let sessions: [Resolved]
     /// Fixed sessions as the timetable gives them: R7 compares them with the scenario.
     let fixed: [Resolved]
-    /// Both: what occupies people and rooms, for double-booking and load limits.
-    var occupying: [Resolved] { fixed + sessions }
+    /// Class lessons: R8 compares them with the scenario's `lessons`.
+    let lessons: [Resolved]
+    /// All three: what occupies people and rooms, for double-booking and load limits.
+    var occupying: [Resolved] { fixed + lessons + sessions }
+    /// What flexsched placed (flex sessions and lessons): availability rules judge these, not the
+    /// fixed sessions the school gave.
+    var placed: [Resolved] { lessons + sessions }
 
     init(_ timetable: Timetable, _ scenario: Scenario) {
         self.scenario = scenario
@@ -107,12 +116,13 @@ struct CheckInput: Sendable {
             let first = ordered.firstIndex(of: s.block)
             let blocks = first.map { Array(ordered[$0..<min(ordered.count, $0 + max(1, s.length))]) } ?? [s.block]
             return Resolved(session: s, day: Weekday(rawValue: s.day).flatMap { scenario.days.contains($0) ? $0 : nil },
-                            knownBlock: blockIds.contains(s.block), modality: s.fixed ? nil : modalities[s.modality],
+                            knownBlock: blockIds.contains(s.block), modality: s.isFlex ? modalities[s.modality] : nil,
                             room: s.room.flatMap { rooms[$0] }, teacher: s.teacher.flatMap { teachers[$0] },
                             attendees: unique(s.students), blocks: blocks)
         }
-        sessions = resolved.filter { !$0.session.fixed }
+        sessions = resolved.filter(\.session.isFlex)
         fixed = resolved.filter(\.session.fixed)
+        lessons = resolved.filter(\.session.isLesson)
     }
 
     /// Occupying sessions grouped by a key such as [teacher, slot]; groups come out sorted by key.
@@ -129,9 +139,9 @@ struct CheckInput: Sendable {
         return groups.map { ($0.key, $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 
-    /// Per known student in a session: (student, session) pairs.
-    func attendance(_ body: (Student, Resolved) -> [String]) -> [String] {
-        sessions.flatMap { s in s.attendees.compactMap { students[$0] }.flatMap { body($0, s) } }
+    /// Per known student in a session: (student, session) pairs; with `lessons`, her lessons too.
+    func attendance(lessons withLessons: Bool = false, _ body: (Student, Resolved) -> [String]) -> [String] {
+        (withLessons ? placed : sessions).flatMap { s in s.attendees.compactMap { students[$0] }.flatMap { body($0, s) } }
     }
 }
 

@@ -95,9 +95,11 @@ extension RuleCheck {
     }
 
     static let teacherUnavailable = RuleCheck(.teacherUnavailable) { input in
-        input.sessions.compactMap { s in
-            guard let t = s.teacher, !s.isFree(t.unavailable) else { return nil }
-            return "teacher unavailable: \(t.id) is not available at \(s.at) (\(s.title))"
+        input.placed.flatMap { s in
+            staff(s, input).compactMap { id in
+                guard let t = input.teachers[id], !s.isFree(t.unavailable) else { return nil }
+                return "teacher unavailable: \(t.id) is not available at \(s.at) (\(s.title))"
+            }
         }
     }
 
@@ -134,7 +136,7 @@ extension RuleCheck {
     }
 
     static let roomClosed = RuleCheck(.roomClosed) { input in
-        input.sessions.compactMap { s in
+        input.placed.compactMap { s in
             guard let room = s.room, !s.isFree(room.unavailable) else { return nil }
             return "room closed: \(room.id) is not available at \(s.at) (\(s.title))"
         }
@@ -150,7 +152,7 @@ extension RuleCheck {
     }
 
     static let accommodations = RuleCheck(.accommodations) { input in
-        input.attendance { student, s in
+        input.attendance(lessons: true) { student, s in
             guard let room = s.room else { return [] }
             return student.requires.filter { !room.features.contains($0) }.map {
                 "room lacks feature: \(room.id) has no `\($0)`, which \(student.id) requires (\(s.what))"
@@ -166,6 +168,6 @@ extension RuleCheck {
 }
 
 /// Known teachers leading a session: a flexible session's teacher, a fixed session's teachers.
-private func staff(_ s: CheckInput.Resolved, _ input: CheckInput) -> [String] {
+func staff(_ s: CheckInput.Resolved, _ input: CheckInput) -> [String] {
     unique(s.session.staff).filter { input.teachers[$0] != nil }
 }

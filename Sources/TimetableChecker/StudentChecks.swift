@@ -4,7 +4,7 @@ import ScenarioKit
 
 extension RuleCheck {
     static let studentUnavailable = RuleCheck(.studentUnavailable) { input in
-        input.attendance { student, s in
+        input.attendance(lessons: true) { student, s in
             s.isFree(student.unavailable) ? [] : ["student unavailable: \(student.id) is not available at \(s.at) (\(s.title))"]
         }
     }

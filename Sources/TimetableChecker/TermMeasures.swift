@@ -18,9 +18,10 @@ public struct TermMeasure: Sendable {
 
     /// Every objective term's measure, in catalogue order.
     public static let all: [TermMeasure] = [
-        unmetMandated, unmetHigh, unmetSession, unmetLow,
+        unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        changedSeat, changedTeacher, changedRoom,
+        classIdle, lessonOffPreferred, lessonAvoidedTime,
+        changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 }
 
@@ -48,7 +49,7 @@ struct MeasureInput: Sendable {
     }
 
     /// Flexible sessions: the ones the search plans and the comfort terms judge.
-    var flexible: [Timetable.Session] { timetable.sessions.filter { !$0.fixed } }
+    var flexible: [Timetable.Session] { timetable.sessions.filter(\.isFlex) }
 
     /// Free blocks between the first and last busy block of each (person, day); fixed sessions keep
     /// people busy too.

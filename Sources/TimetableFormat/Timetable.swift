@@ -1,7 +1,7 @@
 import Foundation
 import ScenarioKit
 
-/// Timetable JSON v1.1 (v1 plus multi-block, fixed and prioritised entries): written by `solve`, read by every other command. Extra keys are allowed and ignored.
+/// Timetable JSON v1.2 (v1 plus multi-block, fixed and prioritised entries; v1.2 adds class lessons and `unplaced`): written by `solve`, read by every other command. Extra keys are allowed and ignored.
 public struct Timetable: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable, CaseIterable {
         case optimal, feasible
@@ -19,6 +19,8 @@ public struct Timetable: Codable, Sendable, Hashable {
     public var gap: Double?
     public var sessions: [Session]
     public var unmet: [Unmet]
+    /// Lessons placed fewer times than their `sessions` (v1.2); nil or empty when every lesson is placed.
+    public var unplaced: [Unplaced]?
     /// When the timetable was produced (UTC, ISO 8601); calendars derive DTSTAMP from it.
     public var created: String?
     public var stats: SolveStats?
@@ -27,11 +29,27 @@ public struct Timetable: Codable, Sendable, Hashable {
     public var bounds: ProvenBounds?
 
     public init(scenario: String, status: Status, objective: Double?, bound: Double?, gap: Double?,
-                sessions: [Session], unmet: [Unmet], created: String? = nil, stats: SolveStats? = nil,
+                sessions: [Session], unmet: [Unmet], unplaced: [Unplaced]? = nil, created: String? = nil, stats: SolveStats? = nil,
                 bounds: ProvenBounds? = nil) {
         self.scenario = scenario; self.status = status; self.objective = objective; self.bound = bound
         self.gap = gap; self.sessions = sessions; self.unmet = unmet; self.created = created; self.stats = stats
         self.bounds = bounds
+        self.unplaced = unplaced.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The lessons left short, as a list (empty for weeks without lessons).
+    public var unplacedLessons: [Unplaced] { unplaced ?? [] }
+
+    /// A lesson placed fewer times than its `sessions`: why, in words, and which rules bind.
+    public struct Unplaced: Codable, Sendable, Hashable {
+        public var lesson: String
+        public var missing: Int
+        public var reason: String
+        public var cause: String?
+        public var rules: [String]?
+        public init(lesson: String, missing: Int, reason: String, cause: String? = nil, rules: [String]? = nil) {
+            self.lesson = lesson; self.missing = missing; self.reason = reason; self.cause = cause; self.rules = rules
+        }
     }
 
     /// Two proven lower bounds: on the unmet part of the objective and on its comfort part.
@@ -64,7 +82,8 @@ public struct Timetable: Codable, Sendable, Hashable {
     /// A session of the week. Flexible sessions (the ones flexsched plans) have a subject, a modality,
     /// a room and at most one teacher. Fixed sessions (`fixed: true`, from the scenario's `fixed`
     /// list) have an id and a title instead of a subject and modality, any number of `teachers`, and
-    /// perhaps no room.
+    /// perhaps no room. Class lessons (v1.2, placed by flexsched) have a `lesson` id, a title, a
+    /// subject, their `classes` and `teachers`, perhaps a room, and the classes' students.
     public struct Session: Codable, Sendable, Hashable {
         public var day: String
         /// The first block; the session fills `length` consecutive blocks from it.
@@ -78,8 +97,12 @@ public struct Timetable: Codable, Sendable, Hashable {
         public var fixed: Bool
         public var id: String?
         public var title: String?
-        /// A fixed session's teachers (flexible sessions use `teacher`).
+        /// A fixed session's or a lesson's teachers (flexible sessions use `teacher`).
         public var teachers: [String]?
+        /// The lesson (scenario `lessons` id) a class lesson belongs to; nil for every other session.
+        public var lesson: String?
+        /// A lesson's classes.
+        public var classes: [String]?
 
         public init(day: String, block: String, length: Int = 1, subject: String, modality: String, teacher: String?,
                     room: String?, students: [String]) {
@@ -95,11 +118,25 @@ public struct Timetable: Codable, Sendable, Hashable {
             fixed = true; self.id = id; self.title = title; self.teachers = teachers
         }
 
-        /// Everyone who leads it: the teacher of a flexible session, the teachers of a fixed one.
-        public var staff: [String] { fixed ? teachers ?? [] : teacher.map { [$0] } ?? [] }
+        public init(lesson: String, title: String, subject: String, day: String, block: String, length: Int, teachers: [String],
+                    classes: [String], room: String?, students: [String]) {
+            self.day = day; self.block = block; self.length = length; self.subject = subject; modality = ""
+            teacher = nil; self.room = room; self.students = students
+            fixed = false; self.lesson = lesson; self.title = title; self.teachers = teachers; self.classes = classes
+        }
+
+        /// A session flexsched plans per student need (neither fixed nor a class lesson).
+        public var isFlex: Bool { !fixed && lesson == nil }
+        public var isLesson: Bool { lesson != nil }
+
+        /// Everyone who leads it: the teacher of a flexible session, the teachers of a fixed one or a lesson.
+        public var staff: [String] { isFlex ? teacher.map { [$0] } ?? [] : teachers ?? [] }
+
+        /// What a person reads on a grid or calendar: a fixed session's or a lesson's title, else subject and modality.
+        public var heading: String { isFlex ? "\(subject) \(modality)" : title ?? id ?? lesson ?? subject }
 
         private enum CodingKeys: String, CodingKey {
-            case day, block, length, subject, modality, teacher, room, students, fixed, id, title, teachers
+            case day, block, length, subject, modality, teacher, room, students, fixed, id, title, teachers, lesson, classes
         }
 
         public init(from decoder: Decoder) throws {
@@ -110,11 +147,18 @@ public struct Timetable: Codable, Sendable, Hashable {
             fixed = try c.decodeIfPresent(Bool.self, forKey: .fixed) ?? false
             students = try c.decode([String].self, forKey: .students)
             room = try c.decodeIfPresent(String.self, forKey: .room)
+            lesson = try c.decodeIfPresent(String.self, forKey: .lesson)
             if fixed {
                 id = try c.decode(String.self, forKey: .id)
                 title = try c.decodeIfPresent(String.self, forKey: .title) ?? id
                 teachers = try c.decodeIfPresent([String].self, forKey: .teachers) ?? []
                 subject = ""; modality = ""
+            } else if let lesson {
+                title = try c.decodeIfPresent(String.self, forKey: .title) ?? lesson
+                subject = try c.decodeIfPresent(String.self, forKey: .subject) ?? ""
+                modality = ""
+                teachers = try c.decodeIfPresent([String].self, forKey: .teachers) ?? []
+                classes = try c.decodeIfPresent([String].self, forKey: .classes) ?? []
             } else {
                 subject = try c.decode(String.self, forKey: .subject)
                 modality = try c.decode(String.self, forKey: .modality)
@@ -136,6 +180,13 @@ public struct Timetable: Codable, Sendable, Hashable {
                 try c.encode(id, forKey: .id)
                 try c.encode(title, forKey: .title)
                 try c.encode(teachers ?? [], forKey: .teachers)
+                try c.encodeIfPresent(room, forKey: .room)
+            } else if let lesson {
+                try c.encode(lesson, forKey: .lesson)
+                try c.encode(title, forKey: .title)
+                try c.encode(subject, forKey: .subject)
+                try c.encode(teachers ?? [], forKey: .teachers)
+                try c.encode(classes ?? [], forKey: .classes)
                 try c.encodeIfPresent(room, forKey: .room)
             } else {
                 try c.encode(subject, forKey: .subject)
