@@ -11,7 +11,7 @@ public func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> Chec
     recounted.unmet = scenario.students.flatMap { student in
         student.needs.compactMap { need -> Timetable.Unmet? in
             let held = timetable.sessions.count {
-                !$0.fixed && $0.subject == need.subject && $0.modality == need.modality && $0.students.contains(student.id)
+                $0.isFlex && $0.subject == need.subject && $0.modality == need.modality && $0.students.contains(student.id)
             }
             guard held < need.sessions else { return nil }
             let listed = timetable.unmet.first { $0.student == student.id && $0.subject == need.subject && $0.modality == need.modality }
@@ -20,6 +20,12 @@ public func checked(_ timetable: Timetable, _ scenario: Scenario) throws -> Chec
                                    rules: listed?.rules)
         }
     }
+    // Lessons the fixture leaves out are reported unplaced, as the solver reports them.
+    recounted.unplaced = scenario.lessons.compactMap { lesson in
+        let placed = timetable.sessions.count { $0.lesson == lesson.id }
+        return placed < lesson.sessions ? Timetable.Unplaced(lesson: lesson.id, missing: lesson.sessions - placed, reason: "not in this fixture") : nil
+    }
+    if recounted.unplaced?.isEmpty == true { recounted.unplaced = nil }
     return try CheckedTimetable.verify(recounted, against: scenario)
 }
 
