@@ -9,14 +9,14 @@ extension Scenario {
         func warn(_ entity: String, _ message: String) {
             found.append(InputProblem(file: file, line: lines[entity], entity: entity, message: message))
         }
-        let needed = orderedUnique(students.flatMap { $0.needs.map(\.subject) })
+        let needed = orderedUnique(students.flatMap { $0.needs.map(\.subject) } + lessons.map(\.subject))
         let neededSet = Set(needed)
         for teacher in teachers {
             for subject in orderedUnique(teacher.subjects) where !neededSet.contains(subject) {
                 warn("teachers[\(teacher.id)]", "teaches `\(subject)`, which no student needs\(didYouMean(subject, among: needed))")
             }
         }
-        let askedFor = orderedUnique(modalities.flatMap(\.roomFeatures) + students.flatMap(\.requires))
+        let askedFor = orderedUnique(modalities.flatMap(\.roomFeatures) + students.flatMap(\.requires) + lessons.flatMap(\.roomFeatures))
         let askedForSet = Set(askedFor)
         for room in rooms {
             for feature in orderedUnique(room.features) where !askedForSet.contains(feature) {

@@ -43,6 +43,8 @@ struct Baseline: Sendable {
     var assignments: [Assignment: Staff] = [:]
     var teachers: Set<Staffing> = []
     var rooms: Set<Staffing> = []
+    /// The baseline's class lessons that the changed scenario still has, at a start it still has.
+    var lessons: [PlacedLesson] = []
     /// The same, by person or room and day: the changed-* terms' shares ask for these.
     private var seatsByDay: [DayKey: [(seat: Assignment, staff: Staff)]] = [:]
     private var teachersByDay: [DayKey: [Staffing]] = [:]
@@ -69,7 +71,12 @@ struct Baseline: Sendable {
             }
             if !known { throw SolveFailure(description: "cannot pin \(pin): no such \(pin.description.split(separator: ":")[0]) in the scenario", isInputProblem: true) }
         }
-        for session in timetable.sessions where !session.fixed {
+        let slotIndex = firstIndices((0..<instance.slotCount).map { instance.dayName(of: $0) + "." + instance.blockId(of: $0) })
+        for session in timetable.sessions where session.isLesson {
+            guard let l = index(scenario.lessons, session.lesson, \.id), let p = slotIndex[session.day + "." + session.block] else { continue }
+            lessons.append(PlacedLesson(lesson: l, slot: p, room: index(scenario.rooms, session.room, \.id)))
+        }
+        for session in timetable.sessions where session.isFlex {
             let students = session.students.compactMap { index(scenario.students, $0, \.id) }
             guard let a = instance.activity(subject: session.subject, modality: session.modality, students: students),
                   let d = scenario.days.firstIndex(where: { $0.rawValue == session.day }),
@@ -109,6 +116,11 @@ extension Plan {
     /// same slot. Every session is asked of the whole catalogue (`violation`) before it is added, so no
     /// rule can be missed here.
     mutating func adoptBaseline(_ baseline: Baseline) throws(SolveFailure) {
+        // Lessons before flex sessions, pinned ones first: they are the frame the rest fits into.
+        try placePinnedLessons()
+        for old in baseline.lessons where lessonMayStart(old.lesson, at: old.slot) {
+            if let room = roomForLesson(old.lesson, at: old.slot, keeping: old.room) { placeLesson(PlacedLesson(lesson: old.lesson, slot: old.slot, room: room)) }
+        }
         // Pinned sessions first, then every session that still fits exactly, and only then the
         // others, so re-staffing one never takes the teacher or room another could have kept.
         for i in baseline.sessions.indices where baseline.pinned[i] {

@@ -64,10 +64,14 @@ extension ModelRule {
 
     static let teacherUnavailable = with(ModelRule(.teacherUnavailable)) {
         $0.teacherAllowed = { plan, t, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.teachers[t].available[$0] } }
+        $0.lessonStartQualifies = { instance, l, p in
+            instance.lessons[l].teachers.allSatisfy { t in instance.covered(lesson: l, from: p).allSatisfy { instance.teachers[t].available[$0] } }
+        }
     }
 
     static let teacherDoubleBooked = with(ModelRule(.teacherDoubleBooked)) {
         $0.teacherAllowed = { plan, t, a, p in plan.isFree(plan.teacherAt[t], activity: a, from: p) }
+        $0.lessonAllowed = { plan, l, p in plan.instance.lessons[l].teachers.allSatisfy { plan.isFree(plan.teacherAt[$0], lesson: l, from: p) } }
         $0.rows = { model in
             let bySlot = model.ys.flatMap { y in model.instance.covered(y.a, from: y.p).map { (ColumnKey(y.t, $0), y.col) } }
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
@@ -81,6 +85,10 @@ extension ModelRule {
         $0.teacherAllowed = { plan, t, a, p in
             plan.teacherDayLoad[t][plan.instance.day(of: p)] + plan.instance.activities[a].length <= plan.instance.teachers[t].maxPerDay
         }
+        $0.lessonAllowed = { plan, l, p in
+            let d = plan.instance.day(of: p), length = plan.instance.lessons[l].length
+            return plan.instance.lessons[l].teachers.allSatisfy { plan.teacherDayLoad[$0][d] + length <= plan.instance.teachers[$0].maxPerDay }
+        }
         $0.rows = { model in
             let base = model.base
             let byDay = model.ys.map { (key: ColumnKey($0.t, base.instance.day(of: $0.p)), a: $0.a, col: $0.col) }
@@ -92,6 +100,7 @@ extension ModelRule {
 
     static let teacherWeeklyLimit = with(ModelRule(.teacherWeeklyLimit)) {
         $0.teacherAllowed = { plan, t, a, _ in plan.instance.activities[a].length <= plan.openWeeklyBlocks(teacher: t) }
+        $0.lessonAllowed = { plan, l, _ in plan.instance.lessons[l].teachers.allSatisfy { plan.instance.lessons[l].length <= plan.openWeeklyBlocks(teacher: $0) } }
         $0.rows = { model in
             let base = model.base
             model.addLoadRows("teacher over weekly load", model.ys.map { (key: ColumnKey($0.t, 0), a: $0.a, col: $0.col) }) { key in
@@ -129,6 +138,7 @@ extension ModelRule {
 
     static let roomClosed = with(ModelRule(.roomClosed)) {
         $0.roomAllowed = { plan, r, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.rooms[r].available[$0] } }
+        $0.lessonRoomAllowed = { plan, r, l, p in plan.instance.covered(lesson: l, from: p).allSatisfy { plan.instance.rooms[r].available[$0] } }
     }
 
     static let roomFeatures = with(ModelRule(.roomFeatures)) {
@@ -140,6 +150,7 @@ extension ModelRule {
     static let accommodations = with(ModelRule(.accommodations)) {
         $0.joinAllowed = { plan, s, seating in seating.room.map { plan.instance.roomFits($0, activity: seating.activity, student: s) } ?? true }
         $0.joinReads = .room
+        $0.lessonRoomQualifies = { instance, l, r in instance.lessons[l].requires.isSubset(of: instance.rooms[r].features) }
         $0.rows = { model in
             let instance = model.instance
             for (key, rooms) in model.groupedRooms() {
@@ -157,6 +168,7 @@ extension ModelRule {
 
     static let roomDoubleBooked = with(ModelRule(.roomDoubleBooked)) {
         $0.roomAllowed = { plan, r, a, p in plan.isFree(plan.roomAt[r], activity: a, from: p) }
+        $0.lessonRoomAllowed = { plan, r, l, p in plan.isFree(plan.roomAt[r], lesson: l, from: p) }
         $0.rows = { model in
             let bySlot = model.ws.flatMap { w in model.instance.covered(w.a, from: w.p).map { (ColumnKey(w.r, $0), w.col) } }
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
@@ -167,10 +179,14 @@ extension ModelRule {
 
     static let studentUnavailable = with(ModelRule(.studentUnavailable)) {
         $0.seatAllowed = { plan, s, a, p in plan.instance.covered(a, from: p).allSatisfy { plan.instance.students[s].available[$0] } }
+        $0.lessonStartQualifies = { instance, l, p in
+            instance.lessons[l].students.allSatisfy { s in instance.covered(lesson: l, from: p).allSatisfy { instance.students[s].available[$0] } }
+        }
     }
 
     static let studentDoubleBooked = with(ModelRule(.studentDoubleBooked)) {
         $0.seatAllowed = { plan, s, a, p in plan.isFree(plan.studentAt[s], activity: a, from: p) }
+        $0.lessonAllowed = { plan, l, p in plan.instance.lessons[l].students.allSatisfy { plan.isFree(plan.studentAt[$0], lesson: l, from: p) } }
         $0.joinAllowed = { _, s, seating in !seating.others.contains(s) }
         $0.joinReads = .others
         $0.rows = { model in
@@ -184,6 +200,10 @@ extension ModelRule {
     static let studentDailyLimit = with(ModelRule(.studentDailyLimit)) {
         $0.seatAllowed = { plan, s, a, p in
             plan.studentDayLoad[s][plan.instance.day(of: p)] + plan.instance.activities[a].length <= plan.instance.students[s].maxPerDay
+        }
+        $0.lessonAllowed = { plan, l, p in
+            let d = plan.instance.day(of: p), length = plan.instance.lessons[l].length
+            return plan.instance.lessons[l].students.allSatisfy { plan.studentDayLoad[$0][d] + length <= plan.instance.students[$0].maxPerDay }
         }
         $0.rows = { model in
             let base = model.base

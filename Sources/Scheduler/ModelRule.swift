@@ -35,6 +35,13 @@ struct ModelRule: Sendable {
     /// Whole-session rules (group size, a teacher where the modality has one): may a session of this
     /// shape exist at all?
     var shapeAllowed: (@Sendable (_ plan: Plan, _ session: PlannedSession) -> Bool)?
+    /// Class lessons. Static pools: may room `r` ever host lesson `l`; may a lesson of `l` ever start at `p`.
+    var lessonRoomQualifies: (@Sendable (_ instance: Instance, _ l: Int, _ r: Int) -> Bool)?
+    var lessonStartQualifies: (@Sendable (_ instance: Instance, _ l: Int, _ p: Int) -> Bool)?
+    /// Given the rest of the plan: may a lesson of `l` start at `p` (its people and classes free,
+    /// their limits, its spacing), and may room `r` host it there.
+    var lessonAllowed: (@Sendable (_ plan: Plan, _ l: Int, _ p: Int) -> Bool)?
+    var lessonRoomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ l: Int, _ p: Int) -> Bool)?
     /// Rows over the model's columns.
     var rows: (@Sendable (_ model: inout NeighbourhoodModel) -> Void)?
     /// Objective terms: cost per unit of a column, already multiplied by the term's weight.
@@ -72,6 +79,8 @@ struct ModelRule: Sendable {
         var parts: [String] = []
         if teacherQualifies != nil || roomQualifies != nil { parts.append("who may ever serve it") }
         if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("may a seat, teacher or room be used then") }
+        if lessonRoomQualifies != nil || lessonStartQualifies != nil { parts.append("where and when a lesson may ever be") }
+        if lessonAllowed != nil || lessonRoomAllowed != nil { parts.append("may a lesson start there now") }
         if joinAllowed != nil { parts.append("may a student join this group") }
         if shapeAllowed != nil { parts.append("may a session of this shape exist") }
         if let share {
@@ -93,9 +102,12 @@ struct ModelRule: Sendable {
         keptApart,
         studentHasNeed,
         fixedKept,
-        unmetMandated, unmetHigh, unmetSession, unmetLow,
+        lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, lessonRoom, lessonRoomSize,
+        lessonDaysApart,
+        unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        changedSeat, changedTeacher, changedRoom,
+        classIdle, lessonOffPreferred, lessonAvoidedTime,
+        changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 
     /// The static pools of every entry together, for building the week index.
@@ -117,6 +129,17 @@ struct ModelRule: Sendable {
         }
     }
     static let shared = all.filter { $0.share != nil }
+    static let lessonFilters = all.compactMap { $0.lessonAllowed.map(LessonFilter.init) }
+    static let lessonRoomFilters = all.compactMap { $0.lessonRoomAllowed.map(LessonRoomFilter.init) }
+}
+
+/// As `PlanFilter`, for lessons.
+struct LessonFilter: Sendable {
+    let allows: @Sendable (_ plan: Plan, _ l: Int, _ p: Int) -> Bool
+}
+
+struct LessonRoomFilter: Sendable {
+    let allows: @Sendable (_ plan: Plan, _ r: Int, _ l: Int, _ p: Int) -> Bool
 }
 
 /// As `PlanFilter`, for `joinAllowed`.
@@ -144,5 +167,19 @@ public enum ModelCatalogue {
 
 extension Instance {
     /// The week index with the catalogue's pools: the one every phase of the search and every proof works on.
-    package init(_ validated: ValidatedScenario) { self.init(validated, pools: ModelRule.pools) }
+    package init(_ validated: ValidatedScenario) {
+        self.init(validated, pools: ModelRule.pools)
+        let index = self
+        let canStart = lessons.indices.map { l in
+            (0..<slotCount).map { p in ModelRule.all.allSatisfy { $0.lessonStartQualifies?(index, l, p) ?? true } }
+        }
+        let rooms = lessons.indices.map { l in
+            index.rooms.indices.filter { r in ModelRule.all.allSatisfy { $0.lessonRoomQualifies?(index, l, r) ?? true } }
+                .sorted { (index.rooms[$0].capacity, $0) < (index.rooms[$1].capacity, $1) }
+        }
+        for l in lessons.indices {
+            lessons[l].canStart = canStart[l]
+            lessons[l].rooms = lessons[l].needsRoom ? rooms[l] : []
+        }
+    }
 }

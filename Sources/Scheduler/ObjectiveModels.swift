@@ -32,7 +32,7 @@ extension ModelRule {
             model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.a, $0.p, $0.col) },
                                busy: { base.studentAt[$0] }, idle: { base.studentIdle($0, day: $1) })
         }
-        $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .slot]) { plan, s, d in plan.studentIdle(s, day: d) }
+        $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .slot, .lesson]) { plan, s, d in plan.studentIdle(s, day: d) }
     }
 
     static let teacherIdle = with(ModelRule(.teacherIdle)) {
@@ -41,7 +41,7 @@ extension ModelRule {
             model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.a, $0.p, $0.col) },
                                busy: { base.teacherAt[$0] }, idle: { base.teacherIdle($0, day: $1) })
         }
-        $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot]) { plan, t, d in plan.teacherIdle(t, day: d) }
+        $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot, .lesson]) { plan, t, d in plan.teacherIdle(t, day: d) }
     }
 
     /// A session that runs into the day's last block counts, whichever block it starts in: a student
@@ -195,6 +195,8 @@ public struct ObjectiveWeights: Sendable, Hashable {
             weights[rule] = self[rule] * scale
             scale *= min(cap, Double(1 + (instance.sessionsByPriority[priority] ?? 0)))
         }
+        // A class lesson comes before any flex session: a week whose lessons do not stand is no week.
+        weights[.unplacedLesson] = self[.unplacedLesson] * scale
         return weights
     }
 

@@ -12,6 +12,15 @@ package struct PlannedSession: Sendable, Hashable {
     package var pinned = false
 }
 
+/// One placed class lesson: which lesson, where it starts, and its room (nil for `needs-room: false`).
+package struct PlacedLesson: Sendable, Hashable {
+    package var lesson: Int
+    package var slot: Int
+    package var room: Int?
+    /// An `at` of the scenario: never moved.
+    package var pinned = false
+}
+
 /// A student's need for each activity she may join: a handful of pairs, searched in order. It is
 /// asked for every seat the search considers, and this is several times faster than hashing.
 package struct NeedLookup: Sendable {
@@ -64,10 +73,19 @@ package struct Plan: Sendable {
     package let needIndex: [NeedLookup]
     /// Weekly capacity this plan must leave to sub-problems solved at the same time on other days.
     var held = HeldCapacity()
+    /// Placed class lessons by id (nil once removed), and each lesson's placement ids.
+    package private(set) var lessonPlacements: [PlacedLesson?] = []
+    package private(set) var placementsOf: [[Int]]
+    /// Per class without parts and slot: `Plan.free` or the mark of the lesson there.
+    package private(set) var classAt: [[Int]]
 
     package static let free = -1
     /// Taken by one of the scenario's fixed sessions, which the search never moves.
     package static let fixedSession = -2
+    /// Rows hold `lessonMark(id)` where placed lesson `id` is: below every other value, so every
+    /// test for a free slot (`== free`) or a flex session (`>= 0`) reads a lesson as busy.
+    package static func lessonMark(_ id: Int) -> Int { -3 - id }
+    package static func placement(ofMark mark: Int) -> Int? { mark <= -3 ? -3 - mark : nil }
 
     package init(_ instance: Instance) { self.init(instance, baseline: Baseline()) }
 
@@ -79,7 +97,12 @@ package struct Plan: Sendable {
         let teacherIndex = firstIndices(scenario.teachers.map(\.id)), roomIndex = firstIndices(scenario.rooms.map(\.id))
         let studentIndex = firstIndices(scenario.students.map(\.id))
         let slotIndex = firstIndices((0..<instance.slotCount).map { instance.dayName(of: $0) + "." + instance.blockId(of: $0) })
-        for session in timetable.sessions where !session.fixed {
+        let lessonIndex = firstIndices(scenario.lessons.map(\.id))
+        for session in timetable.sessions where session.isLesson {
+            guard let l = session.lesson.flatMap({ lessonIndex[$0] }), let p = slotIndex[session.day + "." + session.block] else { continue }
+            placeLesson(PlacedLesson(lesson: l, slot: p, room: session.room.flatMap { roomIndex[$0] }))
+        }
+        for session in timetable.sessions where session.isFlex {
             let students = session.students.compactMap { studentIndex[$0] }
             guard let a = instance.activity(subject: session.subject, modality: session.modality, students: students),
                   let p = slotIndex[session.day + "." + session.block], let r = session.room.flatMap({ roomIndex[$0] }),
@@ -100,6 +123,8 @@ package struct Plan: Sendable {
         studentDayLoad = Array(repeating: Array(repeating: 0, count: d), count: instance.students.count)
         teacherDayLoad = Array(repeating: Array(repeating: 0, count: d), count: instance.teachers.count)
         teacherWeekLoad = Array(repeating: 0, count: instance.teachers.count)
+        placementsOf = Array(repeating: [], count: instance.lessons.count)
+        classAt = Array(repeating: Array(repeating: -1, count: p), count: instance.leafClasses.count)
         needIndex = instance.students.map { info in
             NeedLookup(pairs: info.needs.enumerated().flatMap { n, need in
                 need.activities.map { (activity: $0, need: n, requested: need.requested) }
@@ -173,6 +198,39 @@ package struct Plan: Sendable {
         apply(old, id: Plan.free, sign: -1)
         sessions[id] = session
         apply(session, id: id, sign: 1)
+    }
+
+    @discardableResult
+    package mutating func placeLesson(_ placed: PlacedLesson) -> Int {
+        let id = lessonPlacements.count
+        lessonPlacements.append(placed)
+        placementsOf[placed.lesson].append(id)
+        applyLesson(placed, mark: Plan.lessonMark(id), sign: 1)
+        return id
+    }
+
+    package mutating func removeLesson(_ id: Int) {
+        guard let placed = lessonPlacements[id] else { return }
+        lessonPlacements[id] = nil
+        placementsOf[placed.lesson].removeAll { $0 == id }
+        applyLesson(placed, mark: Plan.free, sign: -1)
+    }
+
+    /// A lesson occupies its members, teachers, classes and room, and counts towards their limits.
+    private mutating func applyLesson(_ placed: PlacedLesson, mark: Int, sign: Int) {
+        let info = instance.lessons[placed.lesson], d = instance.day(of: placed.slot)
+        let covered = instance.covered(lesson: placed.lesson, from: placed.slot), blocks = covered.count * sign
+        for s in info.students {
+            for q in covered { studentAt[s][q] = mark }
+            studentDayLoad[s][d] += blocks
+        }
+        for t in info.teachers {
+            for q in covered { teacherAt[t][q] = mark }
+            teacherDayLoad[t][d] += blocks
+            teacherWeekLoad[t] += blocks
+        }
+        for leaf in info.leaves { for q in covered { classAt[leaf][q] = mark } }
+        if let r = placed.room { for q in covered { roomAt[r][q] = mark } }
     }
 
     /// Limits count blocks, so a double block weighs two; a need counts sessions, so it weighs one.

@@ -141,13 +141,17 @@ enum PlanChange: Int, Sendable, Hashable, CaseIterable {
     case teacher
     /// A session moves to another slot with its teacher, room and students.
     case slot
+    /// A class lesson is placed, removed or moved (its room with it).
+    case lesson
 }
 
 /// What one share of an objective term belongs to.
 enum ShareScope: Int, Sendable, CaseIterable {
-    case studentNeed, studentDay, teacherDay, roomDay
+    case studentNeed, studentDay, teacherDay, roomDay, lesson, classDay
 
-    var description: String { ["student and need", "student and day", "teacher and day", "room and day"][rawValue] }
+    var description: String {
+        ["student and need", "student and day", "teacher and day", "room and day", "lesson", "class and day"][rawValue]
+    }
 }
 
 /// An objective term's search code: its count held by one key of `scope` (a student's need, a
@@ -220,10 +224,14 @@ struct Touched: Sendable {
 struct MoveScore: Sendable {
     private let terms: [(share: TermShare, weight: Double)]
 
-    init(_ change: PlanChange, _ weights: ObjectiveWeights) {
-        terms = ModelRule.changedBy[change.rawValue].compactMap { entry in
+    init(_ change: PlanChange, _ weights: ObjectiveWeights) { self.init([change], weights) }
+
+    /// The terms any of `changes` can move, each once: a lesson swapping places with flex sessions
+    /// both moves a lesson and moves sessions.
+    init(_ changes: [PlanChange], _ weights: ObjectiveWeights) {
+        terms = ModelRule.shared.compactMap { entry in
             let weight = weights[entry.rule]
-            return weight == 0 ? nil : (entry.share!, weight)
+            return weight == 0 || entry.share!.changedBy.isDisjoint(with: changes) ? nil : (entry.share!, weight)
         }
     }
 
@@ -261,6 +269,8 @@ extension Plan {
             case .studentDay: sum = total(share, people: instance.students.count)
             case .teacherDay: sum = total(share, people: instance.teachers.count)
             case .roomDay: sum = total(share, people: instance.rooms.count)
+            case .lesson: for l in instance.lessons.indices { sum += share.count(self, l, 0) }
+            case .classDay: sum = total(share, people: instance.leafClasses.count)
             }
             terms[entry.rule] = sum
         }

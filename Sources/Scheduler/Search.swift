@@ -92,6 +92,8 @@ struct Search {
 
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
+        plan.placeLessons(weights)
+        plan.placeShortLessonsEvictingFlex()
         plan.constructGreedily(until: deadline)
         plan.reseatShortNeeds()
         report(force: true)
@@ -179,7 +181,8 @@ struct Search {
             let swaps = traced("trades", plan.swapStudentsForComfort(weights, until: deadline))
             let teachers = traced("teachers", plan.reassignTeachersForComfort(weights, until: deadline))
             let sessions = traced("sessions", plan.moveSessionsForComfort(weights, until: deadline))
-            guard students || swaps || teachers || sessions else { break }
+            let lessons = traced("lessons", plan.moveLessonsForComfort(weights, until: deadline))
+            guard students || swaps || teachers || sessions || lessons else { break }
             lastImprovement = Date()
             subproblemsAtLastImprovement = subproblems
         }

@@ -43,7 +43,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     let status: Timetable.Status = stopReason == .optimal ? .optimal : (stopReason == .timeLimit ? .timeLimit : .feasible)
     return Timetable(
         scenario: scenario.name, status: status, objective: objective, bound: bound, gap: gap,
-        sessions: timetableSessions(plan), unmet: unmetNeeds(plan),
+        sessions: timetableSessions(plan), unmet: unmetNeeds(plan), unplaced: unplacedLessons(plan),
         created: ISO8601DateFormatter().string(from: started),
         stats: .init(seconds: Date().timeIntervalSince(started), unmetSessions: terms.unmetSessions,
                      neededSessions: instance.totalSessionsNeeded, variables: search.largestModel.columns,
@@ -62,6 +62,7 @@ func roundedDown(_ value: Double) -> Double { max(0, (value * 1e6).rounded(.down
 func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bound: Double, modelBound: Double = 0) -> Timetable.ProvenBounds {
     let terms = plan.terms
     let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
+        + weights[.unplacedLesson] * Double(terms[.unplacedLesson])
     let comfortScore = terms.total(weights) - unmetCost
     var comfort = roundedDown(lower.comfort(done: plan.done))
     if terms.unmetSessions == 0 {
@@ -86,14 +87,28 @@ func unmetNeeds(_ plan: Plan) -> [Timetable.Unmet] {
     }
 }
 
-/// The scenario's fixed sessions as given, then the planned ones in time order.
+/// Lessons short of their `sessions`; Advisor gives each its reason.
+func unplacedLessons(_ plan: Plan) -> [Timetable.Unplaced] {
+    plan.instance.lessons.indices.compactMap { l in
+        let missing = plan.instance.lessons[l].sessions - plan.placementsOf[l].count
+        return missing > 0 ? Timetable.Unplaced(lesson: plan.instance.scenario.lessons[l].id, missing: missing, reason: "") : nil
+    }
+}
+
+/// The scenario's fixed sessions as given, then the lessons and the planned ones in time order.
 func timetableSessions(_ plan: Plan) -> [Timetable.Session] {
     let instance = plan.instance, scenario = instance.scenario
     let fixed = scenario.fixed.map { session in
         Timetable.Session(fixed: session.id, title: session.title, day: session.day.rawValue, block: session.block,
                           length: session.length, teachers: session.teachers, room: session.room, students: scenario.attendees(of: session))
     }
-    return fixed + plan.activeSessions.map(\.session).sorted { x, y in
+    let lessons = plan.lessonPlacements.compactMap { $0 }.sorted { ($0.slot, $0.lesson) < ($1.slot, $1.lesson) }.map { placed in
+        let lesson = scenario.lessons[placed.lesson]
+        return Timetable.Session(lesson: lesson.id, title: lesson.title, subject: lesson.subject, day: instance.dayName(of: placed.slot),
+                                 block: instance.blockId(of: placed.slot), length: lesson.length, teachers: lesson.teachers,
+                                 classes: lesson.classes, room: placed.room.map { scenario.rooms[$0].id }, students: scenario.attendees(of: lesson))
+    }
+    return fixed + lessons + plan.activeSessions.map(\.session).sorted { x, y in
         (x.slot, x.activity, x.room) < (y.slot, y.activity, y.room)
     }.map { session in
         let act = instance.activities[session.activity]

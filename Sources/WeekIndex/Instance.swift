@@ -94,6 +94,11 @@ package struct Instance: Sendable {
     package let teachers: [TeacherInfo]
     package let rooms: [RoomInfo]
     package let fixed: [FixedInfo]
+    /// Class lessons (`Lessons.swift`); `rooms` and `canStart` are set from the catalogue after indexing.
+    package var lessons: [LessonInfo]
+    /// The scenario's classes without parts, which lessons occupy.
+    package let leafClasses: [String]
+    package let leafAvailable: [[Bool]]
     /// Needed sessions per priority, for the lexicographic unmet weights.
     package let sessionsByPriority: [Priority: Int]
     /// Per room, whether it has every feature the activity's modality needs (`[activity][room]`), and
@@ -231,6 +236,10 @@ package struct Instance: Sendable {
                              teachers: session.teachers.compactMap { teacherIndex[$0] }, room: session.room.flatMap { roomIndex[$0] })
         }
         (nextDay, previousDay) = calendarNeighbours(scenario.days)
+        let lessonIndex = Instance.lessonIndex(scenario, slots: slots, blocksPerDay: blockOrder.count, startPositions: startPositions)
+        lessons = lessonIndex.lessons
+        leafClasses = lessonIndex.leafClasses
+        leafAvailable = lessonIndex.leafAvailable
     }
 
     package func day(of slot: Int) -> Int { slot / blocksPerDay }

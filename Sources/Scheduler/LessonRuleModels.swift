@@ -1,0 +1,92 @@
+// R8 and the lesson terms as the search sees them: where and when a lesson may ever be, whether it
+// may start somewhere given the rest of the plan, and each term's share. Clashes with people and
+// rooms and their limits are the R3-R5 entries' lesson filters (`HardRuleModels.swift`).
+// `Sources/TimetableChecker/LessonChecks.swift` checks the same ids independently.
+import Rules
+import WeekIndex
+
+extension ModelRule {
+    static let lessonKept = with(ModelRule(.lessonKept)) {
+        $0.byConstruction = "by construction: a placed lesson is only a lesson index, a start and a room; timetableSessions() writes the lesson's subject, teachers, classes and members from the scenario"
+    }
+
+    static let lessonCount = with(ModelRule(.lessonCount)) {
+        $0.lessonAllowed = { plan, l, _ in plan.placementsOf[l].count < plan.instance.lessons[l].sessions }
+        $0.byConstruction = "unplacedLessons() reports what each lesson lacks from the plan itself"
+    }
+
+    static let lessonPinned = with(ModelRule(.lessonPinned)) {
+        $0.byConstruction = "by construction: placeLessons() puts every `at` lesson first and no move takes a pinned lesson"
+    }
+
+    static let lessonLength = with(ModelRule(.lessonLength)) {
+        $0.lessonStartQualifies = { instance, l, p in instance.lessons[l].runFits[p] }
+    }
+
+    static let classDoubleBooked = with(ModelRule(.classDoubleBooked)) {
+        $0.lessonAllowed = { plan, l, p in plan.instance.lessons[l].leaves.allSatisfy { plan.isFree(plan.classAt[$0], lesson: l, from: p) } }
+    }
+
+    static let classUnavailable = with(ModelRule(.classUnavailable)) {
+        $0.lessonStartQualifies = { instance, l, p in
+            instance.lessons[l].leaves.allSatisfy { leaf in instance.covered(lesson: l, from: p).allSatisfy { instance.leafAvailable[leaf][$0] } }
+        }
+    }
+
+    static let lessonRoom = with(ModelRule(.lessonRoom)) {
+        $0.lessonRoomQualifies = { instance, l, r in
+            let lesson = instance.lessons[l]
+            return (lesson.allowedRooms.isEmpty || lesson.allowedRooms.contains(r)) && lesson.roomFeatures.isSubset(of: instance.rooms[r].features)
+        }
+        $0.lessonAllowed = { plan, l, p in !plan.instance.lessons[l].needsRoom || !plan.freeRooms(lesson: l, at: p).isEmpty }
+    }
+
+    static let lessonRoomSize = with(ModelRule(.lessonRoomSize)) {
+        $0.lessonRoomQualifies = { instance, l, r in instance.rooms[r].capacity >= instance.lessons[l].seats }
+    }
+
+    /// Days apart by position in the week's `days`, as the checker and FET count them.
+    static let lessonDaysApart = with(ModelRule(.lessonDaysApart)) {
+        $0.lessonAllowed = { plan, l, p in
+            let apart = plan.instance.lessons[l].minDaysApart, d = plan.instance.day(of: p)
+            return apart == 0 || plan.placementsOf[l].allSatisfy { abs(plan.instance.day(of: plan.lessonPlacements[$0]!.slot) - d) >= apart }
+        }
+    }
+
+    // MARK: objective terms
+
+    static let unplacedLesson = with(ModelRule(.unplacedLesson)) {
+        $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
+            plan.instance.lessons[l].sessions - plan.placementsOf[l].count
+        }
+    }
+
+    static let classIdle = with(ModelRule(.classIdle)) {
+        $0.share = TermShare(scope: .classDay, changedBy: [.lesson]) { plan, leaf, d in plan.idleBlocks(plan.classAt[leaf], day: d) }
+    }
+
+    static let lessonOffPreferred = with(ModelRule(.lessonOffPreferred)) {
+        $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
+            guard let preferred = plan.instance.lessons[l].preferredStart else { return 0 }
+            return plan.placementsOf[l].count { !preferred[plan.lessonPlacements[$0]!.slot] }
+        }
+    }
+
+    static let lessonAvoidedTime = with(ModelRule(.lessonAvoidedTime)) {
+        $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
+            plan.placementsOf[l].count { plan.instance.lessons[l].avoidedStart[plan.lessonPlacements[$0]!.slot] }
+        }
+    }
+
+    /// Each baseline lesson kept needs a lesson of it at the same start and room; a lesson counts once.
+    static let changedLesson = with(ModelRule(.changedLesson)) {
+        $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
+            var now = plan.placementsOf[l].map { plan.lessonPlacements[$0]! }
+            return plan.baseline.lessons.filter { $0.lesson == l }.count { old in
+                guard let i = now.firstIndex(where: { $0.slot == old.slot && $0.room == old.room }) else { return true }
+                now.remove(at: i)
+                return false
+            }
+        }
+    }
+}
