@@ -54,7 +54,8 @@ package struct LowerBounds: Sendable {
         freeBeforeLastBlock = instance.students.map { student in
             (0..<instance.slotCount).count { student.available[$0] && instance.block(of: $0) != last }
         }
-        idleBetweenFixedSessions = LowerBounds.idleForcedByFixedSessions(instance, weights: weights)
+        // Lessons may fill the gaps between fixed sessions, so with lessons that argument does not hold.
+        idleBetweenFixedSessions = instance.lessons.isEmpty ? LowerBounds.idleForcedByFixedSessions(instance, weights: weights) : 0
         boundUnmetSessions(proven: findings.max { $0.provenSessions < $1.provenSessions })
     }
 

@@ -74,6 +74,7 @@ extension ModelRule {
         $0.lessonAllowed = { plan, l, p in plan.instance.lessons[l].teachers.allSatisfy { plan.isFree(plan.teacherAt[$0], lesson: l, from: p) } }
         $0.rows = { model in
             let bySlot = model.ys.flatMap { y in model.instance.covered(y.a, from: y.p).map { (ColumnKey(y.t, $0), y.col) } }
+                + model.lessonSlots(\.teachers)
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("teacher double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
@@ -91,7 +92,8 @@ extension ModelRule {
         }
         $0.rows = { model in
             let base = model.base
-            let byDay = model.ys.map { (key: ColumnKey($0.t, base.instance.day(of: $0.p)), a: $0.a, col: $0.col) }
+            let byDay = model.ys.map { (key: ColumnKey($0.t, base.instance.day(of: $0.p)), length: base.instance.activities[$0.a].length, col: $0.col) }
+                + model.lessonCells(\.teachers).map { (key: ColumnKey($0.who, base.instance.day(of: $0.q)), length: $0.length, col: $0.col) }
             model.addLoadRows("teacher over daily load", byDay) { key in
                 base.instance.teachers[key.i].maxPerDay - base.teacherDayLoad[key.i][key.j]
             }
@@ -103,7 +105,9 @@ extension ModelRule {
         $0.lessonAllowed = { plan, l, _ in plan.instance.lessons[l].teachers.allSatisfy { plan.instance.lessons[l].length <= plan.openWeeklyBlocks(teacher: $0) } }
         $0.rows = { model in
             let base = model.base
-            model.addLoadRows("teacher over weekly load", model.ys.map { (key: ColumnKey($0.t, 0), a: $0.a, col: $0.col) }) { key in
+            let week = model.ys.map { (key: ColumnKey($0.t, 0), length: base.instance.activities[$0.a].length, col: $0.col) }
+                + model.lessonCells(\.teachers).map { (key: ColumnKey($0.who, 0), length: $0.length, col: $0.col) }
+            model.addLoadRows("teacher over weekly load", week) { key in
                 base.openWeeklyBlocks(teacher: key.i)
             }
         }
@@ -171,6 +175,7 @@ extension ModelRule {
         $0.lessonRoomAllowed = { plan, r, l, p in plan.isFree(plan.roomAt[r], lesson: l, from: p) }
         $0.rows = { model in
             let bySlot = model.ws.flatMap { w in model.instance.covered(w.a, from: w.p).map { (ColumnKey(w.r, $0), w.col) } }
+                + model.zs.flatMap { z in z.r.map { r in model.instance.covered(lesson: z.l, from: z.q).map { (ColumnKey(r, $0), z.col) } } ?? [] }
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("room double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
@@ -191,6 +196,7 @@ extension ModelRule {
         $0.joinReads = .others
         $0.rows = { model in
             let bySlot = model.xs.flatMap { x in model.instance.covered(x.a, from: x.p).map { (ColumnKey(x.s, $0), x.col) } }
+                + model.lessonSlots(\.students)
             for (key, cols) in model.grouped(bySlot) where cols.count > 1 {
                 model.program.addRow("student double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
             }
@@ -207,7 +213,8 @@ extension ModelRule {
         }
         $0.rows = { model in
             let base = model.base
-            let byDay = model.xs.map { (key: ColumnKey($0.s, base.instance.day(of: $0.p)), a: $0.a, col: $0.col) }
+            let byDay = model.xs.map { (key: ColumnKey($0.s, base.instance.day(of: $0.p)), length: base.instance.activities[$0.a].length, col: $0.col) }
+                + model.lessonCells(\.students).map { (key: ColumnKey($0.who, base.instance.day(of: $0.q)), length: $0.length, col: $0.col) }
             model.addLoadRows("student over daily limit", byDay) { key in
                 base.instance.students[key.i].maxPerDay - base.studentDayLoad[key.i][key.j]
             }

@@ -25,6 +25,11 @@ extension ModelRule {
 
     static let classDoubleBooked = with(ModelRule(.classDoubleBooked)) {
         $0.lessonAllowed = { plan, l, p in plan.instance.lessons[l].leaves.allSatisfy { plan.isFree(plan.classAt[$0], lesson: l, from: p) } }
+        $0.rows = { model in
+            for (key, cols) in model.grouped(model.lessonSlots(\.leaves)) where cols.count > 1 {
+                model.program.addRow("class double-booked \(key.i)@\(key.j)", cols.map { ($0, 1) }, upper: 1)
+            }
+        }
     }
 
     static let classUnavailable = with(ModelRule(.classUnavailable)) {
@@ -55,17 +60,33 @@ extension ModelRule {
 
     // MARK: objective terms
 
+    /// A piece moves its lessons within their day and never drops one: each stays placed once.
     static let unplacedLesson = with(ModelRule(.unplacedLesson)) {
+        $0.rows = { model in
+            for (key, cols) in model.grouped(model.zs.map { (ColumnKey($0.k, 0), $0.col) }) {
+                model.program.addRow("lesson placed \(key.i)", cols.map { ($0, 1) }, lower: 1, upper: 1)
+            }
+            // The base counts the moving lessons as unplaced; the rows place each again.
+            model.program.objectiveConstant -= model.weights[.unplacedLesson] * Double(model.movingLessons.count)
+        }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             plan.instance.lessons[l].sessions - plan.placementsOf[l].count
         }
     }
 
     static let classIdle = with(ModelRule(.classIdle)) {
+        $0.rows = { model in
+            let base = model.base
+            model.addIdleTerms(.classIdle, who: "class", columns: model.lessonCells(\.leaves).map { ($0.who, $0.covered, $0.col) },
+                               busy: { base.classAt[$0] }, idle: { base.idleBlocks(base.classAt[$0], day: $1) })
+        }
         $0.share = TermShare(scope: .classDay, changedBy: [.lesson]) { plan, leaf, d in plan.idleBlocks(plan.classAt[leaf], day: d) }
     }
 
     static let lessonOffPreferred = with(ModelRule(.lessonOffPreferred)) {
+        $0.lessonCost = { model, l, q, _ in
+            model.instance.lessons[l].preferredStart.map { $0[q] ? 0 : model.weights[.lessonOffPreferred] } ?? 0
+        }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             guard let preferred = plan.instance.lessons[l].preferredStart else { return 0 }
             return plan.placementsOf[l].count { !preferred[plan.lessonPlacements[$0]!.slot] }
@@ -73,6 +94,7 @@ extension ModelRule {
     }
 
     static let lessonAvoidedTime = with(ModelRule(.lessonAvoidedTime)) {
+        $0.lessonCost = { model, l, q, _ in model.instance.lessons[l].avoidedStart[q] ? model.weights[.lessonAvoidedTime] : 0 }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             plan.placementsOf[l].count { plan.instance.lessons[l].avoidedStart[plan.lessonPlacements[$0]!.slot] }
         }
@@ -80,6 +102,9 @@ extension ModelRule {
 
     /// Each baseline lesson kept needs a lesson of it at the same start and room; a lesson counts once.
     static let changedLesson = with(ModelRule(.changedLesson)) {
+        $0.lessonCost = { model, l, q, r in
+            model.base.baseline.lessons.contains { $0.lesson == l && $0.slot == q && $0.room == r } ? -model.weights[.changedLesson] : 0
+        }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             var now = plan.placementsOf[l].map { plan.lessonPlacements[$0]! }
             return plan.baseline.lessons.filter { $0.lesson == l }.count { old in

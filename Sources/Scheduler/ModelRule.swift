@@ -42,6 +42,8 @@ struct ModelRule: Sendable {
     /// their limits, its spacing), and may room `r` host it there.
     var lessonAllowed: (@Sendable (_ plan: Plan, _ l: Int, _ p: Int) -> Bool)?
     var lessonRoomAllowed: (@Sendable (_ plan: Plan, _ r: Int, _ l: Int, _ p: Int) -> Bool)?
+    /// Objective terms: cost of a lesson of `l` starting at `q` in room `r` in a GLPK piece, already weighted.
+    var lessonCost: (@Sendable (_ model: NeighbourhoodModel, _ l: Int, _ q: Int, _ r: Int?) -> Double)?
     /// Rows over the model's columns.
     var rows: (@Sendable (_ model: inout NeighbourhoodModel) -> Void)?
     /// Objective terms: cost per unit of a column, already multiplied by the term's weight.
@@ -67,7 +69,7 @@ struct ModelRule: Sendable {
         if teacherQualifies != nil || roomQualifies != nil { parts.append("candidate pools") }
         if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("column filter") }
         if rows != nil { parts.append("rows") }
-        if seatCost != nil || teacherCost != nil || roomCost != nil { parts.append("column costs") }
+        if seatCost != nil || teacherCost != nil || roomCost != nil || lessonCost != nil { parts.append("column costs") }
         if share != nil { parts.append("measured on the whole timetable") }
         if let byConstruction { parts.append(byConstruction) }
         return parts

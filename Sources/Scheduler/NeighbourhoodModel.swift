@@ -7,6 +7,9 @@ import WeekIndex
 struct Neighbourhood: Sendable, Hashable {
     var days: [Int]
     var activities: [Int]
+    /// Class lessons whose placements on these days move with it, each within its own day (so
+    /// pieces solved together on other days never change a lesson's days between them).
+    var lessons: [Int] = []
 }
 
 /// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
@@ -26,6 +29,10 @@ struct NeighbourhoodModel {
     private(set) var xs: [(s: Int, a: Int, p: Int, col: Int)] = []
     private(set) var ys: [(t: Int, a: Int, p: Int, col: Int)] = []
     private(set) var ws: [(a: Int, p: Int, r: Int, col: Int)] = []
+    /// `z[k,q,r]`: placement `k` (of lesson `l`, taken out of `base`) starts at `q` in room `r`.
+    private(set) var zs: [(k: Int, l: Int, q: Int, r: Int?, col: Int)] = []
+    /// The lesson placements the model re-plans, by id in the plan it was cut from.
+    let movingLessons: [(id: Int, placed: PlacedLesson)]
     private var x: [ColumnKey: Int] = [:]
     private var y: [ColumnKey: Int] = [:]
     private var w: [ColumnKey: Int] = [:]
@@ -37,16 +44,18 @@ struct NeighbourhoodModel {
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
     /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
-    init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights) {
+    init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights, movingLessons: [(id: Int, placed: PlacedLesson)] = []) {
         self.base = base
         self.hood = hood
         self.weights = weights
+        self.movingLessons = movingLessons
         addDecisionColumns()
+        addLessonColumns()
         program.objectiveConstant = base.terms.total(weights)
         for entry in ModelRule.all { entry.rows?(&self) }
     }
 
-    var isEmpty: Bool { xs.isEmpty }
+    var isEmpty: Bool { xs.isEmpty && zs.isEmpty }
 
     // MARK: decisions
 
@@ -83,9 +92,25 @@ struct NeighbourhoodModel {
         }
     }
 
-    /// Load limits in blocks: each column weighs its activity's length; `room` is what the base leaves.
-    mutating func addLoadRows(_ name: String, _ columns: [(key: ColumnKey, a: Int, col: Int)], room: (ColumnKey) -> Int) {
-        let length = Dictionary(columns.map { ($0.col, instance.activities[$0.a].length) }, uniquingKeysWith: { a, _ in a })
+    /// Columns for each moving lesson placement: every start of its own day that the catalogue's
+    /// lesson entries allow given the base, in each room free then (one column without a room for a
+    /// lesson that needs none), priced by every entry's lesson costs.
+    private mutating func addLessonColumns() {
+        for (k, moving) in movingLessons.enumerated() {
+            let l = moving.placed.lesson
+            for q in instance.slots(ofDay: instance.day(of: moving.placed.slot)) where base.lessonMayStart(l, at: q) {
+                let rooms: [Int?] = instance.lessons[l].needsRoom ? base.freeRooms(lesson: l, at: q) : [nil]
+                for r in rooms {
+                    let cost = ModelRule.all.reduce(0.0) { $0 + ($1.lessonCost?(self, l, q, r) ?? 0) }
+                    zs.append((k, l, q, r, program.addBinary("z[\(k),\(q),\(r ?? -1)]", cost: cost)))
+                }
+            }
+        }
+    }
+
+    /// Load limits in blocks: each column weighs the blocks it fills; `room` is what the base leaves.
+    mutating func addLoadRows(_ name: String, _ columns: [(key: ColumnKey, length: Int, col: Int)], room: (ColumnKey) -> Int) {
+        let length = Dictionary(columns.map { ($0.col, $0.length) }, uniquingKeysWith: { a, _ in a })
         for (key, cols) in grouped(columns.map { ($0.key, $0.col) }) {
             let weighted = cols.map { ($0, Double(length[$0]!)) }
             let limit = room(key)
@@ -97,12 +122,12 @@ struct NeighbourhoodModel {
 
     // MARK: idle terms
 
-    /// One idle term per (person, day) the model's columns touch: `columns` are (person, slot, column),
-    /// `busy` a person's fixed sessions by slot, `idle` her idle blocks on a day as things stand.
-    mutating func addIdleTerms(_ term: Rule, who: String, columns: [(person: Int, a: Int, start: Int, col: Int)],
+    /// One idle term per (person, day) the model's columns touch: `columns` are (person, blocks it
+    /// fills, column), `busy` a person's fixed sessions by slot, `idle` her idle blocks on a day as things stand.
+    mutating func addIdleTerms(_ term: Rule, who: String, columns: [(person: Int, covered: Range<Int>, col: Int)],
                                busy: (Int) -> [Int], idle: (Int, Int) -> Int) {
-        let bySlot = grouped(columns.flatMap { c in instance.covered(c.a, from: c.start).map { (ColumnKey(c.person, $0), c.col) } })
-        for pair in orderedUnique(columns.map { ColumnKey($0.person, instance.day(of: $0.start)) }) {
+        let bySlot = grouped(columns.flatMap { c in c.covered.map { (ColumnKey(c.person, $0), c.col) } })
+        for pair in orderedUnique(columns.map { ColumnKey($0.person, instance.day(of: $0.covered.lowerBound)) }) {
             let person = pair.i, day = pair.j
             addIdleTerm(name: "\(who) idle \(person)", weight: weights[term], day: day, row: busy(person),
                         current: idle(person, day)) { p in bySlot[ColumnKey(person, p)] ?? [] }
@@ -193,6 +218,10 @@ struct NeighbourhoodModel {
                 values[col] = 1
             }
             guard let col = w[ColumnKey(session.activity, session.slot, session.room)] else { return nil }
+            values[col] = 1
+        }
+        for (k, moving) in movingLessons.enumerated() {
+            guard let col = zs.first(where: { $0.k == k && $0.q == moving.placed.slot && $0.r == moving.placed.room })?.col else { return nil }
             values[col] = 1
         }
         for term in affinityColumns {

@@ -77,7 +77,7 @@ extension Search {
                 size += columns
             }
             if !piece.isEmpty { hoods.append(Neighbourhood(days: [d], activities: piece)) }
-            byDay.append(hoods)
+            byDay.append(withLessons(hoods, day: d))
         }
         // Days taken in turn, so that threads find pieces on other days to the end of the pass: one
         // day's pieces after another left one thread idle for the whole of the last day's.
@@ -86,5 +86,23 @@ extension Search {
             instance.activities[a].demand.contains { plan.remaining(student: $0.student, activity: a) > 0 }
         })
         return hoods.filter { !unmet.isDisjoint(with: $0.activities) } + hoods.filter { unmet.isDisjoint(with: $0.activities) }
+    }
+
+    /// Each lesson on day `d` joins the piece whose activities most of its students take part in, so
+    /// GLPK can trade a lesson's block against their flex sessions; a lesson of no such students goes
+    /// to the piece with the fewest lessons yet.
+    func withLessons(_ hoods: [Neighbourhood], day d: Int) -> [Neighbourhood] {
+        guard !hoods.isEmpty, !instance.lessons.isEmpty else { return hoods }
+        var hoods = hoods
+        let students = hoods.map { hood in Set(hood.activities.flatMap { instance.activities[$0].demand.map(\.student) }) }
+        let today = Set(plan.lessonPlacements.compactMap { $0 }.filter { !$0.pinned && instance.day(of: $0.slot) == d }.map(\.lesson))
+        for l in today.sorted() {
+            let members = instance.lessons[l].students
+            let i = hoods.indices.max { a, b in
+                (members.count(where: students[a].contains), -hoods[a].lessons.count) < (members.count(where: students[b].contains), -hoods[b].lessons.count)
+            }!
+            hoods[i].lessons.append(l)
+        }
+        return hoods
     }
 }

@@ -29,7 +29,8 @@ extension ModelRule {
     static let studentIdle = with(ModelRule(.studentIdle)) {
         $0.rows = { model in
             let base = model.base
-            model.addIdleTerms(.studentIdle, who: "student", columns: model.xs.map { ($0.s, $0.a, $0.p, $0.col) },
+            let seats = model.xs.map { (person: $0.s, covered: model.instance.covered($0.a, from: $0.p), col: $0.col) }
+            model.addIdleTerms(.studentIdle, who: "student", columns: seats + model.lessonCells(\.students).map { ($0.who, $0.covered, $0.col) },
                                busy: { base.studentAt[$0] }, idle: { base.studentIdle($0, day: $1) })
         }
         $0.share = TermShare(scope: .studentDay, changedBy: [.seat, .regroup, .slot, .lesson]) { plan, s, d in plan.studentIdle(s, day: d) }
@@ -38,7 +39,8 @@ extension ModelRule {
     static let teacherIdle = with(ModelRule(.teacherIdle)) {
         $0.rows = { model in
             let base = model.base
-            model.addIdleTerms(.teacherIdle, who: "teacher", columns: model.ys.map { ($0.t, $0.a, $0.p, $0.col) },
+            let leads = model.ys.map { (person: $0.t, covered: model.instance.covered($0.a, from: $0.p), col: $0.col) }
+            model.addIdleTerms(.teacherIdle, who: "teacher", columns: leads + model.lessonCells(\.teachers).map { ($0.who, $0.covered, $0.col) },
                                busy: { base.teacherAt[$0] }, idle: { base.teacherIdle($0, day: $1) })
         }
         $0.share = TermShare(scope: .teacherDay, changedBy: [.teacher, .slot, .lesson]) { plan, t, d in plan.teacherIdle(t, day: d) }

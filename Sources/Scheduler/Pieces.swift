@@ -10,9 +10,10 @@ extension Search {
     /// GLPK's bound on it is valid for every timetable. Over several days it counts unmet sessions
     /// and late blocks only (the idle terms' relaxation is too weak to be worth its size); one day
     /// is modelled exactly, so a small day timetable can be proven optimal here.
+    /// A week with class lessons gets no such bound: the model would hold its lessons where they are.
     mutating func solveWholeWeek() throws(SolveFailure) {
         let columns = instance.activities.reduce(0) { $0 + $1.demand.count } * instance.slotCount
-        guard columns <= 6_000, !shouldStop() else { return }
+        guard columns <= 6_000, instance.lessons.isEmpty, !shouldStop() else { return }
         var weights = subproblemWeights
         let exact = instance.dayCount == 1
         if !exact {
@@ -234,6 +235,9 @@ struct SolvedNeighbourhood: Sendable {
     var removed: [Int]
     /// Its new sessions, or nil when GLPK gave nothing that decodes.
     var sessions: [PlannedSession]?
+    /// Ids of the lesson placements it re-planned, and where they go (nil with `sessions`).
+    var removedLessons: [Int] = []
+    var lessons: [PlacedLesson]?
     var columns: Int
     var rows: Int
     var result: MIPResult
@@ -248,10 +252,15 @@ func solveNeighbourhood(_ hood: Neighbourhood, of plan: Plan, held: HeldCapacity
     let removed = plan.activeSessions.filter {
         !$0.session.pinned && hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
     }
+    let lessons = Set(hood.lessons)
+    let moving = plan.lessonPlacements.enumerated().compactMap { id, placed in
+        placed.flatMap { !$0.pinned && lessons.contains($0.lesson) && hood.days.contains(instance.day(of: $0.slot)) ? (id, $0) : nil }
+    }
     var base = plan
     for (id, _) in removed { base.remove(id) }
+    for (id, _) in moving { base.removeLesson(id) }
     base.held = held
-    let model = NeighbourhoodModel(base: base, hood: hood, weights: weights)
+    let model = NeighbourhoodModel(base: base, hood: hood, weights: weights, movingLessons: moving)
     guard !model.isEmpty else { return .success(nil) }
     var options = limits
     options.start = model.startValues(for: removed.map(\.session))
@@ -261,7 +270,9 @@ func solveNeighbourhood(_ hood: Neighbourhood, of plan: Plan, held: HeldCapacity
     } catch {
         return .failure(SolveFailure(description: "internal error: GLPK could not solve a sub-problem: \(error)"))
     }
-    let sessions = result.values.flatMap { model.decode($0, previous: removed.map(\.session)) }
-    return .success(SolvedNeighbourhood(removed: removed.map(\.id), sessions: sessions, columns: model.program.columns.count,
+    let placed = result.values.flatMap { model.decodeLessons($0) }
+    let sessions = placed == nil ? nil : result.values.flatMap { model.decode($0, previous: removed.map(\.session)) }
+    return .success(SolvedNeighbourhood(removed: removed.map(\.id), sessions: sessions, removedLessons: moving.map(\.0),
+                                        lessons: sessions == nil ? nil : placed, columns: model.program.columns.count,
                                         rows: model.program.rows.count, result: result))
 }

@@ -205,6 +205,8 @@ struct Search {
         guard let sessions = solved.sessions else { return }
         var candidate = plan
         for id in solved.removed { candidate.remove(id) }
+        for id in solved.removedLessons { candidate.removeLesson(id) }
+        for placed in solved.lessons ?? [] { candidate.placeLesson(placed) }
         let added = sessions.map { candidate.add($0) }
         if polishing, !forBound { candidate.settle(added, days: hood.days, weights, until: deadline) }
         if candidate.terms.total(self.weights) < objective - 1e-9 {
