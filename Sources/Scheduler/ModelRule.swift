@@ -66,8 +66,12 @@ struct ModelRule: Sendable {
     /// How the entry takes part in the model, for `flexsched rules`.
     var mechanisms: [String] {
         var parts: [String] = []
-        if teacherQualifies != nil || roomQualifies != nil { parts.append("candidate pools") }
-        if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil { parts.append("column filter") }
+        if teacherQualifies != nil || roomQualifies != nil || lessonRoomQualifies != nil || lessonStartQualifies != nil {
+            parts.append("candidate pools")
+        }
+        if seatAllowed != nil || teacherAllowed != nil || roomAllowed != nil || lessonAllowed != nil || lessonRoomAllowed != nil {
+            parts.append("column filter")
+        }
         if rows != nil { parts.append("rows") }
         if seatCost != nil || teacherCost != nil || roomCost != nil || lessonCost != nil { parts.append("column costs") }
         if share != nil { parts.append("measured on the whole timetable") }

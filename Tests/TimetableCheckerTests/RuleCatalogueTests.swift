@@ -78,9 +78,10 @@ private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> V
     for rule in RuleCatalogue.hardRules {
         #expect(RuleCheck.check(for: rule) != nil, "\(rule.id) has no check function")
         #expect(modelled[rule.id].map { !$0.mechanisms.isEmpty } == true, "\(rule.id) has no model function")
-        #expect(mutations[rule.id] != nil, "\(rule.id) has no mutation test")
+        #expect(mutations[rule.id] ?? lessonMutations[rule.id] != nil, "\(rule.id) has no mutation test")
     }
-    #expect(Set(mutations.keys) == Set(RuleCatalogue.hardRules.map(\.id)))
+    #expect(Set(mutations.keys).union(lessonMutations.keys) == Set(RuleCatalogue.hardRules.map(\.id)))
+    #expect(Set(mutations.keys).isDisjoint(with: lessonMutations.keys))
 }
 
 @Test func everyObjectiveTermIsModelledAndMeasuredTwice() {
@@ -97,10 +98,12 @@ private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> V
 
 @Test(arguments: RuleCatalogue.hardRules)
 func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
-    var scenario = try school()
-    var timetable = validTimetable()
+    // Lesson rules break the hybrid week; every other rule the flex-only one.
+    let lessonRule = lessonMutations[rule.id] != nil
+    var scenario = try lessonRule ? hybridSchool() : school()
+    var timetable = lessonRule ? validHybridTimetable() : validTimetable()
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
-    let mutate = try #require(mutations[rule.id])
+    let mutate = try #require(mutations[rule.id] ?? lessonMutations[rule.id])
     mutate(&scenario, &timetable)
     let found = checkTimetable(timetable, against: scenario)
     #expect(Set(found.map(\.rule)) == [rule], "\(found)")
@@ -110,7 +113,8 @@ func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
     let scenario = try school()
     let valid = validTimetable()
     let unused = ["O.unmet-mandated": 0, "O.unmet-high": 0, "O.unmet-low": 0, "O.prefer-teacher": 0, "O.teacher-continuity": 0,
-                  "O.prefer-not": 0]
+                  "O.prefer-not": 0, "O.unplaced-lesson": 0, "O.class-idle": 0, "O.lesson-preferred-time": 0,
+                  "O.lesson-avoided-time": 0, "O.changed-lesson": 0]
     #expect(measureObjective(valid, against: scenario) == unused.merging([
         "O.unmet": 1, "O.student-idle": 0, "O.teacher-idle": 0, "O.late-block": 0,
         "O.same-need-next-day": 1,  // Ana's math tutoring on Monday and Tuesday
