@@ -12,14 +12,25 @@ public struct Shortfall: Sendable, Hashable {
     }
 }
 
+/// Class lessons (v1.2) that no timetable can place in full: every valid timetable leaves at least
+/// `sessions` of the listed lessons' sessions unplaced, together (one id: that lesson alone; several:
+/// which of them go short is the solver's choice).
+public struct LessonShortfall: Sendable, Hashable {
+    public var lessons: [String]
+    public var sessions: Int
+    public init(lessons: [String], sessions: Int) { self.lessons = lessons; self.sessions = sessions }
+}
+
 /// One capacity argument. Each finding is a proof on its own; the shortfalls of different findings
 /// may count the same missing sessions, so they are lower bounds, not to be added across findings.
 public struct Finding: Sendable, Hashable {
     public var cause: String          // stable code, e.g. "teacher-capacity"
     public var message: String        // plain language, with the numbers and names
     public var shortfalls: [Shortfall] // the needs this finding proves short, and by how much (a lower bound)
-    public init(cause: String, message: String, shortfalls: [Shortfall]) {
-        self.cause = cause; self.message = message; self.shortfalls = shortfalls
+    /// The lessons this finding proves unplaced (`LessonFindings.swift`); empty for findings on needs.
+    public var unplaced: [LessonShortfall]
+    public init(cause: String, message: String, shortfalls: [Shortfall], unplaced: [LessonShortfall] = []) {
+        self.cause = cause; self.message = message; self.shortfalls = shortfalls; self.unplaced = unplaced
     }
     /// The catalogue rules that bind, by id: the same vocabulary as `flexsched rules` and `check`.
     public var rules: [String] { ShortfallCause.rules(for: cause).map(\.id) }
@@ -34,6 +45,7 @@ package func diagnose(_ index: Instance) -> [Finding] {
     let week = Week(index)
     var found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
         + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
+        + lessonFindings(index.scenario)
     let mandated = found.map { provenMandatedShortfall($0.finding, index.scenario) }
     for i in found.indices where mandated[i] > 0 {
         found[i].finding.message = "mandated services short: at least \(plural(mandated[i], "mandated session")) cannot be met. " + found[i].finding.message
@@ -61,8 +73,8 @@ func provenMandatedShortfall(_ finding: Finding, _ scenario: Scenario) -> Int {
 /// A finding and how many students it touches (its sort key).
 struct Found {
     var finding: Finding, affected: Int
-    init(_ cause: String, _ message: String, _ shortfalls: [Shortfall], affected: Int? = nil) {
-        finding = Finding(cause: cause, message: message, shortfalls: shortfalls)
+    init(_ cause: String, _ message: String, _ shortfalls: [Shortfall], unplaced: [LessonShortfall] = [], affected: Int? = nil) {
+        finding = Finding(cause: cause, message: message, shortfalls: shortfalls, unplaced: unplaced)
         self.affected = affected ?? Set(shortfalls.map(\.student)).count
     }
 }

@@ -35,6 +35,11 @@ public struct ShortfallCause: Sendable, Hashable {
         ShortfallCause("room-capacity", [.roomDoubleBooked, .roomClosed, .roomFeatures]),
         ShortfallCause("student-free-blocks", [.studentUnavailable, .studentDoubleBooked]),
         ShortfallCause("student-daily-limit", [.studentDailyLimit]),
+        // Lessons proven unplaced before solving (Diagnosis, v1.2).
+        ShortfallCause("class-lesson-blocks", [.classDoubleBooked, .classUnavailable, .studentUnavailable, .studentDoubleBooked]),
+        ShortfallCause("teacher-lesson-blocks", [.teacherWeeklyLimit, .teacherDailyLimit, .teacherUnavailable, .teacherDoubleBooked]),
+        ShortfallCause("lesson-no-room", [.lessonRoom, .lessonRoomSize, .accommodations, .roomClosed]),
+        ShortfallCause("lesson-start-slots", [.lessonDaysApart, .lessonLength, .teacherUnavailable, .classUnavailable, .studentUnavailable, .roomClosed]),
     ]
 
     /// The rules of cause `code`; none for a code the catalogue does not know.

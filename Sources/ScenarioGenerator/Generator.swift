@@ -62,15 +62,19 @@ struct Builder {
     var levels: [[Int?]] = []
     var groups: [StudentGroup] = []
     var fixed: [PlantedFixed] = []
+    /// v1.2 years and forms, and their lessons (`HybridPlanting.swift`).
+    var schoolClasses: [PlantedClass] = []
+    var lessons: [PlantedLesson] = []
 
     init(spec: GeneratorSpec) {
         self.spec = spec
         rng = SplitMix64(seed: spec.seed)
         featureRng = SplitMix64(seed: spec.seed ^ 0x6665_6174_7572_6573)
         // 45-minute blocks from 08:30 with 5-minute passing time and lunch after the fourth block. With
-        // double blocks a short day lunches halfway, so that even a tiny week has a break to respect.
+        // double blocks (a hybrid week has double lessons) a short day lunches halfway, so that even a
+        // tiny week has a break to respect.
         let b = max(1, spec.blocksPerDay)
-        let doubles = spec.features.contains(.doubleBlocks)
+        let doubles = spec.features.contains(.doubleBlocks) || spec.hybrid != nil
         let lunchAfter = !doubles || b >= 6 ? 4 : max(1, b / 2)
         var start = 8 * 60 + 30
         var made: [Block] = []
@@ -97,10 +101,12 @@ struct Builder {
     }
 
     mutating func run() -> GeneratedScenario {
-        makeTeachers()
+        if let hybrid = spec.hybrid { makeSubjectTeachers(hybrid) } else { makeTeachers() }
         makeRooms()
+        if let hybrid = spec.hybrid { addLessonRooms(hybrid) }
         makeStudents()
         placeFixed()
+        if let hybrid = spec.hybrid { plantLessons(hybrid) }
         if spec.planted {
             plant()
             finishPlanted()
@@ -108,9 +114,11 @@ struct Builder {
             finishUnplanted()
         }
         annotate()
+        if let hybrid = spec.hybrid { finishLessons(hybrid) }
         let scenario = Scenario(name: spec.name, timezone: "America/New_York", term: spec.term, days: spec.days,
                                 blocks: blocks, modalities: modalities, teachers: teachers, rooms: rooms,
-                                students: students, groups: groups, fixed: fixed.map(fixedSession))
+                                students: students, groups: groups, fixed: fixed.map(fixedSession),
+                                classes: schoolClasses.map(schoolClass), lessons: lessons.map(scenarioLesson))
         assert(scenario.validationProblems(file: "<generated>").isEmpty, "generated an invalid scenario")
         return GeneratedScenario(scenario: scenario, planted: spec.planted ? plantedTimetable(scenario) : nil)
     }

@@ -18,12 +18,15 @@ public struct GeneratorSpec: Sendable, Hashable {
     /// The scenario format v1.1 features to plant. None by default, so that a spec without them gives
     /// exactly the scenario it gave before they existed.
     public var features: Features
+    /// Scenario format v1.2: classes with lessons, flex needs on top (`HybridSpec`). Nil keeps the
+    /// week as it was before lessons existed.
+    public var hybrid: HybridSpec?
 
     public init(students: Int, teachers: Int, rooms: Int, days: [Weekday], blocksPerDay: Int, seed: UInt64,
-                planted: Bool = true, name: String, term: Term? = nil, features: Features = []) {
+                planted: Bool = true, name: String, term: Term? = nil, features: Features = [], hybrid: HybridSpec? = nil) {
         self.students = students; self.teachers = teachers; self.rooms = rooms; self.days = days
         self.blocksPerDay = blocksPerDay; self.seed = seed; self.planted = planted; self.name = name; self.term = term
-        self.features = features
+        self.features = features; self.hybrid = hybrid
     }
 
     /// The same week with every v1.1 feature. When planted, the planted timetable keeps every rule they add.

@@ -22,9 +22,10 @@ extension Builder {
         for st in students.indices { topUp(st) }
     }
 
-    /// Blocks teachers lead, fixed sessions included: the measure of `teacherCapacity` and its target.
+    /// Blocks teachers lead, fixed sessions and lessons included: the measure of `teacherCapacity` and its target.
     var teacherSessions: Int {
         sessions.reduce(0) { $0 + ($1.teacher == nil ? 0 : $1.length) } + fixed.reduce(0) { $0 + $1.teachers.count * $1.length }
+            + lessons.reduce(0) { $0 + $1.teachers.count * $1.course.length * $1.placed.count }
     }
 
     /// `only` restricts the sessions to one modality.
@@ -154,21 +155,25 @@ extension Builder {
             var perDay = Array(repeating: 0, count: spec.days.count)
             for s in sessions where s.students.contains(st) { perDay[day(s.slot)] += s.length }
             for f in fixed where f.attendees.contains(st) { perDay[day(f.slot)] += f.length }
+            for l in lessons where l.attendees.contains(st) { for p in l.placed { perDay[day(p.slot)] += l.course.length } }
             if rng.chance(0.2), let most = perDay.max(), most > 0 { students[st].maxPerDay = most + rng.int(0...1) }
         }
         let busy = roomBusy
         closeSomeRooms { r, slot in !busy[r][slot] }
     }
 
-    /// The planted week in timetable form: in each slot the fixed sessions first, then the flexible
-    /// ones by room.
+    /// The planted week in timetable form: in each slot the fixed sessions first, then the lessons,
+    /// then the flexible sessions by room.
     func plantedTimetable(_ scenario: Scenario) -> Timetable {
         func at(_ slot: Int) -> (day: String, block: String) { (spec.days[day(slot)].rawValue, blocks[slot % spec.blocksPerDay].id) }
-        let held = fixed.enumerated().sorted { ($0.element.slot, $0.offset) < ($1.element.slot, $1.offset) }.map { _, f in
+        let fixedHeld = fixed.enumerated().sorted { ($0.element.slot, $0.offset) < ($1.element.slot, $1.offset) }.map { _, f in
             (f.slot, Timetable.Session(fixed: f.id, title: f.title, day: at(f.slot).day, block: at(f.slot).block, length: f.length,
                                        teachers: f.teachers.map { teachers[$0].id }, room: f.room.map { rooms[$0].id },
                                        students: scenario.attendees(of: fixedSession(f))))
         }
+        let held = (fixedHeld.map { ($0.0, 0, $0.1) } + lessonSessions(scenario).map { ($0.slot, 1, $0.session) })
+            .enumerated().sorted { ($0.element.0, $0.element.1, $0.offset) < ($1.element.0, $1.element.1, $1.offset) }
+            .map { ($0.element.0, $0.element.2) }
         let planned = sessions.sorted { ($0.slot, $0.room) < ($1.slot, $1.room) }.map { s in
             (s.slot, Timetable.Session(day: at(s.slot).day, block: at(s.slot).block, length: s.length, subject: s.key.subject,
                                        modality: modalities[s.key.modality].id, teacher: s.teacher.map { teachers[$0].id },

@@ -32,8 +32,11 @@ extension Scenario {
             else if k.parts.contains(where: { classAndParts($0).contains(k.id) }) {
                 c.add(entity, "its `parts` lead back to `\(k.id)` itself; a class cannot be part of its own parts")
             }
-            if let size = k.size, size < Set(k.students).count {
-                c.add(entity, "`size` \(size) is smaller than the \(Set(k.students).count) students it lists; raise `size` or leave it out")
+            // Its parts' students sit in its lessons too, so they count against its `size`.
+            let members = members(ofClass: k.id).count
+            if let size = k.size, size < members {
+                let whose = k.parts.isEmpty ? "it lists" : "it and its parts list"
+                c.add(entity, "`size` \(size) is smaller than the \(members) students \(whose); raise `size` or leave it out")
             }
             if k.size == nil, k.parts.isEmpty, k.students.isEmpty {
                 c.add(entity, "has no `size`, `parts` or `students`; give `size: N` (its seats) so its lessons get a room that fits")
@@ -73,11 +76,14 @@ extension Scenario {
             if lesson.needsRoom, roomsKnown, c.complete("classes") {
                 let allowed = lesson.rooms.isEmpty ? rooms : rooms.filter { lesson.rooms.contains($0.id) }
                 let seats = seats(of: lesson)
-                let featured = allowed.filter { Set(lesson.roomFeatures).isSubset(of: $0.features) }
+                // Its students' `requires` bind its room as the lesson's own features do.
+                let wanted = orderedUnique(lesson.roomFeatures + attendees(of: lesson).flatMap { student($0)?.requires ?? [] })
+                let featured = allowed.filter { Set(wanted).isSubset(of: $0.features) }
                 if rooms.isEmpty {
                     c.add(entity, "needs a room and the scenario lists none; add `rooms` or set `needs-room: false`")
                 } else if featured.isEmpty, !allowed.isEmpty {
-                    c.add(entity, "no room it may use has all of [\(lesson.roomFeatures.joined(separator: ", "))]; add the feature to a room or change `room-features`")
+                    let why = wanted.count > lesson.roomFeatures.count ? " (its own `room-features` and what its students `requires`)" : ""
+                    c.add(entity, "no room it may use has all of [\(wanted.joined(separator: ", "))]\(why); add the feature to a room or change `room-features`")
                 } else if !featured.isEmpty, featured.allSatisfy({ $0.capacity < seats }) {
                     let largest = featured.map(\.capacity).max()!
                     c.add(entity, "its classes need \(seats) seats and the largest room it may use seats \(largest); allow a larger room in `rooms` or split the lesson")
@@ -85,6 +91,8 @@ extension Scenario {
             }
         }
     }
+
+    private func student(_ id: String) -> Student? { students.first { $0.id == id } }
 
     private func idsOf(_ kind: String) -> [String] {
         switch kind {
@@ -113,8 +121,13 @@ extension Scenario {
                 continue
             }
             guard days.contains(day), blocks.contains(where: { $0.id == block }) else { continue }
-            if blockRun(from: block, length: lesson.length) == nil {
+            guard let run = blockRun(from: block, length: lesson.length) else {
                 c.add(entity, "`at` `\(ref)`: \(lesson.length) blocks from `\(block)` run past the day's end or across a break; pin it earlier")
+                continue
+            }
+            let away = pinnedAway(lesson, day: day, run: run)
+            if !away.isEmpty {
+                c.add(entity, "`at` `\(ref)` is when \(listedInWords(away)) \(away.count == 1 ? "is" : "are") unavailable; move the pin or change their `unavailable`")
             }
             pinned.append((day, block))
         }
@@ -129,5 +142,20 @@ extension Scenario {
                 }
             }
         }
+    }
+}
+
+extension Scenario {
+    /// Teachers and classes (a lesson's classes, their parts and the classes they are part of) that
+    /// are unavailable in a pinned run: the pin could never hold.
+    fileprivate func pinnedAway(_ lesson: Lesson, day: Weekday, run: [Block]) -> [String] {
+        let related = orderedUnique(lesson.classes.flatMap { classAndParts($0) + classesContaining($0) })
+        let teachersAway = orderedUnique(lesson.teachers).filter { id in
+            teachers.first { $0.id == id }.map { t in run.contains { !isAvailable(t.unavailable, day: day, block: $0.id) } } ?? false
+        }
+        let classesAway = related.filter { id in
+            schoolClass(id).map { k in run.contains { !isAvailable(k.unavailable, day: day, block: $0.id) } } ?? false
+        }
+        return teachersAway.map { "teacher `\($0)`" } + classesAway.map { "class `\($0)`" }
     }
 }

@@ -1,4 +1,4 @@
-/// Change file v1.1: a staffing, enrolment or timetable change applied on top of a scenario (what-if
+/// Change file v1.2: a staffing, enrolment or timetable change applied on top of a scenario (what-if
 /// runs, next week's roll-forward). Every key is optional.
 public struct ScenarioChange: Sendable, Hashable {
     public enum RoomClosure: Sendable, Hashable {
@@ -41,12 +41,17 @@ public struct ScenarioChange: Sendable, Hashable {
     public var needsChange: [NeedChange] = []
     public var fixedRemove: [String] = []
     public var fixedAdd: [FixedSession] = []
+    /// v1.2 (`LessonChanges.swift`): lessons pinned anew (`[]` unpins), classes away, lessons removed and added.
+    public var lessonsPin: [(String, [SlotRef])] = []
+    public var classesUnavailable: [(String, [SlotRef])] = []
+    public var lessonsRemove: [String] = []
+    public var lessonsAdd: [Lesson] = []
 
     /// Problems found while reading, reported by `apply` together with those that need the scenario,
     /// so one run shows every mistake in the file.
     private var readProblems: [InputProblem] = []
     /// Lines of the file's entries, under the entity names that problems use.
-    private var lines: [String: Int] = [:]
+    var lines: [String: Int] = [:]
 
     public init(name: String, file: String = "<change>") { self.name = name; self.file = file }
 
@@ -54,7 +59,8 @@ public struct ScenarioChange: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(file); hasher.combine(name) }
 
     static let keys = ["teachers-leave", "teachers-unavailable", "teachers-join", "rooms-close", "students-leave",
-                       "students-join", "needs-change", "fixed-remove", "fixed-add"]
+                       "students-join", "needs-change", "fixed-remove", "fixed-add", "lessons-pin", "classes-unavailable",
+                       "lessons-remove", "lessons-add"]
 
     public static func load(path: String) throws(InputError) -> ScenarioChange {
         let base = path.split(separator: "/").last.map(String.init) ?? path
@@ -103,6 +109,13 @@ public struct ScenarioChange: Sendable, Hashable {
         change.fixedAdd = ScenarioLoader.readEntities(f, "fixed-add", "added fixed session", p, notes) {
             ScenarioLoader.readFixed($0, p, lines)
         }
+        change.lessonsPin = entries("lessons-pin").map { id, value in (id, ScenarioLoader.readSlotRefs(value, p) ?? []) }
+        change.classesUnavailable = entries("classes-unavailable").map { id, value in (id, ScenarioLoader.readSlotRefs(value, p) ?? []) }
+        change.lessonsRemove = ids("lessons-remove")
+        change.lessonsAdd = ScenarioLoader.readEntities(f, "lessons-add", "added lesson", p, notes) {
+            ScenarioLoader.readLesson($0, p, lines)
+        }
+        for lesson in change.lessonsAdd { lines["lessons-add[\(lesson.id)]"] = lines["lessons[\(lesson.id)]"] }
         if let list = f["needs-change"], !list.isNull, let items = list.sequence(p) {
             for (index, entry) in items.enumerated() {
                 let named = [entry.peek("student"), entry.peek("subject"), entry.peek("modality")]
@@ -193,8 +206,9 @@ public struct ScenarioChange: Sendable, Hashable {
             if leavingTeachers.contains(id) { fail(entity, "`\(id)` also leaves; give one or the other") }
             if let i = result.teachers.firstIndex(where: { $0.id == id }) { result.teachers[i].unavailable += refs }
             changedLines["teachers[\(id)]"] = lines[entity]
-            // A fixed session she now cannot lead is reported at the line that made it so.
+            // A fixed session or a pinned lesson she now cannot lead is reported at the line that made it so.
             for f in scenario.fixed where f.teachers.contains(id) { changedLines["fixed[\(f.id)]"] = lines[entity] }
+            for l in scenario.lessons where l.teachers.contains(id) && !l.at.isEmpty { changedLines["lessons[\(l.id)]"] = lines[entity] }
         }
         replace(&result.teachers, \.id, leaving: leavingTeachers, joining: teachersJoin, existing: teacherIds,
                 key: "teachers-join", kind: "teacher") { changedLines["teachers[\($0.id)]"] = lines["teachers[\($0.id)]"] }
@@ -295,6 +309,8 @@ public struct ScenarioChange: Sendable, Hashable {
                 }
             }
         }
+        applyLessonChanges(to: &result, from: scenario, goneTeachers: goneTeachers, goneStudents: goneStudents,
+                           changedLines: &changedLines, fail: fail)
         var changed: ValidatedScenario?
         do { changed = try result.validated(file: file, lines: changedLines, requireServiceable: false) } catch {
             problems += error.problems.map {

@@ -267,9 +267,6 @@ extension Scenario {
         classAndLessonProblems(ValidationContext(
             add: { add($0, $1) }, listed: listed, idsKnown: idsKnown, complete: complete,
             checkSlots: { checkSlots($0, $1, key: $2) }, checkIds: { entries, kind in checkIds(entries, kind: kind) { add($0, $1, line: $2) } }))
-        classAndLessonProblems(ValidationContext(
-            add: { add($0, $1) }, listed: listed, idsKnown: idsKnown, complete: complete,
-            checkSlots: { checkSlots($0, $1, key: $2) }, checkIds: { entries, kind in checkIds(entries, kind: kind) { add($0, $1, line: $2) } }))
         return p
     }
 

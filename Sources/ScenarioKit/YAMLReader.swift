@@ -165,7 +165,7 @@ public struct YAMLValue {
         var result: [String: YAMLValue] = [:]
         for (key, value) in entries {
             if allowed.contains(key) { result[key] = value } else {
-                problems.append(value.problem("unknown key `\(key)`; expected one of \(allowed.joined(separator: ", "))"))
+                problems.append(value.problem("unknown key `\(key)`; expected one of \(allowed.joined(separator: ", "))\(didYouMean(key, among: allowed))"))
             }
         }
         return result

@@ -23,8 +23,12 @@ func diagnosisText(_ findings: [Finding]) -> String {
 /// The findings as `validate --json` lists them under "warnings".
 func diagnosisJSON(_ findings: [Finding]) -> [[String: Any]] {
     findings.map { f in
-        ["cause": f.cause, "message": f.message, "rules": f.rules,
-         "shortfalls": f.shortfalls.map { ["student": $0.student, "subject": $0.subject, "modality": $0.modality, "sessions": $0.sessions] }]
+        var entry: [String: Any] = [
+            "cause": f.cause, "message": f.message, "rules": f.rules,
+            "shortfalls": f.shortfalls.map { ["student": $0.student, "subject": $0.subject, "modality": $0.modality, "sessions": $0.sessions] }]
+        // Only lesson findings have it, so a week without lessons reads exactly as before.
+        if !f.unplaced.isEmpty { entry["unplaced"] = f.unplaced.map { ["lessons": $0.lessons, "sessions": $0.sessions] } }
+        return entry
     }
 }
 

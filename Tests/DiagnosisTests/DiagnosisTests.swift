@@ -215,7 +215,7 @@ func bundledScenarioHasNoShortfall(file: String) throws {
     let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources")
     var codes = Set<String>()
-    for file in ["Diagnosis/Checks.swift", "Advisor/UnmetReasons.swift"] {
+    for file in ["Diagnosis/Checks.swift", "Diagnosis/LessonFindings.swift", "Advisor/UnmetReasons.swift"] {
         let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
         for pattern in [#"Found\("([a-z-]+)""#, #"return \("([a-z-]+)""#] {
             let regex = try Regex(pattern)
