@@ -73,25 +73,40 @@ extension Plan {
         }
     }
 
-    /// Every lesson still short, hardest first, each at the start that costs least now: its own
-    /// preferences, and the idle blocks it makes or closes for its classes and teachers.
+    /// Every lesson still short, one session of each lesson per round, the most pressed first: a
+    /// lesson whose teachers or classes have the fewest free blocks to spare for what they must
+    /// hold. Round by round, so no lesson's last sessions are left to whatever the others spared.
     mutating func placeLessons(_ weights: ObjectiveWeights) {
-        let order = instance.lessons.indices.sorted { a, b in
-            let x = instance.lessons[a], y = instance.lessons[b]
-            let slackA = x.canStart.count(where: { $0 }) - x.sessions * x.length, slackB = y.canStart.count(where: { $0 }) - y.sessions * y.length
-            return (slackA, -x.students.count, -x.teachers.count, a) < (slackB, -y.students.count, -y.teachers.count, b)
-        }
+        let order = instance.lessons.indices.sorted { (lessonPressure($0), $1) > (lessonPressure($1), $0) }
         let score = MoveScore(.lesson, weights)
-        for l in order {
-            while placementsOf[l].count < instance.lessons[l].sessions, let best = cheapestStart(l, score) {
+        var placedOne = true
+        while placedOne {
+            placedOne = false
+            for l in order where placementsOf[l].count < instance.lessons[l].sessions {
+                guard let best = cheapestStart(l, score) else { continue }
                 placeLesson(best)
+                placedOne = true
             }
         }
     }
 
+    /// The share of its free blocks the busiest of a lesson's teachers and classes must give to lessons.
+    private func lessonPressure(_ l: Int) -> Double {
+        let info = instance.lessons[l]
+        func load(_ who: KeyPath<Instance.LessonInfo, [Int]>, _ free: (Int) -> Int) -> [Double] {
+            info[keyPath: who].map { w in
+                let blocks = instance.lessons.filter { $0[keyPath: who].contains(w) }.reduce(0) { $0 + $1.sessions * $1.length }
+                return Double(blocks) / Double(max(1, free(w)))
+            }
+        }
+        let teachers = load(\.teachers) { t in instance.teachers[t].available.count(where: { $0 }) }
+        let classes = load(\.leaves) { leaf in instance.leafAvailable[leaf].count(where: { $0 }) }
+        return (teachers + classes).max() ?? 0
+    }
+
     /// The placement of one more lesson of `l` that raises the objective least, with a gentle pull
     /// to days where its classes have fewer lessons (so no day fills up before the others).
-    private mutating func cheapestStart(_ l: Int, _ score: MoveScore) -> PlacedLesson? {
+    mutating func cheapestStart(_ l: Int, _ score: MoveScore) -> PlacedLesson? {
         var best: (placed: PlacedLesson, cost: Double)?
         for p in 0..<instance.slotCount where lessonMayStart(l, at: p) {
             guard let room = roomForLesson(l, at: p) else { continue }
@@ -105,65 +120,5 @@ extension Plan {
             if cost < (best?.cost ?? .infinity) { best = (PlacedLesson(lesson: l, slot: p, room: room), cost) }
         }
         return best?.placed
-    }
-
-    /// Lessons the greedy pass left short: each takes a start whose only obstacles are flex
-    /// sessions, which give up the seats it needs (or, when they hold its teacher or room, go
-    /// altogether); the students who lose a seat are seated again afterwards. An unplaced lesson
-    /// outweighs every flex session, so this is always worth it.
-    mutating func placeShortLessonsEvictingFlex() {
-        for l in instance.lessons.indices {
-            while placementsOf[l].count < instance.lessons[l].sessions {
-                var best: (plan: Plan, lost: Int)?
-                for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] {
-                    var trial = self
-                    guard let lost = trial.evictFlex(for: l, at: p), lost < (best?.lost ?? .max),
-                          trial.lessonMayStart(l, at: p), let room = trial.roomForLesson(l, at: p) else { continue }
-                    trial.placeLesson(PlacedLesson(lesson: l, slot: p, room: room))
-                    best = (trial, lost)
-                }
-                guard let best else { break }
-                self = best.plan
-            }
-        }
-    }
-
-    /// Frees the blocks a lesson of `l` at `p` fills of flex sessions; the seats given up, or nil
-    /// when a fixed session or another lesson is in the way (or a pinned flex session).
-    private mutating func evictFlex(for l: Int, at p: Int) -> Int? {
-        let info = instance.lessons[l], covered = instance.covered(lesson: l, from: p)
-        var ids = Set<Int>()
-        for q in covered {
-            for s in info.students where studentAt[s][q] != Plan.free { guard studentAt[s][q] >= 0 else { return nil }; ids.insert(studentAt[s][q]) }
-            for t in info.teachers where teacherAt[t][q] != Plan.free { guard teacherAt[t][q] >= 0 else { return nil }; ids.insert(teacherAt[t][q]) }
-            for leaf in info.leaves where classAt[leaf][q] != Plan.free { return nil }
-        }
-        var lost = 0
-        let members = Set(info.students)
-        for id in ids.sorted() {
-            guard let session = sessions[id], !session.pinned else { return nil }
-            let staying = session.students.filter { !members.contains($0) }
-            let leadsIt = session.teacher.map(info.teachers.contains) ?? false
-            if leadsIt || staying.count < instance.activities[session.activity].min {
-                lost += session.students.count
-                remove(id)
-            } else {
-                lost += session.students.count - staying.count
-                var kept = session
-                kept.students = staying
-                replace(id, with: kept)
-            }
-        }
-        // A room held by a flex session is given up only when no other room is free.
-        if info.needsRoom, freeRooms(lesson: l, at: p).isEmpty {
-            let rows = roomAt
-            guard let r = info.rooms.first(where: { r in covered.allSatisfy { rows[r][$0] >= 0 || rows[r][$0] == Plan.free } }) else { return nil }
-            for id in Set(covered.map { roomAt[r][$0] }) where id >= 0 {
-                guard let session = sessions[id], !session.pinned else { return nil }
-                lost += session.students.count
-                remove(id)
-            }
-        }
-        return lost
     }
 }

@@ -93,7 +93,7 @@ struct Search {
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
         plan.placeLessons(weights)
-        plan.placeShortLessonsEvictingFlex()
+        plan.placeShortLessons(&rng)
         plan.constructGreedily(until: deadline)
         plan.reseatShortNeeds()
         report(force: true)

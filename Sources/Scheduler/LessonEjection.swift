@@ -1,0 +1,73 @@
+import SeededRandom
+import WeekIndex
+
+/// Lessons the greedy pass left short, placed by ejection chains, as school timetablers place class
+/// lessons (FET's recursive swapping is one): a short lesson takes the start where it displaces the
+/// fewest other lessons, and those go back to the pool of lessons to place. A displaced lesson may
+/// not return to the start it left for a while (tabu), so the chain moves on instead of circling.
+/// The best state seen (fewest short) is kept. An unplaced lesson outweighs every flex session, so
+/// flex sessions in the way give up their seats (or go, when they hold the lesson's teacher or room).
+extension Plan {
+    mutating func placeShortLessons(_ rng: inout SplitMix64, steps: Int? = nil) {
+        var pool = instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
+        guard !pool.isEmpty else { return }
+        let steps = steps ?? 40 * instance.lessons.reduce(0) { $0 + $1.sessions }
+        var best = (plan: self, short: pool.count)
+        var tabu: [Int: Int] = [:]
+        for step in 0..<steps where !pool.isEmpty {
+            let l = pool.remove(at: rng.int(0...(pool.count - 1)))
+            guard let (trial, displaced) = cheapestEjection(l, step: step, tabu: tabu, rng: &rng) else {
+                pool.append(l)
+                continue
+            }
+            for id in displaced {
+                let placed = lessonPlacements[id]!
+                tabu[placed.lesson * instance.slotCount + placed.slot] = step + 10 + rng.int(0...10)
+                pool.append(placed.lesson)
+            }
+            self = trial
+            if pool.count < best.short { best = (self, pool.count) }
+        }
+        self = best.plan
+    }
+
+    /// The plan with a lesson of `l` placed where it displaces fewest lessons (ties broken at
+    /// random), and the placement ids it displaced; nil when no start can take it.
+    private func cheapestEjection(_ l: Int, step: Int, tabu: [Int: Int], rng: inout SplitMix64) -> (Plan, [Int])? {
+        var ranked: [(p: Int, blockers: [Int], key: Double)] = []
+        for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] && (tabu[l * instance.slotCount + p] ?? -1) < step {
+            guard let blockers = lessonsBlocking(l, at: p) else { continue }
+            ranked.append((p, blockers, Double(blockers.count) + rng.unit() * 0.9))
+        }
+        for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
+            var trial = self
+            for id in candidate.blockers { trial.removeLesson(id) }
+            guard trial.evictFlex(for: l, at: candidate.p) != nil, trial.lessonMayStart(l, at: candidate.p),
+                  let room = trial.roomForLesson(l, at: candidate.p) else { continue }
+            trial.placeLesson(PlacedLesson(lesson: l, slot: candidate.p, room: room))
+            return (trial, candidate.blockers)
+        }
+        return nil
+    }
+
+    /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,
+    /// classes or members then, and its own lessons too close in days; nil when a pinned lesson or
+    /// a fixed session is in the way.
+    private func lessonsBlocking(_ l: Int, at p: Int) -> [Int]? {
+        let info = instance.lessons[l], d = instance.day(of: p)
+        var ids = Set<Int>()
+        for q in instance.covered(lesson: l, from: p) {
+            for row in [info.teachers.map { teacherAt[$0][q] }, info.leaves.map { classAt[$0][q] }, info.students.map { studentAt[$0][q] }] {
+                for mark in row where mark < Plan.free {
+                    guard let id = Plan.placement(ofMark: mark), lessonPlacements[id]?.pinned == false else { return nil }
+                    ids.insert(id)
+                }
+            }
+        }
+        for id in placementsOf[l] where abs(instance.day(of: lessonPlacements[id]!.slot) - d) < info.minDaysApart {
+            guard lessonPlacements[id]?.pinned == false else { return nil }
+            ids.insert(id)
+        }
+        return ids.sorted()
+    }
+}
