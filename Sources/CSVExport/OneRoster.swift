@@ -84,7 +84,8 @@ struct OneRoster {
         let lessonRows = lessons(sessions).map { id, placed in
             let first = placed[0]
             let location = unique(placed.compactMap { $0.room.map { rooms[$0] ?? $0 } }).joined(separator: ", ")
-            let periods = unique(placed.flatMap { (scenario.blockRun(from: $0.block, length: $0.length) ?? []).map(\.id) })
+            let used = Set(placed.flatMap { (scenario.blockRun(from: $0.block, length: $0.length) ?? []).map(\.id) })
+            let periods = scenario.blocksInTimeOrder.map(\.id).filter(used.contains)
             return [classSourcedId(lesson: id), "", "", first.heading, "", options.coursePrefix + first.subject, "", "scheduled",
                     location, options.school, options.term, first.subject, "", periods.joined(separator: ",")]
         }
