@@ -5,7 +5,7 @@ import TimetableChecker
 import TimetableFormat
 
 /// CSV export of a checked timetable for spreadsheets and student information systems:
-/// `sessions.csv` and `unmet.csv`, and optionally OneRoster 1.1 classes and enrollments. The result is
+/// `sessions.csv` and `unmet.csv` (and `unplaced.csv` for a week with class lessons), and optionally OneRoster 1.1 classes and enrollments. The result is
 /// deterministic: the same inputs give the same bytes.
 public enum CSVExport {
     public struct File: Sendable {
@@ -25,6 +25,10 @@ public enum CSVExport {
             table("sessions.csv", SessionsTable.header, SessionsTable.rows(sessions, scenario: scenario).map(SpreadsheetCell.neutralised)),
             table("unmet.csv", UnmetTable.header, UnmetTable.rows(timetable.unmet, scenario: scenario).map(SpreadsheetCell.neutralised)),
         ]
+        if !scenario.lessons.isEmpty {
+            files.append(table("unplaced.csv", UnplacedTable.header,
+                               UnplacedTable.rows(timetable.unplacedLessons, scenario: scenario).map(SpreadsheetCell.neutralised)))
+        }
         if let oneRoster {
             let roster = OneRoster(scenario: scenario, options: oneRoster)
             // OneRoster files go to an SIS importer, not a spreadsheet: values stay exactly as they are.
@@ -37,17 +41,18 @@ public enum CSVExport {
         return files
     }
 
-    /// Day order of the scenario, then first block in time order, then fixed sessions before planned
-    /// ones, then what the session is; so a re-export of the same timetable gives the same rows.
+    /// Day order of the scenario, then first block in time order, then fixed sessions, lessons, then
+    /// planned ones, then what the session is; so a re-export of the same timetable gives the same rows.
     static func sessionsInWeekOrder(_ sessions: [Timetable.Session], scenario: Scenario) -> [Timetable.Session] {
         let dayIndex = Dictionary(uniqueKeysWithValues: scenario.days.enumerated().map { ($1.rawValue, $0) })
         let blockIndex = Dictionary(uniqueKeysWithValues: scenario.blocksInTimeOrder.enumerated().map { ($1.id, $0) })
         return sessions.sorted { a, b in
-            let keyA = (dayIndex[a.day] ?? .max, blockIndex[a.block] ?? .max, a.fixed ? 0 : 1)
-            let keyB = (dayIndex[b.day] ?? .max, blockIndex[b.block] ?? .max, b.fixed ? 0 : 1)
+            func kind(_ s: Timetable.Session) -> Int { s.fixed ? 0 : s.isLesson ? 1 : 2 }
+            let keyA = (dayIndex[a.day] ?? .max, blockIndex[a.block] ?? .max, kind(a))
+            let keyB = (dayIndex[b.day] ?? .max, blockIndex[b.block] ?? .max, kind(b))
             if keyA != keyB { return keyA < keyB }
-            return (a.id ?? a.subject, a.modality, a.room ?? "", a.staff.joined(separator: " "))
-                < (b.id ?? b.subject, b.modality, b.room ?? "", b.staff.joined(separator: " "))
+            return (a.id ?? a.lesson ?? a.subject, a.modality, a.room ?? "", a.staff.joined(separator: " "))
+                < (b.id ?? b.lesson ?? b.subject, b.modality, b.room ?? "", b.staff.joined(separator: " "))
         }
     }
 

@@ -25,8 +25,10 @@ public struct OneRosterOptions: Sendable, Hashable {
     }
 }
 
-/// OneRoster 1.1 CSV (bulk) classes and enrollments for the groups flexsched planned. Fixed sessions
-/// are left out: they were fixed elsewhere, usually in the SIS itself, which already holds them.
+/// OneRoster 1.1 CSV (bulk) classes and enrollments for the groups flexsched planned, and one class
+/// per placed class lesson (all its sessions of the week), enrolling its teachers and its classes'
+/// listed students. Fixed sessions are left out: they were fixed elsewhere, usually in the SIS
+/// itself, which already holds them.
 struct OneRoster {
     let scenario: Scenario
     let options: OneRosterOptions
@@ -60,26 +62,59 @@ struct OneRoster {
         id.replacingOccurrences(of: "_", with: "__").replacingOccurrences(of: ".", with: "_d")
     }
 
+    /// A lesson's class depends only on the lesson's id, so it keeps its class whatever times and
+    /// rooms a re-solve gives it. Four components where a group's have seven: the two never meet.
+    func classSourcedId(lesson id: String) -> String {
+        ["flexsched", options.school, "lesson", id].map(Self.component).joined(separator: ".")
+    }
+
+    /// Each placed lesson with its sessions, in the order of its first session.
+    private func lessons(_ sessions: [Timetable.Session]) -> [(id: String, sessions: [Timetable.Session])] {
+        var order: [String] = [], byLesson: [String: [Timetable.Session]] = [:]
+        for s in sessions {
+            guard let id = s.lesson else { continue }
+            if byLesson[id] == nil { order.append(id) }
+            byLesson[id, default: []].append(s)
+        }
+        return order.map { ($0, byLesson[$0]!) }
+    }
+
     func classRows(_ sessions: [Timetable.Session]) -> [[String]] {
         let rooms = Dictionary(uniqueKeysWithValues: scenario.rooms.map { ($0.id, $0.name) })
-        return sessions.filter { !$0.fixed }.map { s in
+        let lessonRows = lessons(sessions).map { id, placed in
+            let first = placed[0]
+            let location = unique(placed.compactMap { $0.room.map { rooms[$0] ?? $0 } }).joined(separator: ", ")
+            let used = Set(placed.flatMap { (scenario.blockRun(from: $0.block, length: $0.length) ?? []).map(\.id) })
+            let periods = scenario.blocksInTimeOrder.map(\.id).filter(used.contains)
+            return [classSourcedId(lesson: id), "", "", first.heading, "", options.coursePrefix + first.subject, "", "scheduled",
+                    location, options.school, options.term, first.subject, "", periods.joined(separator: ",")]
+        }
+        return sessions.filter(\.isFlex).map { s in
             let periods = (scenario.blockRun(from: s.block, length: s.length) ?? []).map(\.id)
             let day = Weekday(rawValue: s.day).map { String($0.longName.prefix(3)) } ?? s.day
             let title = "\(Self.label(s.subject)) \(s.modality.replacingOccurrences(of: "-", with: " ")) — \(day) \(periods.joined(separator: "+"))"
             return [classSourcedId(s), "", "", title, "", options.coursePrefix + s.subject, "", "scheduled",
                     s.room.flatMap { rooms[$0] } ?? "", options.school, options.term, s.subject, "", periods.joined(separator: ",")]
-        }
+        } + lessonRows
     }
 
     func enrollmentRows(_ sessions: [Timetable.Session]) -> [[String]] {
         let begin = scenario.term.map { "\($0.start)" } ?? "", end = scenario.term.map { "\($0.end)" } ?? ""
-        return sessions.filter { !$0.fixed }.flatMap { s -> [[String]] in
-            let classId = classSourcedId(s)
+        func rows(_ classId: String, teachers: [String], students: [String]) -> [[String]] {
             func row(_ user: String, role: String, primary: String) -> [String] {
                 [classId + "." + role + "." + Self.component(user), "", "", classId, options.school, user, role, primary, begin, end]
             }
-            return s.staff.map { row($0, role: "teacher", primary: "true") } + s.students.map { row($0, role: "student", primary: "") }
+            return teachers.map { row($0, role: "teacher", primary: "true") } + students.map { row($0, role: "student", primary: "") }
         }
+        return sessions.filter(\.isFlex).flatMap { rows(classSourcedId($0), teachers: $0.staff, students: $0.students) }
+            + lessons(sessions).flatMap { id, placed in
+                rows(classSourcedId(lesson: id), teachers: unique(placed.flatMap(\.staff)), students: unique(placed.flatMap(\.students)))
+            }
+    }
+
+    private func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     private static func label(_ subject: String) -> String {

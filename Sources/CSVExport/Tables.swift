@@ -1,9 +1,11 @@
 import ScenarioKit
 import TimetableFormat
 
-/// `sessions.csv`: one row per session and student, so a spreadsheet can filter by anyone.
+/// `sessions.csv`: one row per session and student, so a spreadsheet can filter by anyone. The
+/// lesson columns come last, so sheets made from v1.1 exports keep their columns.
 enum SessionsTable {
-    static let header = ["day", "block", "start", "end", "subject", "modality", "teacher", "room", "student", "student_name", "fixed"]
+    static let header = ["day", "block", "start", "end", "subject", "modality", "teacher", "room", "student", "student_name", "fixed",
+                         "lesson", "title", "classes"]
 
     /// Rows of one session are consecutive and equal in every column but `student` and `student_name`.
     /// A session without students (a staff meeting) still gets one row, with both empty.
@@ -20,9 +22,23 @@ enum SessionsTable {
                 // Ids never contain spaces, so several teachers of a fixed session split back exactly.
                 session.staff.joined(separator: " "), session.room ?? "",
             ]
-            let fixed = session.fixed ? "true" : "false"
-            if session.students.isEmpty { return [common + ["", "", fixed]] }
-            return session.students.map { common + [$0, names[$0] ?? "", fixed] }
+            // Class ids never contain spaces either.
+            let last = [session.fixed ? "true" : "false", session.lesson ?? "", session.isFlex ? "" : session.heading,
+                        (session.classes ?? []).joined(separator: " ")]
+            if session.students.isEmpty { return [common + ["", ""] + last] }
+            return session.students.map { [$0, names[$0] ?? ""] }.map { common + $0 + last }
+        }
+    }
+}
+
+/// `unplaced.csv`: one row per class lesson placed fewer times than its `sessions`.
+enum UnplacedTable {
+    static let header = ["lesson", "title", "classes", "missing", "cause", "reason"]
+
+    static func rows(_ unplaced: [Timetable.Unplaced], scenario: Scenario) -> [[String]] {
+        unplaced.map { u in
+            let lesson = scenario.lessons.first { $0.id == u.lesson }
+            return [u.lesson, lesson?.title ?? "", (lesson?.classes ?? []).joined(separator: " "), String(u.missing), u.cause ?? "", u.reason]
         }
     }
 }

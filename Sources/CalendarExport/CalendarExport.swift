@@ -14,8 +14,8 @@ public enum StudentNames: String, CaseIterable, Sendable {
     case none
 }
 
-/// iCalendar export of a timetable: one calendar per teacher, student and room, and one for the
-/// whole school. The result is deterministic: the same inputs give the same bytes.
+/// iCalendar export of a timetable: one calendar per teacher, student, room and class, and one for
+/// the whole school. The result is deterministic: the same inputs give the same bytes.
 public enum CalendarExport {
     public struct Options: Sendable {
         public var kinds: Set<CalendarKind> = Set(CalendarKind.allCases)
@@ -33,7 +33,7 @@ public enum CalendarExport {
         public var path: String
         public var data: Data
         public var kind: CalendarKind
-        /// The teacher's, student's or room's id; nil for the school calendar.
+        /// The teacher's, student's, room's or class's id; nil for the school calendar.
         public var ownerID: String?
         public var eventCount: Int
     }

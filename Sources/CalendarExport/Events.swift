@@ -4,7 +4,7 @@ import TimetableFormat
 
 /// The calendar files an export can write, as named on the command line (`--only`).
 public enum CalendarKind: String, CaseIterable, Sendable, Hashable {
-    case teachers, students, rooms, school
+    case teachers, students, rooms, school, classes
 }
 
 /// When the weekly timetable happens.
@@ -25,7 +25,7 @@ struct EventDraft: Sendable {
     var date: LocalDate
     var series: WeeklySeries?
     var summary: String
-    /// nil for a fixed session without a room.
+    /// nil for a fixed session or a lesson without a room.
     var location: String?
     var description: String
     var category: String
@@ -65,7 +65,7 @@ struct CalendarDraft: Sendable {
     var path: String
     var title: String
     var owner: String
-    /// The teacher's, student's or room's id; nil for the school calendar.
+    /// The teacher's, student's, room's or class's id; nil for the school calendar.
     var ownerID: String?
     var events: [EventDraft]
 }
@@ -111,6 +111,17 @@ struct EventBuilder {
                                             events: mine.compactMap { event($0, view: "room", owner: r.id) }))
             }
         }
+        if kinds.contains(.classes) {
+            // A class's calendar holds its lessons and those of the classes it belongs to, never a
+            // member's own sessions: it can be shared with the whole class.
+            let stems = Identifiers.fileStems(for: scenario.classes.map(\.id))
+            for k in scenario.classes {
+                let mine = sessions.filter { $0.lesson?.calendarClasses.contains(k.id) == true }
+                result.append(CalendarDraft(kind: .classes, path: "classes/\(stems[k.id]!).ics", title: "\(k.name) (\(school))",
+                                            owner: "class \(k.id) (\(k.name))", ownerID: k.id,
+                                            events: mine.compactMap { event($0, view: "class", owner: k.id) }))
+            }
+        }
         if kinds.contains(.school) {
             // A room hosts at most one session per block, so the room identifies a school-wide event
             // (a fixed session is identified by its own id, room or not).
@@ -136,9 +147,10 @@ struct EventBuilder {
         var modality: String
         /// The id and title of a session fixed outside flexsched.
         var fixed: (id: String, title: String)?
+        var lesson: LessonOccurrence?
         /// Who leads it: none, one teacher, or (for a fixed session) several.
         var teachers: [Teacher]
-        /// nil only for a fixed session without a room.
+        /// nil only for a fixed session or a lesson without a room.
         var room: Room?
         var students: [Student]
     }
@@ -149,6 +161,7 @@ struct EventBuilder {
         let students = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0) })
         var problems: [InputProblem] = []
         var result: [Resolved] = []
+        let ordinals = lessonOrdinals(timetable)
         for (i, s) in timetable.sessions.enumerated() {
             let entity = s.fixed ? "sessions[\(i)] (fixed `\(s.id ?? "")`)" : "sessions[\(i)]"
             func bad(_ message: String) { problems.append(InputProblem(file: file, entity: entity, message: message)) }
@@ -169,14 +182,15 @@ struct EventBuilder {
             if let id = s.room {
                 room = rooms[id]
                 if room == nil { bad("unknown room `\(id)`") }
-            } else if !s.fixed {
-                bad("has no room; only a fixed session may have none")
+            } else if s.isFlex {
+                bad("has no room; only a fixed session or a lesson may have none")
             }
             let group = s.students.compactMap { students[$0] }
             for id in s.students where students[id] == nil { bad("unknown student `\(id)`") }
-            if let day, let run, staff.count == s.staff.count, room != nil || (s.fixed && s.room == nil), group.count == s.students.count {
+            if let day, let run, staff.count == s.staff.count, room != nil || (!s.isFlex && s.room == nil), group.count == s.students.count {
                 result.append(Resolved(weekday: day, blocks: run, subject: s.subject, modality: s.modality,
-                                       fixed: s.fixed ? (s.id ?? "", s.title ?? s.id ?? "") : nil, teachers: staff, room: room,
+                                       fixed: s.fixed ? (s.id ?? "", s.title ?? s.id ?? "") : nil,
+                                       lesson: s.lesson.map { lessonOccurrence($0, s, ordinal: ordinals[i] ?? 1) }, teachers: staff, room: room,
                                        students: group.sorted { ($0.name, $0.id) < ($1.name, $1.id) }))
             }
         }
@@ -197,13 +211,59 @@ struct EventBuilder {
             date = monday.adding(days: s.weekday.ordinal)
             if skip.contains(date) { return nil }
         }
-        let activity = s.fixed?.title ?? Labels.activity(subject: s.subject, modality: s.modality)
+        let activity = s.fixed?.title ?? s.lesson?.title ?? Labels.activity(subject: s.subject, modality: s.modality)
         let leaders = s.teachers.map(\.name).joined(separator: ", ")
+        let count = s.students.count
+        let names = s.students.map(\.name).joined(separator: ", ")
+        let summary: String
+        let group: String
+        if let lesson = s.lesson {
+            // Its title says what it is in every calendar; the group line names its classes.
+            summary = lesson.title
+            let headcount = lesson.seats == 1 ? "1 student" : "\(lesson.seats) students"
+            // As for other sessions: teachers see whom they teach unless the school says none, rooms
+            // and the school only with `everyone`; a class calendar, shared with the class, never.
+            let named = count > 0 && (view == "teacher" ? studentNames != .none : view != "class" && studentNames == .everyone)
+            group = view == "student" ? "\(lesson.classNames): " + (count <= 1 ? "just you" : "you and \(count - 1) other student\(count == 2 ? "" : "s")")
+                : named ? "\(lesson.classNames): \(names) (\(headcount))" : "\(lesson.classNames) (\(headcount))"
+        } else {
+            (summary, group) = flexOrFixed(s, view: view, activity: activity, leaders: leaders, names: names)
+        }
+        let first = s.blocks[0], last = s.blocks[s.blocks.count - 1]
+        let teacherLine = switch (s.teachers.count, s.fixed ?? s.lesson.map { ($0.id, $0.title) }) {
+        case (0, nil): "Teacher: none (\(Labels.humanized(s.modality)))"
+        case (0, _): "Teacher: none"
+        case (1, _): "Teacher: \(leaders)"
+        default: "Teachers: \(leaders)"
+        }
+        let blockLine = s.blocks.count == 1 ? "Block: \(first.id)" : "Blocks: " + s.blocks.map(\.id).joined(separator: ", ")
+        let description = [
+            s.fixed.map { "Fixed session (\($0.id)), not planned by flexsched" },
+            s.lesson.map { "Lesson (\($0.id)) of \($0.classNames)" },
+            teacherLine,
+            "Room: \(s.room?.name ?? "none")",
+            "Group: \(group)",
+            "\(blockLine), \(s.weekday.longName) \(first.start)-\(last.end)",
+        ].compactMap { $0 }.joined(separator: "\n")
+        let uid = if let fixed = s.fixed {
+            Identifiers.uid(school: scenario.name, view: view, owner: owner, fixed: fixed.id, weekday: s.weekday.rawValue)
+        } else if let lesson = s.lesson {
+            Identifiers.uid(school: scenario.name, view: view, owner: owner, lesson: lesson.id, weekday: s.weekday.rawValue, ordinal: lesson.ordinal)
+        } else {
+            Identifiers.uid(school: scenario.name, view: view, owner: owner, subject: s.subject, modality: s.modality,
+                            weekday: s.weekday.rawValue, block: first.id)
+        }
+        let category = s.fixed != nil ? "fixed" : s.lesson != nil ? "lesson" : s.modality
+        return EventDraft(uid: uid, weekday: s.weekday, blocks: s.blocks, date: date, series: series, summary: summary,
+                          location: s.room?.name, description: description, category: category)
+    }
+
+    /// A flexible or fixed session's summary and group line in one calendar's view.
+    private func flexOrFixed(_ s: Resolved, view: String, activity: String, leaders: String, names: String) -> (summary: String, group: String) {
         // A fixed session's title says what it is; a flexible one also says who leads it.
         let ledBy = s.fixed == nil && !s.teachers.isEmpty ? "\(activity) with \(leaders)" : activity
         let count = s.students.count
         let headcount = count == 1 ? "1 student" : "\(count) students"
-        let names = s.students.map(\.name).joined(separator: ", ")
         let summary: String
         let group: String
         switch view {
@@ -219,29 +279,7 @@ struct EventBuilder {
             summary = s.fixed == nil ? ledBy + " (\(headcount))" : activity
             group = studentNames == .everyone ? "\(names) (\(headcount))" : headcount
         }
-        let first = s.blocks[0], last = s.blocks[s.blocks.count - 1]
-        let teacherLine = switch (s.teachers.count, s.fixed) {
-        case (0, nil): "Teacher: none (\(Labels.humanized(s.modality)))"
-        case (0, _): "Teacher: none"
-        case (1, _): "Teacher: \(leaders)"
-        default: "Teachers: \(leaders)"
-        }
-        let blockLine = s.blocks.count == 1 ? "Block: \(first.id)" : "Blocks: " + s.blocks.map(\.id).joined(separator: ", ")
-        let description = [
-            s.fixed.map { "Fixed session (\($0.id)), not planned by flexsched" },
-            teacherLine,
-            "Room: \(s.room?.name ?? "none")",
-            "Group: \(group)",
-            "\(blockLine), \(s.weekday.longName) \(first.start)-\(last.end)",
-        ].compactMap { $0 }.joined(separator: "\n")
-        let uid = if let fixed = s.fixed {
-            Identifiers.uid(school: scenario.name, view: view, owner: owner, fixed: fixed.id, weekday: s.weekday.rawValue)
-        } else {
-            Identifiers.uid(school: scenario.name, view: view, owner: owner, subject: s.subject, modality: s.modality,
-                            weekday: s.weekday.rawValue, block: first.id)
-        }
-        return EventDraft(uid: uid, weekday: s.weekday, blocks: s.blocks, date: date, series: series, summary: summary,
-                          location: s.room?.name, description: description, category: s.fixed == nil ? s.modality : "fixed")
+        return (summary, group)
     }
 }
 

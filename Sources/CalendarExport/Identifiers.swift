@@ -19,6 +19,13 @@ enum Identifiers {
         [schoolKey(school), view, owner, "fixed", id, weekday].map(component).joined(separator: ".") + "@flexsched"
     }
 
+    /// `<school>.<view>.<owner>.lesson.<id>.<weekday>-<n>@flexsched` for the n-th session of a class
+    /// lesson on that weekday: moving it within the day updates its event. Six components like a
+    /// fixed session's UID, told apart by `lesson` where that has `fixed`.
+    static func uid(school: String, view: String, owner: String, lesson id: String, weekday: String, ordinal: Int) -> String {
+        [schoolKey(school), view, owner, "lesson", id, "\(weekday)-\(ordinal)"].map(component).joined(separator: ".") + "@flexsched"
+    }
+
     /// A readable slug of the scenario name plus a hash of the exact name, so two schools (or two
     /// scenarios of one school) never share UIDs even when their names slug alike.
     static func schoolKey(_ name: String) -> String {

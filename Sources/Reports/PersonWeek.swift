@@ -2,12 +2,13 @@ import ScenarioKit
 import TimetableChecker
 import TimetableFormat
 
-/// One teacher's, student's or room's week for a terminal: days as columns, blocks with clock times
+/// One teacher's, student's, room's or class's week for a terminal: days as columns, blocks with clock times
 /// as rows (and break rows), each cell the activity and the other parties on lines of their own.
-/// A double block fills each of its blocks. A student's week ends with her unmet needs.
+/// A double block fills each of its blocks. A student's week ends with her unmet needs, a class's
+/// with its unplaced lessons.
 public func weekGrid(_ checked: CheckedTimetable, scenario: Scenario, owner: WeekOwner) -> String {
     let timetable = checked.timetable, look = Lookup(scenario)
-    let mine = sessions(of: owner, in: timetable)
+    let mine = sessions(of: owner, in: timetable, scenario)
     let cells = look.cells(mine)
     let header = ["Time"] + scenario.days.map(dayLabel)
     let rows: [[[String]]] = weekRows(look.blocks).map { row in
@@ -41,17 +42,20 @@ public func weekGrid(_ checked: CheckedTimetable, scenario: Scenario, owner: Wee
 /// The same week as a compact list, one session a line in the order they happen.
 public func weekList(_ checked: CheckedTimetable, scenario: Scenario, owner: WeekOwner) -> String {
     let timetable = checked.timetable, look = Lookup(scenario)
-    let mine = sessions(of: owner, in: timetable).sorted(by: look.chronological)
+    let mine = sessions(of: owner, in: timetable, scenario).sorted(by: look.chronological)
     let lines = mine.map { "\(look.slot($0))  \(sessionParts(look, for: owner, $0, part: nil).joined(separator: " · "))" }
     return ([weekTitle(look, owner, mine), ""] + lines + unmetLines(look, timetable, owner)).joined(separator: "\n") + "\n"
 }
 
-/// A student's unmet needs, the highest priority first, after a blank line; nothing for anyone else
-/// or when all her needs are met.
+/// A student's unmet needs, the highest priority first, or a class's unplaced lessons, after a
+/// blank line; nothing for anyone else or when nothing is missing.
 private func unmetLines(_ look: Lookup, _ timetable: Timetable, _ owner: WeekOwner) -> [String] {
-    guard case .student(let id) = owner else { return [] }
-    let lines = studentUnmet(look, timetable, student: id)
-    return lines.isEmpty ? [] : ["", "Unmet needs"] + lines.map { "  " + $0 }
+    let (heading, lines) = switch owner {
+    case .student(let id): ("Unmet needs", studentUnmet(look, timetable, student: id))
+    case .schoolClass(let id): ("Unplaced lessons", unplacedLessonLines(look, timetable, forClass: id))
+    default: ("", [String]())
+    }
+    return lines.isEmpty ? [] : ["", heading] + lines.map { "  " + $0 }
 }
 
 /// One line per unmet need of a student, the highest priority first. The priority leads each line
@@ -70,12 +74,13 @@ func studentUnmet(_ look: Lookup, _ timetable: Timetable, student id: String) ->
 }
 
 extension WeekOwner {
-    /// Whether the scenario knows this teacher, student or room.
+    /// Whether the scenario knows this teacher, student, room or class.
     public func exists(in scenario: Scenario) -> Bool {
         switch self {
         case .teacher(let id): scenario.teachers.contains { $0.id == id }
         case .student(let id): scenario.students.contains { $0.id == id }
         case .room(let id): scenario.rooms.contains { $0.id == id }
+        case .schoolClass(let id): scenario.schoolClass(id) != nil
         }
     }
 }
@@ -83,12 +88,13 @@ extension WeekOwner {
 /// Wide enough for "Science small-group", narrow enough for five days on a terminal.
 private let cellWidth = 24
 
-func sessions(of owner: WeekOwner, in timetable: Timetable) -> [Timetable.Session] {
+func sessions(of owner: WeekOwner, in timetable: Timetable, _ scenario: Scenario) -> [Timetable.Session] {
     timetable.sessions.filter { s in
         switch owner {
         case .teacher(let id): s.staff.contains(id)
         case .student(let id): s.students.contains(id)
         case .room(let id): s.room == id
+        case .schoolClass(let id): gridClasses(of: s, scenario).contains(id)
         }
     }
 }
@@ -98,6 +104,7 @@ func weekTitle(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Sessio
     case .teacher(let id): "\(look.teacher(id)) (teacher \(id))"
     case .student(let id): "\(look.student(id)) (student \(id))"
     case .room(let id): "\(look.room(id)) (room \(id))"
+    case .schoolClass(let id): "\(look.schoolClass(id)) (class \(id))"
     }
     return "\(name): \(plural(sessions.count, "session")) a week"
 }

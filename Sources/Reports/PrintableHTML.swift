@@ -3,13 +3,15 @@ import TimetableChecker
 import TimetableFormat
 
 /// The timetable as one printable HTML5 file: an index, the school's week one page per day (rooms
-/// down, times across), one page per teacher, student and room, then the unmet needs. It has no
+/// down, times across), one page per teacher, student, room and class, then the unmet needs and
+/// unplaced lessons. It has no
 /// scripts and loads nothing else, so it prints the same from an email attachment or a USB stick.
 /// Opened at one page's anchor (`#teacher-lee`), it shows and prints that page alone.
 ///
 /// Every modality has a colour and a border style, and every session names its modality, so a
 /// black-and-white copy reads like the colour one. A student's page names no other student: it is
-/// the page that goes into her folder (as a student's calendar does). Teachers' pages name whom
+/// the page that goes into her folder (as a student's calendar does), and a class's page shows only
+/// its lessons, so it can hang on the classroom door. Teachers' pages name whom
 /// they teach; a room's page names the students of an independent session, as the Markdown report
 /// does, since no teacher answers for them there; the school's days give head counts.
 public func timetableHTML(_ checked: CheckedTimetable, scenario: Scenario) -> String {
@@ -24,6 +26,7 @@ public func timetableHTML(_ checked: CheckedTimetable, scenario: Scenario) -> St
     let teachers = scenario.teachers.map { WeekOwner.teacher($0.id) }
     let students = scenario.students.map { WeekOwner.student($0.id) }
     let rooms = scenario.rooms.map { WeekOwner.room($0.id) }
+    let classes = scenario.classes.map { WeekOwner.schoolClass($0.id) }
 
     out += ["<section class=\"page\" id=\"index\">", "<h1>\(html(title))</h1>",
             "<p>\(html(resultHeadline(timetable, scenario: scenario)))</p>",
@@ -33,22 +36,26 @@ public func timetableHTML(_ checked: CheckedTimetable, scenario: Scenario) -> St
     out += ["<nav aria-label=\"Contents\">", "<h2>School week</h2>", "<ul class=\"names\">"]
     out += scenario.days.map { "<li><a href=\"#day-\($0.rawValue)\">\(dayLabel($0))</a></li>" }
     out.append("</ul>")
-    for (heading, owners) in [("Teachers", teachers), ("Students", students), ("Rooms", rooms)] {
+    let sections = [("Teachers", teachers), ("Students", students), ("Rooms", rooms)] + (classes.isEmpty ? [] : [("Classes", classes)])
+    for (heading, owners) in sections {
         out += ["<h2>\(heading)</h2>", "<ul class=\"names\">"]
         out += owners.map { "<li>\(link(look, $0))</li>" }
         out.append("</ul>")
     }
-    out += ["<h2><a href=\"#unmet\">Unmet needs</a></h2>", "</nav>", "</section>"]
+    out += ["<h2><a href=\"#unmet\">Unmet needs</a></h2>"]
+    if !scenario.lessons.isEmpty { out.append("<h2><a href=\"#unplaced\">Unplaced lessons</a></h2>") }
+    out += ["</nav>", "</section>"]
 
     for day in scenario.days {
         out += ["<section class=\"page\" id=\"day-\(day.rawValue)\">", "<h2>\(dayLabel(day)): the whole school</h2>", grids.day(day),
                 backLink, "</section>"]
     }
-    for owner in teachers + students + rooms {
+    for owner in teachers + students + rooms + classes {
         out += ["<section class=\"page\" id=\"\(html(anchor(owner)))\">", "<h2>\(ownerHeading(look, owner))</h2>", grids.week(of: owner),
                 backLink, "</section>"]
     }
     out += unmetPage(look, timetable)
+    if !scenario.lessons.isEmpty { out += unplacedPage(look, timetable) }
     out += ["</body>", "</html>", ""]
     return out.joined(separator: "\n")
 }
@@ -65,7 +72,7 @@ public struct HTMLGrids {
     public init(_ checked: CheckedTimetable, scenario: Scenario) {
         look = Lookup(scenario)
         timetable = checked.timetable
-        byOwner = sessionsByOwner(timetable)
+        byOwner = sessionsByOwner(timetable, scenario)
         styles = ModalityStyles(scenario, timetable)
         timeline = weekRows(look.blocks)
     }
@@ -85,7 +92,8 @@ public struct HTMLGrids {
             .joined(separator: "\n")
     }
 
-    /// A teacher's, student's or room's week; a student's names no other student.
+    /// A teacher's, student's, room's or class's week; a student's names no other student, and a
+    /// class's shows only lessons.
     public func week(of owner: WeekOwner) -> String {
         ownerWeek(look, owner, byOwner[owner] ?? [], timeline, styles, timetable).joined(separator: "\n")
     }
@@ -149,10 +157,12 @@ private func ownerWeek(_ look: Lookup, _ owner: WeekOwner, _ mine: [Timetable.Se
         }
     }
     out += ["</tbody>", "</table>"]
-    if case .student(let id) = owner {
-        let unmet = studentUnmet(look, timetable, student: id)
-        if !unmet.isEmpty { out += ["<h3>Unmet needs</h3>", "<ul>"] + unmet.map { "<li>\(html($0))</li>" } + ["</ul>"] }
+    let (heading, missing) = switch owner {
+    case .student(let id): ("Unmet needs", studentUnmet(look, timetable, student: id))
+    case .schoolClass(let id): ("Unplaced lessons", unplacedLessonLines(look, timetable, forClass: id))
+    default: ("", [String]())
     }
+    if !missing.isEmpty { out += ["<h3>\(heading)</h3>", "<ul>"] + missing.map { "<li>\(html($0))</li>" } + ["</ul>"] }
     return out
 }
 
@@ -161,6 +171,7 @@ private func ownerHeading(_ look: Lookup, _ owner: WeekOwner) -> String {
     case .teacher(let id): ("Teacher", look.teacher(id))
     case .student(let id): ("Student", look.student(id))
     case .room(let id): ("Room", look.room(id))
+    case .schoolClass(let id): ("Class", look.schoolClass(id))
     }
     return "<span class=\"kind\">\(kind)</span> \(html(name))"
 }
@@ -191,6 +202,14 @@ private func unmetPage(_ look: Lookup, _ timetable: Timetable) -> [String] {
     return out + ["</tbody>", "</table>", backLink, "</section>"]
 }
 
+/// Lessons placed fewer times than asked, in the scenario's order, each with its reason.
+private func unplacedPage(_ look: Lookup, _ timetable: Timetable) -> [String] {
+    let lines = unplacedLessonLines(look, timetable)
+    return ["<section class=\"page\" id=\"unplaced\">", "<h2>Unplaced lessons</h2>"]
+        + (lines.isEmpty ? ["<p>Every lesson is placed.</p>"] : ["<ul>"] + lines.map { "<li>\(html($0))</li>" } + ["</ul>"])
+        + [backLink, "</section>"]
+}
+
 private let backLink = "<p class=\"back\"><a href=\"#index\">Back to the index</a></p>"
 
 private func anchor(_ owner: WeekOwner) -> String {
@@ -198,6 +217,7 @@ private func anchor(_ owner: WeekOwner) -> String {
     case .teacher(let id): "teacher-\(id)"
     case .student(let id): "student-\(id)"
     case .room(let id): "room-\(id)"
+    case .schoolClass(let id): "class-\(id)"
     }
 }
 
@@ -206,6 +226,7 @@ private func link(_ look: Lookup, _ owner: WeekOwner) -> String {
     case .teacher(let id): look.teacher(id)
     case .student(let id): look.student(id)
     case .room(let id): look.room(id)
+    case .schoolClass(let id): look.schoolClass(id)
     }
     return "<a href=\"#\(html(anchor(owner)))\">\(html(name))</a>"
 }
@@ -284,17 +305,21 @@ struct ModalityStyles {
             legend.append(Key(className: "m\(i)", label: modality.id,
                               description: "\(colourName), \(borderName)\(wide ? " with a wide left edge" : "")"))
         }
-        if timetable.sessions.contains(where: { !$0.fixed && classes[$0.modality] == nil }) {
+        if timetable.sessions.contains(where: { $0.isFlex && classes[$0.modality] == nil }) {
             legend.append(Key(className: "other", label: "other", description: "white, thin border: a modality this scenario does not define"))
         }
         if timetable.sessions.contains(where: \.fixed) {
             legend.append(Key(className: "fixed", label: "fixed", description: "grey stripes, thick black border, “(fixed)” after the title"))
         }
+        if timetable.sessions.contains(where: \.isLesson) {
+            legend.append(Key(className: "lesson", label: "lesson", description: "white, black border with a wide left edge, the lesson’s title"))
+        }
         css = rules.joined(separator: "\n") + "\n"
     }
 
     func className(_ session: Timetable.Session) -> String {
-        session.fixed ? "fixed" : classes[session.modality] ?? "other"
+        if session.isLesson { return "lesson" }
+        return session.fixed ? "fixed" : classes[session.modality] ?? "other"
     }
 }
 
@@ -343,6 +368,7 @@ private let gridStyle = """
     .s .what { font-weight: bold; }
     .fixed { background: repeating-linear-gradient(135deg, #e4e4e4 0 5px, #fff 5px 10px); border: 3px solid #000; }
     .other { background: #fff; border: 1px solid #222; }
+    .lesson { background: #fff; border: 2px solid #000; border-left-width: 8px; }
     tr.mandated { font-weight: bold; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 

@@ -31,6 +31,7 @@ public func resultHeadline(_ timetable: Timetable, scenario: Scenario, unmetHint
         sentences = [count + best + proof + (met == needed ? "" : unmetHint.map { "; \($0)" } ?? "") + "."]
         if let bounds, timetable.status != .optimal || met < needed { sentences.append(comfortSentence(bounds)) }
     }
+    if let lessons = lessonSentence(scenario, timetable) { sentences.append(lessons) }
     if let stats = timetable.stats {
         let took = duration(stats.seconds)
         sentences.append(stats.stopReason.map { "Stopped after \(took): \($0.plainText)." } ?? "Took \(took).")
@@ -75,7 +76,7 @@ public func timetableMarkdown(_ checked: CheckedTimetable, scenario: Scenario) -
         out += grid(look, title: nil, fixed) { session, part in schoolParts(look, session, part: part, showingRoom: true) }
     }
 
-    let byOwner = sessionsByOwner(timetable)
+    let byOwner = sessionsByOwner(timetable, scenario)
     func grids(_ title: String, _ owner: WeekOwner) -> [String] {
         grid(look, title: title, byOwner[owner] ?? []) { session, part in sessionParts(look, for: owner, session, part: part) }
     }
@@ -85,6 +86,10 @@ public func timetableMarkdown(_ checked: CheckedTimetable, scenario: Scenario) -
     for r in scenario.rooms { out += grids(look.room(r.id), .room(r.id)) }
     out += ["## Students", ""]
     for st in scenario.students { out += grids(look.student(st.id), .student(st.id)) }
+    if !scenario.classes.isEmpty {
+        out += ["## Classes", ""]
+        for k in scenario.classes { out += grids(look.schoolClass(k.id), .schoolClass(k.id)) }
+    }
 
     out += ["## Unmet needs", ""]
     let unmet = sortedUnmet(look, timetable.unmet)
@@ -95,6 +100,10 @@ public func timetableMarkdown(_ checked: CheckedTimetable, scenario: Scenario) -
         let (header, rows) = unmetTable(look, unmet)
         out += markdownTable(header, rows)
         out.append("")
+    }
+    if !scenario.lessons.isEmpty {
+        let unplaced = unplacedLessonLines(look, timetable)
+        out += ["## Unplaced lessons", ""] + (unplaced.isEmpty ? ["Every lesson is placed."] : unplaced.map { "- " + $0 }) + [""]
     }
     return out.joined(separator: "\n")
 }
@@ -111,11 +120,12 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
     }
     out.append("Sessions   \(tt.sessions.count)")
     // Modalities the scenario does not know still get a line, so the counts add up to the total.
-    let flexible = tt.sessions.filter { !$0.fixed }, fixed = tt.sessions.count - flexible.count
+    let flexible = tt.sessions.filter(\.isFlex), lessons = tt.sessions.count(where: \.isLesson)
+    let fixed = tt.sessions.count - flexible.count - lessons
     let modalityIds = s.modalities.map(\.id) + unique(flexible.map(\.modality)).filter { s.modality($0) == nil }
     out += indent(textTable(nil, modalityIds.map { m in
         [m, "\(flexible.filter { $0.modality == m }.count)"]
-    } + (fixed == 0 ? [] : [["fixed", "\(fixed)"]]), rightAligned: [1]))
+    } + (lessons == 0 ? [] : [["lessons", "\(lessons)"]]) + (fixed == 0 ? [] : [["fixed", "\(fixed)"]]), rightAligned: [1]))
 
     let (met, needed) = needsMet(s, tt)
     let share = needed == 0 ? "n/a" : percent(Double(met) / Double(needed))
@@ -134,6 +144,8 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
         out.append("Unmet needs: \(plural(unmet.count, "need")), \(plural(missing, "session")) missing (listed below)")
     }
     out.append("")
+    let unplaced = unplacedLessonLines(look, tt)
+    if listUnmet, !unplaced.isEmpty { out += ["Unplaced lessons"] + indent(unplaced) + [""] }
 
     out.append("Teacher load")
     out += indent(teacherLoadLines(look, tt))
@@ -225,21 +237,37 @@ private func grid(_ look: Lookup, title: String?, _ sessions: [Timetable.Session
     return (title.map { ["### \($0)", ""] } ?? []) + markdownTable(["Time"] + days.map(dayLabel), rows) + [""]
 }
 
-/// Each session under every teacher, room and student it involves, grouped once: a 1,000-student week
-/// has thousands of sessions, and filtering them again for every person made reports quadratic.
-func sessionsByOwner(_ timetable: Timetable) -> [WeekOwner: [Timetable.Session]] {
+/// Each session under every teacher, room, student and class it involves, grouped once: a
+/// 1,000-student week has thousands of sessions, and filtering them again for every person made
+/// reports quadratic.
+func sessionsByOwner(_ timetable: Timetable, _ scenario: Scenario) -> [WeekOwner: [Timetable.Session]] {
     var result: [WeekOwner: [Timetable.Session]] = [:]
     for session in timetable.sessions {
         for t in unique(session.staff) { result[.teacher(t), default: []].append(session) }
         if let room = session.room { result[.room(room), default: []].append(session) }
         for id in unique(session.students) { result[.student(id), default: []].append(session) }
+        for id in gridClasses(of: session, scenario) { result[.schoolClass(id), default: []].append(session) }
     }
     return result
 }
 
-/// Whose week a grid or list shows.
+/// Whose week a grid or list shows. A class's week holds only its lessons (and those of the
+/// classes it belongs to), never a member's personal sessions.
 public enum WeekOwner: Sendable, Hashable {
-    case teacher(String), student(String), room(String)
+    case teacher(String), student(String), room(String), schoolClass(String)
+
+    /// `teacher:ID`, `student:ID`, `room:ID` or `class:ID`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else { return nil }
+        switch parts[0] {
+        case "teacher": self = .teacher(parts[1])
+        case "student": self = .student(parts[1])
+        case "room": self = .room(parts[1])
+        case "class": self = .schoolClass(parts[1])
+        default: return nil
+        }
+    }
 }
 
 /// What a session means to its owner: the activity, then the other parties. A room shows the students
@@ -248,6 +276,7 @@ public enum WeekOwner: Sendable, Hashable {
 /// cell within a multi-block session; a list (nil) shows the session once.
 func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, part: Int?) -> [String] {
     let label = activityLabel(s, part: part)
+    if s.isLesson { return lessonParts(look, for: owner, s, label: label) }
     let names = s.students.map(look.student).joined(separator: ", ")
     let headcount = plural(s.students.count, "student")
     if s.fixed {
@@ -257,7 +286,7 @@ func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, 
             return [label] + (others.isEmpty ? [] : ["with " + others.joined(separator: ", ")]) + [s.room.map(look.room), headcount].compactMap { $0 }
         case .student:
             return [label, s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "), s.room.map(look.room)].compactMap { $0 }
-        case .room:
+        case .room, .schoolClass:
             return [label, s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "), headcount].compactMap { $0 }
         }
     }
@@ -268,20 +297,25 @@ func sessionParts(_ look: Lookup, for owner: WeekOwner, _ s: Timetable.Session, 
         [label, s.teacher.map(look.teacher), s.room.map(look.room)].compactMap { $0 }
     case .room:
         [label, s.teacher.map(look.teacher), s.teacher == nil ? names : headcount].compactMap { $0 }
+    case .schoolClass:
+        [label, s.teacher.map(look.teacher), s.room.map(look.room)].compactMap { $0 }
     }
 }
 
 /// A session in a grid of the whole school: what, who leads it, where (unless the grid's rows are
-/// rooms), how many. A head count rather than names, as in the school's calendar.
+/// rooms), how many. A head count rather than names, as in the school's calendar; a lesson names
+/// its classes, whose members the scenario may not list.
 func schoolParts(_ look: Lookup, _ s: Timetable.Session, part: Int?, showingRoom: Bool) -> [String] {
-    [activityLabel(s, part: part), s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "),
-     showingRoom ? s.room.map(look.room) : nil, plural(s.students.count, "student")].compactMap { $0 }
+    let who = s.isLesson ? (s.classes ?? []).map(look.schoolClass).joined(separator: ", ") : plural(s.students.count, "student")
+    return [activityLabel(s, part: part), s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", "),
+            showingRoom ? s.room.map(look.room) : nil, who].compactMap { $0 }
 }
 
-/// "Math tutoring"; "Advisory 6 (fixed)" for a fixed session; a double block's grid cells say which
-/// half they are ("Math project (1/2)"), and a list line says how long it runs ("(2 blocks)").
+/// "Math tutoring"; "Advisory 6 (fixed)" for a fixed session; a lesson's title ("Maths 7A"); a
+/// double block's grid cells say which half they are ("Math project (1/2)"), and a list line says
+/// how long it runs ("(2 blocks)").
 func activityLabel(_ s: Timetable.Session, part: Int?) -> String {
-    let name = s.fixed ? s.title ?? s.id ?? "fixed session" : "\(displaySubject(s.subject)) \(s.modality)"
+    let name = s.isFlex ? "\(displaySubject(s.subject)) \(s.modality)" : s.heading
     var notes = s.fixed ? ["fixed"] : []
     if s.length > 1 { notes.append(part.map { "\($0 + 1)/\(s.length)" } ?? "\(s.length) blocks") }
     return notes.isEmpty ? name : "\(name) (\(notes.joined(separator: ", ")))"
@@ -399,7 +433,7 @@ struct Lookup {
     /// The scenario's blocks in time order, and each one's place in it.
     let blocks: [Block]
     private let blockIndex: [String: Int]
-    private let teachers: [String: String], rooms: [String: String], students: [String: String]
+    private let teachers: [String: String], rooms: [String: String], students: [String: String], classes: [String: String]
 
     init(_ s: Scenario) {
         scenario = s
@@ -411,6 +445,7 @@ struct Lookup {
         teachers = names(s.teachers.map { ($0.id, $0.name) })
         rooms = names(s.rooms.map { ($0.id, $0.name) })
         students = names(s.students.map { ($0.id, $0.name) })
+        classes = names(s.classes.map { ($0.id, $0.name) })
     }
 
     /// The blocks a session fills, in time order. Whether the run may cross a break is the checker's
@@ -450,4 +485,5 @@ struct Lookup {
     func teacher(_ id: String) -> String { teachers[id] ?? id }
     func room(_ id: String) -> String { rooms[id] ?? id }
     func student(_ id: String) -> String { students[id] ?? id }
+    func schoolClass(_ id: String) -> String { classes[id] ?? id }
 }

@@ -29,6 +29,9 @@ public struct TimetableDiff: Codable, Sendable {
 
     public func count(_ kind: Kind) -> Int { sessions.filter { $0.kind == kind }.count }
 
+    /// How many class lessons changed this way (they are counted in `count` too).
+    public func lessonCount(_ kind: Kind) -> Int { sessions.filter { $0.kind == kind && ($0.before ?? $0.after)?.isLesson == true }.count }
+
     /// The students and teachers to tell; rooms change too, but nobody reads a room's notice.
     public var peopleToNotify: [PersonChange] { people.filter { $0.role != "room" } }
 
@@ -43,11 +46,24 @@ public struct TimetableDiff: Codable, Sendable {
                 unmatched.append(session)
             }
         }
-        // A fixed session is the same session exactly when it has the same id. Then, for flexible
-        // ones: same slot and activity with a different teacher, room, group or length; then the same
-        // activity and group elsewhere in the week; what is left was cancelled or is new.
+        // A fixed session is the same session exactly when it has the same id; a lesson is one of its
+        // lesson's sessions, the one at the same time if any, else the same day, else any. Then, for
+        // flexible ones: same slot and activity with a different teacher, room, group or length; then
+        // the same activity and group elsewhere in the week; what is left was cancelled or is new.
         var stillUnmatched: [Timetable.Session] = []
         for session in unmatched {
+            if let lesson = session.lesson {
+                let same = remaining.indices.filter { remaining[$0].lesson == lesson }
+                let match = same.first { remaining[$0].day == session.day && remaining[$0].block == session.block }
+                    ?? same.first { remaining[$0].day == session.day } ?? same.first
+                if let match {
+                    let other = remaining.remove(at: match)
+                    changes.append(SessionChange(kind: changeKind(session, other), before: session, after: other))
+                } else {
+                    changes.append(SessionChange(kind: .cancelled, before: session, after: nil))
+                }
+                continue
+            }
             if session.fixed {
                 if let i = remaining.firstIndex(where: { $0.fixed && $0.id == session.id }) {
                     let other = remaining.remove(at: i)
@@ -59,7 +75,7 @@ public struct TimetableDiff: Codable, Sendable {
             }
             let sameSlot = remaining.indices.filter {
                 let s = remaining[$0]
-                return !s.fixed && s.day == session.day && s.block == session.block && s.subject == session.subject && s.modality == session.modality
+                return s.isFlex && s.day == session.day && s.block == session.block && s.subject == session.subject && s.modality == session.modality
             }
             if let i = sameSlot.max(by: { overlap(remaining[$0], session) < overlap(remaining[$1], session) }),
                overlap(remaining[i], session) > 0 {
@@ -71,7 +87,7 @@ public struct TimetableDiff: Codable, Sendable {
         }
         for session in stillUnmatched {
             let candidates = remaining.indices.filter {
-                !remaining[$0].fixed && remaining[$0].subject == session.subject && remaining[$0].modality == session.modality
+                remaining[$0].isFlex && remaining[$0].subject == session.subject && remaining[$0].modality == session.modality
                     && overlap(remaining[$0], session) * 2 > session.students.count
             }
             if let i = candidates.max(by: { overlap(remaining[$0], session) < overlap(remaining[$1], session) }) {
@@ -89,9 +105,10 @@ public struct TimetableDiff: Codable, Sendable {
         func describe(_ s: Timetable.Session) -> String {
             let when = "\(s.day).\(s.block)" + (s.length == 1 ? "" : " (\(s.length) blocks)")
             let room = "room \(s.room ?? "none")"
-            guard s.fixed else { return "\(when) \(s.subject) \(s.modality), teacher \(s.teacher ?? "none"), \(room)" }
+            guard !s.isFlex else { return "\(when) \(s.subject) \(s.modality), teacher \(s.teacher ?? "none"), \(room)" }
             let staff = s.staff.isEmpty ? "none" : s.staff.joined(separator: " ")
-            return "\(when) fixed \(s.id ?? "") \"\(s.title ?? "")\", teachers \(staff), \(room)"
+            let what = s.lesson.map { "lesson \($0)" } ?? "fixed \(s.id ?? "")"
+            return "\(when) \(what) \"\(s.title ?? "")\", teachers \(staff), \(room)"
         }
         func lines(_ t: Timetable, _ member: (Timetable.Session) -> Bool) -> Set<String> {
             Set(t.sessions.filter(member).map(describe))
@@ -122,6 +139,9 @@ public struct TimetableDiff: Codable, Sendable {
         let look = Lookup(scenario)
         let kinds: [Kind] = [.kept, .moved, .restaffed, .reroomed, .regrouped, .cancelled, .new]
         var out = ["# \(title)", "", kinds.map { "\($0.rawValue): \(count($0))" }.joined(separator: " · "), ""]
+        if sessions.contains(where: { ($0.before ?? $0.after)?.isLesson == true }) {
+            out += ["Of them lessons: " + kinds.map { "\($0.rawValue): \(lessonCount($0))" }.joined(separator: " · "), ""]
+        }
         let changed = sessions.filter { $0.kind != .kept }
             .sorted { look.chronological(($0.before ?? $0.after)!, ($1.before ?? $1.after)!) }
         func notices(_ role: String, heading: String, _ involves: @escaping (String, Timetable.Session) -> Bool) -> [String] {
@@ -158,8 +178,9 @@ private func changeKind(_ before: Timetable.Session, _ after: Timetable.Session)
 private func describe(_ change: TimetableDiff.SessionChange, _ look: Lookup) -> String {
     func staff(_ s: Timetable.Session) -> String? { s.staff.isEmpty ? nil : s.staff.map(look.teacher).joined(separator: ", ") }
     func parties(_ s: Timetable.Session) -> String {
-        // A fixed session may hold a whole grade: a head count, not a roll call.
-        let group = s.fixed ? plural(s.students.count, "student") : s.students.map(look.student).joined(separator: ", ")
+        // A fixed session may hold a whole grade: a head count, not a roll call; a lesson, its classes.
+        let group = if s.isLesson { (s.classes ?? []).map(look.schoolClass).joined(separator: ", ") }
+            else if s.fixed { plural(s.students.count, "student") } else { s.students.map(look.student).joined(separator: ", ") }
         return ([staff(s), s.room.map(look.room)].compactMap { $0 } + [group]).joined(separator: ", ")
     }
     func activity(_ s: Timetable.Session) -> String { "\(look.slot(s)) \(activityLabel(s, part: nil))" }
@@ -171,11 +192,11 @@ private func describe(_ change: TimetableDiff.SessionChange, _ look: Lookup) -> 
     } else if before.length != after.length {
         what.append("now \(look.slot(after))")
     }
-    if before.fixed, before.title != after.title { what.append("now called \(after.title ?? "")") }
+    if !before.isFlex, before.title != after.title { what.append("now called \(after.title ?? "")") }
     if before.staff != after.staff { what.append("\(staff(before) ?? "no teacher") → \(staff(after) ?? "no teacher")") }
     if before.room != after.room { what.append("\(before.room.map(look.room) ?? "no room") → \(after.room.map(look.room) ?? "no room")") }
     if Set(before.students) != Set(after.students) {
-        if before.fixed {
+        if !before.isFlex {
             let joined = after.students.filter { !before.students.contains($0) }.map(look.student)
             let left = before.students.filter { !after.students.contains($0) }.map(look.student)
             what += [joined.isEmpty ? nil : "joined: " + joined.joined(separator: ", "),

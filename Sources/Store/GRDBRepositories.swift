@@ -219,6 +219,16 @@ struct GRDBFeedRepository: FeedRepository {
         }
     }
 
+    func addIfMissing(_ feed: FeedRecord) async throws -> FeedRecord {
+        try await database.write { db in
+            if let existing = try FeedRecord.fetchOne(db, key: ["scenarioID": feed.scenarioID, "kind": feed.kind.rawValue, "entityID": feed.entityID]) {
+                return existing
+            }
+            try feed.insert(db)
+            return feed
+        }
+    }
+
     func publication(scenarioID: Int64) async throws -> PublicationRecord? {
         try await database.read { try PublicationRecord.fetchOne($0, key: scenarioID) }
     }

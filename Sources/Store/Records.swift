@@ -143,6 +143,7 @@ public struct PublicationRecord: Codable, Sendable, FetchableRecord, Persistable
 
 public enum FeedKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     case teacher, student, room
+    case schoolClass = "class"
 }
 
 /// A published calendar, rendered once at publication: feeds serve these bytes, and the next

@@ -88,6 +88,9 @@ public protocol FeedRepository: Sendable {
     /// Gives the link a new token (and undoes a revocation); nil for an unknown link.
     func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord?
     func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord?
+    /// Stores `feed` unless its owner has a link already; the owner's link either way (for links
+    /// an admin makes one by one rather than every upload: class links).
+    func addIfMissing(_ feed: FeedRecord) async throws -> FeedRecord
     func publication(scenarioID: Int64) async throws -> PublicationRecord?
     func calendars(scenarioID: Int64) async throws -> [CalendarRecord]
     func calendar(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> CalendarRecord?

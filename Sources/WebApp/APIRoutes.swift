@@ -155,7 +155,7 @@ struct APIRoutes {
     func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) async throws -> Response {
         _ = try context.requireAdmin()
         guard let kind = context.parameters.get("kind", as: FeedKind.self) else {
-            throw ServiceError.notFound("feeds are of kind teacher, student or room")
+            throw ServiceError.notFound("feeds are of kind teacher, student, room or class")
         }
         let entityID = try context.parameters.require("id")
         let scenario: Int64

@@ -59,6 +59,7 @@ enum PersonalPage {
             case .teacher: .teacher(id)
             case .student: .student(id)
             case .room: .room(id)
+            case .schoolClass: .schoolClass(id)
             }
             values["grid"] = grids.week(of: owner)
             values["legend"] = grids.legend

@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 import Store
 
-/// `/scenarios/{id}/links`: every private link of a scenario, a CSV of them for a mail merge, and
-/// rotating or revoking one.
+/// `/scenarios/{id}/links`: every private link of a scenario, a CSV of them for a mail merge,
+/// rotating or revoking one, and making class links, which exist only where an admin makes them.
 struct LinkPages {
     let pages: Pages
     let scenarios: ScenarioService
@@ -28,9 +28,15 @@ struct LinkPages {
         group.post("scenarios/:id/links") { request, context in try await pages.asAdmin(request, context) { _ in
             let id = try Pages.pathID("id", context)
             let fields = try await pages.form(request, context)
+            if fields["action"] == "add-class-links" {
+                let only = fields["entity"].flatMap { $0.isEmpty ? nil : [$0] }
+                let added = try await answer(context) { () async throws(ServiceError) in try await publishing.addClassLinks(scenarioID: id, classIDs: only) }
+                let names = added.map(\.feed.name).joined(separator: ", ")
+                return try await page(context, scenarioID: id, notice: added.isEmpty ? "There is no class to link." : "Class links: \(names).")
+            }
             guard let kind = fields["kind"].flatMap(FeedKind.init(rawValue:)), let entity = fields["entity"], !entity.isEmpty,
                   let action = fields["action"], action == "rotate" || action == "revoke" else {
-                throw HTTPError(.badRequest, message: "the form needs kind (teacher, student or room), entity and action (rotate or revoke)")
+                throw HTTPError(.badRequest, message: "the form needs kind (teacher, student, room or class), entity and action (rotate or revoke), or action add-class-links")
             }
             let link = try await answer(context) { () async throws(ServiceError) in
                 if action == "rotate" { return try await publishing.rotate(scenarioID: id, kind: kind, entityID: entity) }
@@ -45,7 +51,9 @@ struct LinkPages {
     func page(_ context: AppContext, scenarioID: Int64, notice: String?) async throws -> Response {
         let scenario = try await answer(context) { () async throws(ServiceError) in try await scenarios.scenario(scenarioID) }
         let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: scenarioID) }
+        let unlinked = try await answer(context) { () async throws(ServiceError) in try await publishing.classesWithoutLinks(scenarioID: scenarioID) }
         return pages.render("links", [
+            "unlinkedClasses": unlinked.map { ["id": $0.id, "name": $0.name] }, "hasUnlinkedClasses": !unlinked.isEmpty,
             "title": "Private links: \(scenario.name)", "scenario": scenario.name, "scenarioID": scenarioID, "notice": notice as Any,
             "links": links.map {
                 ["kind": $0.feed.kind.rawValue, "entity": $0.feed.entityID, "name": $0.feed.name, "https": $0.calendarURL,

@@ -78,7 +78,9 @@ public struct PublishingService: Sendable {
             previous = try PreviousExport(calendars: previousCalendars.map { ("\(Self.folder($0.kind))/\($0.entityID).ics", String(decoding: $0.body, as: UTF8.self)) })
         } catch { throw .conflict("the published calendars do not read: \(error)") }
         var options = CalendarExport.Options()
-        options.kinds = [.teachers, .students, .rooms]
+        // Every class's calendar too, links or not: a link made later serves it at once, and the
+        // next publication raises SEQUENCE on its changed events.
+        options.kinds = [.teachers, .students, .rooms, .classes]
         options.keepEmptyCalendars = true
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let result: CalendarExport.Result
@@ -106,13 +108,14 @@ public struct PublishingService: Sendable {
                               affected: diff.peopleToNotify)
     }
 
-    static func folder(_ kind: FeedKind) -> String { "\(kind.rawValue)s" }
+    static func folder(_ kind: FeedKind) -> String { kind == .schoolClass ? "classes" : "\(kind.rawValue)s" }
 
     static func feedKind(_ kind: CalendarKind) -> FeedKind? {
         switch kind {
         case .teachers: .teacher
         case .students: .student
         case .rooms: .room
+        case .classes: .schoolClass
         case .school: nil
         }
     }
@@ -132,6 +135,43 @@ public struct PublishingService: Sendable {
         let calendar = "\(publicBaseURL)/cal/\(feed.token).ics"
         let webcal = "webcal://" + calendar.drop { $0 != ":" }.dropFirst(3)
         return FeedLink(feed: feed, calendarURL: calendar, webcalURL: webcal, pageURL: "\(publicBaseURL)/me/\(feed.token)")
+    }
+
+    /// The classes of the scenario's latest version that have no link yet.
+    public func classesWithoutLinks(scenarioID: Int64) async throws(ServiceError) -> [SchoolClass] {
+        let scenario = try await latestScenario(scenarioID)
+        let linked = Set(try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID) }
+            .filter { $0.kind == .schoolClass }.map(\.entityID))
+        return scenario.classes.filter { !linked.contains($0.id) }
+    }
+
+    /// Links for classes of the latest version (`nil`: every class), made only when an admin asks:
+    /// a class's calendar may go to the whole class and its families, which a school decides class
+    /// by class. Tokens are as random as every other link's; existing links are kept as they are.
+    public func addClassLinks(scenarioID: Int64, classIDs: [String]?) async throws(ServiceError) -> [FeedLink] {
+        let scenario = try await latestScenario(scenarioID)
+        var wanted = scenario.classes
+        if let classIDs {
+            wanted = []
+            for id in classIDs {
+                guard let found = scenario.schoolClass(id) else { throw .notFound("scenario \(scenarioID) has no class \(id)") }
+                wanted.append(found)
+            }
+        }
+        var links: [FeedLink] = []
+        for k in wanted {
+            let feed = FeedRecord(scenarioID: scenarioID, kind: .schoolClass, entityID: k.id, name: k.name, token: Secrets.token(bytes: 24))
+            links.append(link(try await stored("adding a class link") { try await store.feeds.addIfMissing(feed) }))
+        }
+        return links
+    }
+
+    private func latestScenario(_ scenarioID: Int64) async throws(ServiceError) -> Scenario {
+        _ = try await scenarios.scenario(scenarioID)
+        guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: scenarioID) }) else {
+            throw .notFound("scenario \(scenarioID) has no version")
+        }
+        return try ScenarioService.validated(version).scenario
     }
 
     /// A new token for one link; the old link answers 404 from now on.

@@ -113,6 +113,7 @@ struct RunPages {
         case "teachers": .teacher(id)
         case "students": .student(id)
         case "rooms": .room(id)
+        case "classes": .schoolClass(id)
         default: nil
         }
     }
@@ -174,6 +175,15 @@ struct RunPages {
                 "teachers": s.teachers.map { ["id": $0.id, "name": $0.name] },
                 "students": s.students.map { ["id": $0.id, "name": $0.name] },
                 "rooms": s.rooms.map { ["id": $0.id, "name": $0.name] },
+                "classes": s.classes.map { ["id": $0.id, "name": $0.name] }, "hasClasses": !s.classes.isEmpty,
+                "hasLessons": !s.lessons.isEmpty, "allPlaced": checked.timetable.unplacedLessons.isEmpty,
+                "unplaced": checked.timetable.unplacedLessons.map { u -> [String: Any] in
+                    let lesson = s.lessons.first { $0.id == u.lesson }
+                    let classes = (lesson?.classes ?? []).map { s.schoolClass($0)?.name ?? $0 }.joined(separator: ", ")
+                    return ["lesson": u.lesson, "title": lesson?.title ?? u.lesson, "classes": classes, "missing": u.missing,
+                            "reason": u.reason, "cause": u.cause ?? "",
+                            "rules": (u.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
+                },
                 "unmet": checked.timetable.unmet.map {
                     ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
                      "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? "",
@@ -196,6 +206,7 @@ struct RunPages {
         case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
         case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
         case .room(let which): (s.rooms.contains { $0.id == which }, "rooms/\(which)")
+        case .schoolClass(let which): (s.schoolClass(which) != nil, "classes/\(which)")
         }
         guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
         let grids = HTMLGrids(checked, scenario: s)
@@ -226,7 +237,7 @@ struct RunPages {
             let data: Data
             do { data = try checked.timetable.jsonData() } catch { throw ServiceError.failure(cause: "encoding run \(id)'s timetable: \(error)") }
             return Self.file(data, type: "application/json", name: "run-\(id).json")
-        case "sessions.csv", "unmet.csv":
+        case "sessions.csv", "unmet.csv", "unplaced.csv":
             guard let csv = CSVExport.export(scenario: scenario, timetable: checked).first(where: { $0.path == file }) else {
                 throw ServiceError.notFound("no \(file)")
             }
@@ -236,7 +247,7 @@ struct RunPages {
         case "school.ics":
             return try calendar(scenario, checked, view, kind: .school, ownerID: nil)
         default:
-            throw ServiceError.notFound("no download \(file); there are timetable.json, sessions.csv, unmet.csv, timetable.html and school.ics")
+            throw ServiceError.notFound("no download \(file); there are timetable.json, sessions.csv, unmet.csv, unplaced.csv (with lessons), timetable.html and school.ics")
         }
     }
 
@@ -246,6 +257,7 @@ struct RunPages {
         case .teacher(let who): return try calendar(scenario, checked, view, kind: .teachers, ownerID: who)
         case .student(let who): return try calendar(scenario, checked, view, kind: .students, ownerID: who)
         case .room(let which): return try calendar(scenario, checked, view, kind: .rooms, ownerID: which)
+        case .schoolClass(let which): return try calendar(scenario, checked, view, kind: .classes, ownerID: which)
         }
     }
 

@@ -11,15 +11,19 @@ struct ExportCSV: ParsableCommand {
         abstract: "Write the timetable as CSV for spreadsheets, and optionally as OneRoster classes and enrollments for an SIS.",
         discussion: """
         DIR/sessions.csv has one row per session and student, under the header
-          day,block,start,end,subject,modality,teacher,room,student,student_name,fixed
+          day,block,start,end,subject,modality,teacher,room,student,student_name,fixed,lesson,title,classes
         start and end are the first block's start and the last block's end (a double block spans two). \
         A fixed session (`fixed` true) has its id in `subject` and an empty `modality`; its teachers are \
         separated by spaces; a session without students has one row with `student` empty. Rows follow \
-        the scenario's day order, then block order.
+        the scenario's day order, then block order. A class lesson has its lesson id in `lesson`, its \
+        title, its class ids separated by spaces in `classes`, its subject, an empty `modality`, and a row \
+        per listed member of its classes; `title` also holds a fixed session's title.
 
         DIR/unmet.csv has one row per need that is short of sessions:
           student,student_name,need,missing,priority,cause,reason
-        where `need` is `SUBJECT MODALITY`, for example `math tutoring`.
+        where `need` is `SUBJECT MODALITY`, for example `math tutoring`. A week with class lessons also \
+        gets DIR/unplaced.csv, one row per lesson placed fewer times than asked:
+          lesson,title,classes,missing,cause,reason
 
         A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage \
         return) is written with a leading ', as is a cell that starts with ' itself; drop one leading ' \
@@ -27,7 +31,9 @@ struct ExportCSV: ParsableCommand {
 
         With --oneroster, DIR/oneroster/ also holds OneRoster 1.1 bulk CSV (manifest.csv, classes.csv, \
         enrollments.csv): one scheduled class per planned group, with the group's blocks as periods, and \
-        teacher and student enrollments whose userSourcedId is the flexsched id. Give the SIS's ids with \
+        teacher and student enrollments whose userSourcedId is the flexsched id, and one class per placed \
+        lesson (its sourcedId keeps to the lesson id, so it survives re-solves), enrolling its teachers \
+        and its classes' listed students. Give the SIS's ids with \
         --school, --term and --course-prefix. Fixed sessions are not exported there: the SIS holds them.
 
         The timetable must pass `flexsched check` against the scenario; otherwise nothing is written.

@@ -14,16 +14,19 @@ struct Export: ParsableCommand {
 struct ExportICS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ics",
-        abstract: "Write iCalendar (.ics) files per teacher, student and room, plus one for the whole school.",
+        abstract: "Write iCalendar (.ics) files per teacher, student, room and class, plus one for the whole school.",
         discussion: """
-        Writes DIR/teachers/ID.ics, DIR/students/ID.ics, DIR/rooms/ID.ics and DIR/school.ics. With a \
+        Writes DIR/teachers/ID.ics, DIR/students/ID.ics, DIR/rooms/ID.ics, DIR/classes/ID.ics (a class's \
+        lessons and those of the classes it belongs to, no member's own sessions) and DIR/school.ics. With a \
         `term` in the scenario every weekly session is one recurring event over the term, without the \
         `skip` dates; otherwise --week-of places single events in one week. A double block is one \
         event from its first block's start to its last block's end. Fixed sessions appear in the \
-        calendars of their teachers, students and room under their title.
+        calendars of their teachers, students and room under their title; class lessons likewise, and in \
+        the calendars of their classes.
 
         Event UIDs depend only on what a session is (calendar, owner, subject, modality, weekday, \
-        block; for a fixed session its id and weekday), so importing a newer export updates events \
+        block; for a fixed session its id and weekday; for a lesson its id, weekday and which of that \
+        day's lessons it is), so importing a newer export updates events \
         instead of duplicating them. Compared \
         with an earlier export (--previous, or the files already in DIR), changed events get a higher \
         SEQUENCE, unchanged ones stay byte-identical, and removed ones are listed.
@@ -32,7 +35,7 @@ struct ExportICS: ParsableCommand {
     @Argument(help: "Scenario file (YAML or JSON).") var scenario: String
     @Argument(help: "Timetable JSON (v1 or v1.1) file.") var timetable: String
     @Option(help: "Directory to write the calendars into.") var out: String
-    @Option(help: "Only these calendars: teachers, students, rooms or school.") var only: String?
+    @Option(help: "Only these calendars: teachers, students, rooms, classes or school.") var only: String?
     @Option(help: "A date (YYYY-MM-DD) in the week to place single events in, instead of the scenario's term.") var weekOf: String?
     @OptionGroup var privacy: StudentNamesOption
     @Option(help: "Folder of an earlier export to compare with (default: DIR itself, if it holds one).") var previous: String?
@@ -43,7 +46,7 @@ struct ExportICS: ParsableCommand {
         var problems: [InputProblem] = []
         if let only {
             if let kind = CalendarKind(rawValue: only) { options.kinds = [kind] } else {
-                problems.append(InputProblem(file: "--only", entity: "", message: "`\(only)` is not one of teachers, students, rooms, school"))
+                problems.append(InputProblem(file: "--only", entity: "", message: "`\(only)` is not one of teachers, students, rooms, classes, school"))
             }
         }
         if let weekOf {

@@ -85,9 +85,10 @@ func restored(_ cell: String) -> String { cell.hasPrefix("'") ? String(cell.drop
         let (status, out) = try exportWeek(week)
         #expect(status == 0)
         let text = try String(contentsOfFile: out + "/sessions.csv", encoding: .utf8)
-        #expect(text.hasPrefix("day,block,start,end,subject,modality,teacher,room,student,student_name,fixed\r\n"))
+        #expect(text.hasPrefix("day,block,start,end,subject,modality,teacher,room,student,student_name,fixed,lesson,title,classes\r\n"))
         let (header, raw) = try readCSV(out + "/sessions.csv")
-        #expect(header == ["day", "block", "start", "end", "subject", "modality", "teacher", "room", "student", "student_name", "fixed"])
+        #expect(header == ["day", "block", "start", "end", "subject", "modality", "teacher", "room", "student", "student_name", "fixed",
+                           "lesson", "title", "classes"])
         let rows = raw.map { $0.map(restored) }
         #expect(rows.allSatisfy { $0.count == header.count })
 
