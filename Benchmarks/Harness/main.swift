@@ -66,6 +66,7 @@ var relativeGap: Double?
 var patience: Double??
 var cpsat = false
 var csvFile: String?
+var twoStep = false
 var features = GeneratorSpec.Features()
 while !arguments.isEmpty {
     let arg = arguments.removeFirst()
@@ -84,6 +85,7 @@ while !arguments.isEmpty {
     case "--patience": patience = .some(Double(arguments.removeFirst()).flatMap { $0 > 0 ? $0 : nil })
     case "--cpsat": cpsat = true
     case "--csv": csvFile = arguments.removeFirst()
+    case "--two-step": twoStep = true
     case "--features":
         let text = arguments.isEmpty ? nil : arguments.removeFirst()
         guard let parsed = text.flatMap(GeneratorSpec.Features.init(parsing:)) else {
@@ -94,7 +96,7 @@ while !arguments.isEmpty {
         }
         features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--students N,N] [--gap G] [--patience SECONDS] [--cpsat] [--csv FILE] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--students N,N] [--gap G] [--patience SECONDS] [--cpsat] [--csv FILE] [--two-step] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -114,7 +116,10 @@ let specs: [(size: String, spec: GeneratorSpec)] = sizes.map { size in
     case "L": spec = .large
     case "XL": spec = .xl
     case "XXL": spec = .xxl
-    default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L, XL or XXL\n".utf8)); exit(2)
+    case "HS": spec = .hybridSmall
+    case "HM": spec = .hybridMedium
+    case "HL": spec = .hybridLarge
+    default: FileHandle.standardError.write(Data("unknown size \(size); use S, M, L, XL, XXL, or HS, HM, HL (hybrid weeks)\n".utf8)); exit(2)
     }
     return (size, spec)
 } + studentCounts.map { students in
@@ -153,6 +158,7 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 var failures = 0
 var peerRows: [String] = []
 var cpsatRows: [String] = []
+var twoStepRows: [String] = []
 var csvLines: [String] = []
 for (label, scenario) in cases {
     var options = SolveOptions()
@@ -184,6 +190,20 @@ for (label, scenario) in cases {
     csvLines.append([label, "\(scenario.students.count)", fmt(zero, "%.2f"), fmt(timetable.objective, "%.0f"), fmt(peakMemoryMiB(), "%.0f"),
                      fmt(total), "\(unmet)", loadBefore, check].joined(separator: ","))
     if peers { peerRows.append(peerComparison(label, scenario, timetable, timeLimit: timeLimit)) }
+    if twoStep {
+        do {
+            let two = try solveTwoStep(scenario, options: options, timeLimit: timeLimit)
+            let check = checkTimetable(two.timetable, against: scenario).isEmpty ? "ok" : "violations"
+            let weights = SolveOptions().weights
+            func summary(_ t: Timetable) -> String {
+                let terms = measureObjective(t, against: scenario.scenario)
+                return "\(terms["O.unplaced-lesson"] ?? 0) | \(["O.unmet-mandated", "O.unmet-high", "O.unmet", "O.unmet-low"].reduce(0) { $0 + (terms[$1] ?? 0) }) | \(fmt(comfortOf(terms, weights), "%.0f"))"
+            }
+            twoStepRows.append("| \(label) | \(summary(timetable)) | \(fmt(total)) | \(summary(two.timetable)) | \(fmt(two.lessonsSeconds)) + \(fmt(two.totalSeconds - two.lessonsSeconds)) | \(check) |")
+        } catch {
+            twoStepRows.append("| \(label) | two-step failed: \(error) |")
+        }
+    }
     if cpsat {
         let loadBeforeCPSAT = loadAverage()
         let (theirs, shape) = runCPSAT(scenario, timeLimit: timeLimit)
@@ -202,6 +222,12 @@ if peers {
     print("| scenario | model cols x rows | flexsched unmet | flexsched objective | HiGHS unmet | HiGHS objective | HiGHS bound | CBC unmet | CBC objective | CBC bound |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     peerRows.forEach { print($0) }
+}
+if twoStep {
+    print("\nOne joint solve against lessons first, then flex (each step flexsched; lessons pinned for step 2), same time limit in all:")
+    print("| scenario | joint unplaced lessons | joint unmet sessions | joint comfort | joint s | two-step unplaced | two-step unmet | two-step comfort | two-step s (lessons + flex) | two-step check |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    twoStepRows.forEach { print($0) }
 }
 if cpsat {
     print("\nCP-SAT (2 workers) on flexsched's exact whole-week model, same time limit; its timetable decoded by flexsched and checked:")

@@ -59,17 +59,19 @@ extension Plan {
 
     /// The scenario's pinned lessons (`at`), before anything else takes their people or rooms.
     mutating func placePinnedLessons() throws(SolveFailure) {
-        for (l, info) in instance.lessons.enumerated() {
-            for p in info.pinned {
-                let room = roomForLesson(l, at: p)
-                guard lessonMayStart(l, at: p), let room else {
-                    let rule = lessonViolation(l, at: p, room: nil) ?? .lessonRoom
-                    let lesson = instance.scenario.lessons[l]
-                    throw SolveFailure(description: "lessons[\(lesson.id)]: the lesson pinned to \(instance.dayName(of: p)).\(instance.blockId(of: p)) cannot be kept: \(rule.id) \(rule.name); move the pin or free what it clashes with",
-                                       isInputProblem: true)
-                }
-                placeLesson(PlacedLesson(lesson: l, slot: p, room: room, pinned: true))
+        // Those with the fewest rooms first, so a lesson that could use any room never takes the
+        // only lab another pinned lesson needs at that time.
+        let pins = instance.lessons.indices.flatMap { l in instance.lessons[l].pinned.map { (l: l, p: $0) } }
+            .sorted { (instance.lessons[$0.l].rooms.count, $0.l, $0.p) < (instance.lessons[$1.l].rooms.count, $1.l, $1.p) }
+        for (l, p) in pins {
+            let room = roomForLesson(l, at: p)
+            guard lessonMayStart(l, at: p), let room else {
+                let rule = lessonViolation(l, at: p, room: nil) ?? .lessonRoom
+                let lesson = instance.scenario.lessons[l]
+                throw SolveFailure(description: "lessons[\(lesson.id)]: the lesson pinned to \(instance.dayName(of: p)).\(instance.blockId(of: p)) cannot be kept: \(rule.id) \(rule.name); move the pin or free what it clashes with",
+                                   isInputProblem: true)
             }
+            placeLesson(PlacedLesson(lesson: l, slot: p, room: room, pinned: true))
         }
     }
 

@@ -55,7 +55,12 @@ extension Search {
                 chosen.append(b)
                 size += extra
             }
-            hoods.append(Neighbourhood(days: days.sorted(), activities: chosen))
+            // The lessons of her classes and of the teachers who could lead it may make way, within their day.
+            let qualified = Set(act.qualifiedTeachers)
+            let lessons = instance.lessons.indices.filter { l in
+                instance.lessons[l].students.contains(s) || instance.lessons[l].teachers.contains(where: qualified.contains)
+            }
+            hoods.append(Neighbourhood(days: days.sorted(), activities: chosen, lessons: lessons))
         }
         return hoods
     }

@@ -94,6 +94,10 @@ struct Search {
         try plan.adoptBaseline(plan.baseline)
         plan.placeLessons(weights)
         plan.placeShortLessons(&rng)
+        // The lessons' own grid first, while moving a lesson disturbs no flex session: compact days
+        // for classes, teachers and students leave whole free blocks for the flex sessions. Without
+        // it the joint solve ended behind lessons-first-then-flex on the planted M hybrid week.
+        for _ in 0..<8 where plan.moveLessonsForComfort(weights, until: deadline) {}
         plan.constructGreedily(until: deadline)
         plan.reseatShortNeeds()
         report(force: true)
@@ -137,6 +141,9 @@ struct Search {
             let before = plan.terms.unmetSessions
             var queue = repairNeighbourhoods(budget: options.repairColumns * (2 + fruitless) / 2)[...]
             try solvePieces(&queue, repairing: true)
+            if plan.terms.unmetSessions == before, !instance.lessons.isEmpty, plan.moveLessonsForShortNeeds(weights, until: deadline) {
+                lastImprovement = Date()
+            }
             fruitless = plan.terms.unmetSessions < before ? 0 : fruitless + 1
         }
     }
