@@ -68,6 +68,19 @@ extension Plan {
             guard lessonPlacements[id]?.pinned == false else { return nil }
             ids.insert(id)
         }
+        // No room it may use is free: the lessons in the room it can have most cheaply (labs and the
+        // gym are where lessons compete most).
+        if info.needsRoom, info.rooms.allSatisfy({ r in !isFree(roomAt[r], lesson: l, from: p) }) {
+            let holders = info.rooms.compactMap { r -> Set<Int>? in
+                // Flex sessions there give way when the lesson is placed (`evictFlex`); a fixed session never does.
+                let marks = Set(instance.covered(lesson: l, from: p).map { roomAt[r][$0] }.filter { $0 < Plan.free })
+                let found = marks.compactMap { Plan.placement(ofMark: $0) }
+                guard found.count == marks.count, found.allSatisfy({ lessonPlacements[$0]?.pinned == false }) else { return nil }
+                return Set(found)
+            }
+            guard let cheapest = holders.min(by: { $0.subtracting(ids).count < $1.subtracting(ids).count }) else { return nil }
+            ids.formUnion(cheapest)
+        }
         return ids.sorted()
     }
 }

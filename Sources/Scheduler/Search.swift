@@ -189,7 +189,10 @@ struct Search {
             let teachers = traced("teachers", plan.reassignTeachersForComfort(weights, until: deadline))
             let sessions = traced("sessions", plan.moveSessionsForComfort(weights, until: deadline))
             let lessons = traced("lessons", plan.moveLessonsForComfort(weights, until: deadline))
-            guard students || swaps || teachers || sessions || lessons else { break }
+            // Polishing changes what a lesson or session move can open for a need still short.
+            let short = plan.terms.unmetSessions > 0 && !instance.lessons.isEmpty
+                && traced("short needs", plan.moveLessonsForShortNeeds(weights, until: deadline))
+            guard students || swaps || teachers || sessions || lessons || short else { break }
             lastImprovement = Date()
             subproblemsAtLastImprovement = subproblems
         }
