@@ -117,9 +117,20 @@ extension Plan {
     /// rule can be missed here.
     mutating func adoptBaseline(_ baseline: Baseline) throws(SolveFailure) {
         // Lessons before flex sessions, pinned ones first: they are the frame the rest fits into.
-        try placePinnedLessons()
+        // A pinned lesson keeps its baseline room where it can; then every lesson that still fits
+        // exactly, and only then the others in another room, so re-rooming one never takes the
+        // room another could have kept (as for flex sessions below).
+        try placePinnedLessons(rooms: Dictionary(baseline.lessons.map { ([$0.lesson, $0.slot], $0.room) }, uniquingKeysWith: { a, _ in a }))
+        var moved: [PlacedLesson] = []
         for old in baseline.lessons where lessonMayStart(old.lesson, at: old.slot) {
-            if let room = roomForLesson(old.lesson, at: old.slot, keeping: old.room) { placeLesson(PlacedLesson(lesson: old.lesson, slot: old.slot, room: room)) }
+            if !instance.lessons[old.lesson].needsRoom || old.room.map({ freeRooms(lesson: old.lesson, at: old.slot).contains($0) }) == true {
+                placeLesson(PlacedLesson(lesson: old.lesson, slot: old.slot, room: old.room))
+            } else {
+                moved.append(old)
+            }
+        }
+        for old in moved where lessonMayStart(old.lesson, at: old.slot) {
+            if let room = roomForLesson(old.lesson, at: old.slot) { placeLesson(PlacedLesson(lesson: old.lesson, slot: old.slot, room: room)) }
         }
         // Pinned sessions first, then every session that still fits exactly, and only then the
         // others, so re-staffing one never takes the teacher or room another could have kept.

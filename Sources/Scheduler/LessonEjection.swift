@@ -37,7 +37,9 @@ extension Plan {
         var ranked: [(p: Int, blockers: [Int], key: Double)] = []
         for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] && (tabu[l * instance.slotCount + p] ?? -1) < step {
             guard let blockers = lessonsBlocking(l, at: p) else { continue }
-            ranked.append((p, blockers, Double(blockers.count) + rng.unit() * 0.9))
+            // In a re-solve, a lesson still where the baseline has it counts twice: moving it is a change people are told about.
+            let kept = blockers.count { id in baseline.lessons.contains(lessonPlacements[id]!) }
+            ranked.append((p, blockers, Double(blockers.count + kept) + rng.unit() * 0.9))
         }
         for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
             var trial = self
