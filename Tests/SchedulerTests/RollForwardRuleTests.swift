@@ -226,6 +226,17 @@ private func breach(_ rule: Rule) throws -> Breach {
 
 private struct BreachNotFound: Error { let rule: Rule }
 
+/// The roll-forward as the breach tests run it: the baseline adopted, then construction and repair
+/// only (no GLPK sub-problem, no polish), which is what keeps or re-plans the baseline's sessions.
+func rollForward(_ scenario: ValidatedScenario, from baseline: Timetable) throws -> Timetable {
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 0
+    options.polish = false
+    options.baseline = baseline
+    return try solveTimetable(scenario, options: options)
+}
+
 @Test(arguments: flexRollForwardRules)
 func rollForwardReplansWhatEachHardRuleForbidsAndKeepsTheRest(rule: Rule) throws {
     let breach = try breach(rule)
@@ -240,12 +251,7 @@ func rollForwardReplansWhatEachHardRuleForbidsAndKeepsTheRest(rule: Rule) throws
     let outside = checkTimetable(untouched, against: scenario).filter { !leftOut.contains($0.rule) }
     #expect(outside.isEmpty, "\(rule.id): the breach reaches sessions it does not name: \(outside)")
 
-    var options = SolveOptions()
-    options.timeLimit = 600
-    options.maxSubproblems = 0
-    options.polish = false
-    options.baseline = breach.baseline
-    let result = try solveTimetable(scenario, options: options)
+    let result = try rollForward(scenario, from: breach.baseline)
     #expect(checkTimetable(result, against: scenario).isEmpty, "\(rule.id): \(checkTimetable(result, against: scenario))")
     // A limit may need only one of the sessions it touches changed, but some must be.
     let touched = breach.touched.map { breach.baseline.sessions[$0] }
