@@ -7,9 +7,19 @@ import TimetableChecker
 import TimetableFormat
 import Testing
 
-// For every hard rule of the catalogue: a baseline that breaks that rule under a changed scenario
-// (or a hand-edited baseline), rolled forward. The result must pass the independent checker, must
-// not keep what the rule forbids, and must keep every baseline session the breach does not touch.
+// For every hard rule of the catalogue but the lesson rules (R8, `RollForwardLessonTests.swift`): a
+// baseline that breaks that rule under a changed scenario (or a hand-edited baseline), rolled
+// forward. The result must pass the independent checker, must not keep what the rule forbids, and
+// must keep every baseline session the breach does not touch.
+
+/// The rules this file breaches, each a case of `breach(_:)`; with `lessonRollForwardRules` exactly
+/// the catalogue's hard rules (`rollForwardTestsCoverEveryHardRuleOnce`).
+let flexRollForwardRules: [Rule] = [
+    .knownIds, .sessionLength, .groupTooSmall, .groupTooLarge, .levelSpread, .teacherPresence, .teacherSubject,
+    .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .requestedTeacher, .roomClosed,
+    .roomFeatures, .accommodations, .roomDoubleBooked, .studentUnavailable, .studentDoubleBooked, .studentDailyLimit,
+    .needOncePerDay, .needNotExceeded, .unmetReported, .keptApart, .studentHasNeed, .fixedKept,
+]
 
 /// A breach of one rule: the changed scenario and baseline, and which baseline sessions it touches.
 private struct Breach {
@@ -32,14 +42,14 @@ private func flexible(_ baseline: Timetable, _ predicate: (Timetable.Session) ->
     baseline.sessions.indices.filter { !baseline.sessions[$0].fixed && predicate(baseline.sessions[$0]) }
 }
 
-private func blocks(_ session: Timetable.Session, in scenario: Scenario) -> [String] {
+func blocks(_ session: Timetable.Session, in scenario: Scenario) -> [String] {
     let order = scenario.blocksInTimeOrder.map(\.id)
     let first = order.firstIndex(of: session.block)!
     return Array(order[first..<min(order.count, first + max(1, session.length))])
 }
 
 /// Whether two sessions are on the same day and share a block.
-private func overlap(_ a: Timetable.Session, _ b: Timetable.Session, in scenario: Scenario) -> Bool {
+func overlap(_ a: Timetable.Session, _ b: Timetable.Session, in scenario: Scenario) -> Bool {
     a.day == b.day && !Set(blocks(a, in: scenario)).isDisjoint(with: blocks(b, in: scenario))
 }
 
@@ -209,14 +219,25 @@ private func breach(_ rule: Rule) throws -> Breach {
             overlap(session, held, in: scenario) && (session.room == fixed.room || !people.isDisjoint(with: session.staff + session.students))
         }))
     default:
-        Issue.record("no breach written for \(rule.id): every hard rule of the catalogue needs one")
+        Issue.record("no breach written for \(rule.id): every rule of `flexRollForwardRules` needs one")
         throw BreachNotFound(rule: rule)
     }
 }
 
 private struct BreachNotFound: Error { let rule: Rule }
 
-@Test(arguments: RuleCatalogue.hardRules)
+/// The roll-forward as the breach tests run it: the baseline adopted, then construction and repair
+/// only (no GLPK sub-problem, no polish), which is what keeps or re-plans the baseline's sessions.
+func rollForward(_ scenario: ValidatedScenario, from baseline: Timetable) throws -> Timetable {
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 0
+    options.polish = false
+    options.baseline = baseline
+    return try solveTimetable(scenario, options: options)
+}
+
+@Test(arguments: flexRollForwardRules)
 func rollForwardReplansWhatEachHardRuleForbidsAndKeepsTheRest(rule: Rule) throws {
     let breach = try breach(rule)
     let scenario = try breach.scenario.validated()
@@ -230,12 +251,7 @@ func rollForwardReplansWhatEachHardRuleForbidsAndKeepsTheRest(rule: Rule) throws
     let outside = checkTimetable(untouched, against: scenario).filter { !leftOut.contains($0.rule) }
     #expect(outside.isEmpty, "\(rule.id): the breach reaches sessions it does not name: \(outside)")
 
-    var options = SolveOptions()
-    options.timeLimit = 600
-    options.maxSubproblems = 0
-    options.polish = false
-    options.baseline = breach.baseline
-    let result = try solveTimetable(scenario, options: options)
+    let result = try rollForward(scenario, from: breach.baseline)
     #expect(checkTimetable(result, against: scenario).isEmpty, "\(rule.id): \(checkTimetable(result, against: scenario))")
     // A limit may need only one of the sessions it touches changed, but some must be.
     let touched = breach.touched.map { breach.baseline.sessions[$0] }
