@@ -1,3 +1,4 @@
+import Advisor
 import CalendarExport
 import CSVExport
 import Foundation
