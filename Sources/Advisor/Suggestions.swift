@@ -4,17 +4,36 @@ import Scheduler
 import TimetableChecker
 import TimetableFormat
 
-/// A change to the scenario that would meet more needs, verified by actually re-solving with it.
+/// A change to the scenario that would place more lessons or meet more needs, verified by actually
+/// re-solving with it.
 public struct Suggestion: Sendable {
     /// What to change, in an admin's words ("make Mr. Kim available on Tuesday").
     public var change: String
     /// Needed sessions the verified re-solve meets that the current timetable leaves unmet.
     public var sessionsRecovered: Int
     public var unmetAfter: Int
+    /// Lesson sessions the verified re-solve places that the current timetable leaves unplaced.
+    public var lessonsPlaced: Int
+    public var unplacedAfter: Int
     /// The scenario with the change applied, for whoever wants to adopt it.
     public var scenario: ValidatedScenario
     /// The trial's timetable under that scenario, accepted by the independent checker.
     public var timetable: CheckedTimetable
+}
+
+extension Suggestion {
+    /// What the change achieves, in an admin's words: the lessons it places when the week has
+    /// unplaced lessons (`lessons`), the sessions it recovers when it has unmet needs (`needs`).
+    public func outcome(lessons: Bool, needs: Bool) -> String {
+        let placed = "places \(lessonsPlaced) more lesson(s), \(unplacedAfter) left unplaced"
+        let met = "meets \(sessionsRecovered) more session(s), \(unmetAfter) left unmet"
+        return lessons ? (needs ? "\(placed); \(met)" : placed) : met
+    }
+}
+
+/// What explain's changes are for ("Changes that would ..."), by what the week leaves short.
+public func adviceAim(lessons: Bool, needs: Bool) -> String {
+    lessons ? (needs ? "place more lessons or meet more needs" : "place more lessons") : "meet more needs"
 }
 
 /// What `explain` found: the changes that help, best first, and every change it tried, so that
@@ -43,27 +62,35 @@ public struct TrialBudget: Sendable {
     }
 }
 
-/// Candidate relaxations around the unmet needs (one teacher's day, a teacher's load limit, a
-/// qualified colleague, one more teacher, a room's day, seats or features), each tried with a real
-/// re-solve that starts from the current timetable and is verified by the checker. A limit is tried at
-/// its most generous value first; if that helps, the smallest value that helps as much is searched
-/// for, each probe a checked re-solve too. Those that meet more needs come back, best first.
+/// Candidate relaxations around the unplaced lessons (`LessonRelaxations.swift`) and the unmet needs
+/// (one teacher's day, a teacher's load limit, a qualified colleague, one more teacher, a room's day,
+/// seats or features), each tried with a real re-solve that starts from the current timetable and is
+/// verified by the checker. A limit is tried at its most generous value first; if that helps, the
+/// smallest value that helps as much is searched for, each probe a checked re-solve too. Those that
+/// place more lessons or meet more needs, at no cost to the other, come back, best first. Lessons are
+/// left out when `focus` names students: that question is about their needs.
 public func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable, students focus: Set<String>? = nil,
                            trials: Int = 12, budget: TrialBudget = TrialBudget()) -> Advice {
     let unmet = timetable.unmet.filter { focus?.contains($0.student) ?? true }
-    guard !unmet.isEmpty else { return Advice(suggestions: [], tried: []) }
-    let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, focus: focus, baseline: timetable, budget: budget)
-    let candidates = Array(relaxations(scenario.scenario, unmet).prefix(trials))
+    let unplaced = focus == nil ? timetable.unplacedLessons : []
+    guard !unmet.isEmpty || !unplaced.isEmpty else { return Advice(suggestions: [], tried: []) }
+    let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, unplacedBefore: unplaced.reduce(0) { $0 + $1.missing },
+                      focus: focus, baseline: timetable, budget: budget)
+    // Lessons first: an unplaced lesson outweighs every unmet session in the objective.
+    let lessonCandidates = unplaced.isEmpty ? [] : lessonRelaxations(scenario, timetable)
+    let candidates = Array(merged(lessonCandidates + relaxations(scenario.scenario, unmet)).prefix(trials))
     let results = solveConcurrently(candidates.count, width: budget.lanes) { i in trial.smallestHelpful(candidates[i]) }
-    // Most sessions recovered first; among equals, the smaller change (candidates come smallest first).
-    let suggestions = results.compactMap { $0 }.enumerated().filter { $0.element.sessionsRecovered > 0 }
-        .sorted { ($1.element.sessionsRecovered, $0.offset) < ($0.element.sessionsRecovered, $1.offset) }.map(\.element)
+    // Most lessons placed first, then most sessions recovered; among equals, the smaller change
+    // (candidates come smallest first).
+    let suggestions = results.compactMap { $0 }.enumerated()
+        .sorted { ($1.element.lessonsPlaced, $1.element.sessionsRecovered, $0.offset) < ($0.element.lessonsPlaced, $0.element.sessionsRecovered, $1.offset) }
+        .map(\.element)
     return Advice(suggestions: suggestions, tried: candidates.map(\.largest))
 }
 
 /// One candidate change. A numeric one (a load limit, a room's seats) holds every value from
 /// `values.lowerBound` to `values.upperBound`, the most generous last.
-private struct Relaxation {
+struct Relaxation {
     /// Two candidates with one key are one change (the same teacher's limit, found short by two needs).
     var key: String
     var values: ClosedRange<Int>
@@ -90,6 +117,7 @@ private struct Relaxation {
 
 private struct Trial: Sendable {
     let before: Int
+    let unplacedBefore: Int
     let focus: Set<String>?
     let baseline: Timetable
     let budget: TrialBudget
@@ -105,18 +133,21 @@ private struct Trial: Sendable {
         guard let relaxed = try? relaxation.apply(value).validated(requireServiceable: false),
               let result = try? scheduleWeek(relaxed, options: options) else { return nil }
         let after = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
+        let unplacedAfter = focus == nil ? result.timetable.unplacedLessons.reduce(0) { $0 + $1.missing } : 0
         return Suggestion(change: relaxation.describe(value), sessionsRecovered: before - after, unmetAfter: after,
-                          scenario: relaxed, timetable: result)
+                          lessonsPlaced: unplacedBefore - unplacedAfter, unplacedAfter: unplacedAfter, scenario: relaxed, timetable: result)
     }
 
-    /// The most generous value first; then, by bisection, the smallest value that recovers as many
-    /// sessions (more capacity never makes the best timetable worse, and each probe is re-solved).
+    /// The most generous value first; then, by bisection, the smallest value that does as well
+    /// (more capacity never makes the best timetable worse, and each probe is re-solved). A change
+    /// helps when it places more lessons or meets more needs and loses nothing of the other.
     func smallestHelpful(_ relaxation: Relaxation) -> Suggestion? {
-        guard var best = run(relaxation, relaxation.values.upperBound), best.sessionsRecovered > 0 else { return nil }
+        guard var best = run(relaxation, relaxation.values.upperBound), best.lessonsPlaced >= 0, best.sessionsRecovered >= 0,
+              best.lessonsPlaced + best.sessionsRecovered > 0 else { return nil }
         var low = relaxation.values.lowerBound, high = relaxation.values.upperBound
         while low < high {
             let middle = (low + high) / 2
-            if let probe = run(relaxation, middle), probe.sessionsRecovered >= best.sessionsRecovered {
+            if let probe = run(relaxation, middle), probe.lessonsPlaced >= best.lessonsPlaced, probe.sessionsRecovered >= best.sessionsRecovered {
                 best = probe
                 high = middle
             } else {
@@ -129,7 +160,7 @@ private struct Trial: Sendable {
 
 /// Smallest changes first: a day of a qualified teacher, a load limit, a colleague who could take the
 /// subject, a room's day, seats or features; one more teacher of the subject last (always possible,
-/// rarely cheap). A change that helps several unmet needs is listed once.
+/// rarely cheap).
 private func relaxations(_ scenario: Scenario, _ unmet: [Timetable.Unmet]) -> [Relaxation] {
     var small: [Relaxation] = [], large: [Relaxation] = []
     // Most missed sessions first; ties by name, never by the dictionary's (per-instance) order.
@@ -190,9 +221,14 @@ private func relaxations(_ scenario: Scenario, _ unmet: [Timetable.Unmet]) -> [R
             }
         }
     }
-    // One entry per change, at the widest range any need asked for, in first-seen order.
+    return small + large
+}
+
+/// One entry per change, at the widest range any lesson or need asked for, in first-seen order: a
+/// change that helps several is listed (and tried) once.
+private func merged(_ relaxations: [Relaxation]) -> [Relaxation] {
     var merged: [Relaxation] = [], position: [String: Int] = [:]
-    for relaxation in small + large {
+    for relaxation in relaxations {
         if let i = position[relaxation.key] {
             if relaxation.values.upperBound > merged[i].values.upperBound { merged[i] = relaxation }
         } else {

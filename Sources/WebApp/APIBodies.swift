@@ -199,6 +199,8 @@ struct ComparisonBody: Encodable {
 struct ExplanationBody: Encodable {
     struct Suggestion: Encodable {
         var change: String
+        var lessonsPlaced: Int
+        var unplacedAfter: Int
         var sessionsRecovered: Int
         var unmetAfter: Int
     }
@@ -206,7 +208,7 @@ struct ExplanationBody: Encodable {
     var explanation: Explanation
 
     enum CodingKeys: String, CodingKey {
-        case id, run, state, unmet, problem, tried, suggestions
+        case id, run, state, unmet, unplaced, problem, tried, suggestions
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -215,10 +217,15 @@ struct ExplanationBody: Encodable {
         try c.encode(explanation.runID, forKey: .run)
         try c.encode(explanation.state.rawValue, forKey: .state)
         try c.encode(explanation.unmet, forKey: .unmet)
+        try c.encode(explanation.unplaced, forKey: .unplaced)
         try c.encode(explanation.problem, forKey: .problem)
         try c.encode(explanation.advice?.tried, forKey: .tried)
-        try c.encode(explanation.advice.map { $0.suggestions.map { Suggestion(change: $0.change, sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter) } },
-                     forKey: .suggestions)
+        try c.encode(explanation.advice.map {
+            $0.suggestions.map {
+                Suggestion(change: $0.change, lessonsPlaced: $0.lessonsPlaced, unplacedAfter: $0.unplacedAfter,
+                           sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
+            }
+        }, forKey: .suggestions)
     }
 }
 

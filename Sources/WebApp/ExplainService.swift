@@ -13,14 +13,15 @@ public struct Explanation: Sendable {
     public var id: Int64
     public var runID: Int64
     public var state: State
-    /// Whether the run left needs unmet (with none, there is nothing to try).
+    /// Whether the run left needs unmet, and lessons unplaced (with neither, there is nothing to try).
     public var unmet: Bool
+    public var unplaced: Bool
     public var advice: Advice?
     /// Why it failed, for a failed one.
     public var problem: String?
 }
 
-/// Explain: a few changes around the unmet needs, each tried with a real re-solve that the checker
+/// Explain: a few changes around the unplaced lessons and the unmet needs, each tried with a real re-solve that the checker
 /// verifies. That is seconds of solving per change, so it is a job of the run queue like a solve,
 /// never work on the request path. Explanations are kept in memory: they are advice about a stored
 /// run, asked for again after a restart.
@@ -45,7 +46,8 @@ public final class ExplainService: Sendable {
     public func start(runID: Int64) async throws(ServiceError) -> Explanation {
         let (_, checked, _) = try await runs.checkedTimetable(runID: runID)
         let explanation = explanations.withLock { e in
-            let explanation = Explanation(id: e.next, runID: runID, state: .queued, unmet: !checked.timetable.unmet.isEmpty)
+            let explanation = Explanation(id: e.next, runID: runID, state: .queued, unmet: !checked.timetable.unmet.isEmpty,
+                                          unplaced: !checked.timetable.unplacedLessons.isEmpty)
             e.all[e.next] = explanation
             e.next += 1
             // Only the latest are kept: a server that runs for months must not grow with them.

@@ -1,3 +1,4 @@
+import Advisor
 import CalendarExport
 import CSVExport
 import Foundation
@@ -299,10 +300,13 @@ struct RunPages {
     func explanationPage(_ explanation: Explanation, _ context: AppContext) -> Response {
         let finished = explanation.state == .done || explanation.state == .failed
         let advice = explanation.advice
+        let lessons = explanation.unplaced, needs = explanation.unmet
+        // Each change in the same words as `flexsched explain`: names, never ids.
         return pages.render("explain", [
-            "title": "Suggestions for run \(explanation.runID)", "run": explanation.runID, "unmet": explanation.unmet,
+            "title": "Suggestions for run \(explanation.runID)", "run": explanation.runID, "shortfall": lessons || needs,
+            "aim": adviceAim(lessons: lessons, needs: needs),
             "working": !finished, "refresh": finished ? nil : 2 as Int?, "problem": explanation.problem as Any, "done": explanation.state == .done,
-            "suggestions": (advice?.suggestions ?? []).map { ["change": $0.change, "recovered": $0.sessionsRecovered, "unmetAfter": $0.unmetAfter] },
+            "suggestions": (advice?.suggestions ?? []).map { ["change": $0.change, "outcome": $0.outcome(lessons: lessons, needs: needs)] },
             "hasSuggestions": !(advice?.suggestions ?? []).isEmpty, "tried": advice?.tried ?? [],
         ], context: context)
     }

@@ -27,28 +27,32 @@ struct HybridSolver: TimetableSolver {
     }
 }
 
+/// A scenario uploaded through the API and solved (5 s): scenario and run ids.
+func uploadAndSolve(_ client: some TestClientProtocol, _ server: TestServer, _ yaml: String) async throws -> (scenario: Int, run: Int) {
+    var headers = server.adminHeaders
+    headers[.contentType] = "application/yaml"
+    let scenario = try await client.execute(uri: "/api/v1/scenarios", method: .post, headers: headers, body: ByteBuffer(string: yaml)) { response in
+        #expect(response.status == .created, "\(String(buffer: response.body))")
+        return try #require(try object(response.body)["id"] as? Int)
+    }
+    let run = try await client.execute(uri: "/api/v1/scenarios/\(scenario)/runs", method: .post, headers: server.adminHeaders,
+                                       body: ByteBuffer(string: #"{"timeLimit": 5}"#)) { response in
+        try #require(try object(response.body)["run"] as? Int)
+    }
+    try await eventually("run \(run) to finish") { () async throws -> Bool? in
+        try await client.execute(uri: "/api/v1/runs/\(run)", method: .get, headers: server.adminHeaders) { response in
+            try object(response.body)["state"] as? String == "done" ? true : nil
+        }
+    }
+    return (scenario, run)
+}
+
 @Suite(.timeLimit(.minutes(3))) struct LessonPageTests {
     static let hostile = "<script>alert(1)</script> & Co"
 
     /// The hybrid week (its science lesson under a hostile title) uploaded and solved: scenario and run ids.
     func solvedHybrid(_ client: some TestClientProtocol, _ server: TestServer) async throws -> (scenario: Int, run: Int) {
-        var headers = server.adminHeaders
-        headers[.contentType] = "application/yaml"
-        let yaml = hybridScenarioYAML.replacingOccurrences(of: "title: Science lab 7", with: "title: \"\(Self.hostile)\"")
-        let scenario = try await client.execute(uri: "/api/v1/scenarios", method: .post, headers: headers, body: ByteBuffer(string: yaml)) { response in
-            #expect(response.status == .created, "\(String(buffer: response.body))")
-            return try #require(try object(response.body)["id"] as? Int)
-        }
-        let run = try await client.execute(uri: "/api/v1/scenarios/\(scenario)/runs", method: .post, headers: server.adminHeaders,
-                                           body: ByteBuffer(string: #"{"timeLimit": 5}"#)) { response in
-            try #require(try object(response.body)["run"] as? Int)
-        }
-        try await eventually("run \(run) to finish") { () async throws -> Bool? in
-            try await client.execute(uri: "/api/v1/runs/\(run)", method: .get, headers: server.adminHeaders) { response in
-                try object(response.body)["state"] as? String == "done" ? true : nil
-            }
-        }
-        return (scenario, run)
+        try await uploadAndSolve(client, server, hybridScenarioYAML.replacingOccurrences(of: "title: Science lab 7", with: "title: \"\(Self.hostile)\""))
     }
 
     func get(_ client: some TestClientProtocol, _ uri: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, String) {
