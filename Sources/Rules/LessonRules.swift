@@ -51,5 +51,6 @@ extension Rule {
         intent: "per lesson that fills a block in its `avoid` list", kind: .objective, weight: 3)
     public static let changedLesson = Rule(
         id: "O.changed-lesson", name: "moved lesson",
-        intent: "re-solves against a baseline: per baseline lesson no longer at its day, block and room", kind: .objective, weight: 50)
+        intent: "re-solves against a baseline: per person (teacher or listed student, at least one) in a baseline lesson no longer at its day, block and room",
+        kind: .objective, weight: 50)
 }

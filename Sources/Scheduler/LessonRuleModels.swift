@@ -100,18 +100,21 @@ extension ModelRule {
         }
     }
 
-    /// Each baseline lesson kept needs a lesson of it at the same start and room; a lesson counts once.
+    /// Each baseline lesson kept needs a lesson of it at the same start and room; a lesson counts
+    /// once, for everyone in it.
     static let changedLesson = with(ModelRule(.changedLesson)) {
         $0.lessonCost = { model, l, q, r in
-            model.base.baseline.lessons.contains { $0.lesson == l && $0.slot == q && $0.room == r } ? -model.weights[.changedLesson] : 0
+            guard model.base.baseline.lessons.contains(where: { $0.lesson == l && $0.slot == q && $0.room == r }) else { return 0 }
+            return -model.weights[.changedLesson] * Double(model.instance.lessons[l].peopleTold)
         }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             var now = plan.placementsOf[l].map { plan.lessonPlacements[$0]! }
-            return plan.baseline.lessons.filter { $0.lesson == l }.count { old in
+            let moved = plan.baseline.lessons.filter { $0.lesson == l }.count { old in
                 guard let i = now.firstIndex(where: { $0.slot == old.slot && $0.room == old.room }) else { return true }
                 now.remove(at: i)
                 return false
             }
+            return moved * plan.instance.lessons[l].peopleTold
         }
     }
 }

@@ -206,9 +206,11 @@ public struct ObjectiveWeights: Sendable, Hashable {
     var cheapestUnmet: Double { ObjectiveWeights.unmetByPriority.map { self[$0.1] }.min() ?? 0 }
 
     /// Only unmet sessions count (with their priorities): the repair phase's pure-binary models.
+    /// A moved lesson keeps its price there (costs on lesson columns keep the models binary): a
+    /// re-solve's repair moved six lessons of one class for one session when lesson moves were free.
     var unmetOnly: ObjectiveWeights {
         var weights = self
-        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1))
+        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1) + [.unplacedLesson, .changedLesson])
         for term in RuleCatalogue.objectiveTerms where !unmet.contains(term) { weights[term] = 0 }
         return weights
     }

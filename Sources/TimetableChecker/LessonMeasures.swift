@@ -43,8 +43,9 @@ extension TermMeasure {
         }
     }
 
-    /// Per baseline lesson the changed scenario could still hold whose lesson, day, block and room
-    /// no lesson of this timetable has.
+    /// Per person in a baseline lesson the changed scenario could still hold whose lesson, day, block
+    /// and room no lesson of this timetable has: everyone in it is told, as a moved seat tells one
+    /// student (a lesson of no listed person counts once).
     static let changedLesson = TermMeasure(.changedLesson) { input in
         guard let baseline = input.baseline else { return 0 }
         let lessons = Set(input.scenario.lessons.map(\.id)), days = Set(input.scenario.days.map(\.rawValue))
@@ -54,7 +55,7 @@ extension TermMeasure {
         var changed = 0
         for s in baseline.sessions where s.isLesson && lessons.contains(s.lesson!) && days.contains(s.day) && blocks.contains(s.block) {
             let key = [s.lesson!, s.day, s.block, s.room ?? ""]
-            if let left = now[key], left > 0 { now[key] = left - 1 } else { changed += 1 }
+            if let left = now[key], left > 0 { now[key] = left - 1 } else { changed += max(1, (s.teachers ?? []).count + Set(s.students).count) }
         }
         return changed
     }

@@ -32,6 +32,9 @@ extension Instance {
         package var rooms: [Int] = []
         /// Per slot: whether a lesson may ever start there (filled from the catalogue).
         package var canStart: [Bool] = []
+
+        /// Who is told when one of its lessons moves: its teachers and members (at least one).
+        package var peopleTold: Int { max(1, teachers.count + students.count) }
     }
 
     /// The scenario's classes without parts, as the lessons' `leaves` index them.
