@@ -26,10 +26,12 @@ func solveTwoStep(_ scenario: ValidatedScenario, options: SolveOptions, timeLimi
     let grid = try solveTimetable(try lessonsOnly.validated(), options: first)
     let lessonsSeconds = Date().timeIntervalSince(started)
     var frozen = scenario.scenario
+    // Frozen as a class timetabler hands it over: each lesson at its times, in the rooms it had.
     for i in frozen.lessons.indices {
-        frozen.lessons[i].at = grid.sessions.filter { $0.lesson == frozen.lessons[i].id }.compactMap { session in
-            Weekday(rawValue: session.day).map { SlotRef.block($0, session.block) }
-        }
+        let placed = grid.sessions.filter { $0.lesson == frozen.lessons[i].id }
+        frozen.lessons[i].at = placed.compactMap { session in Weekday(rawValue: session.day).map { SlotRef.block($0, session.block) } }
+        let rooms = Set(placed.compactMap(\.room))
+        if !rooms.isEmpty { frozen.lessons[i].rooms = scenario.scenario.rooms.map(\.id).filter(rooms.contains) }
     }
     var second = options
     second.timeLimit = max(1, timeLimit - lessonsSeconds)

@@ -27,58 +27,6 @@ extension Plan {
         return improved
     }
 
-    /// For needs left short: a lesson of the student's classes, or of a teacher who could lead the
-    /// need, moves to another start (on any day, swapping with flex sessions as `moved` does), or a
-    /// session of the need moves whole to another start, when the cheap reseating that follows then
-    /// meets more and the whole objective falls. GLPK's pieces
-    /// move lessons within their day only; a need short because a lesson holds its only teacher on
-    /// the days its student is free needs a lesson moved to another day. True if any move was kept.
-    mutating func moveLessonsForShortNeeds(_ weights: ObjectiveWeights, until deadline: Date) -> Bool {
-        var improved = false
-        for (s, info) in instance.students.enumerated() {
-            for (n, need) in info.needs.enumerated() where done[s][n] < need.sessions && Date() < deadline {
-                let qualified = Set(instance.activities[need.activity].qualifiedTeachers)
-                let relevant = lessonPlacements.indices.filter { x in
-                    guard let placed = lessonPlacements[x], !placed.pinned else { return false }
-                    let lesson = instance.lessons[placed.lesson]
-                    return lesson.students.contains(s) || lesson.teachers.contains(where: qualified.contains)
-                }
-                let objective = terms.total(weights)
-                var best: (plan: Plan, objective: Double)?
-                for x in relevant where Date() < deadline {
-                    for q in 0..<instance.slotCount where q != lessonPlacements[x]!.slot && instance.lessons[lessonPlacements[x]!.lesson].canStart[q] {
-                        guard var (trial, _) = moved(x, to: q) else { continue }
-                        trial.reseatShortNeeds()
-                        guard trial.done[s][n] > done[s][n] else { continue }
-                        let after = trial.terms.total(weights)
-                        if after < (best?.objective ?? objective) - 1e-9 { best = (trial, after) }
-                    }
-                }
-                // Or a session of her need moves, whole, to a start when she is free to join it.
-                for id in sessionsOfNeed(n, student: s) where Date() < deadline {
-                    let session = sessions[id]!
-                    for q in 0..<instance.slotCount where q != session.slot && instance.activities[session.activity].canStart[q] {
-                        var trial = self
-                        trial.remove(id)
-                        var moved = session
-                        moved.slot = q
-                        guard trial.violation(of: moved) == nil else { continue }
-                        trial.add(moved)
-                        trial.reseatShortNeeds()
-                        guard trial.done[s][n] > done[s][n] else { continue }
-                        let after = trial.terms.total(weights)
-                        if after < (best?.objective ?? objective) - 1e-9 { best = (trial, after) }
-                    }
-                }
-                if let best {
-                    self = best.plan
-                    improved = true
-                }
-            }
-        }
-        return improved
-    }
-
     /// The plan with lesson placement `x` moved to start `q`, and the keys the move touched; flex
     /// sessions in its way at `q` shift by the same distance into the blocks it left. Nil when
     /// anything else is in the way, or a shifted session breaks a rule there.
