@@ -57,16 +57,15 @@ extension Plan {
 
     // MARK: placing
 
-    /// The scenario's pinned lessons (`at`), before anything else takes their people or rooms; each
-    /// in the room `rooms` gives for its lesson and start (the baseline's) when it is free.
+    /// The scenario's pinned lessons (`at`), before anything else takes their people or rooms, in
+    /// rooms matched to all of them at once (`pinnedRooms`), each in the room `rooms` gives for its
+    /// lesson and start (the baseline's) where the matching allows.
     mutating func placePinnedLessons(rooms baselineRooms: [[Int]: Int?] = [:]) throws(SolveFailure) {
-        // Those with the fewest rooms first, so a lesson that could use any room never takes the
-        // only lab another pinned lesson needs at that time.
-        let pins = instance.lessons.indices.flatMap { l in instance.lessons[l].pinned.map { (l: l, p: $0) } }
-            .sorted { (instance.lessons[$0.l].rooms.count, $0.l, $0.p) < (instance.lessons[$1.l].rooms.count, $1.l, $1.p) }
-        for (l, p) in pins {
-            let room = roomForLesson(l, at: p, keeping: baselineRooms[[l, p]] ?? nil) ?? roomByMovingAPinnedLesson(l, at: p)
-            guard lessonMayStart(l, at: p), let room else {
+        let pins = instance.lessons.indices.flatMap { l in instance.lessons[l].pinned.map { PinnedStart(lesson: l, slot: $0) } }
+        let rooms = pinnedRooms(pins, preferring: baselineRooms)
+        for (i, pin) in pins.enumerated() {
+            let (l, p) = (pin.lesson, pin.slot)
+            guard lessonMayStart(l, at: p), let room = rooms[i] else {
                 let rule = lessonViolation(l, at: p, room: nil) ?? .lessonRoom
                 let lesson = instance.scenario.lessons[l]
                 throw SolveFailure(description: "lessons[\(lesson.id)]: the lesson pinned to \(instance.dayName(of: p)).\(instance.blockId(of: p)) cannot be kept: \(rule.id) \(rule.name); move the pin or free what it clashes with",
@@ -74,24 +73,6 @@ extension Plan {
             }
             placeLesson(PlacedLesson(lesson: l, slot: p, room: room, pinned: true))
         }
-    }
-
-    /// A room for a pinned lesson of `l` at `p` when every room it may use holds another pinned lesson
-    /// that could move to a room still free (an augmenting step of the room matching).
-    private mutating func roomByMovingAPinnedLesson(_ l: Int, at p: Int) -> Int?? {
-        guard instance.lessons[l].needsRoom else { return .some(nil) }
-        for r in instance.lessons[l].rooms {
-            let marks = Set(instance.covered(lesson: l, from: p).map { roomAt[r][$0] })
-            guard marks.count == 1, let id = marks.first.flatMap(Plan.placement(ofMark:)), let other = lessonPlacements[id], other.pinned
-            else { continue }
-            removeLesson(id)
-            let elsewhere = freeRooms(lesson: other.lesson, at: other.slot).first { $0 != r }
-            var moved = other
-            moved.room = elsewhere ?? other.room
-            placeLesson(moved)
-            if elsewhere != nil, freeRooms(lesson: l, at: p).contains(r) { return r }
-        }
-        return nil
     }
 
     /// Every lesson still short, one session of each lesson per round, the most pressed first: a
