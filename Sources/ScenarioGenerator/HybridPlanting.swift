@@ -102,7 +102,7 @@ extension Builder {
         }
         for id in named {
             let seats = h.curriculum.contains { $0.place == .room(id) && $0.yearWide } ? yearSize : formSize
-            rooms.append(Room(id: id, name: id.capitalized, capacity: seats + rng.int(5...15), features: [id, "accessible"]))
+            rooms.append(Room(id: id, name: id.capitalized, capacity: seats + rng.int(5...15), features: ["accessible"]))
         }
         roomBusy = Array(repeating: Array(repeating: false, count: slotCount), count: rooms.count)
     }

@@ -16,6 +16,9 @@ package struct LowerBounds: Sendable {
     package private(set) var unmetObjective = 0.0
     /// What proves `unmetSessions`, in words; nil when it is 0.
     package private(set) var unmetSource: String?
+    /// Every valid timetable leaves at least this many lessons unplaced: the strongest of the
+    /// pre-solve lesson findings (Diagnosis' `unplaced`), each a proof on its own.
+    package private(set) var unplacedLessons = 0
     /// The comfort terms the comfort bound argues about.
     package static let comfortTerms: [Rule] = [.sameNeedNextDay, .lateBlock, .teacherContinuity, .preferredTeacher, .studentIdle, .teacherIdle]
 
@@ -57,7 +60,11 @@ package struct LowerBounds: Sendable {
         // Lessons may fill the gaps between fixed sessions, so with lessons that argument does not hold.
         idleBetweenFixedSessions = instance.lessons.isEmpty ? LowerBounds.idleForcedByFixedSessions(instance, weights: weights) : 0
         boundUnmetSessions(proven: findings.max { $0.provenSessions < $1.provenSessions })
+        unplacedLessons = findings.flatMap(\.unplaced).map(\.sessions).max() ?? 0
     }
+
+    /// What the proven unplaced lessons cost: a term of its own, so it adds to every other bound.
+    package var unplacedObjective: Double { weights[.unplacedLesson] * Double(unplacedLessons) }
 
     // MARK: Unmet sessions
 
@@ -283,8 +290,8 @@ package struct LowerBounds: Sendable {
     package var objective: Double {
         let allMet = comfort(done: instance.students.map { $0.needs.map(\.sessions) })
         let cheapest = weights.cheapestUnmet
-        guard cheapest > comfortPerUnmetSession else { return unmetObjective }
-        return max(unmetObjective, unmetObjective * (1 - comfortPerUnmetSession / cheapest) + allMet)
+        guard cheapest > comfortPerUnmetSession else { return unmetObjective + unplacedObjective }
+        return max(unmetObjective, unmetObjective * (1 - comfortPerUnmetSession / cheapest) + allMet) + unplacedObjective
     }
 
 }

@@ -69,7 +69,8 @@ func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bou
         comfort = max(comfort, bound, roundedDown(modelBound + lower.consecutiveDays(done: plan.done)))
     }
     return Timetable.ProvenBounds(
-        unmetSessions: min(lower.unmetSessions, terms.unmetSessions), unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective)),
+        unmetSessions: min(lower.unmetSessions, terms.unmetSessions),
+        unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective + lower.unplacedObjective)),
         unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
         comfortTerms: LowerBounds.comfortTerms.map(\.id))
 }

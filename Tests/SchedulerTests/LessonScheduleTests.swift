@@ -149,6 +149,11 @@ private func pinWeek(lessons: String, fixed: String = "") throws -> ValidatedSce
     #expect(rules.allSatisfy { id in RuleCatalogue.hardRules.contains { $0.id == id } }, "\(rules)")
     // Ana's tutoring still fits around the lesson.
     #expect(result.unmet.isEmpty)
+    // Diagnosis proves the lesson short before solving (one day for two lessons a day apart), and
+    // the bound counts it: one unplaced lesson at its lexicographic weight, 1,000 x (1 + 1 normal session).
+    #expect(diagnose(scenario).contains { $0.unplaced.contains { $0.lessons == ["math-7a"] && $0.sessions == 1 } })
+    #expect(result.bounds?.unmetObjective == 2000, "\(String(describing: result.bounds))")
+    #expect((result.bound ?? 0) >= 2000)
 }
 
 // MARK: what-if on a planted hybrid week
