@@ -41,15 +41,18 @@ extension Plan {
             let kept = blockers.count { id in baseline.lessons.contains(lessonPlacements[id]!) }
             ranked.append((p, blockers, Double(blockers.count + kept) + rng.unit() * 0.9))
         }
+        // The first that leaves every member days for her flex sessions (`leavesFlexDays`), else the first.
+        var crowding: (Plan, [Int])?
         for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
             var trial = self
             for id in candidate.blockers { trial.removeLesson(id) }
             guard trial.evictFlex(for: l, at: candidate.p) != nil, trial.lessonMayStart(l, at: candidate.p),
                   let room = trial.roomForLesson(l, at: candidate.p) else { continue }
             trial.placeLesson(PlacedLesson(lesson: l, slot: candidate.p, room: room))
-            return (trial, candidate.blockers)
+            if trial.leavesFlexDays(forLesson: l) { return (trial, candidate.blockers) }
+            if crowding == nil { crowding = (trial, candidate.blockers) }
         }
-        return nil
+        return crowding
     }
 
     /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,

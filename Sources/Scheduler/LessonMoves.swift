@@ -8,14 +8,19 @@ import WeekIndex
 extension Plan {
     /// One pass over every lesson not pinned, keeping the best move of each that lowers the
     /// objective; true if any was kept.
-    mutating func moveLessonsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture) -> Bool {
+    /// `guardingFlexDays`: while the lessons' grid is polished alone, no move may leave a member
+    /// fewer days for her flex sessions than she has left (`leavesFlexDays`).
+    mutating func moveLessonsForComfort(_ weights: ObjectiveWeights, until deadline: Date = .distantFuture,
+                                        guardingFlexDays: Bool = false) -> Bool {
         let score = MoveScore([.lesson, .slot], weights)
         var improved = false
         for x in lessonPlacements.indices where Date() < deadline {
             guard let old = lessonPlacements[x], !old.pinned else { continue }
             var best: (plan: Plan, gain: Double)?
+            let roomyBefore = !guardingFlexDays || leavesFlexDays(forLesson: old.lesson)
             for q in 0..<instance.slotCount where q != old.slot && instance.lessons[old.lesson].canStart[q] {
-                guard let (trial, touched) = moved(x, to: q) else { continue }
+                guard let (trial, touched) = moved(x, to: q), !roomyBefore || !guardingFlexDays || trial.leavesFlexDays(forLesson: old.lesson)
+                else { continue }
                 let gain = score.cost(trial, touched) - score.cost(self, touched)
                 if gain < -1e-9, gain < (best?.gain ?? 0) { best = (trial, gain) }
             }

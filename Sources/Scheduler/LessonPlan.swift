@@ -108,19 +108,21 @@ extension Plan {
 
     /// The placement of one more lesson of `l` that raises the objective least, with a gentle pull
     /// to days where its classes have fewer lessons (so no day fills up before the others).
+    /// Starts that leave a member without days for her flex sessions (`leavesFlexDays`) come last.
     mutating func cheapestStart(_ l: Int, _ score: MoveScore) -> PlacedLesson? {
-        var best: (placed: PlacedLesson, cost: Double)?
+        var best: (placed: PlacedLesson, cost: Double)?, crowding: (placed: PlacedLesson, cost: Double)?
         for p in 0..<instance.slotCount where lessonMayStart(l, at: p) {
             guard let room = roomForLesson(l, at: p) else { continue }
             let d = instance.day(of: p), touched = lessonTouched(l, days: [d])
             let before = score.cost(self, touched)
             let id = placeLesson(PlacedLesson(lesson: l, slot: p, room: room))
-            let after = score.cost(self, touched)
+            let after = score.cost(self, touched), roomy = leavesFlexDays(forLesson: l)
             removeLesson(id)
             let load = instance.lessons[l].leaves.reduce(0) { sum, leaf in sum + instance.slots(ofDay: d).count { classAt[leaf][$0] != Plan.free } }
             let cost = after - before + 0.1 * Double(load)
-            if cost < (best?.cost ?? .infinity) { best = (PlacedLesson(lesson: l, slot: p, room: room), cost) }
+            if roomy, cost < (best?.cost ?? .infinity) { best = (PlacedLesson(lesson: l, slot: p, room: room), cost) }
+            if !roomy, cost < (crowding?.cost ?? .infinity) { crowding = (PlacedLesson(lesson: l, slot: p, room: room), cost) }
         }
-        return best?.placed
+        return (best ?? crowding)?.placed
     }
 }
