@@ -41,9 +41,11 @@ extension Plan {
             let kept = blockers.count { id in baseline.lessons.contains(lessonPlacements[id]!) }
             ranked.append((p, blockers, Double(blockers.count + kept) + rng.unit() * 0.9))
         }
-        // The first that leaves every member days for her flex sessions (`leavesFlexDays`), else the first.
-        var crowding: (Plan, [Int])?
+        // The first that leaves every member days for her flex sessions (`leavesFlexDays`), else the
+        // first; never at the price of displacing more lessons than the first would.
+        var crowding: (plan: Plan, blockers: [Int])?
         for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
+            if let crowding, candidate.blockers.count > crowding.blockers.count { break }
             var trial = self
             for id in candidate.blockers { trial.removeLesson(id) }
             guard trial.evictFlex(for: l, at: candidate.p) != nil, trial.lessonMayStart(l, at: candidate.p),
@@ -52,7 +54,7 @@ extension Plan {
             if trial.leavesFlexDays(forLesson: l) { return (trial, candidate.blockers) }
             if crowding == nil { crowding = (trial, candidate.blockers) }
         }
-        return crowding
+        return crowding.map { ($0.plan, $0.blockers) }
     }
 
     /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,
