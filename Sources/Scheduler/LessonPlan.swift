@@ -79,7 +79,8 @@ extension Plan {
     /// lesson whose teachers or classes have the fewest free blocks to spare for what they must
     /// hold. Round by round, so no lesson's last sessions are left to whatever the others spared.
     mutating func placeLessons(_ weights: ObjectiveWeights) {
-        let order = instance.lessons.indices.sorted { (lessonPressure($0), $1) > (lessonPressure($1), $0) }
+        let pressure = instance.lessons.indices.map(lessonPressure)
+        let order = instance.lessons.indices.sorted { (pressure[$0], $1) > (pressure[$1], $0) }
         let score = MoveScore(.lesson, weights)
         var placedOne = true
         while placedOne {

@@ -97,7 +97,9 @@ struct Search {
         // The lessons' own grid first, while moving a lesson disturbs no flex session: compact days
         // for classes, teachers and students leave whole free blocks for the flex sessions. Without
         // it the joint solve ended behind lessons-first-then-flex on the planted M hybrid week.
-        for _ in 0..<8 where plan.moveLessonsForComfort(weights, until: deadline, guardingFlexDays: true) {}
+        for _ in 0..<8 {
+            guard plan.moveLessonsForComfort(weights, until: deadline, guardingFlexDays: true) else { break }
+        }
         plan.constructGreedily(until: deadline)
         plan.reseatShortNeeds()
         report(force: true)
