@@ -42,7 +42,7 @@ enum FETFile {
         let ok = parser.parse()
         if !ok || builder.root == nil {
             let line = builder.errorLine ?? parser.lineNumber
-            let element = builder.stack.last?.name
+            let element = builder.errorElement ?? builder.stack.last?.name
             let reason = (parser.parserError ?? builder.error).map { ($0 as NSError).localizedDescription } ?? "no root element"
             let place = element.map { "in element <\($0)>" } ?? "before the first element"
             throw InputError([InputProblem(file: file, line: line, entity: element.map { "<\($0)>" } ?? "",
@@ -62,6 +62,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: FETElement?
     var errorLine: Int?
     var error: Error?
+    /// The innermost open element when the XML broke (the parser may unwind the rest afterwards).
+    var errorElement: String?
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
@@ -79,6 +81,6 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        if errorLine == nil { errorLine = parser.lineNumber; error = parseError }
+        if errorLine == nil { errorLine = parser.lineNumber; error = parseError; errorElement = stack.last?.name }
     }
 }
