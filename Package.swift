@@ -104,6 +104,8 @@ let package = Package(
         ]),
         .testTarget(name: "DiagnosisTests", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "Diagnosis", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
+        // `flexsched import fet`: small hand-written FET files, and FET's own examples when fet-data is installed.
+        .testTarget(name: "FETImportTests", dependencies: ["RosterImport", "ScenarioKit", "flexsched", "FlexschedTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [

@@ -5,14 +5,14 @@ import ScenarioKit
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build a scenario from a school's own data: OneRoster CSV from its SIS, or simple CSV sheets.",
+        abstract: "Build a scenario from a school's own data: OneRoster CSV from its SIS, simple CSV sheets, or a FET file.",
         discussion: """
         The roster (people, and what teachers teach) comes from the school's systems; a week template \
         (WEEK.yaml) adds what they do not hold: days, blocks, modalities, rooms, and settings for \
         teachers; a needs sheet (NEEDS.csv) holds each student's learning plan. The result is a \
         scenario file that `flexsched validate` accepts, written only when every input is right.
         """,
-        subcommands: [ImportOneRoster.self, ImportCSV.self])
+        subcommands: [ImportOneRoster.self, ImportCSV.self, ImportFET.self])
 }
 
 /// What both importers share: the template, the needs sheet, where to write, and what changed.
