@@ -56,6 +56,14 @@ struct FETMapper {
     var lessonOf: [Int: Int] = [:]
     /// Activities of each lesson, in id order.
     var activitiesOf: [[Int]] = []
+    /// Each active activity as FET gives it, for the constraints that select activities by
+    /// teacher, students, subject, tag or duration.
+    var activities: [Int: FETActivity] = [:]
+    /// Each active activity's `Activity_Group_Id` (0: not split).
+    var activityGroup: [Int: Int] = [:]
+    /// After merging lessons that start together: per lesson, per session, the activities that
+    /// session stands for (one, or one from each lesson merged into it).
+    var sessionsOf: [[[Int]]] = []
 
     init(file: String) { self.file = file }
 
@@ -110,17 +118,9 @@ struct FETMapper {
         for list in ["Time_Constraints_List", "Space_Constraints_List"] {
             for c in root.child(list)?.children ?? [] where c.isActive { apply(c, &context) }
         }
+        foldActivityConstraints(&context)
+        mergeSameStarts(&context)
         teachers = context.teachers; rooms = context.rooms; classes = context.classes; lessons = context.lessons
-        // A FET activity takes a room only when a space constraint gives it one; a lesson's sessions share
-        // their rooms, so its parts must agree.
-        for (i, sets) in context.roomSets {
-            if sets.count == activitiesOf[i].count, Set(sets.map { Set($0) }).count == 1 {
-                lessons[i].rooms = sets[0]
-            } else {
-                unsupported["ActivityPreferredRoom(s) on some parts of a split activity only, or differing between them", default: 0] += 1
-            }
-        }
-        for i in lessons.indices where lessons[i].rooms.isEmpty { lessons[i].needsRoom = false }
         guard problems.isEmpty else { return nil }
         let name = root.value("Institution_Name").flatMap { $0.isEmpty ? nil : $0 } ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return Scenario(name: name, timezone: "UTC", days: Array(Weekday.allCases.prefix(days.count)), blocks: blocks, modalities: [],
@@ -172,6 +172,9 @@ struct FETMapper {
             let group = Int(a.value("Activity_Group_Id") ?? "0") ?? 0
             let duration = Int(a.value("Duration") ?? "1") ?? 1
             let subjectName = a.value("Subject") ?? "none"
+            activityGroup[id] = group
+            activities[id] = FETActivity(id: id, teachers: teacherNames, students: sets, subject: subjectName,
+                                         tags: a.values("Activity_Tag"), duration: duration)
             let subject = Self.id(subjectName)
             var lessonTeachers: [String] = []
             for t in teacherNames {
@@ -199,138 +202,12 @@ struct FETMapper {
     }
 }
 
-/// What constraints change, gathered in one place so each constraint is one small function.
-struct ConstraintContext {
-    var teachers: [Teacher]
-    var rooms: [Room]
-    var classes: [SchoolClass]
-    var lessons: [Lesson]
-    /// Activities' preferred rooms, by lesson, so parts of one lesson that disagree are found.
-    var roomSets: [Int: [[String]]] = [:]
-}
-
-extension FETMapper {
-    mutating func unsupportedAt(_ type: String, _ weight: Double) {
-        unsupported["\(type) at \(weight >= 100 ? "100 %" : "weight below 100 %")", default: 0] += 1
-    }
-
-    /// One slot of a `<Day>`/`<Hour>` pair, or a problem naming what is unknown.
-    mutating func slot(_ c: FETElement, day: String?, hour: String?) -> SlotRef? {
-        guard let day, let weekday = dayIds[day] else { problem(c, c.name, "day `\(day ?? "")` is not in Days_List"); return nil }
-        guard let hour, let h = hourIds[hour] else { problem(c, c.name, "hour `\(hour ?? "")` is not in Hours_List"); return nil }
-        return .block(weekday, blockIds[h])
-    }
-
-    mutating func slots(_ c: FETElement, _ container: String, day: String, hour: String) -> [SlotRef] {
-        c.children(container).compactMap { slot(c, day: $0.value(day), hour: $0.value(hour)) }
-    }
-
-    mutating func lessonIndex(_ c: FETElement) -> Int? {
-        guard let id = Int(c.value("Activity_Id") ?? "") else { problem(c, c.name, "has no numeric <Activity_Id>"); return nil }
-        // A constraint on an inactive (skipped) activity goes with it.
-        return lessonOf[id]
-    }
-
-    mutating func apply(_ c: FETElement, _ x: inout ConstraintContext) {
-        let type = c.name.hasPrefix("Constraint") ? String(c.name.dropFirst("Constraint".count)) : c.name
-        let weight = Double(c.value("Weight_Percentage") ?? "100") ?? 100
-        let hard = weight >= 100
-        switch type {
-        case "BasicCompulsoryTime", "BasicCompulsorySpace":
-            return
-        case "TeacherNotAvailableTimes" where hard:
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
-            if let name = c.value("Teacher"), idleTeachers.contains(name) { return }
-            guard let name = c.value("Teacher"), let i = x.teachers.firstIndex(where: { $0.id == teacherIds[name] }) else {
-                return problem(c, c.name, "teacher `\(c.value("Teacher") ?? "")` is not in Teachers_List")
-            }
-            x.teachers[i].unavailable += found.filter { !x.teachers[i].unavailable.contains($0) }
-        case "StudentsSetNotAvailableTimes" where hard:
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
-            guard let name = c.value("Students"), let i = x.classes.firstIndex(where: { $0.id == classIds[name] }) else {
-                return problem(c, c.name, "students `\(c.value("Students") ?? "")` are not in Students_List")
-            }
-            x.classes[i].unavailable += found.filter { !x.classes[i].unavailable.contains($0) }
-        case "RoomNotAvailableTimes" where hard:
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
-            guard let name = c.value("Room"), let i = x.rooms.firstIndex(where: { $0.id == roomIds[name] }) else {
-                return problem(c, c.name, "room `\(c.value("Room") ?? "")` is not in Rooms_List (or is virtual)")
-            }
-            x.rooms[i].unavailable += found.filter { !x.rooms[i].unavailable.contains($0) }
-        case "BreakTimes" where hard:
-            // No activity at all then: every teacher, and every class at the top (which binds its parts).
-            let found = slots(c, "Break_Time", day: "Day", hour: "Hour")
-            let parts = Set(x.classes.flatMap(\.parts))
-            for i in x.teachers.indices { x.teachers[i].unavailable += found.filter { !x.teachers[i].unavailable.contains($0) } }
-            for i in x.classes.indices where !parts.contains(x.classes[i].id) {
-                x.classes[i].unavailable += found.filter { !x.classes[i].unavailable.contains($0) }
-            }
-        case "MinDaysBetweenActivities" where hard:
-            let ids = c.values("Activity_Id").compactMap { Int($0) }
-            let minDays = Int(c.value("MinDays") ?? "") ?? 1
-            let lessonSet = Set(ids.compactMap { lessonOf[$0] })
-            guard !lessonSet.isEmpty else { return }
-            guard lessonSet.count == 1, let i = lessonSet.first, Set(activitiesOf[i]) == Set(ids.filter { lessonOf[$0] != nil }) else {
-                unsupported["MinDaysBetweenActivities over activities that are not one lesson's parts", default: 0] += 1
-                return
-            }
-            x.lessons[i].minDaysApart = max(x.lessons[i].minDaysApart, min(minDays, 6))
-        case "ActivityPreferredStartingTime":
-            guard let i = lessonIndex(c) else { return }
-            let day = c.value("Preferred_Day"), hour = c.value("Preferred_Hour")
-            if hard {
-                guard day != nil, hour != nil else { return unsupported["ActivityPreferredStartingTime with only a day or an hour, at 100 %", default: 0] += 1 }
-                if let s = slot(c, day: day, hour: hour) { x.lessons[i].at.append(s) }
-            } else {
-                x.lessons[i].prefer += startSlots(c, days: day.map { [$0] }, hours: hour.map { [$0] }).filter { !x.lessons[i].prefer.contains($0) }
-            }
-        case "ActivityPreferredStartingTimes" where !hard, "ActivityPreferredTimeSlots" where !hard:
-            guard let i = lessonIndex(c) else { return }
-            let starts = type == "ActivityPreferredStartingTimes"
-            var found = starts ? slots(c, "Preferred_Starting_Time", day: "Preferred_Starting_Day", hour: "Preferred_Starting_Hour")
-                               : slots(c, "Preferred_Time_Slot", day: "Preferred_Day", hour: "Preferred_Hour")
-            if !starts {
-                // Every hour it fills must be allowed: keep the starts whose whole run is.
-                let length = x.lessons[i].length
-                found = found.filter { s in
-                    guard case .block(let d, let b) = s, let h = blockIds.firstIndex(of: b) else { return false }
-                    return (0..<length).allSatisfy { h + $0 < blockIds.count && found.contains(.block(d, blockIds[h + $0])) }
-                }
-            }
-            x.lessons[i].prefer += found.filter { !x.lessons[i].prefer.contains($0) }
-        case "TeacherMaxHoursDaily" where hard, "TeachersMaxHoursDaily" where hard:
-            guard let limit = Int(c.value("Maximum_Hours_Daily") ?? ""), limit >= 1 else { return problem(c, c.name, "has no <Maximum_Hours_Daily> of 1 or more") }
-            var targets = Array(x.teachers.indices)
-            if type == "TeacherMaxHoursDaily" {
-                if let name = c.value("Teacher_Name"), idleTeachers.contains(name) { return }
-                guard let name = c.value("Teacher_Name"), let i = x.teachers.firstIndex(where: { $0.id == teacherIds[name] }) else {
-                    return problem(c, c.name, "teacher `\(c.value("Teacher_Name") ?? "")` is not in Teachers_List")
-                }
-                targets = [i]
-            }
-            for i in targets { x.teachers[i].maxPerDay = min(x.teachers[i].maxPerDay ?? 100, min(limit, 100)) }
-        case "ActivityPreferredRoom" where hard, "ActivityPreferredRooms" where hard:
-            guard let i = lessonIndex(c) else { return }
-            let names = type == "ActivityPreferredRoom" ? c.values("Room") : c.values("Preferred_Room")
-            var ids: [String] = []
-            for n in names {
-                guard let r = roomIds[n] else { problem(c, c.name, "room `\(n)` is not in Rooms_List (or is virtual)"); continue }
-                ids.append(r)
-            }
-            x.roomSets[i, default: []].append(ids)
-        default:
-            let supportedTypes: Set<String> = ["TeacherNotAvailableTimes", "StudentsSetNotAvailableTimes", "RoomNotAvailableTimes", "BreakTimes",
-                                               "MinDaysBetweenActivities", "ActivityPreferredStartingTimes", "ActivityPreferredTimeSlots",
-                                               "TeacherMaxHoursDaily", "TeachersMaxHoursDaily", "ActivityPreferredRoom", "ActivityPreferredRooms"]
-            if supportedTypes.contains(type) { unsupportedAt(type, weight) } else { unsupported[type, default: 0] += 1 }
-        }
-    }
-
-    /// Starts on the given days and hours (nil: every one).
-    func startSlots(_ c: FETElement, days: [String]?, hours: [String]?) -> [SlotRef] {
-        let ds = (days ?? Array(dayIds.keys)).compactMap { dayIds[$0] }.sorted { $0.ordinal < $1.ordinal }
-        let hs = (hours ?? Array(hourIds.keys)).compactMap { hourIds[$0] }.sorted()
-        if hours == nil { return ds.map { .day($0) } }
-        return ds.flatMap { d in hs.map { .block(d, blockIds[$0]) } }
-    }
+/// An active FET activity as its file gives it.
+struct FETActivity: Sendable {
+    var id: Int
+    var teachers: [String]
+    var students: [String]
+    var subject: String
+    var tags: [String]
+    var duration: Int
 }

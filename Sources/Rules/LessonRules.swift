@@ -34,6 +34,10 @@ extension Rule {
         id: "R8.min-days-apart", name: "lessons too close together",
         intent: "two lessons of one lesson lie at least `min-days-apart` days apart", kind: .hard, weight: nil)
 
+    public static let lessonOnlyAt = Rule(
+        id: "R8.lesson-only-at", name: "lesson outside its allowed starts",
+        intent: "a lesson with `only-at` starts at one of those times (a day allows any start that day)", kind: .hard, weight: nil)
+
     // MARK: objective terms of lessons
 
     public static let unplacedLesson = Rule(
@@ -49,6 +53,9 @@ extension Rule {
     public static let lessonAvoidedTime = Rule(
         id: "O.lesson-avoided-time", name: "lesson at an avoided time",
         intent: "per lesson that fills a block in its `avoid` list", kind: .objective, weight: 3)
+    public static let lessonDaysApartPreferred = Rule(
+        id: "O.lesson-days-apart", name: "lessons closer than preferred",
+        intent: "per pair of lessons of one lesson fewer than its `prefer-days-apart` days apart", kind: .objective, weight: 4)
     public static let changedLesson = Rule(
         id: "O.changed-lesson", name: "moved lesson",
         intent: "re-solves against a baseline: per person (teacher or listed student, at least one) in a baseline lesson no longer at its day, block and room",

@@ -195,10 +195,10 @@ public enum RuleCatalogue {
         .studentHasNeed,
         .fixedKept,
         .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .lessonRoom,
-        .lessonRoomSize, .lessonDaysApart,
+        .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
         .unplacedLesson, .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
         .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,
-        .classIdle, .lessonOffPreferred, .lessonAvoidedTime,
+        .classIdle, .lessonOffPreferred, .lessonAvoidedTime, .lessonDaysApartPreferred,
         .changedSeat, .changedTeacher, .changedRoom, .changedLesson,
     ]
 

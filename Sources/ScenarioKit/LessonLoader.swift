@@ -15,7 +15,7 @@ extension ScenarioLoader {
     }
 
     static let lessonKeys = ["id", "title", "subject", "teachers", "classes", "sessions", "length", "min-days-apart", "rooms",
-                             "room-features", "needs-room", "prefer", "avoid", "at"]
+                             "room-features", "needs-room", "prefer", "avoid", "at", "only-at", "prefer-days-apart", "series"]
 
     static func readLesson(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Lesson? {
         let before = p.count
@@ -31,7 +31,9 @@ extension ScenarioLoader {
         let rooms = optionalList(f["rooms"], p)
         let roomFeatures = optionalList(f["room-features"], p)
         let needsRoom = f["needs-room"].map { $0.bool(p) } ?? true
-        let prefer = readSlotRefs(f["prefer"], p), avoid = readSlotRefs(f["avoid"], p)
+        let prefer = readSlotRefs(f["prefer"], p), avoid = readSlotRefs(f["avoid"], p), onlyAt = readSlotRefs(f["only-at"], p)
+        let preferDaysApart = f["prefer-days-apart"].map { $0.int(p, range: 0...6) } ?? 0
+        let series = f["series"].map { $0.string(p) } ?? .some(nil)
         // `at: mon.b1` for one pinned lesson, a list for several.
         let at: [SlotRef]?
         if let value = f["at"], case .scalar = value.node, !value.isNull {
@@ -45,10 +47,10 @@ extension ScenarioLoader {
             p.append(v.problem("names neither `teachers` nor `classes`; a lesson needs at least one of them"))
         }
         guard let id, let title, let subject, let teachers, let classes, let sessions, let length, let minDaysApart, let rooms,
-              let roomFeatures, let needsRoom, let prefer, let avoid, let at, p.count == before else { return nil }
+              let roomFeatures, let needsRoom, let prefer, let avoid, let at, let onlyAt, let preferDaysApart, let series, p.count == before else { return nil }
         lines["lessons[\(id)]"] = v.line
         return Lesson(id: id, title: title, subject: subject, teachers: teachers, classes: classes, sessions: sessions, length: length,
                       minDaysApart: minDaysApart, rooms: rooms, roomFeatures: roomFeatures, needsRoom: needsRoom, prefer: prefer,
-                      avoid: avoid, at: at)
+                      avoid: avoid, at: at, onlyAt: onlyAt, preferDaysApart: preferDaysApart, series: series)
     }
 }

@@ -52,11 +52,20 @@ extension Scenario {
             checkRefs(lesson.teachers, to: "teachers", entity, key: "teachers")
             checkRefs(lesson.classes, to: "classes", entity, key: "classes")
             checkRefs(lesson.rooms, to: "rooms", entity, key: "rooms")
-            for (key, refs) in [("prefer", lesson.prefer), ("avoid", lesson.avoid), ("at", lesson.at)] { c.checkSlots(refs, entity, key) }
+            for (key, refs) in [("prefer", lesson.prefer), ("avoid", lesson.avoid), ("at", lesson.at), ("only-at", lesson.onlyAt)] {
+                c.checkSlots(refs, entity, key)
+            }
             for (i, k) in lesson.classes.enumerated() {
                 if lesson.classes[..<i].contains(k) { c.add(entity, "lists class `\(k)` twice") }
                 for other in lesson.classes where other != k && classAndParts(other).dropFirst().contains(k) {
                     c.add(entity, "lists `\(k)` and `\(other)`, which already contains it; list only `\(other)`")
+                }
+            }
+            if let series = lesson.series, lessons.first(where: { $0.series == series })?.id == lesson.id, dayCount > 0 {
+                let mates = seriesMates(of: lesson), apart = mates.map(\.minDaysApart).min() ?? 0
+                let total = mates.reduce(0) { $0 + $1.sessions }
+                if apart > 0, mates.count > 1, 1 + (total - 1) * apart > dayCount {
+                    c.add(entity, "series `\(series)` has \(total) lessons at least \(apart) day\(apart == 1 ? "" : "s") apart, more than the week's \(dayCount) days hold; lower `sessions` or `min-days-apart`")
                 }
             }
             if lesson.minDaysApart > 0, lesson.sessions > 1, dayCount > 0 {
@@ -73,6 +82,7 @@ extension Scenario {
                 }
             }
             checkPins(lesson, entity, c)
+            if judgeBlocks { checkOnlyAt(lesson, entity, c) }
             if lesson.needsRoom, roomsKnown, c.complete("classes") {
                 let allowed = lesson.rooms.isEmpty ? rooms : rooms.filter { lesson.rooms.contains($0.id) }
                 let seats = seats(of: lesson)
@@ -109,6 +119,22 @@ extension Scenario {
     }
 
     /// Pinned lessons: real blocks, no more than its sessions, runs that fit, days far enough apart.
+    /// `only-at` must leave a start for every lesson, and every pin must be one of its starts.
+    private func checkOnlyAt(_ lesson: Lesson, _ entity: String, _ c: ValidationContext) {
+        guard !lesson.onlyAt.isEmpty else { return }
+        for case .block(let day, let block) in lesson.at where !lesson.mayStart(day: day, block: block) {
+            c.add(entity, "`at` `\(day.rawValue).\(block)` is not one of its `only-at` times; add it there or move the pin")
+        }
+        let startDays = days.filter { day in
+            blocks.contains { lesson.mayStart(day: day, block: $0.id) && blockRun(from: $0.id, length: lesson.length) != nil }
+        }
+        if startDays.isEmpty {
+            c.add(entity, "no `only-at` time starts \(lesson.length) consecutive blocks of a school day; add times to `only-at`")
+        } else if lesson.minDaysApart > 0, 1 + (lesson.sessions - 1) * lesson.minDaysApart > startDays.count {
+            c.add(entity, "`only-at` allows starts on \(startDays.count) day\(startDays.count == 1 ? "" : "s"), too few for \(lesson.sessions) lessons `min-days-apart: \(lesson.minDaysApart)`; allow more days or lower `min-days-apart`")
+        }
+    }
+
     private func checkPins(_ lesson: Lesson, _ entity: String, _ c: ValidationContext) {
         guard !lesson.at.isEmpty else { return }
         if lesson.at.count > lesson.sessions {

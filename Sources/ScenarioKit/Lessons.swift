@@ -49,14 +49,30 @@ public struct Lesson: Sendable, Hashable {
     public var avoid: [SlotRef]
     /// Hard: pinned lessons (`mon.b1`), by the admin or a what-if; the rest are placed freely.
     public var at: [SlotRef]
+    /// Hard: the only times its lessons may start (`mon` for any start that day, `tue.b2`); empty: any.
+    public var onlyAt: [SlotRef]
+    /// Soft: two lessons of it should lie at least this many days apart; each pair closer costs
+    /// `O.lesson-days-apart` (FET's min-days constraint below 100 %). 0: no preference.
+    public var preferDaysApart: Int
+    /// Lessons with one `series` are one course split into lessons of different lengths (FET's
+    /// split activity of 2 + 2 + 1 hours): `min-days-apart` and `prefer-days-apart` hold between the
+    /// lessons of all of them, at the larger of the two lessons' values.
+    public var series: String?
 
     public init(id: String, title: String? = nil, subject: String, teachers: [String], classes: [String], sessions: Int,
                 length: Int = 1, minDaysApart: Int = 1, rooms: [String] = [], roomFeatures: [String] = [], needsRoom: Bool = true,
-                prefer: [SlotRef] = [], avoid: [SlotRef] = [], at: [SlotRef] = []) {
+                prefer: [SlotRef] = [], avoid: [SlotRef] = [], at: [SlotRef] = [], onlyAt: [SlotRef] = [], preferDaysApart: Int = 0,
+                series: String? = nil) {
         self.id = id; self.title = title ?? ([subject] + classes).joined(separator: " "); self.subject = subject
         self.teachers = teachers; self.classes = classes; self.sessions = sessions; self.length = length
         self.minDaysApart = minDaysApart; self.rooms = rooms; self.roomFeatures = roomFeatures; self.needsRoom = needsRoom
-        self.prefer = prefer; self.avoid = avoid; self.at = at
+        self.prefer = prefer; self.avoid = avoid; self.at = at; self.onlyAt = onlyAt; self.preferDaysApart = preferDaysApart
+        self.series = series
+    }
+
+    /// Whether `only-at` lets a lesson start at `block` on `day`.
+    public func mayStart(day: Weekday, block: String) -> Bool {
+        onlyAt.isEmpty || onlyAt.contains { $0 == .day(day) || $0 == .block(day, block) }
     }
 }
 
@@ -106,6 +122,12 @@ extension Scenario {
 
     /// The seats a lesson's room must have: its classes' sizes summed.
     public func seats(of lesson: Lesson) -> Int { lesson.classes.reduce(0) { $0 + seats(ofClass: $1) } }
+
+    /// The lessons of `lesson`'s series (itself alone when it has none), in scenario order.
+    public func seriesMates(of lesson: Lesson) -> [Lesson] {
+        guard let series = lesson.series else { return [lesson] }
+        return lessons.filter { $0.series == series }
+    }
 
     /// Classes that contain `id` (directly or through parts), nearest first, without `id` itself.
     public func classesContaining(_ id: String) -> [String] {

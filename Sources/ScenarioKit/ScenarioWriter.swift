@@ -112,6 +112,9 @@ extension Scenario {
             if !l.prefer.isEmpty { fields.append("prefer: \(flowList(l.prefer.map(\.description)))") }
             if !l.avoid.isEmpty { fields.append("avoid: \(flowList(l.avoid.map(\.description)))") }
             if !l.at.isEmpty { fields.append("at: \(flowList(l.at.map(\.description)))") }
+            if !l.onlyAt.isEmpty { fields.append("only-at: \(flowList(l.onlyAt.map(\.description)))") }
+            if l.preferDaysApart > 0 { fields.append("prefer-days-apart: \(l.preferDaysApart)") }
+            if let series = l.series { fields.append("series: \(yamlScalar(series))") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
         return out

@@ -73,7 +73,7 @@ extension Plan {
                 }
             }
         }
-        for id in placementsOf[l] where abs(instance.day(of: lessonPlacements[id]!.slot) - d) < info.minDaysApart {
+        for id in tooClose(l, at: p, \.minDaysApart) {
             guard lessonPlacements[id]?.pinned == false else { return nil }
             ids.insert(id)
         }

@@ -10,6 +10,17 @@ extension Plan {
         instance.covered(lesson: l, from: p).allSatisfy { row[$0] == Plan.free }
     }
 
+    /// Placement ids of lessons of `l`'s series closer in days to a start at `p` than `apart` asks
+    /// (the larger of the two lessons' values).
+    func tooClose(_ l: Int, at p: Int, _ apart: KeyPath<Instance.LessonInfo, Int>) -> [Int] {
+        let d = instance.day(of: p), mine = instance.lessons[l][keyPath: apart]
+        return instance.lessons[l].series.flatMap { m -> [Int] in
+            let need = max(mine, instance.lessons[m][keyPath: apart])
+            guard need > 0 else { return [] }
+            return placementsOf[m].filter { abs(instance.day(of: lessonPlacements[$0]!.slot) - d) < need }
+        }
+    }
+
     /// Rooms that may host a lesson of `l` at `p` now, smallest first.
     func freeRooms(lesson l: Int, at p: Int) -> [Int] {
         instance.lessons[l].rooms.filter { r in ModelRule.lessonRoomFilters.allSatisfy { $0.allows(self, r, l, p) } }
@@ -39,6 +50,7 @@ extension Plan {
         var touched = Touched()
         let info = instance.lessons[l]
         touched.add(.lesson, l, 0)
+        if let head = info.series.first, head != l { touched.add(.lesson, head, 0) }
         for d in days {
             for leaf in info.leaves { touched.add(.classDay, leaf, d) }
             for s in info.students { touched.add(.studentDay, s, d) }

@@ -50,12 +50,14 @@ extension ModelRule {
         $0.lessonRoomQualifies = { instance, l, r in instance.rooms[r].capacity >= instance.lessons[l].seats }
     }
 
-    /// Days apart by position in the week's `days`, as the checker and FET count them.
+    /// Days apart by position in the week's `days`, as the checker and FET count them, between the
+    /// lessons of its whole series.
     static let lessonDaysApart = with(ModelRule(.lessonDaysApart)) {
-        $0.lessonAllowed = { plan, l, p in
-            let apart = plan.instance.lessons[l].minDaysApart, d = plan.instance.day(of: p)
-            return apart == 0 || plan.placementsOf[l].allSatisfy { abs(plan.instance.day(of: plan.lessonPlacements[$0]!.slot) - d) >= apart }
-        }
+        $0.lessonAllowed = { plan, l, p in plan.tooClose(l, at: p, \.minDaysApart).isEmpty }
+    }
+
+    static let lessonOnlyAt = with(ModelRule(.lessonOnlyAt)) {
+        $0.lessonStartQualifies = { instance, l, p in instance.lessons[l].allowedStart?[p] ?? true }
     }
 
     // MARK: objective terms
@@ -97,6 +99,22 @@ extension ModelRule {
         $0.lessonCost = { model, l, q, _ in model.instance.lessons[l].avoidedStart[q] ? model.weights[.lessonAvoidedTime] : 0 }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             plan.placementsOf[l].count { plan.instance.lessons[l].avoidedStart[plan.lessonPlacements[$0]!.slot] }
+        }
+    }
+
+    /// A GLPK piece moves lessons only within their day, so the term is the search's alone. A
+    /// series counts once, on its first lesson (`lessonTouched` touches it for every lesson of it).
+    static let lessonDaysApartPreferred = with(ModelRule(.lessonDaysApartPreferred)) {
+        $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
+            let series = plan.instance.lessons[l].series
+            guard series.first == l, series.contains(where: { plan.instance.lessons[$0].preferDaysApart > 0 }) else { return 0 }
+            let placed = series.flatMap { m in plan.placementsOf[m].map { (m, plan.instance.day(of: plan.lessonPlacements[$0]!.slot)) } }
+            return placed.indices.reduce(0) { sum, i in
+                sum + placed[(i + 1)...].count { other in
+                    let apart = max(plan.instance.lessons[placed[i].0].preferDaysApart, plan.instance.lessons[other.0].preferDaysApart)
+                    return abs(other.1 - placed[i].1) < apart
+                }
+            }
         }
     }
 

@@ -109,10 +109,10 @@ struct ModelRule: Sendable {
         studentHasNeed,
         fixedKept,
         lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, lessonRoom, lessonRoomSize,
-        lessonDaysApart,
+        lessonDaysApart, lessonOnlyAt,
         unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        classIdle, lessonOffPreferred, lessonAvoidedTime,
+        classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
         changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 

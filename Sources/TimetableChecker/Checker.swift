@@ -39,7 +39,7 @@ public struct RuleCheck: Sendable {
         studentHasNeed,
         fixedKept,
         lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, lessonRoom, lessonRoomSize,
-        lessonDaysApart,
+        lessonDaysApart, lessonOnlyAt,
     ]
 
     public static func check(for rule: Rule) -> RuleCheck? { all.first { $0.rule == rule } }

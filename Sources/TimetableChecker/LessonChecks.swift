@@ -116,23 +116,42 @@ extension RuleCheck {
         }
     }
 
-    /// Days apart by their place in the scenario's `days`, as FET counts them.
+    /// Days apart by their place in the scenario's `days`, as FET counts them; a series is checked
+    /// once, all its lessons together.
     static let lessonDaysApart = RuleCheck(.lessonDaysApart) { input in
-        let order = Dictionary(input.scenario.days.enumerated().map { ($1.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
-        return input.scenario.lessons.flatMap { lesson -> [String] in
-            let days = input.lessons.filter { $0.session.lesson == lesson.id }.compactMap { order[$0.session.day] }
+        input.scenario.lessons.flatMap { lesson -> [String] in
+            let mates = input.scenario.seriesMates(of: lesson)
+            guard mates.first?.id == lesson.id else { return [] }
+            let placed = input.placedDays(of: mates)
             var found: [String] = []
-            for (i, a) in days.enumerated() {
-                for b in days[(i + 1)...] where abs(a - b) < lesson.minDaysApart {
-                    let names = [input.scenario.days[a].rawValue, input.scenario.days[b].rawValue]
-                    found.append("lessons too close: \(lesson.id) is on \(names[0]) and \(names[1]); `min-days-apart` is \(lesson.minDaysApart)")
+            for (i, a) in placed.enumerated() {
+                for b in placed[(i + 1)...] where abs(a.day - b.day) < max(a.lesson.minDaysApart, b.lesson.minDaysApart) {
+                    let names = [input.scenario.days[a.day].rawValue, input.scenario.days[b.day].rawValue]
+                    let which = a.lesson.id == b.lesson.id ? a.lesson.id : "\(a.lesson.id) (series \(lesson.series ?? ""))"
+                    found.append("lessons too close: \(which) is on \(names[0]) and \(names[1]); `min-days-apart` is \(max(a.lesson.minDaysApart, b.lesson.minDaysApart))")
                 }
             }
             return found
+        }
+    }
+
+    static let lessonOnlyAt = RuleCheck(.lessonOnlyAt) { input in
+        input.lessons.compactMap { s in
+            guard let lesson = s.session.lesson.flatMap(input.lesson), !lesson.onlyAt.isEmpty, let day = Weekday(rawValue: s.session.day),
+                  !lesson.mayStart(day: day, block: s.session.block) else { return nil }
+            return "start not allowed: \(s.what) starts at \(s.session.day).\(s.session.block); \(lesson.id) may start only at \(list(lesson.onlyAt.map(\.description)))"
         }
     }
 }
 
 extension CheckInput {
     func lesson(_ id: String) -> Lesson? { scenario.lessons.first { $0.id == id } }
+
+    /// Each placed lesson of `lessons` with its day's place in the week.
+    func placedDays(of lessons: [Lesson]) -> [(lesson: Lesson, day: Int)] {
+        let order = Dictionary(scenario.days.enumerated().map { ($1.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        return lessons.flatMap { lesson in
+            self.lessons.filter { $0.session.lesson == lesson.id }.compactMap { s in order[s.session.day].map { (lesson, $0) } }
+        }
+    }
 }

@@ -43,6 +43,20 @@ extension TermMeasure {
         }
     }
 
+    /// Pairs of one lesson's (or series') lessons by their days' places in the week, as FET counts
+    /// min days.
+    static let lessonDaysApartPreferred = TermMeasure(.lessonDaysApartPreferred) { input in
+        let order = Dictionary(input.scenario.days.enumerated().map { ($1.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        return input.scenario.lessons.reduce(0) { sum, lesson in
+            let mates = input.scenario.seriesMates(of: lesson)
+            guard mates.first?.id == lesson.id, mates.contains(where: { $0.preferDaysApart > 0 }) else { return sum }
+            let placed = mates.flatMap { m in input.lessons.filter { $0.lesson == m.id }.compactMap { s in order[s.day].map { (m.preferDaysApart, $0) } } }
+            return sum + placed.indices.reduce(0) { pairs, i in
+                pairs + placed[(i + 1)...].count { abs($0.1 - placed[i].1) < max($0.0, placed[i].0) }
+            }
+        }
+    }
+
     /// Per person in a baseline lesson the changed scenario could still hold whose lesson, day, block
     /// and room no lesson of this timetable has: everyone in it is told, as a moved seat tells one
     /// student (a lesson of no listed person counts once).

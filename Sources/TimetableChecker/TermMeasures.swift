@@ -20,7 +20,7 @@ public struct TermMeasure: Sendable {
     public static let all: [TermMeasure] = [
         unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        classIdle, lessonOffPreferred, lessonAvoidedTime,
+        classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
         changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 }

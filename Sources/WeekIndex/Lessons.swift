@@ -8,6 +8,10 @@ extension Instance {
         package var sessions: Int
         package var length: Int
         package var minDaysApart: Int
+        /// `prefer-days-apart`: 0 when it has none.
+        package var preferDaysApart: Int
+        /// The lessons of its series, itself included, in order (itself alone without a series).
+        package var series: [Int] = []
         package var teachers: [Int]
         /// Every member of its classes.
         package var students: [Int]
@@ -24,6 +28,8 @@ extension Instance {
         package var preferredStart: [Bool]?
         /// Per start slot: whether a lesson from there fills a block of `avoid`.
         package var avoidedStart: [Bool]
+        /// Per start slot: whether `only-at` allows it (nil when it has no `only-at` list).
+        package var allowedStart: [Bool]?
         /// Start slots of `at`, each a lesson that never moves.
         package var pinned: [Int]
         /// Per slot: whether `length` blocks from it stay in the day without crossing a `break-before`.
@@ -70,7 +76,7 @@ extension Instance {
                 return slots.firstIndex { $0.day == day && $0.block == block }
             }
             return LessonInfo(
-                sessions: lesson.sessions, length: lesson.length, minDaysApart: lesson.minDaysApart,
+                sessions: lesson.sessions, length: lesson.length, minDaysApart: lesson.minDaysApart, preferDaysApart: lesson.preferDaysApart,
                 teachers: orderedUniqueIndices(lesson.teachers.compactMap { teacherIndex[$0] }),
                 students: members.compactMap { studentIndex[$0] },
                 leaves: orderedUniqueIndices(lesson.classes.flatMap { scenario.leafClasses($0) }.compactMap { leafIndex[$0] }),
@@ -78,8 +84,12 @@ extension Instance {
                 allowedRooms: lesson.rooms.compactMap { roomIndex[$0] }, roomFeatures: Set(lesson.roomFeatures),
                 requires: Set(members.flatMap { requires[$0] ?? [] }),
                 preferredStart: lesson.prefer.isEmpty ? nil : slots.map { !isAvailable(lesson.prefer, day: $0.day, block: $0.block) },
-                avoidedStart: avoided, pinned: pinned, runFits: slots.indices.map { starts[$0 % blocksPerDay] })
+                avoidedStart: avoided,
+                allowedStart: lesson.onlyAt.isEmpty ? nil : slots.map { lesson.mayStart(day: $0.day, block: $0.block) }, pinned: pinned, runFits: slots.indices.map { starts[$0 % blocksPerDay] })
         }
+        let seriesIndex = Dictionary(grouping: scenario.lessons.indices.filter { scenario.lessons[$0].series != nil },
+                                     by: { scenario.lessons[$0].series! })
+        for l in index.lessons.indices { index.lessons[l].series = scenario.lessons[l].series.flatMap { seriesIndex[$0] } ?? [l] }
         return index
     }
 

@@ -1,0 +1,139 @@
+import ScenarioKit
+
+/// From activities to lessons: a lesson carries a constraint of its parts only when every part has
+/// it alike (a lesson's sessions are interchangeable), and activities that FET starts together
+/// become one lesson taught by all their teachers to all their classes.
+extension FETMapper {
+    /// Hard start sets and rooms, per lesson.
+    mutating func foldActivityConstraints(_ x: inout ConstraintContext) {
+        for i in x.lessons.indices {
+            let parts = activitiesOf[i]
+            // A pinned part starts where it is pinned; the others must agree on where they may start.
+            let free = parts.filter { !x.pinned.contains($0) }
+            let sets = free.map { x.allowedStarts[$0] }
+            if let first = sets.first, let allowed = first {
+                if sets.allSatisfy({ $0 == allowed }) {
+                    let pins = x.lessons[i].at.compactMap(time(of:))
+                    x.lessons[i].onlyAt = compact(allowed.union(pins))
+                } else {
+                    unsupported["hard preferred starting times or time slots that differ between parts of a split activity", default: 0] += 1
+                }
+            } else if sets.contains(where: { $0 != nil }) {
+                unsupported["hard preferred starting times or time slots that differ between parts of a split activity", default: 0] += 1
+            }
+            // FET gives an activity a room only when a room constraint names one; home rooms bind
+            // only activities with no preferred room.
+            let rooms = parts.map { x.preferredRooms[$0] ?? x.homeRooms[$0] }
+            guard let first = rooms.first, let chosen = first else {
+                if rooms.contains(where: { $0 != nil }) {
+                    unsupported["room constraints that differ between parts of a split activity", default: 0] += 1
+                }
+                x.lessons[i].needsRoom = false
+                continue
+            }
+            guard rooms.allSatisfy({ $0 == chosen }) else {
+                unsupported["room constraints that differ between parts of a split activity", default: 0] += 1
+                x.lessons[i].needsRoom = false
+                continue
+            }
+            if chosen.isEmpty {
+                problem(nil, "Activity \(parts[0])", "no room meets all its 100 % room constraints together; FET cannot place it either")
+            }
+            x.lessons[i].rooms = x.rooms.map(\.id).filter { chosen.contains($0) }
+        }
+    }
+
+    func time(of ref: SlotRef) -> Int? {
+        guard case .block(let day, let block) = ref, let h = blockIds.firstIndex(of: block) else { return nil }
+        return day.ordinal * blockIds.count + h
+    }
+
+    /// Slot refs for a set of starts: a whole day as the day, the rest block by block.
+    func compact(_ times: Set<Int>) -> [SlotRef] {
+        let hours = blockIds.count
+        return Weekday.allCases.prefix(dayIds.count).enumerated().flatMap { d, day -> [SlotRef] in
+            let hs = (0..<hours).filter { times.contains(d * hours + $0) }
+            return hs.count == hours ? [.day(day)] : hs.map { .block(day, blockIds[$0]) }
+        }
+    }
+
+    /// ActivitiesSameStartingTime: lessons whose every session starts with one session of each of
+    /// the others merge into one lesson. Anything else (parts paired unevenly, pins, several of them
+    /// needing a room) is listed as not carried over.
+    mutating func mergeSameStarts(_ x: inout ConstraintContext) {
+        sessionsOf = activitiesOf.map { $0.map { [$0] } }
+        var parent = Array(x.lessons.indices)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
+        for ids in x.sameStart {
+            let ls = ids.compactMap { lessonOf[$0] }
+            for l in ls.dropFirst() { parent[root(l)] = root(ls[0]) }
+        }
+        var components: [Int: [Int]] = [:]
+        for i in x.lessons.indices { components[root(i), default: []].append(i) }
+        var removed = Set<Int>()
+        for members in components.values.map({ $0.sorted() }) where members.count > 1 {
+            let constraints = x.sameStart.filter { ids in ids.contains { lessonOf[$0].map(members.contains) ?? false } }
+            guard let groups = pairedSessions(members, constraints, x) else {
+                unsupported["ActivitiesSameStartingTime that does not pair up whole activities", default: 0] += constraints.count
+                continue
+            }
+            if members.count(where: { x.lessons[$0].needsRoom }) > 1 {
+                unsupported["ActivitiesSameStartingTime of several activities that each need a room", default: 0] += constraints.count
+                continue
+            }
+            let base = members[0]
+            var merged = x.lessons[base]
+            for m in members.dropFirst() {
+                let other = x.lessons[m]
+                merged.title += " + " + other.title
+                merged.teachers += other.teachers.filter { !merged.teachers.contains($0) }
+                merged.classes += other.classes.filter { !merged.classes.contains($0) }
+                merged.minDaysApart = max(merged.minDaysApart, other.minDaysApart)
+                merged.preferDaysApart = max(merged.preferDaysApart, other.preferDaysApart)
+                merged.prefer += other.prefer.filter { !merged.prefer.contains($0) }
+                if other.needsRoom { merged.rooms = other.rooms; merged.needsRoom = true }
+                if !other.onlyAt.isEmpty {
+                    let mine = Set(merged.onlyAt.isEmpty ? startTimes(day: nil, hour: nil)
+                                                         : expand(merged.onlyAt))
+                    merged.onlyAt = compact(mine.intersection(expand(other.onlyAt)))
+                }
+                removed.insert(m)
+            }
+            x.lessons[base] = merged
+            sessionsOf[base] = groups
+        }
+        guard !removed.isEmpty else { return }
+        let kept = x.lessons.indices.filter { !removed.contains($0) }
+        x.lessons = kept.map { x.lessons[$0] }
+        activitiesOf = kept.map { activitiesOf[$0] }
+        sessionsOf = kept.map { sessionsOf[$0] }
+        lessonOf = [:]
+        for (i, groups) in sessionsOf.enumerated() { for id in groups.joined() { lessonOf[id] = i } }
+    }
+
+    /// Per session of the first member, the activities of every member starting with it; nil unless
+    /// each constraint takes exactly one activity of each member and every activity is in one.
+    private func pairedSessions(_ members: [Int], _ constraints: [[Int]], _ x: ConstraintContext) -> [[Int]]? {
+        let sessions = x.lessons[members[0]].sessions, length = x.lessons[members[0]].length
+        guard members.allSatisfy({ x.lessons[$0].sessions == sessions && x.lessons[$0].length == length && x.lessons[$0].at.isEmpty && x.lessons[$0].series == nil }),
+              constraints.count == sessions else { return nil }
+        var seen = Set<Int>()
+        var groups: [[Int]] = []
+        for ids in constraints {
+            let byLesson = Dictionary(grouping: ids, by: { lessonOf[$0] ?? -1 })
+            guard Set(byLesson.keys) == Set(members), byLesson.values.allSatisfy({ $0.count == 1 }) else { return nil }
+            guard ids.allSatisfy({ seen.insert($0).inserted }) else { return nil }
+            groups.append(members.map { byLesson[$0]![0] })
+        }
+        return groups.sorted { $0[0] < $1[0] }
+    }
+
+    func expand(_ refs: [SlotRef]) -> Set<Int> {
+        Set(refs.flatMap { ref -> [Int] in
+            switch ref {
+            case .day(let d): blockIds.indices.map { d.ordinal * blockIds.count + $0 }
+            case .block: time(of: ref).map { [$0] } ?? []
+            }
+        })
+    }
+}
