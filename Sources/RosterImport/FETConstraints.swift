@@ -71,7 +71,11 @@ extension FETMapper {
 
     mutating func roomIdList(_ c: FETElement, _ names: [String]) -> Set<String> {
         Set(names.compactMap { n in
-            guard let r = roomIds[n] else { problem(c, c.name, "room `\(n)` is not in Rooms_List (or is virtual)"); return nil }
+            if virtualRooms.contains(n) {
+                unsupported["room constraints naming a virtual room", default: 0] += 1
+                return nil
+            }
+            guard let r = roomIds[n] else { problem(c, c.name, "room `\(n)` is not in Rooms_List"); return nil }
             return r
         })
     }
@@ -187,6 +191,7 @@ extension FETMapper {
             x.classes[i].unavailable += found.filter { !x.classes[i].unavailable.contains($0) }
         case "RoomNotAvailableTimes":
             let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
+            if let name = c.value("Room"), virtualRooms.contains(name) { return }
             guard let name = c.value("Room"), let i = x.rooms.firstIndex(where: { $0.id == roomIds[name] }) else {
                 return problem(c, c.name, "room `\(c.value("Room") ?? "")` is not in Rooms_List (or is virtual)")
             }

@@ -51,6 +51,8 @@ struct FETMapper {
     var teacherIds: [String: String] = [:]
     var idleTeachers: Set<String> = []
     var roomIds: [String: String] = [:]
+    /// FET's virtual rooms (several real rooms at once), which a lesson cannot take.
+    var virtualRooms: Set<String> = []
     var classIds: [String: String] = [:]
     /// FET activity id -> index of its lesson.
     var lessonOf: [Int: Int] = [:]
@@ -103,7 +105,7 @@ struct FETMapper {
         var rooms: [Room] = []
         for r in root.child("Rooms_List")?.children("Room") ?? [] {
             guard let name = r.value("Name") else { continue }
-            if r.value("Virtual") == "true" { unsupported["Room (virtual)", default: 0] += 1; continue }
+            if r.value("Virtual") == "true" { unsupported["Room (virtual)", default: 0] += 1; virtualRooms.insert(name); continue }
             let capacity = min(10_000, max(1, Int(r.value("Capacity") ?? "") ?? 10_000))
             roomIds[name] = Self.id(name)
             rooms.append(Room(id: Self.id(name), name: name, capacity: capacity))

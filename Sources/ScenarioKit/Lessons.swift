@@ -81,12 +81,14 @@ extension Scenario {
 
     /// The class and every class below it, each once (parts of parts, ...), in order.
     public func classAndParts(_ id: String) -> [String] {
-        var found: [String] = [], queue = [id], seen = Set<String>()
-        while let next = queue.first {
-            queue.removeFirst()
+        let parts = Dictionary(classes.map { ($0.id, $0.parts) }, uniquingKeysWith: { a, _ in a })
+        var found: [String] = [], queue = [id], seen = Set<String>(), head = 0
+        while head < queue.count {
+            let next = queue[head]
+            head += 1
             guard seen.insert(next).inserted else { continue }
             found.append(next)
-            queue += schoolClass(next)?.parts ?? []
+            queue += parts[next] ?? []
         }
         return found
     }
@@ -129,8 +131,19 @@ extension Scenario {
         return lessons.filter { $0.series == series }
     }
 
-    /// Classes that contain `id` (directly or through parts), nearest first, without `id` itself.
+    /// Classes that contain `id` (directly or through parts), in scenario order, without `id` itself.
     public func classesContaining(_ id: String) -> [String] {
-        classes.filter { $0.id != id && classAndParts($0.id).contains(id) }.map(\.id)
+        // Upwards from `id` through the classes each is a part of: linear in the classes, as FET
+        // files with thousands of pinned lessons ask this once per pin.
+        var containers: [String: [String]] = [:]
+        for k in classes { for part in k.parts { containers[part, default: []].append(k.id) } }
+        var above = Set<String>(), queue = [id], head = 0
+        while head < queue.count {
+            let next = queue[head]
+            head += 1
+            for k in containers[next] ?? [] where above.insert(k).inserted { queue.append(k) }
+        }
+        above.remove(id)
+        return classes.map(\.id).filter { above.contains($0) }
     }
 }

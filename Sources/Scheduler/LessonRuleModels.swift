@@ -105,6 +105,7 @@ extension ModelRule {
     /// A GLPK piece moves lessons only within their day, so the term is the search's alone. A
     /// series counts once, on its first lesson (`lessonTouched` touches it for every lesson of it).
     static let lessonDaysApartPreferred = with(ModelRule(.lessonDaysApartPreferred)) {
+        $0.byConstruction = "constant in every piece: a GLPK piece moves lessons only within their day, so only the search's moves change it"
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             let series = plan.instance.lessons[l].series
             guard series.first == l, series.contains(where: { plan.instance.lessons[$0].preferDaysApart > 0 }) else { return 0 }

@@ -53,6 +53,21 @@ private func write(_ text: String) throws -> String {
 
 private func imported(_ text: String) throws -> FETImport { try importFET(path: try write(text), outputFile: "school.yaml") }
 
+private func minDays(_ ids: [Int], days: Int, weight: Int = 100) -> String {
+    "<ConstraintMinDaysBetweenActivities><Weight_Percentage>\(weight)</Weight_Percentage><Consecutive_If_Same_Day>true</Consecutive_If_Same_Day>"
+        + "<Number_of_Activities>\(ids.count)</Number_of_Activities>" + ids.map { "<Activity_Id>\($0)</Activity_Id>" }.joined()
+        + "<MinDays>\(days)</MinDays><Active>true</Active></ConstraintMinDaysBetweenActivities>"
+}
+
+/// The import and the mapper behind it, for what the export reads back (which activities each session stands for).
+private func importFETMapped(_ text: String) throws -> (result: FETImport, mapper: FETMapper) {
+    let path = try write(text)
+    let result = try importFET(path: path, outputFile: "school.yaml")
+    var mapper = FETMapper(file: path)
+    _ = mapper.map(try FETFile.read(path: path))
+    return (result, mapper)
+}
+
 private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scenario.scenario.lessons.first { $0.id == id } }
 
 @Suite struct FETImportTests {
@@ -81,7 +96,89 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(r.unsupported.isEmpty)
         let soft = time.replacingOccurrences(of: "<Weight_Percentage>100<", with: "<Weight_Percentage>95<")
         let r2 = try imported(fet(activities: activity(4, group: 4, students: "9B") + activity(5, group: 4, students: "9B"), time: soft))
-        #expect(r2.unsupported.map(\.label) == ["MinDaysBetweenActivities at weight below 100 %"])
+        #expect(r2.unsupported.isEmpty)
+        #expect(lesson(r2, "a4")?.minDaysApart == 0 && lesson(r2, "a4")?.preferDaysApart == 1)
+    }
+
+    /// A split activity of 2 + 2 + 1 hours: a double lesson and a single one in one series, the
+    /// min days between all three.
+    @Test func partsOfMixedLengthsBecomeASeries() throws {
+        let time = minDays([1, 2, 3], days: 1, weight: 95)
+        let r = try imported(fet(activities: activity(1, group: 1, duration: 2) + activity(2, group: 1, duration: 2)
+                                    + activity(3, group: 1, duration: 1), time: time))
+        #expect(r.unsupported.isEmpty)
+        let double = try #require(lesson(r, "a1")), single = try #require(lesson(r, "a3"))
+        #expect(double.sessions == 2 && double.length == 2 && single.sessions == 1 && single.length == 1)
+        #expect(double.series == "a1" && single.series == "a1" && double.preferDaysApart == 1 && single.preferDaysApart == 1)
+        // Min days over two activities that are not one split activity's parts is not carried over.
+        let r2 = try imported(fet(activities: activity(1) + activity(2), time: minDays([1, 2], days: 1)))
+        #expect(r2.unsupported.map(\.label) == ["MinDaysBetweenActivities over activities that are not one split activity's parts"])
+    }
+
+    @Test func hardStartTimesBecomeOnlyAtAndActivitiesFiltersSelect() throws {
+        let starts = "<ConstraintActivityPreferredStartingTimes><Weight_Percentage>100</Weight_Percentage><Activity_Id>1</Activity_Id>"
+            + "<Preferred_Starting_Time><Preferred_Starting_Day>Luni</Preferred_Starting_Day><Preferred_Starting_Hour>1</Preferred_Starting_Hour></Preferred_Starting_Time>"
+            + "<Preferred_Starting_Time><Preferred_Starting_Day>Luni</Preferred_Starting_Day><Preferred_Starting_Hour>2</Preferred_Starting_Hour></Preferred_Starting_Time>"
+            + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>1</Preferred_Starting_Hour></Preferred_Starting_Time>"
+            + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>2</Preferred_Starting_Hour></Preferred_Starting_Time>"
+            + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>3</Preferred_Starting_Hour></Preferred_Starting_Time>"
+            + "<Active>true</Active></ConstraintActivityPreferredStartingTimes>"
+        // Ion's activities may fill only Monday 2-3 and Tuesday 3: his double can start only at Monday 2.
+        let slots = "<ConstraintActivitiesPreferredTimeSlots><Weight_Percentage>100</Weight_Percentage><Teacher_Name>Ion</Teacher_Name>"
+            + "<Students_Name></Students_Name><Subject_Name></Subject_Name><Activity_Tag_Name></Activity_Tag_Name><Duration></Duration>"
+            + "<Preferred_Time_Slot><Preferred_Day>Luni</Preferred_Day><Preferred_Hour>2</Preferred_Hour></Preferred_Time_Slot>"
+            + "<Preferred_Time_Slot><Preferred_Day>Luni</Preferred_Day><Preferred_Hour>3</Preferred_Hour></Preferred_Time_Slot>"
+            + "<Preferred_Time_Slot><Preferred_Day>Marti</Preferred_Day><Preferred_Hour>3</Preferred_Hour></Preferred_Time_Slot><Active>true</Active></ConstraintActivitiesPreferredTimeSlots>"
+        let dayOnly = "<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage><Activity_Id>3</Activity_Id><Preferred_Day>Marti</Preferred_Day><Preferred_Hour></Preferred_Hour><Permanently_Locked>false</Permanently_Locked><Active>true</Active></ConstraintActivityPreferredStartingTime>"
+        let r = try imported(fet(activities: activity(1) + activity(2, teacher: "Ion", duration: 2) + activity(3, students: "9B"),
+                                 time: starts + slots + dayOnly))
+        #expect(r.unsupported.isEmpty)
+        #expect(lesson(r, "a1")?.onlyAt == [.block(.mon, "h1"), .block(.mon, "h2"), .day(.tue)])
+        #expect(lesson(r, "a2")?.onlyAt == [.block(.mon, "h2")])
+        #expect(lesson(r, "a3")?.onlyAt == [.day(.tue)])
+        // Parts of one split activity that disagree cannot be one lesson's `only-at`.
+        let r2 = try imported(fet(activities: split, time: starts))
+        #expect(r2.unsupported.map(\.label) == ["hard preferred starting times or time slots that differ between parts of a split activity"])
+    }
+
+    @Test func subjectTagAndHomeRoomsBecomeALessonsRooms() throws {
+        let rooms = ["Lab", "A1", "A2", "Home"].map { "<Room><Name>\($0)</Name><Capacity>30</Capacity></Room>" }.joined()
+        func room(_ type: String, _ key: String, _ value: String, _ names: [String]) -> String {
+            let list = names.count == 1 ? "<Room>\(names[0])</Room>" : "<Number_of_Preferred_Rooms>\(names.count)</Number_of_Preferred_Rooms>" + names.map { "<Preferred_Room>\($0)</Preferred_Room>" }.joined()
+            return "<Constraint\(type)><Weight_Percentage>100</Weight_Percentage><\(key)>\(value)</\(key)>\(list)<Active>true</Active></Constraint\(type)>"
+        }
+        let space = room("SubjectPreferredRooms", "Subject", "Bio", ["Lab", "A1"]) + room("ActivityTagPreferredRoom", "Activity_Tag", "lab", ["Lab"])
+            + room("TeacherHomeRoom", "Teacher", "Ion", ["Home"]) + room("StudentsSetHomeRooms", "Students", "9B", ["A1", "A2"])
+        let tagged = "<Activity><Teacher>Ana Pop</Teacher><Subject>Bio</Subject><Activity_Tag>lab</Activity_Tag><Students>9 A</Students><Duration>1</Duration><Id>5</Id><Activity_Group_Id>0</Activity_Group_Id><Active>true</Active></Activity>"
+        let r = try imported(fet(activities: activity(1, subject: "Bio") + tagged + activity(2, teacher: "Ion")
+                                    + activity(3, teacher: "Ion", students: "9B", subject: "Bio") + activity(4, students: "9B"),
+                                 space: space, rooms: rooms))
+        #expect(r.unsupported.isEmpty)
+        #expect(lesson(r, "a1")?.rooms == ["Lab", "A1"])
+        #expect(lesson(r, "a5")?.rooms == ["Lab"])
+        // Home rooms: Ion's own activity goes home; one with a subject room keeps that one.
+        #expect(lesson(r, "a2")?.rooms == ["Home"] && lesson(r, "a3")?.rooms == ["Lab", "A1"])
+        #expect(lesson(r, "a4")?.rooms == ["A1", "A2"])
+    }
+
+    /// Two split activities whose parts start together pair by pair become one lesson of both.
+    @Test func activitiesStartingTogetherBecomeOneLesson() throws {
+        let pairs = [(1, 4), (2, 5)].map { a, b in
+            "<ConstraintActivitiesSameStartingTime><Weight_Percentage>100</Weight_Percentage><Number_of_Activities>2</Number_of_Activities><Activity_Id>\(a)</Activity_Id><Activity_Id>\(b)</Activity_Id><Active>true</Active></ConstraintActivitiesSameStartingTime>"
+        }
+        let same = pairs.joined()
+        let acts = activity(1, group: 1, students: "9a-x", subject: "German") + activity(2, group: 1, students: "9a-x", subject: "German")
+            + activity(4, group: 4, teacher: "Ion", students: "lang", subject: "French") + activity(5, group: 4, teacher: "Ion", students: "lang", subject: "French")
+        let r = try importFETMapped(fet(activities: acts, time: minDays([1, 2], days: 1) + same))
+        #expect(r.result.unsupported.isEmpty)
+        let merged = try #require(lesson(r.result, "a1"))
+        #expect(r.result.scenario.scenario.lessons.count == 1 && merged.sessions == 2 && merged.minDaysApart == 1)
+        #expect(merged.teachers.count == 2 && merged.classes == ["9a-x", "lang"] && merged.title == "German 9a-x + French lang")
+        #expect(r.mapper.sessionsOf == [[[1, 4], [2, 5]]])
+        // Parts that do not pair up whole activities stay apart, and say so.
+        let r2 = try imported(fet(activities: acts, time: pairs[0]))
+        #expect(r2.unsupported.map(\.label) == ["ActivitiesSameStartingTime that does not pair up whole activities"])
+        #expect(r2.scenario.scenario.lessons.count == 2)
     }
 
     @Test func eachSupportedConstraintBecomesItsKey() throws {
@@ -132,13 +229,13 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         let soft = "<ConstraintTeachersMaxHoursDaily><Weight_Percentage>90</Weight_Percentage><Maximum_Hours_Daily>3</Maximum_Hours_Daily><Active>true</Active></ConstraintTeachersMaxHoursDaily>"
         let path = try write(fet(activities: activity(1), time: gaps + gaps + soft))
         let r = try importFET(path: path, outputFile: "x.yaml")
-        #expect(r.unsupported.map { "\($0.label): \($0.count)" } == ["TeacherMaxGapsPerWeek: 2", "TeachersMaxHoursDaily at weight below 100 %: 1"])
+        #expect(r.unsupported.map { "\($0.label): \($0.count)" } == ["TeacherMaxGapsPerWeek at 100 %: 2", "TeachersMaxHoursDaily at weight below 100 %: 1"])
         let out = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("out.yaml").path
         #expect(try run(["import", "fet", path, "--out", out, "--strict"]) == 2)
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try run(["import", "fet", path, "--out", out]) == 0)
         #expect(try ScenarioLoader.load(path: out).scenario.lessons.count == 1)
-        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("#   TeacherMaxGapsPerWeek: 2"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("#   TeacherMaxGapsPerWeek at 100 %: 2"))
     }
 
     @Test func malformedXMLNamesTheLineAndElement() throws {
@@ -155,22 +252,65 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    /// FET's own example schools (Debian's fet-data; `.ci/run` installs it): every one whose active
-    /// constraints all have a scenario equivalent imports and validates.
-    @Test func everySupportedBundledExampleImports() throws {
+    /// FET's own example schools (Debian's fet-data; `.ci/run` installs it). The list of those
+    /// imported with every active constraint carried over is exact: a file that newly imports whole
+    /// must be added (and benchmarked), and one that stops must be explained. A file that does not
+    /// import at all must fail on a limit the README names (more than 7 days, more than 21 hours),
+    /// or on its own data, never on a crash or an unexplained problem.
+    @Test func everySupportedBundledExampleImports() async throws {
         let root = "/usr/share/doc/fet-data/examples"
-        guard FileManager.default.fileExists(atPath: root) else { return }
-        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".fet") }.sorted()
-        #expect(files.count > 100)
-        var clean = 0
-        for file in files {
-            let path = root + "/" + file
-            guard let result = try? importFET(path: path, outputFile: "x.yaml") else { continue }
-            guard result.unsupported.isEmpty else { continue }
-            #expect(throws: Never.self) { try ScenarioLoader.parse(result.text, file: file) }
-            clean += 1
+        if !FileManager.default.fileExists(atPath: root) {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "fet-data is not installed; .ci/run installs it")
+            return
         }
-        print("FET examples: \(clean) of \(files.count) import with every active constraint carried over")
-        #expect(clean > 0)
+        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".fet") }.sorted()
+        #expect(files.count == 236)
+        let outcomes = await withTaskGroup(of: (String, String?).self) { group in
+            for file in files {
+                group.addTask {
+                    do {
+                        let result = try importFET(path: root + "/" + file, outputFile: "x.yaml")
+                        return (file, result.unsupported.isEmpty ? nil : "partial")
+                    } catch {
+                        return (file, (error as? InputError)?.problems.map(\.message).joined(separator: "; ") ?? "\(error)")
+                    }
+                }
+            }
+            var found: [String: String?] = [:]
+            for await (file, outcome) in group { found[file] = outcome }
+            return found
+        }
+        let whole = Set(outcomes.filter { $0.value == nil }.map { $0.key })
+        #expect(whole == Set(fetExamplesImportedWhole), "added: \(whole.subtracting(fetExamplesImportedWhole).sorted()), lost: \(Set(fetExamplesImportedWhole).subtracting(whole).sorted())")
+        let limits = ["days cannot be a week of 1 to 7 days", "hours cannot be 1 to 21 blocks", "seats and the largest room it may use seats",
+                      "is when teacher", "too few for"]
+        for (file, outcome) in outcomes {
+            guard let outcome = outcome, outcome != "partial" else { continue }
+            #expect(limits.contains { outcome.contains($0) }, "\(file): \(outcome)")
+        }
     }
 }
+
+/// The bundled FET examples whose every active constraint flexsched carries over (`Benchmarks/fet`
+/// solves each against fet-cl).
+let fetExamplesImportedWhole = [
+    "FET-5-official/Brazil/2/EEBLJ-Noturno.fet",
+    "FET-5-official/Brazil/3/ACHILES-MANHA.fet",
+    "FET-5-official/Denmark/small-school.fet",
+    "FET-5-official/India/St-Marys-College/St-Marys-College-Puthanagadi.fet",
+    "FET-5-official/Indonesia/SMK-Negeri-1-Arahan-Kab-Indramayu/netura_2016-2017.fet",
+    "FET-5-official/Namibia/by-Bobby/set-1/PBS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/Shipena.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/WTHS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/may-take-hours/CONCORDIA.fet",
+    "FET-5-official/Namibia/by-Bobby/set-5/KalengaPSY15T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-6-2016/MAPSY16T1d.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/EGS2016T2d.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/ErnstJagerCSY2016T2a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/HashiyanaPSY16T2a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/HavanaPSY2016T2b.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/NamutuniPSY16T2a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/RehobothPSY16T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/StAndrewsPSY2016T2a.fet",
+    "FET-5-official/United-Kingdom/Hopwood/Hopwood.fet",
+]

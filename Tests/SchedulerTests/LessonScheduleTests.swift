@@ -330,3 +330,42 @@ private func orderedUniquePins(_ pins: [SlotRef]) -> [SlotRef] {
     var seen = Set<SlotRef>()
     return pins.filter { seen.insert($0).inserted }
 }
+
+// MARK: FET's constraints: allowed starts, series, soft days apart
+
+/// A week where `only-at`, a series of a double and a single, and `prefer-days-apart` all bind:
+/// every lesson is placed, starts only where allowed, and the soft spacing costs nothing where the
+/// week leaves room for it.
+@Test func onlyAtSeriesAndPreferredSpacingHoldInTheSolve() throws {
+    let scenario = try ScenarioLoader.parse("""
+        name: FET-like
+        days: [mon, tue, wed, thu, fri]
+        blocks:
+          - {id: h1, start: "08:00", end: "08:45"}
+          - {id: h2, start: "08:45", end: "09:30"}
+          - {id: h3, start: "09:30", end: "10:15"}
+          - {id: h4, start: "10:15", end: "11:00"}
+        modalities: {}
+        teachers:
+          - {id: t1, name: T1, subjects: [math, bio]}
+          - {id: t2, name: T2, subjects: [eng]}
+        rooms:
+          - {id: r1, name: R1, capacity: 30}
+        classes:
+          - {id: c1, name: C1, size: 25}
+        lessons:
+          - {id: a1, subject: math, teachers: [t1], classes: [c1], sessions: 2, length: 2, min-days-apart: 1, series: a1, needs-room: false}
+          - {id: a3, subject: math, teachers: [t1], classes: [c1], sessions: 1, min-days-apart: 1, series: a1, needs-room: false}
+          - {id: a4, subject: eng, teachers: [t2], classes: [c1], sessions: 3, min-days-apart: 0, prefer-days-apart: 2, rooms: [r1], only-at: [mon, wed.h1, fri]}
+          - {id: a7, subject: bio, teachers: [t1], classes: [c1], sessions: 1, only-at: [thu.h3, thu.h4]}
+        """, file: "fetlike.yaml")
+    let result = try scheduleWeek(scenario, options: workLimited(4)).timetable
+    #expect(checkTimetable(result, against: scenario).isEmpty)
+    #expect(result.unplacedLessons.isEmpty, "\(result.unplacedLessons)")
+    let mathDays = result.sessions.filter { $0.lesson == "a1" || $0.lesson == "a3" }.map(\.day)
+    #expect(Set(mathDays).count == 3, "the series' three lessons share a day: \(mathDays)")
+    let eng = result.sessions.filter { $0.lesson == "a4" }
+    #expect(eng.allSatisfy { ["mon", "fri"].contains($0.day) || ($0.day == "wed" && $0.block == "h1") }, "\(eng.map { "\($0.day).\($0.block)" })")
+    #expect(Set(eng.map(\.day)) == ["mon", "wed", "fri"], "English could be two days apart each time: \(eng.map(\.day))")
+    #expect(result.sessions.first { $0.lesson == "a7" }.map { $0.day == "thu" && ["h3", "h4"].contains($0.block) } == true)
+}

@@ -72,6 +72,7 @@ let lessonMutations: [String: @Sendable (inout Scenario, inout Timetable) -> Voi
     Rule.lessonRoom.id: { _, t in t.sessions[0].room = "lab" },
     Rule.lessonRoomSize.id: { _, t in t.sessions[2].room = "r2"; t.sessions[6].room = "r1" },
     Rule.lessonDaysApart.id: { _, t in t.sessions[1].day = "mon"; t.sessions[1].block = "b2" },
+    Rule.lessonOnlyAt.id: { s, _ in s.lessons[0].onlyAt = [.day(.tue), .block(.mon, "b2")] },
 ]
 
 @Test func validHybridTimetablePasses() throws {
@@ -137,4 +138,23 @@ func lessonsCountForTheRulesOfPeopleAndRooms(_ id: String) throws {
     let wishes = measureObjective(valid, against: scenario)
     #expect(wishes["O.lesson-preferred-time"] == 1)
     #expect(wishes["O.lesson-avoided-time"] == 1)
+    #expect(wishes["O.lesson-days-apart"] == 0)
+    // Math on Monday and Tuesday, PE on Tuesday: one pair closer than 2 days, three once PE joins
+    // Math's series (PE's own 0 yields to Math's 2).
+    scenario.lessons[0].preferDaysApart = 2
+    #expect(measureObjective(valid, against: scenario)["O.lesson-days-apart"] == 1)
+    scenario.lessons[0].series = "s"
+    scenario.lessons[3].series = "s"
+    #expect(measureObjective(valid, against: scenario)["O.lesson-days-apart"] == 3)
+}
+
+/// A series binds `min-days-apart` across its lessons: PE on Tuesday beside Math on Tuesday.
+@Test func aSeriesKeepsItsLessonsDaysApartAcrossLessons() throws {
+    var scenario = try hybridSchool()
+    #expect(checkTimetable(validHybridTimetable(), against: scenario).isEmpty)
+    scenario.lessons[0].series = "m"
+    scenario.lessons[3].series = "m"
+    let found = checkTimetable(validHybridTimetable(), against: scenario)
+    #expect(found.map(\.rule) == [.lessonDaysApart], "\(found)")
+    #expect(found.first?.message.contains("series m") == true, "\(found)")
 }
