@@ -40,7 +40,7 @@ struct ExportFET: ParsableCommand {
     @Option(help: "The locked FET file to write.") var out: String
     @Flag(help: "Run fet-cl on the written file and report FET's verdict (exit 1 if FET rejects it).") var verify = false
     @Flag(help: "Print the outcome as JSON on stdout.") var json = false
-    @Option(help: "With --verify: fet-cl's own --timelimitseconds.", transform: NumericValue.positiveCount) var fetTimeLimit = 60
+    @Option(help: "With --verify: fet-cl's own --timelimitseconds (default: 60).", transform: NumericValue.positiveCount) var fetTimeLimit = 60
     @Option(help: "With --verify: stop fet-cl after this many seconds (default: its time limit + 30).", transform: NumericValue.positiveSeconds)
     var fetDeadline: Double?
     @Option(help: "With --verify: the fet-cl to run (default: fet-cl on PATH).") var fetCl: String?
@@ -63,6 +63,9 @@ struct ExportFET: ParsableCommand {
     }
 
     func validate() throws {
+        if URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: original).standardizedFileURL.resolvingSymlinksInPath() {
+            throw ValidationError("--out is the original FET file; write the locked file elsewhere, so the original stays as it is")
+        }
         if !verify, fetDeadline != nil || fetCl != nil {
             throw ValidationError("--fet-deadline and --fet-cl are for --verify; add --verify or leave them out")
         }

@@ -225,7 +225,7 @@ private func locks(in path: String) throws -> (times: [Int: [String]], rooms: [I
         // Locked past the checker, FET must reject it, and within the deadline.
         let locked = try s.lockUnchecked(table)
         try Data(locked.text.utf8).write(to: URL(fileURLWithPath: s.locked))
-        let limit = 3, deadline = 10.0
+        let limit = 2, deadline = 6.0
         let verdict = try FETVerifier.verify(file: s.locked, locks: locked.locks, fetCl: fetCl, timeLimit: limit, deadline: deadline)
         #expect(!verdict.accepted, "FET accepted a teacher in two places: \(verdict.message)")
         #expect(verdict.seconds < deadline + 6, "waited \(verdict.seconds) s for fet-cl: the deadline (\(deadline) s) plus 5 s to stop it")
