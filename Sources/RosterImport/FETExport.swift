@@ -80,7 +80,7 @@ struct FETOrigin {
     let days: [String]
     let hours: [String]
     let roomNames: [String: String]
-    /// Active activities in file order, by id.
+    /// Active activities by id.
     let activeActivities: [Int: FETElement]
     let root: FETElement
     var problems: [InputProblem] = []
@@ -138,10 +138,13 @@ struct FETOrigin {
         var lessonIndex: [String: Int] = [:]
         for i in mapped.lessons.indices { lessonIndex[lessonId(i)] = i }
         var placed: [Int: [(slot: Int, room: String?)]] = [:]
+        // Sessions per lesson, those with a problem of their own too, so that they are not also called unplaced.
+        var count: [Int: Int] = [:]
         for (n, s) in timetable.sessions.enumerated() {
             let entity = "sessions[\(n)]"
             guard let id = s.lesson else { problem(entity, "is not a class lesson; a timetable of a FET import has only lessons"); continue }
             guard let i = lessonIndex[id] else { problem(entity, "lesson `\(id)` is not in \(original)"); continue }
+            count[i, default: 0] += 1
             guard let day = Weekday(rawValue: s.day), day.ordinal < days.count else {
                 problem(entity, "day `\(s.day)` has no FET name: \(original) has \(days.count) day(s)"); continue
             }
@@ -157,15 +160,16 @@ struct FETOrigin {
         }
         var unplaced: [String] = []
         for (i, ids) in mapper.activitiesOf.enumerated() {
-            let count = placed[i]?.count ?? 0
-            if count < ids.count {
-                unplaced.append("\(lessonId(i)) (\(mapped.lessons[i].title); \(activityList(i)): \(count) of \(ids.count) placed)")
-            } else if count > ids.count {
-                problem("lesson \(lessonId(i))", "has \(count) sessions, but \(activityList(i)) are only \(ids.count)")
+            let n = count[i] ?? 0
+            if n < ids.count {
+                unplaced.append("\(lessonId(i)) (\(mapped.lessons[i].title); \(activityList(i)): \(n) of \(ids.count) placed)")
+            } else if n > ids.count {
+                problem("lesson \(lessonId(i))", "has \(n) sessions, but \(activityList(i)) are only \(ids.count)")
             }
         }
         if !unplaced.isEmpty {
-            problem("unplaced", "\(unplaced.count) lesson(s) are not fully placed: \(unplaced.joined(separator: ", ")). FET would place those "
+            let listed = unplaced.prefix(20).joined(separator: ", ") + (unplaced.count > 20 ? " and \(unplaced.count - 20) more" : "")
+            problem("unplaced", "\(unplaced.count) lesson(s) are not fully placed: \(listed). FET would place those "
                     + "activities itself, so the locked file would prove nothing; solve again (a longer --time-limit) until every lesson is placed")
         }
         let empty = activeActivities.keys.filter { mapper.lessonOf[$0] == nil }.sorted()
