@@ -65,7 +65,9 @@ let package = Package(
         // Spreadsheet and SIS export: sessions.csv, unmet.csv, and OneRoster 1.1 classes and enrollments.
         .target(name: "CSVExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", .product(name: "CSV", package: "CSV.swift")]),
         // A school's own data -> scenario: OneRoster CSV from a student information system, or simple CSV sheets.
-        .target(name: "RosterImport", dependencies: ["ScenarioKit", .product(name: "CSV", package: "CSV.swift")]),
+        // Also FET files: `import fet`, and `export fet`, which locks a checked timetable into the original file
+        // (hence the timetable types) and can have fet-cl verify it.
+        .target(name: "RosterImport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", .product(name: "CSV", package: "CSV.swift")]),
         // Random scenarios, optionally with a planted timetable (tests, benchmarks, bundled scenarios).
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         // The web app's state: users, scenario versions, runs, published timetables and feed tokens (SQLite).
@@ -106,6 +108,8 @@ let package = Package(
         .testTarget(name: "RosterImportTests", dependencies: ["RosterImport", "ScenarioKit", "SeededRandom"], exclude: ["Corpus"]),
         // `flexsched import fet`: small hand-written FET files, and FET's own examples when fet-data is installed.
         .testTarget(name: "FETImportTests", dependencies: ["RosterImport", "ScenarioKit", "flexsched", "FlexschedTestSupport"]),
+        // `flexsched export fet`: import, solve, lock into the original file, and have fet-cl (FET's own generator) verify it.
+        .testTarget(name: "FETExportTests", dependencies: ["RosterImport", "ScenarioKit", "TimetableFormat", "TimetableChecker", "flexsched", "FlexschedTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [

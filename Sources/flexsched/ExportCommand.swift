@@ -8,7 +8,7 @@ import TimetableFormat
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export a timetable for other programs.",
-        subcommands: [ExportICS.self, ExportCSV.self, ExportHTML.self])
+        subcommands: [ExportICS.self, ExportCSV.self, ExportHTML.self, ExportFET.self])
 }
 
 struct ExportICS: ParsableCommand {
