@@ -159,12 +159,12 @@ struct FETOrigin {
             placed[i, default: []].append((day.ordinal * hours.count + h, room))
         }
         var unplaced: [String] = []
-        for (i, ids) in mapper.activitiesOf.enumerated() {
+        for (i, groups) in mapper.sessionsOf.enumerated() {
             let n = count[i] ?? 0
-            if n < ids.count {
-                unplaced.append("\(lessonId(i)) (\(mapped.lessons[i].title); \(activityList(i)): \(n) of \(ids.count) placed)")
-            } else if n > ids.count {
-                problem("lesson \(lessonId(i))", "has \(n) sessions, but \(activityList(i)) are only \(ids.count)")
+            if n < groups.count {
+                unplaced.append("\(lessonId(i)) (\(mapped.lessons[i].title); \(activityList(i)): \(n) of \(groups.count) placed)")
+            } else if n > groups.count {
+                problem("lesson \(lessonId(i))", "has \(n) sessions, but \(activityList(i)) are only \(groups.count)")
             }
         }
         if !unplaced.isEmpty {
@@ -185,24 +185,33 @@ struct FETOrigin {
     /// One lock per active activity. The sessions of a split lesson go to its sub-activities in week
     /// order, except where a sub-activity's own hard start constraints need another session: a bipartite
     /// matching (augmenting paths; a lesson has at most a handful of sessions).
+    /// Activities FET starts together (merged into one lesson, `mergeSameStarts`) take one session
+    /// together, and its room goes to the one of them with a room constraint.
     func locks(_ placed: [Int: [(slot: Int, room: String?)]]) -> ([FETLock], [String]) {
-        let split = Set(mapper.activitiesOf.filter { $0.count > 1 }.flatMap { $0 })
+        let split = Set(mapper.sessionsOf.filter { $0.count > 1 }.flatMap { $0.joined() })
         let constraints = FETStartConstraints(root: root, days: days, hours: hours,
                                               activities: activeActivities.filter { split.contains($0.key) })
         var locks: [FETLock] = []
         var warnings: [String] = []
-        for (i, ids) in mapper.activitiesOf.enumerated() {
+        for (i, groups) in mapper.sessionsOf.enumerated() {
             let sessions = placed[i] ?? []
-            let allowed = ids.map { constraints.allowed[$0] }
+            let ids = groups.map { $0[0] }
+            let allowed = groups.map { group -> Set<Int>? in
+                let sets = group.compactMap { constraints.allowed[$0] }
+                return sets.isEmpty ? nil : sets.dropFirst().reduce(sets[0]) { $0.intersection($1) }
+            }
             let (match, unmatched) = matchSessions(sessions.map(\.slot), allowed: allowed)
             for k in unmatched {
                 let at = sessions.map { "\(days[$0.slot / hours.count]) \(hours[$0.slot % hours.count])" }.joined(separator: ", ")
                 warnings.append("FET activity \(ids[k]) of lesson \(lessonId(i)): no session of the lesson (\(at)) meets its own hard start constraints "
                                 + "(\(constraints.sources[ids[k]]?.joined(separator: ", ") ?? "")); FET will reject the locked file")
             }
-            for (k, id) in ids.enumerated() {
+            for (k, group) in groups.enumerated() {
                 let s = sessions[match[k]]
-                locks.append(FETLock(activity: id, day: days[s.slot / hours.count], hour: hours[s.slot % hours.count], room: s.room))
+                for id in group {
+                    let room = group.count == 1 || mapper.activitiesWithRooms.contains(id) ? s.room : nil
+                    locks.append(FETLock(activity: id, day: days[s.slot / hours.count], hour: hours[s.slot % hours.count], room: room))
+                }
             }
         }
         return (locks.sorted { $0.activity < $1.activity }, warnings)

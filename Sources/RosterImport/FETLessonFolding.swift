@@ -24,6 +24,7 @@ extension FETMapper {
             // FET gives an activity a room only when a room constraint names one; home rooms bind
             // only activities with no preferred room.
             let rooms = parts.map { x.preferredRooms[$0] ?? x.homeRooms[$0] }
+            activitiesWithRooms.formUnion(parts.filter { x.preferredRooms[$0] != nil || x.homeRooms[$0] != nil })
             guard let first = rooms.first, let chosen = first else {
                 if rooms.contains(where: { $0 != nil }) {
                     unsupported["room constraints that differ between parts of a split activity", default: 0] += 1
@@ -37,7 +38,12 @@ extension FETMapper {
                 continue
             }
             if chosen.isEmpty {
-                problem(nil, "Activity \(parts[0])", "no room meets all its 100 % room constraints together; FET cannot place it either")
+                // Rooms named only as virtual were dropped (and listed as not carried over).
+                if virtualRooms.isEmpty {
+                    problem(nil, "Activity \(parts[0])", "no room meets all its 100 % room constraints together; FET cannot place it either")
+                }
+                x.lessons[i].needsRoom = false
+                continue
             }
             x.lessons[i].rooms = x.rooms.map(\.id).filter { chosen.contains($0) }
         }

@@ -66,6 +66,8 @@ struct FETMapper {
     /// After merging lessons that start together: per lesson, per session, the activities that
     /// session stands for (one, or one from each lesson merged into it).
     var sessionsOf: [[[Int]]] = []
+    /// Activities a room constraint gives a room (the others take none in FET).
+    var activitiesWithRooms: Set<Int> = []
 
     init(file: String) { self.file = file }
 
