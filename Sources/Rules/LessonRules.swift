@@ -53,9 +53,11 @@ extension Rule {
     public static let lessonAvoidedTime = Rule(
         id: "O.lesson-avoided-time", name: "lesson at an avoided time",
         intent: "per lesson that fills a block in its `avoid` list", kind: .objective, weight: 3)
+    /// Heavy: FET's min days at 95 % is all but hard (its generator breaks it rarely, and refused a
+    /// locked timetable with three of a class's lessons on one day).
     public static let lessonDaysApartPreferred = Rule(
         id: "O.lesson-days-apart", name: "lessons closer than preferred",
-        intent: "per pair of lessons of one lesson fewer than its `prefer-days-apart` days apart", kind: .objective, weight: 4)
+        intent: "per pair of lessons of one lesson fewer than its `prefer-days-apart` days apart", kind: .objective, weight: 40)
     public static let changedLesson = Rule(
         id: "O.changed-lesson", name: "moved lesson",
         intent: "re-solves against a baseline: per person (teacher or listed student, at least one) in a baseline lesson no longer at its day, block and room",
