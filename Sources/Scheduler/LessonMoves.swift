@@ -24,6 +24,14 @@ extension Plan {
                 let gain = score.cost(trial, touched) - score.cost(self, touched)
                 if gain < -1e-9, gain < (best?.gain ?? 0) { best = (trial, gain) }
             }
+            // A class whose week is full has no free start to move to: it trades places with
+            // another lesson of one of its classes (FET's schools fill nearly every block).
+            for y in swapPartners(of: x) {
+                guard let (trial, touched) = swapped(x, y), !roomyBefore || !guardingFlexDays || trial.leavesFlexDays(forLesson: old.lesson)
+                else { continue }
+                let gain = score.cost(trial, touched) - score.cost(self, touched)
+                if gain < -1e-9, gain < (best?.gain ?? 0) { best = (trial, gain) }
+            }
             if let best {
                 self = best.plan
                 improved = true
@@ -83,6 +91,39 @@ extension Plan {
             trial.add(session)
         }
         if let room { touched.add(.roomDay, room, instance.day(of: q)) }
+        return (trial, touched)
+    }
+
+    /// Lesson placements of the same length as `x` that share a class with it, not pinned, after it.
+    func swapPartners(of x: Int) -> [Int] {
+        guard let old = lessonPlacements[x] else { return [] }
+        let info = instance.lessons[old.lesson], leaves = Set(info.leaves)
+        guard !leaves.isEmpty else { return [] }
+        return lessonPlacements.indices.filter { y in
+            guard y != x, let other = lessonPlacements[y], !other.pinned, other.lesson != old.lesson else { return false }
+            let mate = instance.lessons[other.lesson]
+            return mate.length == info.length && instance.day(of: other.slot) != instance.day(of: old.slot)
+                && mate.leaves.contains(where: leaves.contains)
+        }
+    }
+
+    /// The plan with lesson placements `x` and `y` trading starts (each keeping its room where it
+    /// may), and the keys the swap touched; nil when either may not start at the other's place.
+    func swapped(_ x: Int, _ y: Int) -> (Plan, Touched)? {
+        guard let a = lessonPlacements[x], let b = lessonPlacements[y] else { return nil }
+        var trial = self
+        trial.removeLesson(x)
+        trial.removeLesson(y)
+        guard trial.lessonMayStart(a.lesson, at: b.slot), let roomA = trial.roomForLesson(a.lesson, at: b.slot, keeping: a.room) else { return nil }
+        trial.placeLesson(PlacedLesson(lesson: a.lesson, slot: b.slot, room: roomA))
+        guard trial.lessonMayStart(b.lesson, at: a.slot), let roomB = trial.roomForLesson(b.lesson, at: a.slot, keeping: b.room) else { return nil }
+        trial.placeLesson(PlacedLesson(lesson: b.lesson, slot: a.slot, room: roomB))
+        let days = orderedUnique([instance.day(of: a.slot), instance.day(of: b.slot)])
+        var touched = lessonTouched(a.lesson, days: days)
+        touched.add(lessonTouched(b.lesson, days: days))
+        for (room, slot) in [(a.room, a.slot), (b.room, b.slot), (roomA, b.slot), (roomB, a.slot)] {
+            if let room { touched.add(.roomDay, room, instance.day(of: slot)) }
+        }
         return (trial, touched)
     }
 }

@@ -90,9 +90,11 @@ extension Plan {
     /// Every lesson still short, one session of each lesson per round, the most pressed first: a
     /// lesson whose teachers or classes have the fewest free blocks to spare for what they must
     /// hold. Round by round, so no lesson's last sessions are left to whatever the others spared.
-    mutating func placeLessons(_ weights: ObjectiveWeights) {
+    /// Lessons that failed in earlier attempts (`failures`) go first, most failures first.
+    mutating func placeLessons(_ weights: ObjectiveWeights, failures: [Int] = []) {
         let pressure = instance.lessons.indices.map(lessonPressure)
-        let order = instance.lessons.indices.sorted { (pressure[$0], $1) > (pressure[$1], $0) }
+        let failed = failures.isEmpty ? [Int](repeating: 0, count: instance.lessons.count) : failures
+        let order = instance.lessons.indices.sorted { (failed[$0], pressure[$0], $1) > (failed[$1], pressure[$1], $0) }
         let score = MoveScore(.lesson, weights)
         var placedOne = true
         while placedOne {

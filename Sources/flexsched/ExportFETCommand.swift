@@ -25,8 +25,10 @@ struct ExportFET: ParsableCommand {
         --verify then runs FET's own generator on the locked file (`fet-cl --inputfile=OUT \
         --timelimitseconds=T --htmllevel=0`, stopped after --fet-deadline seconds, since on a locked file \
         with a clash FET runs on past its limit) and accepts only if FET prints `Simulation successful` \
-        and places every activity exactly where it is locked; it also reports FET's count of soft \
-        conflicts. Rejected: exit 1 with FET's words.
+        and places every activity exactly where it is locked. FET gives way to a constraint below 100 % \
+        only by chance, so the hard constraints are verified on a copy with those switched off; the \
+        locked file itself, run again, gives FET's count of soft conflicts. Rejected: exit 1 with \
+        FET's words.
 
         Example:
           flexsched import fet school.fet --out school.yaml
@@ -107,7 +109,7 @@ struct ExportFET: ParsableCommand {
             if json { printJSON(report) }
             return
         }
-        let verdict = try FETVerifier.verify(file: out, locks: locked.locks, fetCl: fetCl, timeLimit: fetTimeLimit,
+        let verdict = try FETVerifier.verifyHardThenSoft(file: out, locks: locked.locks, fetCl: fetCl, timeLimit: fetTimeLimit,
                                              deadline: fetDeadline ?? Double(fetTimeLimit + 30))
         report.verdict = verdict.accepted ? "accepted" : "rejected"
         report.fetMessage = verdict.message

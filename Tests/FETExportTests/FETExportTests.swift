@@ -322,3 +322,14 @@ private func locks(in path: String) throws -> (times: [Int: [String]], rooms: [I
         #expect(try locks(in: s.locked).times.count == 6)
     }
 }
+
+/// Constraints below 100 % are switched off for the hard verification, and nothing else changes.
+@Test func theHardVerificationCopySwitchesOffOnlyConstraintsBelow100() {
+    let soft = "<ConstraintMinDaysBetweenActivities>\n<Weight_Percentage>95</Weight_Percentage><MinDays>1</MinDays>\n<Active>true</Active>\n</ConstraintMinDaysBetweenActivities>"
+    let noActive = "<ConstraintSubjectPreferredRoom><Weight_Percentage>50</Weight_Percentage><Subject>M</Subject></ConstraintSubjectPreferredRoom>"
+    let hard = "<ConstraintBreakTimes><Weight_Percentage>100</Weight_Percentage><Active>true</Active></ConstraintBreakTimes>"
+    let text = "<fet><Time_Constraints_List>\(soft)\(hard)</Time_Constraints_List><Space_Constraints_List>\(noActive)</Space_Constraints_List></fet>"
+    let copy = FETVerifier.hardOnly(text)
+    #expect(copy == text.replacingOccurrences(of: "95</Weight_Percentage><MinDays>1</MinDays>\n<Active>true", with: "95</Weight_Percentage><MinDays>1</MinDays>\n<Active>false")
+        .replacingOccurrences(of: "<Subject>M</Subject></Constraint", with: "<Subject>M</Subject><Active>false</Active></Constraint"))
+}

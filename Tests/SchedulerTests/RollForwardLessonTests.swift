@@ -18,7 +18,7 @@ import WeekIndex
 /// The rules this file breaches; with `flexRollForwardRules`, exactly the catalogue's hard rules.
 let lessonRollForwardRules: [Rule] = [
     .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .lessonRoom,
-    .lessonRoomSize, .lessonDaysApart,
+    .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
 ]
 
 @Test func rollForwardTestsCoverEveryHardRuleOnce() {
@@ -186,6 +186,13 @@ private func lessonBreaches(_ rule: Rule, in week: (scenario: Scenario, planted:
             let closest = on.indices.flatMap { a in on.indices.filter { $0 > a }.map { abs(on[a] - on[$0]) } }.min()!
             guard 1 + (on.count - 1) * (closest + 1) <= scenario.days.count else { return nil }
             return changed(mine) { $0.lessons[lessonIndex(id)].minDaysApart = closest + 1 }
+        }
+    case .lessonOnlyAt:
+        // A lesson may start only on the other days of the week than one of its lessons is on.
+        return unpinned.map { i in
+            let id = sessions[i].lesson!, day = sessions[i].day
+            let others = scenario.days.filter { $0.rawValue != day }.map { SlotRef.day($0) }
+            return changed(placements(of: id).filter { sessions[$0].day == day }) { $0.lessons[lessonIndex(id)].onlyAt = others }
         }
     default:
         Issue.record("no breach written for \(rule.id): every rule of `lessonRollForwardRules` needs one")
