@@ -36,6 +36,13 @@ extension Plan {
             if pool.count < best.short { best = (self, pool.count, step) }
         }
         self = best.plan
+        // What the walk left short gets FET's depth-first search, lesson by lesson.
+        for l in instance.lessons.indices where placementsOf[l].count < instance.lessons[l].sessions {
+            while placementsOf[l].count < instance.lessons[l].sessions, Date() < deadline {
+                var nodes = 4000
+                guard placeRecursively(l, depth: 6, nodes: &nodes, rng: &rng) else { break }
+            }
+        }
     }
 
     /// The plan with a lesson of `l` placed where it displaces fewest lessons (ties broken at
@@ -69,7 +76,7 @@ extension Plan {
     /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,
     /// classes or members then, and its own lessons too close in days; nil when a pinned lesson or
     /// a fixed session is in the way.
-    private func lessonsBlocking(_ l: Int, at p: Int) -> [Int]? {
+    func lessonsBlocking(_ l: Int, at p: Int) -> [Int]? {
         let info = instance.lessons[l], d = instance.day(of: p)
         var ids = Set<Int>()
         for q in instance.covered(lesson: l, from: p) {
