@@ -161,6 +161,44 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(lesson(r, "a4")?.rooms == ["A1", "A2"])
     }
 
+    /// The single and plural forms of the room constraints, and the hard forms of the start sets
+    /// not covered above, each on its own activity.
+    @Test func everyRoomFormAndHardStartFormIsCarriedOver() throws {
+        let rooms = ["Lab", "A1", "A2", "Home"].map { "<Room><Name>\($0)</Name><Capacity>30</Capacity></Room>" }.joined()
+        func c(_ type: String, _ fields: String) -> String {
+            "<Constraint\(type)><Weight_Percentage>100</Weight_Percentage>\(fields)<Active>true</Active></Constraint\(type)>"
+        }
+        func many(_ names: [String]) -> String {
+            "<Number_of_Preferred_Rooms>\(names.count)</Number_of_Preferred_Rooms>" + names.map { "<Preferred_Room>\($0)</Preferred_Room>" }.joined()
+        }
+        func tagged(_ id: Int, _ subject: String, _ tag: String, teacher: String = "Ana Pop", students: String = "9 A") -> String {
+            "<Activity><Teacher>\(teacher)</Teacher><Subject>\(subject)</Subject><Activity_Tag>\(tag)</Activity_Tag><Students>\(students)</Students><Duration>1</Duration><Id>\(id)</Id><Activity_Group_Id>0</Activity_Group_Id><Active>true</Active></Activity>"
+        }
+        let space = c("SubjectPreferredRoom", "<Subject>Art</Subject><Room>A2</Room>")
+            + c("ActivityTagPreferredRooms", "<Activity_Tag>big</Activity_Tag>" + many(["A1", "A2"]))
+            + c("SubjectActivityTagPreferredRoom", "<Subject>Bio</Subject><Activity_Tag>lab</Activity_Tag><Room>Lab</Room>")
+            + c("SubjectActivityTagPreferredRooms", "<Subject>Chem</Subject><Activity_Tag>lab</Activity_Tag>" + many(["Lab", "A1"]))
+            + c("TeacherHomeRooms", "<Teacher>Ion</Teacher>" + many(["Home", "A1"]))
+            + c("StudentsSetHomeRoom", "<Students>9B</Students><Room>Home</Room>")
+        let startTimes = c("ActivitiesPreferredStartingTimes", "<Teacher_Name></Teacher_Name><Students_Name></Students_Name><Subject_Name>Geo</Subject_Name><Activity_Tag_Name></Activity_Tag_Name><Duration></Duration>"
+                                + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>2</Preferred_Starting_Hour></Preferred_Starting_Time>")
+        let slots = c("ActivityPreferredTimeSlots", "<Activity_Id>8</Activity_Id>"
+                          + "<Preferred_Time_Slot><Preferred_Day>Luni</Preferred_Day><Preferred_Hour>1</Preferred_Hour></Preferred_Time_Slot>"
+                          + "<Preferred_Time_Slot><Preferred_Day>Luni</Preferred_Day><Preferred_Hour>2</Preferred_Hour></Preferred_Time_Slot>")
+        let acts = activity(1, subject: "Art") + tagged(2, "Hist", "big") + tagged(3, "Bio", "lab") + tagged(4, "Chem", "lab")
+            + activity(5, teacher: "Ion", students: "9a-x") + activity(6, teacher: "Ion", students: "9B", subject: "Eng")
+            + activity(7, subject: "Geo") + activity(8, duration: 2)
+        let r = try imported(fet(activities: acts, time: startTimes + slots, space: space, rooms: rooms))
+        #expect(r.unsupported.isEmpty, "\(r.unsupported)")
+        #expect(lesson(r, "a1")?.rooms == ["A2"] && lesson(r, "a2")?.rooms == ["A1", "A2"])
+        #expect(lesson(r, "a3")?.rooms == ["Lab"] && lesson(r, "a4")?.rooms == ["Lab", "A1"])
+        // Ion's own activity: his home rooms; Ion teaching 9B alone: both home rooms, so their common one.
+        #expect(lesson(r, "a5")?.rooms == ["A1", "Home"] && lesson(r, "a6")?.rooms == ["Home"])
+        #expect(lesson(r, "a7")?.onlyAt == [.block(.tue, "h2")])
+        // A double may fill Monday 1-2 only: it starts at 1.
+        #expect(lesson(r, "a8")?.onlyAt == [.block(.mon, "h1")])
+    }
+
     /// Two split activities whose parts start together pair by pair become one lesson of both.
     @Test func activitiesStartingTogetherBecomeOneLesson() throws {
         let pairs = [(1, 4), (2, 5)].map { a, b in
