@@ -6,6 +6,7 @@ import ScenarioKit
 extension FETMapper {
     /// Hard start sets and rooms, per lesson.
     mutating func foldActivityConstraints(_ x: inout ConstraintContext) {
+        splitDisagreeingParts(&x)
         for i in x.lessons.indices {
             let parts = activitiesOf[i]
             // A pinned part starts where it is pinned; the others must agree on where they may start.
@@ -46,6 +47,37 @@ extension FETMapper {
                 continue
             }
             x.lessons[i].rooms = x.rooms.map(\.id).filter { chosen.contains($0) }
+        }
+    }
+
+    /// Parts of a split activity whose own hard starts or rooms differ become lessons of their own,
+    /// one per set of parts that agree, in one `series` so that its min days still hold between
+    /// all of them. Pinned parts stay as they are (a pin is the lesson's, not a part's).
+    private mutating func splitDisagreeingParts(_ x: inout ConstraintContext) {
+        for i in x.lessons.indices {
+            let parts = activitiesOf[i]
+            guard parts.count > 1, parts.allSatisfy({ !x.pinned.contains($0) }) else { continue }
+            let context = x
+            func key(_ a: Int) -> String {
+                let rooms = context.preferredRooms[a] ?? context.homeRooms[a]
+                return "\(context.allowedStarts[a].map { $0.sorted().description } ?? "any") \(rooms.map { $0.sorted().description } ?? "none")"
+            }
+            let groups = Dictionary(grouping: parts, by: key).values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+            guard groups.count > 1 else { continue }
+            let lesson = x.lessons[i]
+            if lesson.minDaysApart > 0 || lesson.preferDaysApart > 0 || lesson.series != nil {
+                x.lessons[i].series = lesson.series ?? lesson.id
+            }
+            x.lessons[i].sessions = groups[0].count
+            activitiesOf[i] = groups[0]
+            for group in groups.dropFirst() {
+                var part = x.lessons[i]
+                part.id = "a\(group[0])"
+                part.sessions = group.count
+                for a in group { lessonOf[a] = x.lessons.count }
+                activitiesOf.append(group)
+                x.lessons.append(part)
+            }
         }
     }
 

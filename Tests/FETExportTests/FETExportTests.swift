@@ -249,20 +249,21 @@ private func locks(in path: String) throws -> (times: [Int: [String]], rooms: [I
     }
 
     @Test func subActivitiesGetSessionsTheirOwnHardStartConstraintsAllow() throws {
-        // Activity 1 may only start on Marti (a hard set of starts), activity 2 only in a slot at 10-11
-        // or later (time slots it must lie in), component 3 of every split Math activity only on Miercuri.
-        let sets = """
-        <ConstraintActivityPreferredStartingTimes><Weight_Percentage>100</Weight_Percentage><Activity_Id>1</Activity_Id><Number_of_Preferred_Starting_Times>2</Number_of_Preferred_Starting_Times>
-        <Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>09-10</Preferred_Starting_Hour></Preferred_Starting_Time>
-        <Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>10-11</Preferred_Starting_Hour></Preferred_Starting_Time><Active>true</Active></ConstraintActivityPreferredStartingTimes>
-        <ConstraintActivityPreferredTimeSlots><Weight_Percentage>100</Weight_Percentage><Activity_Id>2</Activity_Id><Number_of_Preferred_Time_Slots>6</Number_of_Preferred_Time_Slots>
-        \(["Luni", "Marti", "Miercuri"].flatMap { d in ["10-11", "11-12"].map { "<Preferred_Time_Slot><Preferred_Day>\(d)</Preferred_Day><Preferred_Hour>\($0)</Preferred_Hour></Preferred_Time_Slot>" } }.joined())
-        <Active>true</Active></ConstraintActivityPreferredTimeSlots>
-        <ConstraintSubactivitiesPreferredStartingTimes><Weight_Percentage>100</Weight_Percentage><Component_Number>3</Component_Number><Teacher_Name></Teacher_Name><Students_Name>Y9</Students_Name>
-        <Subject_Name>Math</Subject_Name><Activity_Tag_Name></Activity_Tag_Name><Duration></Duration><Number_of_Preferred_Starting_Times>1</Number_of_Preferred_Starting_Times>
-        <Preferred_Starting_Time><Preferred_Starting_Day>Miercuri</Preferred_Starting_Day></Preferred_Starting_Time><Active>true</Active></ConstraintSubactivitiesPreferredStartingTimes>
-
-        """
+        // Component 1 of every split Math activity of Y9 may only start on Marti (a hard set of starts),
+        // component 2 only in a slot at 10-11 or later (time slots it must lie in), component 3 only on
+        // Miercuri. The import does not carry Subactivities constraints (it would split the lesson by
+        // part), so the lesson stays whole and only the export's matching meets them.
+        func sub(_ type: String, _ component: Int, _ body: String) -> String {
+            "<Constraint\(type)><Weight_Percentage>100</Weight_Percentage><Component_Number>\(component)</Component_Number><Teacher_Name></Teacher_Name><Students_Name>Y9</Students_Name>"
+                + "<Subject_Name>Math</Subject_Name><Activity_Tag_Name></Activity_Tag_Name><Duration></Duration>\(body)<Active>true</Active></Constraint\(type)>\n"
+        }
+        let sets = sub("SubactivitiesPreferredStartingTimes", 1, "<Number_of_Preferred_Starting_Times>2</Number_of_Preferred_Starting_Times>"
+                           + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>09-10</Preferred_Starting_Hour></Preferred_Starting_Time>"
+                           + "<Preferred_Starting_Time><Preferred_Starting_Day>Marti</Preferred_Starting_Day><Preferred_Starting_Hour>10-11</Preferred_Starting_Hour></Preferred_Starting_Time>")
+            + sub("SubactivitiesPreferredTimeSlots", 2, "<Number_of_Preferred_Time_Slots>6</Number_of_Preferred_Time_Slots>"
+                      + ["Luni", "Marti", "Miercuri"].flatMap { d in ["10-11", "11-12"].map { "<Preferred_Time_Slot><Preferred_Day>\(d)</Preferred_Day><Preferred_Hour>\($0)</Preferred_Hour></Preferred_Time_Slot>" } }.joined())
+            + sub("SubactivitiesPreferredStartingTimes", 3, "<Number_of_Preferred_Starting_Times>1</Number_of_Preferred_Starting_Times>"
+                      + "<Preferred_Starting_Time><Preferred_Starting_Day>Miercuri</Preferred_Starting_Day></Preferred_Starting_Time>")
         let s = try Solved(school(pin: "", extraTime: sets), strict: false)
         var table = try s.table()
         let math = table.sessions.indices.filter { table.sessions[$0].lesson == "a1" }.sorted { table.sessions[$0].day < table.sessions[$1].day }

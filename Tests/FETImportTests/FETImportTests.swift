@@ -136,9 +136,17 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(lesson(r, "a1")?.onlyAt == [.block(.mon, "h1"), .block(.mon, "h2"), .day(.tue)])
         #expect(lesson(r, "a2")?.onlyAt == [.block(.mon, "h2")])
         #expect(lesson(r, "a3")?.onlyAt == [.day(.tue)])
-        // Parts of one split activity that disagree cannot be one lesson's `only-at`.
-        let r2 = try imported(fet(activities: split, time: starts))
-        #expect(r2.unsupported.map(\.label) == ["hard preferred starting times or time slots that differ between parts of a split activity"])
+        // Parts of one split activity that disagree become lessons of their own, in one series when
+        // min days bind them.
+        let r2 = try imported(fet(activities: split, time: starts + minDays([1, 2, 3], days: 1, weight: 95)))
+        #expect(r2.unsupported.isEmpty)
+        #expect(lesson(r2, "a1")?.sessions == 1 && lesson(r2, "a1")?.onlyAt == [.block(.mon, "h1"), .block(.mon, "h2"), .day(.tue)])
+        #expect(lesson(r2, "a2")?.sessions == 2 && lesson(r2, "a2")?.onlyAt == [])
+        #expect(lesson(r2, "a1")?.series == "a1" && lesson(r2, "a2")?.series == "a1" && lesson(r2, "a2")?.preferDaysApart == 1)
+        // A pinned part keeps the lesson whole: its other parts' differing starts are not carried over.
+        let pin = "<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage><Activity_Id>3</Activity_Id><Preferred_Day>Marti</Preferred_Day><Preferred_Hour>3</Preferred_Hour><Permanently_Locked>true</Permanently_Locked><Active>true</Active></ConstraintActivityPreferredStartingTime>"
+        let r3 = try imported(fet(activities: split, time: starts + pin))
+        #expect(r3.unsupported.map(\.label) == ["hard preferred starting times or time slots that differ between parts of a split activity"])
     }
 
     @Test func subjectTagAndHomeRoomsBecomeALessonsRooms() throws {
@@ -347,8 +355,12 @@ let fetExamplesImportedWhole = [
     "FET-5-official/Namibia/by-Bobby/set-7-2016/ErnstJagerCSY2016T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/HashiyanaPSY16T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/HavanaPSY2016T2b.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/NamibiaPSY16T1f.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/NamutuniPSY16T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/RehobothPSY16T1a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/StAndrewsPSY2016T2a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-8-2017/KalengaPSY2017T1d.fet",
+    "FET-5-official/Namibia/by-Willy/Highlands_Christian_School.fet",
+    "FET-5-official/Spain/3-school/primaria.fet",
     "FET-5-official/United-Kingdom/Hopwood/Hopwood.fet",
 ]
