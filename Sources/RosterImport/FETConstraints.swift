@@ -177,35 +177,40 @@ extension FETMapper {
     mutating func applyUnavailable(_ c: FETElement, _ type: String, _ x: inout ConstraintContext) {
         switch type {
         case "TeacherNotAvailableTimes":
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
             if let name = c.value("Teacher"), idleTeachers.contains(name) { return }
-            guard let name = c.value("Teacher"), let i = x.teachers.firstIndex(where: { $0.id == teacherIds[name] }) else {
-                return problem(c, c.name, "teacher `\(c.value("Teacher") ?? "")` is not in Teachers_List")
-            }
-            x.teachers[i].unavailable += found.filter { !x.teachers[i].unavailable.contains($0) }
+            markUnavailable(c, named: "Teacher", ids: teacherIds, in: &x.teachers, id: \.id, unavailable: \.unavailable,
+                            unknown: { "teacher `\($0)` is not in Teachers_List" })
         case "StudentsSetNotAvailableTimes":
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
-            guard let name = c.value("Students"), let i = x.classes.firstIndex(where: { $0.id == classIds[name] }) else {
-                return problem(c, c.name, "students `\(c.value("Students") ?? "")` are not in Students_List")
-            }
-            x.classes[i].unavailable += found.filter { !x.classes[i].unavailable.contains($0) }
+            markUnavailable(c, named: "Students", ids: classIds, in: &x.classes, id: \.id, unavailable: \.unavailable,
+                            unknown: { "students `\($0)` are not in Students_List" })
         case "RoomNotAvailableTimes":
-            let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
             if let name = c.value("Room"), virtualRooms.contains(name) { return }
-            guard let name = c.value("Room"), let i = x.rooms.firstIndex(where: { $0.id == roomIds[name] }) else {
-                return problem(c, c.name, "room `\(c.value("Room") ?? "")` is not in Rooms_List (or is virtual)")
-            }
-            x.rooms[i].unavailable += found.filter { !x.rooms[i].unavailable.contains($0) }
+            markUnavailable(c, named: "Room", ids: roomIds, in: &x.rooms, id: \.id, unavailable: \.unavailable,
+                            unknown: { "room `\($0)` is not in Rooms_List (or is virtual)" })
         default:
             // Breaks: no activity at all then, for every teacher and every class at the top (which binds its parts).
             let found = slots(c, "Break_Time", day: "Day", hour: "Hour")
             let parts = Set(x.classes.flatMap(\.parts))
-            for i in x.teachers.indices { x.teachers[i].unavailable += found.filter { !x.teachers[i].unavailable.contains($0) } }
+            for i in x.teachers.indices { x.teachers[i].unavailable = adding(found, to: x.teachers[i].unavailable) }
             for i in x.classes.indices where !parts.contains(x.classes[i].id) {
-                x.classes[i].unavailable += found.filter { !x.classes[i].unavailable.contains($0) }
+                x.classes[i].unavailable = adding(found, to: x.classes[i].unavailable)
             }
         }
     }
+
+    /// The `Not_Available_Time`s of the teacher, students set or room the element `named` names, added
+    /// to its `unavailable`; a problem when FET's lists have no such name.
+    private mutating func markUnavailable<Item>(_ c: FETElement, named key: String, ids: [String: String], in items: inout [Item],
+                                                id: KeyPath<Item, String>, unavailable: WritableKeyPath<Item, [SlotRef]>,
+                                                unknown: (String) -> String) {
+        let found = slots(c, "Not_Available_Time", day: "Day", hour: "Hour")
+        guard let name = c.value(key), let i = items.firstIndex(where: { $0[keyPath: id] == ids[name] }) else {
+            return problem(c, c.name, unknown(c.value(key) ?? ""))
+        }
+        items[i][keyPath: unavailable] = adding(found, to: items[i][keyPath: unavailable])
+    }
+
+    private func adding(_ found: [SlotRef], to list: [SlotRef]) -> [SlotRef] { list + found.filter { !list.contains($0) } }
 
     mutating func applyMaxHoursDaily(_ c: FETElement, _ type: String, _ x: inout ConstraintContext) {
         guard let limit = Int(c.value("Maximum_Hours_Daily") ?? ""), limit >= 1 else {

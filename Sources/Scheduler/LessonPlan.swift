@@ -91,10 +91,9 @@ extension Plan {
     /// lesson whose teachers or classes have the fewest free blocks to spare for what they must
     /// hold. Round by round, so no lesson's last sessions are left to whatever the others spared.
     /// Lessons that failed in earlier attempts (`failures`) go first, most failures first.
-    mutating func placeLessons(_ weights: ObjectiveWeights, failures: [Int] = []) {
-        let pressure = instance.lessons.indices.map(lessonPressure)
-        let failed = failures.isEmpty ? [Int](repeating: 0, count: instance.lessons.count) : failures
-        let order = instance.lessons.indices.sorted { (failed[$0], pressure[$0], $1) > (failed[$1], pressure[$1], $0) }
+    /// `pressure`: `lessonPressures()`, which restarts compute once.
+    mutating func placeLessons(_ weights: ObjectiveWeights, pressure: [Double], failures: [Int]) {
+        let order = instance.lessons.indices.sorted { (failures[$0], pressure[$0], $1) > (failures[$1], pressure[$1], $0) }
         let score = MoveScore(.lesson, weights)
         var placedOne = true
         while placedOne {
@@ -107,7 +106,9 @@ extension Plan {
         }
     }
 
-    /// The share of its free blocks the busiest of a lesson's teachers and classes must give to lessons.
+    /// Per lesson, the share of its free blocks the busiest of its teachers and classes must give to lessons.
+    func lessonPressures() -> [Double] { instance.lessons.indices.map(lessonPressure) }
+
     private func lessonPressure(_ l: Int) -> Double {
         let info = instance.lessons[l]
         func load(_ who: KeyPath<Instance.LessonInfo, [Int]>, _ free: (Int) -> Int) -> [Double] {

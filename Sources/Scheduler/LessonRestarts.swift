@@ -10,7 +10,7 @@ extension Plan {
     /// after `maxAttempts`, or at `deadline`; keeps the best attempt (fewest lessons short).
     mutating func placeLessonsWithRestarts(_ weights: ObjectiveWeights, _ rng: inout SplitMix64, until deadline: Date,
                                            maxAttempts: Int = 200, patience: Int = 12) {
-        let start = self
+        let start = self, pressure = lessonPressures()
         var failures = [Int](repeating: 0, count: instance.lessons.count)
         var best: (plan: Plan, short: Int, attempt: Int)?
         // Restarts may use half the time left, so flex sessions and polishing keep the rest.
@@ -20,7 +20,7 @@ extension Plan {
                 guard Date() < restartsEnd, attempt - best!.attempt <= patience else { break }
                 self = start
             }
-            placeLessons(weights, failures: failures)
+            placeLessons(weights, pressure: pressure, failures: failures)
             placeShortLessons(&rng, until: attempt == 0 ? deadline : restartsEnd)
             let short = instance.lessons.indices.filter { placementsOf[$0].count < instance.lessons[$0].sessions }
             if short.count < best?.short ?? .max { best = (self, short.count, attempt) }
