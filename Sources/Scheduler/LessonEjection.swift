@@ -12,7 +12,9 @@ extension Plan {
     ///
     /// It runs until nothing is short, `patience` steps pass without a new best (40 per lesson of the
     /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s), or the deadline.
-    mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil) {
+    /// `keepingLast`: of the states with fewest short, keep the last one reached rather than the
+    /// first, so a caller that alternates with other moves (`repairShortLessons`) meets a new grid.
+    mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil, keepingLast: Bool = false) {
         var pool = instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
         guard !pool.isEmpty else { return }
         let patience = patience ?? 40 * instance.lessons.reduce(0) { $0 + $1.sessions }
@@ -33,7 +35,11 @@ extension Plan {
                 pool.append(placed.lesson)
             }
             self = trial
-            if pool.count < best.short { best = (self, pool.count, step) }
+            if pool.count < best.short {
+                best = (self, pool.count, step)
+            } else if keepingLast, pool.count == best.short {
+                best.plan = self
+            }
         }
         self = best.plan
         // What the walk left short gets FET's depth-first search, lesson by lesson.
@@ -87,7 +93,7 @@ extension Plan {
                 }
             }
         }
-        for id in tooClose(l, at: p, \.minDaysApart) {
+        for id in tooClose(l, at: p) {
             guard lessonPlacements[id]?.pinned == false else { return nil }
             ids.insert(id)
         }

@@ -10,15 +10,20 @@ extension Plan {
         instance.covered(lesson: l, from: p).allSatisfy { row[$0] == Plan.free }
     }
 
-    /// Placement ids of lessons of `l`'s series closer in days to a start at `p` than `apart` asks
-    /// (the larger of the two lessons' values).
-    func tooClose(_ l: Int, at p: Int, _ apart: KeyPath<Instance.LessonInfo, Int>) -> [Int] {
-        let d = instance.day(of: p), mine = instance.lessons[l][keyPath: apart]
-        return instance.lessons[l].series.flatMap { m -> [Int] in
-            let need = max(mine, instance.lessons[m][keyPath: apart])
-            guard need > 0 else { return [] }
-            return placementsOf[m].filter { abs(instance.day(of: lessonPlacements[$0]!.slot) - d) < need }
+    /// Placement ids of lessons of `l`'s series closer in days to a start at `p` than
+    /// `min-days-apart` asks (`prefer-days-apart` when `preferred`), the larger of the two lessons' values.
+    func tooClose(_ l: Int, at p: Int, preferred: Bool = false) -> [Int] {
+        let lessons = instance.lessons, series = lessons[l].series
+        guard !series.isEmpty else { return [] }
+        func apart(_ m: Int) -> Int { preferred ? lessons[m].preferDaysApart : lessons[m].minDaysApart }
+        let d = instance.day(of: p), mine = apart(l)
+        var ids: [Int] = []
+        for m in series {
+            let need = max(mine, apart(m))
+            guard need > 0 else { continue }
+            ids += placementsOf[m].filter { abs(instance.day(of: lessonPlacements[$0]!.slot) - d) < need }
         }
+        return ids
     }
 
     /// Rooms that may host a lesson of `l` at `p` now, smallest first.

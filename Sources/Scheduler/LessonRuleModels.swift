@@ -52,8 +52,15 @@ extension ModelRule {
 
     /// Days apart by position in the week's `days`, as the checker and FET count them, between the
     /// lessons of its whole series.
+    /// Lessons outside a piece are the filter's; between the piece's own, a row per pair and day
+    /// (a repair across days can put two of them anywhere; elsewhere the rows hold by their days).
     static let lessonDaysApart = with(ModelRule(.lessonDaysApart)) {
-        $0.lessonAllowed = { plan, l, p in plan.tooClose(l, at: p, \.minDaysApart).isEmpty }
+        $0.lessonAllowed = { plan, l, p in plan.tooClose(l, at: p).isEmpty }
+        $0.rows = { model in
+            for pair in model.tooCloseColumns(\.minDaysApart) {
+                model.program.addRow("days apart \(pair.name)", (pair.first + pair.second).map { ($0, 1) }, upper: 1)
+            }
+        }
     }
 
     static let lessonOnlyAt = with(ModelRule(.lessonOnlyAt)) {
@@ -62,14 +69,18 @@ extension ModelRule {
 
     // MARK: objective terms
 
-    /// A piece moves its lessons within their day and never drops one: each stays placed once.
+    /// A piece never drops a lesson it moves: each stays placed once. A repair's lessons to add
+    /// (`placing`) are placed at most once, each column earning the term's weight back.
     static let unplacedLesson = with(ModelRule(.unplacedLesson)) {
         $0.rows = { model in
+            let moving = model.movingLessons.count, weight = model.weights[.unplacedLesson]
             for (key, cols) in model.grouped(model.zs.map { (ColumnKey($0.k, 0), $0.col) }) {
-                model.program.addRow("lesson placed \(key.i)", cols.map { ($0, 1) }, lower: 1, upper: 1)
+                let adding = key.i >= moving
+                model.program.addRow("lesson placed \(key.i)", cols.map { ($0, 1) }, lower: adding ? 0 : 1, upper: 1)
+                if adding { for col in cols { model.program.addCost(-weight, to: col) } }
             }
             // The base counts the moving lessons as unplaced; the rows place each again.
-            model.program.objectiveConstant -= model.weights[.unplacedLesson] * Double(model.movingLessons.count)
+            model.program.objectiveConstant -= weight * Double(moving)
         }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             plan.instance.lessons[l].sessions - plan.placementsOf[l].count
@@ -102,10 +113,21 @@ extension ModelRule {
         }
     }
 
-    /// A GLPK piece moves lessons only within their day, so the term is the search's alone. A
-    /// series counts once, on its first lesson (`lessonTouched` touches it for every lesson of it).
+    /// A pair too close counts once: a column pays for the base's lessons of its series too close
+    /// to it, and a pair of the piece's own pays through `u >= both placed - 1`, one row per day of
+    /// the first (it has one day, so one row binds). A series counts once, on its first lesson
+    /// (`lessonTouched` touches it for every lesson of it).
     static let lessonDaysApartPreferred = with(ModelRule(.lessonDaysApartPreferred)) {
-        $0.byConstruction = "constant in every piece: a GLPK piece moves lessons only within their day, so only the search's moves change it"
+        $0.lessonCost = { model, l, q, _ in
+            model.weights[.lessonDaysApartPreferred] * Double(model.base.tooClose(l, at: q, preferred: true).count)
+        }
+        $0.rows = { model in
+            let weight = model.weights[.lessonDaysApartPreferred]
+            guard weight > 0 else { return }
+            for pair in model.tooCloseColumns(\.preferDaysApart) {
+                model.addPairPenalty("days apart wished \(pair.name)", pair.first + pair.second, weight: weight)
+            }
+        }
         $0.share = TermShare(scope: .lesson, changedBy: [.lesson]) { plan, l, _ in
             let series = plan.instance.lessons[l].series
             guard series.first == l, series.contains(where: { plan.instance.lessons[$0].preferDaysApart > 0 }) else { return 0 }

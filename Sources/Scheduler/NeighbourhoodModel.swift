@@ -10,6 +10,11 @@ struct Neighbourhood: Sendable, Hashable {
     /// Class lessons whose placements on these days move with it, each within its own day (so
     /// pieces solved together on other days never change a lesson's days between them).
     var lessons: [Int] = []
+    /// A lesson repair's (`LessonRepair.swift`), solved alone: lessons whose placements move to any
+    /// start of `days`, not only within their own day, and lessons the search left short, one entry
+    /// per session the piece may add.
+    var lessonsAcrossDays: [Int] = []
+    var placing: [Int] = []
 }
 
 /// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
@@ -41,6 +46,7 @@ struct NeighbourhoodModel {
     private var affinityColumns: [(z: Int, seat: Int, leading: [Int])] = []
     private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
     private var consecutiveDayColumns: [(z: Int, seats: [Int])] = []
+    private var pairPenalties: [(u: Int, columns: [Int])] = []
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
     /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
@@ -92,13 +98,18 @@ struct NeighbourhoodModel {
         }
     }
 
-    /// Columns for each moving lesson placement: every start of its own day that the catalogue's
-    /// lesson entries allow given the base, in each room free then (one column without a room for a
-    /// lesson that needs none), priced by every entry's lesson costs.
+    /// Each lesson placement the model decides: the moving ones, then those it may add (`hood.placing`).
+    var decidedLessons: [Int] { movingLessons.map(\.placed.lesson) + hood.placing }
+
+    /// Columns for each lesson placement decided: every start of its own day (of the whole
+    /// neighbourhood in a repair across days) that the catalogue's lesson entries allow given the
+    /// base, in each room free then (one column without a room for a lesson that needs none),
+    /// priced by every entry's lesson costs.
     private mutating func addLessonColumns() {
-        for (k, moving) in movingLessons.enumerated() {
-            let l = moving.placed.lesson
-            for q in instance.slots(ofDay: instance.day(of: moving.placed.slot)) where base.lessonMayStart(l, at: q) {
+        let acrossDays = Set(hood.lessonsAcrossDays)
+        for (k, l) in decidedLessons.enumerated() {
+            let days = k >= movingLessons.count || acrossDays.contains(l) ? hood.days : [instance.day(of: movingLessons[k].placed.slot)]
+            for q in days.flatMap({ instance.slots(ofDay: $0) }) where base.lessonMayStart(l, at: q) {
                 let rooms: [Int?] = instance.lessons[l].needsRoom ? base.freeRooms(lesson: l, at: q) : [nil]
                 for r in rooms {
                     let cost = ModelRule.all.reduce(0.0) { $0 + ($1.lessonCost?(self, l, q, r) ?? 0) }
@@ -202,6 +213,14 @@ struct NeighbourhoodModel {
         }
     }
 
+    /// `u >= sum(columns) - 1` at `weight`: with at most one column of each of two lessons set,
+    /// the minimisation makes `u` exactly "both are set".
+    mutating func addPairPenalty(_ name: String, _ columns: [Int], weight: Double) {
+        let u = program.addContinuous(name, upper: 1, cost: weight)
+        program.addRow(name, [(u, -1)] + columns.map { ($0, 1) }, upper: 1)
+        pairPenalties.append((u, columns))
+    }
+
     // MARK: start and decoding
 
     /// Column values that reproduce `sessions` (the neighbourhood's current sessions), or nil when
@@ -229,6 +248,9 @@ struct NeighbourhoodModel {
         }
         for term in consecutiveDayColumns {
             values[term.z] = max(0, term.seats.reduce(0) { $0 + values[$1] } - 1)
+        }
+        for term in pairPenalties {
+            values[term.u] = max(0, term.columns.reduce(0) { $0 + values[$1] } - 1)
         }
         for term in idleColumns {
             let slots = term.slots

@@ -252,7 +252,7 @@ func solveNeighbourhood(_ hood: Neighbourhood, of plan: Plan, held: HeldCapacity
     let removed = plan.activeSessions.filter {
         !$0.session.pinned && hood.days.contains(instance.day(of: $0.session.slot)) && activities.contains($0.session.activity)
     }
-    let lessons = Set(hood.lessons)
+    let lessons = Set(hood.lessons + hood.lessonsAcrossDays)
     let moving = plan.lessonPlacements.enumerated().compactMap { id, placed in
         placed.flatMap { !$0.pinned && lessons.contains($0.lesson) && hood.days.contains(instance.day(of: $0.slot)) ? (id, $0) : nil }
     }

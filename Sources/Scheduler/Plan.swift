@@ -76,6 +76,10 @@ package struct Plan: Sendable {
     /// Placed class lessons by id (nil once removed), and each lesson's placement ids.
     package private(set) var lessonPlacements: [PlacedLesson?] = []
     package private(set) var placementsOf: [[Int]]
+    /// Ids of removed placements, taken again before the array grows: ejection chains place and
+    /// remove lessons hundreds of thousands of times, and an ever-growing array made every trial
+    /// copy of the plan copy all of it (38 % of a dense FET school's solve was that copy).
+    private var freeLessonIds: [Int] = []
     /// Per class without parts and slot: `Plan.free` or the mark of the lesson there.
     package private(set) var classAt: [[Int]]
 
@@ -202,8 +206,14 @@ package struct Plan: Sendable {
 
     @discardableResult
     package mutating func placeLesson(_ placed: PlacedLesson) -> Int {
-        let id = lessonPlacements.count
-        lessonPlacements.append(placed)
+        let id: Int
+        if let reused = freeLessonIds.popLast() {
+            id = reused
+            lessonPlacements[id] = placed
+        } else {
+            id = lessonPlacements.count
+            lessonPlacements.append(placed)
+        }
         placementsOf[placed.lesson].append(id)
         applyLesson(placed, mark: Plan.lessonMark(id), sign: 1)
         return id
@@ -212,6 +222,7 @@ package struct Plan: Sendable {
     package mutating func removeLesson(_ id: Int) {
         guard let placed = lessonPlacements[id] else { return }
         lessonPlacements[id] = nil
+        freeLessonIds.append(id)
         placementsOf[placed.lesson].removeAll { $0 == id }
         applyLesson(placed, mark: Plan.free, sign: -1)
     }
