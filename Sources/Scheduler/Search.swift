@@ -92,8 +92,7 @@ struct Search {
 
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
-        plan.placeLessonsWithRestarts(weights, &rng, until: deadline)
-        try repairShortLessons()
+        try placeLessons()
         // The lessons' own grid first, while moving a lesson disturbs no flex session: compact days
         // for classes, teachers and students leave whole free blocks for the flex sessions. Without
         // it the joint solve ended behind lessons-first-then-flex on the planted M hybrid week.
