@@ -75,13 +75,13 @@ public struct Services: Sendable {
     public let accounts: AccountService
     public let explain: ExplainService
 
-    init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver) {
+    init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver, standInHash: String) {
         scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
         runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers,
                           shutdownDeadline: .seconds(configuration.shutdownDeadline))
         publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
         whatIf = WhatIfService(store: store, runs: runs)
-        accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime)
+        accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime, standInHash: standInHash)
         explain = ExplainService(runs: runs, solver: solver)
         runs.queue.attach(QueueWork(runs: runs, explain: explain))
     }

@@ -15,7 +15,8 @@ public struct WebServer: Sendable {
     /// become `interrupted`; queued ones start). Tests may give their own store and solver.
     public init(configuration: ServerConfiguration, store: Store? = nil, solver: any TimetableSolver = SchedulerSolver()) async throws {
         let store = try store ?? Store(directory: configuration.dataDirectory)
-        services = Services(store: store, configuration: configuration, solver: solver)
+        let standIn = try await Secrets.hashPassword(Secrets.password(), cost: configuration.bcryptCost)
+        services = Services(store: store, configuration: configuration, solver: solver, standInHash: standIn)
         self.configuration = configuration
         guard let folder = Bundle.module.path(forResource: "Templates", ofType: nil) else {
             throw StoreConflict("the page templates are missing from the installation")
@@ -27,7 +28,8 @@ public struct WebServer: Sendable {
     public func router() -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         let pages = Pages(accounts: services.accounts, templates: templates,
-                          limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow))
+                          limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow),
+                          clientAddress: ClientAddress(trustedProxy: configuration.trustedProxy))
         let maxUpload = configuration.maxUploadBytes
         APIRoutes(scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, whatIf: services.whatIf,
                   explain: services.explain, accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
@@ -47,8 +49,10 @@ public struct WebServer: Sendable {
     public func application(logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "flexsched")
         if logger == nil { log.logLevel = .info }
-        return Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                                                  serverName: "flexsched"),
+        let limits = configuration.limits
+        return Application(router: router(), server: limits.server(),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flexsched",
+                                                availableConnectionsDelegate: limits.connections(logger: log)),
                            services: backgroundServices, logger: log)
     }
 
