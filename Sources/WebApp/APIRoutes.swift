@@ -43,8 +43,8 @@ struct APIRoutes {
     }
 
     static func errorResponse(_ error: ServiceError) throws -> Response {
-        if case .invalid(let problems) = error { return try json(ProblemsBody(problems), status: error.status) }
-        return try json(ErrorBody(error: error.description), status: error.status)
+        if case .invalid(let problems) = error { return try json(ErrorBody(problems), status: error.status) }
+        return try json(ErrorBody(error.description), status: error.status)
     }
 
     func uploadScenario(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -55,7 +55,7 @@ struct APIRoutes {
         case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml": format = .yaml
         case "application/json": format = .json
         default:
-            return try Self.json(ErrorBody(error: "send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
+            return try Self.json(ErrorBody("send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
         let outcome = try await scenarios.upload(text, format: format, by: user)

@@ -69,6 +69,11 @@ public final class RunService: Sendable {
     /// A run with its version, scenario and requester; the store's foreign keys guarantee them.
     func view(_ run: RunRecord) async throws(ServiceError) -> RunView {
         let id = run.id!
+        var run = run
+        if !run.state.isFinished, let summary = queue.unsavedSummary(id) {
+            run.state = .failed
+            run.summary = summary
+        }
         let (version, scenario, requester) = try await stored("reading what run \(id) refers to") {
             () async throws -> (ScenarioVersionRecord?, ScenarioRecord?, UserRecord?) in
             let version = try await store.scenarios.version(id: run.scenarioVersionID)
@@ -198,6 +203,7 @@ public final class RunService: Sendable {
                 try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: nil, at: Date())
             } catch let storeError {
                 logger.error("run \(runID)'s failure could not be recorded: \(storeError)")
+                queue.recordUnsaved(runID, summary: error.description)
             }
             return .failed
         }

@@ -23,7 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8 = Accounts.bcryptCost
     /// On a graceful stop (SIGTERM, SIGINT) running solves are asked to stop at once; the server
     /// waits this many seconds for them to record what they found before it stops without them.
-    public var shutdownDeadline: Double = 10
+    /// Whatever still runs a second later (a client that does not let go) is cancelled, so the
+    /// process ends within 10 s of the signal in every state.
+    public var shutdownDeadline: Double = 8
     /// Timeouts for reading requests, and how many connections may be open at once.
     public var limits = ConnectionLimits()
     /// How long a sign-in lasts.

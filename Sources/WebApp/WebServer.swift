@@ -8,15 +8,26 @@ import Store
 /// The web app: pages, the JSON API and calendar feeds over one store and one run queue.
 public struct WebServer: Sendable {
     public let services: Services
+    /// Held while the server runs: one server per data folder.
+    private let lock: DataFolderLock?
     let configuration: ServerConfiguration
     let templates: MustacheLibrary
 
     /// Opens the store in the data folder and recovers from an earlier stop (runs it left running
     /// become `interrupted`; queued ones start). Tests may give their own store and solver.
     public init(configuration: ServerConfiguration, store: Store? = nil, solver: any TimetableSolver = SchedulerSolver()) async throws {
-        let store = try store ?? Store(directory: configuration.dataDirectory)
+        let opened: Store
+        if let store {
+            opened = store
+            lock = nil
+        } else {
+            opened = try Store(directory: configuration.dataDirectory)
+            // Before anything recovers runs: a second server would take the first's queued ones.
+            lock = try DataFolderLock(directory: configuration.dataDirectory,
+                                      holder: "pid \(ProcessInfo.processInfo.processIdentifier), serving \(configuration.publicBaseURL)")
+        }
         let standIn = try await Secrets.hashPassword(Secrets.password(), cost: configuration.bcryptCost)
-        services = Services(store: store, configuration: configuration, solver: solver, standInHash: standIn)
+        services = Services(store: opened, configuration: configuration, solver: solver, standInHash: standIn)
         self.configuration = configuration
         guard let folder = Bundle.module.path(forResource: "Templates", ofType: nil) else {
             throw StoreConflict("the page templates are missing from the installation")
@@ -56,8 +67,14 @@ public struct WebServer: Sendable {
                            services: backgroundServices, logger: log)
     }
 
-    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully: the run queue stops too).
+    /// Serves until the process is stopped (SIGINT or SIGTERM end it gracefully: the run queue stops
+    /// too). The graceful part is bounded: what has not finished a second after the solves' deadline
+    /// is cancelled, and cancelled work gets a second more, so the process ends within 10 s.
     public func run() async throws {
-        try await application().runService()
+        let app = application()
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownDeadline + 1)
+        group.maximumCancellationDuration = .seconds(1)
+        try await ServiceGroup(configuration: group).run()
     }
 }

@@ -72,7 +72,11 @@ struct Serve: ParsableCommand {
         let loadText: String?
         do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
         let loadPath = load
-        let server = try waitFor { try await WebServer(configuration: settings) }
+        let server: WebServer
+        do { server = try waitFor { try await WebServer(configuration: settings) } } catch let conflict as StoreConflict {
+            printError(conflict.description)
+            throw ExitCode(2)
+        }
         if let loadText, let loadPath {
             let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
                 do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }

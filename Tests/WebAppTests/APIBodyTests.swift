@@ -11,6 +11,6 @@ import Testing
     let scenario = try object(ScenarioBody(id: 1, name: "Week A", version: 2, publishedRun: nil))
     #expect(scenario["publishedRun"] is NSNull && scenario["version"] as? Int == 2, "\(scenario)")
     #expect(try object(ScenarioBody(id: 1, name: "Week A", version: 2, publishedRun: 7))["publishedRun"] as? Int == 7)
-    let problem = try object(ProblemsBody.Problem(file: "week.yaml", entity: "rooms[r1]", message: "no capacity", line: nil, column: nil))
+    let problem = try object(ErrorBody.Problem(file: "week.yaml", entity: "rooms[r1]", message: "no capacity", line: nil, column: nil))
     #expect(problem["line"] is NSNull && problem["column"] == nil && problem["file"] as? String == "week.yaml", "\(problem)")
 }

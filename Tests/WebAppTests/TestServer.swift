@@ -15,7 +15,7 @@ struct TestServer {
     let configuration: ServerConfiguration
 
     static func make(maxUpload: Int = 10 << 20, signInAttempts: Int = 5, workers: Int = 1,
-                     solver: any TimetableSolver = CachedSolver.shared,
+                     solver: any TimetableSolver = CachedSolver.shared, store: Store? = nil,
                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration(dataDirectory: "/nonexistent")
         configuration.maxUploadBytes = maxUpload
@@ -23,7 +23,7 @@ struct TestServer {
         configuration.workers = workers
         configuration.bcryptCost = 4
         configure(&configuration)
-        let store = try Store.inMemory()
+        let store = try store ?? Store.inMemory()
         // bcrypt's cheapest cost: the tests check that hashing is used, not how slow it is.
         let admin = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
         let viewer = try await Accounts.add(name: "vic", isAdmin: false, store: store, bcryptCost: 4)
@@ -60,6 +60,22 @@ func object(_ buffer: ByteBuffer) throws -> [String: Any] {
     return object
 }
 
+/// An API refusal's message: every error has the shape `{"error": {"message": ...}}`.
+func errorMessage(_ buffer: ByteBuffer) throws -> String {
+    guard let error = try object(buffer)["error"] as? [String: Any], let message = error["message"] as? String else {
+        throw TestFailure("not an API error: \(String(buffer: buffer))")
+    }
+    return message
+}
+
+/// The problems listed with a 422: `{"error": {"message": ..., "problems": [...]}}`.
+func problems(_ buffer: ByteBuffer) throws -> [[String: Any]] {
+    guard let problems = (try object(buffer)["error"] as? [String: Any])?["problems"] as? [[String: Any]] else {
+        throw TestFailure("no problems in \(String(buffer: buffer))")
+    }
+    return problems
+}
+
 /// The example, solved and published through the API; one of its private tokens.
 func publishedExample(_ client: some TestClientProtocol, _ server: TestServer, _ example: String) async throws -> String {
     var headers = server.adminHeaders
@@ -70,7 +86,7 @@ func publishedExample(_ client: some TestClientProtocol, _ server: TestServer, _
     try await client.execute(uri: "/api/v1/scenarios/1/runs", method: .post, headers: server.adminHeaders, body: ByteBuffer(string: #"{"timeLimit": 5}"#)) {
         #expect($0.status == .accepted)
     }
-    try await eventually("run 1 to finish") {
+    _ = try await eventually("run 1 to finish") {
         try await client.execute(uri: "/api/v1/runs/1", method: .get, headers: server.adminHeaders) { response in
             try object(response.body)["state"] as? String == "done" ? true : nil
         }
