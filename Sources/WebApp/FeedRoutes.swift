@@ -14,7 +14,7 @@ struct FeedRoutes {
                   let calendar = try await answer(context, { () async throws(ServiceError) in try await publishing.calendar(token: String(file.dropLast(4))) })
             else { return Self.notFound }
             var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
-            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
+            if ifNoneMatch(request.headers[.ifNoneMatch], matches: calendar.etag) {
                 return Response(status: .notModified, headers: headers)
             }
             headers[.contentType] = "text/calendar; charset=utf-8"

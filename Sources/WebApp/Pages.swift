@@ -12,6 +12,8 @@ struct Pages: Sendable {
     let templates: MustacheLibrary
     let limiter: SignInLimiter
     let clientAddress: ClientAddress
+    /// Behind an https public address cookies are `Secure`: a browser never sends them in clear.
+    let secureCookies: Bool
 
     static let preSessionCookie = "flexsched_signin"
 
@@ -20,8 +22,11 @@ struct Pages: Sendable {
         if let context, let session = context.session, let user = context.user {
             values["signedIn"] = ["name": user.name, "csrf": session.csrfToken]
         }
+        let nonce = Secrets.token(bytes: 16)
+        values["nonce"] = nonce
         let html = templates.render(values, withTemplate: template) ?? "template \(template) is missing"
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                                  .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce)],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -111,7 +116,7 @@ struct Pages: Sendable {
                 try await answer(context) { () async throws(ServiceError) in try await accounts.signOut(token: token) }
             }
             var response = Self.redirect("/signin")
-            response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
             return response
         }
         router.get("static/app.css") { _, _ in
@@ -126,7 +131,7 @@ struct Pages: Sendable {
     func signInPage(_ context: AppContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = Secrets.token()
         var response = render("signin", ["csrf": token, "message": message as Any], status: status)
-        response.setCookie(Cookie(name: Self.preSessionCookie, value: token, path: "/signin", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.preSessionCookie, value: token, path: "/signin", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -145,7 +150,8 @@ struct Pages: Sendable {
         }
         limiter.release(address, reservation)
         var response = Self.redirect("/scenarios")
-        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
+                                  httpOnly: true, sameSite: .lax))
         return response
     }
 }

@@ -37,10 +37,13 @@ public struct WebServer: Sendable {
     }
 
     public func router() -> Router<AppContext> {
-        let router = Router(context: AppContext.self)
+        // HEAD for every GET (a calendar client checking a feed): Hummingbird answers it from the GET route.
+        let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: SecurityHeaders())
         let pages = Pages(accounts: services.accounts, templates: templates,
                           limiter: SignInLimiter(limit: configuration.signInAttempts, window: configuration.signInWindow),
-                          clientAddress: ClientAddress(trustedProxy: configuration.trustedProxy))
+                          clientAddress: ClientAddress(trustedProxy: configuration.trustedProxy),
+                          secureCookies: configuration.publicBaseURL.lowercased().hasPrefix("https://"))
         let maxUpload = configuration.maxUploadBytes
         APIRoutes(scenarios: services.scenarios, runs: services.runs, publishing: services.publishing, whatIf: services.whatIf,
                   explain: services.explain, accounts: services.accounts, maxUploadBytes: maxUpload).add(to: router)
