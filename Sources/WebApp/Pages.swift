@@ -17,17 +17,30 @@ struct Pages: Sendable {
 
     static let preSessionCookie = "flexsched_signin"
 
+    /// Stands for the nonce in a rendered page until it is sent: a page kept rendered (a personal
+    /// page) gets a new nonce with every response. Random per process, so no name can be it.
+    static let noncePlaceholder = "nonce" + Secrets.token(bytes: 12)
+
     func render(_ template: String, _ values: [String: Any], context: AppContext? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        respond(html(template, values, context: context), status: status)
+    }
+
+    /// A page's HTML, with `noncePlaceholder` where its nonce goes.
+    func html(_ template: String, _ values: [String: Any], context: AppContext? = nil) -> String {
         var values = values
         if let context, let session = context.session, let user = context.user {
             values["signedIn"] = ["name": user.name, "csrf": session.csrfToken]
         }
+        values["nonce"] = Self.noncePlaceholder
+        return templates.render(values, withTemplate: template) ?? "template \(template) is missing"
+    }
+
+    /// A rendered page with a nonce of its own, which its Content-Security-Policy names.
+    func respond(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         let nonce = Secrets.token(bytes: 16)
-        values["nonce"] = nonce
-        let html = templates.render(values, withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                                   .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce)],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+                        body: .init(byteBuffer: ByteBuffer(string: html.replacingOccurrences(of: Self.noncePlaceholder, with: nonce))))
     }
 
     static func redirect(_ location: String) -> Response {

@@ -200,8 +200,8 @@ struct RunPages {
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
     func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
-        let s = scenario.scenario
+        let (run, view) = try await runs.checkedRun(runID: id)
+        let s = run.scenario.scenario
         let (known, path): (Bool, String) = switch owner {
         case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
         case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
@@ -209,22 +209,29 @@ struct RunPages {
         case .schoolClass(let which): (s.schoolClass(which) != nil, "classes/\(which)")
         }
         guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
-        let grids = HTMLGrids(checked, scenario: s)
+        let drawn = run.grid(path) {
+            let grids = HTMLGrids(run.checked, scenario: s)
+            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), legend: grids.legend, styles: grids.styleSheet)
+        }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
-            "heading": grids.heading(owner), "grid": grids.week(of: owner), "legend": grids.legend, "calendar": "/runs/\(id)/\(path).ics",
+            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
         ], context: context)
     }
 
     func dayPage(_ id: Int64, day name: String, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
-        guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
+        let (run, view) = try await runs.checkedRun(runID: id)
+        guard let day = Weekday(rawValue: name), run.scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
-        let grids = HTMLGrids(checked, scenario: scenario.scenario)
+        let drawn = run.grid("days/\(name)") {
+            let grids = HTMLGrids(run.checked, scenario: run.scenario.scenario)
+            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day),
+                            legend: grids.legend, styles: grids.styleSheet)
+        }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
-            "heading": "<span class=\"kind\">The whole school</span> \(name.capitalized)", "grid": grids.day(day), "legend": grids.legend,
+            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend,
         ], context: context)
     }
 

@@ -25,6 +25,8 @@ public final class RunService: Sendable {
     let queue: RunQueue
     let solver: any TimetableSolver
     let logger = Logger(label: "flexsched.runs")
+    /// Each stored timetable is checked once, not on every page that shows it.
+    let checkedRuns = CheckedRuns()
 
     public static let timeLimits: ClosedRange<Double> = 1...3_600
 
@@ -117,16 +119,28 @@ public final class RunService: Sendable {
     /// The checked timetable of a finished run, with its scenario: what every page, download and
     /// feed is made from. Checked again here: the database is outside the process.
     public func checkedTimetable(runID: Int64) async throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
+        let (run, view) = try await checkedRun(runID: runID)
+        return (run.scenario, run.checked, view)
+    }
+
+    /// The same, with the grids already drawn from it. The stored text is read every time and must
+    /// be exactly the text that was checked; only then is the earlier check reused.
+    func checkedRun(runID: Int64) async throws(ServiceError) -> (CheckedRun, RunView) {
         let view = try await run(runID)
         guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
+        if let known = checkedRuns.entry(runID, for: view.run) { return (known, view) }
         let scenario = try solvedScenario(view)
         let timetable: Timetable
         do { timetable = try JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) } catch {
             throw .conflict("the stored timetable of run \(runID) does not read: \(error)")
         }
-        do { return (scenario, try CheckedTimetable.verify(timetable, against: scenario), view) } catch {
+        let checked: CheckedTimetable
+        do { checked = try CheckedTimetable.verify(timetable, against: scenario) } catch {
             throw .conflict("the stored timetable of run \(runID) fails the independent check: \(error)")
         }
+        let run = CheckedRun(text: text, versionID: view.run.scenarioVersionID, changeText: view.run.changeText, scenario: scenario, checked: checked)
+        checkedRuns.remember(runID, run)
+        return (run, view)
     }
 
     /// The scenario a run solves: its version's, with a what-if variant's change applied, so a

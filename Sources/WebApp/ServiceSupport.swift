@@ -84,10 +84,12 @@ public struct Services: Sendable {
     public let explain: ExplainService
 
     init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver, standInHash: String) {
-        scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
+        let personalPages = TokenCache<String>()
+        scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory, personalPages: personalPages)
         runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers,
                           shutdownDeadline: .seconds(configuration.shutdownDeadline))
-        publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
+        publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL,
+                                       pageCache: personalPages)
         whatIf = WhatIfService(store: store, runs: runs)
         accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime, standInHash: standInHash)
         explain = ExplainService(runs: runs, solver: solver)
