@@ -40,7 +40,7 @@ struct Pages: Sendable {
         let nonce = Secrets.token(bytes: 16)
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                                   .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce)],
-                        body: .init(byteBuffer: ByteBuffer(string: html.replacingOccurrences(of: Self.noncePlaceholder, with: nonce))))
+                        body: .init(byteBuffer: ByteBuffer(string: html.replacing(Self.noncePlaceholder, with: nonce))))
     }
 
     static func redirect(_ location: String) -> Response {
