@@ -289,6 +289,8 @@ struct RunPages {
     static func file(_ data: Data, type: String, name: String?) -> Response {
         var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
         if let name { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
+        // The printable timetable opens in the browser: its own style element, and nothing that runs.
+        if type.hasPrefix("text/html") { headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -97,6 +97,11 @@ import WebApp
                     #expect(!html.contains(" onclick=") && !html.contains(" onload="), "\(uri) has no inline handlers")
                 }
             }
+            // The printable timetable, opened in the browser, may style itself and run nothing.
+            try await client.execute(uri: "/runs/1/download/timetable.html", method: .get, headers: session.headers) { response in
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.hasPrefix("default-src 'none'") && !policy.contains("script-src"), "\(policy)")
+            }
             // Every answer is nosniff, JSON and calendars too.
             try await client.execute(uri: "/cal/\(token).ics", method: .get) { #expect($0.headers[.xContentTypeOptions] == "nosniff") }
         }
