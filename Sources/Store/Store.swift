@@ -38,7 +38,7 @@ public struct Store: Sendable {
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        // A second server on the same folder, or a CLI command, waits for a write instead of failing.
+        // A CLI command writing while the server runs (`users add`) waits for the other write instead of failing.
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Store.migrator.migrate(pool)
