@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // The request parts Hummingbird's HTTP/1 pipeline hands on, for the request deadlines.
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         // The run queue is a service of the server's service group: it stops with the server, gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // The pages' file upload (multipart/form-data).
@@ -76,11 +78,13 @@ let package = Package(
         .target(name: "WebApp", dependencies: [
             "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "Rules", "ScenarioKit", "Scheduler", "Store", "TimetableChecker", "TimetableFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Templates")]),

@@ -7,27 +7,8 @@
 # Installs wrk (Debian) when missing. A benchmark, not a test: nothing here fails on speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=18765 duration=10
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --port) port=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    *) echo "usage: $0 [--port PORT] [--duration SECONDS]" >&2; exit 2 ;;
-  esac
-done
-command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }
-command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
-
-scratch=${SCRATCH_PATH:-.build} configuration=${CONFIGURATION:-release}
-swift build -c "$configuration" --scratch-path "$scratch" --product flexsched
-swift build -c "$configuration" --scratch-path "$scratch" --product flexsched-bench
-bin="$scratch/$configuration"
-
-work=$(mktemp -d)
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+products=flexsched-bench port=18765
+source Benchmarks/load-common.sh
 
 # The XL school: the harness writes it, then starts solving it, which is not needed here.
 "$bin/flexsched-bench" --sizes XL --time-limit 1 --write-scenarios "$work" >/dev/null 2>&1 &

@@ -23,6 +23,7 @@ public struct YAMLValue {
 
     /// nil for a document with no content (empty, or only comments).
     public static func parseIfPresent(_ text: String, file: String) throws(InputError) -> YAMLValue? {
+        let text = JSONEscapes.yamlReadable(text)
         do {
             guard let root = try Yams.compose(yaml: text) else { return nil }
             // An alias is the anchored node itself, so the readers walk it once per use: a few lines of
@@ -30,7 +31,8 @@ public struct YAMLValue {
             // the loader. Plain files never come near the cap (a value takes at least one byte).
             let cap = 2 * text.utf8.count + 100_000
             if YAMLValue.expandedCount(root, cap: cap) > cap {
-                throw InputError(file: file, "aliases (`*name`) expand to more than \(cap) values; write the repeated parts out instead")
+                throw InputError(file: file, line: firstAliasLine(text),
+                                 "aliases (`*name`) expand to more than \(cap) values; write the repeated parts out instead")
             }
             return YAMLValue(node: root, path: "", file: file, source: SourceLines(text))
         } catch let error as InputError {
@@ -44,6 +46,14 @@ public struct YAMLValue {
         } catch {
             throw InputError(file: file, "is not valid YAML or JSON: \(error)")
         }
+    }
+
+    /// The line of the first alias (`*name` where a value starts), counted as `SourceLines` counts
+    /// file lines (line feeds): the place to start writing the repeated parts out.
+    private static func firstAliasLine(_ text: String) -> Int? {
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        guard let index = lines.firstIndex(where: { $0.range(of: #"(^|[\s\[{,:-])\*[^\s,\]}]"#, options: .regularExpression) != nil }) else { return nil }
+        return index + 1
     }
 
     /// Values in the tree with every alias expanded, counted only until `cap` is passed (children are

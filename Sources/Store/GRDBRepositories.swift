@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+/// One row through a statement prepared once per connection: the reads that every page, feed and
+/// API call makes (a session, a token, a run and its version) skip building and preparing their SQL.
+private func one<Record: FetchableRecord>(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Record? {
+    try Record.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+}
+
 struct GRDBUserRepository: UserRepository {
     let database: any DatabaseWriter
 
@@ -16,7 +22,7 @@ struct GRDBUserRepository: UserRepository {
     }
 
     func user(id: Int64) async throws -> UserRecord? {
-        try await database.read { try UserRecord.fetchOne($0, key: id) }
+        try await database.read { try one($0, #"SELECT * FROM "user" WHERE id = ?"#, [id]) }
     }
 
     func user(name: String) async throws -> UserRecord? {
@@ -24,7 +30,7 @@ struct GRDBUserRepository: UserRepository {
     }
 
     func user(apiTokenDigest digest: String) async throws -> UserRecord? {
-        try await database.read { try UserRecord.filter(Column("apiTokenDigest") == digest).fetchOne($0) }
+        try await database.read { try one($0, #"SELECT * FROM "user" WHERE apiTokenDigest = ?"#, [digest]) }
     }
 
     func firstAdmin() async throws -> UserRecord? {
@@ -40,8 +46,8 @@ struct GRDBUserRepository: UserRepository {
 
     func session(tokenDigest: String, now: Date) async throws -> (SessionRecord, UserRecord)? {
         try await database.read { db in
-            guard let session = try SessionRecord.fetchOne(db, key: tokenDigest), session.expires > now,
-                  let user = try UserRecord.fetchOne(db, key: session.userID) else { return nil }
+            guard let session: SessionRecord = try one(db, "SELECT * FROM session WHERE tokenDigest = ?", [tokenDigest]), session.expires > now,
+                  let user: UserRecord = try one(db, #"SELECT * FROM "user" WHERE id = ?"#, [session.userID]) else { return nil }
             return (session, user)
         }
     }
@@ -89,11 +95,11 @@ struct GRDBScenarioRepository: ScenarioRepository {
     }
 
     func scenario(id: Int64) async throws -> ScenarioRecord? {
-        try await database.read { try ScenarioRecord.fetchOne($0, key: id) }
+        try await database.read { try one($0, "SELECT * FROM scenario WHERE id = ?", [id]) }
     }
 
     func version(id: Int64) async throws -> ScenarioVersionRecord? {
-        try await database.read { try ScenarioVersionRecord.fetchOne($0, key: id) }
+        try await database.read { try one($0, "SELECT * FROM scenarioVersion WHERE id = ?", [id]) }
     }
 
     func versions(scenarioID: Int64) async throws -> [ScenarioVersionRecord] {
@@ -119,7 +125,7 @@ struct GRDBRunRepository: RunRepository {
     }
 
     func run(id: Int64) async throws -> RunRecord? {
-        try await database.read { try RunRecord.fetchOne($0, key: id) }
+        try await database.read { try one($0, "SELECT * FROM run WHERE id = ?", [id]) }
     }
 
     func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord] {
@@ -197,7 +203,7 @@ struct GRDBFeedRepository: FeedRepository {
     }
 
     func feed(token: String) async throws -> FeedRecord? {
-        try await database.read { try FeedRecord.filter(Column("token") == token).filter(Column("revoked") == false).fetchOne($0) }
+        try await database.read { try one($0, "SELECT * FROM feed WHERE token = ? AND revoked = 0", [token]) }
     }
 
     func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord? {
@@ -230,7 +236,7 @@ struct GRDBFeedRepository: FeedRepository {
     }
 
     func publication(scenarioID: Int64) async throws -> PublicationRecord? {
-        try await database.read { try PublicationRecord.fetchOne($0, key: scenarioID) }
+        try await database.read { try one($0, "SELECT * FROM publication WHERE scenarioID = ?", [scenarioID]) }
     }
 
     func calendars(scenarioID: Int64) async throws -> [CalendarRecord] {

@@ -8,26 +8,39 @@ public struct Store: Sendable {
     public let scenarios: any ScenarioRepository
     public let runs: any RunRepository
     public let feeds: any FeedRepository
-    /// Only for the questions about the database itself (`journalMode`); nil when not GRDB.
-    private let database: (any DatabaseWriter)?
+    /// Only for the questions about the database itself (`journalMode`, `capSize`); nil when not GRDB.
+    let writer: (any DatabaseWriter)?
 
     public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository) {
         self.users = users
         self.scenarios = scenarios
         self.runs = runs
         self.feeds = feeds
-        database = nil
+        writer = nil
     }
 
     /// The one SQLite database in `directory` (`flexsched.sqlite`, created with the folder if
     /// needed), in WAL mode so feeds and pages read while a run writes. Every write is one transaction.
+    /// It holds password hashes and every private link: the folder is created for its owner alone
+    /// (0700) and the database is kept at 0600 (SQLite gives its WAL files the database's mode).
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let files = FileManager.default
+        if !files.fileExists(atPath: directory) {
+            try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let path = (directory as NSString).appendingPathComponent("flexsched.sqlite")
+        if !files.fileExists(atPath: path) {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreConflict("cannot create \(path)")
+            }
+        } else {
+            try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        // A second server on the same folder, or a CLI command, waits for a write instead of failing.
+        // A CLI command writing while the server runs (`users add`) waits for the other write instead of failing.
         configuration.busyMode = .timeout(5)
-        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("flexsched.sqlite"), configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try Store.migrator.migrate(pool)
         self.init(database: pool)
     }
@@ -46,13 +59,13 @@ public struct Store: Sendable {
         scenarios = GRDBScenarioRepository(database: database)
         runs = GRDBRunRepository(database: database)
         feeds = GRDBFeedRepository(database: database)
-        self.database = database
+        writer = database
     }
 
     /// Whether the database runs in write-ahead-log mode (it must, for readers not to wait on runs).
     public func journalMode() async throws -> String? {
-        guard let database else { return nil }
-        return try await database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+        guard let writer else { return nil }
+        return try await writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// Versioned: a migration, once released, is never edited; changes come as new ones.

@@ -21,11 +21,15 @@ struct NullWhenAbsent<Value: Encodable>: Encodable {
     }
 }
 
+/// Every refusal of the API has this one shape, `{"error": {"message": "...", "problems": [...]}}`,
+/// the shape Hummingbird gives its own `HTTPError`s (401, 403, 413) too. `problems` comes only with a
+/// file that does not read (422): each problem with its file, line and entity.
 struct ErrorBody: Encodable {
-    var error: String
-}
+    struct Detail: Encodable {
+        var message: String
+        var problems: [Problem]?
+    }
 
-struct ProblemsBody: Encodable {
     struct Problem: Encodable {
         var file: String
         var entity: String
@@ -35,10 +39,13 @@ struct ProblemsBody: Encodable {
         var column: Int?
     }
 
-    var problems: [Problem]
+    var error: Detail
+
+    init(_ message: String) { error = Detail(message: message) }
 
     init(_ problems: [InputProblem]) {
-        self.problems = problems.map { Problem(file: $0.file, entity: $0.entity, message: $0.message, line: $0.line, column: $0.column) }
+        error = Detail(message: problems.count == 1 ? problems[0].description : "\(problems.count) problems; each is listed in problems",
+                       problems: problems.map { Problem(file: $0.file, entity: $0.entity, message: $0.message, line: $0.line, column: $0.column) })
     }
 }
 

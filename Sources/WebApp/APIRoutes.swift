@@ -15,22 +15,23 @@ struct APIRoutes {
     let maxUploadBytes: Int
 
     func add(to router: Router<AppContext>) {
-        let api = router.group("api/v1").add(middleware: BearerAuthentication(accounts: accounts))
-        api.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
-        api.get("scenarios") { _, context in try await handle(context) { try await listScenarios(context) } }
-        api.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
-        api.get("scenarios/:id/runs") { _, context in try await handle(context) { try await listRuns(context) } }
-        api.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
-        api.get("runs/:run") { _, context in try await handle(context) { try await showRun(context) } }
-        api.get("runs/:run/events") { _, context in try await handle(context) { try await runEvents(context) } }
-        api.delete("runs/:run") { _, context in try await handle(context) { try await cancelRun(context) } }
-        api.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
-        api.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
-        api.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
-        api.post("runs/:run/explain") { _, context in try await handle(context) { try await startExplain(context) } }
-        api.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
-        api.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
-        api.delete("feeds/:kind/:id") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: true) } }
+        let api = AccessGroups(router.group("api/v1").add(middleware: BearerAuthentication(accounts: accounts)), refusal: .status)
+        api.signedIn.get("scenarios") { _, context in try await handle(context) { try await listScenarios(context) } }
+        api.signedIn.get("scenarios/:id/runs") { _, context in try await handle(context) { try await listRuns(context) } }
+        api.signedIn.get("runs/:run") { _, context in try await handle(context) { try await showRun(context) } }
+        api.signedIn.get("runs/:run/events") { _, context in try await handle(context) { try await runEvents(context) } }
+        api.signedIn.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
+        api.signedIn.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
+        api.admin.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
+        api.admin.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
+        // Private tokens: whoever holds one reads that person's week.
+        api.admin.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
+        api.admin.delete("runs/:run") { _, context in try await handle(context) { try await cancelRun(context) } }
+        api.admin.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
+        api.admin.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
+        api.admin.post("runs/:run/explain") { _, context in try await handle(context) { try await startExplain(context) } }
+        api.admin.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
+        api.admin.delete("feeds/:kind/:id") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: true) } }
     }
 
     /// Service refusals become JSON with their status; HTTP errors (401, 403, 413) pass through.
@@ -42,19 +43,19 @@ struct APIRoutes {
     }
 
     static func errorResponse(_ error: ServiceError) throws -> Response {
-        if case .invalid(let problems) = error { return try json(ProblemsBody(problems), status: error.status) }
-        return try json(ErrorBody(error: error.description), status: error.status)
+        if case .invalid(let problems) = error { return try json(ErrorBody(problems), status: error.status) }
+        return try json(ErrorBody(error.description), status: error.status)
     }
 
     func uploadScenario(_ request: Request, _ context: AppContext) async throws -> Response {
-        let user = try context.requireAdmin()
+        let user = try context.caller()
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         let format: UploadFormat
         switch type {
         case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml": format = .yaml
         case "application/json": format = .json
         default:
-            return try Self.json(ErrorBody(error: "send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
+            return try Self.json(ErrorBody("send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
         let outcome = try await scenarios.upload(text, format: format, by: user)
@@ -77,14 +78,13 @@ struct APIRoutes {
     }
 
     func listScenarios(_ context: AppContext) async throws -> Response {
-        try context.requireUser()
         return try Self.json(try await scenarios.list().map {
             ScenarioBody(id: $0.scenario.id!, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
         })
     }
 
     func startRun(_ request: Request, _ context: AppContext) async throws -> Response {
-        let user = try context.requireAdmin()
+        let user = try context.caller()
         let id = try scenarioID(context)
         let body = try await request.body.collect(upTo: 64 << 10)
         var timeLimit = 60.0
@@ -98,14 +98,12 @@ struct APIRoutes {
     }
 
     func listRuns(_ context: AppContext) async throws -> Response {
-        try context.requireUser()
         let id = try scenarioID(context)
         _ = try await scenarios.scenario(id)
         return try Self.json(try await runs.list(scenarioID: id).map { RunBody(view: $0, timetable: nil) })
     }
 
     func showRun(_ context: AppContext) async throws -> Response {
-        try context.requireUser()
         let view = try await runs.run(try runID(context))
         // Served only once the independent checker has passed it again, like every timetable.
         let timetable = view.run.timetable == nil ? nil : try await runs.checkedTimetable(runID: view.run.id!).1.timetable
@@ -115,7 +113,6 @@ struct APIRoutes {
     /// Server-Sent Events: `progress` about once a second while the run works, then one `done`
     /// with its final state, and the stream ends.
     func runEvents(_ context: AppContext) async throws -> Response {
-        try context.requireUser()
         return Self.eventStream(try await runs.events(runID: try runID(context)))
     }
 
@@ -135,25 +132,22 @@ struct APIRoutes {
     }
 
     func cancelRun(_ context: AppContext) async throws -> Response {
-        _ = try context.requireAdmin()
         let id = try runID(context)
         let state = try await runs.cancel(runID: id)
         return try Self.json(RunStateBody(run: id, state: state == .queued || state == .running ? "cancelling" : state.rawValue), status: .accepted)
     }
 
     func publishRun(_ context: AppContext) async throws -> Response {
-        let user = try context.requireAdmin()
+        let user = try context.caller()
         return try Self.json(PublishedBody(try await publishing.publish(runID: try runID(context), by: user)))
     }
 
     func listFeeds(_ context: AppContext) async throws -> Response {
-        try context.requireUser()
         return try Self.json(try await publishing.links(scenarioID: try scenarioID(context)).map(FeedBody.init))
     }
 
     /// Rotate or revoke `feeds/{kind}/{id}`; `?scenario=ID` picks the scenario when the id is in several.
     func changeFeed(_ request: Request, _ context: AppContext, revoke: Bool) async throws -> Response {
-        _ = try context.requireAdmin()
         guard let kind = context.parameters.get("kind", as: FeedKind.self) else {
             throw ServiceError.notFound("feeds are of kind teacher, student, room or class")
         }

@@ -14,6 +14,11 @@ public struct AccountService: Sendable {
     let users: any UserRepository
     /// How long a sign-in lasts, in seconds.
     let sessionLifetime: Double
+    /// A hash of a password nobody has: an unknown name is checked against it, so a wrong name
+    /// takes as long as a wrong password and the answer's timing tells no one which names exist.
+    let standInHash: String
+    /// bcrypt's check; tests count its calls.
+    var verify: @Sendable (String, String) async throws -> Bool = { try await Secrets.verifyPassword($0, hash: $1) }
 
     /// The user an `Authorization: Bearer` token belongs to.
     func user(apiToken token: String) async throws(ServiceError) -> UserRecord? {
@@ -27,8 +32,9 @@ public struct AccountService: Sendable {
 
     /// A new session and the token its cookie carries, or nil for a wrong name or password.
     func signIn(name: String, password: String) async throws(ServiceError) -> (token: String, session: SessionRecord)? {
-        guard let user = try await stored("reading a user", { try await users.user(name: name) }),
-              try await stored("checking a password", { try await Secrets.verifyPassword(password, hash: user.passwordHash) }) else { return nil }
+        let user = try await stored("reading a user", { try await users.user(name: name) })
+        let matches = try await stored("checking a password") { try await verify(password, user?.passwordHash ?? standInHash) }
+        guard let user, matches else { return nil }
         let token = Secrets.token()
         let session = SessionRecord(tokenDigest: Secrets.digest(token), userID: user.id!, csrfToken: Secrets.token(),
                                     expires: Date().addingTimeInterval(sessionLifetime))
@@ -42,8 +48,11 @@ public struct AccountService: Sendable {
 }
 
 public enum Accounts {
+    /// bcrypt's cost for new accounts (about 0.3 s a check on the machines this runs on).
+    public static let bcryptCost: UInt8 = 12
+
     /// Creates a user with a generated password and API token, keeping only their hashes.
-    public static func add(name: String, isAdmin: Bool, store: Store, bcryptCost: UInt8 = 12) async throws -> NewUser {
+    public static func add(name: String, isAdmin: Bool, store: Store, bcryptCost: UInt8 = bcryptCost) async throws -> NewUser {
         if let problem = problem(withName: name) { throw StoreConflict(problem) }
         let password = Secrets.password()
         let token = Secrets.token()

@@ -11,13 +11,11 @@ struct AdminPages {
     let scenarios: ScenarioService
     let maxUploadBytes: Int
 
-    func add(to group: RouterGroup<AppContext>) {
-        group.get("scenarios") { request, context in
-            // Anyone signed in may look; only admins upload.
-            guard context.user != nil else { return Pages.redirect("/signin") }
-            return try await scenariosPage(context, problems: [], status: .ok)
-        }
-        group.post("scenarios") { request, context in try await pages.asAdmin(request, context) { user in
+    func add(to session: RouterGroup<AppContext>) {
+        let group = AccessGroups(session, refusal: .signInPage)
+        group.signedIn.get("scenarios") { _, context in try await scenariosPage(context, problems: [], status: .ok) }
+        group.admin.post("scenarios") { request, context in
+            let user = try context.caller()
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
             // A chosen file wins over the text box; the browser sends an empty file part when none is chosen.
             let file = fields["file"].flatMap { $0.isEmpty ? nil : $0 }
@@ -34,7 +32,7 @@ struct AdminPages {
                 }
                 return try await answer(context) { () throws(ServiceError) in throw error }
             }
-        } }
+        }
     }
 
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Store
-import Synchronization
 
 /// Who is asking: set by the authentication middleware, read by the routes.
 public struct AppContext: RequestContext {
@@ -14,20 +13,6 @@ public struct AppContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "local"
-    }
-
-    /// Anyone signed in may look; 401 for nobody.
-    @discardableResult
-    func requireUser() throws -> UserRecord {
-        guard let user else { throw HTTPError(.unauthorized, message: "sign in, or send Authorization: Bearer TOKEN") }
-        return user
-    }
-
-    /// The signed-in admin, or 401 (nobody) / 403 (not an admin): only admins change anything.
-    func requireAdmin() throws -> UserRecord {
-        let user = try requireUser()
-        guard user.isAdmin else { throw HTTPError(.forbidden, message: "only admins may do this") }
-        return user
     }
 }
 
@@ -62,34 +47,5 @@ struct SessionAuthentication: RouterMiddleware {
             context.user = user
         }
         return try await next(request, context)
-    }
-}
-
-/// Failed sign-ins per address in a sliding window; over the limit, sign-in answers 429 without
-/// checking the password, so guessing costs the guesser time and not the server bcrypt work.
-final class SignInLimiter: Sendable {
-    private let failures = Mutex([String: [Date]]())
-    let limit: Int
-    let window: Double
-
-    init(limit: Int, window: Double) {
-        self.limit = limit
-        self.window = window
-    }
-
-    func isBlocked(_ address: String, now: Date = Date()) -> Bool {
-        failures.withLock { all in
-            let recent = (all[address] ?? []).filter { now.timeIntervalSince($0) < window }
-            all[address] = recent.isEmpty ? nil : recent
-            return recent.count >= limit
-        }
-    }
-
-    func recordFailure(_ address: String, now: Date = Date()) {
-        failures.withLock { $0[address, default: []].append(now) }
-    }
-
-    func reset(_ address: String) {
-        _ = failures.withLock { $0.removeValue(forKey: address) }
     }
 }

@@ -14,17 +14,22 @@ struct FeedRoutes {
                   let calendar = try await answer(context, { () async throws(ServiceError) in try await publishing.calendar(token: String(file.dropLast(4))) })
             else { return Self.notFound }
             var headers: HTTPFields = [.eTag: calendar.etag, .cacheControl: "private, max-age=300"]
-            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == calendar.etag }) {
+            if ifNoneMatch(request.headers[.ifNoneMatch], matches: calendar.etag) {
                 return Response(status: .notModified, headers: headers)
             }
             headers[.contentType] = "text/calendar; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: calendar.body)))
         }
+        // Rendered once per token and kept until what it shows changes: a flood of personal pages
+        // costs lookups, not renderings, and the feeds beside them keep their speed.
         router.get("me/:token") { _, context in
-            guard let token = context.parameters.get("token"),
-                  let week = try await answer(context, { () async throws(ServiceError) in try await publishing.personalWeek(token: token) })
+            guard let token = context.parameters.get("token") else { return Self.notFound }
+            if let page = publishing.pageCache.entry(token) { return pages.respond(page) }
+            guard let week = try await answer(context, { () async throws(ServiceError) in try await publishing.personalWeek(token: token) })
             else { return Self.notFound }
-            return pages.render("me", PersonalPage.values(week), status: .ok)
+            let page = pages.html("me", PersonalPage.values(week))
+            publishing.pageCache.remember(token, page)
+            return pages.respond(page)
         }
     }
 

@@ -11,11 +11,10 @@ struct LinkPages {
     let scenarios: ScenarioService
     let publishing: PublishingService
 
-    func add(to group: RouterGroup<AppContext>) {
-        group.get("scenarios/:id/links") { request, context in
-            try await pages.asAdmin(request, context) { _ in try await page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
-        }
-        group.get("scenarios/:id/links.csv") { request, context in try await pages.asAdmin(request, context) { _ in
+    func add(to session: RouterGroup<AppContext>) {
+        let admin = AccessGroups(session, refusal: .signInPage).admin
+        admin.get("scenarios/:id/links") { _, context in try await page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
+        admin.get("scenarios/:id/links.csv") { _, context in
             let id = try Pages.pathID("id", context)
             let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: id) }
             let csv = CSVExport.spreadsheetTable(header: ["kind", "id", "name", "calendar_url", "webcal_url", "page_url", "revoked"], rows: links.map {
@@ -24,8 +23,8 @@ struct LinkPages {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
                                                    .contentDisposition: "attachment; filename=\"links-scenario-\(id).csv\""],
                             body: .init(byteBuffer: ByteBuffer(bytes: csv)))
-        } }
-        group.post("scenarios/:id/links") { request, context in try await pages.asAdmin(request, context) { _ in
+        }
+        admin.post("scenarios/:id/links") { request, context in
             let id = try Pages.pathID("id", context)
             let fields = try await pages.form(request, context)
             if fields["action"] == "add-class-links" {
@@ -45,7 +44,7 @@ struct LinkPages {
             let notice = action == "rotate" ? "\(link.feed.name)'s link was replaced; the old one no longer works."
                 : "\(link.feed.name)'s link was revoked."
             return try await page(context, scenarioID: id, notice: notice)
-        } }
+        }
     }
 
     func page(_ context: AppContext, scenarioID: Int64, notice: String?) async throws -> Response {

@@ -11,37 +11,40 @@ struct Pages: Sendable {
     let accounts: AccountService
     let templates: MustacheLibrary
     let limiter: SignInLimiter
+    let clientAddress: ClientAddress
+    /// Behind an https public address cookies are `Secure`: a browser never sends them in clear.
+    let secureCookies: Bool
 
     static let preSessionCookie = "flexsched_signin"
 
+    /// Stands for the nonce in a rendered page until it is sent: a page kept rendered (a personal
+    /// page) gets a new nonce with every response. Random per process, so no name can be it.
+    static let noncePlaceholder = "nonce" + Secrets.token(bytes: 12)
+
     func render(_ template: String, _ values: [String: Any], context: AppContext? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        respond(html(template, values, context: context), status: status)
+    }
+
+    /// A page's HTML, with `noncePlaceholder` where its nonce goes.
+    func html(_ template: String, _ values: [String: Any], context: AppContext? = nil) -> String {
         var values = values
         if let context, let session = context.session, let user = context.user {
             values["signedIn"] = ["name": user.name, "csrf": session.csrfToken]
         }
-        let html = templates.render(values, withTemplate: template) ?? "template \(template) is missing"
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        values["nonce"] = Self.noncePlaceholder
+        return templates.render(values, withTemplate: template) ?? "template \(template) is missing"
+    }
+
+    /// A rendered page with a nonce of its own, which its Content-Security-Policy names.
+    func respond(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        let nonce = Secrets.token(bytes: 16)
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                                  .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce)],
+                        body: .init(byteBuffer: ByteBuffer(string: html.replacing(Self.noncePlaceholder, with: nonce))))
     }
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
-    }
-
-    /// The admin behind a change: without a session a GET goes to sign-in (nil) and anything else is
-    /// refused, as is a signed-in non-admin.
-    func admin(_ request: Request, _ context: AppContext) throws -> UserRecord? {
-        guard context.user != nil else {
-            if request.method == .get { return nil }
-            throw HTTPError(.forbidden, message: "sign in first")
-        }
-        return try context.requireAdmin()
-    }
-
-    /// A page or form only an admin may use; without a session it goes to sign-in.
-    func asAdmin(_ request: Request, _ context: AppContext, _ body: (UserRecord) async throws -> Response) async throws -> Response {
-        guard let user = try admin(request, context) else { return Self.redirect("/signin") }
-        return try await body(user)
     }
 
     /// A numeric id from the path; anything else names a page that does not exist.
@@ -112,27 +115,28 @@ struct Pages: Sendable {
 
     /// Sign-in and the style sheet; returns the group, behind the session cookie, that the other pages join.
     func add(to router: Router<AppContext>) -> RouterGroup<AppContext> {
-        let pages = router.group().add(middleware: SessionAuthentication(accounts: accounts))
-        pages.get("/") { request, context in
+        let session = router.group().add(middleware: SessionAuthentication(accounts: accounts))
+        let pages = AccessGroups(session, refusal: .signInPage)
+        pages.anyone.get("/") { request, context in
             guard context.user != nil else { return Self.redirect("/signin") }
             return Self.redirect("/scenarios")
         }
-        pages.get("signin") { _, context in signInPage(context, message: nil) }
-        pages.post("signin") { request, context in try await signIn(request, context) }
-        pages.post("signout") { request, context in
+        pages.anyone.get("signin") { _, context in signInPage(context, message: nil) }
+        pages.anyone.post("signin") { request, context in try await signIn(request, context) }
+        pages.signedIn.post("signout") { request, context in
             _ = try await form(request, context)
             if let token = request.cookies[sessionCookie]?.value {
                 try await answer(context) { () async throws(ServiceError) in try await accounts.signOut(token: token) }
             }
             var response = Self.redirect("/signin")
-            response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
             return response
         }
         router.get("static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: appStyleSheet)))
         }
-        return pages
+        return session
     }
 
     /// The sign-in form guards itself with a double-submit token: a cookie and a hidden field that
@@ -140,7 +144,7 @@ struct Pages: Sendable {
     func signInPage(_ context: AppContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = Secrets.token()
         var response = render("signin", ["csrf": token, "message": message as Any], status: status)
-        response.setCookie(Cookie(name: Self.preSessionCookie, value: token, path: "/signin", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.preSessionCookie, value: token, path: "/signin", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -149,18 +153,18 @@ struct Pages: Sendable {
         guard let sent = fields["csrf"], let cookie = request.cookies[Self.preSessionCookie]?.value, Secrets.equalInConstantTime(sent, cookie) else {
             throw HTTPError(.forbidden, message: "the sign-in form has expired; reload it and try again")
         }
-        let address = context.remoteAddress
-        if limiter.isBlocked(address) {
+        let address = clientAddress.of(request, context)
+        guard let reservation = limiter.reserve(address) else {
             return signInPage(context, message: "Too many failed sign-ins from this address; wait a few minutes.", status: .tooManyRequests)
         }
         let name = fields["name"] ?? "", password = fields["password"] ?? ""
         guard let (token, _) = try await answer(context, { () async throws(ServiceError) in try await accounts.signIn(name: name, password: password) }) else {
-            limiter.recordFailure(address)
             return signInPage(context, message: "Wrong name or password.", status: .unauthorized)
         }
-        limiter.reset(address)
+        limiter.release(address, reservation)
         var response = Self.redirect("/scenarios")
-        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
+                                  httpOnly: true, sameSite: .lax))
         return response
     }
 }

@@ -4,7 +4,6 @@ import Foundation
 import Reports
 import ScenarioKit
 import Store
-import Synchronization
 import TimetableChecker
 import TimetableFormat
 
@@ -30,28 +29,6 @@ public struct FeedLink: Sendable {
     public var pageURL: String
 }
 
-/// Rendered feeds by token, so a calendar client's poll costs a dictionary lookup. Emptied whenever
-/// what a token opens changes (publication, rotation, revocation).
-final class FeedCache: Sendable {
-    struct Entry: Sendable {
-        var body: Data
-        var etag: String
-    }
-
-    private let entries = Mutex([String: Entry]())
-
-    func entry(_ token: String) -> Entry? {
-        entries.withLock { $0[token] }
-    }
-
-    /// Only tokens that open a calendar: a scan of random tokens must not grow the cache.
-    func remember(_ token: String, _ entry: Entry) {
-        entries.withLock { $0[token] = entry }
-    }
-
-    func clear() { entries.withLock { $0.removeAll() } }
-}
-
 /// Publishing a run, and the private links that serve what is published.
 public struct PublishingService: Sendable {
     let store: Store
@@ -59,7 +36,9 @@ public struct PublishingService: Sendable {
     let runs: RunService
     /// Where people reach the server: the start of every link.
     let publicBaseURL: String
-    let feedCache = FeedCache()
+    let feedCache = TokenCache<CalendarEntry>()
+    /// Personal pages (`/me/TOKEN`) as rendered, with `Pages.noncePlaceholder` for each response's nonce.
+    let pageCache: TokenCache<String>
 
     /// Makes a finished run the timetable the scenario's feeds serve. Calendars are rendered now,
     /// from the checked timetable, with SEQUENCE raised on every event that changed since the last
@@ -103,6 +82,7 @@ public struct PublishingService: Sendable {
             try await store.feeds.publish(PublicationRecord(scenarioID: scenarioID, runID: runID, published: now, publishedBy: user.id!), calendars: calendars)
         }
         feedCache.clear()
+        pageCache.clear()
         return PublishOutcome(scenarioID: scenarioID, runID: runID, previousRunID: earlier?.runID, addedEvents: result.added,
                               changedEvents: result.changed, unchangedEvents: result.unchanged, removedEvents: result.removed.count,
                               affected: diff.peopleToNotify)
@@ -182,6 +162,7 @@ public struct PublishingService: Sendable {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
         feedCache.clear()
+        pageCache.clear()
         return link(feed)
     }
 
@@ -190,12 +171,13 @@ public struct PublishingService: Sendable {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
         feedCache.clear()
+        pageCache.clear()
         return link(feed)
     }
 
     /// The published calendar a live token opens; nil for an unknown or revoked token, or before
     /// anything is published (the same answer, so a token's past cannot be probed).
-    func calendar(token: String) async throws(ServiceError) -> FeedCache.Entry? {
+    func calendar(token: String) async throws(ServiceError) -> CalendarEntry? {
         if let cached = feedCache.entry(token) { return cached }
         guard Self.isWellFormedToken(token) else { return nil }
         let store = self.store
@@ -204,7 +186,7 @@ public struct PublishingService: Sendable {
             return try await store.feeds.calendar(scenarioID: feed.scenarioID, kind: feed.kind, entityID: feed.entityID)
         }
         guard let calendar else { return nil }
-        let entry = FeedCache.Entry(body: calendar.body, etag: calendar.etag)
+        let entry = CalendarEntry(body: calendar.body, etag: calendar.etag)
         feedCache.remember(token, entry)
         return entry
     }

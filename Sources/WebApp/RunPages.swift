@@ -21,49 +21,49 @@ struct RunPages {
     let publishing: PublishingService
     let explain: ExplainService
 
-    func add(to group: RouterGroup<AppContext>) {
-        group.get("scenarios/:id") { request, context in
+    func add(to session: RouterGroup<AppContext>) {
+        let group = AccessGroups(session, refusal: .signInPage)
+        group.signedIn.get("scenarios/:id") { request, context in
             try await page(request, context) { _ in try await scenarioPage(try number(context, "id"), context) }
         }
-        group.post("scenarios/:id/runs") { request, context in
+        group.admin.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
                 guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
                 let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
                 return Pages.redirect("/runs/\(run.id!)")
             }
         }
-        group.get("runs/:run") { request, context in
+        group.signedIn.get("runs/:run") { request, context in
             try await page(request, context) { _ in try await runPage(try number(context, "run"), context) }
         }
         // The run page's live progress; without a session the browser's EventSource gets 401.
-        group.get("runs/:run/events") { _, context in
-            try context.requireUser()
+        AccessGroups(session, refusal: .status).signedIn.get("runs/:run/events") { _, context in
             let run = try number(context, "run")
             return APIRoutes.eventStream(try await answer(context) { () async throws(ServiceError) in try await runs.events(runID: run) })
         }
-        group.post("runs/:run/cancel") { request, context in
+        group.admin.post("runs/:run/cancel") { request, context in
             try await change(request, context) { _, _ in
                 let id = try number(context, "run")
                 try await runs.cancel(runID: id)
                 return Pages.redirect("/runs/\(id)")
             }
         }
-        group.post("runs/:run/publish") { request, context in
+        group.admin.post("runs/:run/publish") { request, context in
             try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
         }
         // Explain is a job of the run queue: the form queues it and its page follows it.
-        group.post("runs/:run/explain") { request, context in
+        group.admin.post("runs/:run/explain") { request, context in
             try await change(request, context) { _, _ in
                 let explanation = try await explain.start(runID: try number(context, "run"))
                 return Pages.redirect("/explanations/\(explanation.id)")
             }
         }
-        group.get("explanations/:id") { request, context in
+        group.signedIn.get("explanations/:id") { request, context in
             try await page(request, context) { _ in try explanationPage(try explain.explanation(try number(context, "id")), context) }
         }
         // `/runs/7/teachers/lee` is her grid, `/runs/7/teachers/lee.ics` her calendar; `/runs/7/days/mon`
         // the school's Monday; `/runs/7/download/sessions.csv` a download.
-        group.get("runs/:run/:kind/:id") { request, context in
+        group.signedIn.get("runs/:run/:kind/:id") { request, context in
             try await page(request, context) { _ in
                 let run = try number(context, "run")
                 let kind = try context.parameters.require("kind"), id = try context.parameters.require("id")
@@ -80,18 +80,17 @@ struct RunPages {
 
     // MARK: Guards
 
-    /// A GET page: any signed-in user (sign-in first otherwise); refusals become an error page.
+    /// A GET page; refusals become an error page.
     func page(_ request: Request, _ context: AppContext, _ body: (UserRecord) async throws -> Response) async throws -> Response {
-        guard let user = context.user else { return Pages.redirect("/signin") }
+        let user = try context.caller()
         do { return try await body(user) } catch let error as ServiceError { return try problemPage(error, context) }
     }
 
-    /// A POST form: an admin, the session's CSRF token, then the change.
+    /// A POST form: the session's CSRF token, then the change.
     func change(_ request: Request, _ context: AppContext, _ body: (UserRecord, [String: String]) async throws -> Response) async throws -> Response {
-        try await pages.asAdmin(request, context) { user in
-            let fields = try await pages.form(request, context)
-            do { return try await body(user, fields) } catch let error as ServiceError { return try problemPage(error, context) }
-        }
+        let user = try context.caller()
+        let fields = try await pages.form(request, context)
+        do { return try await body(user, fields) } catch let error as ServiceError { return try problemPage(error, context) }
     }
 
     /// A refusal's page; a failure is the server's, logged with its cause and answered 500.
@@ -201,8 +200,8 @@ struct RunPages {
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
     func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
-        let s = scenario.scenario
+        let (run, view) = try await runs.checkedRun(runID: id)
+        let s = run.scenario.scenario
         let (known, path): (Bool, String) = switch owner {
         case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
         case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
@@ -210,22 +209,29 @@ struct RunPages {
         case .schoolClass(let which): (s.schoolClass(which) != nil, "classes/\(which)")
         }
         guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
-        let grids = HTMLGrids(checked, scenario: s)
+        let drawn = run.grid(path) {
+            let grids = HTMLGrids(run.checked, scenario: s)
+            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), legend: grids.legend, styles: grids.styleSheet)
+        }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
-            "heading": grids.heading(owner), "grid": grids.week(of: owner), "legend": grids.legend, "calendar": "/runs/\(id)/\(path).ics",
+            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
         ], context: context)
     }
 
     func dayPage(_ id: Int64, day name: String, _ context: AppContext) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
-        guard let day = Weekday(rawValue: name), scenario.scenario.days.contains(day) else {
+        let (run, view) = try await runs.checkedRun(runID: id)
+        guard let day = Weekday(rawValue: name), run.scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
-        let grids = HTMLGrids(checked, scenario: scenario.scenario)
+        let drawn = run.grid("days/\(name)") {
+            let grids = HTMLGrids(run.checked, scenario: run.scenario.scenario)
+            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day),
+                            legend: grids.legend, styles: grids.styleSheet)
+        }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": grids.styleSheet,
-            "heading": "<span class=\"kind\">The whole school</span> \(name.capitalized)", "grid": grids.day(day), "legend": grids.legend,
+            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend,
         ], context: context)
     }
 
@@ -283,6 +289,8 @@ struct RunPages {
     static func file(_ data: Data, type: String, name: String?) -> Response {
         var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
         if let name { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
+        // The printable timetable opens in the browser: its own style element, and nothing that runs.
+        if type.hasPrefix("text/html") { headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -90,9 +90,13 @@ final class RunQueue: Service {
         var pending: [QueueJob] = []
         var idleLanes: [CheckedContinuation<QueueJob?, Never>] = []
         var cancelRequested: Set<Int64> = []
+        /// Solves a lane is working on now.
+        var solving: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
         var latest: [Int64: RunProgress] = [:]
+        /// Runs that ended but whose end could not be saved (a full disk), with why.
+        var unsaved: [Int64: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -115,37 +119,54 @@ final class RunQueue: Service {
         let lanes = (0..<workers).map { _ in
             Task { [self] in
                 while let job = await next() {
+                    if case .solve(let id) = job { _ = state.withLock { $0.solving.insert(id) } }
                     let final = await executor.execute(job, queue: self)
-                    if case .solve(let id) = job, let final { finish(id, state: final) }
+                    if case .solve(let id) = job {
+                        _ = state.withLock { $0.solving.remove(id) }
+                        if let final { finish(id, state: final) }
+                    }
                 }
             }
         }
         // Until the server stops: a graceful shutdown, or the service group's cancellation.
         try? await gracefulShutdown()
-        let idle = state.withLock { s in
+        // Streams of queued runs end now, as those runs will not start in this process: their
+        // clients would otherwise hold the server's graceful stop open.
+        let (idle, queued) = state.withLock { s in
             s.stopping = true
             defer { s.idleLanes.removeAll() }
-            return s.idleLanes
+            let ids = s.listeners.keys.filter { !s.solving.contains($0) }
+            return (s.idleLanes, ids.flatMap { s.listeners.removeValue(forKey: $0).map { Array($0.values) } ?? [] })
         }
         for lane in idle { lane.resume(returning: nil) }
+        for listener in queued { listener.finish() }
         if await !Self.finish(lanes, within: shutdownDeadline) {
             logger.warning("solves still running \(shutdownDeadline) after shutdown began are left; the next start marks them interrupted")
         }
+        let open = state.withLock { s in
+            defer { s.listeners.removeAll() }
+            return s.listeners.values.flatMap(\.values)
+        }
+        for listener in open { listener.finish() }
     }
 
-    /// Whether the lanes ended within `deadline`. Lanes are not waited for past it: a solve that
-    /// does not stop must not keep the server from stopping.
+    /// Whether the lanes ended within `deadline`. Lanes are not waited for past it, nor once the
+    /// service group cancels the queue: a solve that does not stop must not keep the server from stopping.
     private static func finish(_ lanes: [Task<Void, Never>], within deadline: Duration) async -> Bool {
         let timer = Mutex<Task<Void, Never>?>(nil)
-        let ended = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
-            let once = Mutex<CheckedContinuation<Bool, Never>?>(done)
-            let answer: @Sendable (Bool) -> Void = { value in once.withLock { $0?.resume(returning: value); $0 = nil } }
-            Task {
-                for lane in lanes { await lane.value }
-                answer(true)
+        let once = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+        let answer: @Sendable (Bool) -> Void = { value in once.withLock { $0?.resume(returning: value); $0 = nil } }
+        let ended = await withTaskCancellationHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+                once.withLock { $0 = done }
+                if Task.isCancelled { answer(false) }
+                Task {
+                    for lane in lanes { await lane.value }
+                    answer(true)
+                }
+                timer.withLock { $0 = Task { if (try? await Task.sleep(for: deadline)) != nil { answer(false) } } }
             }
-            timer.withLock { $0 = Task { if (try? await Task.sleep(for: deadline)) != nil { answer(false) } } }
-        }
+        } onCancel: { answer(false) }
         timer.withLock { $0?.cancel() }
         return ended
     }
@@ -187,6 +208,16 @@ final class RunQueue: Service {
 
     func isCancelRequested(_ id: Int64) -> Bool {
         state.withLock { $0.stopping || $0.cancelRequested.contains(id) }
+    }
+
+    /// A run that ended without its end being saved shows as failed, with why, until the next
+    /// start marks it interrupted.
+    func recordUnsaved(_ id: Int64, summary: String) {
+        state.withLock { $0.unsaved[id] = summary }
+    }
+
+    func unsavedSummary(_ id: Int64) -> String? {
+        state.withLock { $0.unsaved[id] }
     }
 
     func latestProgress(_ id: Int64) -> RunProgress? {

@@ -25,6 +25,8 @@ public final class RunService: Sendable {
     let queue: RunQueue
     let solver: any TimetableSolver
     let logger = Logger(label: "flexsched.runs")
+    /// Each stored timetable is checked once, not on every page that shows it.
+    let checkedRuns = CheckedRuns()
 
     public static let timeLimits: ClosedRange<Double> = 1...3_600
 
@@ -69,6 +71,11 @@ public final class RunService: Sendable {
     /// A run with its version, scenario and requester; the store's foreign keys guarantee them.
     func view(_ run: RunRecord) async throws(ServiceError) -> RunView {
         let id = run.id!
+        var run = run
+        if !run.state.isFinished, let summary = queue.unsavedSummary(id) {
+            run.state = .failed
+            run.summary = summary
+        }
         let (version, scenario, requester) = try await stored("reading what run \(id) refers to") {
             () async throws -> (ScenarioVersionRecord?, ScenarioRecord?, UserRecord?) in
             let version = try await store.scenarios.version(id: run.scenarioVersionID)
@@ -112,16 +119,28 @@ public final class RunService: Sendable {
     /// The checked timetable of a finished run, with its scenario: what every page, download and
     /// feed is made from. Checked again here: the database is outside the process.
     public func checkedTimetable(runID: Int64) async throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
+        let (run, view) = try await checkedRun(runID: runID)
+        return (run.scenario, run.checked, view)
+    }
+
+    /// The same, with the grids already drawn from it. The stored text is read every time and must
+    /// be exactly the text that was checked; only then is the earlier check reused.
+    func checkedRun(runID: Int64) async throws(ServiceError) -> (CheckedRun, RunView) {
         let view = try await run(runID)
         guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
+        if let known = checkedRuns.entry(runID, for: view.run) { return (known, view) }
         let scenario = try solvedScenario(view)
         let timetable: Timetable
         do { timetable = try JSONDecoder().decode(Timetable.self, from: Data(text.utf8)) } catch {
             throw .conflict("the stored timetable of run \(runID) does not read: \(error)")
         }
-        do { return (scenario, try CheckedTimetable.verify(timetable, against: scenario), view) } catch {
+        let checked: CheckedTimetable
+        do { checked = try CheckedTimetable.verify(timetable, against: scenario) } catch {
             throw .conflict("the stored timetable of run \(runID) fails the independent check: \(error)")
         }
+        let run = CheckedRun(text: text, versionID: view.run.scenarioVersionID, changeText: view.run.changeText, scenario: scenario, checked: checked)
+        checkedRuns.remember(runID, run)
+        return (run, view)
     }
 
     /// The scenario a run solves: its version's, with a what-if variant's change applied, so a
@@ -198,6 +217,7 @@ public final class RunService: Sendable {
                 try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: nil, at: Date())
             } catch let storeError {
                 logger.error("run \(runID)'s failure could not be recorded: \(storeError)")
+                queue.recordUnsaved(runID, summary: error.description)
             }
             return .failed
         }

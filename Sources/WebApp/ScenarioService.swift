@@ -25,6 +25,8 @@ public struct ScenarioService: Sendable {
     let store: Store
     /// Only named in messages (where to create the first admin).
     let dataDirectory: String
+    /// Personal pages show names a new version may change.
+    let personalPages: TokenCache<String>
 
     /// Validates an upload; stores it as the scenario's next version only when it has no problem,
     /// with a private link for every teacher, student and room. `fileName` only names the file in messages.
@@ -46,6 +48,7 @@ public struct ScenarioService: Sendable {
             try await store.scenarios.addVersion(name: loaded.name, format: format.rawValue, body: text, uploadedBy: user.id!,
                                                  warnings: warningsJSON, owners: owners) { Secrets.token(bytes: 24) }
         }
+        personalPages.clear()
         return UploadOutcome(scenario: scenario, version: version, warnings: warnings)
     }
 

@@ -10,6 +10,8 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     /// Problems in an uploaded file, each with its line and entity (422).
     case invalid([InputProblem])
     case conflict(String)
+    /// The machine cannot save (a full disk, a read-only folder): a 503 with a plain sentence.
+    case unavailable(StorageFault)
     /// The server failed (its database, mostly): a 500. `cause` goes to the log, not to the caller.
     case failure(cause: String)
 
@@ -17,6 +19,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .notFound(let m), .badRequest(let m), .conflict(let m): m
         case .invalid(let problems): problems.map(\.description).joined(separator: "\n")
+        case .unavailable(let fault): fault.message
         case .failure: "the server failed to do this; its log has the cause"
         }
     }
@@ -34,14 +37,19 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
         case .badRequest: .badRequest
         case .invalid: .unprocessableContent
         case .conflict: .conflict
+        case .unavailable: .serviceUnavailable
         case .failure: .internalServerError
         }
     }
 }
 
-/// A store call whose failure is the server's (a 500 with its cause logged), never "not found".
+/// A store call whose failure is the server's (a 500 with its cause logged), never "not found";
+/// a full disk or a read-only folder is a 503 that says so.
 func stored<T>(_ doing: @autoclosure () -> String, _ body: () async throws -> T) async throws(ServiceError) -> T {
-    do { return try await body() } catch { throw .failure(cause: "\(doing()): \(error)") }
+    do { return try await body() } catch {
+        if let fault = StorageFault(error) { throw .unavailable(fault) }
+        throw .failure(cause: "\(doing()): \(error)")
+    }
 }
 
 /// A service's answer inside a route that has no page of its own for refusals: the refusal becomes
@@ -75,13 +83,15 @@ public struct Services: Sendable {
     public let accounts: AccountService
     public let explain: ExplainService
 
-    init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver) {
-        scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory)
+    init(store: Store, configuration: ServerConfiguration, solver: any TimetableSolver, standInHash: String) {
+        let personalPages = TokenCache<String>()
+        scenarios = ScenarioService(store: store, dataDirectory: configuration.dataDirectory, personalPages: personalPages)
         runs = RunService(store: store, scenarios: scenarios, solver: solver, workers: configuration.workers,
                           shutdownDeadline: .seconds(configuration.shutdownDeadline))
-        publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL)
+        publishing = PublishingService(store: store, scenarios: scenarios, runs: runs, publicBaseURL: configuration.publicBaseURL,
+                                       pageCache: personalPages)
         whatIf = WhatIfService(store: store, runs: runs)
-        accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime)
+        accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime, standInHash: standInHash)
         explain = ExplainService(runs: runs, solver: solver)
         runs.queue.attach(QueueWork(runs: runs, explain: explain))
     }

@@ -12,11 +12,11 @@ struct WhatIfPages {
     let whatIf: WhatIfService
     let maxUploadBytes: Int
 
-    func add(to group: RouterGroup<AppContext>) {
-        group.get("runs/:run/whatif") { request, context in
-            try await pages.asAdmin(request, context) { _ in try await page(context, baseline: try Pages.pathID("run", context)) }
-        }
-        group.post("runs/:run/whatif") { request, context in try await pages.asAdmin(request, context) { user in
+    func add(to session: RouterGroup<AppContext>) {
+        let admin = AccessGroups(session, refusal: .signInPage).admin
+        admin.get("runs/:run/whatif") { _, context in try await page(context, baseline: try Pages.pathID("run", context)) }
+        admin.post("runs/:run/whatif") { request, context in
+            let user = try context.caller()
             let baseline = try Pages.pathID("run", context)
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
             let changes = Self.changes(from: fields)
@@ -35,7 +35,7 @@ struct WhatIfPages {
                 return try await page(context, baseline: baseline, fields: fields, problems: problems.map(\.description), submitted: changes,
                                 status: .unprocessableContent)
             }
-        } }
+        }
     }
 
     /// The changes a submitted form asks for, one variant each: the uploaded change file, the pasted one,

@@ -30,12 +30,25 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Largest upload accepted, in bytes; larger ones get 413.", valueName: "bytes")) var maxUpload = 10 << 20
     @Option(help: "Solves at a time (default: one per core less one, at least one).") var workers: Int?
     @Option(help: "Address people reach the server at (for the links in feeds), e.g. https://timetable.school.org.") var publicURL: String?
+    @Option(help: ArgumentHelp("The address of the reverse proxy in front of the server: the sign-in limit counts the client address it sends in X-Forwarded-For (from it alone).", valueName: "address"))
+    var trustedProxy: String?
+    @Option(help: ArgumentHelp("Seconds a client may take to send a request's head (and to start its next request).", valueName: "seconds"))
+    var headerTimeout = ConnectionLimits().headerTimeout
+    @Option(help: ArgumentHelp("Seconds a client may take to send a request's body.", valueName: "seconds"))
+    var bodyTimeout = ConnectionLimits().bodyTimeout
+    @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed.", valueName: "seconds"))
+    var idleTimeout = ConnectionLimits().idleTimeout
+    @Option(help: "Connections open at once at most; more wait until one closes.") var maxConnections = ConnectionLimits().maxConnections
     @Option(help: "A scenario file to add as its scenario's next version at start (skipped when it is already the latest).")
     var load: String?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard maxUpload >= 1_024 else { throw ValidationError("--max-upload must be at least 1024 bytes") }
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] where !(value > 0) {
+            throw ValidationError("\(name) is a number of seconds above 0")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url starts with https:// (or http://)")
@@ -49,12 +62,21 @@ struct Serve: ParsableCommand {
         configuration.maxUploadBytes = maxUpload
         if let workers { configuration.workers = workers }
         configuration.publicURL = publicURL
+        configuration.trustedProxy = trustedProxy
+        configuration.limits.headerTimeout = headerTimeout
+        configuration.limits.bodyTimeout = bodyTimeout
+        configuration.limits.idleTimeout = idleTimeout
+        configuration.limits.maxConnections = maxConnections
         let (settings, data) = (configuration, data)
         // Read and validated before the server starts, so a bad file exits 2 with its problems.
         let loadText: String?
         do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
         let loadPath = load
-        let server = try waitFor { try await WebServer(configuration: settings) }
+        let server: WebServer
+        do { server = try waitFor { try await WebServer(configuration: settings) } } catch let conflict as StoreConflict {
+            printError(conflict.description)
+            throw ExitCode(2)
+        }
         if let loadText, let loadPath {
             let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
                 do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }

@@ -73,6 +73,16 @@ students:
     #expect(try run(["validate", dir + "/missing.yaml"]) == 2)
 }
 
+@Test func jsonWithSurrogatePairEscapesValidates() throws {
+    // `{"name": "\ud83c\udf89"}` is Python's json.dumps of "🎉": valid JSON that YAML's own `\u` refuses.
+    let dir = temporaryDirectory()
+    let json = #"{"name": "F\u00eate \ud83c\udf89", "days": ["mon"], "blocks": [{"id": "b1", "start": "08:00", "end": "08:50"}], "#
+        + #""modalities": {"tutoring": {"min": 1, "max": 2}}, "teachers": [{"id": "lee", "name": "\u738b\u82b3 \ud842\udfb7", "subjects": ["math"]}], "#
+        + #""rooms": [{"id": "r1", "capacity": 4}], "students": []}"#
+    try write(json, to: dir + "/party.json")
+    #expect(try run(["validate", dir + "/party.json"]) == 0)
+}
+
 @Test func writeModelWaitsUntilTheInputIsKnownToBeGood() throws {
     let dir = temporaryDirectory()
     try write(scenarioYAML.replacingOccurrences(of: "max: 2", with: "max: 0"), to: dir + "/bad.yaml")

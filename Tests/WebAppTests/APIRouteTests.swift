@@ -55,7 +55,7 @@ import WebApp
             try await client.execute(uri: "/api/v1/scenarios", method: .post, headers: headers,
                                      body: ByteBuffer(string: #"{"name": "json week", "days": ["mon"]}"#)) { response in
                 #expect(response.status == .unprocessableContent)
-                let problems = try #require(try object(response.body)["problems"] as? [[String: Any]])
+                let problems = try problems(response.body)
                 #expect(problems.contains { ($0["message"] as? String)?.contains("blocks") == true })
             }
 
@@ -64,7 +64,7 @@ import WebApp
             headers[.contentType] = "application/yaml"
             try await client.execute(uri: "/api/v1/scenarios", method: .post, headers: headers, body: ByteBuffer(string: broken)) { response in
                 #expect(response.status == .unprocessableContent)
-                let problems = try #require(try object(response.body)["problems"] as? [[String: Any]])
+                let problems = try problems(response.body)
                 #expect(problems.count >= 2)
                 #expect(problems.allSatisfy { $0["line"] is Int && $0["entity"] is String && $0["message"] is String })
             }

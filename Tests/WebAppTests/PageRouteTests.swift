@@ -42,8 +42,9 @@ func postSignIn(_ client: some TestClientProtocol, name: String, password: Strin
                                     headers: [.cookie: preCookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
 }
 
-func signIn(_ client: some TestClientProtocol, _ server: TestServer) async throws -> PageSession {
-    let response = try await postSignIn(client, name: "ada", password: server.admin.password)
+func signIn(_ client: some TestClientProtocol, _ server: TestServer, as user: NewUser? = nil) async throws -> PageSession {
+    let user = user ?? server.admin
+    let response = try await postSignIn(client, name: user.name, password: user.password)
     #expect(response.status == .seeOther)
     let cookie = try #require(cookieValue(response, "flexsched_session"))
     let csrf = try await client.execute(uri: "/scenarios", method: .get, headers: [.cookie: cookie]) { page in

@@ -45,9 +45,10 @@ import Testing
             return run
         }
 
-        /// Polls until the server answers; fails if the process ends first, or after a minute.
+        /// Polls until the server answers; fails if the process ends first, or after three minutes
+        /// (the whole suite, on two cores, can leave a starting server little time).
         func waitUntilListening() async throws {
-            try await eventually("flexsched serve to answer on \(base)") { () async throws -> Void? in
+            try await eventually("flexsched serve to answer on \(base)", within: 180) { () async throws -> Void? in
                 guard process.isRunning else { throw TestFailure("flexsched serve exited with status \(process.terminationStatus)") }
                 // Refused connections are expected until it listens.
                 guard let (status, _) = try? await request("/api/v1/scenarios"), status == 200 else { return nil }

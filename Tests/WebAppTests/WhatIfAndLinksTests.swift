@@ -46,7 +46,7 @@ import WebApp
             let mixed = #"{"changes": [{"name": "lee-leaves", "yaml": "teachers-leave: [lee]"}, {"name": "typo", "yaml": "rooms-close:\n  nowhere: all\n"}], "timeLimit": 3}"#
             try await client.execute(uri: "/api/v1/runs/\(baseline)/whatif", method: .post, headers: server.adminHeaders, body: ByteBuffer(string: mixed)) { response in
                 #expect(response.status == .unprocessableContent)
-                let problems = try #require(try object(response.body)["problems"] as? [[String: Any]])
+                let problems = try problems(response.body)
                 #expect(problems.contains { ($0["file"] as? String) == "typo.yaml" && ($0["line"] as? Int) == 2 }, "\(problems)")
             }
             #expect(try await runCount(client, server, scenario: scenario) == 1)
