@@ -6,16 +6,18 @@ import WeekIndex
 /// who still need it are free, so groups come out full and few needs are left for the search. Stops
 /// at `deadline` with what it has: a smaller timetable, still valid, is better than a late one.
 extension Plan {
-    mutating func constructGreedily(until deadline: Date = .distantFuture) {
+    /// `heartbeat` hears of each session added and may stop the construction (a cancel).
+    mutating func constructGreedily(until deadline: Date = .distantFuture, heartbeat: Heartbeat? = nil) {
         let order = instance.activities.indices.sorted { a, b in
             let x = instance.activities[a], y = instance.activities[b]
             if x.min != y.min { return x.min > y.min }
             return pressure(a) > pressure(b)
         }
+        func going(_ plan: Plan) -> Bool { Date() < deadline && heartbeat?.beat(plan) != false }
         for a in order {
-            while Date() < deadline, let best = bestNewSession(for: a) { add(best) }
+            while going(self), let best = bestNewSession(for: a) { add(best) }
         }
-        for a in order where Date() < deadline { fillOpenSeats(activity: a) }
+        for a in order where going(self) { fillOpenSeats(activity: a) }
     }
 
     /// Demand per teacher (or room) that could serve it: scarce activities are placed first.

@@ -99,8 +99,9 @@ struct Search {
         for _ in 0..<8 {
             guard plan.moveLessonsForComfort(weights, until: deadline, guardingFlexDays: true) else { break }
         }
-        plan.constructGreedily(until: deadline)
-        plan.reseatShortNeeds()
+        let heartbeat = Heartbeat(started: started, options: options, weights: weights, progress: progress)
+        plan.constructGreedily(until: deadline, heartbeat: heartbeat)
+        plan.reseatShortNeeds(until: deadline, heartbeat: heartbeat)
         report(force: true)
         try repairUnmetNeeds()
         if options.polish {

@@ -18,7 +18,7 @@ extension Plan {
                 var best: (plan: Plan, objective: Double)?
                 func consider(_ candidate: Plan) {
                     var trial = candidate
-                    trial.reseatShortNeeds()
+                    trial.reseatShortNeeds(until: deadline)
                     guard trial.done[s][n] > done[s][n] else { return }
                     let after = trial.terms.total(weights)
                     if after < (best?.objective ?? objective) - 1e-9 { best = (trial, after) }

@@ -69,3 +69,23 @@ func stopReasonsSurviveTheTimetableJSON(_ reason: Timetable.StopReason) throws {
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(try Timetable.load(path: path).stats?.stopReason == .converged)
 }
+
+/// A cancel lands inside construction, not after it: on a 10,000-student week construction alone
+/// outlasts a 90 s limit. Cancelled once the first few sessions are in, the mid-size week stops
+/// with those (a valid timetable, most of the week unmet) and says it was cancelled.
+@Test func aCancelStopsConstructionBetweenSessions() throws {
+    let scenario = try bundled("midsize-week.yaml")
+    let asked = Counter()
+    var options = workLimited(50)
+    options.isCancelled = { asked.next() > 20 }
+    let timetable = try solveTimetable(scenario, options: options)
+    #expect(timetable.stats?.stopReason == .cancelled)
+    let planned = timetable.sessions.filter(\.isFlex).count
+    #expect(planned > 0 && planned <= 25, "construction went on after the cancel: \(planned) sessions")
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int { lock.withLock { count += 1; return count } }
+}
