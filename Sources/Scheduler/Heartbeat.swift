@@ -30,3 +30,24 @@ final class Heartbeat: @unchecked Sendable {
         return !cancelled
     }
 }
+
+/// A report every second from a timer while the bounds are proven (no phase of the search runs
+/// yet to report): the empty timetable's figures, with the time gone.
+final class BoundsPulse {
+    private let timer: DispatchSourceTimer
+
+    init(started: Date, nothingPlaced plan: Plan, weights: ObjectiveWeights, progress: @escaping @Sendable (SolveProgress) -> Void) {
+        let terms = plan.terms
+        let unmet = terms.unmetSessions, objective = terms.total(weights)
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler {
+            progress(SolveProgress(elapsed: Date().timeIntervalSince(started), unmetSessions: unmet, objective: objective,
+                                   bound: 0, subproblems: 0, periodic: true, stopReason: nil))
+        }
+        timer.resume()
+    }
+
+    /// Safe to call twice (Dispatch ignores a second cancel).
+    func stop() { timer.cancel() }
+}

@@ -23,6 +23,12 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     var search = Search(instance: instance, options: options, deadline: deadline, started: started, progress: progress,
                         baseline: baseline)
     let boundsStarted = Date()
+    // The proofs take 25 s on a 10,000-student week: the admin hears every second that nothing is
+    // placed yet, as every later phase reports what it has.
+    let pulse = progress.map { progress in
+        BoundsPulse(started: started, nothingPlaced: search.plan, weights: search.weights, progress: progress)
+    }
+    defer { pulse?.stop() }
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
     var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0,
@@ -31,6 +37,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))
     }
+    pulse?.stop()
     search.bound = max(search.bound, lower.objective)
     search.lower = lower
     try search.run()
