@@ -474,10 +474,11 @@ struct Lookup {
         return "\(dayName) \(first.start)–\(last.end)"
     }
 
-    /// Sorts sessions by weekday, then by the block's place in the day; unknown ids last.
+    /// Sorts sessions by the week's order of days, then by the block's place in the day; unknown ids last.
     func chronological(_ a: Timetable.Session, _ b: Timetable.Session) -> Bool {
-        func key(_ s: Timetable.Session) -> (Int, Int) {
-            (Weekday(rawValue: s.day.lowercased())?.ordinal ?? .max, blockIndex[s.block] ?? .max)
+        func key(_ s: Timetable.Session) -> (Int, Int, Int) {
+            let day = Weekday(rawValue: s.day.lowercased())
+            return (day.flatMap { scenario.days.firstIndex(of: $0) } ?? .max, day?.ordinal ?? .max, blockIndex[s.block] ?? .max)
         }
         return key(a) < key(b)
     }

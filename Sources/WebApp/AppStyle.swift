@@ -23,6 +23,8 @@ let appStyleSheet = """
     pre.report { background: #fff; border: 1px solid #ccc; padding: .5em; overflow-x: auto; }
     .state-done { color: #146c2e; }
     .state-failed, .state-interrupted { color: #b3261e; }
+    .live-mark { background: #146c2e; color: #fff; padding: 0 .4em; border-radius: .2em; font-size: .8em; }
+    tr.live td { background: #eef7f0; }
     .grid { overflow-x: auto; background: #fff; }
     button { font: inherit; padding: .2em .8em; }
     textarea { width: 100%; max-width: 60em; font-family: monospace; }

@@ -29,7 +29,7 @@ struct RunPages {
         group.admin.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
                 guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
-                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
+                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, fromScratch: fields["fromScratch"] == "yes", by: user)
                 return Pages.redirect("/runs/\(run.id!)")
             }
         }
@@ -49,7 +49,9 @@ struct RunPages {
             }
         }
         group.admin.post("runs/:run/publish") { request, context in
-            try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
+            try await change(request, context) { user, fields in
+                try publishPage(try await publishing.publish(runID: try number(context, "run"), confirmed: fields["confirm"] == "yes", by: user), context)
+            }
         }
         // Explain is a job of the run queue: the form queues it and its page follows it.
         group.admin.post("runs/:run/explain") { request, context in
@@ -124,7 +126,7 @@ struct RunPages {
         let scenario = try await scenarios.scenario(id)
         let versions = try await scenarios.versions(scenarioID: id)
         let history = try await runs.list(scenarioID: id)
-        return pages.render("scenario", [
+        var values: [String: Any] = [
             "title": scenario.name, "id": id, "name": scenario.name,
             "versions": versions.map { view -> [String: Any] in
                 let version = view.version
@@ -135,12 +137,18 @@ struct RunPages {
             },
             "runs": history.map(runRow), "hasRuns": !history.isEmpty,
             "defaultTimeLimit": 60, "minTimeLimit": Int(RunService.timeLimits.lowerBound), "maxTimeLimit": Int(RunService.timeLimits.upperBound),
-        ], context: context)
+        ]
+        values["liveRun"] = history.first(where: \.isLive)?.run.id
+        return pages.render("scenario", values, context: context)
     }
 
     func runRow(_ view: RunView) -> [String: Any] {
-        ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
-         "state": view.run.state.rawValue, "summary": view.run.summary ?? "", "change": view.run.changeName ?? ""]
+        var row: [String: Any] = ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
+                                  "state": view.run.state.rawValue, "live": view.isLive]
+        row["summary"] = view.run.summary
+        row["change"] = view.run.changeName
+        row["stableFrom"] = view.run.stableFromRunID
+        return row
     }
 
     static func time(_ date: Date) -> String {
@@ -296,12 +304,14 @@ struct RunPages {
 
     // MARK: Publish and explain
 
+    /// The publication's change, or its preview with a confirmation form when it waits for one.
     func publishPage(_ outcome: PublishOutcome, _ context: AppContext) throws -> Response {
         pages.render("published", [
-            "title": "Published", "run": outcome.runID, "scenario": outcome.scenarioID, "previousRun": outcome.previousRunID as Any,
+            "title": outcome.published ? "Published" : "Publish run \(outcome.runID)?", "published": outcome.published,
+            "run": outcome.runID, "scenario": outcome.scenarioID, "previousRun": outcome.previousRunID as Any,
             "added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents,
-            "affected": outcome.affected.map { ["role": $0.role, "name": $0.name, "before": $0.before, "after": $0.after] },
-            "nobodyAffected": outcome.affected.isEmpty,
+            "affected": outcome.notices.map { ["role": $0.role, "name": $0.name, "lines": $0.lines] },
+            "affectedCount": outcome.notices.count, "nobodyAffected": outcome.notices.isEmpty,
         ], context: context)
     }
 

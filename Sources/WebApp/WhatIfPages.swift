@@ -110,9 +110,9 @@ struct WhatIfPages {
                                       "headline": variant.headline ?? variant.view.run.summary ?? ""]
             if let diff = variant.diff {
                 row["counts"] = kinds.map { ["n": diff.count($0)] }
-                let people = diff.peopleToNotify
+                let people = variant.notices
                 row["peopleCount"] = people.count
-                row["people"] = people.map { ["role": $0.role, "name": $0.name, "before": $0.before.joined(separator: "; "), "after": $0.after.joined(separator: "; ")] }
+                row["people"] = people.map { ["role": $0.role, "name": $0.name, "lines": $0.lines] }
                 row["hasPeople"] = !people.isEmpty
             } else {
                 row["counts"] = kinds.map { _ in ["n": "–"] }
