@@ -483,6 +483,15 @@ struct Lookup {
         return key(a) < key(b)
     }
 
+    func name(of owner: WeekOwner) -> String {
+        switch owner {
+        case .teacher(let id): teacher(id)
+        case .student(let id): student(id)
+        case .room(let id): room(id)
+        case .schoolClass(let id): schoolClass(id)
+        }
+    }
+
     func teacher(_ id: String) -> String { teachers[id] ?? id }
     func room(_ id: String) -> String { rooms[id] ?? id }
     func student(_ id: String) -> String { students[id] ?? id }

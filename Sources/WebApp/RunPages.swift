@@ -180,10 +180,9 @@ struct RunPages {
             values["timetable"] = [
                 "report": summaryText(checked, scenario: s),
                 "days": s.days.map { ["id": $0.rawValue, "name": $0.rawValue.capitalized] },
-                "teachers": s.teachers.map { ["id": $0.id, "name": $0.name] },
-                "students": s.students.map { ["id": $0.id, "name": $0.name] },
-                "rooms": s.rooms.map { ["id": $0.id, "name": $0.name] },
-                "classes": s.classes.map { ["id": $0.id, "name": $0.name] }, "hasClasses": !s.classes.isEmpty,
+                "teachers": Self.byName(s.teachers.map { ($0.id, $0.name) }), "students": Self.byName(s.students.map { ($0.id, $0.name) }),
+                "rooms": Self.byName(s.rooms.map { ($0.id, $0.name) }),
+                "classes": Self.byName(s.classes.map { ($0.id, $0.name) }), "hasClasses": !s.classes.isEmpty,
                 "hasLessons": !s.lessons.isEmpty, "allPlaced": checked.timetable.unplacedLessons.isEmpty,
                 "unplaced": checked.timetable.unplacedLessons.map { u -> [String: Any] in
                     let lesson = s.lessons.first { $0.id == u.lesson }
@@ -205,24 +204,29 @@ struct RunPages {
         return pages.render("run", values, context: context)
     }
 
+    /// People, rooms and classes as a reader looks for them: by name (an unnamed one by its id).
+    static func byName(_ items: [(id: String, name: String)]) -> [[String: String]] {
+        items.map { ["id": $0.id, "name": $0.name.isEmpty ? $0.id : $0.name] }.sorted { $0["name"]!.localizedStandardCompare($1["name"]!) == .orderedAscending }
+    }
+
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
     func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
         let (run, view) = try await runs.checkedRun(runID: id)
         let s = run.scenario.scenario
-        let (known, path): (Bool, String) = switch owner {
-        case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
-        case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
-        case .room(let which): (s.rooms.contains { $0.id == which }, "rooms/\(which)")
-        case .schoolClass(let which): (s.schoolClass(which) != nil, "classes/\(which)")
+        let (name, path): (String?, String) = switch owner {
+        case .teacher(let who): (s.teachers.first { $0.id == who }?.name, "teachers/\(who)")
+        case .student(let who): (s.students.first { $0.id == who }?.name, "students/\(who)")
+        case .room(let which): (s.rooms.first { $0.id == which }?.name, "rooms/\(which)")
+        case .schoolClass(let which): (s.schoolClass(which)?.name, "classes/\(which)")
         }
-        guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
+        guard let name else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
         let drawn = run.grid(path) {
             let grids = HTMLGrids(run.checked, scenario: s)
             return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "title": "\(name) · \(view.scenario.name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
             "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
         ], context: context)
     }
@@ -238,7 +242,7 @@ struct RunPages {
                             legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "title": "\(name.capitalized) · \(view.scenario.name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
             "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend,
         ], context: context)
     }

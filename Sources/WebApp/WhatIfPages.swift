@@ -121,7 +121,7 @@ struct WhatIfPages {
             return row
         }
         func options(_ items: [(id: String, name: String)]) -> [[String: String]] {
-            items.map { ["id": $0.id, "label": $0.name.isEmpty || $0.name == $0.id ? $0.id : "\($0.name) (\($0.id))"] }
+            RunPages.byName(items).map { ["id": $0["id"]!, "label": $0["name"] == $0["id"] ? $0["id"]! : "\($0["name"]!) (\($0["id"]!))"] }
         }
         return pages.render("whatif", [
             "title": "What-if: run \(baseline)", "baselineRun": baseline,
