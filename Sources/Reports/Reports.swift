@@ -394,14 +394,9 @@ private func unique(_ items: [String]) -> [String] {
     return items.filter { seen.insert($0).inserted }
 }
 
-/// Unmet needs in the order to act on them: the highest priority first (mandated services before
-/// anything else), then students in scenario order, then the timetable's order.
+/// Unmet needs in the order to act on them (`Timetable.Unmet.priorityOrdered`).
 func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetable.Unmet] {
-    let order = Dictionary(look.scenario.students.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    return unmet.enumerated().sorted { a, b in
-        (-a.element.priority.rank, order[a.element.student] ?? .max, a.offset)
-            < (-b.element.priority.rank, order[b.element.student] ?? .max, b.offset)
-    }.map(\.element)
+    Timetable.Unmet.priorityOrdered(unmet, scenario: look.scenario)
 }
 
 /// Whether unmet lists name priorities: when the scenario gives any need one, or the timetable has

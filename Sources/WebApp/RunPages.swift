@@ -191,7 +191,7 @@ struct RunPages {
                             "reason": u.reason, "cause": u.cause ?? "",
                             "rules": (u.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
                 },
-                "unmet": checked.timetable.unmet.map {
+                "unmet": Timetable.Unmet.priorityOrdered(checked.timetable.unmet, scenario: s).map {
                     ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
                      "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? "",
                      // The catalogue's own ids and names, as `flexsched rules` and `explain` give them.
