@@ -28,5 +28,23 @@ let appStyleSheet = """
     .grid { overflow-x: auto; background: #fff; }
     button { font: inherit; padding: .2em .8em; }
     textarea { width: 100%; max-width: 60em; font-family: monospace; }
+    /* A person's week on a phone: the grid's columns would be a few words wide, so below 40em the
+       week is a row of full-width days, one per screen, swiped (or picked from the day links). */
+    .daylist { display: none; }
+    .daylist ol.sessions { list-style: none; margin: 0; padding: 0; }
+    .daylist li.s { margin: 0 0 .5em; padding: .4em .6em; }
+    .daylist .when { font-variant-numeric: tabular-nums; color: #333; }
+    .daylist h3 { margin: .2em 0 .5em; }
+    .day-links a { display: inline-block; padding: .3em .6em; margin: 0 .2em .4em 0; border: 1px solid #bbb; border-radius: .3em; text-decoration: none; }
+    @media (max-width: 40em) {
+      html { font-size: 17px; }
+      main { padding: .75em .75em 2em; }
+      header.bar { padding: .5em .75em; gap: .75em; flex-wrap: wrap; }
+      .grid.wide { display: none; }
+      .daylist { display: block; }
+      .daylist .days { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; gap: 1em; }
+      .daylist section.day { flex: 0 0 100%; scroll-snap-align: start; }
+      table.list, table.links { display: block; overflow-x: auto; }
+    }
 
     """

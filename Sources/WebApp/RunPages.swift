@@ -223,11 +223,11 @@ struct RunPages {
         guard let name else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
         let drawn = run.grid(path) {
             let grids = HTMLGrids(run.checked, scenario: s)
-            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), legend: grids.legend, styles: grids.styleSheet)
+            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), days: grids.days(of: owner), legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
             "title": "\(name) · \(view.scenario.name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
-            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
+            "heading": drawn.heading, "grid": drawn.grid, "days": drawn.days as Any, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
         ], context: context)
     }
 
@@ -238,7 +238,7 @@ struct RunPages {
         }
         let drawn = run.grid("days/\(name)") {
             let grids = HTMLGrids(run.checked, scenario: run.scenario.scenario)
-            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day),
+            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day), days: nil,
                             legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
