@@ -127,20 +127,25 @@ final class BaselineRecordingSolver: TimetableSolver {
         }
     }
 
+    /// The example published as run 1, then a version without Dr. Okafor solved from scratch: a
+    /// replacement that moves many students. Its run id.
+    func replacement(_ client: some TestClientProtocol, _ server: TestServer) async throws -> Int {
+        let example = try bundledScenario("example.yaml")
+        let scenario = try await upload(client, server, example)
+        _ = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+        _ = try await publish(client, server, run: 1)
+        let changed = example.replacingOccurrences(of: "  - {id: okafor, name: Dr. Okafor, subjects: [science, math], unavailable: [wed, mon.b1], max-per-day: 3, max-per-week: 3}\n",
+                                                   with: "")
+        #expect(changed != example)
+        _ = try await upload(client, server, changed)
+        let second = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5, "fromScratch": true}"#)
+        return try #require(second["id"] as? Int)
+    }
+
     @Test func replacingAPublishedWeekForManyPeopleWaitsForAConfirmation() async throws {
         let server = try await TestServer.make()
         try await server.test { client in
-            let example = try bundledScenario("example.yaml")
-            let scenario = try await upload(client, server, example)
-            _ = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
-            _ = try await publish(client, server, run: 1)
-            // Dr. Okafor leaves: a new version solved from scratch moves many students.
-            let changed = example.replacingOccurrences(of: "  - {id: okafor, name: Dr. Okafor, subjects: [science, math], unavailable: [wed, mon.b1], max-per-day: 3, max-per-week: 3}\n",
-                                                       with: "")
-            #expect(changed != example)
-            _ = try await upload(client, server, changed)
-            let second = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5, "fromScratch": true}"#)
-            let id = try #require(second["id"] as? Int)
+            let id = try await replacement(client, server)
             let (status, preview) = try await publish(client, server, run: id)
             let affected = try #require(preview["affected"] as? [[String: Any]])
             try #require(affected.count > PublishingService.confirmAbove, "the change must touch more than a few people: \(affected.count)")
@@ -152,6 +157,33 @@ final class BaselineRecordingSolver: TimetableSolver {
             let (confirmedStatus, confirmed) = try await publish(client, server, run: id, body: #"{"confirm": true}"#)
             #expect(confirmedStatus == .ok && confirmed["published"] as? Bool == true)
             #expect(try await run(client, server, id)["live"] as? Bool == true)
+        }
+    }
+
+    @Test func thePagesMarkTheLiveRunOfferAFreshStartAndAskBeforeAWideChange() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let id = try await replacement(client, server)
+            let session = try await signIn(client, server)
+            let scenarioPage = try await client.execute(uri: "/scenarios/1", method: .get, headers: session.headers) { String(buffer: $0.body) }
+            #expect(scenarioPage.contains(#"<tr class="live"><td><a href="/runs/1">1</a> <strong class="live-mark">published</strong>"#))
+            #expect(scenarioPage.contains(#"id="fromScratch" name="fromScratch""#), "after a publication the admin may start over")
+            let (publish, body) = session.form([:])
+            let preview = try await client.execute(uri: "/runs/\(id)/publish", method: .post, headers: publish, body: body) { String(buffer: $0.body) }
+            #expect(preview.contains("Publish run \(id)?") && preview.contains(#"name="confirm" value="yes""#) && preview.contains("id=\"confirm-publish\""))
+            #expect(try await run(client, server, 1)["live"] as? Bool == true, "the preview publishes nothing")
+            let (confirm, confirmBody) = session.form(["confirm": "yes"])
+            let published = try await client.execute(uri: "/runs/\(id)/publish", method: .post, headers: confirm, body: confirmBody) { String(buffer: $0.body) }
+            #expect(published.contains("<h1>Published</h1>") && published.contains("instead of run 1"))
+            let runPage = try await client.execute(uri: "/runs/\(id)", method: .get, headers: session.headers) { String(buffer: $0.body) }
+            #expect(runPage.contains(#"id="live""#))
+            // A solve started from the page now starts from the new published run; from scratch, from nothing.
+            for (fields, stableFrom) in [(["timeLimit": "5"], id as Int?), (["timeLimit": "5", "fromScratch": "yes"], nil)] {
+                let (start, startBody) = session.form(fields)
+                let location = try await client.execute(uri: "/scenarios/1/runs", method: .post, headers: start, body: startBody) { $0.headers[.location] ?? "" }
+                let next = try #require(Int(location.split(separator: "/").last ?? ""), "a redirect to the new run: \(location)")
+                #expect(try await run(client, server, next)["stableFrom"] as? Int == stableFrom, "\(fields)")
+            }
         }
     }
 }
