@@ -18,6 +18,8 @@ let appStyleSheet = """
     table.list thead th { background: #e7e7e7; }
     table.list ul { margin: 0; padding-left: 1.2em; }
     table.progress { min-width: 20em; }
+    /* A private link is one long word: it wraps inside its cell instead of widening the page. */
+    table.links td { overflow-wrap: anywhere; }
     table.progress td { font-variant-numeric: tabular-nums; }
     ul.names { columns: 14em; }
     pre.report { background: #fff; border: 1px solid #ccc; padding: .5em; overflow-x: auto; }

@@ -73,7 +73,14 @@ try:
     check(int(driver.find_element(By.ID, "added").text) > 0, "the first publication adds events")
     check("Ms. Lee" in driver.find_element(By.TAG_NAME, "main").text, "she is among the people to tell")
 
-    feeds = api("/api/v1/scenarios/{}/feeds".format(api("/api/v1/scenarios")[0]["id"]))
+    scenario = api("/api/v1/scenarios")[0]["id"]
+    # The links page, long private links and all, fits a laptop's screen.
+    driver.get(f"{base}/scenarios/{scenario}/links")
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.links")))
+    widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    check(widths[0] <= widths[1], f"the links page scrolls sideways: {widths[0]} px in a {widths[1]} px window")
+
+    feeds = api(f"/api/v1/scenarios/{scenario}/feeds")
     page = next(f["page"] for f in feeds if f["kind"] == "teacher" and f["id"] == "lee")
     driver.get(page)
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.week")))
