@@ -87,7 +87,20 @@ final class BaselineRecordingSolver: TimetableSolver {
             // The admin may still start over, explicitly.
             let scratch = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5, "fromScratch": true}"#)
             #expect(scratch["state"] as? String == "done" && scratch["stableFrom"] == nil, "\(scratch)")
-            #expect(solver.solvedWithBaseline == [false, true, false])
+
+            // Next week's version, without Dr. Okafor, rolls forward from the published week: only his
+            // students' weeks change.
+            let week = try #require((try await run(client, server, 2)["timetable"] as? [String: Any])?["sessions"] as? [[String: Any]])
+            let hisStudents = Set(week.filter { $0["teacher"] as? String == "okafor" }.flatMap { $0["students"] as? [String] ?? [] })
+            try #require(!hisStudents.isEmpty, "Dr. Okafor teaches in the published week")
+            _ = try await upload(client, server, try bundledScenario("example.yaml").replacingOccurrences(
+                of: "  - {id: okafor, name: Dr. Okafor, subjects: [science, math], unavailable: [wed, mon.b1], max-per-day: 3, max-per-week: 3}\n", with: ""))
+            let next = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+            #expect(next["state"] as? String == "done" && next["stableFrom"] as? Int == 2, "\(next)")
+            let (_, preview) = try await publish(client, server, run: try #require(next["id"] as? Int))
+            let told = try #require(preview["affected"] as? [[String: Any]]).filter { $0["role"] as? String == "student" }.compactMap { $0["id"] as? String }
+            #expect(!told.isEmpty && Set(told).isSubset(of: hisStudents), "\(told) beyond \(hisStudents)")
+            #expect(solver.solvedWithBaseline == [false, true, false, true])
         }
     }
 
