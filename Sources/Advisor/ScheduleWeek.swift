@@ -17,7 +17,7 @@ public func scheduleWeek(_ scenario: ValidatedScenario, options: SolveOptions = 
     let findings = findings ?? diagnose(scenario)
     options.findings = findings
     var timetable = try solveTimetable(scenario, options: options, progress: progress)
-    timetable.unmet = explainUnmet(timetable, scenario: scenario, findings: findings)
+    timetable.unmet = Timetable.Unmet.priorityOrdered(explainUnmet(timetable, scenario: scenario, findings: findings), scenario: scenario.scenario)
     timetable.unplaced = timetable.unplaced.map { _ in explainUnplaced(timetable, scenario: scenario) }
     let measured = measureObjective(timetable, against: scenario.scenario, baseline: options.baseline)
     let misreported = measured.filter { id, count in timetable.stats?.terms?[id] != Double(count) }.keys.sorted()

@@ -49,7 +49,7 @@ enum UnmetTable {
 
     static func rows(_ unmet: [Timetable.Unmet], scenario: Scenario) -> [[String]] {
         let names = Dictionary(uniqueKeysWithValues: scenario.students.map { ($0.id, $0.name) })
-        return unmet.map { u in
+        return Timetable.Unmet.priorityOrdered(unmet, scenario: scenario).map { u in
             // `need` is `subject modality`, as the scenario's ids never contain spaces.
             [u.student, names[u.student] ?? "", "\(u.subject) \(u.modality)", String(u.missing), u.priority.rawValue, u.cause ?? "", u.reason]
         }

@@ -99,14 +99,18 @@ func sessions(of owner: WeekOwner, in timetable: Timetable, _ scenario: Scenario
     }
 }
 
-func weekTitle(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Session]) -> String {
+/// "Ms. Lee (teacher lee): 5 sessions a week": the id is what the command line's `--teacher` takes.
+/// Pages and the printable file leave it out (`withID` false): their readers know people by name.
+func weekTitle(_ look: Lookup, _ owner: WeekOwner, _ sessions: [Timetable.Session], withID: Bool = true) -> String {
+    let count = "\(plural(sessions.count, "session")) a week"
+    guard withID else { return "\(look.name(of: owner)): \(count)" }
     let name = switch owner {
     case .teacher(let id): "\(look.teacher(id)) (teacher \(id))"
     case .student(let id): "\(look.student(id)) (student \(id))"
     case .room(let id): "\(look.room(id)) (room \(id))"
     case .schoolClass(let id): "\(look.schoolClass(id)) (class \(id))"
     }
-    return "\(name): \(plural(sessions.count, "session")) a week"
+    return "\(name): \(count)"
 }
 
 /// Breaks a comma-separated list (a group of students) into lines of at most `width` characters

@@ -143,7 +143,7 @@ private func ownerWeek(_ look: Lookup, _ owner: WeekOwner, _ mine: [Timetable.Se
     let days = look.scenario.days
     let cells = look.cells(mine)
     let lanes = days.map { day in laneCells(timeline) { cells[GridCell(day: day, block: $0.id)] ?? [] } }
-    var out = ["<table class=\"week\">", "<caption>\(html(weekTitle(look, owner, mine)))</caption>",
+    var out = ["<table class=\"week\">", "<caption>\(html(weekTitle(look, owner, mine, withID: false)))</caption>",
                "<thead><tr><th scope=\"col\">Time</th>" + days.map { "<th scope=\"col\">\(dayLabel($0))</th>" }.joined() + "</tr></thead>",
                "<tbody>"]
     for (i, row) in timeline.enumerated() {
@@ -222,13 +222,7 @@ private func anchor(_ owner: WeekOwner) -> String {
 }
 
 private func link(_ look: Lookup, _ owner: WeekOwner) -> String {
-    let name = switch owner {
-    case .teacher(let id): look.teacher(id)
-    case .student(let id): look.student(id)
-    case .room(let id): look.room(id)
-    case .schoolClass(let id): look.schoolClass(id)
-    }
-    return "<a href=\"#\(html(anchor(owner)))\">\(html(name))</a>"
+    "<a href=\"#\(html(anchor(owner)))\">\(html(look.name(of: owner)))</a>"
 }
 
 // MARK: - Cells

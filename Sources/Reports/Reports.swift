@@ -394,14 +394,9 @@ private func unique(_ items: [String]) -> [String] {
     return items.filter { seen.insert($0).inserted }
 }
 
-/// Unmet needs in the order to act on them: the highest priority first (mandated services before
-/// anything else), then students in scenario order, then the timetable's order.
+/// Unmet needs in the order to act on them (`Timetable.Unmet.priorityOrdered`).
 func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetable.Unmet] {
-    let order = Dictionary(look.scenario.students.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    return unmet.enumerated().sorted { a, b in
-        (-a.element.priority.rank, order[a.element.student] ?? .max, a.offset)
-            < (-b.element.priority.rank, order[b.element.student] ?? .max, b.offset)
-    }.map(\.element)
+    Timetable.Unmet.priorityOrdered(unmet, scenario: look.scenario)
 }
 
 /// Whether unmet lists name priorities: when the scenario gives any need one, or the timetable has
@@ -474,12 +469,22 @@ struct Lookup {
         return "\(dayName) \(first.start)–\(last.end)"
     }
 
-    /// Sorts sessions by weekday, then by the block's place in the day; unknown ids last.
+    /// Sorts sessions by the week's order of days, then by the block's place in the day; unknown ids last.
     func chronological(_ a: Timetable.Session, _ b: Timetable.Session) -> Bool {
-        func key(_ s: Timetable.Session) -> (Int, Int) {
-            (Weekday(rawValue: s.day.lowercased())?.ordinal ?? .max, blockIndex[s.block] ?? .max)
+        func key(_ s: Timetable.Session) -> (Int, Int, Int) {
+            let day = Weekday(rawValue: s.day.lowercased())
+            return (day.flatMap { scenario.days.firstIndex(of: $0) } ?? .max, day?.ordinal ?? .max, blockIndex[s.block] ?? .max)
         }
         return key(a) < key(b)
+    }
+
+    func name(of owner: WeekOwner) -> String {
+        switch owner {
+        case .teacher(let id): teacher(id)
+        case .student(let id): student(id)
+        case .room(let id): room(id)
+        case .schoolClass(let id): schoolClass(id)
+        }
     }
 
     func teacher(_ id: String) -> String { teachers[id] ?? id }

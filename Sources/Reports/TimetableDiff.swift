@@ -133,35 +133,57 @@ public struct TimetableDiff: Codable, Sendable {
         return result
     }
 
-    /// The notice for the admin, in names, weekdays and clock times from `scenario`: each student and
-    /// teacher with every changed session they are in, before or after, then the rooms on their own.
-    public func markdown(title: String, scenario: Scenario) -> String {
+    /// What one person (or room) is told: each changed session they are in, before or after, in
+    /// names, weekdays and clock times from the scenario, in the week's order.
+    public struct Notice: Sendable {
+        public var role: String
+        public var id: String
+        public var name: String
+        public var lines: [String]
+    }
+
+    /// The notices of everyone in `people`, in its order: the one wording of a change that the
+    /// command line's `diff.md`, the web app and its API share.
+    public func notices(scenario: Scenario) -> [Notice] {
         let look = Lookup(scenario)
+        let changed = sessions.filter { $0.kind != .kept }
+            .sorted { look.chronological(($0.before ?? $0.after)!, ($1.before ?? $1.after)!) }
+        return people.map { entry in
+            let involves: (Timetable.Session) -> Bool = switch entry.role {
+            case "room": { $0.room == entry.id }
+            case "teacher": { $0.staff.contains(entry.id) }
+            default: { $0.students.contains(entry.id) }
+            }
+            let lines = changed.filter { change in [change.before, change.after].contains { $0.map(involves) ?? false } }.map { describe($0, look) }
+            return Notice(role: entry.role, id: entry.id, name: entry.name, lines: lines)
+        }
+    }
+
+    /// The notice for the admin: each student and teacher with every changed session they are in,
+    /// before or after, then the rooms on their own.
+    public func markdown(title: String, scenario: Scenario) -> String {
         let kinds: [Kind] = [.kept, .moved, .restaffed, .reroomed, .regrouped, .cancelled, .new]
         var out = ["# \(title)", "", kinds.map { "\($0.rawValue): \(count($0))" }.joined(separator: " · "), ""]
         if sessions.contains(where: { ($0.before ?? $0.after)?.isLesson == true }) {
             out += ["Of them lessons: " + kinds.map { "\($0.rawValue): \(lessonCount($0))" }.joined(separator: " · "), ""]
         }
-        let changed = sessions.filter { $0.kind != .kept }
-            .sorted { look.chronological(($0.before ?? $0.after)!, ($1.before ?? $1.after)!) }
-        func notices(_ role: String, heading: String, _ involves: @escaping (String, Timetable.Session) -> Bool) -> [String] {
-            let entries = people.filter { $0.role == role }
+        let all = notices(scenario: scenario)
+        func section(_ role: String, heading: String) -> [String] {
+            let entries = all.filter { $0.role == role }
             guard !entries.isEmpty else { return [] }
             var lines = ["\(heading) (\(entries.count))", ""]
             for entry in entries {
                 lines += ["\(heading.prefix { $0 == "#" })# \(entry.name)", ""]
-                lines += changed.filter { change in
-                    [change.before, change.after].contains { $0.map { involves(entry.id, $0) } ?? false }
-                }.map { "- " + describe($0, look) }
+                lines += entry.lines.map { "- " + $0 }
                 lines.append("")
             }
             return lines
         }
         out += ["## People to notify (\(peopleToNotify.count))", ""]
         if peopleToNotify.isEmpty { out += ["Nobody's week changes.", ""] }
-        out += notices("student", heading: "### Students") { id, s in s.students.contains(id) }
-        out += notices("teacher", heading: "### Teachers") { id, s in s.staff.contains(id) }
-        out += notices("room", heading: "## Rooms") { id, s in s.room == id }
+        out += section("student", heading: "### Students")
+        out += section("teacher", heading: "### Teachers")
+        out += section("room", heading: "## Rooms")
         return out.joined(separator: "\n")
     }
 }

@@ -109,9 +109,11 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
     public var baselineRunID: Int64?
     public var changeName: String?
     public var changeText: String?
+    /// A solve of the scenario that keeps this published run's timetable wherever it can (nil: from scratch).
+    public var stableFromRunID: Int64?
 
     public init(scenarioVersionID: Int64, requestedBy: Int64, timeLimit: Double, state: RunState = .queued, created: Date = Date(),
-                baselineRunID: Int64? = nil, changeName: String? = nil, changeText: String? = nil) {
+                baselineRunID: Int64? = nil, changeName: String? = nil, changeText: String? = nil, stableFromRunID: Int64? = nil) {
         self.scenarioVersionID = scenarioVersionID
         self.requestedBy = requestedBy
         self.timeLimit = timeLimit
@@ -120,6 +122,7 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
         self.baselineRunID = baselineRunID
         self.changeName = changeName
         self.changeText = changeText
+        self.stableFromRunID = stableFromRunID
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -143,6 +143,11 @@ public struct Store: Sendable {
                 t.primaryKey(["scenarioID", "kind", "entityID"])
             }
         }
+        // A solve that starts from the published timetable (the stability objective of `solve
+        // --baseline`), told apart from a what-if variant, which cannot be published.
+        migrator.registerMigration("v2-stable-runs") { db in
+            try db.alter(table: "run") { t in t.add(column: "stableFromRunID", .integer).references("run") }
+        }
         return migrator
     }
 }

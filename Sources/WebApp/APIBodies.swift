@@ -76,7 +76,7 @@ struct RunBody: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, state, scenario, scenarioName, version, timeLimit, requestedBy, created, started, finished, summary, progress
-        case baselineRun, change, timetable
+        case baselineRun, change, timetable, stableFrom, live
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -99,21 +99,27 @@ struct RunBody: Encodable {
             try c.encode(baseline, forKey: .baselineRun)
             try c.encode(run.changeName, forKey: .change)
         }
+        if let stable = run.stableFromRunID { try c.encode(stable, forKey: .stableFrom) }
+        try c.encode(view.isLive, forKey: .live)
         if let timetable { try c.encode(timetable, forKey: .timetable) }
     }
 }
 
+/// One person to tell: `changes` in names and clock times, as the pages and `diff.md` word them;
+/// `before` and `after` in ids, as `diff.json` keeps them.
 struct PersonBody: Encodable {
     var role: String
     var id: String
     var name: String
+    var changes: [String]
     var before: [String]
     var after: [String]
 
-    init(_ person: TimetableDiff.PersonChange) {
+    init(_ person: TimetableDiff.PersonChange, notices: [TimetableDiff.Notice]) {
         role = person.role
         id = person.id
         name = person.name
+        changes = notices.first { $0.role == person.role && $0.id == person.id }?.lines ?? []
         before = person.before
         after = person.after
     }
@@ -132,13 +138,16 @@ struct PublishedBody: Encodable {
     @NullWhenAbsent var previousRun: Int64?
     var events: Events
     var affected: [PersonBody]
+    /// False: nothing was published yet, the change waits for `{"confirm": true}`.
+    var published: Bool
 
     init(_ outcome: PublishOutcome) {
         scenario = outcome.scenarioID
         run = outcome.runID
         previousRun = outcome.previousRunID
         events = Events(added: outcome.addedEvents, changed: outcome.changedEvents, unchanged: outcome.unchangedEvents, removed: outcome.removedEvents)
-        affected = outcome.affected.map(PersonBody.init)
+        affected = outcome.affected.map { PersonBody($0, notices: outcome.notices) }
+        published = outcome.published
     }
 }
 
@@ -194,7 +203,7 @@ struct ComparisonBody: Encodable {
             let diff = variant.diff
             try c.encode(diff.map { diff in Dictionary(uniqueKeysWithValues: TimetableDiff.Kind.allCases.map { ($0.rawValue, diff.count($0)) }) },
                          forKey: .sessions)
-            try c.encode(diff.map { $0.peopleToNotify.map(PersonBody.init) }, forKey: .peopleAffected)
+            try c.encode(diff.map { $0.peopleToNotify.map { PersonBody($0, notices: variant.notices) } }, forKey: .peopleAffected)
         }
     }
 
@@ -241,13 +250,27 @@ struct ExplanationBody: Encodable {
 /// Request bodies name every key they read; any other key is refused, so a misspelt option is an
 /// error rather than silently ignored.
 struct StartRunRequest: Decodable {
-    static let example = #"{"timeLimit": 30}"#
+    static let example = #"{"timeLimit": 30, "fromScratch": false}"#
     var timeLimit: Double?
+    /// True ignores the published timetable; a solve keeps it wherever it can otherwise.
+    var fromScratch = false
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKey.self)
-        try RequestKey.refuseOthers(c, known: ["timeLimit"])
+        try RequestKey.refuseOthers(c, known: ["timeLimit", "fromScratch"])
         timeLimit = try c.decodeIfPresent(Double.self, forKey: RequestKey("timeLimit"))
+        fromScratch = try c.decodeIfPresent(Bool.self, forKey: RequestKey("fromScratch")) ?? false
+    }
+}
+
+struct PublishRequest: Decodable {
+    static let example = #"{"confirm": true}"#
+    var confirm: Bool
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: RequestKey.self)
+        try RequestKey.refuseOthers(c, known: ["confirm"])
+        confirm = try c.decodeIfPresent(Bool.self, forKey: RequestKey("confirm")) ?? false
     }
 }
 

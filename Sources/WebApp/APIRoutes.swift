@@ -27,7 +27,7 @@ struct APIRoutes {
         // Private tokens: whoever holds one reads that person's week.
         api.admin.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
         api.admin.delete("runs/:run") { _, context in try await handle(context) { try await cancelRun(context) } }
-        api.admin.post("runs/:run/publish") { _, context in try await handle(context) { try await publishRun(context) } }
+        api.admin.post("runs/:run/publish") { request, context in try await handle(context) { try await publishRun(request, context) } }
         api.admin.post("runs/:run/whatif") { request, context in try await handle(context) { try await startWhatIf(request, context) } }
         api.admin.post("runs/:run/explain") { _, context in try await handle(context) { try await startExplain(context) } }
         api.admin.post("feeds/:kind/:id/rotate") { request, context in try await handle(context) { try await changeFeed(request, context, revoke: false) } }
@@ -87,11 +87,13 @@ struct APIRoutes {
         let user = try context.caller()
         let id = try scenarioID(context)
         let body = try await request.body.collect(upTo: 64 << 10)
-        var timeLimit = 60.0
+        var timeLimit = 60.0, fromScratch = false
         if body.readableBytes > 0 {
-            timeLimit = try decodeRequest(StartRunRequest.self, from: Data(body.readableBytesView), example: StartRunRequest.example).timeLimit ?? timeLimit
+            let asked = try decodeRequest(StartRunRequest.self, from: Data(body.readableBytesView), example: StartRunRequest.example)
+            timeLimit = asked.timeLimit ?? timeLimit
+            fromScratch = asked.fromScratch
         }
-        let run = try await runs.start(scenarioID: id, timeLimit: timeLimit, by: user)
+        let run = try await runs.start(scenarioID: id, timeLimit: timeLimit, fromScratch: fromScratch, by: user)
         var response = try Self.json(RunStateBody(run: run.id!, state: run.state.rawValue), status: .accepted)
         response.headers[.location] = "/api/v1/runs/\(run.id!)"
         return response
@@ -137,9 +139,17 @@ struct APIRoutes {
         return try Self.json(RunStateBody(run: id, state: state == .queued || state == .running ? "cancelling" : state.rawValue), status: .accepted)
     }
 
-    func publishRun(_ context: AppContext) async throws -> Response {
+    /// A change to more than a few people's published weeks answers 409 with its preview until the
+    /// request confirms it.
+    func publishRun(_ request: Request, _ context: AppContext) async throws -> Response {
         let user = try context.caller()
-        return try Self.json(PublishedBody(try await publishing.publish(runID: try runID(context), by: user)))
+        let body = try await request.body.collect(upTo: 64 << 10)
+        var confirmed = false
+        if body.readableBytes > 0 {
+            confirmed = try decodeRequest(PublishRequest.self, from: Data(body.readableBytesView), example: PublishRequest.example).confirm
+        }
+        let outcome = try await publishing.publish(runID: try runID(context), confirmed: confirmed, by: user)
+        return try Self.json(PublishedBody(outcome), status: outcome.published ? .ok : .conflict)
     }
 
     func listFeeds(_ context: AppContext) async throws -> Response {

@@ -60,6 +60,7 @@ enum PersonalPage {
             case .schoolClass: .schoolClass(id)
             }
             values["grid"] = grids.week(of: owner)
+            values["days"] = grids.days(of: owner)
             values["legend"] = grids.legend
             values["gridStyles"] = grids.styleSheet
         }

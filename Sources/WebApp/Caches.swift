@@ -64,6 +64,8 @@ final class CheckedRun: Sendable {
 struct GridPage: Sendable {
     var heading: String
     var grid: String
+    /// A person's, room's or class's week day by day, for narrow screens (nil for a day of the school).
+    var days: String?
     var legend: String
     var styles: String
 }

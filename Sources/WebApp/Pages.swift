@@ -32,7 +32,23 @@ struct Pages: Sendable {
             values["signedIn"] = ["name": user.name, "csrf": session.csrfToken]
         }
         values["nonce"] = Self.noncePlaceholder
-        return templates.render(values, withTemplate: template) ?? "template \(template) is missing"
+        return templates.render(Self.presentable(values) ?? [:], withTemplate: template) ?? "template \(template) is missing"
+    }
+
+    /// Mustache prints a missing optional as "nil" and opens a section on an empty string ("what-if: ."):
+    /// both are dropped from a page's values, so `{{#x}}…{{/x}}` means "when there is an x" on every page.
+    static func presentable(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return presentable(wrapped)
+        }
+        switch value {
+        case let text as String: return text.isEmpty ? nil : text
+        case let dictionary as [String: Any]: return dictionary.compactMapValues(presentable)
+        case let array as [Any]: return array.compactMap(presentable)
+        default: return value
+        }
     }
 
     /// A rendered page with a nonce of its own, which its Content-Security-Policy names.
@@ -143,7 +159,7 @@ struct Pages: Sendable {
     /// must match, as there is no session yet to hold one.
     func signInPage(_ context: AppContext, message: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = Secrets.token()
-        var response = render("signin", ["csrf": token, "message": message as Any], status: status)
+        var response = render("signin", ["title": "Sign in", "csrf": token, "message": message as Any], status: status)
         response.setCookie(Cookie(name: Self.preSessionCookie, value: token, path: "/signin", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }

@@ -19,6 +19,11 @@ public struct PublishOutcome: Sendable {
     /// Teachers and students whose week differs from the previously published one (everyone with a
     /// session at the first publication).
     public var affected: [TimetableDiff.PersonChange]
+    /// What each of them is told, in names and clock times (as `diff.md` says it).
+    public var notices: [TimetableDiff.Notice]
+    /// False: nothing was published; the change touches more people than publishing goes ahead for
+    /// without the admin's confirmation.
+    public var published: Bool
 }
 
 /// A private link as admins list it.
@@ -40,10 +45,14 @@ public struct PublishingService: Sendable {
     /// Personal pages (`/me/TOKEN`) as rendered, with `Pages.noncePlaceholder` for each response's nonce.
     let pageCache: TokenCache<String>
 
+    /// More people than this whose published week would change: publishing waits for a confirmation.
+    public static let confirmAbove = 5
+
     /// Makes a finished run the timetable the scenario's feeds serve. Calendars are rendered now,
     /// from the checked timetable, with SEQUENCE raised on every event that changed since the last
-    /// publication, exactly as `export ics --previous` does.
-    public func publish(runID: Int64, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
+    /// publication, exactly as `export ics --previous` does. A replacement that changes more than
+    /// `confirmAbove` people's weeks is only previewed unless `confirmed`: they will all have to be told.
+    public func publish(runID: Int64, confirmed: Bool = false, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
         let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID)
         guard view.run.state == .done else { throw .conflict("only a finished solve can be published; run \(runID) is \(view.run.state.rawValue)") }
         guard view.run.baselineRunID == nil else {
@@ -78,14 +87,19 @@ public struct PublishingService: Sendable {
             before = Timetable(scenario: scenario.name, status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
         }
         let diff = TimetableDiff(from: before, to: checked.timetable, scenario: scenario.scenario)
+        var outcome = PublishOutcome(scenarioID: scenarioID, runID: runID, previousRunID: earlier?.runID, addedEvents: result.added,
+                                     changedEvents: result.changed, unchangedEvents: result.unchanged, removedEvents: result.removed.count,
+                                     affected: diff.peopleToNotify, notices: diff.notices(scenario: scenario.scenario).filter { $0.role != "room" },
+                                     published: false)
+        // Nobody has planned around a first publication: only a replacement needs a second look.
+        if earlier != nil, earlier?.runID != runID, outcome.affected.count > Self.confirmAbove, !confirmed { return outcome }
         try await stored("publishing run \(runID)") {
             try await store.feeds.publish(PublicationRecord(scenarioID: scenarioID, runID: runID, published: now, publishedBy: user.id!), calendars: calendars)
         }
         feedCache.clear()
         pageCache.clear()
-        return PublishOutcome(scenarioID: scenarioID, runID: runID, previousRunID: earlier?.runID, addedEvents: result.added,
-                              changedEvents: result.changed, unchangedEvents: result.unchanged, removedEvents: result.removed.count,
-                              affected: diff.peopleToNotify)
+        outcome.published = true
+        return outcome
     }
 
     static func folder(_ kind: FeedKind) -> String { kind == .schoolClass ? "classes" : "\(kind.rawValue)s" }

@@ -29,7 +29,7 @@ struct RunPages {
         group.admin.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
                 guard let limit = Double(fields["timeLimit"] ?? "") else { throw ServiceError.badRequest("the time limit is a number of seconds") }
-                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, by: user)
+                let run = try await runs.start(scenarioID: try number(context, "id"), timeLimit: limit, fromScratch: fields["fromScratch"] == "yes", by: user)
                 return Pages.redirect("/runs/\(run.id!)")
             }
         }
@@ -49,7 +49,9 @@ struct RunPages {
             }
         }
         group.admin.post("runs/:run/publish") { request, context in
-            try await change(request, context) { user, _ in try publishPage(try await publishing.publish(runID: try number(context, "run"), by: user), context) }
+            try await change(request, context) { user, fields in
+                try publishPage(try await publishing.publish(runID: try number(context, "run"), confirmed: fields["confirm"] == "yes", by: user), context)
+            }
         }
         // Explain is a job of the run queue: the form queues it and its page follows it.
         group.admin.post("runs/:run/explain") { request, context in
@@ -124,7 +126,7 @@ struct RunPages {
         let scenario = try await scenarios.scenario(id)
         let versions = try await scenarios.versions(scenarioID: id)
         let history = try await runs.list(scenarioID: id)
-        return pages.render("scenario", [
+        var values: [String: Any] = [
             "title": scenario.name, "id": id, "name": scenario.name,
             "versions": versions.map { view -> [String: Any] in
                 let version = view.version
@@ -135,12 +137,18 @@ struct RunPages {
             },
             "runs": history.map(runRow), "hasRuns": !history.isEmpty,
             "defaultTimeLimit": 60, "minTimeLimit": Int(RunService.timeLimits.lowerBound), "maxTimeLimit": Int(RunService.timeLimits.upperBound),
-        ], context: context)
+        ]
+        values["liveRun"] = history.first(where: \.isLive)?.run.id
+        return pages.render("scenario", values, context: context)
     }
 
     func runRow(_ view: RunView) -> [String: Any] {
-        ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
-         "state": view.run.state.rawValue, "summary": view.run.summary ?? "", "change": view.run.changeName ?? ""]
+        var row: [String: Any] = ["id": view.run.id!, "version": view.version.version, "by": view.requestedBy, "when": Self.time(view.run.created),
+                                  "state": view.run.state.rawValue, "live": view.isLive]
+        row["summary"] = view.run.summary
+        row["change"] = view.run.changeName
+        row["stableFrom"] = view.run.stableFromRunID
+        return row
     }
 
     static func time(_ date: Date) -> String {
@@ -172,10 +180,9 @@ struct RunPages {
             values["timetable"] = [
                 "report": summaryText(checked, scenario: s),
                 "days": s.days.map { ["id": $0.rawValue, "name": $0.rawValue.capitalized] },
-                "teachers": s.teachers.map { ["id": $0.id, "name": $0.name] },
-                "students": s.students.map { ["id": $0.id, "name": $0.name] },
-                "rooms": s.rooms.map { ["id": $0.id, "name": $0.name] },
-                "classes": s.classes.map { ["id": $0.id, "name": $0.name] }, "hasClasses": !s.classes.isEmpty,
+                "teachers": Self.byName(s.teachers.map { ($0.id, $0.name) }), "students": Self.byName(s.students.map { ($0.id, $0.name) }),
+                "rooms": Self.byName(s.rooms.map { ($0.id, $0.name) }),
+                "classes": Self.byName(s.classes.map { ($0.id, $0.name) }), "hasClasses": !s.classes.isEmpty,
                 "hasLessons": !s.lessons.isEmpty, "allPlaced": checked.timetable.unplacedLessons.isEmpty,
                 "unplaced": checked.timetable.unplacedLessons.map { u -> [String: Any] in
                     let lesson = s.lessons.first { $0.id == u.lesson }
@@ -184,7 +191,7 @@ struct RunPages {
                             "reason": u.reason, "cause": u.cause ?? "",
                             "rules": (u.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
                 },
-                "unmet": checked.timetable.unmet.map {
+                "unmet": Timetable.Unmet.priorityOrdered(checked.timetable.unmet, scenario: s).map {
                     ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
                      "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? "",
                      // The catalogue's own ids and names, as `flexsched rules` and `explain` give them.
@@ -197,25 +204,30 @@ struct RunPages {
         return pages.render("run", values, context: context)
     }
 
+    /// People, rooms and classes as a reader looks for them: by name (an unnamed one by its id).
+    static func byName(_ items: [(id: String, name: String)]) -> [[String: String]] {
+        items.map { ["id": $0.id, "name": $0.name.isEmpty ? $0.id : $0.name] }.sorted { $0["name"]!.localizedStandardCompare($1["name"]!) == .orderedAscending }
+    }
+
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
     func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
         let (run, view) = try await runs.checkedRun(runID: id)
         let s = run.scenario.scenario
-        let (known, path): (Bool, String) = switch owner {
-        case .teacher(let who): (s.teachers.contains { $0.id == who }, "teachers/\(who)")
-        case .student(let who): (s.students.contains { $0.id == who }, "students/\(who)")
-        case .room(let which): (s.rooms.contains { $0.id == which }, "rooms/\(which)")
-        case .schoolClass(let which): (s.schoolClass(which) != nil, "classes/\(which)")
+        let (name, path): (String?, String) = switch owner {
+        case .teacher(let who): (s.teachers.first { $0.id == who }?.name, "teachers/\(who)")
+        case .student(let who): (s.students.first { $0.id == who }?.name, "students/\(who)")
+        case .room(let which): (s.rooms.first { $0.id == which }?.name, "rooms/\(which)")
+        case .schoolClass(let which): (s.schoolClass(which)?.name, "classes/\(which)")
         }
-        guard known else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
+        guard let name else { throw ServiceError.notFound("run \(id)'s scenario has no \(path)") }
         let drawn = run.grid(path) {
             let grids = HTMLGrids(run.checked, scenario: s)
-            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), legend: grids.legend, styles: grids.styleSheet)
+            return GridPage(heading: grids.heading(owner), grid: grids.week(of: owner), days: grids.days(of: owner), legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(path)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
-            "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
+            "title": "\(name) · \(view.scenario.name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "heading": drawn.heading, "grid": drawn.grid, "days": drawn.days as Any, "legend": drawn.legend, "calendar": "/runs/\(id)/\(path).ics",
         ], context: context)
     }
 
@@ -226,11 +238,11 @@ struct RunPages {
         }
         let drawn = run.grid("days/\(name)") {
             let grids = HTMLGrids(run.checked, scenario: run.scenario.scenario)
-            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day),
+            return GridPage(heading: "<span class=\"kind\">The whole school</span> \(name.capitalized)", grid: grids.day(day), days: nil,
                             legend: grids.legend, styles: grids.styleSheet)
         }
         return pages.render("grid", [
-            "title": "\(view.scenario.name): \(name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
+            "title": "\(name.capitalized) · \(view.scenario.name)", "run": id, "scenarioName": view.scenario.name, "gridStyles": drawn.styles,
             "heading": drawn.heading, "grid": drawn.grid, "legend": drawn.legend,
         ], context: context)
     }
@@ -296,12 +308,14 @@ struct RunPages {
 
     // MARK: Publish and explain
 
+    /// The publication's change, or its preview with a confirmation form when it waits for one.
     func publishPage(_ outcome: PublishOutcome, _ context: AppContext) throws -> Response {
         pages.render("published", [
-            "title": "Published", "run": outcome.runID, "scenario": outcome.scenarioID, "previousRun": outcome.previousRunID as Any,
+            "title": outcome.published ? "Published" : "Publish run \(outcome.runID)?", "published": outcome.published,
+            "run": outcome.runID, "scenario": outcome.scenarioID, "previousRun": outcome.previousRunID as Any,
             "added": outcome.addedEvents, "changed": outcome.changedEvents, "unchanged": outcome.unchangedEvents, "removed": outcome.removedEvents,
-            "affected": outcome.affected.map { ["role": $0.role, "name": $0.name, "before": $0.before, "after": $0.after] },
-            "nobodyAffected": outcome.affected.isEmpty,
+            "affected": outcome.notices.map { ["role": $0.role, "name": $0.name, "lines": $0.lines] },
+            "affectedCount": outcome.notices.count, "nobodyAffected": outcome.notices.isEmpty,
         ], context: context)
     }
 

@@ -15,6 +15,8 @@ public struct RunView: Sendable {
     public var requestedBy: String
     /// The stored progress, or the live one while it runs.
     public var progress: RunProgress?
+    /// The run whose timetable the scenario's links serve now.
+    public var isLive: Bool
 }
 
 /// Solves: queueing, cancelling, following and reading them. Every timetable it hands out has just
@@ -49,11 +51,20 @@ public final class RunService: Sendable {
         }
     }
 
-    /// Queues a solve of the scenario's latest version.
-    public func start(scenarioID: Int64, timeLimit: Double, by user: UserRecord) async throws(ServiceError) -> RunRecord {
+    /// Queues a solve of the scenario's latest version. Once a run is published the solve starts
+    /// from it, as `solve --baseline` does, so re-solving moves only what the changes force: people
+    /// have planned their weeks around the published timetable. `fromScratch` is the admin's explicit
+    /// choice to ignore it.
+    public func start(scenarioID: Int64, timeLimit: Double, fromScratch: Bool = false, by user: UserRecord) async throws(ServiceError) -> RunRecord {
         try Self.checkTimeLimit(timeLimit)
         let version = try await scenarios.latestVersion(scenarioID: scenarioID)
-        return try await enqueue([RunRecord(scenarioVersionID: version.id!, requestedBy: user.id!, timeLimit: timeLimit)])[0]
+        let published = fromScratch ? nil : try await publishedRunID(scenarioID: scenarioID)
+        return try await enqueue([RunRecord(scenarioVersionID: version.id!, requestedBy: user.id!, timeLimit: timeLimit, stableFromRunID: published)])[0]
+    }
+
+    /// The run whose timetable the scenario's links serve, if any.
+    func publishedRunID(scenarioID: Int64) async throws(ServiceError) -> Int64? {
+        try await stored("reading scenario \(scenarioID)'s publication") { try await store.feeds.publication(scenarioID: scenarioID) }?.runID
     }
 
     /// Stores the runs in one transaction, then queues them.
@@ -76,18 +87,21 @@ public final class RunService: Sendable {
             run.state = .failed
             run.summary = summary
         }
-        let (version, scenario, requester) = try await stored("reading what run \(id) refers to") {
-            () async throws -> (ScenarioVersionRecord?, ScenarioRecord?, UserRecord?) in
+        let (version, scenario, requester, publication) = try await stored("reading what run \(id) refers to") {
+            () async throws -> (ScenarioVersionRecord?, ScenarioRecord?, UserRecord?, PublicationRecord?) in
             let version = try await store.scenarios.version(id: run.scenarioVersionID)
-            var scenario: ScenarioRecord?
-            if let version { scenario = try await store.scenarios.scenario(id: version.scenarioID) }
-            return (version, scenario, try await store.users.user(id: run.requestedBy))
+            var scenario: ScenarioRecord?, publication: PublicationRecord?
+            if let version {
+                scenario = try await store.scenarios.scenario(id: version.scenarioID)
+                publication = try await store.feeds.publication(scenarioID: version.scenarioID)
+            }
+            return (version, scenario, try await store.users.user(id: run.requestedBy), publication)
         }
         guard let version, let scenario else { throw .failure(cause: "run \(id) refers to a scenario version that is gone") }
         // Progress is written by this server; an unreadable one only loses the figures, not the run.
         let saved = run.progress.flatMap { try? JSONDecoder().decode(RunProgress.self, from: Data($0.utf8)) }
         return RunView(run: run, scenario: scenario, version: version, requestedBy: requester?.name ?? "?",
-                       progress: run.state == .running ? queue.latestProgress(id) ?? saved : saved)
+                       progress: run.state == .running ? queue.latestProgress(id) ?? saved : saved, isLive: publication?.runID == id)
     }
 
     /// Newest first; one scenario's when given.
@@ -175,6 +189,9 @@ public final class RunService: Sendable {
             if let baselineID = view.run.baselineRunID {
                 options.baseline = try await checkedTimetable(runID: baselineID).1.timetable
                 options.patience = SolveOptions.baselinePatience
+            } else if let publishedID = view.run.stableFromRunID {
+                // The command line's roll-forward, patience included: a full solve that keeps what it can.
+                options.baseline = try await checkedTimetable(runID: publishedID).1.timetable
             }
             let solve = { @Sendable [options, solver] () -> Result<CheckedTimetable, SolveFailure> in
                 Result { () throws(SolveFailure) in

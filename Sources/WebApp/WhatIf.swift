@@ -23,6 +23,8 @@ public struct WhatIfVariant: Sendable {
     public var objective: Double?
     /// Present once the variant has a checked timetable.
     public var diff: TimetableDiff?
+    /// The students and teachers to tell, in the variant's names and clock times.
+    public var notices: [TimetableDiff.Notice] = []
     public var headline: String?
 }
 
@@ -96,8 +98,9 @@ public struct WhatIfService: Sendable {
                 continue
             }
             let timetable = checked.timetable
-            variants.append(WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective,
-                                          diff: TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario),
+            let diff = TimetableDiff(from: baseline.timetable, to: timetable, scenario: scenario.scenario)
+            variants.append(WhatIfVariant(view: variantView, unmetSessions: unmetSessions(timetable), objective: timetable.objective, diff: diff,
+                                          notices: diff.notices(scenario: scenario.scenario).filter { $0.role != "room" },
                                           headline: resultHeadline(timetable, scenario: scenario.scenario)))
         }
         return WhatIfComparison(baseline: view, baselineUnmetSessions: unmetSessions(baseline.timetable), variants: variants)

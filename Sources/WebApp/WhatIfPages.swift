@@ -110,9 +110,9 @@ struct WhatIfPages {
                                       "headline": variant.headline ?? variant.view.run.summary ?? ""]
             if let diff = variant.diff {
                 row["counts"] = kinds.map { ["n": diff.count($0)] }
-                let people = diff.peopleToNotify
+                let people = variant.notices
                 row["peopleCount"] = people.count
-                row["people"] = people.map { ["role": $0.role, "name": $0.name, "before": $0.before.joined(separator: "; "), "after": $0.after.joined(separator: "; ")] }
+                row["people"] = people.map { ["role": $0.role, "name": $0.name, "lines": $0.lines] }
                 row["hasPeople"] = !people.isEmpty
             } else {
                 row["counts"] = kinds.map { _ in ["n": "–"] }
@@ -121,7 +121,7 @@ struct WhatIfPages {
             return row
         }
         func options(_ items: [(id: String, name: String)]) -> [[String: String]] {
-            items.map { ["id": $0.id, "label": $0.name.isEmpty || $0.name == $0.id ? $0.id : "\($0.name) (\($0.id))"] }
+            RunPages.byName(items).map { ["id": $0["id"]!, "label": $0["name"] == $0["id"] ? $0["id"]! : "\($0["name"]!) (\($0["id"]!))"] }
         }
         return pages.render("whatif", [
             "title": "What-if: run \(baseline)", "baselineRun": baseline,

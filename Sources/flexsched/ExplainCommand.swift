@@ -34,7 +34,7 @@ struct Explain: ParsableCommand {
             throw exitForBadInput(InputError(file: scenario, entity: "students", "no student has the id `\(id)`"))
         }
         let focus = student.isEmpty ? nil : Set(student)
-        let unmet = table.unmet.filter { focus?.contains($0.student) ?? true }
+        let unmet = Timetable.Unmet.priorityOrdered(table.unmet.filter { focus?.contains($0.student) ?? true }, scenario: loaded.scenario)
         let unplaced = focus == nil ? table.unplacedLessons : []
         let advice = trials == 0 ? Advice(suggestions: [], tried: [])
             : suggestChanges(for: loaded, timetable: table, students: focus, trials: trials, budget: TrialBudget(seconds: secondsPerTrial))

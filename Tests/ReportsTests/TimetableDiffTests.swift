@@ -41,3 +41,21 @@ import Testing
     #expect(eve.after.isEmpty)
     #expect(diff.markdown(title: "T", scenario: scenario.scenario).contains("#### Eve"))
 }
+
+@Test func unmetNeedsArePriorityFirstThenByName() throws {
+    let scenario = try Scenario(
+        name: "U", timezone: "UTC", days: [.mon],
+        blocks: [Block(id: "b1", start: ClockTime(hour: 9, minute: 0), end: ClockTime(hour: 10, minute: 0))],
+        modalities: [Modality(id: "tutoring", min: 1, max: 3, teacher: true)],
+        teachers: [Teacher(id: "lee", name: "Ms. Lee", subjects: ["math"])],
+        rooms: [Room(id: "r1", name: "Room 1", capacity: 3)],
+        students: [("s1", "Zed"), ("s2", "émile"), ("s3", "Bo"), ("s4", "Al")].map { Student(id: $0.0, name: $0.1, needs: []) }
+    ).validated()
+    func unmet(_ student: String, _ priority: Priority) -> Timetable.Unmet {
+        Timetable.Unmet(student: student, subject: "math", modality: "tutoring", missing: 1, priority: priority, reason: "r")
+    }
+    let ordered = Timetable.Unmet.priorityOrdered([unmet("s4", .low), unmet("s1", .mandated), unmet("s2", .normal), unmet("s3", .normal),
+                                                   unmet("s4", .high), unmet("s3", .mandated)], scenario: scenario.scenario)
+    // Bo before Zed among the mandated; Bo before émile (accents and case aside) among the normal ones.
+    #expect(ordered.map { "\($0.priority.rawValue) \($0.student)" } == ["mandated s3", "mandated s1", "high s4", "normal s3", "normal s2", "low s4"])
+}

@@ -7,69 +7,27 @@ input, solves it and waits for the live progress to finish, opens a teacher's gr
 of her sessions is there, publishes, opens her personal page, follows its .ics link and reads the
 calendar with python3-icalendar. Screenshots go to ARTIFACTS_DIR. Exits non-zero on any failure.
 """
-import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 
 from icalendar import Calendar
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
+from served import Served, check
+
 flexsched, data, password, token, scenario_file, artifacts = sys.argv[1:7]
 os.makedirs(artifacts, exist_ok=True)
 
-with socket.socket() as probe:
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-base = f"http://127.0.0.1:{port}"
-# The server's log goes to a file: a pipe nobody reads would block it once full.
-log = tempfile.TemporaryFile()
-server = subprocess.Popen([flexsched, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port),
-                           "--public-url", base, "--workers", "1"],
-                          stdout=log, stderr=subprocess.STDOUT)
-
-
-def api(path):
-    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-driver = None
+served = Served(flexsched, data, token)
+base, api = served.base, served.api
 try:
-    # Generous: on a busy CI machine the server may take a while to open its database and listen.
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/signin", timeout=2).close()
-            break
-        except OSError:
-            if server.poll() is not None:
-                log.seek(0)
-                raise AssertionError("flexsched serve exited: " + log.read().decode())
-            if time.monotonic() > deadline:
-                raise AssertionError(f"flexsched serve did not answer on {base} within 60 s")
-            time.sleep(0.1)
+    served.wait_until_up()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = served.chromium("--window-size=1280,1000")
     # The run page reloads itself when the run ends: an element may vanish between finding and reading it.
     wait = WebDriverWait(driver, 120, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
@@ -115,7 +73,14 @@ try:
     check(int(driver.find_element(By.ID, "added").text) > 0, "the first publication adds events")
     check("Ms. Lee" in driver.find_element(By.TAG_NAME, "main").text, "she is among the people to tell")
 
-    feeds = api("/api/v1/scenarios/{}/feeds".format(api("/api/v1/scenarios")[0]["id"]))
+    scenario = api("/api/v1/scenarios")[0]["id"]
+    # The links page, long private links and all, fits a laptop's screen.
+    driver.get(f"{base}/scenarios/{scenario}/links")
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.links")))
+    widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    check(widths[0] <= widths[1], f"the links page scrolls sideways: {widths[0]} px in a {widths[1]} px window")
+
+    feeds = api(f"/api/v1/scenarios/{scenario}/feeds")
     page = next(f["page"] for f in feeds if f["kind"] == "teacher" and f["id"] == "lee")
     driver.get(page)
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.week")))
@@ -132,10 +97,4 @@ try:
     check(any(hers[0]["subject"].lower() in str(e.get("SUMMARY")).lower() for e in events), "one event is her session's subject")
     print(f"ok: run {run_url}, {len(cells)} grid cells, {len(events)} calendar events")
 finally:
-    if driver is not None:
-        driver.quit()
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    served.close()
