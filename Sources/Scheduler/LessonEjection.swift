@@ -14,7 +14,9 @@ extension Plan {
     /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s), or the deadline.
     /// `keepingLast`: of the states with fewest short, keep the last one reached rather than the
     /// first, so a caller that alternates with other moves (`repairShortLessons`) meets a new grid.
-    mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil, keepingLast: Bool = false) {
+    /// `heartbeat` hears of the walk every 64 steps and may stop it (a cancel).
+    mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil, keepingLast: Bool = false,
+                                    heartbeat: Heartbeat? = nil) {
         var pool = instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
         guard !pool.isEmpty else { return }
         let patience = patience ?? 40 * instance.lessons.reduce(0) { $0 + $1.sessions }
@@ -23,7 +25,7 @@ extension Plan {
         var step = -1
         while !pool.isEmpty, step - best.step < patience {
             step += 1
-            if step % 64 == 0, Date() >= deadline { break }
+            if step % 64 == 0, Date() >= deadline || heartbeat?.beat(self) == false { break }
             let l = pool.remove(at: rng.int(0...(pool.count - 1)))
             guard let (trial, displaced) = cheapestEjection(l, step: step, tabu: tabu, rng: &rng) else {
                 pool.append(l)
@@ -44,7 +46,7 @@ extension Plan {
         self = best.plan
         // What the walk left short gets FET's depth-first search, lesson by lesson.
         for l in instance.lessons.indices where placementsOf[l].count < instance.lessons[l].sessions {
-            while placementsOf[l].count < instance.lessons[l].sessions, Date() < deadline {
+            while placementsOf[l].count < instance.lessons[l].sessions, Date() < deadline, heartbeat?.cancelled != true {
                 var nodes = 4000
                 guard placeRecursively(l, depth: 6, nodes: &nodes, rng: &rng) else { break }
             }

@@ -22,21 +22,21 @@ extension Search {
     /// lessons stay short, restarts that learn which lessons are hard (`placeLessonsWithRestarts`)
     /// and the repair again, keeping whichever grid leaves fewer short. On MAPSY16T1d (688
     /// lessons) the repair right after the first pass placed all in 3 s; restarts first took 20 s.
-    mutating func placeLessons() throws(SolveFailure) {
+    mutating func placeLessons(heartbeat: Heartbeat) throws(SolveFailure) {
         let empty = plan
-        plan.placeLessonsWithRestarts(weights, &rng, until: deadline, maxAttempts: 1)
-        try repairShortLessons()
+        plan.placeLessonsWithRestarts(weights, &rng, until: deadline, maxAttempts: 1, heartbeat: heartbeat)
+        try repairShortLessons(heartbeat: heartbeat)
         guard !shortLessons().isEmpty, !shouldStop() else { return }
         let first = plan
         plan = empty
-        plan.placeLessonsWithRestarts(weights, &rng, until: deadline)
-        try repairShortLessons()
+        plan.placeLessonsWithRestarts(weights, &rng, until: deadline, heartbeat: heartbeat)
+        try repairShortLessons(heartbeat: heartbeat)
         if shortLessons().count > first.placementsOf.indices.count(where: { first.placementsOf[$0].count < instance.lessons[$0].sessions }) {
             plan = first
         }
     }
 
-    mutating func repairShortLessons() throws(SolveFailure) {
+    mutating func repairShortLessons(heartbeat: Heartbeat) throws(SolveFailure) {
         // Half of what is left at most, so flex sessions and polishing keep the rest.
         let repairEnd = Date(timeIntervalSinceNow: max(0, deadline.timeIntervalSinceNow) / 2)
         var best = (plan: plan, short: shortLessons().count), fruitless = 0
@@ -53,7 +53,7 @@ extension Search {
             guard short > 0, Date() < repairEnd else { break }
             // The walk keeps its best state, which may be this one; from where it stood last,
             // the next round's pieces see another grid.
-            plan.placeShortLessons(&rng, until: repairEnd, patience: 200 * short, keepingLast: true)
+            plan.placeShortLessons(&rng, until: repairEnd, patience: 200 * short, keepingLast: true, heartbeat: heartbeat)
         }
         if shortLessons().count > best.short { plan = best.plan }
     }

@@ -9,7 +9,7 @@ extension Plan {
     /// Stops at the first attempt with nothing short, after `patience` attempts without a new best,
     /// after `maxAttempts`, or at `deadline`; keeps the best attempt (fewest lessons short).
     mutating func placeLessonsWithRestarts(_ weights: ObjectiveWeights, _ rng: inout SplitMix64, until deadline: Date,
-                                           maxAttempts: Int = 200, patience: Int = 12) {
+                                           maxAttempts: Int = 200, patience: Int = 12, heartbeat: Heartbeat? = nil) {
         let start = self, pressure = lessonPressures()
         var failures = [Int](repeating: 0, count: instance.lessons.count)
         var best: (plan: Plan, short: Int, attempt: Int)?
@@ -17,11 +17,11 @@ extension Plan {
         let restartsEnd = Date(timeIntervalSinceNow: max(0, deadline.timeIntervalSinceNow) / 2)
         for attempt in 0..<maxAttempts {
             if attempt > 0 {
-                guard Date() < restartsEnd, attempt - best!.attempt <= patience else { break }
+                guard Date() < restartsEnd, attempt - best!.attempt <= patience, heartbeat?.cancelled != true else { break }
                 self = start
             }
             placeLessons(weights, pressure: pressure, failures: failures)
-            placeShortLessons(&rng, until: attempt == 0 ? deadline : restartsEnd)
+            placeShortLessons(&rng, until: attempt == 0 ? deadline : restartsEnd, heartbeat: heartbeat)
             let short = instance.lessons.indices.filter { placementsOf[$0].count < instance.lessons[$0].sessions }
             if short.count < best?.short ?? .max { best = (self, short.count, attempt) }
             if short.isEmpty { break }

@@ -92,14 +92,14 @@ struct Search {
 
     mutating func run() throws(SolveFailure) {
         try plan.adoptBaseline(plan.baseline)
-        try placeLessons()
+        let heartbeat = Heartbeat(started: started, options: options, weights: weights, progress: progress)
+        try placeLessons(heartbeat: heartbeat)
         // The lessons' own grid first, while moving a lesson disturbs no flex session: compact days
         // for classes, teachers and students leave whole free blocks for the flex sessions. Without
         // it the joint solve ended behind lessons-first-then-flex on the planted M hybrid week.
         for _ in 0..<8 {
             guard plan.moveLessonsForComfort(weights, until: deadline, guardingFlexDays: true) else { break }
         }
-        let heartbeat = Heartbeat(started: started, options: options, weights: weights, progress: progress)
         plan.constructGreedily(until: deadline, heartbeat: heartbeat)
         plan.reseatShortNeeds(until: deadline, heartbeat: heartbeat)
         report(force: true)
