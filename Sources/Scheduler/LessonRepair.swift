@@ -25,23 +25,30 @@ extension Search {
     mutating func placeLessons(heartbeat: Heartbeat) throws(SolveFailure) {
         let empty = plan
         plan.placeLessonsWithRestarts(weights, &rng, until: deadline, maxAttempts: 1, heartbeat: heartbeat)
-        try repairShortLessons(heartbeat: heartbeat)
-        guard !shortLessons().isEmpty, !shouldStop() else { return }
+        let proven = try repairShortLessons(heartbeat: heartbeat)
+        guard shortLessons().contains(where: { !proven.contains($0) }), !shouldStop() else { return }
         let first = plan
         plan = empty
         plan.placeLessonsWithRestarts(weights, &rng, until: deadline, heartbeat: heartbeat)
-        try repairShortLessons(heartbeat: heartbeat)
+        _ = try repairShortLessons(heartbeat: heartbeat)
         if shortLessons().count > first.placementsOf.indices.count(where: { first.placementsOf[$0].count < instance.lessons[$0].sessions }) {
             plan = first
         }
     }
 
-    mutating func repairShortLessons(heartbeat: Heartbeat) throws(SolveFailure) {
+    /// Returns the lessons proven short: a piece holding every lesson of the week could not place
+    /// one more of them (GLPK's optimum), so nothing the search does can (on a week built to leave
+    /// lessons unplaced, trying them again took the time its flex sessions needed).
+    mutating func repairShortLessons(heartbeat: Heartbeat) throws(SolveFailure) -> Set<Int> {
         // Half of what is left at most, so flex sessions and polishing keep the rest.
         let repairEnd = Date(timeIntervalSinceNow: max(0, deadline.timeIntervalSinceNow) / 2)
         var best = (plan: plan, short: shortLessons().count), fruitless = 0
+        var proven = Set<Int>()
         while best.short > 0, fruitless < Search.repairRounds, !shouldStop(), Date() < repairEnd {
-            for l in shortLessons() where !shouldStop() && Date() < repairEnd { try placeByRepair(l) }
+            for l in shortLessons() where !proven.contains(l) && !shouldStop() && Date() < repairEnd {
+                if try placeByRepair(l) { proven.insert(l) }
+            }
+            guard shortLessons().contains(where: { !proven.contains($0) }) else { break }
             let short = shortLessons().count
             if short < best.short {
                 best = (plan, short)
@@ -56,22 +63,30 @@ extension Search {
             plan.placeShortLessons(&rng, until: repairEnd, patience: 200 * short, keepingLast: true, heartbeat: heartbeat)
         }
         if shortLessons().count > best.short { plan = best.plan }
+        return proven
     }
 
     private func shortLessons() -> [Int] {
         instance.lessons.indices.filter { plan.placementsOf[$0].count < instance.lessons[$0].sessions }
     }
 
-    /// Pieces around `l` until one places another session of it, or `repairTries` have not.
-    private mutating func placeByRepair(_ l: Int) throws(SolveFailure) {
+    /// Pieces around `l` until one places another session of it, or `repairTries` have not; true
+    /// when a piece holding every lesson proved it cannot be placed.
+    private mutating func placeByRepair(_ l: Int) throws(SolveFailure) -> Bool {
         for _ in 0..<Search.repairTries where !shouldStop() {
             let before = plan.placementsOf[l].count
-            guard before < instance.lessons[l].sessions else { return }
-            let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: [], lessonsAcrossDays: repairPiece(around: l),
+            guard before < instance.lessons[l].sessions else { return false }
+            let piece = repairPiece(around: l)
+            let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: [], lessonsAcrossDays: piece,
                                      placing: Array(repeating: l, count: instance.lessons[l].sessions - before))
-            try improve([hood], weights: subproblemWeights.unmetOnly, timeLimit: min(max(0.5, deadline.timeIntervalSinceNow / 20), 2))
-            if plan.placementsOf[l].count > before { return }
+            let limits = limits(timeLimit: min(max(0.5, deadline.timeIntervalSinceNow / 20), 2))
+            guard let solved = try solveNeighbourhood(hood, of: plan, held: HeldCapacity(), weights: subproblemWeights.unmetOnly,
+                                                      limits: limits).get() else { return false }
+            try keep(solved, hood: hood, forBound: false)
+            if plan.placementsOf[l].count > before { return false }
+            if piece.count == instance.lessons.count, solved.result.status == .optimal { return true }
         }
+        return false
     }
 
     /// The lessons of `l`'s teachers and classes, and those of one or two other teachers or classes
