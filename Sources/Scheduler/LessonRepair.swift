@@ -31,7 +31,7 @@ extension Search {
         plan = empty
         plan.placeLessonsWithRestarts(weights, &rng, until: deadline, heartbeat: heartbeat)
         _ = try repairShortLessons(heartbeat: heartbeat)
-        if shortLessons().count > first.placementsOf.indices.count(where: { first.placementsOf[$0].count < instance.lessons[$0].sessions }) {
+        if shortLessons().count > shortLessons(in: first).count {
             plan = first
         }
     }
@@ -66,8 +66,9 @@ extension Search {
         return proven
     }
 
-    private func shortLessons() -> [Int] {
-        instance.lessons.indices.filter { plan.placementsOf[$0].count < instance.lessons[$0].sessions }
+    private func shortLessons(in plan: Plan? = nil) -> [Int] {
+        let plan = plan ?? self.plan
+        return instance.lessons.indices.filter { plan.placementsOf[$0].count < instance.lessons[$0].sessions }
     }
 
     /// Pieces around `l` until one places another session of it, or `repairTries` have not; true

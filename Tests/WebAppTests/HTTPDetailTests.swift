@@ -8,11 +8,7 @@ import WebApp
 /// careful client expect them.
 @Suite(.timeLimit(.minutes(3))) struct HTTPDetailTests {
     @Test func headAnswersLikeGetWithoutTheBody() async throws {
-        let server = try await TestServer.make()
-        let example = try bundledScenario("example.yaml")
-        try await server.test { client in
-            let token = try await publishedExample(client, server, example)
-            let session = try await signIn(client, server)
+        try await withPublishedExample { client, server, token, session in
             for (uri, headers) in [("/cal/\(token).ics", HTTPFields()), ("/me/\(token)", [:]), ("/scenarios", session.headers), ("/static/app.css", [:])] {
                 let (length, type) = try await client.execute(uri: uri, method: .get, headers: headers) { response in
                     (response.body.readableBytes, response.headers[.contentType])
@@ -76,11 +72,7 @@ import WebApp
     }
 
     @Test func pagesCarrySecurityHeadersAndRunOnlyTheirOwnScripts() async throws {
-        let server = try await TestServer.make()
-        let example = try bundledScenario("example.yaml")
-        try await server.test { client in
-            let token = try await publishedExample(client, server, example)
-            let session = try await signIn(client, server)
+        try await withPublishedExample { client, server, token, session in
             for (uri, headers) in [("/signin", HTTPFields()), ("/me/\(token)", [:]), ("/runs/1", session.headers), ("/runs/1/teachers/lee", session.headers)] {
                 try await client.execute(uri: uri, method: .get, headers: headers) { response in
                     #expect(response.headers[.init("X-Frame-Options")!] == "DENY", "\(uri)")

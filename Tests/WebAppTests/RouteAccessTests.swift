@@ -90,11 +90,7 @@ import WebApp
     }
 
     @Test func everyRouteAnswersEachRoleAsTheTableSays() async throws {
-        let server = try await TestServer.make()
-        let example = try bundledScenario("example.yaml")
-        try await server.test { client in
-            let token = try await publishedExample(client, server, example)
-            let admin = try await signIn(client, server)
+        try await withPublishedExample { client, server, token, admin in
             let viewer = try await signIn(client, server, as: server.viewer)
             for row in Self.table(token: token) {
                 for role in Role.allCases {

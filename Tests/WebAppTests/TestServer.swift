@@ -114,3 +114,14 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A server whose example week is solved and published, with the admin signed in: what most
+/// page tests start from. `body` gets the client, the feed token and the admin's page session.
+func withPublishedExample(_ body: @Sendable (any TestClientProtocol, TestServer, String, PageSession) async throws -> Void) async throws {
+    let server = try await TestServer.make()
+    let example = try bundledScenario("example.yaml")
+    try await server.test { client in
+        let token = try await publishedExample(client, server, example)
+        try await body(client, server, token, try await signIn(client, server))
+    }
+}
