@@ -46,6 +46,7 @@ struct GLPKWork: BitwiseCopyable {
 
     // Solve options.
     var presolve = false
+    var lpPresolve = true
     var cuts = true
     var showLog = false
     var relativeGap = 0.0
@@ -55,6 +56,8 @@ struct GLPKWork: BitwiseCopyable {
     var deadline = Double.infinity
     /// Offered to the search once; nil when it must not be (see `GLPKSolver.solve`).
     var start: UnsafeMutablePointer<Double>?
+    /// An unretained `CancelProbe`, asked only through `cancelRequested` (see there).
+    var cancelProbe: UnsafeMutableRawPointer?
 
     // Written by the search callback.
     var offeredStart = false
@@ -64,6 +67,7 @@ struct GLPKWork: BitwiseCopyable {
     /// Simplex iterations over the whole solve (root LP and every node's LP).
     var iterations: Int32 = 0
     var stoppedByClock = false
+    var stoppedByCancel = false
 
     // Results.
     var simplexCode: Int32?
@@ -207,13 +211,16 @@ final class GLPKProblem {
     }
 
     /// Runs `body` (one of the guarded bodies below) with GLPK's fatal errors caught. On an error
-    /// the problem GLPK freed is forgotten and GLPK's message is thrown.
+    /// the problem GLPK freed is forgotten and GLPK's message is thrown. A solve with a cancel
+    /// probe may also be left from GLPK's output (`stopFromOutput`): that is a stop, not an error.
     func run(showOutput: Bool, _ body: @convention(c) (UnsafeMutableRawPointer?) -> Void) throws(GLPKFailure) {
         try withExtendedLifetime(self) { () throws(GLPKFailure) in
-            let failed = flexsched_glpk_guarded(body, UnsafeMutableRawPointer(work), showOutput ? 1 : 0, message, messageCapacity)
+            let stop: (@convention(c) (UnsafeMutableRawPointer?) -> Int32)? = work.pointee.cancelProbe == nil ? nil : stopFromOutput
+            let failed = flexsched_glpk_guarded(body, UnsafeMutableRawPointer(work), showOutput ? 1 : 0, stop, message, messageCapacity)
             guard failed != 0 else { return }
             if failed == 2 { throw GLPKFailure.glpkError("GLPK was called from inside another GLPK call on this thread") }
             work.pointee.problem = nil
+            if failed == 3 { return }
             let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
             throw GLPKFailure.glpkError(text.isEmpty ? "GLPK stopped with an error" : text)
         }
@@ -337,7 +344,42 @@ private func searchCallback(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPoin
     } else if monotonicSeconds() >= work.pointee.deadline {
         work.pointee.stoppedByClock = true
         glp_ios_terminate(tree)
+    } else if cancelRequested(work) {
+        work.pointee.stoppedByCancel = true
+        glp_ios_terminate(tree)
     }
+}
+
+/// Asked by the guard every time GLPK prints, only in a solve with a cancel probe. Nonzero leaves
+/// GLPK at once (its environment freed): the only way out of a long simplex, which has no
+/// callback and which overran its own time limit by 8 s on a 10,000-student week.
+private func stopFromOutput(_ info: UnsafeMutableRawPointer?) -> Int32 {
+    guard let info else { return 0 }
+    let work = info.assumingMemoryBound(to: GLPKWork.self)
+    if cancelRequested(work) {
+        work.pointee.stoppedByCancel = true
+        return 1
+    }
+    if monotonicSeconds() >= work.pointee.deadline {
+        work.pointee.stoppedByClock = true
+        return 1
+    }
+    return 0
+}
+
+/// Asks the caller's cancel closure. It runs inside a guarded body, but all its reference counting
+/// begins and ends in this frame, which has returned before GLPK goes on: a longjmp from GLPK
+/// never skips it.
+@inline(never)
+private func cancelRequested(_ work: UnsafeMutablePointer<GLPKWork>) -> Bool {
+    guard let raw = work.pointee.cancelProbe else { return false }
+    return Unmanaged<CancelProbe>.fromOpaque(raw).takeUnretainedValue().isCancelled()
+}
+
+/// The caller's cancel closure, kept alive by `GLPKSolver.solve` for the length of one solve.
+final class CancelProbe {
+    let isCancelled: @Sendable () -> Bool
+    init(_ isCancelled: @escaping @Sendable () -> Bool) { self.isCancelled = isCancelled }
 }
 
 /// The root LP (with presolve off), then branch-and-cut; the solution is copied to `values`.
@@ -355,7 +397,13 @@ func solveBody(_ raw: UnsafeMutableRawPointer?) {
         smcp.msg_lev = messageLevel
         smcp.tm_lim = remainingMilliseconds(work)
         if let limit = work.pointee.iterationLimit { smcp.it_lim = limit }
-        smcp.presolve = GLP_ON
+        smcp.presolve = work.pointee.lpPresolve ? GLP_ON : GLP_OFF
+        // The simplex's progress lines are where a cancel is heard (see `stopFromOutput`).
+        if work.pointee.cancelProbe != nil {
+            smcp.msg_lev = max(messageLevel, GLP_MSG_ON)
+            smcp.out_frq = 250
+            smcp.out_dly = 0
+        }
         let code = glp_simplex(p, &smcp)
         work.pointee.iterations = glp_get_it_cnt(p)
         let status = glp_get_status(p)

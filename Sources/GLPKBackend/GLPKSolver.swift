@@ -51,6 +51,7 @@ public enum GLPKSolver {
         if let start = options.start, !options.presolve, startViolation == 0 { problem.offer(start: start) }
         problem.withWork { work in
             work.pointee.presolve = options.presolve
+            work.pointee.lpPresolve = options.lpPresolve
             work.pointee.cuts = options.cuts
             work.pointee.showLog = options.showSolverLog
             work.pointee.relativeGap = options.relativeGap
@@ -58,7 +59,9 @@ public enum GLPKSolver {
             work.pointee.nodeLimit = options.nodeLimit ?? .max
             work.pointee.deadline = started + options.timeLimit
         }
-        try problem.run(showOutput: options.showSolverLog, solveBody)
+        let probe = options.isCancelled.map(CancelProbe.init)
+        if let probe { problem.withWork { $0.pointee.cancelProbe = Unmanaged.passUnretained(probe).toOpaque() } }
+        try withExtendedLifetime(probe) { () throws(GLPKFailure) in try problem.run(showOutput: options.showSolverLog, solveBody) }
         let work = problem.withWork { $0.pointee }
         let found = work.hasValues ? problem.solutionValues() : nil
 
@@ -72,7 +75,9 @@ public enum GLPKSolver {
             if best.map({ objective <= $0.objective }) ?? true { best = (found, objective, true) }
         }
 
-        let outcome = GLPKOutcome(code: work.intoptCode ?? work.simplexCode ?? 0)
+        // A solve left from GLPK's output has no code of its own: it was stopped, as by a callback.
+        let stoppedFromOutput = work.stoppedByCancel || work.stoppedByClock
+        let outcome = GLPKOutcome(code: work.intoptCode ?? work.simplexCode ?? (stoppedFromOutput ? GLP_ESTOP : 0))
         let hitTimeLimit = work.stoppedByClock || work.simplexCode == GLP_ETMLIM || work.intoptCode == GLP_ETMLIM
         let hitWorkLimit = work.stoppedByNodes || work.stoppedByIterations || work.simplexCode == GLP_EITLIM
         let iterations = Int(work.iterations)
@@ -83,14 +88,14 @@ public enum GLPKSolver {
                 || work.intoptCode == GLP_ENOPFS || work.mipStatus == GLP_NOFEAS
             return MIPResult(status: infeasible ? .infeasible : .noSolution, values: nil, objective: nil, bound: nil,
                              seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome,
-                             iterations: iterations)
+                             iterations: iterations, cancelled: work.stoppedByCancel)
         }
         // Code 0 means the tree was exhausted; with a positive gap tolerance that proves only the gap.
         let proven = best.fromGLPK && work.intoptCode == 0 && work.mipStatus == GLP_OPT && options.relativeGap == 0
         let bound = proven ? best.objective : work.bestBound.map { min($0, best.objective) }
         return MIPResult(status: proven ? .optimal : .feasible, values: best.values, objective: best.objective, bound: bound,
                          seconds: seconds, hitTimeLimit: hitTimeLimit, hitWorkLimit: hitWorkLimit, outcome: outcome,
-                         iterations: iterations)
+                         iterations: iterations, cancelled: work.stoppedByCancel)
     }
 
     /// Writes the program in free MPS format with GLPK's own writer, for comparison with other solvers.

@@ -110,6 +110,9 @@ public struct MIPOptions: Sendable {
     /// The MIP presolver. It hides the original columns from the search, so no start is offered to
     /// GLPK with it on; a feasible start is still kept as the fallback result.
     public var presolve: Bool
+    /// GLPK's LP presolver before the root LP (with `presolve` off). It prints nothing until it is
+    /// done, so a cancel waits for it; on very large LPs that can be seconds.
+    public var lpPresolve: Bool
     public var cuts: Bool
     /// Print the solver's own log (hidden by default).
     public var showSolverLog: Bool
@@ -117,12 +120,17 @@ public struct MIPOptions: Sendable {
     /// exactly (and `presolve` is off); kept as the result if it is feasible within 1e-6 and the
     /// search finds nothing better.
     public var start: [Double]?
+    /// Asked every 250 ms while the root LP runs (at GLPK's progress output) and at every call of
+    /// the search. True stops the solve as the clock would, with whatever it has: a cancelled run
+    /// must not wait for an LP that takes 20 s on a 10,000-student week.
+    public var isCancelled: (@Sendable () -> Bool)?
 
     public init(timeLimit: Double = 10, nodeLimit: Int? = nil, iterationLimit: Int? = nil, relativeGap: Double = 0,
-                presolve: Bool = false, cuts: Bool = true, showSolverLog: Bool = false, start: [Double]? = nil) {
+                presolve: Bool = false, lpPresolve: Bool = true, cuts: Bool = true, showSolverLog: Bool = false,
+                start: [Double]? = nil, isCancelled: (@Sendable () -> Bool)? = nil) {
         self.timeLimit = timeLimit; self.nodeLimit = nodeLimit; self.iterationLimit = iterationLimit
-        self.relativeGap = relativeGap; self.presolve = presolve; self.cuts = cuts
-        self.showSolverLog = showSolverLog; self.start = start
+        self.relativeGap = relativeGap; self.presolve = presolve; self.lpPresolve = lpPresolve; self.cuts = cuts
+        self.showSolverLog = showSolverLog; self.start = start; self.isCancelled = isCancelled
     }
 }
 
@@ -198,12 +206,14 @@ public struct MIPResult: Sendable {
     public var outcome: GLPKOutcome
     /// Simplex iterations the solve took (root LP and branch-and-bound): the work it did.
     public var iterations: Int
+    /// Stopped because `MIPOptions.isCancelled` said so.
+    public var cancelled: Bool
 
     public init(status: MIPStatus, values: [Double]?, objective: Double?, bound: Double?, seconds: Double,
-                hitTimeLimit: Bool, hitWorkLimit: Bool, outcome: GLPKOutcome, iterations: Int = 0) {
+                hitTimeLimit: Bool, hitWorkLimit: Bool, outcome: GLPKOutcome, iterations: Int = 0, cancelled: Bool = false) {
         self.status = status; self.values = values; self.objective = objective; self.bound = bound
         self.seconds = seconds; self.hitTimeLimit = hitTimeLimit; self.hitWorkLimit = hitWorkLimit
-        self.outcome = outcome; self.iterations = iterations
+        self.outcome = outcome; self.iterations = iterations; self.cancelled = cancelled
     }
 }
 

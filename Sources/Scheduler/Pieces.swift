@@ -79,7 +79,9 @@ extension Search {
             nodeLimit: workLimited ? (forBound ? 2_000 : 200) : nil,
             iterationLimit: workLimited ? max(100, Int(options.iterationsPerSecond * (timeLimit ?? options.subproblemTimeLimit))) : nil,
             relativeGap: forBound ? options.relativeGap : 0, presolve: options.presolve, cuts: options.cuts,
-            showSolverLog: options.showSolverLog)
+            showSolverLog: options.showSolverLog,
+            // A work-limited run's pieces stop on work alone: a clock-sliced LP could differ by load.
+            isCancelled: workLimited ? nil : options.isCancelled)
     }
 
     /// Solves the pieces of `queue`: the repair's (unmet sessions only, until none is left) or the

@@ -32,7 +32,7 @@ package func solveTimetable(_ scenario: ValidatedScenario, options: SolveOptions
     // A fifth of the time at most, so the time limit stays a ceiling even on weeks whose LP is slow;
     // quick probes (explain's trials, many per question) skip GLPK's LPs and keep the cheap counts.
     var lower = LowerBounds(instance, weights: search.weights, timeLimit: options.polish ? min(20, options.timeLimit / 5) : 0,
-                            findings: options.findings ?? diagnose(instance))
+                            findings: options.findings ?? diagnose(instance), isCancelled: options.isCancelled)
     lower.countForcedChanges(baseline)
     if ProcessInfo.processInfo.environment["FLEXSCHED_TRACE"] != nil {
         FileHandle.standardError.write(Data("bounds: unmet sessions >= \(lower.unmetSessions), objective >= \(lower.objective), \(String(format: "%.2f", Date().timeIntervalSince(boundsStarted)))s\n".utf8))

@@ -147,6 +147,41 @@ private struct Assignment {
     #expect(result.values == gap.start)
 }
 
+// MARK: cancelling
+
+/// The root LP has no callback: a cancel is heard at GLPK's first output line (the simplex prints
+/// every 250 ms), and the solve ends there with nothing, marked cancelled, GLPK still usable.
+@Test func aCancelStopsTheRootLPAtGLPKsFirstOutput() throws {
+    let gap = Assignment(agents: 8, jobs: 30, seed: 11)
+    let asked = Counter()
+    let result = try GLPKSolver.solve(gap.program, options: MIPOptions(timeLimit: .infinity, isCancelled: { asked.next() >= 1 }))
+    #expect(result.cancelled)
+    #expect(result.status == .noSolution && result.values == nil)
+    #expect(result.outcome == .stoppedByCallback)
+    #expect(!result.hitTimeLimit)
+    #expect(asked.count == 1)
+    #expect(try GLPKSolver.solve(knapsack()).objective == -9)
+    #expect(try GLPKSolver.solve(knapsack(), options: MIPOptions(isCancelled: { false })).objective == -9)
+}
+
+/// With the MIP presolver GLPK's search solves the LP itself, quietly: the search's callback hears
+/// the cancel and the start comes back as the result.
+@Test func aCancelStopsTheSearchAndKeepsTheStart() throws {
+    let gap = Assignment(agents: 8, jobs: 30, seed: 11)
+    let result = try GLPKSolver.solve(gap.program, options: MIPOptions(timeLimit: .infinity, presolve: true, start: gap.start,
+                                                                       isCancelled: { true }))
+    #expect(result.cancelled)
+    #expect(result.outcome == .stoppedByCallback)
+    #expect(result.status == .feasible && result.values == gap.start)
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var asked = 0
+    var count: Int { lock.withLock { asked } }
+    func next() -> Int { lock.withLock { asked += 1; return asked } }
+}
+
 // MARK: starts
 
 @Test func aNearlyFeasibleStartIsKeptButAnInfeasibleOneIsNot() throws {

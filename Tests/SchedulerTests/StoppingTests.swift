@@ -1,7 +1,9 @@
 import Foundation
+import ScenarioGenerator
 import ScenarioKit
-import Scheduler
+@testable import Scheduler
 import TimetableFormat
+import WeekIndex
 import Testing
 
 private let scenariosFolder = URL(fileURLWithPath: #filePath)
@@ -82,6 +84,22 @@ func stopReasonsSurviveTheTimetableJSON(_ reason: Timetable.StopReason) throws {
     #expect(timetable.stats?.stopReason == .cancelled)
     let planned = timetable.sessions.filter(\.isFlex).count
     #expect(planned > 0 && planned <= 25, "construction went on after the cancel: \(planned) sessions")
+}
+
+/// The bounds' LPs hear a cancel too (a 10,000-student week's runs 20 s): asked once before the
+/// first LP and then by GLPK while it runs, the over-subscribed week's capacity LP stops unproven
+/// and no later LP starts.
+@Test func aCancelStopsTheBoundsLPs() throws {
+    var spec = GeneratorSpec.tiny(seed: 1)
+    spec.days = [.mon, .tue]
+    let instance = Instance(try generateScenario(spec).overSubscribed.validated())
+    let weights = ObjectiveWeights().lexicographic(instance)
+    let proven = LowerBounds(instance, weights: weights)
+    try #require(proven.unmetSessions > 0)
+    let asked = Counter()
+    let cancelled = LowerBounds(instance, weights: weights, isCancelled: { asked.next() > 1 })
+    #expect(cancelled.unmetSessions < proven.unmetSessions)
+    #expect(asked.next() == 3, "asked before the LP and once from GLPK's output, then never again")
 }
 
 private final class Counter: @unchecked Sendable {

@@ -28,8 +28,12 @@ extern "C" {
 /// Returns 2, without running `body`, when called from inside another guarded body on the same
 /// thread: an error in the inner body would free the outer body's problem and jump over the
 /// inner caller's frames. `message` may be NULL when `message_capacity` is 0.
+///
+/// When `should_stop` is not NULL, it is asked with `context` every time GLPK prints (a simplex
+/// with `msg_lev` on and a short `out_frq` prints every few hundred milliseconds). Nonzero
+/// abandons `body` as an error does, environment freed, and the function returns 3.
 int flexsched_glpk_guarded(void (*body)(void *context), void *context, int show_output,
-                           char *message, size_t message_capacity);
+                           int (*should_stop)(void *context), char *message, size_t message_capacity);
 
 #ifdef __cplusplus
 }
