@@ -236,14 +236,15 @@ struct EventBuilder {
         case (1, _): "Teacher: \(leaders)"
         default: "Teachers: \(leaders)"
         }
-        let blockLine = s.blocks.count == 1 ? "Block: \(first.id)" : "Blocks: " + s.blocks.map(\.id).joined(separator: ", ")
+        // Block ids (`b1`) mean nothing to a family: the day and clock times say when.
+        let blocks = s.blocks.count == 1 ? "" : " (\(s.blocks.count) blocks)"
         let description = [
-            s.fixed.map { "Fixed session (\($0.id)), not planned by flexsched" },
-            s.lesson.map { "Lesson (\($0.id)) of \($0.classNames)" },
+            s.fixed.map { _ in "A fixed part of the school week: the timetable keeps it where it is." },
+            s.lesson.map { "Class lesson for \($0.classNames)" },
             teacherLine,
             "Room: \(s.room?.name ?? "none")",
             "Group: \(group)",
-            "\(blockLine), \(s.weekday.longName) \(first.start)-\(last.end)",
+            "When: \(s.weekday.longName) \(first.start)-\(last.end)\(blocks)",
         ].compactMap { $0 }.joined(separator: "\n")
         let uid = if let fixed = s.fixed {
             Identifiers.uid(school: scenario.name, view: view, owner: owner, fixed: fixed.id, weekday: s.weekday.rawValue)

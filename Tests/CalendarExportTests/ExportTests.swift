@@ -47,7 +47,7 @@ import Testing
         #expect(property("LOCATION", in: lee[0]) == #"Room 101\; east wing"#)
         #expect(property("CATEGORIES", in: lee[0]) == "tutoring")
         let description = ICalText.unescape(property("DESCRIPTION", in: lee[0])!)
-        #expect(description == "Teacher: Ms. Lee\nRoom: Room 101; east wing\nGroup: Ana P., Ben K., the 2nd (2 students)\nBlock: b1, Monday 08:30-09:15")
+        #expect(description == "Teacher: Ms. Lee\nRoom: Room 101; east wing\nGroup: Ana P., Ben K., the 2nd (2 students)\nWhen: Monday 08:30-09:15")
 
         let ana = events(try text(result, "students/ana.ics"))
         #expect(ana.map { ICalText.unescape(property("SUMMARY", in: $0)!) } == ["Math tutoring with Ms. Lee", "Math tutoring with Mr. Kim, Jr."])
@@ -113,7 +113,7 @@ import Testing
             return (ICalText.unescape(property("SUMMARY", in: event)!), ICalText.unescape(property("DESCRIPTION", in: event)!))
         }
         func description(group: String) -> String {
-            "Teacher: Ms. Lee\nRoom: Room 101; east wing\nGroup: \(group)\nBlock: b1, Monday 08:30-09:15"
+            "Teacher: Ms. Lee\nRoom: Room 101; east wing\nGroup: \(group)\nWhen: Monday 08:30-09:15"
         }
         #expect(try monday("teachers/lee.ics") == (teacherSummary, description(group: teacherGroup)))
         // Students never see classmates, whatever the setting.

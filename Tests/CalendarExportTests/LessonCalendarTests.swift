@@ -27,7 +27,7 @@ import TimetableFormat
         #expect(property("LOCATION", in: science) == "Room 2")
         #expect(property("CATEGORIES", in: science) == "lesson")
         let description = ICalText.unescape(property("DESCRIPTION", in: science)!)
-        #expect(description.hasPrefix("Lesson (science-7) of Class 7A, Class 7B\nTeachers: Ms. Ola, Ms. Lee\nRoom: Room 2\n"))
+        #expect(description.hasPrefix("Class lesson for Class 7A, Class 7B\nTeachers: Ms. Ola, Ms. Lee\nRoom: Room 2\n"))
         // PE has no room: no LOCATION, and "Room: none".
         let pe = try #require(events(try text(result, "teachers/kim.ics")).first { property("SUMMARY", in: $0) == "PE 7B" })
         #expect(property("LOCATION", in: pe) == nil)

@@ -23,7 +23,7 @@ import Testing
         }
         let lee = try event(result, "teachers/lee.ics", starting: "20270113T083000")
         #expect(ICalText.unescape(property("SUMMARY", in: lee)!) == "Math project: Ana P., Ben K., the 2nd")
-        #expect(ICalText.unescape(property("DESCRIPTION", in: lee)!).hasSuffix("\nBlocks: b1, b2, Wednesday 08:30-10:05"))
+        #expect(ICalText.unescape(property("DESCRIPTION", in: lee)!).hasSuffix("\nWhen: Wednesday 08:30-10:05 (2 blocks)"))
         #expect(events(try text(result, "teachers/lee.ics")).count == 2)
     }
 
@@ -37,11 +37,11 @@ import Testing
         #expect(property("DTEND", in: kim) == "20270115T100500")
         #expect(ICalText.unescape(property("LOCATION", in: kim)!) == "Room 101; east wing")
         #expect(ICalText.unescape(property("DESCRIPTION", in: kim)!) == """
-            Fixed session (advisory), not planned by flexsched
+            A fixed part of the school week: the timetable keeps it where it is.
             Teacher: Mr. Kim, Jr.
             Room: Room 101; east wing
             Group: Ana P., Zoë 🦊 Müller-Lüdenscheidt von Überlingen-Schönfeld (2 students)
-            Block: b2, Friday 09:20-10:05
+            When: Friday 09:20-10:05
             """)
         #expect(property("UID", in: kim) == Identifiers.uid(school: scenario.name, view: "teacher", owner: "kim", fixed: "advisory", weekday: "fri"))
 
@@ -57,7 +57,7 @@ import Testing
         let con = try event(result, "students/CON-\(Identifiers.hash("CON")).ics", starting: "20270115T083000")
         #expect(ICalText.unescape(property("SUMMARY", in: con)!) == "Quiet reading")
         #expect(property("LOCATION", in: con) == nil)
-        #expect(ICalText.unescape(property("DESCRIPTION", in: con)!).hasPrefix("Fixed session (quiet), not planned by flexsched\nTeacher: none\nRoom: none\nGroup: just you\n"))
+        #expect(ICalText.unescape(property("DESCRIPTION", in: con)!).hasPrefix("A fixed part of the school week: the timetable keeps it where it is.\nTeacher: none\nRoom: none\nGroup: just you\n"))
         #expect(result.files.filter { $0.kind == .rooms }.allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains("Quiet reading") })
         #expect(events(try text(result, "school.ics")).count == 4)
         #expect(result.empty == ["teacher idle (Mx. Idle)"])
