@@ -30,7 +30,35 @@ extension Scenario {
                 warn("students[\(student.id)]", "requires `\(feature)`, which no room has\(didYouMean(feature, among: offered))")
             }
         }
+        for problem in fixedSessionsJoiningApartStudents(file: file, lines: lines) { found.append(problem) }
         return found.sortedByLine()
+    }
+
+    /// Every pair of students a fixed session puts together although one of them is to be kept
+    /// apart from the other: flexsched never plans such a pair together, but it does not move a
+    /// fixed session, so the admin hears of it, with the line of the session and of the `apart`.
+    private func fixedSessionsJoiningApartStudents(file: String, lines: [String: Int]) -> [InputProblem] {
+        let byId = Dictionary(students.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let members = Dictionary(groups.map { ($0.id, $0.students) }, uniquingKeysWith: { first, _ in first })
+        var found: [InputProblem] = []
+        for session in fixed {
+            let present = orderedUnique(session.students + session.groups.flatMap { members[$0] ?? [] })
+            let here = Set(present)
+            for (i, id) in present.enumerated() {
+                guard let student = byId[id] else { continue }
+                for other in orderedUnique(student.apart) where here.contains(other) {
+                    // A pair both sides name is one pair: told once, from the earlier student.
+                    if let partner = byId[other], partner.apart.contains(id), present.firstIndex(of: other)! < i { continue }
+                    let apartLine = lines["students[\(id)]"].map { " (line \($0))" } ?? ""
+                    let otherName = byId[other]?.name ?? other
+                    found.append(InputProblem(
+                        file: file, line: lines["fixed[\(session.id)]"], entity: "fixed[\(session.id)]",
+                        message: "puts \(student.name) and \(otherName) together in \(session.title), though \(student.name)'s "
+                            + "`apart`\(apartLine) keeps them apart; move one of them to another session or drop the `apart`"))
+                }
+            }
+        }
+        return found
     }
 }
 

@@ -122,7 +122,7 @@ struct Validate: ParsableCommand {
     /// `solve` prints the same on stderr.
     static func warningsText(_ warnings: [InputProblem]) -> String {
         guard !warnings.isEmpty else { return "" }
-        return (["warnings (possible typos):"] + warnings.map { "  \($0)" }).joined(separator: "\n") + "\n"
+        return (["warnings (allowed, but probably not meant):"] + warnings.map { "  \($0)" }).joined(separator: "\n") + "\n"
     }
 }
 

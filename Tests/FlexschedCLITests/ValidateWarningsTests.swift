@@ -29,7 +29,7 @@ students:
         \(path): valid scenario "Typo school"
           2 day(s) x 2 blocks, 2 teachers, 1 rooms
           1 students with 1 needs, 2 sessions to schedule
-        warnings (possible typos):
+        warnings (allowed, but probably not meant):
           \(path):7: teachers[kim]: teaches `maths`, which no student needs — did you mean `math`?
 
         """)

@@ -60,3 +60,35 @@ students:
                                 students: [Student(id: "s", name: "S", needs: [Need(subject: "math", modality: "tutoring", sessions: 1)])]).validated()
     #expect(scenario.warnings.map(\.description) == ["<scenario>: teachers[t]: teaches `art`, which no student needs"])
 }
+
+/// Fixed sessions are never moved, so one that puts students kept apart together is only a warning,
+/// but one for every such pair, naming the session's line and the `apart`'s line: Ana and Ben
+/// through a group (named on both sides: one pair), Ana and Cy listed directly.
+@Test func fixedSessionsThatPutApartStudentsTogetherAreWarnedPairByPair() throws {
+    let text = """
+        name: Advisories
+        days: [mon]
+        blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}]
+        modalities:
+          tutoring: {min: 1, max: 2}
+        teachers:
+          - {id: lee, name: Ms. Lee, subjects: [math]}
+        rooms:
+          - {id: r1, capacity: 4}
+        students:
+          - {id: ana, name: Ana, apart: [ben, cy], needs: [{subject: math, modality: tutoring, sessions: 1}]}
+          - {id: ben, name: Ben, apart: [ana], needs: []}
+          - {id: cy, name: Cy, needs: []}
+          - {id: dee, name: Dee, needs: []}
+        groups:
+          homeroom: [ana, ben, dee]
+        fixed:
+          - {id: adv-1, title: Advisory 1, day: mon, block: b1, groups: [homeroom]}
+          - {id: adv-2, title: Advisory 2, day: mon, block: b2, students: [cy, ana], teachers: [lee]}
+        """
+    let scenario = try ScenarioLoader.parse(text, file: "a.yaml")
+    #expect(scenario.warnings.map(\.description) == [
+        "a.yaml:18: fixed[adv-1]: puts Ana and Ben together in Advisory 1, though Ana's `apart` (line 11) keeps them apart; move one of them to another session or drop the `apart`",
+        "a.yaml:19: fixed[adv-2]: puts Ana and Cy together in Advisory 2, though Ana's `apart` (line 11) keeps them apart; move one of them to another session or drop the `apart`",
+    ])
+}
