@@ -291,7 +291,5 @@ enum Labels {
         return (s.prefix(1).uppercased() + s.dropFirst()) + " " + humanized(modality)
     }
 
-    static func humanized(_ id: String) -> String {
-        id.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
-    }
+    static func humanized(_ id: String) -> String { idAsWords(id) }
 }

@@ -44,7 +44,7 @@ public struct Finding: Sendable, Hashable {
 package func diagnose(_ index: Instance) -> [Finding] {
     let week = Week(index)
     var found = noTeacher(week) + noSuitableRoom(week) + noCommonFreeBlock(week) + groupCannotForm(week)
-        + teacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
+        + teacherCapacity(week) + subjectTeacherCapacity(week) + roomCapacity(week) + studentFreeBlocks(week) + studentDailyLimit(week)
         + lessonFindings(index.scenario)
     let mandated = found.map { provenMandatedShortfall($0.finding, index.scenario) }
     for i in found.indices where mandated[i] > 0 {

@@ -68,6 +68,22 @@ func onlyFinding(_ scenario: Scenario, sourceLocation: SourceLocation = #_source
     }
 }
 
+/// Issue 26's over-subscribed week in small: the math teachers' weekly limits fit the tutoring alone
+/// and the small groups alone, not both. 8 blocks: 4 small groups seat all 24, the other 4 blocks
+/// seat 12 of the 24 tutoring seats at 3 a session.
+@Test func aSubjectsModalitiesTogetherOutgrowItsTeachersWeeklyLimits() throws {
+    let teachers = [Teacher(id: "lee", name: "Ms. Lee", subjects: ["math"], maxPerWeek: 4),
+                    Teacher(id: "kim", name: "Mr. Kim", subjects: ["math"], maxPerWeek: 4)]
+    let tutored = (1...8).map { Student(id: "t\($0)", name: "Tutored \($0)", needs: [need("math", "tutoring", 3)]) }
+    let grouped = (1...6).map { Student(id: "g\($0)", name: "Grouped \($0)", needs: [need("math", "small-group", 4)]) }
+    let f = try onlyFinding(school(teachers: teachers, rooms: tutorRooms + [groupRoom], students: tutored + grouped))
+    #expect(f.cause == "teacher-capacity")
+    #expect(f.shortfalls == [Shortfall(student: "*", subject: "math", modality: "*", sessions: 12)])
+    #expect(f.message == "48 math sessions need a teacher (tutoring 24, small group 24; 14 students), but the 2 math "
+        + "teachers can lead at most 8 blocks this week (Ms. Lee 4 after max-per-week 4; Mr. Kim 4 after max-per-week 4), "
+        + "each session seating at most its group: at least 12 math sessions cannot be met")
+}
+
 @Test func teachersDailyLimitCountsPerDay() throws {
     // Max-per-day 1 over 5 days: 5 sessions, 15 seats, for 6 students x 3 sessions.
     let teachers = [Teacher(id: "lee", name: "Ms. Lee", subjects: ["math"], maxPerDay: 1)]
