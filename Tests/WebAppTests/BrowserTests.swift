@@ -56,6 +56,16 @@ private struct BrowserRun {
                        screenshots: ["teacher-grid.png", "personal-page.png"])
     }
 
+    /// Issue 26's week: publish, re-solve unchanged (nothing changes), a teacher away (only her
+    /// sessions change, published after confirming), and her week on a phone.
+    @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
+          .timeLimit(.minutes(5)))
+    func anAdminsWeekFromUploadToATeacherAwayInChromium() throws {
+        let run = try BrowserRun("week")
+        try run.script("week_cycle.py", [run.flexsched, run.data, run.password, run.token, Self.example, artifacts],
+                       screenshots: ["week-cycle-phone.png"])
+    }
+
     /// A teacher opens her link on her phone far more often than on a laptop.
     @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
           .timeLimit(.minutes(3)))
