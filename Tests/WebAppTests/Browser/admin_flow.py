@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-from served import Served, check
+from served import Served, check, start_solve
 
 flexsched, data, password, token, scenario_file, artifacts = sys.argv[1:7]
 os.makedirs(artifacts, exist_ok=True)
@@ -44,16 +44,7 @@ try:
     wait.until(ready.presence_of_element_located((By.ID, "start")))
     check("Maple Grove" in driver.find_element(By.TAG_NAME, "h1").text, "the scenario page names the uploaded scenario")
 
-    limit = driver.find_element(By.ID, "timeLimit")
-    limit.clear()
-    limit.send_keys("5")
-    driver.find_element(By.ID, "start").click()
-    wait.until(ready.url_contains("/runs/"))
-    run_url = driver.current_url
-    # The page's EventSource reloads it when the run ends.
-    wait.until(lambda d: d.find_element(By.ID, "state").text in ("done", "failed", "cancelled"))
-    state = driver.find_element(By.ID, "state").text
-    check(state == "done", f"the run ends done, not {state}")
+    run_url = start_solve(driver, wait, 5)
     # The final progress is shown (waited for: the rest of the reloaded page may still be arriving).
     wait.until(lambda d: d.find_element(By.ID, "elapsed").text.endswith(" s"))
 

@@ -9,11 +9,29 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
 
 
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+def start_solve(driver, wait, seconds):
+    """On a scenario page: starts a solve with this time limit and waits until its run ends done;
+    returns the run page's address."""
+    limit = wait.until(ready.presence_of_element_located((By.ID, "timeLimit")))
+    limit.clear()
+    limit.send_keys(str(seconds))
+    driver.find_element(By.ID, "start").click()
+    wait.until(ready.url_contains("/runs/"))
+    url = driver.current_url
+    # The page's EventSource reloads it when the run ends.
+    wait.until(lambda d: d.find_element(By.ID, "state").text in ("done", "failed", "cancelled"))
+    state = driver.find_element(By.ID, "state").text
+    check(state == "done", f"run {url} ends done, not {state}")
+    return url
 
 
 class Served:

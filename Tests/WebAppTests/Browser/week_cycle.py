@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-from served import Served, check
+from served import Served, check, start_solve
 
 flexsched, data, password, token, scenario_file, artifacts = sys.argv[1:7]
 os.makedirs(artifacts, exist_ok=True)
@@ -49,16 +49,7 @@ try:
 
     def solve(scenario_url):
         driver.get(scenario_url)
-        limit = wait.until(ready.presence_of_element_located((By.ID, "timeLimit")))
-        limit.clear()
-        limit.send_keys("10")
-        driver.find_element(By.ID, "start").click()
-        wait.until(ready.url_contains("/runs/"))
-        url = driver.current_url
-        wait.until(lambda d: d.find_element(By.ID, "state").text in ("done", "failed", "cancelled"))
-        state = driver.find_element(By.ID, "state").text
-        check(state == "done", f"run {url} ends done, not {state}")
-        return url
+        return start_solve(driver, wait, 10)
 
     def publish(run_url, confirm):
         driver.get(run_url)
