@@ -19,7 +19,10 @@ struct WhatIfPages {
             let user = try context.caller()
             let baseline = try Pages.pathID("run", context)
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
-            let changes = Self.changes(from: fields)
+            // Names for the variants; an unknown run is reported by `start` below.
+            var named: Scenario?
+            do throws(ServiceError) { named = try runs.solvedScenario(try await runs.run(baseline)).scenario } catch { named = nil }
+            let changes = Self.changes(from: fields, in: named)
             guard !changes.isEmpty else {
                 return try await page(context, baseline: baseline, fields: fields, problems: ["Give at least one change: paste a change file or fill in one of the forms."],
                                 status: .unprocessableContent)
@@ -41,8 +44,24 @@ struct WhatIfPages {
     /// The changes a submitted form asks for, one variant each: the uploaded change file, the pasted one,
     /// then one per filled-in common change. The common ones are written as change-file text so that
     /// they are read, and their mistakes reported with lines, exactly like an uploaded file.
-    static func changes(from fields: [String: String]) -> [WhatIfChange] {
+    /// The built changes are named for people ("Mr. Garcia away Monday 08:30"), from `scenario`'s
+    /// names and clock times where it knows the id.
+    static func changes(from fields: [String: String], in scenario: Scenario? = nil) -> [WhatIfChange] {
         func field(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        func name(_ id: String, _ of: (Scenario) -> [(id: String, name: String)]) -> String {
+            scenario.flatMap { of($0).first { $0.id == id }?.name }.flatMap { $0.isEmpty ? nil : $0 } ?? id
+        }
+        // Names stay within the 80 characters a variant's name may have.
+        func short(_ text: String) -> String { text.count <= 80 ? text : String(text.prefix(79)) + "…" }
+        func when(_ text: String) -> String {
+            text.split(whereSeparator: { $0 == "," || $0 == " " }).map { ref in
+                let parts = ref.split(separator: ".", maxSplits: 1).map(String.init)
+                guard let day = Weekday(rawValue: parts[0]) else { return String(ref) }
+                guard parts.count == 2 else { return day.longName }
+                let block = scenario?.blocks.first { $0.id == parts[1] }
+                return "\(day.longName) \(block.map { "\($0.start)" } ?? parts[1])"
+            }.joined(separator: ", ")
+        }
         /// A YAML double-quoted scalar (JSON's string syntax is one), so no value can break the structure.
         func quoted(_ text: String) -> String {
             let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
@@ -64,23 +83,26 @@ struct WhatIfPages {
         }
         let away = field("awayTeacher")
         if !away.isEmpty {
-            changes.append(WhatIfChange(name: "\(away)-away", yaml: "teachers-unavailable: {\(quoted(away)): \(slots(field("awaySlots")))}\n"))
+            let awayWhen = field("awaySlots").isEmpty ? "" : " \(when(field("awaySlots")))"
+            changes.append(WhatIfChange(name: short("\(name(away) { $0.teachers.map { ($0.id, $0.name) } }) away\(awayWhen)"), yaml: "teachers-unavailable: {\(quoted(away)): \(slots(field("awaySlots")))}\n"))
         }
         let leaving = field("leavingTeacher")
         if !leaving.isEmpty {
-            changes.append(WhatIfChange(name: "\(leaving)-leaves", yaml: "teachers-leave: [\(quoted(leaving))]\n"))
+            changes.append(WhatIfChange(name: short("\(name(leaving) { $0.teachers.map { ($0.id, $0.name) } }) leaves"), yaml: "teachers-leave: [\(quoted(leaving))]\n"))
         }
         let room = field("closedRoom")
         if !room.isEmpty {
-            let when = field("closedSlots").isEmpty ? "all" : slots(field("closedSlots"))
-            changes.append(WhatIfChange(name: "\(room)-closed", yaml: "rooms-close: {\(quoted(room)): \(when)}\n"))
+            let closedSlots = field("closedSlots").isEmpty ? "all" : slots(field("closedSlots"))
+            let closed = field("closedSlots").isEmpty ? "" : " \(when(field("closedSlots")))"
+            changes.append(WhatIfChange(name: short("\(name(room) { $0.rooms.map { ($0.id, $0.name) } }) closed\(closed)"), yaml: "rooms-close: {\(quoted(room)): \(closedSlots)}\n"))
         }
         let student = field("needStudent")
         if !student.isEmpty {
             let sessions = field("needSessions")
             let count = Int(sessions).map(String.init) ?? quoted(sessions)
             let subject = field("needSubject"), modality = field("needModality")
-            changes.append(WhatIfChange(name: "\(student)-\(subject)-\(modality)", yaml: """
+            let who = name(student) { $0.students.map { ($0.id, $0.name) } }
+            changes.append(WhatIfChange(name: short("\(who): \(idAsWords(subject)) \(idAsWords(modality)) \(sessions)"), yaml: """
                 needs-change:
                   - {student: \(quoted(student)), subject: \(quoted(subject)), modality: \(quoted(modality)), sessions: \(count)}
 

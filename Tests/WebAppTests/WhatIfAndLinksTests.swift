@@ -133,7 +133,7 @@ import WebApp
             try await client.execute(uri: "/runs/\(baseline)/whatif", method: .post, headers: headers, body: bad) { response in
                 #expect(response.status == .unprocessableContent)
                 let page = String(buffer: response.body)
-                #expect(page.contains("garcia-away.yaml"), "\(page)")
+                #expect(page.contains("Mr. Garcia away Friday.yaml"), "\(page)")
                 #expect(page.contains("teachers-unavailable: {&quot;garcia&quot;: [&quot;fri&quot;]}"))
             }
             #expect(try await runCount(client, server, scenario: scenario) == 1)
@@ -150,11 +150,11 @@ import WebApp
             let runs = try await client.execute(uri: "/api/v1/scenarios/\(scenario)/runs", method: .get, headers: server.adminHeaders) { response in
                 try #require(try json(response.body) as? [[String: Any]])
             }
-            #expect(Set(runs.compactMap { $0["change"] as? String }) == ["ana-more-math", "garcia-leaves", "library-closed"])
+            #expect(Set(runs.compactMap { $0["change"] as? String }) == ["ana-more-math", "Mr. Garcia leaves", "Library closed Monday 08:30"])
             for run in runs { _ = try await finalState(client, server, run: try #require(run["id"] as? Int)) }
             try await client.execute(uri: "/runs/\(baseline)/whatif", method: .get, headers: [.cookie: cookie]) { response in
                 let page = String(buffer: response.body)
-                #expect(page.contains("<td>garcia-leaves</td><td>done</td>"), "\(page)")
+                #expect(page.contains("<td>Mr. Garcia leaves</td><td>done</td>"), "\(page)")
                 #expect(page.contains("Mr. Garcia"))
             }
         }
