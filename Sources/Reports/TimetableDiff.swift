@@ -22,6 +22,10 @@ public struct TimetableDiff: Codable, Sendable {
         public var name: String
         public var before: [String]
         public var after: [String]
+
+        public init(role: String, id: String, name: String, before: [String], after: [String]) {
+            self.role = role; self.id = id; self.name = name; self.before = before; self.after = after
+        }
     }
 
     public var sessions: [SessionChange]
@@ -140,6 +144,10 @@ public struct TimetableDiff: Codable, Sendable {
         public var id: String
         public var name: String
         public var lines: [String]
+
+        public init(role: String, id: String, name: String, lines: [String]) {
+            self.role = role; self.id = id; self.name = name; self.lines = lines
+        }
     }
 
     /// The notices of everyone in `people`, in its order: the one wording of a change that the

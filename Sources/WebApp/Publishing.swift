@@ -52,6 +52,34 @@ public struct PublishingService: Sendable {
     /// from the checked timetable, with SEQUENCE raised on every event that changed since the last
     /// publication, exactly as `export ics --previous` does. A replacement that changes more than
     /// `confirmAbove` people's weeks is only previewed unless `confirmed`: they will all have to be told.
+    /// Teachers and students with a session in a block whose clock times a new version changed, with
+    /// a line per such session: the timetables' diff goes by block id and sees no change, but their
+    /// calendars move. `told` are left out (their notice already lists the session).
+    static func retimedSessions(from old: Scenario, to new: Scenario, timetable: Timetable,
+                                told: [TimetableDiff.PersonChange]) -> [TimetableDiff.Notice] {
+        let was = Dictionary(old.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let order = new.blocks.map(\.id)
+        let known = Set(told.map { "\($0.role)/\($0.id)" })
+        var lines: [String: [String]] = [:]
+        for session in timetable.sessions {
+            guard let first = order.firstIndex(of: session.block) else { continue }
+            let covered = new.blocks[first..<min(order.count, first + max(1, session.length))]
+            guard let start = covered.first, let end = covered.last, let oldStart = was[start.id], let oldEnd = was[end.id],
+                  oldStart.start != start.start || oldEnd.end != end.end else { continue }
+            let day = Weekday(rawValue: session.day)?.longName ?? session.day
+            let what = session.title ?? idAsWords(session.subject).prefix(1).uppercased() + idAsWords(session.subject).dropFirst()
+                + " " + idAsWords(session.modality)
+            let line = "\(what), \(day) \(start.start)-\(end.end) (was \(oldStart.start)-\(oldEnd.end))"
+            for id in session.staff { lines["teacher/\(id)", default: []].append(line) }
+            for id in session.students { lines["student/\(id)", default: []].append(line) }
+        }
+        let people = new.teachers.map { ("teacher", $0.id, $0.name) } + new.students.map { ("student", $0.id, $0.name) }
+        return people.compactMap { role, id, name in
+            guard let changed = lines["\(role)/\(id)"], !known.contains("\(role)/\(id)") else { return nil }
+            return TimetableDiff.Notice(role: role, id: id, name: name, lines: changed)
+        }
+    }
+
     public func publish(runID: Int64, confirmed: Bool = false, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
         let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID)
         guard view.run.state == .done else { throw .conflict("only a finished solve can be published; run \(runID) is \(view.run.state.rawValue)") }
@@ -81,16 +109,23 @@ public struct PublishingService: Sendable {
             return CalendarRecord(scenarioID: scenarioID, kind: kind, entityID: id, body: file.data, etag: Self.etag(file.data))
         }
         let before: Timetable
+        var beforeScenario = scenario.scenario
         if let earlier, earlier.runID != runID {
-            before = try await runs.checkedTimetable(runID: earlier.runID).1.timetable
+            let (published, publishedTimetable, _) = try await runs.checkedTimetable(runID: earlier.runID)
+            before = publishedTimetable.timetable
+            beforeScenario = published.scenario
         } else {
             before = Timetable(scenario: scenario.name, status: .feasible, objective: nil, bound: nil, gap: nil, sessions: [], unmet: [])
         }
         let diff = TimetableDiff(from: before, to: checked.timetable, scenario: scenario.scenario)
+        var affected = diff.peopleToNotify, notices = diff.notices(scenario: scenario.scenario).filter { $0.role != "room" }
+        for notice in Self.retimedSessions(from: beforeScenario, to: scenario.scenario, timetable: checked.timetable, told: affected) {
+            affected.append(TimetableDiff.PersonChange(role: notice.role, id: notice.id, name: notice.name, before: [], after: []))
+            notices.append(notice)
+        }
         var outcome = PublishOutcome(scenarioID: scenarioID, runID: runID, previousRunID: earlier?.runID, addedEvents: result.added,
                                      changedEvents: result.changed, unchangedEvents: result.unchanged, removedEvents: result.removed.count,
-                                     affected: diff.peopleToNotify, notices: diff.notices(scenario: scenario.scenario).filter { $0.role != "room" },
-                                     published: false)
+                                     affected: affected, notices: notices, published: false)
         // Nobody has planned around a first publication: only a replacement needs a second look.
         if earlier != nil, earlier?.runID != runID, outcome.affected.count > Self.confirmAbove, !confirmed { return outcome }
         try await stored("publishing run \(runID)") {

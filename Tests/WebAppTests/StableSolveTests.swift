@@ -101,6 +101,33 @@ final class BaselineRecordingSolver: TimetableSolver {
         }
     }
 
+    /// A new version that only moves a block's clock times changes no session, but it changes the
+    /// calendars of everyone with a session in that block: they are told, and publishing asks first.
+    @Test func aBlockMovedInTimeTellsEveryoneWithASessionInIt() async throws {
+        let server = try await TestServer.make(solver: BaselineRecordingSolver())
+        try await server.test { client in
+            let week = try bundledScenario("example.yaml")
+            let scenario = try await upload(client, server, week)
+            _ = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+            _ = try await publish(client, server, run: 1)
+            let sessions = try #require((try await run(client, server, 1)["timetable"] as? [String: Any])?["sessions"] as? [[String: Any]])
+            let inFirstBlock = sessions.filter { $0["block"] as? String == "b1" }
+            var expected = Set(inFirstBlock.flatMap { ($0["students"] as? [String] ?? []).map { "student/\($0)" } })
+            for s in inFirstBlock { if let t = s["teacher"] as? String { expected.insert("teacher/\(t)") } }
+            try #require(expected.count > 5, "the example has more than five people in its first block: \(expected)")
+
+            let line = #"  - {id: b1, start: "08:30", end: "09:15"}"#
+            try #require(week.contains(line))
+            _ = try await upload(client, server, week.replacingOccurrences(of: line, with: #"  - {id: b1, start: "08:35", end: "09:15"}"#))
+            let moved = try await solve(client, server, scenario: scenario, body: #"{"timeLimit": 5}"#)
+            let id = try #require(moved["id"] as? Int)
+            let (status, preview) = try await publish(client, server, run: id)
+            #expect(status == .conflict, "more than five people's calendars change: \(preview)")
+            let told = try #require(preview["affected"] as? [[String: Any]]).map { "\($0["role"] as? String ?? "")/\($0["id"] as? String ?? "")" }
+            #expect(Set(told) == expected, "\(told)")
+        }
+    }
+
     @Test func aTeacherAwayChangesOnlyHisSessionsAndEveryOneTheAbsenceForbids() async throws {
         let server = try await TestServer.make(solver: BaselineRecordingSolver())
         try await server.test { client in
