@@ -170,6 +170,10 @@ extension Rule {
     public static let preferNot = Rule(
         id: "O.prefer-not", name: "teacher's prefer-not time",
         intent: "per session a teacher leads in a block she listed in `prefer-not`", kind: .objective, weight: 3)
+    public static let teacherOverAim = Rule(
+        id: "O.teacher-over-aim", name: "teacher block over her aim",
+        intent: "per block a teacher is busy in the week beyond her `aim-per-week` (evens the load: aim near the average)",
+        kind: .objective, weight: 2)
     public static let changedSeat = Rule(
         id: "O.changed-seat", name: "changed student assignment",
         intent: "re-solves against a baseline: per student no longer at a session she had (same need, day, block, teacher, room)",
@@ -198,7 +202,7 @@ public enum RuleCatalogue {
         .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
         .unplacedLesson, .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
         .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,
-        .classIdle, .lessonOffPreferred, .lessonAvoidedTime, .lessonDaysApartPreferred,
+        .teacherOverAim, .classIdle, .lessonOffPreferred, .lessonAvoidedTime, .lessonDaysApartPreferred,
         .changedSeat, .changedTeacher, .changedRoom, .changedLesson,
     ]
 

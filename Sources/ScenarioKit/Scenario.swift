@@ -152,10 +152,13 @@ public struct Teacher: Sendable, Hashable {
     public var maxPerWeek: Int?
     /// Times she would rather not teach (soft): each session in them costs `O.prefer-not`.
     public var preferNot: [SlotRef]
+    /// Blocks a week she should be busy at most (soft, to even the load): each block beyond costs
+    /// `O.teacher-over-aim`; counted as `max-per-week` counts.
+    public var aimPerWeek: Int?
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [],
-                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, preferNot: [SlotRef] = []) {
+                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, preferNot: [SlotRef] = [], aimPerWeek: Int? = nil) {
         self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable
-        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.preferNot = preferNot
+        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.preferNot = preferNot; self.aimPerWeek = aimPerWeek
     }
 }
 

@@ -37,6 +37,7 @@ extension Scenario {
             if let d = t.maxPerDay { fields.append("max-per-day: \(d)") }
             if let w = t.maxPerWeek { fields.append("max-per-week: \(w)") }
             if !t.preferNot.isEmpty { fields.append("prefer-not: \(flowList(t.preferNot.map(\.description)))") }
+            if let aim = t.aimPerWeek { fields.append("aim-per-week: \(aim)") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
 

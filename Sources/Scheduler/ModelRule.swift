@@ -112,7 +112,7 @@ struct ModelRule: Sendable {
         lessonDaysApart, lessonOnlyAt,
         unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
+        teacherOverAim, classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
         changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 

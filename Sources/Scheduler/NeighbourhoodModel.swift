@@ -47,6 +47,7 @@ struct NeighbourhoodModel {
     private var idleColumns: [(columns: [Int], slots: [Int], busy: (Int) -> [Int], fixed: [Bool], idle: Int)] = []
     private var consecutiveDayColumns: [(z: Int, seats: [Int])] = []
     private var pairPenalties: [(u: Int, columns: [Int])] = []
+    private var overTargets: [(over: Int, columns: [(Int, Double)], room: Int)] = []
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
     /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
@@ -128,6 +129,22 @@ struct NeighbourhoodModel {
             if weighted.reduce(0, { $0 + $1.1 }) > Double(limit) {
                 program.addRow("\(name) \(key.i)", weighted, upper: Double(limit))
             }
+        }
+    }
+
+    /// A soft cap per key: `over >= sum(length x column) - room`, `over >= 0`, costing `weight` a
+    /// unit. `room(key)` is what is left under the cap outside the model (nil: no cap); it may be
+    /// negative, when the load outside is already over, and then every unit inside costs.
+    mutating func addOverTargetTerms(_ name: String, _ columns: [(key: ColumnKey, length: Int, col: Int)], weight: Double,
+                                     room: (ColumnKey) -> Int?) {
+        let length = Dictionary(columns.map { ($0.col, $0.length) }, uniquingKeysWith: { a, _ in a })
+        for (key, cols) in grouped(columns.map { ($0.key, $0.col) }) {
+            guard let left = room(key) else { continue }
+            let weighted = cols.map { ($0, Double(length[$0]!)) }
+            guard weighted.reduce(0, { $0 + $1.1 }) > Double(max(0, left)) else { continue }
+            let over = program.addContinuous("\(name) \(key.i)", cost: weight)
+            program.addRow("\(name) \(key.i)", weighted + [(over, -1)], upper: Double(left))
+            overTargets.append((over, weighted, left))
         }
     }
 
@@ -251,6 +268,9 @@ struct NeighbourhoodModel {
         }
         for term in pairPenalties {
             values[term.u] = max(0, term.columns.reduce(0) { $0 + values[$1] } - 1)
+        }
+        for term in overTargets {
+            values[term.over] = max(0, term.columns.reduce(0) { $0 + values[$1.0] * $1.1 } - Double(term.room))
         }
         for term in idleColumns {
             let slots = term.slots

@@ -132,6 +132,24 @@ extension ModelRule {
         }
     }
 
+    /// `over >= (her blocks in the piece) - (her aim less her blocks outside it)`, `over >= 0`, at the
+    /// term's weight: the minimisation makes `over` exactly her blocks beyond the aim.
+    static let teacherOverAim = with(ModelRule(.teacherOverAim)) {
+        $0.rows = { model in
+            let base = model.base, weight = model.weights[.teacherOverAim]
+            guard weight > 0 else { return }
+            let week = model.ys.map { (key: ColumnKey($0.t, 0), length: base.instance.activities[$0.a].length, col: $0.col) }
+                + model.lessonCells(\.teachers).map { (key: ColumnKey($0.who, 0), length: $0.length, col: $0.col) }
+            model.addOverTargetTerms("O.teacher-over-aim", week, weight: weight) { key in
+                base.instance.teachers[key.i].aimPerWeek.map { $0 - base.teacherWeekLoad[key.i] }
+            }
+        }
+        // A seat may open or close a session, and with it a block of its teacher's.
+        $0.share = TermShare(scope: .teacherWeek, changedBy: [.seat, .teacher, .lesson]) { plan, t, _ in
+            plan.instance.teachers[t].aimPerWeek.map { max(0, plan.teacherWeekLoad[t] - $0) } ?? 0
+        }
+    }
+
     /// The model cannot see which parallel group a student lands in, so it rewards keeping the seat;
     /// the measure, which decides acceptance, also asks for the same teacher and room.
     static let changedSeat = with(ModelRule(.changedSeat)) {

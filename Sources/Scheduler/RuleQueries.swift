@@ -148,9 +148,12 @@ enum PlanChange: Int, Sendable, Hashable, CaseIterable {
 /// What one share of an objective term belongs to.
 enum ShareScope: Int, Sendable, CaseIterable {
     case studentNeed, studentDay, teacherDay, roomDay, lesson, classDay
+    /// A teacher's whole week (key 0). Touched with every day of hers a move touches: whatever
+    /// changes her day can change her week.
+    case teacherWeek
 
     var description: String {
-        ["student and need", "student and day", "teacher and day", "room and day", "lesson", "class and day"][rawValue]
+        ["student and need", "student and day", "teacher and day", "room and day", "lesson", "class and day", "teacher's week"][rawValue]
     }
 }
 
@@ -174,6 +177,7 @@ struct Touched: Sendable {
     mutating func add(_ scope: ShareScope, _ who: Int, _ key: Int) {
         let entry = Key(who: who, key: key)
         if !keys[scope.rawValue].contains(entry) { keys[scope.rawValue].append(entry) }
+        if scope == .teacherDay { add(.teacherWeek, who, 0) }
     }
 
     /// Every key of `other` too.
@@ -271,6 +275,7 @@ extension Plan {
             case .roomDay: sum = total(share, people: instance.rooms.count)
             case .lesson: for l in instance.lessons.indices { sum += share.count(self, l, 0) }
             case .classDay: sum = total(share, people: instance.leafClasses.count)
+            case .teacherWeek: for t in instance.teachers.indices { sum += share.count(self, t, 0) }
             }
             terms[entry.rule] = sum
         }

@@ -20,7 +20,7 @@ public struct TermMeasure: Sendable {
     public static let all: [TermMeasure] = [
         unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
-        classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
+        teacherOverAim, classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,
         changedSeat, changedTeacher, changedRoom, changedLesson,
     ]
 }
@@ -125,6 +125,16 @@ extension TermMeasure {
         return input.flexible.count { s in
             guard let teacher = s.teacher.flatMap({ teachers[$0] }), let day = Weekday(rawValue: s.day) else { return false }
             return input.positions(s).contains { !isAvailable(teacher.preferNot, day: day, block: ordered[$0]) }
+        }
+    }
+
+    /// Per block a teacher is busy beyond her `aim-per-week`, counted as `max-per-week` counts:
+    /// every session she is staff of (fixed ones and lessons too), a double block as two.
+    static let teacherOverAim = TermMeasure(.teacherOverAim) { input in
+        var blocks: [String: Int] = [:]
+        for s in input.timetable.sessions { for id in Set(s.staff) { blocks[id, default: 0] += input.positions(s).count } }
+        return input.scenario.teachers.reduce(0) { sum, teacher in
+            sum + (teacher.aimPerWeek.map { max(0, (blocks[teacher.id] ?? 0) - $0) } ?? 0)
         }
     }
 

@@ -67,6 +67,8 @@ package struct Instance: Sendable {
         package var maxPerWeek: Int
         /// Slots in her `prefer-not` list.
         package var preferNot: [Bool]
+        /// Her `aim-per-week`; nil without one.
+        package var aimPerWeek: Int?
     }
 
     /// A fixed session: the slots it fills and who it occupies there.
@@ -143,7 +145,7 @@ package struct Instance: Sendable {
         let rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
         let teachers = scenario.teachers.map {
             TeacherInfo(subjects: Set($0.subjects), available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
-                        maxPerWeek: $0.maxPerWeek ?? slots.count, preferNot: availability($0.preferNot).map { !$0 })
+                        maxPerWeek: $0.maxPerWeek ?? slots.count, preferNot: availability($0.preferNot).map { !$0 }, aimPerWeek: $0.aimPerWeek)
         }
         self.rooms = rooms
         self.teachers = teachers

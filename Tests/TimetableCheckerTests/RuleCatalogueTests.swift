@@ -116,7 +116,7 @@ func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
     let valid = validTimetable()
     let unused = ["O.unmet-mandated": 0, "O.unmet-high": 0, "O.unmet-low": 0, "O.prefer-teacher": 0, "O.teacher-continuity": 0,
                   "O.prefer-not": 0, "O.unplaced-lesson": 0, "O.class-idle": 0, "O.lesson-preferred-time": 0,
-                  "O.lesson-avoided-time": 0, "O.lesson-days-apart": 0, "O.changed-lesson": 0]
+                  "O.lesson-avoided-time": 0, "O.lesson-days-apart": 0, "O.changed-lesson": 0, "O.teacher-over-aim": 0]
     #expect(measureObjective(valid, against: scenario) == unused.merging([
         "O.unmet": 1, "O.student-idle": 0, "O.teacher-idle": 0, "O.late-block": 0,
         "O.same-need-next-day": 1,  // Ana's math tutoring on Monday and Tuesday
@@ -130,6 +130,17 @@ func checkerCatchesATimetableBrokenInExactlyThatWay(_ rule: Rule) throws {
         "O.unmet": 1, "O.student-idle": 1, "O.teacher-idle": 0, "O.late-block": 2, "O.same-need-next-day": 1,
         "O.changed-seat": 2, "O.changed-teacher": 1, "O.changed-room": 1,
     ]) { $1 })
+}
+
+/// Lee leads 2 blocks, Kim 2; aims of 1 and 0 put them 1 and 2 blocks over, and no aim costs nothing.
+@Test func blocksOverATeachersAimAreCountedFromTheTimetableAlone() throws {
+    var scenario = try school()
+    #expect(measureObjective(validTimetable(), against: scenario)["O.teacher-over-aim"] == 0)
+    scenario.teachers[0].aimPerWeek = 1
+    scenario.teachers[1].aimPerWeek = 0
+    #expect(measureObjective(validTimetable(), against: scenario)["O.teacher-over-aim"] == 3)
+    scenario.teachers[1].aimPerWeek = 5
+    #expect(measureObjective(validTimetable(), against: scenario)["O.teacher-over-aim"] == 1)
 }
 
 @Test func v11TermsAreCountedFromTheTimetableAlone() throws {
