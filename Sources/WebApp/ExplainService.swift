@@ -20,6 +20,9 @@ public struct Explanation: Sendable {
     /// Each suggestion as a change file on the run's scenario, to queue as a what-if variant; nil for
     /// one a change file cannot say.
     public var changeFiles: [String?] = []
+
+    /// The change file of suggestion `i`, if a change file can say it.
+    public func changeFile(_ i: Int) -> String? { changeFiles.indices.contains(i) ? changeFiles[i] : nil }
     /// Why it failed, for a failed one.
     public var problem: String?
 }

@@ -342,7 +342,7 @@ struct RunPages {
                 // A variant's name holds at most 80 characters (`WhatIfService.start`).
                 var row: [String: Any] = ["change": suggestion.change, "outcome": suggestion.outcome(lessons: lessons, needs: needs),
                                           "changeName": String(suggestion.change.prefix(80)), "index": i + 1]
-                if explanation.changeFiles.indices.contains(i), let file = explanation.changeFiles[i] { row["changeYAML"] = file }
+                if let file = explanation.changeFile(i) { row["changeYAML"] = file }
                 return row
             },
             "isAdmin": context.user?.isAdmin == true,

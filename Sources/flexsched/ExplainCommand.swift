@@ -48,13 +48,14 @@ struct Explain: ParsableCommand {
                 var suggestions: [Entry]
                 var tried: [String]
                 struct Entry: Encodable {
-                    var change: String; var lessonsPlaced: Int?; var unplacedAfter: Int?; var sessionsRecovered: Int; var unmetAfter: Int
+                    var change: String; var lessonsPlaced: Int?; var unplacedAfter: Int?; var sessionsRecovered: Int; var mandatedRecovered: Int
+                    var unmetAfter: Int
                 }
             }
             let lessons = !unplaced.isEmpty
             let output = Output(unplaced: lessons ? unplaced : nil, unmet: unmet, suggestions: suggestions.map {
                 .init(change: $0.change, lessonsPlaced: lessons ? $0.lessonsPlaced : nil, unplacedAfter: lessons ? $0.unplacedAfter : nil,
-                      sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
+                      sessionsRecovered: $0.sessionsRecovered, mandatedRecovered: $0.mandatedRecovered, unmetAfter: $0.unmetAfter)
             }, tried: advice.tried)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

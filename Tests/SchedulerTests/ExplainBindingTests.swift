@@ -61,3 +61,30 @@ private func solvedOverSubscribedWeek() throws -> (ValidatedScenario, Timetable)
         #expect(row.rule == "R3.teacher-weekly-limit", "\(row.line)")
     }
 }
+
+/// Two math teachers at the same weekly limit, unlike only in a time Mr. Kim would rather not teach:
+/// each is tried, and raising either to the same value meets the same sessions, so the advice is one.
+@Test func verifiedChangesAlikeInEffectAreMergedIntoOne() throws {
+    let students = (1...6).map { "  - {id: s\($0), name: Student \($0), needs: [{subject: math, modality: tutoring, sessions: 1}]}" }
+    let scenario = try ScenarioLoader.parse("""
+    name: alike
+    days: [mon, tue, wed, thu, fri]
+    blocks: [{id: b1, start: "09:00", end: "09:45"}, {id: b2, start: "10:00", end: "10:45"}]
+    modalities: {tutoring: {min: 1, max: 1}}
+    teachers:
+      - {id: kim, name: Mr. Kim, subjects: [math], max-per-week: 2, prefer-not: [fri.b2]}
+      - {id: lee, name: Ms. Lee, subjects: [math], max-per-week: 2}
+    rooms: [{id: r1, name: Room 1, capacity: 1}, {id: r2, name: Room 2, capacity: 1}]
+    students:
+    \(students.joined(separator: "\n"))
+    """, file: "alike.yaml")
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.maxSubproblems = 20
+    let timetable = try scheduleWeek(scenario, options: options).timetable
+    let advice = suggestChanges(for: scenario, timetable: timetable, trials: 12, budget: budget)
+    #expect(advice.tried == ["raise Mr. Kim's max-per-week from 2 to 4", "raise Ms. Lee's max-per-week from 2 to 4",
+                             "add a math teacher for 2 block(s) a week"])
+    #expect(advice.suggestions.map(\.change) == ["raise any one of 2 math teachers' max-per-week from 2 to 4 (Mr. Kim, Ms. Lee)",
+                                                 "add a math teacher for 2 block(s) a week"])
+}

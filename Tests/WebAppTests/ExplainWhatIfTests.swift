@@ -24,6 +24,10 @@ import WebApp
             let name = try #require(hidden("changeName", in: page)), yaml = try #require(hidden("changeYAML", in: page))
             #expect(name == "raise Ms. Ortiz's max-per-week from 1 to 2")
             #expect(yaml.contains("teachers-leave: [ortiz]") && yaml.contains("max-per-week: 2"), "\(yaml)")
+            try await client.execute(uri: "/api/v1" + location, method: .get, headers: server.adminHeaders) { response in
+                let first = try #require((try object(response.body)["suggestions"] as? [[String: Any]])?.first)
+                #expect(first["mandatedRecovered"] as? Int == 2 && first["changeFile"] as? String == yaml)
+            }
             let (whatIf, fields) = session.form(["changeName": name, "changeYAML": yaml])
             try await client.execute(uri: "/runs/\(run)/whatif", method: .post, headers: whatIf, body: fields) { response in
                 #expect(response.status == .seeOther || response.status == .found, "\(String(buffer: response.body))")
