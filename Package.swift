@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",
-            "ScenarioGenerator", "WeekIndex", "SeededRandom",
+            "ScenarioGenerator", "WeekIndex", "SeededRandom", "FlexschedTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -177,8 +177,10 @@ private struct LessonWeek {
                                         describe: { "raise \(teacher.name)'s max-per-day from \(limit) to \($0)" },
                                         apply: { var s = scenario; s.teachers[t].maxPerDay = $0; return s }))
             }
-            if binds.contains(Rule.teacherWeeklyLimit.id), let limit = teacher.maxPerWeek, plan.teacherWeekLoad[t] + length > limit {
-                found.append(Relaxation(key: "max-per-week \(teacher.id)", values: (limit + 1)...(limit + missing * length),
+            // No higher than the blocks she can be at school in the week.
+            if binds.contains(Rule.teacherWeeklyLimit.id), let limit = teacher.maxPerWeek, plan.teacherWeekLoad[t] + length > limit,
+               case let most = min(limit + missing * length, instance.teachers[t].available.count(where: { $0 })), most > limit {
+                found.append(Relaxation(key: "max-per-week \(teacher.id)", values: (limit + 1)...most,
                                         describe: { "raise \(teacher.name)'s max-per-week from \(limit) to \($0)" },
                                         apply: { var s = scenario; s.teachers[t].maxPerWeek = $0; return s }))
             }

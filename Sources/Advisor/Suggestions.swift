@@ -11,6 +11,8 @@ public struct Suggestion: Sendable {
     public var change: String
     /// Needed sessions the verified re-solve meets that the current timetable leaves unmet.
     public var sessionsRecovered: Int
+    /// Of those, the sessions of mandated needs.
+    public var mandatedRecovered: Int
     public var unmetAfter: Int
     /// Lesson sessions the verified re-solve places that the current timetable leaves unplaced.
     public var lessonsPlaced: Int
@@ -19,6 +21,9 @@ public struct Suggestion: Sendable {
     public var scenario: ValidatedScenario
     /// The trial's timetable under that scenario, accepted by the independent checker.
     public var timetable: CheckedTimetable
+    /// The change as "any one of" several alike ones, and the value it tried.
+    var interchange: Interchange?
+    var value: Int
 }
 
 extension Suggestion {
@@ -63,29 +68,56 @@ public struct TrialBudget: Sendable {
 }
 
 /// Candidate relaxations around the unplaced lessons (`LessonRelaxations.swift`) and the unmet needs
-/// (one teacher's day, a teacher's load limit, a qualified colleague, one more teacher, a room's day,
-/// seats or features), each tried with a real re-solve that starts from the current timetable and is
+/// (`NeedRelaxations.swift`: only what binds, mandated needs first), each tried with a real re-solve that starts from the current timetable and is
 /// verified by the checker. A limit is tried at its most generous value first; if that helps, the
 /// smallest value that helps as much is searched for, each probe a checked re-solve too. Those that
-/// place more lessons or meet more needs, at no cost to the other, come back, best first. Lessons are
+/// place more lessons or meet more needs, at no cost to the other, come back, best first (mandated
+/// sessions before others), alike changes to several teachers merged. Lessons are
 /// left out when `focus` names students: that question is about their needs.
 public func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable, students focus: Set<String>? = nil,
                            trials: Int = 12, budget: TrialBudget = TrialBudget()) -> Advice {
     let unmet = timetable.unmet.filter { focus?.contains($0.student) ?? true }
     let unplaced = focus == nil ? timetable.unplacedLessons : []
     guard !unmet.isEmpty || !unplaced.isEmpty else { return Advice(suggestions: [], tried: []) }
-    let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, unplacedBefore: unplaced.reduce(0) { $0 + $1.missing },
-                      focus: focus, baseline: timetable, budget: budget)
+    let trial = Trial(before: unmet.reduce(0) { $0 + $1.missing }, mandatedBefore: mandatedMissing(unmet),
+                      unplacedBefore: unplaced.reduce(0) { $0 + $1.missing }, focus: focus, baseline: timetable, budget: budget)
     // Lessons first: an unplaced lesson outweighs every unmet session in the objective.
     let lessonCandidates = unplaced.isEmpty ? [] : lessonRelaxations(scenario, timetable)
-    let candidates = Array(merged(lessonCandidates + relaxations(scenario.scenario, unmet)).prefix(trials))
+    let candidates = Array(merged(lessonCandidates + needRelaxations(scenario, timetable, unmet)).prefix(trials))
     let results = solveConcurrently(candidates.count, width: budget.lanes) { i in trial.smallestHelpful(candidates[i]) }
-    // Most lessons placed first, then most sessions recovered; among equals, the smaller change
-    // (candidates come smallest first).
+    // Most lessons placed first, then most mandated sessions, then most sessions recovered; among
+    // equals, the smaller change (candidates come smallest first).
     let suggestions = results.compactMap { $0 }.enumerated()
-        .sorted { ($1.element.lessonsPlaced, $1.element.sessionsRecovered, $0.offset) < ($0.element.lessonsPlaced, $0.element.sessionsRecovered, $1.offset) }
+        .sorted { ($1.element.lessonsPlaced, $1.element.mandatedRecovered, $1.element.sessionsRecovered, $0.offset)
+            < ($0.element.lessonsPlaced, $0.element.mandatedRecovered, $0.element.sessionsRecovered, $1.offset) }
         .map(\.element)
-    return Advice(suggestions: suggestions, tried: candidates.map(\.largest))
+    return Advice(suggestions: alikeMerged(suggestions), tried: candidates.map(\.largest))
+}
+
+private func mandatedMissing(_ unmet: [Timetable.Unmet]) -> Int {
+    unmet.filter { $0.priority == .mandated }.reduce(0) { $0 + $1.missing }
+}
+
+/// Verified changes to alike settings of different teachers of one subject (the same limit, raised to
+/// the same value, with the same outcome) read as one: "raise any one of 2 math teachers' ...". The
+/// first one's trial stands for them all.
+private func alikeMerged(_ suggestions: [Suggestion]) -> [Suggestion] {
+    var merged: [Suggestion] = [], position: [String: Int] = [:]
+    for suggestion in suggestions {
+        guard let group = suggestion.interchange else { merged.append(suggestion); continue }
+        let key = "\(group.setting)\u{0}\(group.subject)\u{0}\(group.from)\u{0}\(suggestion.value)\u{0}"
+            + "\(suggestion.lessonsPlaced) \(suggestion.mandatedRecovered) \(suggestion.sessionsRecovered)"
+        if let i = position[key], let first = merged[i].interchange {
+            let names = first.names + group.names
+            merged[i].interchange?.names = names
+            merged[i].change = Interchange(setting: group.setting, subject: group.subject, from: group.from, names: names)
+                .text(to: suggestion.value)
+        } else {
+            position[key] = merged.count
+            merged.append(suggestion)
+        }
+    }
+    return merged
 }
 
 /// One candidate change. A numeric one (a load limit, a room's seats) holds every value from
@@ -95,6 +127,7 @@ struct Relaxation {
     var key: String
     var values: ClosedRange<Int>
     var describe: @Sendable (Int) -> String
+    var interchange: Interchange?
     var apply: @Sendable (Int) -> Scenario
 
     init(_ change: String, _ scenario: Scenario) {
@@ -104,11 +137,12 @@ struct Relaxation {
         apply = { _ in scenario }
     }
 
-    init(key: String, values: ClosedRange<Int>, describe: @escaping @Sendable (Int) -> String,
+    init(key: String, values: ClosedRange<Int>, describe: @escaping @Sendable (Int) -> String, interchange: Interchange? = nil,
          apply: @escaping @Sendable (Int) -> Scenario) {
         self.key = key
         self.values = values
         self.describe = describe
+        self.interchange = interchange
         self.apply = apply
     }
 
@@ -117,6 +151,7 @@ struct Relaxation {
 
 private struct Trial: Sendable {
     let before: Int
+    let mandatedBefore: Int
     let unplacedBefore: Int
     let focus: Set<String>?
     let baseline: Timetable
@@ -132,22 +167,26 @@ private struct Trial: Sendable {
         options.threads = 1
         guard let relaxed = try? relaxation.apply(value).validated(requireServiceable: false),
               let result = try? scheduleWeek(relaxed, options: options) else { return nil }
-        let after = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }.reduce(0) { $0 + $1.missing }
+        let unmet = result.timetable.unmet.filter { focus?.contains($0.student) ?? true }
+        let after = unmet.reduce(0) { $0 + $1.missing }
         let unplacedAfter = focus == nil ? result.timetable.unplacedLessons.reduce(0) { $0 + $1.missing } : 0
-        return Suggestion(change: relaxation.describe(value), sessionsRecovered: before - after, unmetAfter: after,
-                          lessonsPlaced: unplacedBefore - unplacedAfter, unplacedAfter: unplacedAfter, scenario: relaxed, timetable: result)
+        return Suggestion(change: relaxation.describe(value), sessionsRecovered: before - after,
+                          mandatedRecovered: mandatedBefore - mandatedMissing(unmet), unmetAfter: after,
+                          lessonsPlaced: unplacedBefore - unplacedAfter, unplacedAfter: unplacedAfter, scenario: relaxed, timetable: result,
+                          interchange: relaxation.interchange, value: value)
     }
 
     /// The most generous value first; then, by bisection, the smallest value that does as well
     /// (more capacity never makes the best timetable worse, and each probe is re-solved). A change
     /// helps when it places more lessons or meets more needs and loses nothing of the other.
     func smallestHelpful(_ relaxation: Relaxation) -> Suggestion? {
-        guard var best = run(relaxation, relaxation.values.upperBound), best.lessonsPlaced >= 0, best.sessionsRecovered >= 0,
+        guard var best = run(relaxation, relaxation.values.upperBound), best.lessonsPlaced >= 0, best.mandatedRecovered >= 0, best.sessionsRecovered >= 0,
               best.lessonsPlaced + best.sessionsRecovered > 0 else { return nil }
         var low = relaxation.values.lowerBound, high = relaxation.values.upperBound
         while low < high {
             let middle = (low + high) / 2
-            if let probe = run(relaxation, middle), probe.lessonsPlaced >= best.lessonsPlaced, probe.sessionsRecovered >= best.sessionsRecovered {
+            if let probe = run(relaxation, middle), probe.lessonsPlaced >= best.lessonsPlaced,
+               probe.mandatedRecovered >= best.mandatedRecovered, probe.sessionsRecovered >= best.sessionsRecovered {
                 best = probe
                 high = middle
             } else {
@@ -156,72 +195,6 @@ private struct Trial: Sendable {
         }
         return best
     }
-}
-
-/// Smallest changes first: a day of a qualified teacher, a load limit, a colleague who could take the
-/// subject, a room's day, seats or features; one more teacher of the subject last (always possible,
-/// rarely cheap).
-private func relaxations(_ scenario: Scenario, _ unmet: [Timetable.Unmet]) -> [Relaxation] {
-    var small: [Relaxation] = [], large: [Relaxation] = []
-    // Most missed sessions first; ties by name, never by the dictionary's (per-instance) order.
-    let groups = Dictionary(grouping: unmet) { "\($0.subject)\u{0}\($0.modality)" }
-        .map { (key: $0.key, value: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }) }
-        .sorted { ($1.missing, $0.key) < ($0.missing, $1.key) }
-    let students = Dictionary(scenario.students.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    for (_, needs, missing) in groups {
-        let subject = needs[0].subject
-        guard let modality = scenario.modality(needs[0].modality) else { continue }
-        if modality.teacher {
-            for (t, teacher) in scenario.teachers.enumerated() where teacher.subjects.contains(subject) {
-                for day in Set(teacher.unavailable.map(\.weekday)).sorted() {
-                    var s = scenario
-                    s.teachers[t].unavailable.removeAll { $0.weekday == day }
-                    small.append(Relaxation("make \(teacher.name) available on \(day.longName)", s))
-                }
-                if let limit = teacher.maxPerWeek {
-                    small.append(Relaxation(key: "max-per-week \(teacher.id)", values: (limit + 1)...(limit + missing),
-                                            describe: { "raise \(teacher.name)'s max-per-week from \(limit) to \($0)" },
-                                            apply: { var s = scenario; s.teachers[t].maxPerWeek = $0; return s }))
-                }
-                if let limit = teacher.maxPerDay, limit < scenario.blocks.count {
-                    small.append(Relaxation(key: "max-per-day \(teacher.id)", values: (limit + 1)...scenario.blocks.count,
-                                            describe: { "raise \(teacher.name)'s max-per-day from \(limit) to \($0)" },
-                                            apply: { var s = scenario; s.teachers[t].maxPerDay = $0; return s }))
-                }
-            }
-            for (t, teacher) in scenario.teachers.enumerated() where !teacher.subjects.contains(subject) {
-                var s = scenario
-                s.teachers[t].subjects.append(subject)
-                small.append(Relaxation("let \(teacher.name) also teach \(subject)", s))
-            }
-            var s = scenario
-            let id = uniqueId("extra-\(subject)", taken: Set(scenario.teachers.map(\.id)))
-            s.teachers.append(Teacher(id: id, name: "another \(subject) teacher", subjects: [subject], maxPerWeek: missing))
-            large.append(Relaxation("add a \(subject) teacher for \(missing) block(s) a week", s))
-        }
-        for (r, room) in scenario.rooms.enumerated() where Set(modality.roomFeatures).isSubset(of: room.features) {
-            for day in Set(room.unavailable.map(\.weekday)).sorted() {
-                var s = scenario
-                s.rooms[r].unavailable.removeAll { $0.weekday == day }
-                small.append(Relaxation("open \(room.name) on \(day.longName)", s))
-            }
-            if room.capacity < modality.max {
-                small.append(Relaxation(key: "capacity \(room.id)", values: (room.capacity + 1)...modality.max,
-                                        describe: { "seat \($0) in \(room.name) (now \(room.capacity))" },
-                                        apply: { var s = scenario; s.rooms[r].capacity = $0; return s }))
-            }
-        }
-        // A feature that the modality or an unmet student needs, added to a room that lacks it.
-        let wanted = Set(modality.roomFeatures).union(needs.flatMap { students[$0.student]?.requires ?? [] })
-        for feature in wanted.sorted() {
-            for (r, room) in scenario.rooms.enumerated() where !room.features.contains(feature) {
-                var s = scenario
-                s.rooms[r].features.append(feature)
-                small.append(Relaxation("add \(feature) to \(room.name)", s))
-            }
-        }
-    }
-    return small + large
 }
 
 /// One entry per change, at the widest range any lesson or need asked for, in first-seen order: a
@@ -237,11 +210,4 @@ private func merged(_ relaxations: [Relaxation]) -> [Relaxation] {
         }
     }
     return merged
-}
-
-private func uniqueId(_ base: String, taken: Set<String>) -> String {
-    let clean = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
-    var id = clean, n = 2
-    while taken.contains(id) { id = "\(clean)-\(n)"; n += 1 }
-    return id
 }

@@ -96,10 +96,18 @@ private struct ShortfallExplainer {
             let open = (0..<instance.slotCount).filter { plan.teacherFree(t, activity: a, slot: $0) }.count
             return sum + min(open, instance.teachers[t].maxPerWeek - plan.teacherWeekLoad[t])
         }
-        let names = act.qualifiedTeachers.map { instance.scenario.teachers[$0].name }.joined(separator: ", ")
-        let limits = act.qualifiedTeachers.compactMap(limitReached)
-        let text = "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
-            + (limits.isEmpty ? "" : " (\(limits.joined(separator: "; ")))")
+        let teachers = act.qualifiedTeachers.map { instance.scenario.teachers[$0] }
+        let names = teachers.map(\.name).joined(separator: ", ")
+        let text: String
+        // One limit that every one of several teachers has reached is the whole story, said once.
+        if teachers.count > 1, let limit = teachers[0].maxPerWeek, teachers.allSatisfy({ $0.maxPerWeek == limit }),
+           act.qualifiedTeachers.allSatisfy({ plan.teacherWeekLoad[$0] >= limit }) {
+            text = "all \(teachers.count) \(act.subject) teachers (\(names)) are at max-per-week \(limit): \(free) free block(s) left this week"
+        } else {
+            let limits = act.qualifiedTeachers.compactMap(limitReached)
+            text = "the \(act.subject) teachers (\(names)) have \(free) free block(s) left this week"
+                + (limits.isEmpty ? "" : " (\(limits.joined(separator: "; ")))")
+        }
         capacityText[a] = text
         return text
     }

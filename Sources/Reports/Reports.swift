@@ -137,8 +137,7 @@ private func summaryLines(_ look: Lookup, _ tt: Timetable, listUnmet: Bool, verb
         out.append(met == needed ? "Unmet needs: none" : "Unmet needs: none listed")
     } else if listUnmet {
         out.append("Unmet needs")
-        let (header, rows) = unmetTable(look, unmet)
-        out += indent(textTable(header, rows, rightAligned: [header.firstIndex(of: "Missing")!]))
+        out += indent(unmetSummaryLines(look, unmet, verbose: verbose))
     } else {
         let missing = unmet.reduce(0) { $0 + $1.missing }
         out.append("Unmet needs: \(plural(unmet.count, "need")), \(plural(missing, "session")) missing (listed below)")
@@ -392,26 +391,6 @@ func displaySubject(_ subject: String) -> String { subject.prefix(1).uppercased(
 private func unique(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
-}
-
-/// Unmet needs in the order to act on them (`Timetable.Unmet.priorityOrdered`).
-func sortedUnmet(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> [Timetable.Unmet] {
-    Timetable.Unmet.priorityOrdered(unmet, scenario: look.scenario)
-}
-
-/// Whether unmet lists name priorities: when the scenario gives any need one, or the timetable has
-/// an unmet need of one. A v1 week, where every need is normal, reads as it always did.
-func showsPriority(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> Bool {
-    look.scenario.students.contains { $0.needs.contains { $0.priority != .normal } } || unmet.contains { $0.priority != .normal }
-}
-
-/// The unmet-needs table of the summary and the Markdown report, rows already sorted.
-private func unmetTable(_ look: Lookup, _ unmet: [Timetable.Unmet]) -> (header: [String], rows: [[String]]) {
-    let priority = showsPriority(look, unmet)
-    let header = (priority ? ["Priority"] : []) + ["Student", "Subject", "Modality", "Missing", "Reason"]
-    return (header, unmet.map { u in
-        (priority ? [u.priority.rawValue] : []) + [look.student(u.student), displaySubject(u.subject), u.modality, "\(u.missing)", u.reason]
-    })
 }
 
 extension String {

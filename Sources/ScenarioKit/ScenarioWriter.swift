@@ -31,15 +31,7 @@ extension Scenario {
         }
 
         out.append(teachers.isEmpty ? "teachers: []" : "teachers:")
-        for t in teachers {
-            var fields = ["id: \(yamlScalar(t.id))", "name: \(yamlScalar(t.name))", "subjects: \(flowList(t.subjects))"]
-            if !t.unavailable.isEmpty { fields.append("unavailable: \(flowList(t.unavailable.map(\.description)))") }
-            if let d = t.maxPerDay { fields.append("max-per-day: \(d)") }
-            if let w = t.maxPerWeek { fields.append("max-per-week: \(w)") }
-            if !t.preferNot.isEmpty { fields.append("prefer-not: \(flowList(t.preferNot.map(\.description)))") }
-            if let aim = t.aimPerWeek { fields.append("aim-per-week: \(aim)") }
-            out.append("  - {\(fields.joined(separator: ", "))}")
-        }
+        for t in teachers { out.append("  - \(t.yamlFlow)") }
 
         out.append(rooms.isEmpty ? "rooms: []" : "rooms:")
         for r in rooms {
@@ -159,4 +151,17 @@ private func yamlScalar(_ text: String) -> String {
         }
     }
     return quoted + "\""
+}
+
+extension Teacher {
+    /// One teacher as a YAML flow mapping, as scenarios and change files (`teachers-join`) write her.
+    public var yamlFlow: String {
+        var fields = ["id: \(yamlScalar(id))", "name: \(yamlScalar(name))", "subjects: \(flowList(subjects))"]
+        if !unavailable.isEmpty { fields.append("unavailable: \(flowList(unavailable.map(\.description)))") }
+        if let d = maxPerDay { fields.append("max-per-day: \(d)") }
+        if let w = maxPerWeek { fields.append("max-per-week: \(w)") }
+        if !preferNot.isEmpty { fields.append("prefer-not: \(flowList(preferNot.map(\.description)))") }
+        if let aim = aimPerWeek { fields.append("aim-per-week: \(aim)") }
+        return "{\(fields.joined(separator: ", "))}"
+    }
 }

@@ -218,7 +218,10 @@ struct ExplanationBody: Encodable {
         var lessonsPlaced: Int
         var unplacedAfter: Int
         var sessionsRecovered: Int
+        var mandatedRecovered: Int
         var unmetAfter: Int
+        /// The change file that queues it as a what-if variant (`POST /api/v1/runs/{run}/whatif`), when one can say it.
+        var changeFile: String?
     }
 
     var explanation: Explanation
@@ -237,9 +240,10 @@ struct ExplanationBody: Encodable {
         try c.encode(explanation.problem, forKey: .problem)
         try c.encode(explanation.advice?.tried, forKey: .tried)
         try c.encode(explanation.advice.map {
-            $0.suggestions.map {
-                Suggestion(change: $0.change, lessonsPlaced: $0.lessonsPlaced, unplacedAfter: $0.unplacedAfter,
-                           sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
+            $0.suggestions.enumerated().map { i, s in
+                Suggestion(change: s.change, lessonsPlaced: s.lessonsPlaced, unplacedAfter: s.unplacedAfter,
+                           sessionsRecovered: s.sessionsRecovered, mandatedRecovered: s.mandatedRecovered, unmetAfter: s.unmetAfter,
+                           changeFile: explanation.changeFile(i))
             }
         }, forKey: .suggestions)
     }

@@ -17,6 +17,12 @@ public struct Explanation: Sendable {
     public var unmet: Bool
     public var unplaced: Bool
     public var advice: Advice?
+    /// Each suggestion as a change file on the run's scenario, to queue as a what-if variant; nil for
+    /// one a change file cannot say.
+    public var changeFiles: [String?] = []
+
+    /// The change file of suggestion `i`, if a change file can say it.
+    public func changeFile(_ i: Int) -> String? { changeFiles.indices.contains(i) ? changeFiles[i] : nil }
     /// Why it failed, for a failed one.
     public var problem: String?
 }
@@ -76,7 +82,8 @@ public final class ExplainService: Sendable {
             let advice = await onDedicatedThread(name: "flexsched-explain-\(id)") {
                 solver.suggestChanges(for: scenario, timetable: checked.timetable, trials: Self.trials, budget: Self.budget)
             }
-            update(id) { $0.state = .done; $0.advice = advice }
+            let files = advice.suggestions.map { $0.changeFile(from: scenario.scenario) }
+            update(id) { $0.state = .done; $0.advice = advice; $0.changeFiles = files }
         } catch {
             if case .failure(let cause) = error { logger.error("explanation \(id) of run \(runID): \(cause)") }
             update(id) { $0.state = .failed; $0.problem = error.description }

@@ -177,6 +177,9 @@ struct RunPages {
             let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
             let s = scenario.scenario
             let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let unmetList = Timetable.Unmet.priorityOrdered(checked.timetable.unmet, scenario: s)
+            let order = Dictionary(unmetList.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let unmetGroups = Timetable.Unmet.grouped(unmetList)
             values["timetable"] = [
                 "report": summaryText(checked, scenario: s),
                 "days": s.days.map { ["id": $0.rawValue, "name": $0.rawValue.capitalized] },
@@ -191,11 +194,18 @@ struct RunPages {
                             "reason": u.reason, "cause": u.cause ?? "",
                             "rules": (u.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
                 },
-                "unmet": Timetable.Unmet.priorityOrdered(checked.timetable.unmet, scenario: s).map {
-                    ["student": names[$0.student] ?? $0.student, "studentID": $0.student, "subject": $0.subject, "modality": $0.modality,
-                     "missing": $0.missing, "priority": $0.priority.rawValue, "reason": $0.reason, "cause": $0.cause ?? "",
+                // The rows stay in priority order; what a group's reasons share is said once above them.
+                "unmet": unmetGroups.flatMap(\.rows).sorted { order[$0.need]! < order[$1.need]! }.map {
+                    ["student": names[$0.need.student] ?? $0.need.student, "studentID": $0.need.student, "subject": $0.need.subject,
+                     "modality": $0.need.modality, "missing": $0.need.missing, "priority": $0.need.priority.rawValue,
+                     "short": $0.short, "reason": $0.need.reason, "cause": $0.need.cause ?? "",
                      // The catalogue's own ids and names, as `flexsched rules` and `explain` give them.
-                     "rules": ($0.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
+                     "rules": ($0.need.rules ?? []).map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", ")]
+                },
+                "hasSharedCauses": unmetGroups.contains { !$0.shared.isEmpty },
+                "sharedCauses": unmetGroups.filter { !$0.shared.isEmpty }.map { group in
+                    ["need": "\(group.subject) \(group.modality)", "priority": group.priority.rawValue, "count": group.rows.count,
+                     "shared": group.shared.joined(separator: "; ")]
                 },
                 "allMet": checked.timetable.unmet.isEmpty,
                 "publishable": view.run.state == .done && view.run.baselineRunID == nil,
@@ -328,7 +338,14 @@ struct RunPages {
             "title": "Suggestions for run \(explanation.runID)", "run": explanation.runID, "shortfall": lessons || needs,
             "aim": adviceAim(lessons: lessons, needs: needs),
             "working": !finished, "refresh": finished ? nil : 2 as Int?, "problem": explanation.problem as Any, "done": explanation.state == .done,
-            "suggestions": (advice?.suggestions ?? []).map { ["change": $0.change, "outcome": $0.outcome(lessons: lessons, needs: needs)] },
+            "suggestions": (advice?.suggestions ?? []).enumerated().map { i, suggestion in
+                // A variant's name holds at most 80 characters (`WhatIfService.start`).
+                var row: [String: Any] = ["change": suggestion.change, "outcome": suggestion.outcome(lessons: lessons, needs: needs),
+                                          "changeName": String(suggestion.change.prefix(80)), "index": i + 1]
+                if let file = explanation.changeFile(i) { row["changeYAML"] = file }
+                return row
+            },
+            "isAdmin": context.user?.isAdmin == true,
             "hasSuggestions": !(advice?.suggestions ?? []).isEmpty, "tried": advice?.tried ?? [],
         ], context: context)
     }

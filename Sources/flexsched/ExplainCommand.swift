@@ -26,6 +26,7 @@ struct Explain: ParsableCommand {
     @Option(parsing: .unconditional, help: "How many candidate changes to try by re-solving.", transform: NumericValue.count) var trials = 12
     @Option(parsing: .unconditional, help: "Seconds per trial re-solve.", transform: NumericValue.positiveSeconds) var secondsPerTrial = 3.0
     @Flag(help: "Print the explanation as JSON.") var json = false
+    @Flag(help: "Give each unmet need its full reason, not the group's shared cause once and one line each.") var verbose = false
 
     func run() throws {
         let (loaded, checked) = try loadCheckedTimetable(scenario, timetable)
@@ -47,13 +48,14 @@ struct Explain: ParsableCommand {
                 var suggestions: [Entry]
                 var tried: [String]
                 struct Entry: Encodable {
-                    var change: String; var lessonsPlaced: Int?; var unplacedAfter: Int?; var sessionsRecovered: Int; var unmetAfter: Int
+                    var change: String; var lessonsPlaced: Int?; var unplacedAfter: Int?; var sessionsRecovered: Int; var mandatedRecovered: Int
+                    var unmetAfter: Int
                 }
             }
             let lessons = !unplaced.isEmpty
             let output = Output(unplaced: lessons ? unplaced : nil, unmet: unmet, suggestions: suggestions.map {
                 .init(change: $0.change, lessonsPlaced: lessons ? $0.lessonsPlaced : nil, unplacedAfter: lessons ? $0.unplacedAfter : nil,
-                      sessionsRecovered: $0.sessionsRecovered, unmetAfter: $0.unmetAfter)
+                      sessionsRecovered: $0.sessionsRecovered, mandatedRecovered: $0.mandatedRecovered, unmetAfter: $0.unmetAfter)
             }, tried: advice.tried)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -62,16 +64,17 @@ struct Explain: ParsableCommand {
         }
         let names = Dictionary(loaded.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         print(explanationText(unmet: unmet, unplaced: unplaced, advice: trials == 0 ? nil : advice, names: names,
-                              focus: focus == nil ? nil : student.joined(separator: ", ")), terminator: "")
+                              focus: focus == nil ? nil : student.joined(separator: ", "), verbose: verbose), terminator: "")
     }
 }
 
 /// What `explain` prints: the unplaced lessons with their reasons; the unmet needs grouped by
 /// subject, modality, priority and cause (highest priority first, then most missed, then by name),
-/// each with its reason; then the verified changes, or every change tried. A week without unplaced
-/// lessons reads as it did before lessons existed.
+/// what the group's reasons share said once, then each need in one line with the rule that binds
+/// (`verbose`: each with its full reason); then the verified changes, or every change tried. A week
+/// without unplaced lessons reads as it did before lessons existed.
 func explanationText(unmet: [Timetable.Unmet], unplaced: [Timetable.Unplaced] = [], advice: Advice?, names: [String: String],
-                     focus: String?) -> String {
+                     focus: String?, verbose: Bool = false) -> String {
     guard !unmet.isEmpty || !unplaced.isEmpty else { return "Every need\(focus.map { " of \($0)" } ?? "") is met.\n" }
     var lines: [String] = []
     if !unplaced.isEmpty {
@@ -79,7 +82,7 @@ func explanationText(unmet: [Timetable.Unmet], unplaced: [Timetable.Unplaced] = 
         lines += unplaced.map { "  - \($0.reason)" }
         lines.append("")
     }
-    lines += unmet.isEmpty ? ["Every need is met."] : needLines(unmet, names: names)
+    lines += unmet.isEmpty ? ["Every need is met."] : needLines(unmet, names: names, verbose: verbose)
     if let advice {
         lines.append("")
         lines += adviceLines(advice, lessons: !unplaced.isEmpty, needs: !unmet.isEmpty)
@@ -87,22 +90,24 @@ func explanationText(unmet: [Timetable.Unmet], unplaced: [Timetable.Unplaced] = 
     return lines.joined(separator: "\n") + "\n"
 }
 
-private func needLines(_ unmet: [Timetable.Unmet], names: [String: String]) -> [String] {
+private func needLines(_ unmet: [Timetable.Unmet], names: [String: String], verbose: Bool) -> [String] {
     var lines = ["\(unmet.reduce(0) { $0 + $1.missing }) session(s) unmet for \(Set(unmet.map(\.student)).count) student(s)", ""]
     // Mandated services first: they are what the school must answer for.
-    let groups = Dictionary(grouping: unmet) { need in
-        let priority = need.priority == .normal ? "" : ", \(need.priority.rawValue)"
-        return "\(need.subject) \(need.modality)\(priority) (\(need.cause ?? "unexplained"))"
-    }.map { (title: $0.key, needs: $0.value, missing: $0.value.reduce(0) { $0 + $1.missing }, rank: $0.value[0].priority.rank) }
-        .sorted { ($1.rank, $1.missing, $0.title) < ($0.rank, $0.missing, $1.title) }
-    for group in groups {
-        lines.append("\(group.title): \(group.missing) session(s)")
-        let rules = group.needs.flatMap { $0.rules ?? [] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    let groups = Timetable.Unmet.grouped(unmet).map { group in
+        let priority = group.priority == .normal ? "" : ", \(group.priority.rawValue)"
+        return (title: "\(group.subject) \(group.modality)\(priority) (\(group.cause ?? "unexplained"))", group: group,
+                missing: group.rows.reduce(0) { $0 + $1.need.missing }, rank: group.priority.rank)
+    }.sorted { ($1.rank, $1.missing, $0.title) < ($0.rank, $0.missing, $1.title) }
+    for (title, group, missing, _) in groups {
+        lines.append("\(title): \(missing) session(s)")
+        let rules = group.rows.flatMap { $0.need.rules ?? [] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if !rules.isEmpty {
             lines.append("  rules that bind: " + rules.map { id in RuleCatalogue.rule(id: id)?.labelled ?? id }.joined(separator: ", "))
         }
-        for need in group.needs {
-            lines.append("  - \(names[need.student] ?? need.student): \(need.missing) missing. \(need.reason)")
+        if !verbose, !group.shared.isEmpty { lines.append("  why: " + group.shared.joined(separator: "; ")) }
+        for row in group.rows {
+            let name = names[row.need.student] ?? row.need.student
+            lines.append(verbose ? "  - \(name): \(row.need.missing) missing. \(row.need.reason)" : "  - \(name): \(row.line)")
         }
     }
     return lines

@@ -184,7 +184,7 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the timetable JSON to stdout instead of a summary.") var json = false
     @Flag(help: "Show GLPK's own log.") var solverLog = false
     @Flag(help: "No progress lines on stderr.") var quiet = false
-    @Flag(help: "Also show the solver's status, objective, bound and gap in the summary and progress lines.") var verbose = false
+    @Flag(help: "Also show the solver's status, objective, bound and gap in the summary and progress lines, and each unmet need's full reason.") var verbose = false
     @Flag(help: "With --out: also write iCalendar files into DIR/calendars (see `export ics`).") var ics = false
     @OptionGroup(title: "Calendars (with --ics)") var privacy: StudentNamesOption
 

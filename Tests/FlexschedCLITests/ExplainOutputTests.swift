@@ -23,7 +23,8 @@ private func dailyWeek(priorities: [String: String] = [:]) throws -> ValidatedSc
     """ + students.joined(separator: "\n"), file: "daily.yaml")
 }
 
-/// `explain` as an admin reads it.
+/// `explain` as an admin reads it: what the group's reasons share once, then one line a student with
+/// the rule that binds; `--verbose` keeps each full reason.
 @Test func explainPrintsReasonsAndTheMinimalVerifiedChange() throws {
     let scenario = try dailyWeek()
     var options = SolveOptions()
@@ -38,14 +39,20 @@ private func dailyWeek(priorities: [String: String] = [:]) throws -> ValidatedSc
 
     math tutoring (teacher-capacity): 2 session(s)
       rules that bind: R3.teacher-daily-limit (teacher over daily limit), R3.teacher-double-booked (teacher double-booked)
-      - Ben O.: 1 missing. proven before solving: math tutoring: 3 sessions needed by 3 students, but the math teachers can lead at most 1 session this week (Mr. Kim 1 after max-per-day 1), at most 1 students each: at most 1 seats; in the blocks these students can use, at most 1: short by 2. In this timetable: no math teacher is free in any of the 3 blocks when Ben O. is free (Mon); the math teachers (Mr. Kim) have 0 free block(s) left this week (Mr. Kim: max-per-day 1 reached on Mon)
-      - Cy L.: 1 missing. proven before solving: math tutoring: 3 sessions needed by 3 students, but the math teachers can lead at most 1 session this week (Mr. Kim 1 after max-per-day 1), at most 1 students each: at most 1 seats; in the blocks these students can use, at most 1: short by 2. In this timetable: no math teacher is free in any of the 3 blocks when Cy L. is free (Mon); the math teachers (Mr. Kim) have 0 free block(s) left this week (Mr. Kim: max-per-day 1 reached on Mon)
+      why: proven before solving: math tutoring: 3 sessions needed by 3 students, but the math teachers can lead at most 1 session this week (Mr. Kim 1 after max-per-day 1), at most 1 students each: at most 1 seats; in the blocks these students can use, at most 1: short by 2; the math teachers (Mr. Kim) have 0 free block(s) left this week (Mr. Kim: max-per-day 1 reached on Mon)
+      - Ben O.: 1 missing: no math teacher is free in any of the 3 blocks when Ben O. is free (Mon) [R3.teacher-daily-limit]
+      - Cy L.: 1 missing: no math teacher is free in any of the 3 blocks when Cy L. is free (Mon) [R3.teacher-daily-limit]
 
     Changes that would meet more needs (each verified by a re-solve from this timetable that passed the independent checker):
       - raise Mr. Kim's max-per-day from 1 to 3: meets 2 more session(s), 0 left unmet
       - add a math teacher for 2 block(s) a week: meets 2 more session(s), 0 left unmet
 
     """)
+    let verbose = explanationText(unmet: timetable.unmet, advice: nil, names: names, focus: nil, verbose: true)
+    for need in timetable.unmet {
+        #expect(verbose.contains("  - \(names[need.student]!): 1 missing. \(need.reason)\n"))
+    }
+    #expect(!verbose.contains("why: "))
 }
 
 /// The same week with priorities: Cy's mandated session is the one met, though she is listed last,

@@ -277,3 +277,27 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
     #expect(diff.people.first { $0.id == "walsh" }?.before == ["mon.b1 math tutoring, teacher walsh, room r1",
                                                               "tue.b1 math tutoring, teacher walsh, room r1"])
 }
+
+/// Two needs short for one cause: what their reasons share is said once above the table, each row
+/// keeps its own clause and the rule that binds; `verbose` gives each row its full reason.
+@Test func summaryStatesASharedCauseOnceAndEachRowInOneLine() throws {
+    let teachers = "the math teachers (Mrs. Walsh, Mr. Okafor) have 0 free block(s) left this week (Mrs. Walsh: max-per-week 3 reached)"
+    let unmet = ["ben", "cy"].map { id in
+        Timetable.Unmet(student: id, subject: "math", modality: "tutoring", missing: 1,
+                        reason: "no math teacher is free in any of the 5 blocks when \(id.capitalized) is free (Mon, Tue); \(teachers)",
+                        cause: "no-free-teacher", rules: ["R3.teacher-weekly-limit", "R3.teacher-double-booked"])
+    }
+    let sessions = [session("mon", "b1", "math", "walsh", "r1", ["ana"]), fullWeek[1], fullWeek[3]]
+    let t = timetable(sessions, unmet: unmet, seconds: 3, stop: .timeLimit)
+    let lines = summaryText(try checked(t, try school()), scenario: try school()).split(separator: "\n").map(String.init)
+    let start = try #require(lines.firstIndex(of: "Unmet needs"))
+    #expect(Array(lines[start...(start + 4)]) == [
+        "Unmet needs",
+        "  Math tutoring (2 unmet): \(teachers)",
+        "  Student  Subject  Modality  Missing  Reason",
+        "  Ben      Math     tutoring        1  no math teacher is free in any of the 5 blocks when Ben is free (Mon, Tue) [R3.teacher-weekly-limit]",
+        "  Cy       Math     tutoring        1  no math teacher is free in any of the 5 blocks when Cy is free (Mon, Tue) [R3.teacher-weekly-limit]",
+    ])
+    let verbose = summaryText(try checked(t, try school()), scenario: try school(), verbose: true)
+    #expect(verbose.contains("1  \(unmet[0].reason)\n") && !verbose.contains("(2 unmet)"))
+}

@@ -100,7 +100,8 @@ private func expectDistinctAndChecked(_ advice: Advice) {
     #expect(added.sessionsRecovered == 1)
 }
 
-/// Nothing can help a student who is away all week: explain says what it tried.
+/// Nothing can help a student who is away all week: explain says what it tried. Mr. Kim's weekly
+/// limit of 1 is not tried, for he has not reached it.
 @Test func whenNothingHelpsTheTriedChangesAreListed() throws {
     let (scenario, timetable) = try solved("""
     name: away
@@ -114,5 +115,5 @@ private func expectDistinctAndChecked(_ advice: Advice) {
     """)
     let advice = suggestChanges(for: scenario, timetable: timetable, trials: 12, budget: budget)
     #expect(advice.suggestions.isEmpty)
-    #expect(advice.tried == ["raise Mr. Kim's max-per-week from 1 to 2", "add a math teacher for 1 block(s) a week"])
+    #expect(advice.tried == ["add a math teacher for 1 block(s) a week"])
 }

@@ -17,16 +17,7 @@ import WebApp
             let session = try await signIn(client, server)
             let runPage = try await client.execute(uri: "/runs/\(run)", method: .get, headers: session.headers) { String(buffer: $0.body) }
             #expect(runPage.contains("id=\"explain-lessons\""))
-            let (form, body) = session.form([:])
-            let location = try await client.execute(uri: "/runs/\(run)/explain", method: .post, headers: form, body: body) { response in
-                try #require(response.headers[.location])
-            }
-            let page = try await eventually("explain's page to show its answer", within: 120) { () async throws -> String? in
-                try await client.execute(uri: location, method: .get, headers: session.headers) { response in
-                    let page = String(buffer: response.body)
-                    return page.contains("id=\"working\"") ? nil : page
-                }
-            }
+            let (location, page) = try await explained(client, session, run: run)
             #expect(page.contains("<h1>Changes that would place more lessons</h1>"), "\(page)")
             #expect(page.contains("<li>let Science 7A use Room 1: places 2 more lesson(s), 1 left unplaced</li>"), "\(page)")
             #expect(!page.contains("sci-7a") && !page.contains("math-7b"), "names, not ids")
@@ -39,4 +30,19 @@ import WebApp
             }
         }
     }
+}
+
+/// Queues explain for a run through its form and waits for its page's answer: the page's address and text.
+func explained(_ client: some TestClientProtocol, _ session: PageSession, run: Int) async throws -> (location: String, page: String) {
+    let (form, body) = session.form([:])
+    let location = try await client.execute(uri: "/runs/\(run)/explain", method: .post, headers: form, body: body) { response in
+        try #require(response.headers[.location])
+    }
+    let page = try await eventually("explain's page to show its answer", within: 150) { () async throws -> String? in
+        try await client.execute(uri: location, method: .get, headers: session.headers) { response in
+            let page = String(buffer: response.body)
+            return page.contains("id=\"working\"") ? nil : page
+        }
+    }
+    return (location, page)
 }
