@@ -1,10 +1,34 @@
 import Foundation
 import ScenarioKit
 
-/// A finished import: the scenario file's text and the scenario it reads back as.
+/// A finished import: the scenario file's text, the scenario it reads back as, and where the inputs
+/// disagreed without being wrong (a limit in both the template and a sheet).
 public struct ImportResult: Sendable {
     public var text: String
     public var scenario: ValidatedScenario
+    public var warnings: [InputProblem]
+}
+
+/// One input file as given: the name problems are reported under, and its bytes or why there are
+/// none. The web app hands uploads over in memory; the command line reads paths.
+public struct ImportSource: Sendable {
+    public var file: String
+    var contents: Result<Data, InputError>
+
+    public init(file: String, text: String) { self.file = file; contents = .success(Data(text.utf8)) }
+
+    public static func read(path: String) -> ImportSource {
+        guard FileManager.default.fileExists(atPath: path) else { return ImportSource(file: path, .failure(InputError(file: path, "file not found"))) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ImportSource(file: path, .failure(InputError(file: path, "cannot be read (is it a directory, or unreadable?)")))
+        }
+        return ImportSource(file: path, .success(data))
+    }
+
+    /// A file that is not there, and what to do about it.
+    public static func absent(file: String, _ message: String) -> ImportSource { ImportSource(file: file, .failure(InputError(file: file, message))) }
+
+    private init(file: String, _ contents: Result<Data, InputError>) { self.file = file; self.contents = contents }
 }
 
 /// Reads inputs one file at a time but reports every file's problems together, so an admin fixing a
@@ -16,41 +40,54 @@ struct ProblemCollector {
         do { return try read() } catch { problems += error.problems; return nil }
     }
 
-    mutating func sheet(_ path: String) -> CSVTable? { attempt { () throws(InputError) in try CSVTable.read(path: path) } }
+    mutating func sheet(_ source: ImportSource) -> CSVTable? {
+        attempt { () throws(InputError) in try CSVTable.parse(try source.contents.get(), file: source.file) }
+    }
 
-    /// Both importers end alike: with every input read, the scenario; otherwise every problem,
-    /// including the needs sheet's own when the roster could not be read.
+    mutating func template(_ source: ImportSource) -> WeekTemplate? {
+        attempt { () throws(InputError) in
+            guard let text = String(data: try source.contents.get(), encoding: .utf8) else { throw InputError(file: source.file, "is not UTF-8 text") }
+            return try ScenarioLoader.parseWeekTemplate(text, file: source.file)
+        }
+    }
+
+    /// Both importers end alike: with the template, needs and roster read, the scenario or every
+    /// problem the merged whole shows besides the files' own; without one of them, every problem the
+    /// others show on their own, the needs sheet's included.
     func finish(template: WeekTemplate?, needs: CSVTable?, roster: ImportedRoster?, outputFile: String,
                 command: String) throws(InputError) -> ImportResult {
-        guard problems.isEmpty, let template, let needs, let roster else {
+        guard let template, let needs, let roster else {
             var all = problems
-            if roster == nil, let template, let needs { all += ScenarioAssembly.needsProblems(needs, week: template) }
+            if let needs { all += ScenarioAssembly.needsProblems(needs, week: template, roster: roster) }
             throw InputError(all)
         }
-        let (text, scenario) = try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needs, outputFile: outputFile,
-                                                                 command: command)
-        return ImportResult(text: text, scenario: scenario)
+        return try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needs, outputFile: outputFile, command: command,
+                                                 problems: problems)
     }
 }
 
-/// `flexsched import csv`: teachers, students and (optionally) rooms sheets, a week template and a
-/// needs sheet. Nothing is returned unless every file is right.
-public func importSpreadsheets(week: String, needs: String, teachers: String, students: String, rooms: String?,
-                               outputFile: String) throws(InputError) -> ImportResult {
+/// `flexsched import csv` and the web app's import page: teachers, students and (optionally) rooms
+/// sheets, a week template and a needs sheet. Nothing is returned unless every file is right.
+public func importSpreadsheets(week: ImportSource, needs: ImportSource, teachers: ImportSource, students: ImportSource,
+                               rooms: ImportSource?, outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
-    let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
+    let template = collector.template(week)
     let needsSheet = collector.sheet(needs)
     let teacherSheet = collector.sheet(teachers)
     let studentSheet = collector.sheet(students)
     let roomSheet = rooms.flatMap { collector.sheet($0) }
     var roster: ImportedRoster?
     if let teacherSheet, let studentSheet, rooms == nil || roomSheet != nil {
-        roster = collector.attempt { () throws(InputError) in
-            try SpreadsheetRoster.read(teachers: teacherSheet, rooms: roomSheet, students: studentSheet)
-        }
+        roster = SpreadsheetRoster.read(teachers: teacherSheet, rooms: roomSheet, students: studentSheet, week: template, &collector.problems)
     }
     return try collector.finish(template: template, needs: needsSheet, roster: roster, outputFile: outputFile,
                                 command: "flexsched import csv")
+}
+
+public func importSpreadsheets(week: String, needs: String, teachers: String, students: String, rooms: String?,
+                               outputFile: String) throws(InputError) -> ImportResult {
+    try importSpreadsheets(week: .read(path: week), needs: .read(path: needs), teachers: .read(path: teachers),
+                           students: .read(path: students), rooms: rooms.map { .read(path: $0) }, outputFile: outputFile)
 }
 
 /// `flexsched import oneroster`: one school of a OneRoster export, a week template (whose `subjects`
@@ -59,17 +96,17 @@ public func importSpreadsheets(week: String, needs: String, teachers: String, st
 public func importOneRoster(directory: String, school: String?, term: String?, week: String, needs: String,
                             studentSettings: String? = nil, outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
-    let template = collector.attempt { () throws(InputError) in try ScenarioLoader.loadWeekTemplate(path: week) }
-    let needsSheet = collector.sheet(needs)
-    let settingsSheet = studentSettings.flatMap { collector.sheet($0) }
+    let template = collector.template(.read(path: week))
+    let needsSheet = collector.sheet(.read(path: needs))
+    let settingsSheet = studentSettings.flatMap { collector.sheet(.read(path: $0)) }
     let roster = collector.attempt { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) }
     var imported = roster.flatMap { roster in template.flatMap { template in
         collector.attempt { () throws(InputError) in try importedRoster(roster, directory: directory, week: template) }
     } }
-    if let settingsSheet, let roster = imported {
+    if let settingsSheet, let roster = imported, let template {
         imported = collector.attempt { () throws(InputError) in
             var roster = roster
-            roster.students = try StudentSettings.apply(settingsSheet, to: roster.students)
+            roster.students = try StudentSettings.apply(settingsSheet, to: roster.students, week: template)
             roster.sources.append("student settings: \(settingsSheet.file) (\(settingsSheet.rows.count) rows)")
             return roster
         }

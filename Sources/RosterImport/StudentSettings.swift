@@ -6,7 +6,7 @@ import ScenarioKit
 enum StudentSettings {
     static let columns = (required: ["student"], optional: ["unavailable", "requires", "max-per-day", "apart"])
 
-    static func apply(_ table: CSVTable, to students: [ImportedStudent]) throws(InputError) -> [ImportedStudent] {
+    static func apply(_ table: CSVTable, to students: [ImportedStudent], week: WeekTemplate) throws(InputError) -> [ImportedStudent] {
         var problems = table.columnProblems(required: columns.required, optional: columns.optional)
         guard problems.isEmpty else { throw InputError(problems) }
         let index = ScenarioAssembly.aliasIndex(students.map { ($0.id, $0.aliases) })
@@ -29,7 +29,7 @@ enum StudentSettings {
         var updated = students
         for i in updated.indices {
             guard let (row, apart) = settings[updated[i].id] else { continue }
-            updated[i].student.unavailable += SpreadsheetRoster.slots(row, "unavailable", &problems)
+            updated[i].student.unavailable += SpreadsheetRoster.slots(row, "unavailable", week, &problems)
             updated[i].student.requires += listCell(row["requires"])
             if let limit = row.integer("max-per-day", in: 1...100, &problems) { updated[i].student.maxPerDay = limit }
             updated[i].student.apart += apart
