@@ -95,21 +95,37 @@ public func importSpreadsheets(week: String, needs: String, teachers: String, st
 /// `studentSettings` is an optional sheet of what OneRoster does not carry (see `StudentSettings`).
 public func importOneRoster(directory: String, school: String?, term: String?, week: String, needs: String,
                             studentSettings: String? = nil, outputFile: String) throws(InputError) -> ImportResult {
+    try importOneRoster(read: { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) },
+                        source: directory, users: (directory as NSString).appendingPathComponent("users.csv"), week: .read(path: week),
+                        needs: .read(path: needs), studentSettings: studentSettings.map { .read(path: $0) }, outputFile: outputFile)
+}
+
+/// The same for an uploaded export: its files' texts by name (`users.csv`).
+public func importOneRoster(files: [String: String], school: String?, term: String?, week: ImportSource, needs: ImportSource,
+                            studentSettings: ImportSource?, outputFile: String) throws(InputError) -> ImportResult {
+    try importOneRoster(read: { () throws(InputError) in try OneRoster.read(files: files, school: school, term: term) },
+                        source: "the uploaded export", users: "users.csv", week: week, needs: needs, studentSettings: studentSettings,
+                        outputFile: outputFile)
+}
+
+private func importOneRoster(read: () throws(InputError) -> Roster, source: String, users: String, week: ImportSource, needs: ImportSource,
+                             studentSettings: ImportSource?, outputFile: String) throws(InputError) -> ImportResult {
     var collector = ProblemCollector()
-    let template = collector.template(.read(path: week))
-    let needsSheet = collector.sheet(.read(path: needs))
-    let settingsSheet = studentSettings.flatMap { collector.sheet(.read(path: $0)) }
-    let roster = collector.attempt { () throws(InputError) in try OneRoster.read(directory: directory, school: school, term: term) }
+    let template = collector.template(week)
+    let needsSheet = collector.sheet(needs)
+    let settingsSheet = studentSettings.flatMap { collector.sheet($0) }
+    let roster = collector.attempt(read)
     var imported = roster.flatMap { roster in template.flatMap { template in
-        collector.attempt { () throws(InputError) in try importedRoster(roster, directory: directory, week: template) }
+        collector.attempt { () throws(InputError) in try importedRoster(roster, source: source, users: users, week: template) }
     } }
     if let settingsSheet, let roster = imported, let template {
+        // Without its settings the roster is still merged, so the merged whole's problems come in the same run.
         imported = collector.attempt { () throws(InputError) in
             var roster = roster
             roster.students = try StudentSettings.apply(settingsSheet, to: roster.students, week: template)
             roster.sources.append("student settings: \(settingsSheet.file) (\(settingsSheet.rows.count) rows)")
             return roster
-        }
+        } ?? roster
     }
     return try collector.finish(template: template, needs: needsSheet, roster: imported, outputFile: outputFile,
                                 command: "flexsched import oneroster")
@@ -117,8 +133,7 @@ public func importOneRoster(directory: String, school: String?, term: String?, w
 
 /// The roster in flexsched's words: every subject value of a teacher's classes through the template's
 /// map. Values the map lacks are one problem listing them all, since the admin fixes them in one place.
-func importedRoster(_ roster: Roster, directory: String, week: WeekTemplate) throws(InputError) -> ImportedRoster {
-    let users = (directory as NSString).appendingPathComponent("users.csv")
+func importedRoster(_ roster: Roster, source directory: String, users: String, week: WeekTemplate) throws(InputError) -> ImportedRoster {
     var missing: [String: [String]] = [:]
     let teachers = roster.teachers.map { teacher in
         var subjects: [String] = []

@@ -36,14 +36,17 @@ struct AdminPages {
         }
     }
 
-    /// `flexsched import csv` as a form: every sheet's problems at once (422), nothing stored until none.
+    /// `flexsched import csv` and `import oneroster` as forms: every file's problems at once (422),
+    /// nothing stored until there are none.
     func addImport(to group: AccessGroups) {
         group.admin.get("import") { _, context in importPage(context, problems: [], status: .ok) }
         group.admin.post("import") { request, context in
             let user = try context.caller()
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
+            let upload = ImportUpload(texts: fields)
             do throws(ServiceError) {
-                let outcome = try await scenarios.importSheets(SheetUpload(texts: fields), by: user)
+                let outcome = fields["kind"] == "oneroster" ? try await scenarios.importRoster(upload, by: user)
+                    : try await scenarios.importSheets(upload, by: user)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
                 if case .invalid(let problems) = error { return importPage(context, problems: problems.map(\.description), status: .unprocessableContent) }
@@ -54,7 +57,8 @@ struct AdminPages {
 
     func importPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
         pages.render("import", ["title": "Import CSV sheets",
-            "sheets": SheetUpload.fields.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
+            "sheets": ImportUpload.sheets.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
+            "roster": ImportUpload.roster.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
             "problems": problems, "hasProblems": !problems.isEmpty,
         ], context: context, status: status)
     }

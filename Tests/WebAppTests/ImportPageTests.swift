@@ -17,6 +17,14 @@ private func multipartSheets(_ files: [String: String], csrf: String?) -> (conte
     return ("multipart/form-data; boundary=\(boundary)", ByteBuffer(string: body + "--\(boundary)--\r\n"))
 }
 
+/// The problems of a 422 answer as `file:line[:column] message`, folders left out.
+private func placedProblems(_ body: ByteBuffer) throws -> [String] {
+    let problems = try #require((try object(body)["error"] as? [String: Any])?["problems"] as? [[String: Any]])
+    return problems.map { p in
+        "\(ImportMistakes.place(file: p["file"] as! String, line: p["line"] as? Int, column: p["column"] as? Int)) \(p["message"] as! String)"
+    }
+}
+
 /// Issue 26: the web import reports what `flexsched import csv` reports for the same files, every
 /// problem at once, and stores nothing until there is none.
 @Suite(.timeLimit(.minutes(3))) struct ImportPageTests {
@@ -40,10 +48,7 @@ private func multipartSheets(_ files: [String: String], csrf: String?) -> (conte
             headers[.contentType] = type
             try await client.execute(uri: "/api/v1/import/csv", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .unprocessableContent)
-                let problems = try #require((try object(response.body)["error"] as? [String: Any])?["problems"] as? [[String: Any]])
-                let got = problems.map { p in
-                    "\(ImportMistakes.place(file: p["file"] as! String, line: p["line"] as? Int, column: p["column"] as? Int)) \(p["message"] as! String)"
-                }
+                let got = try placedProblems(response.body)
                 #expect(got == expected)
             }
 
@@ -77,6 +82,64 @@ private func multipartSheets(_ files: [String: String], csrf: String?) -> (conte
             try await client.execute(uri: "/api/v1/scenarios", method: .get, headers: server.adminHeaders) { response in
                 let list = try json(response.body) as? [Any]
                 #expect(list?.count == 1)
+            }
+        }
+    }
+}
+
+/// The bundled district's export and sheets as the import page's OneRoster form sends them.
+private func districtFields(replacing changes: [String: (String, String)] = [:]) throws -> [String: String] {
+    let sample = repositoryRoot.appendingPathComponent("Scenarios/oneroster-sample")
+    var fields = ["week": "WEEK.yaml", "needs": "NEEDS.csv", "settings": "STUDENTS.csv"].mapValues { sample.appendingPathComponent($0) }
+    for name in try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent("district").path) {
+        fields[String(name.dropLast(4))] = sample.appendingPathComponent("district/" + name)
+    }
+    return try fields.mapValues { url in
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let (old, new) = changes[url.lastPathComponent] else { return text }
+        return text.replacingOccurrences(of: old, with: new)
+    }
+}
+
+private func multipartFields(_ fields: [String: String]) -> (contentType: String, body: ByteBuffer) {
+    let boundary = "----flexschedRosterBoundary"
+    let body = fields.sorted { $0.key < $1.key }.map { name, text in
+        "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(name).csv\"\r\n\r\n\(text)\r\n"
+    }.joined() + "--\(boundary)--\r\n"
+    return ("multipart/form-data; boundary=\(boundary)", ByteBuffer(string: body))
+}
+
+@Suite(.timeLimit(.minutes(3))) struct RosterImportPageTests {
+    @Test func anUploadedExportGivesTheCommandLinesProblemsOrItsScenario() async throws {
+        let mistakes = ["users.csv": ("c85ad6ff-6546-44be-b379-782e12806dcc,,,true", "c85ad6ff-6546-44be-b379-782e12806dcc,,,maybe"),
+                        "NEEDS.csv": ("240101,math,tutoring,2,mandated", "240101,math,tutorng,2,mandated")]
+        let wrong = try districtFields(replacing: mistakes)
+        let folder = try ImportMistakes.write(Dictionary(uniqueKeysWithValues: wrong.map { ($0.key + ".csv", $0.value) }))
+        let expected: [String]
+        do {
+            _ = try importOneRoster(directory: folder, school: "CVMS", term: nil, week: folder + "/week.csv", needs: folder + "/needs.csv",
+                                    studentSettings: folder + "/settings.csv", outputFile: folder + "/out.yaml")
+            expected = []
+        } catch {
+            expected = error.problems.map { "\(ImportMistakes.place(file: $0.file, line: $0.line, column: $0.column)) \($0.message)" }
+        }
+        #expect(expected.count == 2 && expected[0].hasPrefix("users.csv:2:4 "), "\(expected)")
+
+        let server = try await TestServer.make()
+        try await server.test { client in
+            var headers = server.adminHeaders
+            var (type, body) = multipartFields(wrong.merging(["school": "CVMS"]) { $1 })
+            headers[.contentType] = type
+            try await client.execute(uri: "/api/v1/import/oneroster", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .unprocessableContent)
+                let got = try placedProblems(response.body)
+                // The same problems; the needs sheet is named as the command line was given it here (needs.csv).
+                #expect(got.map { $0.replacingOccurrences(of: "NEEDS.csv", with: "needs.csv") } == expected)
+            }
+            (type, body) = multipartFields(try districtFields().merging(["school": "CVMS"]) { $1 })
+            headers[.contentType] = type
+            try await client.execute(uri: "/api/v1/import/oneroster", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
             }
         }
     }

@@ -40,6 +40,8 @@ import WebApp
             Row(route: "GET /api/v1/explanations/{id}", uri: "/api/v1/explanations/99", expected: (.unauthorized, .notFound, .notFound), json: true),
             Row(route: "POST /api/v1/scenarios", uri: "/api/v1/scenarios", expected: (.unauthorized, .forbidden, .unsupportedMediaType), json: true),
             Row(route: "POST /api/v1/import/csv", uri: "/api/v1/import/csv", expected: (.unauthorized, .forbidden, .unsupportedMediaType), json: true),
+            Row(route: "POST /api/v1/import/oneroster", uri: "/api/v1/import/oneroster", expected: (.unauthorized, .forbidden, .unsupportedMediaType),
+                json: true),
             Row(route: "POST /api/v1/scenarios/{id}/runs", uri: "/api/v1/scenarios/99/runs", expected: (.unauthorized, .forbidden, .notFound), json: true),
             Row(route: "GET /api/v1/scenarios/{id}/feeds", uri: "/api/v1/scenarios/1/feeds", expected: (.unauthorized, .forbidden, .ok), json: true),
             Row(route: "DELETE /api/v1/runs/{run}", uri: "/api/v1/runs/1", expected: (.unauthorized, .forbidden, .conflict), json: true),
