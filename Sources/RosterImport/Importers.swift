@@ -126,6 +126,8 @@ private func importOneRoster(read: () throws(InputError) -> Roster, source: Stri
             roster.sources.append("student settings: \(settingsSheet.file) (\(settingsSheet.rows.count) rows)")
             return roster
         } ?? roster
+    } else if let settingsSheet {
+        _ = collector.attempt { () throws(InputError) in try StudentSettings.apply(settingsSheet, to: nil, week: template) }
     }
     return try collector.finish(template: template, needs: needsSheet, roster: imported, outputFile: outputFile,
                                 command: "flexsched import oneroster")

@@ -112,7 +112,8 @@ private func multipartFields(_ fields: [String: String]) -> (contentType: String
 @Suite(.timeLimit(.minutes(3))) struct RosterImportPageTests {
     @Test func anUploadedExportGivesTheCommandLinesProblemsOrItsScenario() async throws {
         let mistakes = ["users.csv": ("c85ad6ff-6546-44be-b379-782e12806dcc,,,true", "c85ad6ff-6546-44be-b379-782e12806dcc,,,maybe"),
-                        "NEEDS.csv": ("240101,math,tutoring,2,mandated", "240101,math,tutorng,2,mandated")]
+                        "NEEDS.csv": ("240101,math,tutoring,2,mandated", "240101,math,tutorng,2,mandated"),
+                        "STUDENTS.csv": ("240472,,accessible,,", "240472,funday,accessible,,")]
         let wrong = try districtFields(replacing: mistakes)
         let folder = try ImportMistakes.write(Dictionary(uniqueKeysWithValues: wrong.map { ($0.key + ".csv", $0.value) }))
         let expected: [String]
@@ -123,7 +124,8 @@ private func multipartFields(_ fields: [String: String]) -> (contentType: String
         } catch {
             expected = error.problems.map { "\(ImportMistakes.place(file: $0.file, line: $0.line, column: $0.column)) \($0.message)" }
         }
-        #expect(expected.count == 2 && expected[0].hasPrefix("users.csv:2:4 "), "\(expected)")
+        #expect(expected.count == 3 && expected.contains { $0.hasPrefix("users.csv:2:4 ") } && expected.contains { $0.hasPrefix("settings.csv:2:2 ") },
+                "every file's mistake: \(expected)")
 
         let server = try await TestServer.make()
         try await server.test { client in
@@ -133,8 +135,9 @@ private func multipartFields(_ fields: [String: String]) -> (contentType: String
             try await client.execute(uri: "/api/v1/import/oneroster", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .unprocessableContent)
                 let got = try placedProblems(response.body)
-                // The same problems; the needs sheet is named as the command line was given it here (needs.csv).
-                #expect(got.map { $0.replacingOccurrences(of: "NEEDS.csv", with: "needs.csv") } == expected)
+                // The same problems; the sheets are named here as the command line was given them.
+                #expect(got.map { $0.replacingOccurrences(of: "NEEDS.csv", with: "needs.csv").replacingOccurrences(of: "STUDENTS.csv", with: "settings.csv") }
+                        == expected)
             }
             (type, body) = multipartFields(try districtFields().merging(["school": "CVMS"]) { $1 })
             headers[.contentType] = type
