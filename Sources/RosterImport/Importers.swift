@@ -44,23 +44,31 @@ struct ProblemCollector {
         attempt { () throws(InputError) in try CSVTable.parse(try source.contents.get(), file: source.file) }
     }
 
-    mutating func template(_ source: ImportSource) -> WeekTemplate? {
-        attempt { () throws(InputError) in
+    /// The template as far as it reads (to judge the sheets against), and whether it read without a
+    /// problem (to build the scenario on).
+    mutating func template(_ source: ImportSource) -> (read: WeekTemplate?, sound: Bool) {
+        do throws(InputError) {
             guard let text = String(data: try source.contents.get(), encoding: .utf8) else { throw InputError(file: source.file, "is not UTF-8 text") }
-            return try ScenarioLoader.parseWeekTemplate(text, file: source.file)
+            let (template, found) = try ScenarioLoader.readWeekTemplate(text, file: source.file)
+            problems += found
+            return (template, found.isEmpty)
+        } catch {
+            problems += error.problems
+            return (nil, false)
         }
     }
 
     /// Both importers end alike: with the template, needs and roster read, the scenario or every
     /// problem the merged whole shows besides the files' own; without one of them, every problem the
-    /// others show on their own, the needs sheet's included.
-    func finish(template: WeekTemplate?, needs: CSVTable?, roster: ImportedRoster?, outputFile: String,
+    /// others show on their own (against the template as far as it read), the needs sheet's included.
+    func finish(template: (read: WeekTemplate?, sound: Bool), needs: CSVTable?, roster: ImportedRoster?, outputFile: String,
                 command: String) throws(InputError) -> ImportResult {
-        guard let template, let needs, let roster else {
+        guard template.sound, let week = template.read, let needs, let roster else {
             var all = problems
-            if let needs { all += ScenarioAssembly.needsProblems(needs, week: template, roster: roster) }
+            if let needs { all += ScenarioAssembly.needsProblems(needs, week: template.read, roster: roster) }
             throw InputError(all)
         }
+        let template = week
         return try ScenarioAssembly.scenarioText(week: template, roster: roster, needs: needs, outputFile: outputFile, command: command,
                                                  problems: problems)
     }
@@ -78,7 +86,7 @@ public func importSpreadsheets(week: ImportSource, needs: ImportSource, teachers
     let roomSheet = rooms.flatMap { collector.sheet($0) }
     var roster: ImportedRoster?
     if let teacherSheet, let studentSheet, rooms == nil || roomSheet != nil {
-        roster = SpreadsheetRoster.read(teachers: teacherSheet, rooms: roomSheet, students: studentSheet, week: template, &collector.problems)
+        roster = SpreadsheetRoster.read(teachers: teacherSheet, rooms: roomSheet, students: studentSheet, week: template.read, &collector.problems)
     }
     return try collector.finish(template: template, needs: needsSheet, roster: roster, outputFile: outputFile,
                                 command: "flexsched import csv")
@@ -115,10 +123,11 @@ private func importOneRoster(read: () throws(InputError) -> Roster, source: Stri
     let needsSheet = collector.sheet(needs)
     let settingsSheet = studentSettings.flatMap { collector.sheet($0) }
     let roster = collector.attempt(read)
-    var imported = roster.flatMap { roster in template.flatMap { template in
+    // The subjects map is the template's: without all of it, the roster's subjects cannot be named.
+    var imported = roster.flatMap { roster in (template.sound ? template.read : nil).flatMap { template in
         collector.attempt { () throws(InputError) in try importedRoster(roster, source: source, users: users, week: template) }
     } }
-    if let settingsSheet, let roster = imported, let template {
+    if let settingsSheet, let roster = imported, let template = template.read {
         // Without its settings the roster is still merged, so the merged whole's problems come in the same run.
         imported = collector.attempt { () throws(InputError) in
             var roster = roster
@@ -127,7 +136,7 @@ private func importOneRoster(read: () throws(InputError) -> Roster, source: Stri
             return roster
         } ?? roster
     } else if let settingsSheet {
-        _ = collector.attempt { () throws(InputError) in try StudentSettings.apply(settingsSheet, to: nil, week: template) }
+        _ = collector.attempt { () throws(InputError) in try StudentSettings.apply(settingsSheet, to: nil, week: template.read) }
     }
     return try collector.finish(template: template, needs: needsSheet, roster: imported, outputFile: outputFile,
                                 command: "flexsched import oneroster")

@@ -35,7 +35,8 @@ public enum ScenarioAssembly {
         let teachers = mergeTeachers(roster.teachers, settings: week, &problems, &warnings)
         let byAlias = aliasIndex(roster.students.map { ($0.id, $0.aliases) })
         let teacherAlias = aliasIndex(roster.teachers.map { ($0.id, $0.aliases) })
-        var (plans, needLines) = readNeeds(needs, week: week, teachers: teachers, students: byAlias, teacherAlias: teacherAlias, &problems)
+        var (plans, needLines) = readNeeds(needs, week: week, subjects: Set(teachers.flatMap(\.subjects) + week.subjects.map(\.subject)),
+                                           teachers: teachers, students: byAlias, teacherAlias: teacherAlias, &problems)
         var rooms = roster.rooms
         if rooms.isEmpty, week.scenario.rooms.isEmpty {
             problems.append(InputProblem(file: week.file, entity: "rooms", message: "no rooms: list them under `rooms` in the week template (or give a rooms sheet)"))
@@ -113,14 +114,13 @@ public enum ScenarioAssembly {
     /// Each student's needs, read row by row; every bad cell is reported where it stands.
     /// Without a roster (when it could not be read) only what a row says on its own is checked, so the
     /// admin still learns of every problem in the needs file in the same run.
-    static func readNeeds(_ table: CSVTable, week: WeekTemplate?, teachers: [Teacher]?, students: [String: String]?,
+    static func readNeeds(_ table: CSVTable, week: WeekTemplate?, subjects: Set<String>?, teachers: [Teacher]?, students: [String: String]?,
                           teacherAlias: [String: String], _ problems: inout [InputProblem]) -> (plans: [String: [Need]], lines: [String: Int]) {
         let header = table.columnProblems(required: needsColumns.required, optional: needsColumns.optional)
         problems += header
         // Without a required column no row can be read; unknown extra columns do not stop the rows.
         guard header.allSatisfy({ $0.column != nil }) else { return ([:], [:]) }
-        let modalities = week?.scenario.modalities.map(\.id)
-        let subjects = teachers.flatMap { teachers in week.map { Set(teachers.flatMap(\.subjects) + $0.subjects.map(\.subject)) } }
+        let modalities = week.flatMap { $0.incomplete.contains("modalities") ? nil : $0.scenario.modalities.map(\.id) }
         let teacherIDs = teachers.map { Set($0.map(\.id)) }
         var plans: [String: [Need]] = [:]
         var lines: [String: Int] = [:]
@@ -178,11 +178,12 @@ public enum ScenarioAssembly {
     }
 
     /// The needs sheet's problems for when the roster or the template could not be read: what a row
-    /// says on its own, and its people when the roster is known.
+    /// says on its own, its modality as far as the template reads, and its people when the roster is
+    /// known (not its subjects, which the whole template and roster give).
     public static func needsProblems(_ table: CSVTable, week: WeekTemplate?, roster: ImportedRoster? = nil) -> [InputProblem] {
         var problems: [InputProblem] = []
         let teachers = roster.map { $0.teachers.map(\.teacher) }
-        _ = readNeeds(table, week: week, teachers: teachers,
+        _ = readNeeds(table, week: week, subjects: nil, teachers: teachers,
                       students: roster.map { aliasIndex($0.students.map { ($0.id, $0.aliases) }) },
                       teacherAlias: aliasIndex(roster?.teachers.map { ($0.id, $0.aliases) } ?? []), &problems)
         return problems

@@ -41,7 +41,7 @@ public enum SpreadsheetRoster {
         let importedStudents: [ImportedStudent] = !studentHeader.isEmpty ? [] : uniqueRows(students, what: "student", &problems).map { id, row -> ImportedStudent in
             ImportedStudent(id: id, name: name(row, id, &problems), unavailable: slots(row, "unavailable", week, &problems),
                             requires: listCell(row["requires"]), maxPerDay: row.integer("max-per-day", in: 1...100, &problems),
-                            apart: listCell(row["apart"]), origin: Origin(file: students.file, line: row.line, columns: students.columnNumbers))
+                            apart: listCell(row["apart"]), origin: Origin(file: students.file, line: row.line))
         }
         guard teacherHeader.isEmpty, studentHeader.isEmpty, roomHeader.isEmpty else { return nil }
         var sources = ["teachers: \(teachers.file) (\(importedTeachers.count))", "students: \(students.file) (\(importedStudents.count))"]
@@ -67,20 +67,21 @@ public enum SpreadsheetRoster {
     }
 
     /// Days (`wed`) or blocks on a day (`mon.b1`), as in a scenario file, each the template's own
-    /// when the template is known (nil: it could not be read, and they are judged once it can).
+    /// as far as the template reads (nil: not at all, and they are judged once it does).
     static func slots(_ row: CSVRecord, _ column: String, _ week: WeekTemplate?, _ problems: inout [InputProblem]) -> [SlotRef] {
         listCell(row[column]).compactMap { text in
             guard let slot = SlotRef(parsing: text) else {
                 problems.append(row.problem(column, "`\(text)` is not a day (mon) or a block on a day (mon.b1)"))
                 return nil
             }
-            guard let scenario = week?.scenario else { return slot }
-            if !scenario.days.contains(slot.weekday) {
+            guard let week else { return slot }
+            let scenario = week.scenario
+            if !week.incomplete.contains("days"), !scenario.days.contains(slot.weekday) {
                 let days = scenario.days.map(\.rawValue).joined(separator: ", ")
                 problems.append(row.problem(column, "`\(text)` names day `\(slot.weekday.rawValue)`, which is not among the week template's `days` (\(days))"))
                 return nil
             }
-            if case .block(_, let block) = slot, !scenario.blocks.contains(where: { $0.id == block }) {
+            if !week.incomplete.contains("blocks"), case .block(_, let block) = slot, !scenario.blocks.contains(where: { $0.id == block }) {
                 let blocks = scenario.blocks.map(\.id)
                 problems.append(row.problem(column, "`\(text)` names block `\(block)`, which is not in the week template's `blocks` (\(blocks.joined(separator: ", ")))\(ScenarioAssembly.didYouMean(block, blocks))"))
                 return nil

@@ -39,3 +39,23 @@ import Testing
         #expect(warnings.first?.message.contains("max-per-week is 3 here but 10 in the week template") == true, "\(warnings)")
     }
 }
+
+/// A week template that does not read in full still has its days, blocks and modalities judged
+/// against: the sheets' mistakes come in the same run as the template's own.
+@Test func aTemplateThatDoesNotReadStillJudgesTheSheets() throws {
+    var (files, places) = try ImportMistakes.mistaken()
+    // The block that ends too early is found only once the template reads; the term's date is read first.
+    files["WEEK.yaml"] = files["WEEK.yaml"]!.replacingOccurrences(of: "start: 2027-01-11", with: "start: 2027-13-11")
+    places = places.filter { !$0.hasPrefix("WEEK.yaml") }
+    let folder = try ImportMistakes.write(files)
+    do {
+        _ = try importSpreadsheets(week: folder + "/WEEK.yaml", needs: folder + "/needs.csv", teachers: folder + "/teachers.csv",
+                                   students: folder + "/students.csv", rooms: folder + "/rooms.csv", outputFile: folder + "/week.yaml")
+        Issue.record("the import accepted a template that does not read")
+    } catch {
+        let found = error.problems.map { ImportMistakes.place(file: $0.file, line: $0.line, column: $0.column) }
+        #expect(Set(found.filter { !$0.hasPrefix("WEEK.yaml") }) == places, "\(error)")
+        #expect(found.filter { $0.hasPrefix("WEEK.yaml:13") }.count == 1, "the term's date, at its line: \(error)")
+        #expect(found.count == places.count + 1, "\(error)")
+    }
+}
