@@ -76,7 +76,8 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // `flexsched serve`: pages, the JSON API and calendar feeds over the same services; the run queue.
         .target(name: "WebApp", dependencies: [
-            "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "Rules", "ScenarioKit", "Scheduler", "Store", "TimetableChecker", "TimetableFormat",
+            "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "RosterImport", "Rules", "ScenarioKit", "Scheduler", "Store", "TimetableChecker",
+            "TimetableFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -117,12 +118,12 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker", "Reports", "FlexschedTestSupport"], exclude: ["HTML"]),
         .testTarget(name: "ScenarioGeneratorTests", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "ScenarioGenerator"]),
         .testTarget(name: "FlexschedCLITests", dependencies: [
-            "flexsched", "FlexschedTestSupport", "Advisor", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",
+            "flexsched", "FlexschedTestSupport", "Advisor", "RosterImport", "Rules", "Scheduler", "ScenarioKit", "TimetableFormat", "TimetableChecker",
         ]),
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["Advisor", "SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
+            "WebApp", "RosterImport", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], exclude: ["Browser"]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),

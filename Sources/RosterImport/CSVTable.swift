@@ -13,14 +13,14 @@ public struct CSVTable: Sendable {
     public let rows: [CSVRecord]
 
     public static func read(path: String) throws(InputError) -> CSVTable {
-        guard FileManager.default.fileExists(atPath: path) else { throw InputError(file: path, "file not found") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot be read (is it a directory, or unreadable?)")
-        }
+        try parse(try ImportSource.read(path: path).contents.get(), file: path)
+    }
+
+    public static func parse(_ data: Data, file: String) throws(InputError) -> CSVTable {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, "is not UTF-8 text; in the spreadsheet program save it as \"CSV UTF-8\"")
+            throw InputError(file: file, "is not UTF-8 text; in the spreadsheet program save it as \"CSV UTF-8\"")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: file)
     }
 
     public static func parse(_ text: String, file: String) throws(InputError) -> CSVTable {
@@ -63,6 +63,11 @@ public struct CSVTable: Sendable {
         }
         if !problems.isEmpty { throw InputError(problems) }
         return CSVTable(file: file, header: header, rows: rows)
+    }
+
+    /// 1-based column numbers by lowercased name.
+    public var columnNumbers: [String: Int] {
+        Dictionary(header.enumerated().map { ($1.lowercased(), $0 + 1) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Problems with the header: each required column missing, and each column not in `required` or

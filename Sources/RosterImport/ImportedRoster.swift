@@ -5,7 +5,9 @@ import ScenarioKit
 public struct Origin: Sendable, Hashable {
     public var file: String
     public var line: Int?
-    public init(file: String, line: Int?) { self.file = file; self.line = line }
+    /// A sheet's column numbers by lowercased name, so a value can be pointed at, not just its row.
+    public var columns: [String: Int]
+    public init(file: String, line: Int?, columns: [String: Int] = [:]) { self.file = file; self.line = line; self.columns = columns }
 }
 
 /// A teacher as a roster gives her, with subjects already in flexsched's words.

@@ -54,6 +54,9 @@ public struct Roster: Sendable {
 }
 
 public enum OneRoster {
+    /// Every file an export may hold that the import reads, in the order they depend on each other.
+    public static let fileNames = ["manifest.csv"] + OneRosterFile.all(.v1_2).map(\.name)
+
     /// Reads the OneRoster CSV export in `directory` (bulk files; a delta file is refused) and keeps
     /// the school `school` names by sourcedId, identifier or name (needed when the export holds several
     /// schools). Only users whose `status` is active (empty counts as active, as bulk files write it)
@@ -67,10 +70,20 @@ public enum OneRoster {
     ///
     /// Every problem of every file is thrown at once, each with its file, line and column.
     public static func read(directory: String, school: String?, term: String? = nil) throws(InputError) -> Roster {
-        var reader = OneRosterReader(directory: directory)
+        try read(OneRosterReader(directory: directory, uploads: nil), school: school, term: term)
+    }
+
+    /// The same for an export uploaded file by file: each file's text by its name (`users.csv`), the
+    /// name it is reported under.
+    public static func read(files: [String: String], school: String?, term: String? = nil) throws(InputError) -> Roster {
+        try read(OneRosterReader(directory: "", uploads: files), school: school, term: term)
+    }
+
+    private static func read(_ reader: OneRosterReader, school: String?, term: String?) throws(InputError) -> Roster {
+        var reader = reader
         guard let roster = reader.read(school: school, term: term), reader.problems.isEmpty else {
             // File by file in the order they depend on each other, each from its top, as they are fixed.
-            let order = ["manifest.csv"] + OneRosterFile.all(.v1_2).map(\.name)
+            let order = fileNames
             func rank(_ problem: InputProblem) -> Int { order.firstIndex(of: URL(fileURLWithPath: problem.file).lastPathComponent) ?? order.count }
             throw InputError(reader.problems.enumerated().sorted {
                 (rank($0.element), $0.element.line ?? .max, $0.offset) < (rank($1.element), $1.element.line ?? .max, $1.offset)
@@ -100,13 +113,21 @@ public enum OneRoster {
 /// One pass over an export, collecting every problem before any is reported.
 private struct OneRosterReader {
     let directory: String
+    /// The files' texts by name when they were uploaded rather than read from `directory`.
+    let uploads: [String: String]?
     var problems: [InputProblem] = []
     var files: [String] = []
 
-    init(directory: String) { self.directory = directory }
+    init(directory: String, uploads: [String: String]?) { self.directory = directory; self.uploads = uploads }
 
     func path(_ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+        directory.isEmpty || directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    func table(_ name: String) throws(InputError) -> CSVTable {
+        guard let uploads else { return try CSVTable.read(path: path(name)) }
+        guard let text = uploads[name] else { throw InputError(file: name, "was not uploaded; the manifest lists it") }
+        return try CSVTable.parse(text, file: name)
     }
 
     mutating func read(school wanted: String?, term wantedTerm: String?) -> Roster? {
@@ -165,7 +186,7 @@ private struct OneRosterReader {
     /// The version and the files the manifest says are there in full; problems for the rest.
     mutating func readManifest() -> (OneRosterVersion, Set<String>)? {
         let manifest: CSVTable
-        do { manifest = try CSVTable.read(path: path("manifest.csv")) } catch { problems += error.problems; return nil }
+        do { manifest = try table("manifest.csv") } catch { problems += error.problems; return nil }
         files.append(manifest.file)
         let columnProblems = manifest.columnProblems(required: ["propertyName", "value"])
         problems += columnProblems
@@ -207,7 +228,7 @@ private struct OneRosterReader {
     /// The rows of a file by sourcedId, or nil when the file or one of its needed columns is missing.
     mutating func readTable(_ file: OneRosterFile) -> [String: CSVRecord]? {
         let table: CSVTable
-        do { table = try CSVTable.read(path: path(file.name)) } catch { problems += error.problems; return nil }
+        do { table = try self.table(file.name) } catch { problems += error.problems; return nil }
         files.append(table.file)
         // Extension columns are allowed by the standard, after the defined ones.
         let extensions = table.header.filter { $0.lowercased().hasPrefix("metadata.") }

@@ -9,16 +9,16 @@ public enum ScenarioAssembly {
 
     /// The scenario file's text: a comment header naming its sources, then scenario v1.1. Read back
     /// with `ScenarioLoader` before it is returned, so what is written is exactly what validates.
-    public static func scenarioText(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable, outputFile: String,
-                                    command: String) throws(InputError) -> (text: String, scenario: ValidatedScenario) {
-        let scenario = try assemble(week: week, roster: roster, needs: needs)
+    public static func scenarioText(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable, outputFile: String, command: String,
+                                    problems earlier: [InputProblem] = []) throws(InputError) -> ImportResult {
+        let (scenario, warnings) = try assemble(week: week, roster: roster, needs: needs, problems: earlier)
         var header = ["# Imported by `\(command)`; edit the sources and import again rather than this file.", "# Sources:"]
         header += roster.sources.map { "#   \($0)" }
         header.append("#   week template: \(week.file)")
         header.append("#   needs: \(needs.file) (\(needs.rows.count) rows)")
         let text = header.joined(separator: "\n") + "\n" + scenario.yamlText()
         do {
-            return (text, try ScenarioLoader.parse(text, file: outputFile))
+            return ImportResult(text: text, scenario: try ScenarioLoader.parse(text, file: outputFile), warnings: warnings)
         } catch {
             // Everything was checked against its own file above; reaching here is flexsched's fault.
             throw InputError([InputProblem(file: outputFile, entity: "",
@@ -26,19 +26,25 @@ public enum ScenarioAssembly {
         }
     }
 
-    public static func assemble(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable) throws(InputError) -> Scenario {
+    /// The scenario and where the template and the roster disagreed; or `earlier` (the files' own
+    /// problems) with everything only the merged whole shows, all in one error.
+    public static func assemble(week: WeekTemplate, roster: ImportedRoster, needs: CSVTable,
+                                problems earlier: [InputProblem] = []) throws(InputError) -> (Scenario, warnings: [InputProblem]) {
         var problems: [InputProblem] = []
-        let teachers = mergeTeachers(roster.teachers, settings: week, &problems)
+        var warnings: [InputProblem] = []
+        let teachers = mergeTeachers(roster.teachers, settings: week, &problems, &warnings)
         let byAlias = aliasIndex(roster.students.map { ($0.id, $0.aliases) })
         let teacherAlias = aliasIndex(roster.teachers.map { ($0.id, $0.aliases) })
-        var (plans, needLines) = readNeeds(needs, week: week, teachers: teachers, students: byAlias, teacherAlias: teacherAlias, &problems)
-        let rooms = roster.rooms + week.scenario.rooms
-        if rooms.isEmpty {
+        var (plans, needLines) = readNeeds(needs, week: week, subjects: Set(teachers.flatMap(\.subjects) + week.subjects.map(\.subject)),
+                                           teachers: teachers, students: byAlias, teacherAlias: teacherAlias, &problems)
+        var rooms = roster.rooms
+        if rooms.isEmpty, week.scenario.rooms.isEmpty {
             problems.append(InputProblem(file: week.file, entity: "rooms", message: "no rooms: list them under `rooms` in the week template (or give a rooms sheet)"))
         }
-        for (id, count) in Dictionary(grouping: rooms.map(\.id), by: { $0 }).mapValues(\.count) where count > 1 {
-            problems.append(InputProblem(file: week.file, line: week.lines["rooms[\(id)]"], entity: "rooms[\(id)]",
-                                         message: "room `\(id)` is in both the rooms sheet and the week template; keep one"))
+        for room in week.scenario.rooms {
+            guard rooms.contains(where: { $0.id == room.id }) else { rooms.append(room); continue }
+            problems.append(InputProblem(file: week.file, line: week.lines["rooms[\(room.id)]"], entity: "rooms[\(room.id)]",
+                                         message: "room `\(room.id)` is in both the rooms sheet and the week template; keep one"))
         }
         let students = roster.students.map { imported in
             var student = imported.student
@@ -51,15 +57,27 @@ public enum ScenarioAssembly {
         let scenario = Scenario(name: base.name, timezone: base.timezone, term: term, days: base.days, blocks: base.blocks,
                                 modalities: base.modalities, teachers: teachers.sorted { $0.id < $1.id }, rooms: rooms,
                                 students: students, groups: base.groups, fixed: base.fixed)
-        guard problems.isEmpty else { throw InputError(problems) }
+        // The merged whole is judged even when rows were left out for their own problems, so the admin
+        // learns everything in one run; a row already blamed is not blamed again for what followed.
+        let found = earlier + problems
+        let blamed = Set(found.filter { $0.file != week.file }.map { "\($0.file):\($0.line ?? 0)" })
         let meaning = scenario.validationProblems(file: week.file, lines: week.lines)
-        if !meaning.isEmpty { throw InputError(meaning.map { placed($0, roster: roster, needs: needs.file, needLines: needLines) }) }
-        return scenario
+            .map { placed($0, roster: roster, needs: needs.file, needLines: needLines) }
+            .filter { $0.file == week.file || !blamed.contains("\($0.file):\($0.line ?? 0)") }
+        guard found.isEmpty, meaning.isEmpty else {
+            var error = InputError(found + meaning)
+            error.warnings = warnings
+            throw error
+        }
+        return (scenario, warnings)
     }
 
     /// Roster teachers with the template's settings for them; a template teacher the roster lacks is
-    /// an error at her line (a typo in a sourcedId would otherwise drop her limits silently).
-    static func mergeTeachers(_ roster: [ImportedTeacher], settings week: WeekTemplate, _ problems: inout [InputProblem]) -> [Teacher] {
+    /// an error at her line (a typo in a sourcedId would otherwise drop her limits silently). Where the
+    /// template and a sheet both set a value and disagree, the sheet (the school's own record) wins and
+    /// a warning at the sheet's cell says so.
+    static func mergeTeachers(_ roster: [ImportedTeacher], settings week: WeekTemplate, _ problems: inout [InputProblem],
+                              _ warnings: inout [InputProblem]) -> [Teacher] {
         let index = aliasIndex(roster.map { ($0.id, $0.aliases) })
         var settings: [String: Teacher] = [:]
         for t in week.scenario.teachers {
@@ -73,11 +91,21 @@ public enum ScenarioAssembly {
         return roster.map { imported in
             var teacher = imported.teacher
             guard let s = settings[teacher.id] else { return teacher }
-            if !s.name.isEmpty { teacher.name = s.name }
+            let templateLine = week.lines["teachers[\(s.id)]"].map { "\(week.file):\($0)" } ?? week.file
+            func merged<V: Equatable>(_ key: String, _ sheet: V?, _ template: V?, shown: (V) -> String) -> V? {
+                guard let sheet, let template else { return sheet ?? template }
+                if sheet != template {
+                    let origin = imported.origin
+                    warnings.append(InputProblem(file: origin.file, line: origin.line, column: origin.columns[key], entity: "",
+                                                 message: "\(key) is \(shown(sheet)) here but \(shown(template)) in the week template (\(templateLine)); \(shown(sheet)) is used — remove one of them"))
+                }
+                return sheet
+            }
+            teacher.name = merged("name", teacher.name.isEmpty ? nil : teacher.name, s.name.isEmpty ? nil : s.name) { "`\($0)`" } ?? ""
             for subject in s.subjects where !teacher.subjects.contains(subject) { teacher.subjects.append(subject) }
             teacher.unavailable += s.unavailable
-            teacher.maxPerDay = s.maxPerDay ?? teacher.maxPerDay
-            teacher.maxPerWeek = s.maxPerWeek ?? teacher.maxPerWeek
+            teacher.maxPerDay = merged("max-per-day", teacher.maxPerDay, s.maxPerDay) { String($0) }
+            teacher.maxPerWeek = merged("max-per-week", teacher.maxPerWeek, s.maxPerWeek) { String($0) }
             teacher.preferNot += s.preferNot
             return teacher
         }
@@ -86,14 +114,13 @@ public enum ScenarioAssembly {
     /// Each student's needs, read row by row; every bad cell is reported where it stands.
     /// Without a roster (when it could not be read) only what a row says on its own is checked, so the
     /// admin still learns of every problem in the needs file in the same run.
-    static func readNeeds(_ table: CSVTable, week: WeekTemplate, teachers: [Teacher]?, students: [String: String]?,
+    static func readNeeds(_ table: CSVTable, week: WeekTemplate?, subjects: Set<String>?, teachers: [Teacher]?, students: [String: String]?,
                           teacherAlias: [String: String], _ problems: inout [InputProblem]) -> (plans: [String: [Need]], lines: [String: Int]) {
         let header = table.columnProblems(required: needsColumns.required, optional: needsColumns.optional)
         problems += header
         // Without a required column no row can be read; unknown extra columns do not stop the rows.
         guard header.allSatisfy({ $0.column != nil }) else { return ([:], [:]) }
-        let modalities = week.scenario.modalities.map(\.id)
-        let subjects = teachers.map { Set($0.flatMap(\.subjects) + week.subjects.map(\.subject)) }
+        let modalities = week.flatMap { $0.incomplete.contains("modalities") ? nil : $0.scenario.modalities.map(\.id) }
         let teacherIDs = teachers.map { Set($0.map(\.id)) }
         var plans: [String: [Need]] = [:]
         var lines: [String: Int] = [:]
@@ -112,7 +139,8 @@ public enum ScenarioAssembly {
                 problems.append(row.problem("subject", "no teacher teaches `\(text)` and the week template's `subjects` map does not name it\(didYouMean(text, subjects))"))
                 return nil
             }
-            let modality = row.required("modality", &problems, what: "one of \(modalities.joined(separator: ", "))").flatMap { text -> String? in
+            let modality = row.required("modality", &problems, what: modalities.map { "one of \($0.joined(separator: ", "))" } ?? "a modality id").flatMap { text -> String? in
+                guard let modalities else { return text }
                 if modalities.contains(text) { return text }
                 problems.append(row.problem("modality", "`\(text)` is not a modality of the week template; use one of \(modalities.joined(separator: ", "))\(didYouMean(text, modalities))"))
                 return nil
@@ -149,10 +177,15 @@ public enum ScenarioAssembly {
         return (plans, lines)
     }
 
-    /// The needs sheet's own problems, for when the roster could not be read.
-    public static func needsProblems(_ table: CSVTable, week: WeekTemplate) -> [InputProblem] {
+    /// The needs sheet's problems for when the roster or the template could not be read: what a row
+    /// says on its own, its modality as far as the template reads, and its people when the roster is
+    /// known (not its subjects, which the whole template and roster give).
+    public static func needsProblems(_ table: CSVTable, week: WeekTemplate?, roster: ImportedRoster? = nil) -> [InputProblem] {
         var problems: [InputProblem] = []
-        _ = readNeeds(table, week: week, teachers: nil, students: nil, teacherAlias: [:], &problems)
+        let teachers = roster.map { $0.teachers.map(\.teacher) }
+        _ = readNeeds(table, week: week, subjects: nil, teachers: teachers,
+                      students: roster.map { aliasIndex($0.students.map { ($0.id, $0.aliases) }) },
+                      teacherAlias: aliasIndex(roster?.teachers.map { ($0.id, $0.aliases) } ?? []), &problems)
         return problems
     }
 

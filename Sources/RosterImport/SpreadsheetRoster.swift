@@ -8,50 +8,42 @@ public enum SpreadsheetRoster {
     public static let roomColumns = (required: ["id", "name", "capacity"], optional: ["features", "unavailable"])
     public static let studentColumns = (required: ["id", "name"], optional: ["unavailable", "requires", "max-per-day", "apart"])
 
-    public static func read(teachers: CSVTable, rooms: CSVTable?, students: CSVTable) throws(InputError) -> ImportedRoster {
-        var problems: [InputProblem] = []
-        problems += teachers.columnProblems(required: teacherColumns.required, optional: teacherColumns.optional)
-        problems += students.columnProblems(required: studentColumns.required, optional: studentColumns.optional)
-        if let rooms { problems += rooms.columnProblems(required: roomColumns.required, optional: roomColumns.optional) }
-        // A sheet whose header is wrong is not read row by row: every row would repeat the same problem.
-        guard problems.isEmpty else { throw InputError(problems) }
-
-        let teacherRows = uniqueRows(teachers, what: "teacher", &problems)
-        let importedTeachers = teacherRows.compactMap { id, row -> ImportedTeacher? in
-            let before = problems.count
-            let name = row.required("name", &problems, what: "the name shown on timetables")
+    /// Every row with a usable id, each bad cell logged and left out, so one run reports every sheet's
+    /// problems and what refers to a row with a bad cell is still judged against it. Slots are checked
+    /// against the week template when it could be read, so a wrong day is blamed on its own cell.
+    /// Nil when a sheet's header is wrong (its rows are then not read: each would repeat the problem).
+    public static func read(teachers: CSVTable, rooms: CSVTable?, students: CSVTable, week: WeekTemplate?,
+                            _ problems: inout [InputProblem]) -> ImportedRoster? {
+        let teacherHeader = teachers.columnProblems(required: teacherColumns.required, optional: teacherColumns.optional)
+        let studentHeader = students.columnProblems(required: studentColumns.required, optional: studentColumns.optional)
+        let roomHeader = rooms?.columnProblems(required: roomColumns.required, optional: roomColumns.optional) ?? []
+        problems += teacherHeader + roomHeader + studentHeader
+        let name = { (row: CSVRecord, id: String, problems: inout [InputProblem]) in
+            row.required("name", &problems, what: "the name shown on timetables") ?? id
+        }
+        let importedTeachers: [ImportedTeacher] = !teacherHeader.isEmpty ? [] : uniqueRows(teachers, what: "teacher", &problems).map { id, row -> ImportedTeacher in
             let subjects = listCell(row["subjects"])
             if subjects.isEmpty { problems.append(row.problem("subjects", "`subjects` is empty; list the subjects she teaches, separated by spaces (math reading)")) }
-            let unavailable = slots(row, "unavailable", &problems)
-            let maxPerDay = row.integer("max-per-day", in: 1...100, &problems)
-            let maxPerWeek = row.integer("max-per-week", in: 1...1000, &problems)
-            let preferNot = slots(row, "prefer-not", &problems)
-            guard problems.count == before, let name else { return nil }
-            return ImportedTeacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay,
-                                   maxPerWeek: maxPerWeek, preferNot: preferNot, origin: Origin(file: teachers.file, line: row.line))
+            return ImportedTeacher(id: id, name: name(row, id, &problems), subjects: subjects, unavailable: slots(row, "unavailable", week, &problems),
+                                   maxPerDay: row.integer("max-per-day", in: 1...100, &problems),
+                                   maxPerWeek: row.integer("max-per-week", in: 1...1000, &problems), preferNot: slots(row, "prefer-not", week, &problems),
+                                   origin: Origin(file: teachers.file, line: row.line, columns: teachers.columnNumbers))
         }
-        let importedRooms = rooms.map { rooms in
-            uniqueRows(rooms, what: "room", &problems).compactMap { id, row -> Room? in
-                let before = problems.count
-                let name = row.required("name", &problems, what: "the name shown on timetables")
+        let importedRooms: [Room] = rooms.map { rooms in
+            !roomHeader.isEmpty ? [] : uniqueRows(rooms, what: "room", &problems).map { id, row -> Room in
                 let capacity = row["capacity"] == nil
                     ? row.required("capacity", &problems, what: "how many students fit, a whole number").flatMap { _ in nil }
                     : row.integer("capacity", in: 1...10_000, &problems)
-                let unavailable = slots(row, "unavailable", &problems)
-                guard problems.count == before, let name, let capacity else { return nil }
-                return Room(id: id, name: name, capacity: capacity, features: listCell(row["features"]), unavailable: unavailable)
+                return Room(id: id, name: name(row, id, &problems), capacity: capacity ?? 1, features: listCell(row["features"]),
+                            unavailable: slots(row, "unavailable", week, &problems))
             }
         } ?? []
-        let importedStudents = uniqueRows(students, what: "student", &problems).compactMap { id, row -> ImportedStudent? in
-            let before = problems.count
-            let name = row.required("name", &problems, what: "the name shown on timetables")
-            let unavailable = slots(row, "unavailable", &problems)
-            let maxPerDay = row.integer("max-per-day", in: 1...100, &problems)
-            guard problems.count == before, let name else { return nil }
-            return ImportedStudent(id: id, name: name, unavailable: unavailable, requires: listCell(row["requires"]), maxPerDay: maxPerDay,
-                                   apart: listCell(row["apart"]), origin: Origin(file: students.file, line: row.line))
+        let importedStudents: [ImportedStudent] = !studentHeader.isEmpty ? [] : uniqueRows(students, what: "student", &problems).map { id, row -> ImportedStudent in
+            ImportedStudent(id: id, name: name(row, id, &problems), unavailable: slots(row, "unavailable", week, &problems),
+                            requires: listCell(row["requires"]), maxPerDay: row.integer("max-per-day", in: 1...100, &problems),
+                            apart: listCell(row["apart"]), origin: Origin(file: students.file, line: row.line))
         }
-        guard problems.isEmpty else { throw InputError(problems) }
+        guard teacherHeader.isEmpty, studentHeader.isEmpty, roomHeader.isEmpty else { return nil }
         var sources = ["teachers: \(teachers.file) (\(importedTeachers.count))", "students: \(students.file) (\(importedStudents.count))"]
         if let rooms { sources.append("rooms: \(rooms.file) (\(importedRooms.count))") }
         return ImportedRoster(teachers: importedTeachers, students: importedStudents, rooms: importedRooms, sources: sources)
@@ -74,13 +66,27 @@ public enum SpreadsheetRoster {
         return rows
     }
 
-    /// Days (`wed`) or blocks on a day (`mon.b1`), as in a scenario file; unknown days and blocks
-    /// are judged later against the week template.
-    static func slots(_ row: CSVRecord, _ column: String, _ problems: inout [InputProblem]) -> [SlotRef] {
+    /// Days (`wed`) or blocks on a day (`mon.b1`), as in a scenario file, each the template's own
+    /// as far as the template reads (nil: not at all, and they are judged once it does).
+    static func slots(_ row: CSVRecord, _ column: String, _ week: WeekTemplate?, _ problems: inout [InputProblem]) -> [SlotRef] {
         listCell(row[column]).compactMap { text in
-            if let slot = SlotRef(parsing: text) { return slot }
-            problems.append(row.problem(column, "`\(text)` is not a day (mon) or a block on a day (mon.b1)"))
-            return nil
+            guard let slot = SlotRef(parsing: text) else {
+                problems.append(row.problem(column, "`\(text)` is not a day (mon) or a block on a day (mon.b1)"))
+                return nil
+            }
+            guard let week else { return slot }
+            let scenario = week.scenario
+            if !week.incomplete.contains("days"), !scenario.days.contains(slot.weekday) {
+                let days = scenario.days.map(\.rawValue).joined(separator: ", ")
+                problems.append(row.problem(column, "`\(text)` names day `\(slot.weekday.rawValue)`, which is not among the week template's `days` (\(days))"))
+                return nil
+            }
+            if !week.incomplete.contains("blocks"), case .block(_, let block) = slot, !scenario.blocks.contains(where: { $0.id == block }) {
+                let blocks = scenario.blocks.map(\.id)
+                problems.append(row.problem(column, "`\(text)` names block `\(block)`, which is not in the week template's `blocks` (\(blocks.joined(separator: ", ")))\(ScenarioAssembly.didYouMean(block, blocks))"))
+                return nil
+            }
+            return slot
         }
     }
 }

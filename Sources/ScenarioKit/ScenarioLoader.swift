@@ -90,6 +90,15 @@ public enum ScenarioLoader {
     /// checked here: its keys and values. Its meaning is validated once the roster is merged in,
     /// against these lines.
     public static func parseWeekTemplate(_ text: String, file: String) throws(InputError) -> WeekTemplate {
+        let (template, problems) = try readWeekTemplate(text, file: file)
+        guard problems.isEmpty, let template else { throw InputError(problems) }
+        return template
+    }
+
+    /// A week template as far as it reads, and its problems: an importer judges the other files
+    /// against the days, blocks and modalities that did read (see `WeekTemplate.incomplete`) so their
+    /// problems come in the same run. Throws only when the file is not YAML at all.
+    public static func readWeekTemplate(_ text: String, file: String) throws(InputError) -> (template: WeekTemplate?, problems: [InputProblem]) {
         let root = try YAMLValue.parse(text, file: file)
         let problems = ProblemLog()
         let lines = LineLog()
@@ -109,8 +118,11 @@ public enum ScenarioLoader {
                 subjects.append(.init(rosterValue: value, subject: id, line: subject.line))
             }
         }
-        guard problems.isEmpty, let scenario else { throw InputError(problems.problems.sortedByLine()) }
-        return WeekTemplate(file: file, scenario: scenario, subjects: subjects, lines: lines.lines)
+        guard let scenario else { return (nil, problems.problems.sortedByLine()) }
+        let partly = notes.listed.filter { $0.value.contains { $0.id == nil } }.keys
+        let template = WeekTemplate(file: file, scenario: scenario, subjects: subjects, lines: lines.lines,
+                                    incomplete: problems.isEmpty ? [] : notes.unreadable.union(notes.dropped).union(partly))
+        return (template, problems.problems.sortedByLine())
     }
 
     public static func loadWeekTemplate(path: String) throws(InputError) -> WeekTemplate {

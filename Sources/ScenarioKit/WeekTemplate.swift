@@ -19,6 +19,9 @@ public struct WeekTemplate: Sendable {
     public var subjects: [SubjectMapping]
     /// Source lines of the template's entities, keyed as `Scenario.validationProblems` names them.
     public var lines: [String: Int]
+    /// For a template read despite its problems (`ScenarioLoader.readWeekTemplate`), the keys that did
+    /// not read in full, so other files are judged only against the parts that did. Empty otherwise.
+    public var incomplete: Set<String> = []
 
     /// The flexsched subject for a roster value, matched ignoring case and surrounding spaces since
     /// SIS exports are inconsistent about both.

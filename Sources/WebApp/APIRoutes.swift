@@ -23,6 +23,8 @@ struct APIRoutes {
         api.signedIn.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
         api.signedIn.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
         api.admin.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
+        api.admin.post("import/csv") { request, context in try await handle(context) { try await importFiles(request, context, roster: false) } }
+        api.admin.post("import/oneroster") { request, context in try await handle(context) { try await importFiles(request, context, roster: true) } }
         api.admin.post("scenarios/:id/runs") { request, context in try await handle(context) { try await startRun(request, context) } }
         // Private tokens: whoever holds one reads that person's week.
         api.admin.get("scenarios/:id/feeds") { _, context in try await handle(context) { try await listFeeds(context) } }
@@ -61,6 +63,19 @@ struct APIRoutes {
         let outcome = try await scenarios.upload(text, format: format, by: user)
         return try Self.json(UploadedBody(id: outcome.scenario.id!, name: outcome.scenario.name, version: outcome.version.version,
                                       warnings: outcome.warnings), status: .created)
+    }
+
+    /// An import's files as `multipart/form-data`, one field each (as the import page names them):
+    /// 201 as for an uploaded scenario, or 422 with every problem of every file.
+    func importFiles(_ request: Request, _ context: AppContext, roster: Bool) async throws -> Response {
+        let user = try context.caller()
+        guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
+            return try Self.json(ErrorBody("send the files as multipart/form-data, one field each (see the README)"), status: .unsupportedMediaType)
+        }
+        let upload = ImportUpload(texts: try await Pages.formFields(request, limit: maxUploadBytes))
+        let outcome = roster ? try await scenarios.importRoster(upload, by: user) : try await scenarios.importSheets(upload, by: user)
+        return try Self.json(UploadedBody(id: outcome.scenario.id!, name: outcome.scenario.name, version: outcome.version.version,
+                                          warnings: outcome.warnings), status: .created)
     }
 
     /// The body as UTF-8 text within the upload limit (413 beyond it, before reading it all when

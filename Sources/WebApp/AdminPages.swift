@@ -13,6 +13,7 @@ struct AdminPages {
 
     func add(to session: RouterGroup<AppContext>) {
         let group = AccessGroups(session, refusal: .signInPage)
+        addImport(to: group)
         group.signedIn.get("scenarios") { _, context in try await scenariosPage(context, problems: [], status: .ok) }
         group.admin.post("scenarios") { request, context in
             let user = try context.caller()
@@ -33,6 +34,33 @@ struct AdminPages {
                 return try await answer(context) { () throws(ServiceError) in throw error }
             }
         }
+    }
+
+    /// `flexsched import csv` and `import oneroster` as forms: every file's problems at once (422),
+    /// nothing stored until there are none.
+    func addImport(to group: AccessGroups) {
+        group.admin.get("import") { _, context in importPage(context, problems: [], status: .ok) }
+        group.admin.post("import") { request, context in
+            let user = try context.caller()
+            let fields = try await pages.form(request, context, limit: maxUploadBytes)
+            let upload = ImportUpload(texts: fields)
+            do throws(ServiceError) {
+                let outcome = fields["kind"] == "oneroster" ? try await scenarios.importRoster(upload, by: user)
+                    : try await scenarios.importSheets(upload, by: user)
+                return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
+            } catch {
+                if case .invalid(let problems) = error { return importPage(context, problems: problems.map(\.description), status: .unprocessableContent) }
+                return try await answer(context) { () throws(ServiceError) in throw error }
+            }
+        }
+    }
+
+    func importPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
+        pages.render("import", ["title": "Import CSV sheets",
+            "sheets": ImportUpload.sheets.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
+            "roster": ImportUpload.roster.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
+            "problems": problems, "hasProblems": !problems.isEmpty,
+        ], context: context, status: status)
     }
 
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {

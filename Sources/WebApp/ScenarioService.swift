@@ -29,8 +29,10 @@ public struct ScenarioService: Sendable {
     let personalPages: TokenCache<String>
 
     /// Validates an upload; stores it as the scenario's next version only when it has no problem,
-    /// with a private link for every teacher, student and room. `fileName` only names the file in messages.
-    public func upload(_ text: String, format: UploadFormat, fileName: String? = nil, by user: UserRecord) async throws(ServiceError) -> UploadOutcome {
+    /// with a private link for every teacher, student and room. `fileName` only names the file in messages;
+    /// `warnings` are what produced the text found (an import's), kept with the loader's own.
+    public func upload(_ text: String, format: UploadFormat, fileName: String? = nil, warnings earlier: [String] = [],
+                       by user: UserRecord) async throws(ServiceError) -> UploadOutcome {
         let file = fileName ?? "scenario.\(format.rawValue)"
         let loaded: ValidatedScenario
         do { loaded = try ScenarioLoader.parse(text, file: file) } catch { throw .invalid(error.problems) }
@@ -38,7 +40,7 @@ public struct ScenarioService: Sendable {
         if format == .json, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) == nil {
             throw .invalid([InputProblem(file: file, entity: "", message: "is not valid JSON; send YAML with Content-Type application/yaml")])
         }
-        let warnings = loaded.warnings.map(\.description) + diagnose(loaded).map { "\($0.cause): \($0.message)" }
+        let warnings = earlier + loaded.warnings.map(\.description) + diagnose(loaded).map { "\($0.cause): \($0.message)" }
         let s = loaded.scenario
         let owners = s.teachers.map { FeedOwner(kind: .teacher, id: $0.id, name: $0.name) }
             + s.students.map { FeedOwner(kind: .student, id: $0.id, name: $0.name) }

@@ -24,6 +24,7 @@ struct ImportOptions: ParsableArguments {
 
     /// Runs an importer (with the earlier import read too, so its problems come in the same report),
     /// writes the scenario and says what it holds and what changed; or exits 2 with every problem.
+    /// Where the inputs disagreed (the sheet's value was used) is a warning either way.
     func write(_ importer: () throws(InputError) -> ImportResult) throws {
         var problems: [InputProblem] = []
         var old: Scenario?
@@ -31,7 +32,9 @@ struct ImportOptions: ParsableArguments {
             do { old = try ScenarioLoader.load(path: previous).scenario } catch { problems += error.problems }
         }
         var result: ImportResult?
-        do { result = try importer() } catch { problems += error.problems }
+        var warnings: [InputProblem] = []
+        do { result = try importer(); warnings = result?.warnings ?? [] } catch { problems += error.problems; warnings = error.warnings }
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         guard problems.isEmpty, let result else { throw exitForBadInput(InputError(problems)) }
         try writeFileAtomically(Data(result.text.utf8), to: out)
         let scenario = result.scenario.scenario

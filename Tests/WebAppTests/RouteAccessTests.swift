@@ -39,6 +39,9 @@ import WebApp
             Row(route: "GET /api/v1/runs/{run}/whatif", uri: "/api/v1/runs/1/whatif", expected: (.unauthorized, .ok, .ok), json: true),
             Row(route: "GET /api/v1/explanations/{id}", uri: "/api/v1/explanations/99", expected: (.unauthorized, .notFound, .notFound), json: true),
             Row(route: "POST /api/v1/scenarios", uri: "/api/v1/scenarios", expected: (.unauthorized, .forbidden, .unsupportedMediaType), json: true),
+            Row(route: "POST /api/v1/import/csv", uri: "/api/v1/import/csv", expected: (.unauthorized, .forbidden, .unsupportedMediaType), json: true),
+            Row(route: "POST /api/v1/import/oneroster", uri: "/api/v1/import/oneroster", expected: (.unauthorized, .forbidden, .unsupportedMediaType),
+                json: true),
             Row(route: "POST /api/v1/scenarios/{id}/runs", uri: "/api/v1/scenarios/99/runs", expected: (.unauthorized, .forbidden, .notFound), json: true),
             Row(route: "GET /api/v1/scenarios/{id}/feeds", uri: "/api/v1/scenarios/1/feeds", expected: (.unauthorized, .forbidden, .ok), json: true),
             Row(route: "DELETE /api/v1/runs/{run}", uri: "/api/v1/runs/1", expected: (.unauthorized, .forbidden, .conflict), json: true),
@@ -60,6 +63,8 @@ import WebApp
             // Pages: nobody is sent to sign in (a GET) or refused (a form); a non-admin is refused changes and links.
             Row(route: "GET /scenarios", uri: "/scenarios", expected: (.seeOther, .ok, .ok)),
             Row(route: "POST /scenarios", uri: "/scenarios", body: ["scenario": ""], expected: (.forbidden, .forbidden, .unprocessableContent)),
+            Row(route: "GET /import", uri: "/import", expected: (.seeOther, .forbidden, .ok)),
+            Row(route: "POST /import", uri: "/import", body: ["week": ""], expected: (.forbidden, .forbidden, .unprocessableContent)),
             Row(route: "GET /scenarios/{id}", uri: "/scenarios/1", expected: (.seeOther, .ok, .ok)),
             Row(route: "POST /scenarios/{id}/runs", uri: "/scenarios/99/runs", body: ["timeLimit": "5"], expected: (.forbidden, .forbidden, .notFound)),
             Row(route: "GET /runs/{run}", uri: "/runs/1", expected: (.seeOther, .ok, .ok)),
