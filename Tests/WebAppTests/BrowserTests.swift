@@ -56,13 +56,15 @@ private struct BrowserRun {
                        screenshots: ["teacher-grid.png", "personal-page.png"])
     }
 
-    /// Issue 26's week: publish, re-solve unchanged (nothing changes), a teacher away (only her
-    /// sessions change, published after confirming), and her week on a phone.
+    /// Issue 26's week: import the CSV sheets on the import page, publish, re-solve unchanged
+    /// (nothing changes), a teacher away (only her sessions change, published after confirming),
+    /// and her week on a phone.
     @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
           .timeLimit(.minutes(5)))
-    func anAdminsWeekFromUploadToATeacherAwayInChromium() throws {
+    func anAdminsWeekFromImportToATeacherAwayInChromium() throws {
         let run = try BrowserRun("week")
-        try run.script("week_cycle.py", [run.flexsched, run.data, run.password, run.token, Self.example, artifacts],
+        let sheets = repositoryRoot.appendingPathComponent("Scenarios/csv-template").path
+        try run.script("week_cycle.py", [run.flexsched, run.data, run.password, run.token, sheets, artifacts],
                        screenshots: ["week-cycle-phone.png"])
     }
 

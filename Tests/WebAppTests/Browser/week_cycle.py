@@ -1,10 +1,11 @@
 """An admin's week in headless Chromium, against the real server: the cycle issue 26 found broken.
 
-Usage: week_cycle.py FLEXSCHED DATA_DIR ADMIN_PASSWORD API_TOKEN SCENARIO_FILE ARTIFACTS_DIR
+Usage: week_cycle.py FLEXSCHED DATA_DIR ADMIN_PASSWORD API_TOKEN CSV_FOLDER ARTIFACTS_DIR
 
-Signs in; uploads the week; solves and publishes it; solves the same version again (from the
+Signs in; imports the school from its week template and CSV sheets (CSV_FOLDER: WEEK.yaml,
+teachers.csv, rooms.csv, students.csv, needs.csv) on the import page; solves and publishes it; solves the same version again (from the
 published timetable, the default) and publishes it: nothing changes and nobody is to be told; makes
-Ms. Lee away on Mondays in a new version, solves, and publishes only after confirming, since more
+Ms. Lee away on Mondays in teachers.csv and imports that as the next version, solves, and publishes only after confirming, since more
 than five people are affected: every session that changed was hers on Monday. Then Ms. Lee's
 personal page on a phone (390 x 844), saved as ARTIFACTS_DIR/week-cycle-phone.png. Every admin
 step is done in the browser; the API only reads timetables to compare them. Exits non-zero on any
@@ -12,6 +13,7 @@ failure.
 """
 import os
 import sys
+import tempfile
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -20,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from served import Served, check, start_solve
 
-flexsched, data, password, token, scenario_file, artifacts = sys.argv[1:7]
+flexsched, data, password, token, sheets, artifacts = sys.argv[1:7]
 os.makedirs(artifacts, exist_ok=True)
 
 served = Served(flexsched, data, token)
@@ -38,12 +40,12 @@ try:
     # Pages reload themselves when a run ends: an element may vanish between finding and reading it.
     wait = WebDriverWait(driver, 120, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
-    def upload(text):
-        driver.get(base + "/scenarios")
-        box = wait.until(ready.presence_of_element_located((By.ID, "scenario")))
-        # Pasted through the page's script: send_keys would type a long file key by key.
-        driver.execute_script("arguments[0].value = arguments[1]", box, text)
-        driver.find_element(By.ID, "upload").click()
+    def import_sheets(folder):
+        driver.get(base + "/import")
+        for field, name in [("week", "WEEK.yaml"), ("teachers", "teachers.csv"), ("rooms", "rooms.csv"),
+                            ("students", "students.csv"), ("needs", "needs.csv")]:
+            wait.until(ready.presence_of_element_located((By.ID, f"csv-{field}"))).send_keys(os.path.join(folder, name))
+        driver.find_element(By.ID, "import-csv").click()
         wait.until(ready.presence_of_element_located((By.ID, "start")))
         return driver.current_url
 
@@ -71,9 +73,9 @@ try:
     driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
     wait.until(ready.url_contains("/scenarios"))
 
-    with open(scenario_file, encoding="utf-8") as f:
-        week = f.read()
-    scenario_url = upload(week)
+    sheets = os.path.abspath(sheets)
+    scenario_url = import_sheets(sheets)
+    check("Maple Grove" in driver.find_element(By.TAG_NAME, "h1").text, "the import made the sheets' school")
 
     first = solve(scenario_url)
     counts = publish(first, confirm=False)
@@ -89,9 +91,17 @@ try:
           f"re-solving an unchanged week changes no event: {counts}")
 
     # Ms. Lee away on Mondays: only her Monday sessions may change, and publishing asks first.
-    lee_line = "  - {id: lee, name: Ms. Lee, subjects: [math, science]}"
-    check(lee_line in week, "the example lists Ms. Lee on one line")
-    upload(week.replace(lee_line, lee_line[:-1] + ", unavailable: [mon]}"))
+    with open(os.path.join(sheets, "teachers.csv"), encoding="utf-8") as f:
+        teachers = f.read()
+    lee_row = "lee,Ms. Lee,math science,,,"
+    check(lee_row in teachers, "teachers.csv has Ms. Lee's row")
+    with tempfile.TemporaryDirectory() as away_sheets:
+        for name in os.listdir(sheets):
+            with open(os.path.join(sheets, name), encoding="utf-8") as f:
+                text = f.read()
+            with open(os.path.join(away_sheets, name), "w", encoding="utf-8") as f:
+                f.write(text.replace(lee_row, "lee,Ms. Lee,math science,mon,,") if name == "teachers.csv" else text)
+        check(import_sheets(away_sheets) == scenario_url, "the changed sheets are the same scenario's next version")
     away = solve(scenario_url)
     before = {session_key(s): s for s in sessions(again)}
     after = {session_key(s) for s in sessions(away)}
