@@ -109,6 +109,11 @@ struct Search {
             lastImprovement = Date()
             subproblemsAtLastImprovement = subproblems
             try solveWholeWeek()
+            // The whole-week model is one long attempt, kept mostly for its bound: the patience counts
+            // from the polish by pieces. On a dense 30-student week the model alone used it up and no
+            // piece ever ran (comfort 664 where the pieces reach 113).
+            lastImprovement = Date()
+            subproblemsAtLastImprovement = subproblems
             try polish()
         }
         report(force: true, stopReason: finalStopReason)
