@@ -126,11 +126,7 @@ func overSubscribedWeeksHaveAPositiveBoundNoTimetableBeats(week: UInt64) throws 
     let (lower, weights) = bounds(scenario)
     #expect(lower.unmetSessions > 0)
     for seed in [UInt64(1), 2, 3] {
-        var options = SolveOptions()
-        options.seed = seed
-        options.timeLimit = 600
-        options.maxSubproblems = 6
-        let timetable = try solveTimetable(scenario, options: options)
+        let timetable = try solveTimetable(scenario, options: workLimited(6, seed: seed))
         #expect(checkTimetable(timetable, against: scenario).isEmpty)
         let achieved = Achieved(timetable, scenario, weights: weights)
         #expect(Claimed(lower, meeting: achieved.done).beaten(by: achieved) == [], "week \(week), seed \(seed)")

@@ -22,14 +22,6 @@ private func plantedHybridWeek(seed: UInt64) throws -> (scenario: ValidatedScena
     return (try generated.scenario.validated(), try #require(generated.planted))
 }
 
-private func workLimited(_ subproblems: Int, baseline: Timetable? = nil) -> SolveOptions {
-    var options = SolveOptions()
-    options.timeLimit = 600
-    options.maxSubproblems = subproblems
-    options.baseline = baseline
-    return options
-}
-
 /// Which lesson, its day, block and room: what a re-solve keeps of a lesson (`O.changed-lesson`).
 private func lessonKey(_ session: Timetable.Session) -> [String] {
     [session.lesson ?? "", session.day, session.block, session.room ?? ""]

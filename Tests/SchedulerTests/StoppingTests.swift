@@ -14,14 +14,6 @@ private func bundled(_ file: String) throws -> ValidatedScenario {
     try ScenarioLoader.load(path: scenariosFolder.appendingPathComponent(file).path)
 }
 
-/// Work limits only, with room to spare: whatever stops these solves, it is not the clock.
-private func workLimited(_ subproblems: Int) -> SolveOptions {
-    var options = SolveOptions()
-    options.timeLimit = 600
-    options.maxSubproblems = subproblems
-    return options
-}
-
 @Test func patienceInSubproblemsStopsAWorkLimitedRunReproducibly() throws {
     let scenario = try bundled("example.yaml")
     var patient = workLimited(200)

@@ -26,11 +26,7 @@ func aimsPerWeekEvenTheTeachersLoad(seed: UInt64) throws {
         \(students.joined(separator: "\n"))
         """
     let scenario = try ScenarioLoader.parse(text, file: "aims.yaml")
-    var options = SolveOptions()
-    options.seed = seed
-    options.timeLimit = 600
-    options.maxSubproblems = 20
-    let timetable = try solveTimetable(scenario, options: options)
+    let timetable = try solveTimetable(scenario, options: workLimited(20, seed: seed))
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
     #expect(timetable.unmet.isEmpty)
     let lee = timetable.sessions.count { $0.teacher == "lee" }, kim = timetable.sessions.count { $0.teacher == "kim" }
