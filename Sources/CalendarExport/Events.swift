@@ -211,7 +211,7 @@ struct EventBuilder {
             date = monday.adding(days: s.weekday.ordinal)
             if skip.contains(date) { return nil }
         }
-        let activity = s.fixed?.title ?? s.lesson?.title ?? Labels.activity(subject: s.subject, modality: s.modality)
+        let activity = s.fixed?.title ?? s.lesson?.title ?? activityWords(subject: s.subject, modality: s.modality)
         let leaders = s.teachers.map(\.name).joined(separator: ", ")
         let count = s.students.count
         let names = s.students.map(\.name).joined(separator: ", ")
@@ -231,7 +231,7 @@ struct EventBuilder {
         }
         let first = s.blocks[0], last = s.blocks[s.blocks.count - 1]
         let teacherLine = switch (s.teachers.count, s.fixed ?? s.lesson.map { ($0.id, $0.title) }) {
-        case (0, nil): "Teacher: none (\(Labels.humanized(s.modality)))"
+        case (0, nil): "Teacher: none (\(idAsWords(s.modality)))"
         case (0, _): "Teacher: none"
         case (1, _): "Teacher: \(leaders)"
         default: "Teachers: \(leaders)"
@@ -282,14 +282,4 @@ struct EventBuilder {
         }
         return (summary, group)
     }
-}
-
-enum Labels {
-    /// `math` + `small-group` -> `Math small group`.
-    static func activity(subject: String, modality: String) -> String {
-        let s = humanized(subject)
-        return (s.prefix(1).uppercased() + s.dropFirst()) + " " + humanized(modality)
-    }
-
-    static func humanized(_ id: String) -> String { idAsWords(id) }
 }

@@ -67,8 +67,7 @@ public struct PublishingService: Sendable {
             guard let start = covered.first, let end = covered.last, let oldStart = was[start.id], let oldEnd = was[end.id],
                   oldStart.start != start.start || oldEnd.end != end.end else { continue }
             let day = Weekday(rawValue: session.day)?.longName ?? session.day
-            let what = session.title ?? idAsWords(session.subject).prefix(1).uppercased() + idAsWords(session.subject).dropFirst()
-                + " " + idAsWords(session.modality)
+            let what = session.title ?? activityWords(subject: session.subject, modality: session.modality)
             let line = "\(what), \(day) \(start.start)-\(end.end) (was \(oldStart.start)-\(oldEnd.end))"
             for id in session.staff { lines["teacher/\(id)", default: []].append(line) }
             for id in session.students { lines["student/\(id)", default: []].append(line) }
