@@ -19,6 +19,9 @@ struct ConstraintContext {
     var homeRooms: [Int: Set<String>] = [:]
     /// Activities that must start together, one list per constraint.
     var sameStart: [[Int]] = []
+    /// MinDaysBetweenActivities, applied once lessons are split by which of them their parts are in
+    /// (`FETMinDays.swift`).
+    var minDays: [MinDaysConstraint] = []
 }
 
 extension FETMapper {
@@ -104,20 +107,8 @@ extension FETMapper {
             applyUnavailable(c, type, &x)
         case "MinDaysBetweenActivities":
             let ids = c.values("Activity_Id").compactMap { Int($0) }.filter { activities[$0] != nil }
-            let minDays = min(6, Int(c.value("MinDays") ?? "") ?? 1)
-            let lessonSet = Set(ids.compactMap { lessonOf[$0] }).sorted()
-            guard !lessonSet.isEmpty else { return }
-            // All parts of one split activity: one lesson, or a series when its parts differ in length.
-            let groups = Set(ids.compactMap { activityGroup[$0] })
-            guard Set(lessonSet.flatMap { activitiesOf[$0] }) == Set(ids), lessonSet.count == 1 || (groups.count == 1 && groups.first != 0),
-                  lessonSet.allSatisfy({ x.lessons[$0].series == nil || x.lessons[$0].series == x.lessons[lessonSet[0]].id }) else {
-                return unsupported["MinDaysBetweenActivities over activities that are not one split activity's parts", default: 0] += 1
-            }
-            for i in lessonSet {
-                if lessonSet.count > 1 { x.lessons[i].series = x.lessons[lessonSet[0]].id }
-                if hard { x.lessons[i].minDaysApart = max(x.lessons[i].minDaysApart, minDays) }
-                else { x.lessons[i].preferDaysApart = max(x.lessons[i].preferDaysApart, minDays) }
-            }
+            guard ids.count > 1 else { return }
+            x.minDays.append(MinDaysConstraint(activities: Set(ids), days: min(6, Int(c.value("MinDays") ?? "") ?? 1), hard: hard))
         case "ActivityPreferredStartingTime":
             guard let id = activityId(c) else { return }
             let day = c.value("Preferred_Day").flatMap { $0.isEmpty ? nil : $0 }, hour = c.value("Preferred_Hour").flatMap { $0.isEmpty ? nil : $0 }

@@ -16,11 +16,12 @@ public struct FETLock: Sendable, Hashable, Codable {
 public struct FETLockedFile: Sendable {
     /// The file to write: the original text, with the locks inserted before the constraint lists close.
     public var text: String
-    /// Active activities of the original; every one has a time lock.
+    /// Active activities of the original; every one has a time lock but those with neither teachers
+    /// nor students (`warnings` names them).
     public var activities: Int
     public var locks: [FETLock]
-    /// Sub-activities whose own hard start constraints no session of their lesson meets: the timetable
-    /// breaks them, and FET will say so.
+    /// Sub-activities whose own hard start constraints no session of their lesson meets (the timetable
+    /// breaks them, and FET will say so), and activities left unlocked.
     public var warnings: [String]
 
     public var roomLocks: Int { locks.filter { $0.room != nil }.count }
@@ -69,7 +70,7 @@ func lockFET(original: String, scenario: Scenario, scenarioFile: String, timetab
     do { _ = try FETFile.parse(Data(out.utf8), file: original) } catch {
         throw InputError(file: original, "the locked file would not be well-formed XML (\(error.problems.map(\.message).joined(separator: "; "))); please report this")
     }
-    return FETLockedFile(text: out, activities: origin.activeActivities.count, locks: locks, warnings: warnings)
+    return FETLockedFile(text: out, activities: origin.activeActivities.count, locks: locks, warnings: origin.unlocked + warnings)
 }
 
 /// The original file as `import fet` sees it, and the checks that a scenario and timetable come from it.
@@ -84,6 +85,8 @@ struct FETOrigin {
     let activeActivities: [Int: FETElement]
     let root: FETElement
     var problems: [InputProblem] = []
+    /// Active activities no lesson stands for, which the locked file leaves to FET.
+    var unlocked: [String] = []
 
     init(root: FETElement, mapper: FETMapper, mapped: Scenario, original: String) {
         self.root = root; self.mapper = mapper; self.mapped = mapped; self.original = original
@@ -174,9 +177,9 @@ struct FETOrigin {
         }
         let empty = activeActivities.keys.filter { mapper.lessonOf[$0] == nil }.sorted()
         if !empty.isEmpty {
-            problems.append(InputProblem(file: original, line: activeActivities[empty[0]]?.line, entity: "Activity \(empty.map(String.init).joined(separator: ", "))",
-                                         message: "active, with neither teachers nor students, so the scenario has no lesson for it and it cannot be locked; "
-                                             + "deactivate it in FET (or give it teachers or students) and import again"))
+            // It binds no teacher and no class, so FET places it anywhere; the rest is still verified.
+            unlocked.append("Activity \(empty.map(String.init).joined(separator: ", ")): active, with neither teachers nor students, "
+                            + "so the scenario has no lesson for it; left unlocked for FET to place")
         }
         for i in placed.keys { placed[i]!.sort { $0.slot < $1.slot } }
         return placed

@@ -7,6 +7,7 @@ extension FETMapper {
     /// Hard start sets and rooms, per lesson.
     mutating func foldActivityConstraints(_ x: inout ConstraintContext) {
         splitDisagreeingParts(&x)
+        applyMinDays(&x)
         for i in x.lessons.indices {
             let parts = activitiesOf[i]
             // A pinned part starts where it is pinned; the others must agree on where they may start.
@@ -50,9 +51,10 @@ extension FETMapper {
         }
     }
 
-    /// Parts of a split activity whose own hard starts or rooms differ become lessons of their own,
-    /// one per set of parts that agree, in one `series` so that its min days still hold between
-    /// all of them. Pinned parts stay as they are (a pin is the lesson's, not a part's).
+    /// Parts of a split activity whose own hard starts, rooms or min-days constraints differ become
+    /// lessons of their own, one per set of parts that agree; the min-days constraints then join
+    /// them in a `series` where they must (`applyMinDays`). Pinned parts stay as they are (a pin is
+    /// the lesson's, not a part's).
     private mutating func splitDisagreeingParts(_ x: inout ConstraintContext) {
         for i in x.lessons.indices {
             let parts = activitiesOf[i]
@@ -60,14 +62,11 @@ extension FETMapper {
             let context = x
             func key(_ a: Int) -> String {
                 let rooms = context.preferredRooms[a] ?? context.homeRooms[a]
-                return "\(context.allowedStarts[a].map { $0.sorted().description } ?? "any") \(rooms.map { $0.sorted().description } ?? "none")"
+                let apart = context.minDays.indices.filter { context.minDays[$0].activities.contains(a) }
+                return "\(context.allowedStarts[a].map { $0.sorted().description } ?? "any") \(rooms.map { $0.sorted().description } ?? "none") \(apart)"
             }
             let groups = Dictionary(grouping: parts, by: key).values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
             guard groups.count > 1 else { continue }
-            let lesson = x.lessons[i]
-            if lesson.minDaysApart > 0 || lesson.preferDaysApart > 0 || lesson.series != nil {
-                x.lessons[i].series = lesson.series ?? lesson.id
-            }
             x.lessons[i].sessions = groups[0].count
             activitiesOf[i] = groups[0]
             for group in groups.dropFirst() {

@@ -61,8 +61,6 @@ struct FETMapper {
     /// Each active activity as FET gives it, for the constraints that select activities by
     /// teacher, students, subject, tag or duration.
     var activities: [Int: FETActivity] = [:]
-    /// Each active activity's `Activity_Group_Id` (0: not split).
-    var activityGroup: [Int: Int] = [:]
     /// After merging lessons that start together: per lesson, per session, the activities that
     /// session stands for (one, or one from each lesson merged into it).
     var sessionsOf: [[[Int]]] = []
@@ -176,7 +174,6 @@ struct FETMapper {
             let group = Int(a.value("Activity_Group_Id") ?? "0") ?? 0
             let duration = Int(a.value("Duration") ?? "1") ?? 1
             let subjectName = a.value("Subject") ?? "none"
-            activityGroup[id] = group
             activities[id] = FETActivity(id: id, teachers: teacherNames, students: sets, subject: subjectName,
                                          tags: a.values("Activity_Tag"), duration: duration)
             let subject = Self.id(subjectName)

@@ -6,12 +6,12 @@ import Testing
 
 /// A small FET file: two days, three hours, a year with two groups sharing a subgroup, and the
 /// given activities and constraints.
-private func fet(activities: String, time: String = "", space: String = "", rooms: String = "") -> String {
+private func fet(activities: String, time: String = "", space: String = "", rooms: String = "", days: [String] = ["Luni", "Marti"]) -> String {
     """
     <?xml version="1.0" encoding="UTF-8"?>
     <fet version="6.8.5">
     <Institution_Name>Test School</Institution_Name>
-    <Days_List><Number_of_Days>2</Number_of_Days><Day><Name>Luni</Name></Day><Day><Name>Marti</Name></Day></Days_List>
+    <Days_List><Number_of_Days>\(days.count)</Number_of_Days>\(days.map { "<Day><Name>\($0)</Name></Day>" }.joined())</Days_List>
     <Hours_List><Number_of_Hours>3</Number_of_Hours><Hour><Name>1</Name></Hour><Hour><Name>2</Name></Hour><Hour><Name>3</Name></Hour></Hours_List>
     <Teachers_List><Teacher><Name>Ana Pop</Name></Teacher><Teacher><Name>Ion</Name></Teacher></Teachers_List>
     <Rooms_List>\(rooms)</Rooms_List>
@@ -110,9 +110,35 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         let double = try #require(lesson(r, "a1")), single = try #require(lesson(r, "a3"))
         #expect(double.sessions == 2 && double.length == 2 && single.sessions == 1 && single.length == 1)
         #expect(double.series == "a1" && single.series == "a1" && double.preferDaysApart == 1 && single.preferDaysApart == 1)
-        // Min days over two activities that are not one split activity's parts is not carried over.
-        let r2 = try imported(fet(activities: activity(1) + activity(2), time: minDays([1, 2], days: 1)))
-        #expect(r2.unsupported.map(\.label) == ["MinDaysBetweenActivities over activities that are not one split activity's parts"])
+    }
+
+    /// FET's Namibian schools keep a split activity's first part two days from the others, which
+    /// lie one day apart: each part in other constraints becomes a lesson of its own, days apart 2,
+    /// 1 and 1, in one series.
+    @Test func minDaysOverSomePartsOrSeveralActivitiesBecomeASeries() throws {
+        let week = ["Mo", "Tu", "We", "Th", "Fr"]
+        let pattern = minDays([1, 2, 3], days: 1) + minDays([1, 2], days: 2) + minDays([1, 3], days: 2)
+        let r = try imported(fet(activities: split, time: pattern, days: week))
+        #expect(r.unsupported.isEmpty)
+        let parts = try [1, 2, 3].map { try #require(lesson(r, "a\($0)")) }
+        #expect(parts.map(\.sessions) == [1, 1, 1] && parts.map(\.minDaysApart) == [2, 1, 1] && parts.allSatisfy { $0.series == "a1" })
+        // Two activities that are not parts of one: a series of two single lessons.
+        let r2 = try imported(fet(activities: activity(1) + activity(2, students: "9B"), time: minDays([1, 2], days: 1, weight: 95), days: week))
+        #expect(r2.unsupported.isEmpty)
+        #expect(lesson(r2, "a1")?.series == "a1" && lesson(r2, "a2")?.series == "a1" && lesson(r2, "a1")?.preferDaysApart == 1
+                    && lesson(r2, "a2")?.preferDaysApart == 1 && lesson(r2, "a1")?.minDaysApart == 0)
+        // Two of three parts apart: the third is free, a lesson of its own outside any series.
+        let r3 = try imported(fet(activities: split, time: minDays([1, 2], days: 1), days: week))
+        #expect(lesson(r3, "a1")?.sessions == 2 && lesson(r3, "a1")?.minDaysApart == 1 && lesson(r3, "a1")?.series == nil)
+        #expect(lesson(r3, "a3")?.sessions == 1 && lesson(r3, "a3")?.series == nil)
+        // A chain: 2 apart from both neighbours is 2 days apart in a series, the ends free.
+        let chain = activity(1) + activity(2) + activity(3) + activity(4)
+        let r4 = try imported(fet(activities: chain, time: minDays([1, 2], days: 2) + minDays([2, 3], days: 2), days: week))
+        #expect(r4.unsupported.isEmpty && [1, 2, 3].map { lesson(r4, "a\($0)")?.minDaysApart } == [0, 2, 0])
+        // 1-2, 2-3 and 3-4 a day apart but 1-3, 2-4 and 1-4 free: no days per lesson say that.
+        let r5 = try imported(fet(activities: chain, time: minDays([1, 2], days: 1) + minDays([2, 3], days: 1) + minDays([3, 4], days: 1), days: week))
+        #expect(r5.unsupported.map(\.label) == ["MinDaysBetweenActivities asking days apart of linked lessons that no days per lesson give (at 100 %)"])
+        #expect(r5.unsupported.map(\.count) == [3] && lesson(r5, "a1")?.minDaysApart == 0 && lesson(r5, "a1")?.series == nil)
     }
 
     @Test func hardStartTimesBecomeOnlyAtAndActivitiesFiltersSelect() throws {
@@ -346,20 +372,31 @@ let fetExamplesImportedWhole = [
     "FET-5-official/India/St-Marys-College/St-Marys-College-Puthanagadi.fet",
     "FET-5-official/Indonesia/SMK-Negeri-1-Arahan-Kab-Indramayu/netura_2016-2017.fet",
     "FET-5-official/Namibia/by-Bobby/set-1/PBS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/MAPS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/PutSS.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/Shipena.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/WTHS.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/may-take-hours/CONCORDIA.fet",
+    "FET-5-official/Namibia/by-Bobby/set-3/ConColY13T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-3/StPaulsColY13T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-4/ConcordiaY15T1a.fet",
     "FET-5-official/Namibia/by-Bobby/set-5/KalengaPSY15T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-6-2016/ConcordiaY2016T1b.fet",
     "FET-5-official/Namibia/by-Bobby/set-6-2016/MAPSY16T1d.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/ConcordiaY2016T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/EGS2016T2d.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/ErnstJagerCSY2016T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/HashiyanaPSY16T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/HavanaPSY2016T2b.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/Moses-vd-Byl-Y2016-T1b.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/NamibiaPSY16T1f.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/NamutuniPSY16T2a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-7-2016/RehobothHSY2016T2d.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/RehobothPSY16T1a.fet",
     "FET-5-official/Namibia/by-Bobby/set-7-2016/StAndrewsPSY2016T2a.fet",
     "FET-5-official/Namibia/by-Bobby/set-8-2017/KalengaPSY2017T1d.fet",
+    "FET-5-official/Namibia/by-Bobby/set-8-2017/NehaleSS2017T1a.fet",
+    "FET-5-official/Namibia/by-Bobby/set-8-2017/PutuavangaSSY2017T1a.fet",
     "FET-5-official/Namibia/by-Willy/Highlands_Christian_School.fet",
     "FET-5-official/Spain/3-school/primaria.fet",
     "FET-5-official/United-Kingdom/Hopwood/Hopwood.fet",
