@@ -107,17 +107,33 @@ extension FETMapper {
         }
         var components: [Int: [Int]] = [:]
         for i in x.lessons.indices { components[root(i), default: []].append(i) }
-        var removed = Set<Int>()
-        for members in components.values.map({ $0.sorted() }) where members.count > 1 {
+        let merging = components.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        let families = seriesFamilies(merging, x)
+        // Every merge is judged first: a series family merges whole or not at all.
+        var plans: [(members: [Int], groups: [[Int]])?] = merging.map { found in
+            var members = found
+            if let head = families[found[0]]?.head { members = [head] + found.filter { $0 != head } }
             let constraints = x.sameStart.filter { ids in ids.contains { lessonOf[$0].map(members.contains) ?? false } }
-            guard let groups = pairedSessions(members, constraints, x) else {
+            guard let groups = pairedSessions(members, constraints, x),
+                  members.allSatisfy({ x.lessons[$0].series == nil }) || families[found[0]] != nil else {
                 unsupported["ActivitiesSameStartingTime that does not pair up whole activities", default: 0] += constraints.count
-                continue
+                return nil
             }
             if members.count(where: { x.lessons[$0].needsRoom }) > 1 {
                 unsupported["ActivitiesSameStartingTime of several activities that each need a room", default: 0] += constraints.count
-                continue
+                return nil
             }
+            return (members, groups)
+        }
+        for (k, found) in merging.enumerated() where plans[k] != nil {
+            guard let family = families[found[0]]?.family,
+                  merging.indices.contains(where: { plans[$0] == nil && families[merging[$0][0]]?.family == family }) else { continue }
+            unsupported["ActivitiesSameStartingTime of series whose other lessons do not all start together", default: 0]
+                += x.sameStart.count { ids in ids.contains { lessonOf[$0].map(found.contains) ?? false } }
+            plans[k] = nil
+        }
+        var removed = Set<Int>()
+        for case let (members, groups)? in plans {
             let base = members[0]
             var merged = x.lessons[base]
             for m in members.dropFirst() {
@@ -152,7 +168,7 @@ extension FETMapper {
     /// each constraint takes exactly one activity of each member and every activity is in one.
     private func pairedSessions(_ members: [Int], _ constraints: [[Int]], _ x: ConstraintContext) -> [[Int]]? {
         let sessions = x.lessons[members[0]].sessions, length = x.lessons[members[0]].length
-        guard members.allSatisfy({ x.lessons[$0].sessions == sessions && x.lessons[$0].length == length && x.lessons[$0].at.isEmpty && x.lessons[$0].series == nil }),
+        guard members.allSatisfy({ x.lessons[$0].sessions == sessions && x.lessons[$0].length == length && x.lessons[$0].at.isEmpty }),
               constraints.count == sessions else { return nil }
         var seen = Set<Int>()
         var groups: [[Int]] = []
@@ -163,6 +179,26 @@ extension FETMapper {
             groups.append(members.map { byLesson[$0]![0] })
         }
         return groups.sorted { $0[0] < $1[0] }
+    }
+
+    /// Lessons of series start together only when whole series pair up: each merge takes one lesson
+    /// of every series of a family, and every lesson of those series is in one. Merged, each two
+    /// lessons are then kept apart by the larger of both series' values, what both ask. Per merge
+    /// (by its first lesson) of series lessons: its family, and its member of the family's first series.
+    private func seriesFamilies(_ merges: [[Int]], _ x: ConstraintContext) -> [Int: (family: Set<String>, head: Int)] {
+        var families: [Set<String>: [[Int]]] = [:]
+        for members in merges {
+            let series = members.compactMap { x.lessons[$0].series }
+            guard series.count == members.count, Set(series).count == series.count else { continue }
+            families[Set(series), default: []].append(members)
+        }
+        let claimed = Dictionary(families.keys.flatMap { f in f.map { ($0, 1) } }, uniquingKeysWith: +)
+        var found: [Int: (Set<String>, Int)] = [:]
+        for (family, merges) in families where family.allSatisfy({ claimed[$0] == 1 }) {
+            guard family.allSatisfy({ s in x.lessons.count(where: { $0.series == s }) == merges.count }), let first = family.min() else { continue }
+            for members in merges { found[members[0]] = (family, members.first { x.lessons[$0].series == first }!) }
+        }
+        return found
     }
 
     func expand(_ refs: [SlotRef]) -> Set<Int> {

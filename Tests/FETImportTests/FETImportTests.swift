@@ -253,6 +253,29 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(r2.scenario.scenario.lessons.count == 2)
     }
 
+    /// KPS.fet (Namibia): Geography and Development Studies, each a double and two singles at least
+    /// a day apart, start together part by part; the two series merge lesson by lesson.
+    @Test func seriesStartingTogetherMergeSeriesBySeries() throws {
+        func same(_ a: Int, _ b: Int) -> String {
+            "<ConstraintActivitiesSameStartingTime><Weight_Percentage>100</Weight_Percentage><Number_of_Activities>2</Number_of_Activities><Activity_Id>\(a)</Activity_Id><Activity_Id>\(b)</Activity_Id><Active>true</Active></ConstraintActivitiesSameStartingTime>"
+        }
+        let acts = activity(1, group: 1, students: "9a-x", subject: "Geo", duration: 2) + activity(2, group: 1, students: "9a-x", subject: "Geo")
+            + activity(3, group: 1, students: "9a-x", subject: "Geo")
+            + activity(4, group: 4, teacher: "Ion", students: "lang", subject: "DSt", duration: 2) + activity(5, group: 4, teacher: "Ion", students: "lang", subject: "DSt")
+            + activity(6, group: 4, teacher: "Ion", students: "lang", subject: "DSt")
+        let apart = minDays([1, 2, 3], days: 1) + minDays([4, 5, 6], days: 1)
+        let week = ["Mo", "Tu", "We", "Th", "Fr"]
+        let r = try importFETMapped(fet(activities: acts, time: apart + same(1, 4) + same(2, 5) + same(3, 6), days: week))
+        #expect(r.result.unsupported.isEmpty)
+        let lessons = r.result.scenario.scenario.lessons
+        #expect(lessons.map(\.id) == ["a1", "a2"] && lessons.allSatisfy { $0.series == "a1" && $0.minDaysApart == 1 && $0.teachers.count == 2 })
+        #expect(r.mapper.sessionsOf == [[[1, 4]], [[2, 5], [3, 6]]])
+        // The doubles not starting together: neither series merges, and both stay whole.
+        let r2 = try imported(fet(activities: acts, time: apart + same(2, 5) + same(3, 6), days: week))
+        #expect(r2.unsupported.map(\.label) == ["ActivitiesSameStartingTime that does not pair up whole activities"] && r2.unsupported[0].count == 2)
+        #expect(r2.scenario.scenario.lessons.count == 4)
+    }
+
     @Test func eachSupportedConstraintBecomesItsKey() throws {
         let rooms = "<Room><Name>Lab 1</Name><Capacity>30</Capacity><Virtual>false</Virtual></Room><Room><Name>R2</Name><Capacity>60</Capacity></Room>"
         func na(_ tag: String, _ who: String, _ name: String) -> String {
@@ -372,6 +395,10 @@ let fetExamplesImportedWhole = [
     "FET-5-official/India/St-Marys-College/St-Marys-College-Puthanagadi.fet",
     "FET-5-official/Indonesia/SMK-Negeri-1-Arahan-Kab-Indramayu/netura_2016-2017.fet",
     "FET-5-official/Namibia/by-Bobby/set-1/PBS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-1/Van_RhynFinal.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/FGPS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/JMSS.fet",
+    "FET-5-official/Namibia/by-Bobby/set-2/KPS.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/MAPS.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/PutSS.fet",
     "FET-5-official/Namibia/by-Bobby/set-2/Shipena.fet",
