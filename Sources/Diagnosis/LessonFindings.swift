@@ -141,8 +141,11 @@ func lessonStartSlots(_ w: LessonWeek) -> [Found] {
 /// A class without parts has every lesson of it, of its parents and of itself one at a time: their
 /// blocks must fit in the blocks any of them could use.
 func classLessonBlocks(_ w: LessonWeek) -> [Found] {
-    w.scenario.classes.filter(\.parts.isEmpty).compactMap { k in
-        let mine = w.scenario.lessons.indices.filter { l in w.scenario.lessons[l].classes.contains { w.scenario.leafClasses($0).contains(k.id) } }
+    // Leaves per lesson once: FET's schools have up to 1,900 classes, and a leaf's lessons asked
+    // class by class took minutes.
+    let leaves = w.scenario.lessons.map { Set($0.classes.flatMap(w.scenario.leafClasses)) }
+    return w.scenario.classes.filter(\.parts.isEmpty).compactMap { k in
+        let mine = w.scenario.lessons.indices.filter { leaves[$0].contains(k.id) }
         return excess(w, mine) { need, room, short in
             Found("class-lesson-blocks", "\(k.name) (`\(k.id)`) has \(plural(need, "lesson block")) a week (\(listed(mine.map(w.name))))"
                   + " but only \(plural(room, "block")) in which any of them could be held: at least \(short) stay unplaced",

@@ -131,7 +131,9 @@ extension FETMapper {
                 if hard { allow([id], starts: starts, &x) } else { prefer([id], starts: starts, &x) }
             }
         case "TeacherMaxHoursDaily" where hard, "TeachersMaxHoursDaily" where hard:
-            applyMaxHoursDaily(c, type, &x)
+            applyTeacherLimit(c, type, field: "Maximum_Hours_Daily", to: \.maxPerDay, at: 100, &x)
+        case "TeacherMaxDaysPerWeek" where hard, "TeachersMaxDaysPerWeek" where hard:
+            applyTeacherLimit(c, type, field: "Max_Days_Per_Week", to: \.maxDays, at: 7, &x)
         case "ActivitiesSameStartingTime" where hard:
             let ids = c.values("Activity_Id").compactMap { Int($0) }.filter { activities[$0] != nil }
             if ids.count > 1 { x.sameStart.append(ids) }
@@ -203,18 +205,21 @@ extension FETMapper {
 
     private func adding(_ found: [SlotRef], to list: [SlotRef]) -> [SlotRef] { list + found.filter { !list.contains($0) } }
 
-    mutating func applyMaxHoursDaily(_ c: FETElement, _ type: String, _ x: inout ConstraintContext) {
-        guard let limit = Int(c.value("Maximum_Hours_Daily") ?? ""), limit >= 1 else {
-            return problem(c, c.name, "has no <Maximum_Hours_Daily> of 1 or more")
+    /// A limit of one teacher (`Teacher...`) or of all (`Teachers...`), the lower where several give one;
+    /// `most` is what the scenario key takes.
+    mutating func applyTeacherLimit(_ c: FETElement, _ type: String, field: String, to key: WritableKeyPath<Teacher, Int?>, at most: Int,
+                                    _ x: inout ConstraintContext) {
+        guard let limit = Int(c.value(field) ?? ""), limit >= 1 else {
+            return problem(c, c.name, "has no <\(field)> of 1 or more")
         }
         var targets = Array(x.teachers.indices)
-        if type == "TeacherMaxHoursDaily" {
+        if type.hasPrefix("Teacher") && !type.hasPrefix("Teachers") {
             if let name = c.value("Teacher_Name"), idleTeachers.contains(name) { return }
             guard let name = c.value("Teacher_Name"), let i = x.teachers.firstIndex(where: { $0.id == teacherIds[name] }) else {
                 return problem(c, c.name, "teacher `\(c.value("Teacher_Name") ?? "")` is not in Teachers_List")
             }
             targets = [i]
         }
-        for i in targets { x.teachers[i].maxPerDay = min(x.teachers[i].maxPerDay ?? 100, min(limit, 100)) }
+        for i in targets { x.teachers[i][keyPath: key] = min(x.teachers[i][keyPath: key] ?? most, min(limit, most)) }
     }
 }

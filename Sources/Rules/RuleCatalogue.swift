@@ -70,6 +70,9 @@ extension Rule {
     public static let teacherWeeklyLimit = Rule(
         id: "R3.teacher-weekly-limit", name: "teacher over weekly limit",
         intent: "a teacher has at most `max-per-week` sessions a week", kind: .hard, weight: nil)
+    public static let teacherDaysLimit = Rule(
+        id: "R3.teacher-days-limit", name: "teacher on too many days",
+        intent: "a teacher teaches on at most `max-days` days a week (a part-time teacher; fixed sessions count)", kind: .hard, weight: nil)
 
     public static let requestedTeacher = Rule(
         id: "R3.requested-teacher", name: "requested teacher",
@@ -192,7 +195,7 @@ public enum RuleCatalogue {
         .knownIds, .sessionLength,
         .groupTooSmall, .groupTooLarge, .levelSpread,
         .teacherPresence, .teacherSubject, .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit,
-        .requestedTeacher,
+        .teacherDaysLimit, .requestedTeacher,
         .roomClosed, .roomFeatures, .accommodations, .roomDoubleBooked,
         .studentUnavailable, .studentDoubleBooked, .studentDailyLimit, .needOncePerDay, .needNotExceeded, .unmetReported,
         .keptApart,

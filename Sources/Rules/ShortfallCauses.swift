@@ -15,12 +15,13 @@ public struct ShortfallCause: Sendable, Hashable {
     /// Every cause, in the order reports list them.
     public static let all: [ShortfallCause] = [
         // Found on one timetable (Advisor's unmet reasons).
-        ShortfallCause("requested-teacher-busy", [.requestedTeacher, .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit]),
+        ShortfallCause("requested-teacher-busy", [.requestedTeacher, .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit,
+                                                   .teacherDaysLimit]),
         ShortfallCause("no-double-block", [.sessionLength, .studentUnavailable, .studentDoubleBooked, .studentDailyLimit]),
         ShortfallCause("fixed-sessions", [.fixedKept, .studentDoubleBooked]),
         ShortfallCause("student-fully-booked", [.studentUnavailable, .studentDoubleBooked, .studentDailyLimit, .needOncePerDay]),
         ShortfallCause("no-teacher", [.teacherSubject]),
-        ShortfallCause("no-free-teacher", [.teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit]),
+        ShortfallCause("no-free-teacher", [.teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .teacherDaysLimit]),
         ShortfallCause("no-free-room", [.roomClosed, .roomDoubleBooked, .roomFeatures, .accommodations]),
         ShortfallCause("level-group-too-small", [.levelSpread, .groupTooSmall]),
         ShortfallCause("kept-apart", [.keptApart, .groupTooSmall]),

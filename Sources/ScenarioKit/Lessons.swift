@@ -76,19 +76,34 @@ public struct Lesson: Sendable, Hashable {
     }
 }
 
+/// Where each class is and what contains it, built once per change of the classes: FET's schools
+/// have up to 1,900 classes, and lookups that walked the list on every call took minutes there.
+public struct ClassIndex: Sendable, Hashable {
+    /// The first class with each id.
+    let position: [String: Int]
+    /// The classes that list each class among their parts.
+    let containers: [String: [String]]
+
+    init(_ classes: [SchoolClass]) {
+        position = Dictionary(classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var containers: [String: [String]] = [:]
+        for k in classes { for part in k.parts { containers[part, default: []].append(k.id) } }
+        self.containers = containers
+    }
+}
+
 extension Scenario {
-    public func schoolClass(_ id: String) -> SchoolClass? { classes.first { $0.id == id } }
+    public func schoolClass(_ id: String) -> SchoolClass? { classIndex.position[id].map { classes[$0] } }
 
     /// The class and every class below it, each once (parts of parts, ...), in order.
     public func classAndParts(_ id: String) -> [String] {
-        let parts = Dictionary(classes.map { ($0.id, $0.parts) }, uniquingKeysWith: { a, _ in a })
         var found: [String] = [], queue = [id], seen = Set<String>(), head = 0
         while head < queue.count {
             let next = queue[head]
             head += 1
             guard seen.insert(next).inserted else { continue }
             found.append(next)
-            queue += parts[next] ?? []
+            queue += schoolClass(next)?.parts ?? []
         }
         return found
     }
@@ -133,10 +148,8 @@ extension Scenario {
 
     /// Classes that contain `id` (directly or through parts), in scenario order, without `id` itself.
     public func classesContaining(_ id: String) -> [String] {
-        // Upwards from `id` through the classes each is a part of: linear in the classes, as FET
-        // files with thousands of pinned lessons ask this once per pin.
-        var containers: [String: [String]] = [:]
-        for k in classes { for part in k.parts { containers[part, default: []].append(k.id) } }
+        // Upwards from `id` through the classes each is a part of.
+        let containers = classIndex.containers
         var above = Set<String>(), queue = [id], head = 0
         while head < queue.count {
             let next = queue[head]
@@ -144,6 +157,6 @@ extension Scenario {
             for k in containers[next] ?? [] where above.insert(k).inserted { queue.append(k) }
         }
         above.remove(id)
-        return classes.map(\.id).filter { above.contains($0) }
+        return above.compactMap { classIndex.position[$0] }.sorted().map { classes[$0].id }
     }
 }

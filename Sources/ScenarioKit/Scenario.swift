@@ -150,15 +150,17 @@ public struct Teacher: Sendable, Hashable {
     public var unavailable: [SlotRef]
     public var maxPerDay: Int?
     public var maxPerWeek: Int?
+    /// Days a week she may teach at most (a part-time teacher); any days, fixed sessions counting.
+    public var maxDays: Int?
     /// Times she would rather not teach (soft): each session in them costs `O.prefer-not`.
     public var preferNot: [SlotRef]
     /// Blocks a week she should be busy at most (soft, to even the load): each block beyond costs
     /// `O.teacher-over-aim`; counted as `max-per-week` counts.
     public var aimPerWeek: Int?
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [],
-                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, preferNot: [SlotRef] = [], aimPerWeek: Int? = nil) {
+                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, maxDays: Int? = nil, preferNot: [SlotRef] = [], aimPerWeek: Int? = nil) {
         self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable
-        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.preferNot = preferNot; self.aimPerWeek = aimPerWeek
+        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.maxDays = maxDays; self.preferNot = preferNot; self.aimPerWeek = aimPerWeek
     }
 }
 
@@ -259,8 +261,10 @@ public struct Scenario: Sendable, Hashable {
     public var groups: [StudentGroup]
     public var fixed: [FixedSession]
     /// v1.2: cohorts and the lessons the solver places for them (`Lessons.swift`).
-    public var classes: [SchoolClass]
+    public var classes: [SchoolClass] { didSet { classIndex = ClassIndex(classes) } }
     public var lessons: [Lesson]
+    /// The class tree, kept in step with `classes`.
+    public private(set) var classIndex: ClassIndex
 
     public init(name: String, timezone: String, term: Term? = nil, days: [Weekday], blocks: [Block],
                 modalities: [Modality], teachers: [Teacher], rooms: [Room], students: [Student],
@@ -268,6 +272,7 @@ public struct Scenario: Sendable, Hashable {
         self.name = name; self.timezone = timezone; self.term = term; self.days = days; self.blocks = blocks
         self.modalities = modalities; self.teachers = teachers; self.rooms = rooms; self.students = students
         self.groups = groups; self.fixed = fixed; self.classes = classes; self.lessons = lessons
+        classIndex = ClassIndex(classes)
     }
 
     public func modality(_ id: String) -> Modality? { modalities.first { $0.id == id } }

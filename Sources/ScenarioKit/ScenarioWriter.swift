@@ -160,6 +160,7 @@ extension Teacher {
         if !unavailable.isEmpty { fields.append("unavailable: \(flowList(unavailable.map(\.description)))") }
         if let d = maxPerDay { fields.append("max-per-day: \(d)") }
         if let w = maxPerWeek { fields.append("max-per-week: \(w)") }
+        if let d = maxDays { fields.append("max-days: \(d)") }
         if !preferNot.isEmpty { fields.append("prefer-not: \(flowList(preferNot.map(\.description)))") }
         if let aim = aimPerWeek { fields.append("aim-per-week: \(aim)") }
         return "{\(fields.joined(separator: ", "))}"

@@ -263,6 +263,10 @@ extension Scenario {
             guard let held = teacherHolds[t.id] else { continue }
             for day in days { checkLoad("teachers[\(t.id)]", "max-per-day", t.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
             checkLoad("teachers[\(t.id)]", "max-per-week", t.maxPerWeek, "in the week", held)
+            let heldDays = days.filter { day in held.contains { $0.day == day } }
+            if let limit = t.maxDays, heldDays.count > limit {
+                add("teachers[\(t.id)]", "fixed sessions alone fall on \(heldDays.count) days (\(heldDays.map(\.rawValue).joined(separator: ", "))), more than its `max-days` of \(limit); raise the limit or move a fixed session")
+            }
         }
         for s in students {
             guard let held = studentHolds[s.id] else { continue }

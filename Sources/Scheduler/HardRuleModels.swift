@@ -113,6 +113,34 @@ extension ModelRule {
         }
     }
 
+    /// A day she does not teach on yet takes one of her `max-days`: in a piece, a binary per such day
+    /// that each of her columns on it implies.
+    static let teacherDaysLimit = with(ModelRule(.teacherDaysLimit)) {
+        $0.teacherAllowed = { plan, t, _, p in plan.teacherMayTeach(t, onDay: plan.instance.day(of: p)) }
+        $0.lessonAllowed = { plan, l, p in
+            let d = plan.instance.day(of: p)
+            return plan.instance.lessons[l].teachers.allSatisfy { plan.teacherMayTeach($0, onDay: d) }
+        }
+        $0.rows = { model in
+            let base = model.base, instance = base.instance
+            let cells = model.ys.map { (key: ColumnKey($0.t, instance.day(of: $0.p)), col: $0.col) }
+                + model.lessonCells(\.teachers).map { (key: ColumnKey($0.who, instance.day(of: $0.q)), col: $0.col) }
+            let newDays = Dictionary(grouping: cells.filter { instance.teachers[$0.key.i].maxDays < instance.dayCount && base.teacherDayLoad[$0.key.i][$0.key.j] == 0 },
+                                     by: \.key.i)
+            for (t, cells) in newDays.sorted(by: { $0.key < $1.key }) {
+                let byDay = Dictionary(grouping: cells, by: \.key.j)
+                let open = max(0, base.openTeachingDays(teacher: t))
+                guard byDay.count > open else { continue }
+                let days = byDay.keys.sorted().map { d -> Int in
+                    let teaches = model.program.addBinary("teaches \(t) on \(d)")
+                    for cell in byDay[d]! { model.program.addRow("teacher days \(t)@\(d)/\(cell.col)", [(cell.col, 1), (teaches, -1)], upper: 0) }
+                    return teaches
+                }
+                model.program.addRow("teacher days \(t)", days.map { ($0, 1.0) }, upper: Double(open))
+            }
+        }
+    }
+
     /// A seat needs her teacher to be able to lead a session of it then, and in the model her seat
     /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {

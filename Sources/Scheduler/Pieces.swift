@@ -141,18 +141,22 @@ extension Search {
         return queue.remove(at: index)
     }
 
-    /// The weekly slack (teachers' `max-per-week`, needs' sessions) a piece may spend: whatever the
+    /// The weekly slack (teachers' `max-per-week` and `max-days`, needs' sessions) a piece may spend: whatever the
     /// pieces still running have not been given. Each was given what was left when it started, so
     /// all their results together always fit.
     func slackShares(for hood: Neighbourhood, besides running: [RunningPiece]) -> (shares: HeldCapacity, held: HeldCapacity) {
         let none = HeldCapacity(teacherBlocks: Array(repeating: 0, count: instance.teachers.count),
-                                needSessions: instance.students.map { Array(repeating: 0, count: $0.needs.count) })
+                                needSessions: instance.students.map { Array(repeating: 0, count: $0.needs.count) },
+                                teacherDays: Array(repeating: 0, count: instance.teachers.count))
         var shares = none, held = none
         for a in hood.activities {
             for t in instance.activities[a].qualifiedTeachers {
                 let slack = max(0, plan.openWeeklyBlocks(teacher: t))
                 held.teacherBlocks[t] = min(slack, running.reduce(0) { $0 + $1.shares.teacherBlocks[t] })
                 shares.teacherBlocks[t] = slack - held.teacherBlocks[t]
+                let days = max(0, plan.openTeachingDays(teacher: t))
+                held.teacherDays[t] = min(days, running.reduce(0) { $0 + $1.shares.teacherDays[t] })
+                shares.teacherDays[t] = days - held.teacherDays[t]
             }
             for need in instance.activities[a].demand {
                 let (s, n) = (need.student, need.need), slack = max(0, plan.remaining(student: s, activity: a))
@@ -163,7 +167,7 @@ extension Search {
         return (shares, held)
     }
 
-    /// Shares of the weekly slack (teachers' `max-per-week`, needs' sessions) for neighbourhoods solved
+    /// Shares of the weekly slack (teachers' `max-per-week` and `max-days`, needs' sessions) for neighbourhoods solved
     /// together: each may add at most its share to what it now holds, and must leave the rest.
     /// Limits that only one of them touches are not split.
     func heldCapacities(_ batch: [Neighbourhood]) -> [HeldCapacity] {
@@ -181,7 +185,8 @@ extension Search {
         }
         var held = batch.map { _ in
             HeldCapacity(teacherBlocks: Array(repeating: 0, count: instance.teachers.count),
-                         needSessions: instance.students.map { Array(repeating: 0, count: $0.needs.count) })
+                         needSessions: instance.students.map { Array(repeating: 0, count: $0.needs.count) },
+                         teacherDays: Array(repeating: 0, count: instance.teachers.count))
         }
         /// Of `slack`, user k of n gets an even share (the first ones one more), and holds back the rest.
         func split(_ slack: Int, among users: [Int], hold: (Int, Int) -> Void) {
@@ -194,6 +199,7 @@ extension Search {
         }
         for (t, users) in teacherUsers {
             split(plan.openWeeklyBlocks(teacher: t), among: users) { held[$0].teacherBlocks[t] = $1 }
+            split(plan.openTeachingDays(teacher: t), among: users) { held[$0].teacherDays[t] = $1 }
         }
         for (need, users) in needUsers {
             let slack = instance.students[need.student].needs[need.need].sessions - plan.done[need.student][need.need]

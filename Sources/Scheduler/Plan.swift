@@ -47,6 +47,8 @@ struct HeldCapacity: Sendable {
     var teacherBlocks: [Int] = []
     /// Per (student, need), in sessions.
     var needSessions: [[Int]] = []
+    /// Per teacher, in days she does not teach yet (her `max-days`).
+    var teacherDays: [Int] = []
 }
 
 /// A partial timetable with occupancy tables kept in step, so feasibility questions are O(1).
@@ -173,6 +175,17 @@ package struct Plan: Sendable {
     /// Blocks teacher `t` may still take on this week, less what is held for concurrent sub-problems.
     func openWeeklyBlocks(teacher t: Int) -> Int {
         instance.teachers[t].maxPerWeek - teacherWeekLoad[t] - (held.teacherBlocks.isEmpty ? 0 : held.teacherBlocks[t])
+    }
+
+    /// Days teacher `t` may still start teaching on, less what is held for concurrent sub-problems.
+    func openTeachingDays(teacher t: Int) -> Int {
+        instance.teachers[t].maxDays - teacherDayLoad[t].count { $0 > 0 } - (held.teacherDays.isEmpty ? 0 : held.teacherDays[t])
+    }
+
+    /// Whether teacher `t` may teach on day `d` as far as her `max-days` goes: she already does, or
+    /// another day is open to her.
+    func teacherMayTeach(_ t: Int, onDay d: Int) -> Bool {
+        instance.teachers[t].maxDays >= instance.dayCount || teacherDayLoad[t][d] > 0 || openTeachingDays(teacher: t) > 0
     }
 
     /// Whether every slot a session of `a` from `p` fills is free in `row`.

@@ -127,6 +127,15 @@ extension RuleCheck {
         }
     }
 
+    static let teacherDaysLimit = RuleCheck(.teacherDaysLimit) { input in
+        input.tallyOccupying { s in staff(s, input).map { [$0] } }.compactMap { k, group in
+            let days = Set(group.map(\.session.day))
+            guard let max = input.teachers[k[0]]?.maxDays, days.count > max else { return nil }
+            let week = input.scenario.days.map(\.rawValue).filter(days.contains)
+            return "teacher on too many days: \(k[0]) teaches on \(days.count) days (\(week.joined(separator: ", "))); max-days is \(max)"
+        }
+    }
+
     static let requestedTeacher = RuleCheck(.requestedTeacher) { input in
         input.attendance { student, s in
             guard let need = student.needs.first(where: { $0.subject == s.session.subject && $0.modality == s.session.modality }),

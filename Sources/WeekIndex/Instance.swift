@@ -65,6 +65,8 @@ package struct Instance: Sendable {
         package var available: [Bool]
         package var maxPerDay: Int
         package var maxPerWeek: Int
+        /// Her `max-days`, or every day of the week.
+        package var maxDays: Int
         /// Slots in her `prefer-not` list.
         package var preferNot: [Bool]
         /// Her `aim-per-week`; nil without one.
@@ -145,7 +147,7 @@ package struct Instance: Sendable {
         let rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
         let teachers = scenario.teachers.map {
             TeacherInfo(subjects: Set($0.subjects), available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
-                        maxPerWeek: $0.maxPerWeek ?? slots.count, preferNot: availability($0.preferNot).map { !$0 }, aimPerWeek: $0.aimPerWeek)
+                        maxPerWeek: $0.maxPerWeek ?? slots.count, maxDays: $0.maxDays ?? scenario.days.count, preferNot: availability($0.preferNot).map { !$0 }, aimPerWeek: $0.aimPerWeek)
         }
         self.rooms = rooms
         self.teachers = teachers

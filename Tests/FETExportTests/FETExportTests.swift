@@ -247,10 +247,11 @@ private func locks(in path: String) throws -> (times: [Int: [String]], rooms: [I
     @Test(.enabled(if: haveFET, fetMissing))
     func aTimetableBreakingAConstraintTheImportLeftOutIsRejectedWithFETsWords() throws {
         _ = try #require(fetCl, "fet-cl is not on PATH; CI must install FET (.ci/run)")
-        // Ana Pop may teach on one day only (a 100 % constraint the import does not carry over), and her
-        // split Math takes three: the checker accepts flexsched's timetable, FET cannot.
+        // Ana Pop teaches 2 hours on any day she comes (a 100 % constraint the import does not carry
+        // over), and her split Math is three single hours a day apart: the checker accepts
+        // flexsched's timetable, FET cannot.
         let only = """
-        <ConstraintTeacherMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage><Teacher_Name>Ana Pop</Teacher_Name><Max_Days_Per_Week>1</Max_Days_Per_Week><Active>true</Active></ConstraintTeacherMaxDaysPerWeek>
+        <ConstraintTeacherMinHoursDaily><Weight_Percentage>100</Weight_Percentage><Teacher_Name>Ana Pop</Teacher_Name><Minimum_Hours_Daily>2</Minimum_Hours_Daily><Allow_Empty_Days>true</Allow_Empty_Days><Active>true</Active></ConstraintTeacherMinHoursDaily>
 
         """
         let s = try Solved(school(extraTime: only), strict: false)

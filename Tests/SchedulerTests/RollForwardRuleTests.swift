@@ -16,7 +16,7 @@ import Testing
 /// the catalogue's hard rules (`rollForwardTestsCoverEveryHardRuleOnce`).
 let flexRollForwardRules: [Rule] = [
     .knownIds, .sessionLength, .groupTooSmall, .groupTooLarge, .levelSpread, .teacherPresence, .teacherSubject,
-    .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .requestedTeacher, .roomClosed,
+    .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .teacherDaysLimit, .requestedTeacher, .roomClosed,
     .roomFeatures, .accommodations, .roomDoubleBooked, .studentUnavailable, .studentDoubleBooked, .studentDailyLimit,
     .needOncePerDay, .needNotExceeded, .unmetReported, .keptApart, .studentHasNeed, .fixedKept,
 ]
@@ -134,6 +134,10 @@ private func breach(_ rule: Rule) throws -> Breach {
         let fixedBlocks = scenario.fixed.filter { $0.teachers.contains(t) }.reduce(0) { $0 + $1.length }
         scenario.teachers[teacher(t)].maxPerWeek = hers.reduce(fixedBlocks) { $0 + sessions[$1].length } - 1
         return Breach(scenario: scenario, baseline: baseline, touched: Set(hers))
+    case .teacherDaysLimit:
+        // One day fewer than she teaches: any of her sessions may be the ones to move.
+        scenario.teachers[teacher(t)].maxDays = dayLoads { $0.staff.contains(t) }.count - 1
+        return Breach(scenario: scenario, baseline: baseline, touched: Set(flexible(baseline) { $0.teacher == t }))
     case .requestedTeacher:
         let target = sessions[try shared()], t = target.teacher!, s = target.students[0]
         let other = try #require(scenario.teachers.first { $0.id != t && $0.subjects.contains(target.subject) }).id

@@ -32,6 +32,8 @@ private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> V
     },
     // Lee's max-per-day of 1 over two days caps her week at 2 anyway, so the limit itself is lowered.
     Rule.teacherWeeklyLimit.id: { s, _ in s.teachers[0].maxPerWeek = 1 },
+    // Lee teaches on Monday and Tuesday.
+    Rule.teacherDaysLimit.id: { s, _ in s.teachers[0].maxDays = 1 },
     Rule.roomClosed.id: { _, t in t.sessions[1].day = "tue" },
     Rule.roomFeatures.id: { s, t in
         s.students[0].requires = []

@@ -1,0 +1,67 @@
+import ScenarioKit
+import Scheduler
+import Testing
+import TimetableChecker
+import TimetableFormat
+
+/// Ten one-to-one math sessions on a week of five days of two blocks; Mr. Kim takes at most 6, so
+/// Ms. Lee takes 4. Late blocks cost, so without `max-days` her sessions spread over the mornings of
+/// four days; with `max-days: 2` they fill two days, and every session is still met.
+private func week(leeDays: Int?) -> String {
+    let students = (1...10).map { "  - {id: s\($0), name: Student \($0), needs: [{subject: math, modality: tutoring, sessions: 1}]}" }
+    return """
+        name: Part-time
+        days: [mon, tue, wed, thu, fri]
+        blocks:
+          - {id: b1, start: "08:00", end: "08:50"}
+          - {id: b2, start: "09:00", end: "09:50"}
+        modalities:
+          tutoring: {min: 1, max: 1, teacher: true}
+        teachers:
+          - {id: lee, name: Ms. Lee, subjects: [math]\(leeDays.map { ", max-days: \($0)" } ?? "")}
+          - {id: kim, name: Mr. Kim, subjects: [math], max-per-week: 6}
+        rooms:
+          - {id: r1, name: Room 1, capacity: 2}
+          - {id: r2, name: Room 2, capacity: 2}
+        students:
+        \(students.joined(separator: "\n"))
+        """
+}
+
+private func days(of teacher: String, in timetable: Timetable) -> Set<String> {
+    Set(timetable.sessions.filter { $0.teacher == teacher }.map(\.day))
+}
+
+@Test(arguments: [UInt64(1), 2, 3])
+func maxDaysKeepsAPartTimeTeacherToHerDays(seed: UInt64) throws {
+    let free = try ScenarioLoader.parse(week(leeDays: nil), file: "free.yaml")
+    let unlimited = try solveTimetable(free, options: workLimited(20, seed: seed))
+    #expect(days(of: "lee", in: unlimited).count > 2, "seed \(seed): the week should spread her sessions without a limit")
+
+    let limited = try ScenarioLoader.parse(week(leeDays: 2), file: "part-time.yaml")
+    let timetable = try solveTimetable(limited, options: workLimited(20, seed: seed))
+    #expect(checkTimetable(timetable, against: limited).isEmpty)
+    #expect(timetable.unmet.isEmpty)
+    #expect(days(of: "lee", in: timetable).count <= 2, "seed \(seed): Ms. Lee teaches on \(days(of: "lee", in: timetable).sorted())")
+
+    // The checker judges it on its own: the unlimited week breaks her limit.
+    let broken = checkTimetable(unlimited, against: limited)
+    #expect(broken.contains { $0.rule.id == "R3.teacher-days-limit" && $0.message.hasPrefix("teacher on too many days: lee teaches on") })
+}
+
+@Test func maxDaysIsCheckedWhenTheWeekIsRead() throws {
+    let tooMany = week(leeDays: 8)
+    #expect(throws: InputError.self) { try ScenarioLoader.parse(tooMany, file: "x.yaml") }
+    let fixed = week(leeDays: 1) + """
+
+        fixed:
+          - {id: f1, title: Staff meeting, day: mon, block: b1, teachers: [lee]}
+          - {id: f2, title: Staff meeting, day: tue, block: b1, teachers: [lee]}
+        """
+    do {
+        _ = try ScenarioLoader.parse(fixed, file: "fixed.yaml")
+        Issue.record("fixed sessions on two days with max-days 1 should be refused")
+    } catch {
+        #expect(error.problems.contains { $0.entity == "teachers[lee]" && $0.message.contains("fall on 2 days (mon, tue), more than its `max-days` of 1") })
+    }
+}
