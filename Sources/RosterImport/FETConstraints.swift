@@ -134,6 +134,8 @@ extension FETMapper {
             applyTeacherLimit(c, type, field: "Maximum_Hours_Daily", to: \.maxPerDay, at: 100, &x)
         case "TeacherMaxDaysPerWeek" where hard, "TeachersMaxDaysPerWeek" where hard:
             applyTeacherLimit(c, type, field: "Max_Days_Per_Week", to: \.maxDays, at: 7, &x)
+        case "TeacherMaxHoursContinuously" where hard, "TeachersMaxHoursContinuously" where hard:
+            applyTeacherLimit(c, type, field: "Maximum_Hours_Continuously", to: \.maxInARow, at: 100, &x)
         case "ActivitiesSameStartingTime" where hard:
             let ids = c.values("Activity_Id").compactMap { Int($0) }.filter { activities[$0] != nil }
             if ids.count > 1 { x.sameStart.append(ids) }

@@ -73,6 +73,9 @@ extension Rule {
     public static let teacherDaysLimit = Rule(
         id: "R3.teacher-days-limit", name: "teacher on too many days",
         intent: "a teacher teaches on at most `max-days` days a week (a part-time teacher; fixed sessions count)", kind: .hard, weight: nil)
+    public static let teacherInARow = Rule(
+        id: "R3.teacher-in-a-row", name: "teacher too long without a break",
+        intent: "a teacher teaches at most `max-in-a-row` blocks in a row; a free block or a `break-before` ends a run", kind: .hard, weight: nil)
 
     public static let requestedTeacher = Rule(
         id: "R3.requested-teacher", name: "requested teacher",
@@ -195,7 +198,7 @@ public enum RuleCatalogue {
         .knownIds, .sessionLength,
         .groupTooSmall, .groupTooLarge, .levelSpread,
         .teacherPresence, .teacherSubject, .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit,
-        .teacherDaysLimit, .requestedTeacher,
+        .teacherDaysLimit, .teacherInARow, .requestedTeacher,
         .roomClosed, .roomFeatures, .accommodations, .roomDoubleBooked,
         .studentUnavailable, .studentDoubleBooked, .studentDailyLimit, .needOncePerDay, .needNotExceeded, .unmetReported,
         .keptApart,

@@ -152,15 +152,18 @@ public struct Teacher: Sendable, Hashable {
     public var maxPerWeek: Int?
     /// Days a week she may teach at most (a part-time teacher); any days, fixed sessions counting.
     public var maxDays: Int?
+    /// Blocks she may teach in a row at most before a free block (or a `break-before`).
+    public var maxInARow: Int?
     /// Times she would rather not teach (soft): each session in them costs `O.prefer-not`.
     public var preferNot: [SlotRef]
     /// Blocks a week she should be busy at most (soft, to even the load): each block beyond costs
     /// `O.teacher-over-aim`; counted as `max-per-week` counts.
     public var aimPerWeek: Int?
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [],
-                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, maxDays: Int? = nil, preferNot: [SlotRef] = [], aimPerWeek: Int? = nil) {
+                maxPerDay: Int? = nil, maxPerWeek: Int? = nil, maxDays: Int? = nil, maxInARow: Int? = nil, preferNot: [SlotRef] = [],
+                aimPerWeek: Int? = nil) {
         self.id = id; self.name = name; self.subjects = subjects; self.unavailable = unavailable
-        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.maxDays = maxDays; self.preferNot = preferNot; self.aimPerWeek = aimPerWeek
+        self.maxPerDay = maxPerDay; self.maxPerWeek = maxPerWeek; self.maxDays = maxDays; self.maxInARow = maxInARow; self.preferNot = preferNot; self.aimPerWeek = aimPerWeek
     }
 }
 

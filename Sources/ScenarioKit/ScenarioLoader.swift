@@ -231,7 +231,8 @@ public enum ScenarioLoader {
 
     static func readTeacher(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog, shape: Shape = .scenario) -> Teacher? {
         let before = p.count
-        guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week", "max-days", "prefer-not", "aim-per-week"], p)
+        guard let f = v.fields(["id", "name", "subjects", "unavailable", "max-per-day", "max-per-week", "max-days", "max-in-a-row", "prefer-not",
+                                  "aim-per-week"], p)
         else { return nil }
         let id = requiredString(f, "id", v, p)
         // A template's teacher takes her name and subjects from the roster unless it gives them.
@@ -242,14 +243,15 @@ public enum ScenarioLoader {
         let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
         let maxPerWeek = f["max-per-week"].map { $0.int(p, range: 1...1000) } ?? .some(nil)
         let maxDays = f["max-days"].map { $0.int(p, range: 1...7) } ?? .some(nil)
+        let maxInARow = f["max-in-a-row"].map { $0.int(p, range: 1...100) } ?? .some(nil)
         let preferNot = readSlotRefs(f["prefer-not"], p)
         let aimPerWeek = f["aim-per-week"].map { $0.int(p, range: 0...1000) } ?? .some(nil)
-        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek, let maxDays, let preferNot, let aimPerWeek,
+        guard let id, let name, let subjects, let unavailable, let maxPerDay, let maxPerWeek, let maxDays, let maxInARow, let preferNot, let aimPerWeek,
               p.count == before
         else { return nil }
         lines["teachers[\(id)]"] = v.line
         return Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek,
-                       maxDays: maxDays, preferNot: preferNot, aimPerWeek: aimPerWeek)
+                       maxDays: maxDays, maxInARow: maxInARow, preferNot: preferNot, aimPerWeek: aimPerWeek)
     }
 
     private static func readRoom(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Room? {

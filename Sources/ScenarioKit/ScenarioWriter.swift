@@ -161,6 +161,7 @@ extension Teacher {
         if let d = maxPerDay { fields.append("max-per-day: \(d)") }
         if let w = maxPerWeek { fields.append("max-per-week: \(w)") }
         if let d = maxDays { fields.append("max-days: \(d)") }
+        if let run = maxInARow { fields.append("max-in-a-row: \(run)") }
         if !preferNot.isEmpty { fields.append("prefer-not: \(flowList(preferNot.map(\.description)))") }
         if let aim = aimPerWeek { fields.append("aim-per-week: \(aim)") }
         return "{\(fields.joined(separator: ", "))}"

@@ -263,6 +263,9 @@ extension Scenario {
             guard let held = teacherHolds[t.id] else { continue }
             for day in days { checkLoad("teachers[\(t.id)]", "max-per-day", t.maxPerDay, "on \(day.rawValue)", held.filter { $0.day == day }) }
             checkLoad("teachers[\(t.id)]", "max-per-week", t.maxPerWeek, "in the week", held)
+            if let limit = t.maxInARow, let run = longestRun(held), run.count > limit {
+                add("teachers[\(t.id)]", "fixed sessions alone fill \(run.count) blocks in a row on \(run.day.rawValue) (from \(run.from)), more than its `max-in-a-row` of \(limit); raise the limit or move a fixed session")
+            }
             let heldDays = days.filter { day in held.contains { $0.day == day } }
             if let limit = t.maxDays, heldDays.count > limit {
                 add("teachers[\(t.id)]", "fixed sessions alone fall on \(heldDays.count) days (\(heldDays.map(\.rawValue).joined(separator: ", "))), more than its `max-days` of \(limit); raise the limit or move a fixed session")
@@ -276,6 +279,26 @@ extension Scenario {
             add: { add($0, $1) }, listed: listed, idsKnown: idsKnown, complete: complete,
             checkSlots: { checkSlots($0, $1, key: $2) }, checkIds: { entries, kind in checkIds(entries, kind: kind) { add($0, $1, line: $2) } }))
         return p
+    }
+
+    /// The longest run of blocks in a row these fixed sessions fill on one day (a `break-before` ends
+    /// a run), with its day and first block.
+    private func longestRun(_ held: [FixedSession]) -> (count: Int, day: Weekday, from: String)? {
+        let ordered = blocksInTimeOrder
+        var best: (count: Int, day: Weekday, from: String)?
+        for day in days {
+            var busy = Set<Int>()
+            for f in held where f.day == day {
+                guard let b = ordered.firstIndex(where: { $0.id == f.block }) else { continue }
+                busy.formUnion(b..<min(ordered.count, b + f.length))
+            }
+            var run = 0
+            for (b, block) in ordered.enumerated() {
+                run = busy.contains(b) ? (block.breakBefore ? 1 : run + 1) : 0
+                if run > (best?.count ?? 0) { best = (run, day, ordered[b - run + 1].id) }
+            }
+        }
+        return best
     }
 
     /// Why a fixed session's blocks do not fit: the day ends, or a break falls inside them.

@@ -141,6 +141,37 @@ extension ModelRule {
         }
     }
 
+    /// In a piece, every window of `max-in-a-row` + 1 blocks of a day without a break inside holds
+    /// at most `max-in-a-row` of her busy blocks.
+    static let teacherInARow = with(ModelRule(.teacherInARow)) {
+        $0.teacherAllowed = { plan, t, a, p in plan.teacherRunFits(t, plan.instance.covered(a, from: p)) }
+        $0.lessonAllowed = { plan, l, p in
+            let covered = plan.instance.covered(lesson: l, from: p)
+            return plan.instance.lessons[l].teachers.allSatisfy { plan.teacherRunFits($0, covered) }
+        }
+        $0.rows = { model in
+            let base = model.base, instance = base.instance
+            let cells = model.ys.map { (t: $0.t, covered: instance.covered($0.a, from: $0.p), col: $0.col) }
+                + model.lessonCells(\.teachers).map { (t: $0.who, covered: $0.covered, col: $0.col) }
+            for (t, mine) in Dictionary(grouping: cells, by: \.t).sorted(by: { $0.key < $1.key }) {
+                let limit = instance.teachers[t].maxInARow
+                guard limit < instance.blocksPerDay else { continue }
+                for d in 0..<instance.dayCount {
+                    for start in 0..<max(0, instance.blocksPerDay - limit) where !instance.breakBefore[(start + 1)...(start + limit)].contains(true) {
+                        let window = (d * instance.blocksPerDay + start)...(d * instance.blocksPerDay + start + limit)
+                        let terms = mine.compactMap { cell -> (Int, Double)? in
+                            let inside = cell.covered.clamped(to: window.lowerBound..<(window.upperBound + 1)).count
+                            return inside > 0 ? (cell.col, Double(inside)) : nil
+                        }
+                        let busy = window.count { base.teacherAt[t][$0] != Plan.free }
+                        guard terms.reduce(0, { $0 + $1.1 }) + Double(busy) > Double(limit) else { continue }
+                        model.program.addRow("teacher in a row \(t)@\(window.lowerBound)", terms, upper: Double(limit - busy))
+                    }
+                }
+            }
+        }
+    }
+
     /// A seat needs her teacher to be able to lead a session of it then, and in the model her seat
     /// implies that teacher's column (`x <= y`); decoding seats her in that teacher's group.
     static let requestedTeacher = with(ModelRule(.requestedTeacher)) {

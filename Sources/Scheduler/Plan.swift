@@ -188,6 +188,20 @@ package struct Plan: Sendable {
         instance.teachers[t].maxDays >= instance.dayCount || teacherDayLoad[t][d] > 0 || openTeachingDays(teacher: t) > 0
     }
 
+    /// Whether teacher `t` may fill `covered` (one day's run) as far as her `max-in-a-row` goes: the
+    /// blocks she would teach in a row through it, to a free block, a break or the day's end.
+    func teacherRunFits(_ t: Int, _ covered: Range<Int>) -> Bool {
+        let limit = instance.teachers[t].maxInARow
+        guard limit < instance.blocksPerDay else { return true }
+        let row = teacherAt[t]
+        var first = covered.lowerBound, last = covered.upperBound - 1
+        while instance.block(of: first) > 0, !instance.breakBefore[instance.block(of: first)], row[first - 1] != Plan.free { first -= 1 }
+        while instance.block(of: last) < instance.blocksPerDay - 1, !instance.breakBefore[instance.block(of: last) + 1], row[last + 1] != Plan.free {
+            last += 1
+        }
+        return last - first + 1 <= limit
+    }
+
     /// Whether every slot a session of `a` from `p` fills is free in `row`.
     package func isFree(_ row: [Int], activity a: Int, from p: Int) -> Bool {
         instance.covered(a, from: p).allSatisfy { row[$0] == Plan.free }

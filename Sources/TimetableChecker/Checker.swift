@@ -32,7 +32,7 @@ public struct RuleCheck: Sendable {
         knownIds, sessionLength,
         groupTooSmall, groupTooLarge, levelSpread,
         teacherPresence, teacherSubject, teacherUnavailable, teacherDoubleBooked, teacherDailyLimit, teacherWeeklyLimit,
-        teacherDaysLimit, requestedTeacher,
+        teacherDaysLimit, teacherInARow, requestedTeacher,
         roomClosed, roomFeatures, accommodations, roomDoubleBooked,
         studentUnavailable, studentDoubleBooked, studentDailyLimit, needOncePerDay, needNotExceeded, unmetReported,
         keptApart,

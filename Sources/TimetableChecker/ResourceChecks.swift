@@ -136,6 +136,23 @@ extension RuleCheck {
         }
     }
 
+    /// Runs in time order; a block with `break-before` starts a new one.
+    static let teacherInARow = RuleCheck(.teacherInARow) { input in
+        let ordered = input.scenario.blocks.sorted { $0.start < $1.start }
+        return input.tallyOccupying { s in staff(s, input).map { [$0, s.session.day] } }.compactMap { k, group in
+            guard let max = input.teachers[k[0]]?.maxInARow else { return nil }
+            let busy = Set(group.flatMap(\.blocks))
+            var run: [String] = [], longest: [String] = []
+            for block in ordered {
+                if !busy.contains(block.id) || block.breakBefore { run = [] }
+                if busy.contains(block.id) { run.append(block.id) }
+                if run.count > longest.count { longest = run }
+            }
+            guard longest.count > max else { return nil }
+            return "teacher too long without a break: \(k[0]) teaches \(longest.count) blocks in a row on \(k[1]) (\(longest.first!)-\(longest.last!)); max-in-a-row is \(max)"
+        }
+    }
+
     static let requestedTeacher = RuleCheck(.requestedTeacher) { input in
         input.attendance { student, s in
             guard let need = student.needs.first(where: { $0.subject == s.session.subject && $0.modality == s.session.modality }),

@@ -67,6 +67,8 @@ package struct Instance: Sendable {
         package var maxPerWeek: Int
         /// Her `max-days`, or every day of the week.
         package var maxDays: Int
+        /// Her `max-in-a-row`, or the whole day.
+        package var maxInARow: Int
         /// Slots in her `prefer-not` list.
         package var preferNot: [Bool]
         /// Her `aim-per-week`; nil without one.
@@ -92,6 +94,8 @@ package struct Instance: Sendable {
     package let blocksPerDay: Int
     /// Scenario block indices in time order.
     package let blockOrder: [Int]
+    /// Per block position in time order: whether a break comes before it (`break-before`).
+    package let breakBefore: [Bool]
     package var slotCount: Int { dayCount * blocksPerDay }
     package let activities: [Activity]
     package let students: [StudentInfo]
@@ -147,7 +151,8 @@ package struct Instance: Sendable {
         let rooms = scenario.rooms.map { RoomInfo(available: availability($0.unavailable), capacity: $0.capacity, features: Set($0.features)) }
         let teachers = scenario.teachers.map {
             TeacherInfo(subjects: Set($0.subjects), available: availability($0.unavailable), maxPerDay: $0.maxPerDay ?? scenario.blocks.count,
-                        maxPerWeek: $0.maxPerWeek ?? slots.count, maxDays: $0.maxDays ?? scenario.days.count, preferNot: availability($0.preferNot).map { !$0 }, aimPerWeek: $0.aimPerWeek)
+                        maxPerWeek: $0.maxPerWeek ?? slots.count, maxDays: $0.maxDays ?? scenario.days.count,
+                        maxInARow: $0.maxInARow ?? scenario.blocks.count, preferNot: availability($0.preferNot).map { !$0 }, aimPerWeek: $0.aimPerWeek)
         }
         self.rooms = rooms
         self.teachers = teachers
@@ -156,6 +161,7 @@ package struct Instance: Sendable {
         // A run of `length` blocks may start at position b when it ends by the day's end and no block
         // after its first starts after a break.
         let breakAt = blockOrder.map { scenario.blocks[$0].breakBefore }
+        breakBefore = breakAt
         func startPositions(_ length: Int) -> [Bool] {
             (0..<blockOrder.count).map { b in b + length <= blockOrder.count && !breakAt[(b + 1)..<(b + length)].contains(true) }
         }

@@ -16,7 +16,7 @@ import Testing
 /// the catalogue's hard rules (`rollForwardTestsCoverEveryHardRuleOnce`).
 let flexRollForwardRules: [Rule] = [
     .knownIds, .sessionLength, .groupTooSmall, .groupTooLarge, .levelSpread, .teacherPresence, .teacherSubject,
-    .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .teacherDaysLimit, .requestedTeacher, .roomClosed,
+    .teacherUnavailable, .teacherDoubleBooked, .teacherDailyLimit, .teacherWeeklyLimit, .teacherDaysLimit, .teacherInARow, .requestedTeacher, .roomClosed,
     .roomFeatures, .accommodations, .roomDoubleBooked, .studentUnavailable, .studentDoubleBooked, .studentDailyLimit,
     .needOncePerDay, .needNotExceeded, .unmetReported, .keptApart, .studentHasNeed, .fixedKept,
 ]
@@ -138,6 +138,27 @@ private func breach(_ rule: Rule) throws -> Breach {
         // One day fewer than she teaches: any of her sessions may be the ones to move.
         scenario.teachers[teacher(t)].maxDays = dayLoads { $0.staff.contains(t) }.count - 1
         return Breach(scenario: scenario, baseline: baseline, touched: Set(flexible(baseline) { $0.teacher == t }))
+    case .teacherInARow:
+        // The teacher with the week's longest run, allowed one block fewer.
+        let order = scenario.blocksInTimeOrder
+        func longest(_ who: String) -> Int {
+            Set(sessions.map(\.day)).map { day in
+                var busy = Set<Int>()
+                for x in sessions where x.day == day && x.staff.contains(who) {
+                    let b = order.firstIndex { $0.id == x.block }!
+                    busy.formUnion(b..<(b + x.length))
+                }
+                var run = 0, best = 0
+                for (b, block) in order.enumerated() {
+                    run = busy.contains(b) ? (block.breakBefore ? 1 : run + 1) : 0
+                    best = max(best, run)
+                }
+                return best
+            }.max() ?? 0
+        }
+        let who = try #require(scenario.teachers.map(\.id).max { longest($0) < longest($1) })
+        scenario.teachers[teacher(who)].maxInARow = longest(who) - 1
+        return Breach(scenario: scenario, baseline: baseline, touched: Set(flexible(baseline) { $0.teacher == who }))
     case .requestedTeacher:
         let target = sessions[try shared()], t = target.teacher!, s = target.students[0]
         let other = try #require(scenario.teachers.first { $0.id != t && $0.subjects.contains(target.subject) }).id

@@ -34,6 +34,12 @@ private let mutations: [String: @Sendable (inout Scenario, inout Timetable) -> V
     Rule.teacherWeeklyLimit.id: { s, _ in s.teachers[0].maxPerWeek = 1 },
     // Lee teaches on Monday and Tuesday.
     Rule.teacherDaysLimit.id: { s, _ in s.teachers[0].maxDays = 1 },
+    // Kim's Tuesday tutoring follows her Monday small group at b2.
+    Rule.teacherInARow.id: { s, t in
+        s.teachers[1].maxInARow = 1
+        t.sessions[4].day = "mon"
+        t.sessions[4].block = "b3"
+    },
     Rule.roomClosed.id: { _, t in t.sessions[1].day = "tue" },
     Rule.roomFeatures.id: { s, t in
         s.students[0].requires = []

@@ -4,6 +4,8 @@ import Testing
 import TimetableChecker
 import TimetableFormat
 
+/// Part-time teachers and breaks: `max-days` and `max-in-a-row`.
+
 /// Ten one-to-one math sessions on a week of five days of two blocks; Mr. Kim takes at most 6, so
 /// Ms. Lee takes 4. Late blocks cost, so without `max-days` her sessions spread over the mornings of
 /// four days; with `max-days: 2` they fill two days, and every session is still met.
@@ -64,4 +66,35 @@ func maxDaysKeepsAPartTimeTeacherToHerDays(seed: UInt64) throws {
     } catch {
         #expect(error.problems.contains { $0.entity == "teachers[lee]" && $0.message.contains("fall on 2 days (mon, tue), more than its `max-days` of 1") })
     }
+}
+
+/// Three one-to-one sessions with Ms. Lee on a morning of four blocks: late blocks cost, so she
+/// teaches b1-b3 in a row; with `max-in-a-row: 2` she gets b3 free and teaches b4.
+@Test(arguments: [UInt64(1), 2])
+func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
+    func morning(_ limit: String) throws -> ValidatedScenario {
+        let students = (1...3).map { "  - {id: s\($0), name: Student \($0), needs: [{subject: math, modality: tutoring, sessions: 1}]}" }
+        return try ScenarioLoader.parse("""
+            name: Breaks
+            days: [mon]
+            blocks:
+            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
+            modalities:
+              tutoring: {min: 1, max: 1, teacher: true}
+            teachers:
+              - {id: lee, name: Ms. Lee, subjects: [math]\(limit)}
+            rooms:
+              - {id: r1, name: Room 1, capacity: 2}
+            students:
+            \(students.joined(separator: "\n"))
+            """, file: "breaks.yaml")
+    }
+    let free = try solveTimetable(morning(""), options: workLimited(10, seed: seed))
+    #expect(free.sessions.map(\.block).sorted() == ["b1", "b2", "b3"], "seed \(seed): without a limit the morning fills from the start")
+    let limited = try morning(", max-in-a-row: 2")
+    let timetable = try solveTimetable(limited, options: workLimited(10, seed: seed))
+    #expect(checkTimetable(timetable, against: limited).isEmpty && timetable.unmet.isEmpty)
+    #expect(timetable.sessions.map(\.block).sorted() == ["b1", "b2", "b4"], "seed \(seed): \(timetable.sessions.map(\.block).sorted())")
+    #expect(checkTimetable(free, against: limited).map(\.description)
+                == ["R3.teacher-in-a-row teacher too long without a break: lee teaches 3 blocks in a row on mon (b1-b3); max-in-a-row is 2"])
 }
