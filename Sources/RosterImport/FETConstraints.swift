@@ -134,6 +134,8 @@ extension FETMapper {
             applyTeacherLimit(c, type, field: "Maximum_Hours_Daily", to: \.maxPerDay, at: 100, &x)
         case "TeacherMaxDaysPerWeek" where hard, "TeachersMaxDaysPerWeek" where hard:
             applyTeacherLimit(c, type, field: "Max_Days_Per_Week", to: \.maxDays, at: 7, &x)
+        case "StudentsMaxHoursDaily" where hard, "StudentsSetMaxHoursDaily" where hard:
+            applyStudentsMaxHoursDaily(c, type, &x)
         case "TeacherMaxHoursContinuously" where hard, "TeachersMaxHoursContinuously" where hard:
             applyTeacherLimit(c, type, field: "Maximum_Hours_Continuously", to: \.maxInARow, at: 100, &x)
         case "ActivitiesSameStartingTime" where hard:
@@ -223,5 +225,22 @@ extension FETMapper {
             targets = [i]
         }
         for i in targets { x.teachers[i][keyPath: key] = min(x.teachers[i][keyPath: key] ?? most, min(limit, most)) }
+    }
+
+    /// Every class at the top (which binds its parts), or the students set named: FET counts the
+    /// hours of each subgroup, and a class's `max-per-day` holds for every class within it.
+    mutating func applyStudentsMaxHoursDaily(_ c: FETElement, _ type: String, _ x: inout ConstraintContext) {
+        guard let limit = Int(c.value("Maximum_Hours_Daily") ?? ""), limit >= 1 else {
+            return problem(c, c.name, "has no <Maximum_Hours_Daily> of 1 or more")
+        }
+        let parts = Set(x.classes.flatMap(\.parts))
+        var targets = x.classes.indices.filter { !parts.contains(x.classes[$0].id) }
+        if type == "StudentsSetMaxHoursDaily" {
+            guard let name = c.value("Students"), let i = x.classes.firstIndex(where: { $0.id == classIds[name] }) else {
+                return problem(c, c.name, "students `\(c.value("Students") ?? "")` are not in Students_List")
+            }
+            targets = [i]
+        }
+        for i in targets { x.classes[i].maxPerDay = min(x.classes[i].maxPerDay ?? 100, min(limit, 100)) }
     }
 }

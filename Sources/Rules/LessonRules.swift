@@ -23,6 +23,9 @@ extension Rule {
     public static let classUnavailable = Rule(
         id: "R8.class-unavailable", name: "class unavailable",
         intent: "no lesson at a time its class (or a class above or below it) is marked `unavailable`", kind: .hard, weight: nil)
+    public static let classDailyLimit = Rule(
+        id: "R8.class-daily-limit", name: "class over daily limit",
+        intent: "a class, and each class within it, has at most `max-per-day` blocks of lessons a day", kind: .hard, weight: nil)
     public static let lessonRoom = Rule(
         id: "R8.lesson-room", name: "lesson in a room it may use",
         intent: "a lesson is in one of its `rooms` (any room when none are listed) with its `room-features`, and has a room unless `needs-room: false`",

@@ -204,7 +204,7 @@ public enum RuleCatalogue {
         .keptApart,
         .studentHasNeed,
         .fixedKept,
-        .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .lessonRoom,
+        .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .classDailyLimit, .lessonRoom,
         .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
         .unplacedLesson, .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
         .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,

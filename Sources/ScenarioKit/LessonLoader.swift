@@ -2,16 +2,17 @@
 extension ScenarioLoader {
     static func readClass(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> SchoolClass? {
         let before = p.count
-        guard let f = v.fields(["id", "name", "size", "parts", "students", "unavailable"], p) else { return nil }
+        guard let f = v.fields(["id", "name", "size", "parts", "students", "unavailable", "max-per-day"], p) else { return nil }
         let id = requiredString(f, "id", v, p)
         let name = f["name"].map { $0.string(p) } ?? id
         let size = f["size"].map { $0.isNull ? nil : $0.int(p, range: 1...100_000) } ?? .some(nil)
         let parts = optionalList(f["parts"], p)
         let students = optionalList(f["students"], p)
         let unavailable = readSlotRefs(f["unavailable"], p)
-        guard let id, let name, let size, let parts, let students, let unavailable, p.count == before else { return nil }
+        let maxPerDay = f["max-per-day"].map { $0.int(p, range: 1...100) } ?? .some(nil)
+        guard let id, let name, let size, let parts, let students, let unavailable, let maxPerDay, p.count == before else { return nil }
         lines["classes[\(id)]"] = v.line
-        return SchoolClass(id: id, name: name, size: size, parts: parts, students: students, unavailable: unavailable)
+        return SchoolClass(id: id, name: name, size: size, parts: parts, students: students, unavailable: unavailable, maxPerDay: maxPerDay)
     }
 
     static let lessonKeys = ["id", "title", "subject", "teachers", "classes", "sessions", "length", "min-days-apart", "rooms",

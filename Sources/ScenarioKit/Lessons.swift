@@ -17,8 +17,12 @@ public struct SchoolClass: Sendable, Hashable {
     public var students: [String]
     /// Times it never has a lesson (a trip, an assembly, a year's exam afternoon).
     public var unavailable: [SlotRef]
-    public init(id: String, name: String, size: Int? = nil, parts: [String] = [], students: [String] = [], unavailable: [SlotRef] = []) {
+    /// Blocks of lessons a day at most, for it and every class within it.
+    public var maxPerDay: Int?
+    public init(id: String, name: String, size: Int? = nil, parts: [String] = [], students: [String] = [], unavailable: [SlotRef] = [],
+                maxPerDay: Int? = nil) {
         self.id = id; self.name = name; self.size = size; self.parts = parts; self.students = students; self.unavailable = unavailable
+        self.maxPerDay = maxPerDay
     }
 }
 

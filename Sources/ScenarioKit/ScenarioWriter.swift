@@ -91,6 +91,7 @@ extension Scenario {
             if !k.parts.isEmpty { fields.append("parts: \(flowList(k.parts))") }
             if !k.students.isEmpty { fields.append("students: \(flowList(k.students))") }
             if !k.unavailable.isEmpty { fields.append("unavailable: \(flowList(k.unavailable.map(\.description)))") }
+            if let d = k.maxPerDay { fields.append("max-per-day: \(d)") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
         if !lessons.isEmpty { out.append("lessons:") }

@@ -38,6 +38,22 @@ extension ModelRule {
         }
     }
 
+    /// Limits count blocks, as the teachers' do.
+    static let classDailyLimit = with(ModelRule(.classDailyLimit)) {
+        $0.lessonAllowed = { plan, l, p in
+            let d = plan.instance.day(of: p), length = plan.instance.lessons[l].length
+            return plan.instance.lessons[l].leaves.allSatisfy { leaf in
+                plan.instance.leafMaxPerDay[leaf].map { plan.classDayLoad(leaf, day: d) + length <= $0 } ?? true
+            }
+        }
+        $0.rows = { model in
+            let base = model.base, instance = base.instance
+            let byDay = model.lessonCells(\.leaves).filter { instance.leafMaxPerDay[$0.who] != nil }
+                .map { (key: ColumnKey($0.who, instance.day(of: $0.q)), length: $0.length, col: $0.col) }
+            model.addLoadRows("class over daily load", byDay) { key in instance.leafMaxPerDay[key.i]! - base.classDayLoad(key.i, day: key.j) }
+        }
+    }
+
     static let lessonRoom = with(ModelRule(.lessonRoom)) {
         $0.lessonRoomQualifies = { instance, l, r in
             let lesson = instance.lessons[l]

@@ -188,6 +188,9 @@ package struct Plan: Sendable {
         instance.teachers[t].maxDays >= instance.dayCount || teacherDayLoad[t][d] > 0 || openTeachingDays(teacher: t) > 0
     }
 
+    /// Blocks of lessons class leaf `leaf` has on day `d`.
+    func classDayLoad(_ leaf: Int, day d: Int) -> Int { instance.slots(ofDay: d).count { classAt[leaf][$0] != Plan.free } }
+
     /// Whether teacher `t` may fill `covered` (one day's run) as far as her `max-in-a-row` goes: the
     /// blocks she would teach in a row through it, to a free block, a break or the day's end.
     func teacherRunFits(_ t: Int, _ covered: Range<Int>) -> Bool {

@@ -38,7 +38,7 @@ public struct RuleCheck: Sendable {
         keptApart,
         studentHasNeed,
         fixedKept,
-        lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, lessonRoom, lessonRoomSize,
+        lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, classDailyLimit, lessonRoom, lessonRoomSize,
         lessonDaysApart, lessonOnlyAt,
     ]
 

@@ -83,6 +83,20 @@ extension RuleCheck {
         }
     }
 
+    /// Each class without parts counts the lessons of every class it belongs to, against the lowest
+    /// `max-per-day` of them.
+    static let classDailyLimit = RuleCheck(.classDailyLimit) { input in
+        var blocks: [[String]: Int] = [:]
+        for s in input.lessons {
+            for leaf in Set((s.session.classes ?? []).flatMap { input.scenario.leafClasses($0) }) { blocks[[leaf, s.session.day], default: 0] += s.blocks.count }
+        }
+        return blocks.sorted { $0.key.lexicographicallyPrecedes($1.key) }.compactMap { key, load in
+            let limits = ([key[0]] + input.scenario.classesContaining(key[0])).compactMap { id in input.scenario.schoolClass(id)?.maxPerDay.map { (id, $0) } }
+            guard let limit = limits.min(by: { $0.1 < $1.1 }), load > limit.1 else { return nil }
+            return "class over daily limit: \(key[0]) has \(load) blocks of lessons on \(key[1]); max-per-day of \(limit.0) is \(limit.1)"
+        }
+    }
+
     static let classUnavailable = RuleCheck(.classUnavailable) { input in
         input.lessons.flatMap { s -> [String] in
             let related = (s.session.classes ?? []).flatMap { input.scenario.classAndParts($0) + input.scenario.classesContaining($0) }

@@ -107,6 +107,7 @@ package struct Instance: Sendable {
     /// The scenario's classes without parts, which lessons occupy.
     package let leafClasses: [String]
     package let leafAvailable: [[Bool]]
+    package let leafMaxPerDay: [Int?]
     /// Needed sessions per priority, for the lexicographic unmet weights.
     package let sessionsByPriority: [Priority: Int]
     /// Per room, whether it has every feature the activity's modality needs (`[activity][room]`), and
@@ -250,6 +251,7 @@ package struct Instance: Sendable {
         lessons = lessonIndex.lessons
         leafClasses = lessonIndex.leafClasses
         leafAvailable = lessonIndex.leafAvailable
+        leafMaxPerDay = lessonIndex.leafMaxPerDay
     }
 
     package func day(of slot: Int) -> Int { slot / blocksPerDay }

@@ -49,6 +49,8 @@ extension Instance {
         package var leafClasses: [String] = []
         /// Per leaf and slot: whether it and every class containing it are available.
         package var leafAvailable: [[Bool]] = []
+        /// Per leaf: the lowest `max-per-day` of it and the classes containing it (nil: none has one).
+        package var leafMaxPerDay: [Int?] = []
     }
 
     package static func lessonIndex(_ scenario: Scenario, slots: [(day: Weekday, block: String)], blocksPerDay: Int,
@@ -64,6 +66,7 @@ extension Instance {
             let closed = ([leaf] + scenario.classesContaining(leaf)).flatMap { scenario.schoolClass($0)?.unavailable ?? [] }
             return slots.map { isAvailable(closed, day: $0.day, block: $0.block) }
         }
+        index.leafMaxPerDay = leaves.map { leaf in ([leaf] + scenario.classesContaining(leaf)).compactMap { scenario.schoolClass($0)?.maxPerDay }.min() }
         let requires = Dictionary(scenario.students.map { ($0.id, $0.requires) }, uniquingKeysWith: { a, _ in a })
         index.lessons = scenario.lessons.map { lesson in
             let members = scenario.attendees(of: lesson)

@@ -295,6 +295,8 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
             + "<ConstraintTeachersMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage><Max_Days_Per_Week>2</Max_Days_Per_Week><Active>true</Active></ConstraintTeachersMaxDaysPerWeek>"
             + "<ConstraintTeacherMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage><Teacher_Name>Ion</Teacher_Name><Max_Days_Per_Week>1</Max_Days_Per_Week><Active>true</Active></ConstraintTeacherMaxDaysPerWeek>"
             + "<ConstraintTeachersMaxHoursContinuously><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Continuously>2</Maximum_Hours_Continuously><Active>true</Active></ConstraintTeachersMaxHoursContinuously>"
+            + "<ConstraintStudentsMaxHoursDaily><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Daily>3</Maximum_Hours_Daily><Active>true</Active></ConstraintStudentsMaxHoursDaily>"
+            + "<ConstraintStudentsSetMaxHoursDaily><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Daily>2</Maximum_Hours_Daily><Students>9B</Students><Active>true</Active></ConstraintStudentsSetMaxHoursDaily>"
         let space = na("RoomNotAvailableTimes", "Room", "Lab 1")
             + "<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage><Activity_Id>10</Activity_Id><Room>Lab 1</Room><Permanently_Locked>true</Permanently_Locked><Active>true</Active></ConstraintActivityPreferredRoom>"
             + "<ConstraintActivityPreferredRooms><Weight_Percentage>100</Weight_Percentage><Activity_Id>11</Activity_Id><Number_of_Preferred_Rooms>2</Number_of_Preferred_Rooms><Preferred_Room>Lab 1</Preferred_Room><Preferred_Room>R2</Preferred_Room><Active>true</Active></ConstraintActivityPreferredRooms>"
@@ -306,6 +308,7 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(ion.unavailable == [.block(.tue, "h3"), .block(.mon, "h2")] && ion.maxPerDay == 2 && ion.maxDays == 1 && ion.maxInARow == 2)
         #expect(ana.unavailable == [.block(.mon, "h2")] && ana.maxPerDay == 3 && ana.maxDays == 2 && ana.maxInARow == 2)
         #expect(s.schoolClass("9B")?.unavailable == [.block(.tue, "h3")])
+        #expect(s.schoolClass("Y9")?.maxPerDay == 3 && s.schoolClass("9B")?.maxPerDay == 2 && s.schoolClass("lang")?.maxPerDay == nil)
         #expect(s.schoolClass("Y9")?.unavailable == [.block(.mon, "h2")])
         #expect(s.rooms.first { $0.name == "Lab 1" }?.unavailable == [.block(.tue, "h3")])
         let labId = try #require(s.rooms.first { $0.name == "Lab 1" }?.id)

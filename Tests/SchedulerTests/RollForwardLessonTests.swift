@@ -17,7 +17,7 @@ import WeekIndex
 
 /// The rules this file breaches; with `flexRollForwardRules`, exactly the catalogue's hard rules.
 let lessonRollForwardRules: [Rule] = [
-    .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .lessonRoom,
+    .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .classDailyLimit, .lessonRoom,
     .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
 ]
 
@@ -161,6 +161,20 @@ private func lessonBreaches(_ rule: Rule, in week: (scenario: Scenario, planted:
             let related = Set(scenario.classAndParts(form) + scenario.classesContaining(form))
             let theirs = touching(probe(old.day, old.block)).filter { sessions[$0].isLesson && !related.isDisjoint(with: sessions[$0].classes ?? []) }
             return changed(theirs) { $0.classes[$0.classes.firstIndex { $0.id == form }!].unavailable.append(.block(Weekday(rawValue: old.day)!, old.block)) }
+        }
+    case .classDailyLimit:
+        // A form allowed a block of lessons fewer than its busiest day has. Any of its own movable
+        // lessons may be the one to move (a day over may pass one on to a day at the limit).
+        return Set(unpinned.flatMap { leaves(sessions[$0]) }).sorted().compactMap { form -> LessonBreach? in
+            let theirs = sessions.indices.filter { sessions[$0].isLesson && leaves(sessions[$0]).contains(form) }
+            let byDay = Dictionary(grouping: theirs, by: { sessions[$0].day })
+            func load(_ list: [Int]) -> Int { list.reduce(0) { $0 + max(1, sessions[$1].length) } }
+            guard let most = byDay.values.map(load).max(), most >= 2 else { return nil }
+            // Only the form's own lessons may move: one for the whole year would move the other forms'.
+            let over = byDay.values.filter { load($0) > most - 1 }
+            func movable(_ i: Int) -> Bool { unpinned.contains(i) && leaves(sessions[i]) == [form] }
+            guard over.allSatisfy({ day in load(day.filter { !movable($0) }) <= most - 1 }) else { return nil }
+            return changed(theirs.filter(movable)) { $0.classes[$0.classes.firstIndex { $0.id == form }!].maxPerDay = most - 1 }
         }
     case .lessonRoom:
         // A lesson may no longer use a room one of its lessons is in: its `rooms` lists every other room it could use.

@@ -98,3 +98,35 @@ func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
     #expect(checkTimetable(free, against: limited).map(\.description)
                 == ["R3.teacher-in-a-row teacher too long without a break: lee teaches 3 blocks in a row on mon (b1-b3); max-in-a-row is 2"])
 }
+
+/// Ms. Lee comes on Mondays only and teaches 7A three math lessons a week: with Year 7's
+/// `max-per-day: 2` one of them stays unplaced, and the report says so.
+@Test func aClassDailyLimitHoldsForItsParts() throws {
+    func week(_ limit: String) throws -> ValidatedScenario {
+        try ScenarioLoader.parse("""
+            name: Class limit
+            days: [mon, tue]
+            blocks:
+            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
+            modalities: {}
+            teachers:
+              - {id: lee, name: Ms. Lee, subjects: [math], unavailable: [tue]}
+            rooms:
+              - {id: r1, name: Room 1, capacity: 30}
+            students: []
+            classes:
+              - {id: y7, name: Year 7, parts: [7a]\(limit)}
+              - {id: 7a, name: 7A, size: 25}
+            lessons:
+              - {id: math-7a, subject: math, teachers: [lee], classes: [7a], sessions: 3, min-days-apart: 0}
+            """, file: "class-limit.yaml")
+    }
+    let free = try solveTimetable(week(""), options: workLimited(10))
+    #expect(free.sessions.count == 3)
+    let limited = try week(", max-per-day: 2")
+    let timetable = try solveTimetable(limited, options: workLimited(10))
+    #expect(checkTimetable(timetable, against: limited).isEmpty)
+    #expect(timetable.sessions.count == 2 && timetable.unplaced?.first?.missing == 1, "\(timetable.sessions.map(\.block))")
+    #expect(checkTimetable(free, against: limited).map(\.description)
+                == ["R8.class-daily-limit class over daily limit: 7a has 3 blocks of lessons on mon; max-per-day of y7 is 2"])
+}

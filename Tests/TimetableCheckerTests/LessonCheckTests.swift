@@ -69,6 +69,8 @@ let lessonMutations: [String: @Sendable (inout Scenario, inout Timetable) -> Voi
     Rule.lessonLength.id: { _, t in t.sessions[2].block = "b2" },
     Rule.classDoubleBooked.id: { _, t in t.sessions[4].day = "wed"; t.sessions[4].block = "b1" },
     Rule.classUnavailable.id: { s, _ in s.classes[2].unavailable = [.day(.mon)] },
+    // 7B's English double on Monday is two blocks; Year 7's limit binds its parts.
+    Rule.classDailyLimit.id: { s, _ in s.classes[0].maxPerDay = 1 },
     Rule.lessonRoom.id: { _, t in t.sessions[0].room = "lab" },
     Rule.lessonRoomSize.id: { _, t in t.sessions[2].room = "r2"; t.sessions[6].room = "r1" },
     Rule.lessonDaysApart.id: { _, t in t.sessions[1].day = "mon"; t.sessions[1].block = "b2" },
