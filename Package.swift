@@ -61,7 +61,7 @@ let package = Package(
         // and `scheduleWeek`, the solve-explain-check service that the CLI (and the web app) call.
         .target(name: "Advisor", dependencies: ["WeekIndex", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Diagnosis"]),
         // Human-readable summaries and timetable grids.
-        .target(name: "Reports", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
+        .target(name: "Reports", dependencies: ["Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // iCalendar (RFC 5545) export: per teacher, student and room, recurring over the term.
         .target(name: "CalendarExport", dependencies: ["ScenarioKit", "TimetableFormat", "TimetableChecker"]),
         // Spreadsheet and SIS export: sessions.csv, unmet.csv, and OneRoster 1.1 classes and enrollments.

@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 import ScenarioKit
 import TimetableChecker
 import TimetableFormat
@@ -47,14 +48,26 @@ private func unmetProof(unmet: Int, _ bounds: Timetable.ProvenBounds?) -> String
         : " — at least \(bounds.unmetSessions) must be\(source)"
 }
 
-/// "Comfort score 383, at least 290 — within 25 %": the gap rounded up, so it never reads better than it is.
+/// "Comfort score 383, at least 290 — within 25 %": the gap rounded up, so it never reads better than
+/// it is. A wider gap says nothing an admin can use, so then the sentence says what the bound is made
+/// of: what every timetable must have.
 private func comfortSentence(_ bounds: Timetable.ProvenBounds) -> String {
     let score = number(bounds.comfortScore)
     if bounds.comfortGap <= 1e-9 { return "Comfort score \(score) — proven best possible." }
     if bounds.comfort <= 0 { return "Comfort score \(score) (lower is better; no lower bound proven)." }
     let within = Int((bounds.comfortGap * 100 - 1e-9).rounded(.up))
-    return "Comfort score \(score), at least \(number(bounds.comfort)) — within \(within) %."
+    guard within > looseGapPercent else { return "Comfort score \(score), at least \(number(bounds.comfort)) — within \(within) %." }
+    let parts = (bounds.comfortParts ?? []).map { part in
+        let name = RuleCatalogue.all.first { $0.id == part.term }?.name ?? part.term
+        return part.count.map { "\($0) × \(name)" } ?? "\(name) (\(number(part.cost)))"
+    }
+    let proof = bounds.comfortFromModel == true || parts.isEmpty ? "GLPK's bound on the week's model proves at least \(number(bounds.comfort))"
+        : "every timetable has \(parts.joined(separator: ", ")), \(number(bounds.comfort)) in all"
+    return "Comfort score \(score) (lower is better); \(proof), too far below to say how close this is."
 }
+
+/// Above this gap a percentage teaches nothing (`Benchmarks/README.md`, "Proven bounds").
+let looseGapPercent = 25
 
 /// Tenths of a second matter only for short runs.
 private func duration(_ seconds: Double) -> String {

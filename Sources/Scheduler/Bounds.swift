@@ -7,6 +7,7 @@ import GLPKBackend
 import IntegerProgram
 import Rules
 import ScenarioKit
+import TimetableFormat
 import WeekIndex
 
 package struct LowerBounds: Sendable {
@@ -196,6 +197,11 @@ package struct LowerBounds: Sendable {
     /// one whose preferred teachers together cannot lead all m has the rest led by others. Idle blocks:
     /// those between someone's fixed sessions that no flexible session of hers can fill.
     package func comfort(done: [[Int]]) -> Double {
+        comfortParts(done: done).reduce(0) { $0 + $1.cost }
+    }
+
+    /// `comfort(done:)` term by term: what every such timetable must have of each, and its cost.
+    package func comfortParts(done: [[Int]]) -> [Timetable.BoundPart] {
         var late = 0, extraTeachers = 0, notPreferred = 0
         for (s, student) in instance.students.enumerated() {
             var blocks = 0
@@ -219,14 +225,21 @@ package struct LowerBounds: Sendable {
             }
             late += max(0, blocks - freeBeforeLastBlock[s])
         }
-        return consecutiveDays(done: done) + weights[.lateBlock] * Double(late)
-            + weights[.teacherContinuity] * Double(extraTeachers) + weights[.preferredTeacher] * Double(notPreferred)
-            + idleBetweenFixedSessions + changesForced
+        func counted(_ term: Rule, _ count: Int) -> Timetable.BoundPart {
+            Timetable.BoundPart(term: term.id, count: count, cost: weights[term] * Double(count))
+        }
+        let parts = [counted(.sameNeedNextDay, consecutivePairs(done: done)), counted(.lateBlock, late),
+                     counted(.teacherContinuity, extraTeachers), counted(.preferredTeacher, notPreferred),
+                     Timetable.BoundPart(term: "idle between fixed sessions", count: nil, cost: idleBetweenFixedSessions),
+                     Timetable.BoundPart(term: "changes the scenario forces", count: nil, cost: changesForced)]
+        return parts.filter { $0.cost > 0 }
     }
 
     /// The consecutive-days part of `comfort(done:)` alone, weighted: it adds to a bound on the
     /// other terms (GLPK's on the whole-week model, which leaves this term out).
-    package func consecutiveDays(done: [[Int]]) -> Double {
+    package func consecutiveDays(done: [[Int]]) -> Double { weights[.sameNeedNextDay] * Double(consecutivePairs(done: done)) }
+
+    private func consecutivePairs(done: [[Int]]) -> Int {
         var pairs = 0
         var fewestPairs: [UInt64: [Int]] = [:]
         for (s, student) in instance.students.enumerated() {
@@ -236,7 +249,7 @@ package struct LowerBounds: Sendable {
                 pairs += fewestPairs[mask]![min(done[s][n], need.sessions, mask.nonzeroBitCount)]
             }
         }
-        return weights[.sameNeedNextDay] * Double(pairs)
+        return pairs
     }
 
     /// Baseline seats, teachers and rooms that no session of the changed scenario can hold as they

@@ -71,7 +71,9 @@ func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bou
     let unmetCost = ObjectiveWeights.unmetByPriority.reduce(0.0) { $0 + weights[$1.1] * Double(terms[$1.1]) }
         + weights[.unplacedLesson] * Double(terms[.unplacedLesson])
     let comfortScore = terms.total(weights) - unmetCost
-    var comfort = roundedDown(lower.comfort(done: plan.done))
+    let parts = lower.comfortParts(done: plan.done)
+    let counted = roundedDown(parts.reduce(0) { $0 + $1.cost })
+    var comfort = counted
     if terms.unmetSessions == 0 {
         comfort = max(comfort, bound, roundedDown(modelBound + lower.consecutiveDays(done: plan.done)))
     }
@@ -79,7 +81,7 @@ func boundParts(_ lower: LowerBounds, plan: Plan, weights: ObjectiveWeights, bou
         unmetSessions: min(lower.unmetSessions, terms.unmetSessions),
         unmetObjective: min(unmetCost, roundedDown(lower.unmetObjective + lower.unplacedObjective)),
         unmetSource: lower.unmetSessions > 0 ? lower.unmetSource : nil, comfortScore: comfortScore, comfort: min(comfort, comfortScore),
-        comfortTerms: LowerBounds.comfortTerms.map(\.id))
+        comfortTerms: LowerBounds.comfortTerms.map(\.id), comfortParts: parts, comfortFromModel: comfort > counted)
 }
 
 /// The plan's shortfall per need; Advisor gives each its reason.

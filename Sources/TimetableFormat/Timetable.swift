@@ -68,15 +68,30 @@ public struct Timetable: Codable, Sendable, Hashable {
         /// The objective terms (catalogue ids) the comfort bound argues about; it counts every other
         /// comfort term as 0.
         public var comfortTerms: [String]
+        /// What the counting argument proves every such timetable has, term by term; the bound is
+        /// their sum unless GLPK's bound on the week's model proves more (`comfortFromModel`).
+        public var comfortParts: [BoundPart]?
+        /// Whether `comfort` is GLPK's bound on the week's model rather than the parts' sum.
+        public var comfortFromModel: Bool?
 
         public init(unmetSessions: Int, unmetObjective: Double, unmetSource: String?, comfortScore: Double, comfort: Double,
-                    comfortTerms: [String]) {
+                    comfortTerms: [String], comfortParts: [BoundPart]? = nil, comfortFromModel: Bool? = nil) {
             self.unmetSessions = unmetSessions; self.unmetObjective = unmetObjective; self.unmetSource = unmetSource
             self.comfortScore = comfortScore; self.comfort = comfort; self.comfortTerms = comfortTerms
+            self.comfortParts = comfortParts; self.comfortFromModel = comfortFromModel
         }
 
         /// (score - bound) / score (as the objective's gap), 0 when the comfort part is proven best possible.
         public var comfortGap: Double { max(0, comfortScore - comfort) / max(abs(comfortScore), 1) }
+    }
+
+    /// One part of the comfort bound: a catalogue term and how many of it every timetable has (nil
+    /// for a part counted as a cost only), and what that costs.
+    public struct BoundPart: Codable, Sendable, Hashable {
+        public var term: String
+        public var count: Int?
+        public var cost: Double
+        public init(term: String, count: Int?, cost: Double) { self.term = term; self.count = count; self.cost = cost }
     }
 
     /// A session of the week. Flexible sessions (the ones flexsched plans) have a subject, a modality,

@@ -130,12 +130,12 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
 @Test func headlineSaysWhatTheBoundsProve() throws {
     let s = try school()
     func bounded(_ sessions: [Timetable.Session], status: Timetable.Status = .feasible, unmetAtLeast: Int, comfort: Double,
-                 score: Double) -> Timetable {
+                 score: Double, parts: [Timetable.BoundPart]? = nil, fromModel: Bool? = nil) -> Timetable {
         var t = timetable(sessions, seconds: 12, stop: .converged)
         t.status = status
         t.bounds = .init(unmetSessions: unmetAtLeast, unmetObjective: 1000 * Double(unmetAtLeast),
                          unmetSource: unmetAtLeast > 0 ? "teachers' weekly capacity" : nil, comfortScore: score, comfort: comfort,
-                         comfortTerms: ["O.late-block"])
+                         comfortTerms: ["O.late-block"], comfortParts: parts, comfortFromModel: fromModel)
         return t
     }
     let short = Array(fullWeek.dropFirst())
@@ -145,6 +145,12 @@ private func timetable(_ sessions: [Timetable.Session], unmet: [Timetable.Unmet]
         == "2 of 6 sessions unmet — proven the fewest possible (teachers' weekly capacity). Comfort score 7 — proven best possible. Stopped after 12 s: no further improvement found.")
     #expect(resultHeadline(bounded(fullWeek, unmetAtLeast: 0, comfort: 0, score: 4), scenario: s)
         == "All 6 sessions met. Comfort score 4 (lower is better; no lower bound proven). Stopped after 12 s: no further improvement found.")
+    // A gap over 25 % says what every timetable must have instead of a percentage.
+    let parts = [Timetable.BoundPart(term: "O.same-need-next-day", count: 40, cost: 80), Timetable.BoundPart(term: "O.late-block", count: 16, cost: 16)]
+    #expect(resultHeadline(bounded(fullWeek, unmetAtLeast: 0, comfort: 96, score: 283, parts: parts, fromModel: false), scenario: s)
+        == "All 6 sessions met. Comfort score 283 (lower is better); every timetable has 40 × same need on consecutive days, 16 × late block, 96 in all, too far below to say how close this is. Stopped after 12 s: no further improvement found.")
+    #expect(resultHeadline(bounded(fullWeek, unmetAtLeast: 0, comfort: 120, score: 283, parts: parts, fromModel: true), scenario: s)
+        == "All 6 sessions met. Comfort score 283 (lower is better); GLPK's bound on the week's model proves at least 120, too far below to say how close this is. Stopped after 12 s: no further improvement found.")
     #expect(resultHeadline(bounded(fullWeek, status: .optimal, unmetAtLeast: 0, comfort: 4, score: 4), scenario: s)
         == "All 6 sessions met — proven best possible. Stopped after 12 s: no further improvement found.")
 }
