@@ -19,9 +19,10 @@ public struct ImportedTeacher: Sendable, Hashable {
     public var id: String { teacher.id }
 
     public init(id: String, name: String, subjects: [String], unavailable: [SlotRef] = [], maxPerDay: Int? = nil,
-                maxPerWeek: Int? = nil, preferNot: [SlotRef] = [], aliases: [String] = [], origin: Origin) {
+                maxPerWeek: Int? = nil, maxDays: Int? = nil, maxInARow: Int? = nil, aimPerWeek: Int? = nil, preferNot: [SlotRef] = [],
+                aliases: [String] = [], origin: Origin) {
         teacher = Teacher(id: id, name: name, subjects: subjects, unavailable: unavailable, maxPerDay: maxPerDay, maxPerWeek: maxPerWeek,
-                          preferNot: preferNot)
+                          maxDays: maxDays, maxInARow: maxInARow, preferNot: preferNot, aimPerWeek: aimPerWeek)
         self.aliases = aliases; self.origin = origin
     }
 }

@@ -43,7 +43,9 @@ public struct RosterChanges: Sendable, Equatable {
         compare("teacher", old.teachers, new.teachers, id: \.id, name: \.name) { a, b in
             field("name", a.name, b.name) { $0 } + field("subjects", a.subjects.sorted(), b.subjects.sorted(), words)
                 + field("unavailable", a.unavailable, b.unavailable, slots) + field("max-per-day", a.maxPerDay, b.maxPerDay, limit)
-                + field("max-per-week", a.maxPerWeek, b.maxPerWeek, limit) + field("prefer-not", a.preferNot, b.preferNot, slots)
+                + field("max-per-week", a.maxPerWeek, b.maxPerWeek, limit) + field("max-days", a.maxDays, b.maxDays, limit)
+                + field("max-in-a-row", a.maxInARow, b.maxInARow, limit) + field("aim-per-week", a.aimPerWeek, b.aimPerWeek, limit)
+                + field("prefer-not", a.preferNot, b.preferNot, slots)
         }
         compare("student", old.students, new.students, id: \.id, name: \.name) { a, b in
             let needs = { (s: Student) in s.needs.map { "\($0.subject)/\($0.modality)×\($0.sessions)" }.sorted() }

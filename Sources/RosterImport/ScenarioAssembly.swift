@@ -106,6 +106,9 @@ public enum ScenarioAssembly {
             teacher.unavailable += s.unavailable
             teacher.maxPerDay = merged("max-per-day", teacher.maxPerDay, s.maxPerDay) { String($0) }
             teacher.maxPerWeek = merged("max-per-week", teacher.maxPerWeek, s.maxPerWeek) { String($0) }
+            teacher.maxDays = merged("max-days", teacher.maxDays, s.maxDays) { String($0) }
+            teacher.maxInARow = merged("max-in-a-row", teacher.maxInARow, s.maxInARow) { String($0) }
+            teacher.aimPerWeek = merged("aim-per-week", teacher.aimPerWeek, s.aimPerWeek) { String($0) }
             teacher.preferNot += s.preferNot
             return teacher
         }

@@ -4,7 +4,8 @@ import ScenarioKit
 /// per teacher, room and student, with the same words a scenario file uses.
 public enum SpreadsheetRoster {
     public static let teacherColumns = (required: ["id", "name", "subjects"],
-                                        optional: ["unavailable", "max-per-day", "max-per-week", "prefer-not"])
+                                        optional: ["unavailable", "max-per-day", "max-per-week", "max-days", "max-in-a-row", "aim-per-week",
+                                                   "prefer-not"])
     public static let roomColumns = (required: ["id", "name", "capacity"], optional: ["features", "unavailable"])
     public static let studentColumns = (required: ["id", "name"], optional: ["unavailable", "requires", "max-per-day", "apart"])
 
@@ -26,7 +27,9 @@ public enum SpreadsheetRoster {
             if subjects.isEmpty { problems.append(row.problem("subjects", "`subjects` is empty; list the subjects she teaches, separated by spaces (math reading)")) }
             return ImportedTeacher(id: id, name: name(row, id, &problems), subjects: subjects, unavailable: slots(row, "unavailable", week, &problems),
                                    maxPerDay: row.integer("max-per-day", in: 1...100, &problems),
-                                   maxPerWeek: row.integer("max-per-week", in: 1...1000, &problems), preferNot: slots(row, "prefer-not", week, &problems),
+                                   maxPerWeek: row.integer("max-per-week", in: 1...1000, &problems), maxDays: row.integer("max-days", in: 1...7, &problems),
+                                   maxInARow: row.integer("max-in-a-row", in: 1...100, &problems),
+                                   aimPerWeek: row.integer("aim-per-week", in: 0...1000, &problems), preferNot: slots(row, "prefer-not", week, &problems),
                                    origin: Origin(file: teachers.file, line: row.line, columns: teachers.columnNumbers))
         }
         let importedRooms: [Room] = rooms.map { rooms in

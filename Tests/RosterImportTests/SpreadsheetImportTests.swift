@@ -52,6 +52,26 @@ private let cases = ((try? FileManager.default.contentsOfDirectory(atPath: corpu
         #expect(RosterChanges.between(old: example, new: imported).entries.isEmpty)
     }
 
+    /// A part-time teacher's days, her breaks and her aim come from her row as the scenario keys do.
+    @Test func teacherLimitsComeFromTheirColumns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let teachers = dir.appendingPathComponent("teachers.csv").path
+        try Data("""
+            id,name,subjects,max-days,max-in-a-row,aim-per-week
+            lee,Ms. Lee,math science,3,2,12
+            garcia,Mr. Garcia,reading writing spanish,,,
+            okafor,Dr. Okafor,science math,,,
+
+            """.utf8).write(to: URL(fileURLWithPath: teachers))
+        let file = { (name: String) in template.appendingPathComponent(name).path }
+        let result = try importSpreadsheets(week: file("WEEK.yaml"), needs: file("needs.csv"), teachers: teachers,
+                                            students: file("students.csv"), rooms: file("rooms.csv"), outputFile: "week.yaml")
+        let lee = try #require(result.scenario.scenario.teachers.first { $0.id == "lee" })
+        #expect(lee.maxDays == 3 && lee.maxInARow == 2 && lee.aimPerWeek == 12)
+        #expect(result.scenario.scenario.teachers.first { $0.id == "garcia" }?.maxDays == nil)
+    }
+
     @Test func theCorpusHasCases() { #expect(cases.count >= 10) }
 
     @Test(arguments: cases) func badSheetsGetTheirExactMessages(_ sample: SpreadsheetCase) throws {
