@@ -22,6 +22,8 @@ struct ConstraintContext {
     /// MinDaysBetweenActivities, applied once lessons are split by which of them their parts are in
     /// (`FETMinDays.swift`).
     var minDays: [MinDaysConstraint] = []
+    /// Activities that end their students' day.
+    var endsDay: Set<Int> = []
 }
 
 extension FETMapper {
@@ -134,6 +136,8 @@ extension FETMapper {
             applyTeacherLimit(c, type, field: "Maximum_Hours_Daily", to: \.maxPerDay, at: 100, &x)
         case "TeacherMaxDaysPerWeek" where hard, "TeachersMaxDaysPerWeek" where hard:
             applyTeacherLimit(c, type, field: "Max_Days_Per_Week", to: \.maxDays, at: 7, &x)
+        case "ActivityEndsStudentsDay" where hard, "ActivitiesEndStudentsDay" where hard:
+            x.endsDay.formUnion(type == "ActivityEndsStudentsDay" ? activityId(c).map { [$0] } ?? [] : selected(c))
         case "StudentsMaxHoursDaily" where hard, "StudentsSetMaxHoursDaily" where hard:
             applyStudentsMaxHoursDaily(c, type, &x)
         case "TeacherMaxHoursContinuously" where hard, "TeachersMaxHoursContinuously" where hard:

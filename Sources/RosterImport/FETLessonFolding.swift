@@ -10,6 +10,11 @@ extension FETMapper {
         applyMinDays(&x)
         for i in x.lessons.indices {
             let parts = activitiesOf[i]
+            // A split activity with a pinned part stays whole, whatever its parts say.
+            if parts.contains(where: x.endsDay.contains) {
+                if parts.allSatisfy(x.endsDay.contains) { x.lessons[i].endsDay = true }
+                else { unsupported["ActivityEndsStudentsDay on some parts of a split activity with a pinned part", default: 0] += 1 }
+            }
             // A pinned part starts where it is pinned; the others must agree on where they may start.
             let free = parts.filter { !x.pinned.contains($0) }
             let sets = free.map { x.allowedStarts[$0] }
@@ -63,7 +68,7 @@ extension FETMapper {
             func key(_ a: Int) -> String {
                 let rooms = context.preferredRooms[a] ?? context.homeRooms[a]
                 let apart = context.minDays.indices.filter { context.minDays[$0].activities.contains(a) }
-                return "\(context.allowedStarts[a].map { $0.sorted().description } ?? "any") \(rooms.map { $0.sorted().description } ?? "none") \(apart)"
+                return "\(context.allowedStarts[a].map { $0.sorted().description } ?? "any") \(rooms.map { $0.sorted().description } ?? "none") \(apart) \(context.endsDay.contains(a))"
             }
             let groups = Dictionary(grouping: parts, by: key).values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
             guard groups.count > 1 else { continue }
@@ -144,6 +149,11 @@ extension FETMapper {
                 merged.minDaysApart = max(merged.minDaysApart, other.minDaysApart)
                 merged.preferDaysApart = max(merged.preferDaysApart, other.preferDaysApart)
                 merged.prefer += other.prefer.filter { !merged.prefer.contains($0) }
+                if merged.endsDay != other.endsDay {
+                    warnings.append(InputProblem(file: file, line: nil, entity: "Activity \(activitiesOf[m][0])",
+                                                 message: "ends its students' day and starts together with activities that do not: the lesson ends the day of all their classes"))
+                }
+                merged.endsDay = merged.endsDay || other.endsDay
                 if other.needsRoom { merged.rooms = other.rooms; merged.needsRoom = true }
                 if !other.onlyAt.isEmpty {
                     let mine = Set(merged.onlyAt.isEmpty ? startTimes(day: nil, hour: nil)

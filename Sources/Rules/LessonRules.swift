@@ -37,6 +37,10 @@ extension Rule {
         id: "R8.min-days-apart", name: "lessons too close together",
         intent: "two lessons of one lesson lie at least `min-days-apart` days apart", kind: .hard, weight: nil)
 
+    public static let lessonEndsDay = Rule(
+        id: "R8.lesson-ends-day", name: "lesson not last of its classes' day",
+        intent: "a lesson with `ends-day` is the last lesson of the day for each of its classes (and the classes within them)", kind: .hard, weight: nil)
+
     public static let lessonOnlyAt = Rule(
         id: "R8.lesson-only-at", name: "lesson outside its allowed starts",
         intent: "a lesson with `only-at` starts at one of those times (a day allows any start that day)", kind: .hard, weight: nil)

@@ -205,7 +205,7 @@ public enum RuleCatalogue {
         .studentHasNeed,
         .fixedKept,
         .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .classDailyLimit, .lessonRoom,
-        .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
+        .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt, .lessonEndsDay,
         .unplacedLesson, .unmetMandated, .unmetHigh, .unmetSession, .unmetLow,
         .studentIdle, .teacherIdle, .lateBlock, .sameNeedNextDay, .preferredTeacher, .teacherContinuity, .preferNot,
         .teacherOverAim, .classIdle, .lessonOffPreferred, .lessonAvoidedTime, .lessonDaysApartPreferred,

@@ -16,7 +16,7 @@ extension ScenarioLoader {
     }
 
     static let lessonKeys = ["id", "title", "subject", "teachers", "classes", "sessions", "length", "min-days-apart", "rooms",
-                             "room-features", "needs-room", "prefer", "avoid", "at", "only-at", "prefer-days-apart", "series"]
+                             "room-features", "needs-room", "prefer", "avoid", "at", "only-at", "prefer-days-apart", "series", "ends-day"]
 
     static func readLesson(_ v: YAMLValue, _ p: ProblemLog, _ lines: LineLog) -> Lesson? {
         let before = p.count
@@ -35,6 +35,7 @@ extension ScenarioLoader {
         let prefer = readSlotRefs(f["prefer"], p), avoid = readSlotRefs(f["avoid"], p), onlyAt = readSlotRefs(f["only-at"], p)
         let preferDaysApart = f["prefer-days-apart"].map { $0.int(p, range: 0...6) } ?? 0
         let series = f["series"].map { $0.string(p) } ?? .some(nil)
+        let endsDay = f["ends-day"].map { $0.bool(p) } ?? false
         // `at: mon.b1` for one pinned lesson, a list for several.
         let at: [SlotRef]?
         if let value = f["at"], case .scalar = value.node, !value.isNull {
@@ -48,10 +49,11 @@ extension ScenarioLoader {
             p.append(v.problem("names neither `teachers` nor `classes`; a lesson needs at least one of them"))
         }
         guard let id, let title, let subject, let teachers, let classes, let sessions, let length, let minDaysApart, let rooms,
-              let roomFeatures, let needsRoom, let prefer, let avoid, let at, let onlyAt, let preferDaysApart, let series, p.count == before else { return nil }
+              let roomFeatures, let needsRoom, let prefer, let avoid, let at, let onlyAt, let preferDaysApart, let series, let endsDay,
+              p.count == before else { return nil }
         lines["lessons[\(id)]"] = v.line
         return Lesson(id: id, title: title, subject: subject, teachers: teachers, classes: classes, sessions: sessions, length: length,
                       minDaysApart: minDaysApart, rooms: rooms, roomFeatures: roomFeatures, needsRoom: needsRoom, prefer: prefer,
-                      avoid: avoid, at: at, onlyAt: onlyAt, preferDaysApart: preferDaysApart, series: series)
+                      avoid: avoid, at: at, onlyAt: onlyAt, preferDaysApart: preferDaysApart, series: series, endsDay: endsDay)
     }
 }

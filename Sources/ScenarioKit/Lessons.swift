@@ -62,16 +62,18 @@ public struct Lesson: Sendable, Hashable {
     /// split activity of 2 + 2 + 1 hours): `min-days-apart` and `prefer-days-apart` hold between the
     /// lessons of all of them, at the larger of the two lessons' values.
     public var series: String?
+    /// Hard: each of its lessons is the last of the day for its classes (FET's "ends students' day").
+    public var endsDay: Bool
 
     public init(id: String, title: String? = nil, subject: String, teachers: [String], classes: [String], sessions: Int,
                 length: Int = 1, minDaysApart: Int = 1, rooms: [String] = [], roomFeatures: [String] = [], needsRoom: Bool = true,
                 prefer: [SlotRef] = [], avoid: [SlotRef] = [], at: [SlotRef] = [], onlyAt: [SlotRef] = [], preferDaysApart: Int = 0,
-                series: String? = nil) {
+                series: String? = nil, endsDay: Bool = false) {
         self.id = id; self.title = title ?? ([subject] + classes).joined(separator: " "); self.subject = subject
         self.teachers = teachers; self.classes = classes; self.sessions = sessions; self.length = length
         self.minDaysApart = minDaysApart; self.rooms = rooms; self.roomFeatures = roomFeatures; self.needsRoom = needsRoom
         self.prefer = prefer; self.avoid = avoid; self.at = at; self.onlyAt = onlyAt; self.preferDaysApart = preferDaysApart
-        self.series = series
+        self.series = series; self.endsDay = endsDay
     }
 
     /// Whether `only-at` lets a lesson start at `block` on `day`.

@@ -109,6 +109,7 @@ extension Scenario {
             if !l.onlyAt.isEmpty { fields.append("only-at: \(flowList(l.onlyAt.map(\.description)))") }
             if l.preferDaysApart > 0 { fields.append("prefer-days-apart: \(l.preferDaysApart)") }
             if let series = l.series { fields.append("series: \(yamlScalar(series))") }
+            if l.endsDay { fields.append("ends-day: true") }
             out.append("  - {\(fields.joined(separator: ", "))}")
         }
         return out

@@ -79,6 +79,25 @@ extension ModelRule {
         }
     }
 
+    /// In a piece: a start of an `ends-day` lesson leaves room for none of its classes' lessons
+    /// after it that day (at most one lesson fills a class's block, so the blocks after it bound them).
+    static let lessonEndsDay = with(ModelRule(.lessonEndsDay)) {
+        $0.lessonAllowed = { plan, l, p in plan.keepsDayEnds(l, from: p) }
+        $0.rows = { model in
+            let instance = model.base.instance
+            let cells = model.lessonCells(\.leaves)
+            for z in model.zs where instance.lessons[z.l].endsDay {
+                let end = z.q + instance.lessons[z.l].length, day = instance.slots(ofDay: instance.day(of: z.q))
+                for leaf in instance.lessons[z.l].leaves {
+                    let after = cells.filter { $0.who == leaf && $0.col != z.col && $0.q >= end && $0.q < day.upperBound }.map(\.col)
+                    guard !after.isEmpty else { continue }
+                    let room = Double(day.upperBound - end)
+                    model.program.addRow("ends day \(z.col)/\(leaf)", after.map { ($0, 1.0) } + [(z.col, room)], upper: room)
+                }
+            }
+        }
+    }
+
     static let lessonOnlyAt = with(ModelRule(.lessonOnlyAt)) {
         $0.lessonStartQualifies = { instance, l, p in instance.lessons[l].allowedStart?[p] ?? true }
     }

@@ -109,7 +109,7 @@ struct ModelRule: Sendable {
         studentHasNeed,
         fixedKept,
         lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, classDailyLimit, lessonRoom, lessonRoomSize,
-        lessonDaysApart, lessonOnlyAt,
+        lessonDaysApart, lessonOnlyAt, lessonEndsDay,
         unplacedLesson, unmetMandated, unmetHigh, unmetSession, unmetLow,
         studentIdle, teacherIdle, lateBlock, sameNeedNextDay, preferredTeacher, teacherContinuity, preferNot,
         teacherOverAim, classIdle, lessonOffPreferred, lessonAvoidedTime, lessonDaysApartPreferred,

@@ -188,6 +188,21 @@ package struct Plan: Sendable {
         instance.teachers[t].maxDays >= instance.dayCount || teacherDayLoad[t][d] > 0 || openTeachingDays(teacher: t) > 0
     }
 
+    /// Whether a lesson of `l` from `p` keeps every `ends-day` lesson last: it has none of its
+    /// classes' lessons after it that day if it ends the day itself, and no lesson of theirs that
+    /// ends the day comes before it.
+    func keepsDayEnds(_ l: Int, from p: Int) -> Bool {
+        let info = instance.lessons[l], day = instance.slots(ofDay: instance.day(of: p)), end = p + info.length
+        for leaf in info.leaves {
+            let row = classAt[leaf]
+            if info.endsDay, (end..<day.upperBound).contains(where: { row[$0] != Plan.free }) { return false }
+            for q in day.lowerBound..<p {
+                if let id = Plan.placement(ofMark: row[q]), let earlier = lessonPlacements[id], instance.lessons[earlier.lesson].endsDay { return false }
+            }
+        }
+        return true
+    }
+
     /// Blocks of lessons class leaf `leaf` has on day `d`.
     func classDayLoad(_ leaf: Int, day d: Int) -> Int { instance.slots(ofDay: d).count { classAt[leaf][$0] != Plan.free } }
 

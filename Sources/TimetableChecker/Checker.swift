@@ -39,7 +39,7 @@ public struct RuleCheck: Sendable {
         studentHasNeed,
         fixedKept,
         lessonKept, lessonCount, lessonPinned, lessonLength, classDoubleBooked, classUnavailable, classDailyLimit, lessonRoom, lessonRoomSize,
-        lessonDaysApart, lessonOnlyAt,
+        lessonDaysApart, lessonOnlyAt, lessonEndsDay,
     ]
 
     public static func check(for rule: Rule) -> RuleCheck? { all.first { $0.rule == rule } }

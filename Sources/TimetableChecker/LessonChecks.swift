@@ -149,6 +149,21 @@ extension RuleCheck {
         }
     }
 
+    /// Blocks in time order: a lesson sharing a class without parts that starts at or after an
+    /// `ends-day` lesson's last block ends too late.
+    static let lessonEndsDay = RuleCheck(.lessonEndsDay) { input in
+        let order = Dictionary(input.scenario.blocksInTimeOrder.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func leaves(_ s: CheckInput.Resolved) -> Set<String> { Set((s.session.classes ?? []).flatMap { input.scenario.leafClasses($0) }) }
+        return input.lessons.flatMap { last -> [String] in
+            guard last.session.lesson.flatMap(input.lesson)?.endsDay == true, let end = order[last.blocks.last ?? ""] else { return [] }
+            let mine = leaves(last)
+            return input.lessons.compactMap { s in
+                guard s.session.day == last.session.day, let start = order[s.session.block], start > end, !leaves(s).isDisjoint(with: mine) else { return nil }
+                return "lesson after the day's last: \(s.what) starts at \(s.at), after \(last.what), which ends the day of \(mine.intersection(leaves(s)).sorted().joined(separator: ", "))"
+            }
+        }
+    }
+
     static let lessonOnlyAt = RuleCheck(.lessonOnlyAt) { input in
         input.lessons.compactMap { s in
             guard let lesson = s.session.lesson.flatMap(input.lesson), !lesson.onlyAt.isEmpty, let day = Weekday(rawValue: s.session.day),

@@ -38,6 +38,8 @@ extension Instance {
         package var rooms: [Int] = []
         /// Per slot: whether a lesson may ever start there (filled from the catalogue).
         package var canStart: [Bool] = []
+        /// `ends-day`: no lesson of its classes after it that day.
+        package var endsDay = false
 
         /// Who is told when one of its lessons moves: its teachers and members (at least one).
         package var peopleTold: Int { max(1, teachers.count + students.count) }
@@ -78,7 +80,7 @@ extension Instance {
                 guard case .block(let day, let block) = ref else { return nil }
                 return slots.firstIndex { $0.day == day && $0.block == block }
             }
-            return LessonInfo(
+            var info = LessonInfo(
                 sessions: lesson.sessions, length: lesson.length, minDaysApart: lesson.minDaysApart, preferDaysApart: lesson.preferDaysApart,
                 teachers: orderedUniqueIndices(lesson.teachers.compactMap { teacherIndex[$0] }),
                 students: members.compactMap { studentIndex[$0] },
@@ -89,6 +91,8 @@ extension Instance {
                 preferredStart: lesson.prefer.isEmpty ? nil : slots.map { !isAvailable(lesson.prefer, day: $0.day, block: $0.block) },
                 avoidedStart: avoided,
                 allowedStart: lesson.onlyAt.isEmpty ? nil : slots.map { lesson.mayStart(day: $0.day, block: $0.block) }, pinned: pinned, runFits: slots.indices.map { starts[$0 % blocksPerDay] })
+            info.endsDay = lesson.endsDay
+            return info
         }
         let seriesIndex = Dictionary(grouping: scenario.lessons.indices.filter { scenario.lessons[$0].series != nil },
                                      by: { scenario.lessons[$0].series! })

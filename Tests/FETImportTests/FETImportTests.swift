@@ -297,6 +297,7 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
             + "<ConstraintTeachersMaxHoursContinuously><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Continuously>2</Maximum_Hours_Continuously><Active>true</Active></ConstraintTeachersMaxHoursContinuously>"
             + "<ConstraintStudentsMaxHoursDaily><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Daily>3</Maximum_Hours_Daily><Active>true</Active></ConstraintStudentsMaxHoursDaily>"
             + "<ConstraintStudentsSetMaxHoursDaily><Weight_Percentage>100</Weight_Percentage><Maximum_Hours_Daily>2</Maximum_Hours_Daily><Students>9B</Students><Active>true</Active></ConstraintStudentsSetMaxHoursDaily>"
+            + "<ConstraintActivityEndsStudentsDay><Weight_Percentage>100</Weight_Percentage><Activity_Id>11</Activity_Id><Active>true</Active></ConstraintActivityEndsStudentsDay>"
         let space = na("RoomNotAvailableTimes", "Room", "Lab 1")
             + "<ConstraintActivityPreferredRoom><Weight_Percentage>100</Weight_Percentage><Activity_Id>10</Activity_Id><Room>Lab 1</Room><Permanently_Locked>true</Permanently_Locked><Active>true</Active></ConstraintActivityPreferredRoom>"
             + "<ConstraintActivityPreferredRooms><Weight_Percentage>100</Weight_Percentage><Activity_Id>11</Activity_Id><Number_of_Preferred_Rooms>2</Number_of_Preferred_Rooms><Preferred_Room>Lab 1</Preferred_Room><Preferred_Room>R2</Preferred_Room><Active>true</Active></ConstraintActivityPreferredRooms>"
@@ -313,7 +314,8 @@ private func lesson(_ result: FETImport, _ id: String) -> Lesson? { result.scena
         #expect(s.rooms.first { $0.name == "Lab 1" }?.unavailable == [.block(.tue, "h3")])
         let labId = try #require(s.rooms.first { $0.name == "Lab 1" }?.id)
         #expect(lesson(r, "a10")?.at == [.block(.tue, "h1")] && lesson(r, "a10")?.rooms == [labId] && lesson(r, "a10")?.needsRoom == true)
-        #expect(lesson(r, "a11")?.prefer == [.block(.mon, "h3")] && lesson(r, "a11")?.rooms == [labId, "R2"])
+        #expect(lesson(r, "a11")?.prefer == [.block(.mon, "h3")] && lesson(r, "a11")?.rooms == [labId, "R2"] && lesson(r, "a11")?.endsDay == true)
+        #expect(lesson(r, "a10")?.endsDay == false)
         #expect(lesson(r, "a12")?.prefer == [.block(.mon, "h2")] && lesson(r, "a12")?.needsRoom == false)
     }
 
@@ -398,6 +400,7 @@ let fetExamplesImportedWhole = [
     "FET-5-official/Brazil/2/EEBLJ-Noturno.fet",
     "FET-5-official/Brazil/3/ACHILES-MANHA.fet",
     "FET-5-official/Denmark/small-school.fet",
+    "FET-5-official/Greece/Didymoteicho/6th-Primary-School.fet",
     "FET-5-official/India/St-Marys-College/St-Marys-College-Puthanagadi.fet",
     "FET-5-official/Indonesia/SMK-Negeri-1-Arahan-Kab-Indramayu/netura_2016-2017.fet",
     "FET-5-official/Namibia/by-Bobby/set-1/PBS.fet",

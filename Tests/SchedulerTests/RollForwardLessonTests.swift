@@ -18,7 +18,7 @@ import WeekIndex
 /// The rules this file breaches; with `flexRollForwardRules`, exactly the catalogue's hard rules.
 let lessonRollForwardRules: [Rule] = [
     .lessonKept, .lessonCount, .lessonPinned, .lessonLength, .classDoubleBooked, .classUnavailable, .classDailyLimit, .lessonRoom,
-    .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt,
+    .lessonRoomSize, .lessonDaysApart, .lessonOnlyAt, .lessonEndsDay,
 ]
 
 @Test func rollForwardTestsCoverEveryHardRuleOnce() {
@@ -175,6 +175,20 @@ private func lessonBreaches(_ rule: Rule, in week: (scenario: Scenario, planted:
             func movable(_ i: Int) -> Bool { unpinned.contains(i) && leaves(sessions[i]) == [form] }
             guard over.allSatisfy({ day in load(day.filter { !movable($0) }) <= most - 1 }) else { return nil }
             return changed(theirs.filter(movable)) { $0.classes[$0.classes.firstIndex { $0.id == form }!].maxPerDay = most - 1 }
+        }
+    case .lessonEndsDay:
+        // A lesson now ends its classes' day while lessons of theirs follow it on some day: it
+        // or they must move.
+        return unpinned.compactMap { i -> LessonBreach? in
+            let id = sessions[i].lesson!
+            let after = placements(of: id).flatMap { p -> [Int] in
+                let last = sessions[p], end = order.firstIndex(of: last.block)! + max(1, last.length)
+                return sessions.indices.filter { j in
+                    sessions[j].isLesson && sessions[j].day == last.day && order.firstIndex(of: sessions[j].block)! >= end
+                        && !leaves(sessions[j]).isDisjoint(with: leaves(last))
+                }
+            }
+            return after.isEmpty ? nil : changed(placements(of: id) + after) { $0.lessons[lessonIndex(id)].endsDay = true }
         }
     case .lessonRoom:
         // A lesson may no longer use a room one of its lessons is in: its `rooms` lists every other room it could use.

@@ -130,3 +130,35 @@ func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
     #expect(checkTimetable(free, against: limited).map(\.description)
                 == ["R8.class-daily-limit class over daily limit: 7a has 3 blocks of lessons on mon; max-per-day of y7 is 2"])
 }
+
+/// 7A's sport ends its day: math and reading come first, whatever costs late blocks more.
+@Test func aLessonThatEndsTheDayIsLast() throws {
+    func week(_ ends: String) throws -> ValidatedScenario {
+        try ScenarioLoader.parse("""
+            name: Ends day
+            days: [mon]
+            blocks:
+            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
+            modalities: {}
+            teachers:
+              - {id: lee, name: Ms. Lee, subjects: [math, reading, sport]}
+              - {id: kim, name: Mr. Kim, subjects: [sport]}
+            rooms:
+              - {id: r1, name: Room 1, capacity: 30}
+            students: []
+            classes:
+              - {id: 7a, name: 7A, size: 25}
+            lessons:
+              - {id: sport-7a, subject: sport, teachers: [kim], classes: [7a], sessions: 1\(ends)}
+              - {id: math-7a, subject: math, teachers: [lee], classes: [7a], sessions: 1}
+              - {id: reading-7a, subject: reading, teachers: [lee], classes: [7a], sessions: 1}
+            """, file: "ends-day.yaml")
+    }
+    let free = try solveTimetable(week(""), options: workLimited(10))
+    #expect(free.sessions.first { $0.lesson == "sport-7a" }?.block == "b1", "without ends-day sport comes first")
+    let limited = try week(", ends-day: true")
+    let timetable = try solveTimetable(limited, options: workLimited(10))
+    #expect(checkTimetable(timetable, against: limited).isEmpty && timetable.unplacedLessons.isEmpty)
+    let blocks = Dictionary(uniqueKeysWithValues: timetable.sessions.map { ($0.lesson ?? "", $0.block) })
+    #expect(blocks["sport-7a"]! > blocks["math-7a"]! && blocks["sport-7a"]! > blocks["reading-7a"]!, "\(blocks)")
+}

@@ -75,6 +75,12 @@ let lessonMutations: [String: @Sendable (inout Scenario, inout Timetable) -> Voi
     Rule.lessonRoomSize.id: { _, t in t.sessions[2].room = "r2"; t.sessions[6].room = "r1" },
     Rule.lessonDaysApart.id: { _, t in t.sessions[1].day = "mon"; t.sessions[1].block = "b2" },
     Rule.lessonOnlyAt.id: { s, _ in s.lessons[0].onlyAt = [.day(.tue), .block(.mon, "b2")] },
+    // The Wednesday assembly now ends Year 7's day, and 7A's Tuesday math moves after it.
+    Rule.lessonEndsDay.id: { s, t in
+        s.lessons[2].endsDay = true
+        t.sessions[1].day = "wed"
+        t.sessions[1].block = "b3"
+    },
 ]
 
 @Test func validHybridTimetablePasses() throws {
