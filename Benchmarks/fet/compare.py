@@ -24,12 +24,13 @@ import xml.etree.ElementTree as ET
 EXAMPLES = "/usr/share/doc/fet-data/examples"
 
 
-def run(cmd, deadline, log):
-    """Runs cmd with its output in `log`; on the deadline SIGTERM (FET then writes what it has), SIGKILL 5 s later.
+def run(cmd, deadline, log, errors=None):
+    """Runs cmd with its output in `log` (its standard error in `errors` when given, so that a JSON
+    answer stays JSON); on the deadline SIGTERM (FET then writes what it has), SIGKILL 5 s later.
     Returns (exit status or None when stopped, wall seconds)."""
     start = time.monotonic()
-    with open(log, "w") as out:
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    with open(log, "w") as out, open(errors or os.devnull, "w") as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err if errors else subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
             status = p.wait(timeout=deadline)
         except subprocess.TimeoutExpired:
@@ -122,7 +123,7 @@ def flexsched_side(flexsched, path, work, limit, seed):
              solveSeconds=(t.get("stats") or {}).get("seconds"), bound=t.get("bound"), bounds=t.get("bounds"))
     status, _ = run([flexsched, "export", "fet", scenario, f"{out}/timetable.json", "--original", path, "--out", locked,
                      "--verify", "--json", "--fet-time-limit", str(limit), "--fet-deadline", str(limit + 30)],
-                    limit + 90, f"{work}/export.json")
+                    limit + 90, f"{work}/export.json", f"{work}/export.log")
     try:
         e = json.load(open(f"{work}/export.json"))
         r.update(verdict=e["verdict"], fetMessage=e.get("fetMessage"), softConflicts=e.get("softConflicts"), verifySeconds=e.get("fetSeconds"))
