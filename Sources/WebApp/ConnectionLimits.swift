@@ -84,7 +84,9 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             readingBody = false
-            disarm()
+            // A busy server may have answered before the request's end was read: the wait for the
+            // next request starts now, or only the idle timeout would ever close the connection.
+            if unanswered == 0 { arm(header, context) } else { disarm() }
         }
         context.fireChannelRead(data)
     }
