@@ -192,6 +192,7 @@ package struct Plan: Sendable {
     /// classes' lessons after it that day if it ends the day itself, and no lesson of theirs that
     /// ends the day comes before it.
     func keepsDayEnds(_ l: Int, from p: Int) -> Bool {
+        guard instance.anyLessonEndsDay else { return true }
         let info = instance.lessons[l], day = instance.slots(ofDay: instance.day(of: p)), end = p + info.length
         for leaf in info.leaves {
             let row = classAt[leaf]

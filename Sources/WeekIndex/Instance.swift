@@ -104,6 +104,8 @@ package struct Instance: Sendable {
     package let fixed: [FixedInfo]
     /// Class lessons (`Lessons.swift`); `rooms` and `canStart` are set from the catalogue after indexing.
     package var lessons: [LessonInfo]
+    /// Whether any lesson has `ends-day`: most weeks have none, and every start asks.
+    package let anyLessonEndsDay: Bool
     /// The scenario's classes without parts, which lessons occupy.
     package let leafClasses: [String]
     package let leafAvailable: [[Bool]]
@@ -249,6 +251,7 @@ package struct Instance: Sendable {
         (nextDay, previousDay) = calendarNeighbours(scenario.days)
         let lessonIndex = Instance.lessonIndex(scenario, slots: slots, blocksPerDay: blockOrder.count, startPositions: startPositions)
         lessons = lessonIndex.lessons
+        anyLessonEndsDay = lessonIndex.lessons.contains(where: \.endsDay)
         leafClasses = lessonIndex.leafClasses
         leafAvailable = lessonIndex.leafAvailable
         leafMaxPerDay = lessonIndex.leafMaxPerDay
