@@ -153,13 +153,13 @@ extension ModelRule {
             let base = model.base, instance = base.instance
             let cells = model.ys.map { (t: $0.t, covered: instance.covered($0.a, from: $0.p), col: $0.col) }
                 + model.lessonCells(\.teachers).map { (t: $0.who, covered: $0.covered, col: $0.col) }
-            for (t, mine) in Dictionary(grouping: cells, by: \.t).sorted(by: { $0.key < $1.key }) {
+            let limited = cells.filter { instance.teachers[$0.t].maxInARow < instance.blocksPerDay }
+            for (t, mine) in Dictionary(grouping: limited, by: \.t).sorted(by: { $0.key < $1.key }) {
                 let limit = instance.teachers[t].maxInARow
-                guard limit < instance.blocksPerDay else { continue }
-                for d in 0..<instance.dayCount {
+                for (d, today) in Dictionary(grouping: mine, by: { instance.day(of: $0.covered.lowerBound) }) {
                     for start in 0..<max(0, instance.blocksPerDay - limit) where !instance.breakBefore[(start + 1)...(start + limit)].contains(true) {
                         let window = (d * instance.blocksPerDay + start)...(d * instance.blocksPerDay + start + limit)
-                        let terms = mine.compactMap { cell -> (Int, Double)? in
+                        let terms = today.compactMap { cell -> (Int, Double)? in
                             let inside = cell.covered.clamped(to: window.lowerBound..<(window.upperBound + 1)).count
                             return inside > 0 ? (cell.col, Double(inside)) : nil
                         }
