@@ -9,7 +9,7 @@ import WeekIndex
 /// The best state seen (fewest short) is kept. In a first solve each step tries FET's recursive
 /// swapping (`placeRecursively`) first and forces the lesson in only when that fails, as FET does,
 /// and a walk stuck that way builds the weeks of the classes short again: on FET's four densest
-/// Namibian schools this placed every lesson in 2-17 s (seeds 1-3), where the walk with the
+/// Namibian schools this placed every lesson in 1-22 s (seeds 1-3), where the walk with the
 /// search only after it left 2-9 short in 60 s. An unplaced lesson outweighs every flex session, so
 /// flex sessions in the way give up their seats (or go, when they hold the lesson's teacher or room).
 extension Plan {
@@ -56,7 +56,7 @@ extension Plan {
                 recent = (pool.count, step)
             }
             step += 1
-            // A swapping step may take a tenth of a second: the deadline is checked at every one.
+            // A swapping step may take milliseconds: the deadline is checked at every one.
             if step % (swapping ? 1 : 64) == 0, Date() >= deadline || heartbeat?.beat(self) == false { break }
             let l = pool.remove(at: rng.int(0...(pool.count - 1)))
             var nodes = Plan.swapNodes
