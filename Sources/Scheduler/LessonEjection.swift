@@ -7,34 +7,59 @@ import WeekIndex
 /// fewest other lessons, and those go back to the pool of lessons to place. A displaced lesson may
 /// not return to the start it left for a while (tabu), so the chain moves on instead of circling.
 /// The best state seen (fewest short) is kept. In a first solve each step tries FET's recursive
-/// swapping (`placeRecursively`) first and forces the lesson in only when that fails, as FET does: on
-/// FET's four densest Namibian schools this placed every lesson in 8-24 s, where the walk with the
+/// swapping (`placeRecursively`) first and forces the lesson in only when that fails, as FET does,
+/// and a walk stuck that way builds the weeks of the classes short again: on FET's four densest
+/// Namibian schools this placed every lesson in 1-22 s (seeds 1-3), where the walk with the
 /// search only after it left 2-9 short in 60 s. An unplaced lesson outweighs every flex session, so
 /// flex sessions in the way give up their seats (or go, when they hold the lesson's teacher or room).
 extension Plan {
+    /// Steps a swapping walk goes without a new best since its last rebuild before it builds the
+    /// weeks of the classes short again (`clearWeeks`): on the dense FET schools walks that placed
+    /// everything went at most 650 steps between bests, and walks that did not, thousands.
+    static let swapPatience = 500
+    /// How many times a swapping walk builds those weeks again before it gives up.
+    static let swapRebuilds = 20
+    /// Nodes of one recursive swap at most (`placeRecursively`). FET allows twice the week's lessons;
+    /// on the dense schools half of the swaps that worked took 4 nodes and 90 % under 320, and on
+    /// CONCORDIA (1,425 lessons) a step with FET's budget took 20 ms, with 300 nodes 4 ms.
+    static let swapNodes = 300
+
     ///
     /// It runs until nothing is short, `patience` steps pass without a new best (40 per lesson of the
-    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s), or the deadline.
+    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; `swapPatience`
+    /// while swapping, and then `swapRebuilds` times again after a rebuild), or the deadline.
     /// `keepingLast`: of the states with fewest short, keep the last one reached rather than the
     /// first, so a caller that alternates with other moves (`repairShortLessons`) meets a new grid.
     /// `heartbeat` hears of the walk every 64 steps (every step while swapping) and may stop it (a cancel).
     mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil, keepingLast: Bool = false,
-                                    heartbeat: Heartbeat? = nil) {
-        var pool = instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
+                                    swapping: Bool = false, heartbeat: Heartbeat? = nil) {
+        var pool = missingLessons()
         guard !pool.isEmpty else { return }
-        let patience = patience ?? 40 * instance.lessons.reduce(0) { $0 + $1.sessions }
+        // FET's step: recursive swapping first, and only when it fails does the lesson force its
+        // way in. Not in a re-solve: swapping moves lessons it would keep where they are.
+        let swapping = swapping && baseline.lessons.isEmpty
+        var rebuildsLeft = swapping ? Plan.swapRebuilds : 0
+        let stall = patience ?? (swapping ? Plan.swapPatience : 40 * instance.lessons.reduce(0) { $0 + $1.sessions })
         var best = (plan: self, short: pool.count, step: 0)
+        // Fewest short since the last rebuild: the patience counts from there, so a walk that
+        // places a cleared week again is not cut short for not yet beating the best.
+        var recent = (short: pool.count, step: 0)
         var tabu: [Int: Int] = [:]
         var step = -1
-        // FET's step (in a first solve: swapping moves lessons a re-solve would keep where they
-        // are): recursive swapping first, and only when it fails does the lesson force its way in.
-        let swapping = baseline.lessons.isEmpty, swapNodes = 2 * instance.lessons.reduce(0) { $0 + $1.sessions }
-        while !pool.isEmpty, step - best.step < patience {
+        while !pool.isEmpty {
+            if step - recent.step >= stall {
+                guard rebuildsLeft > 0 else { break }
+                rebuildsLeft -= 1
+                self = best.plan
+                pool = missingLessons()
+                pool += clearWeeks(around: pool)
+                recent = (pool.count, step)
+            }
             step += 1
-            // A swapping step may take a tenth of a second: the deadline is checked at every one.
+            // A swapping step may take milliseconds: the deadline is checked at every one.
             if step % (swapping ? 1 : 64) == 0, Date() >= deadline || heartbeat?.beat(self) == false { break }
             let l = pool.remove(at: rng.int(0...(pool.count - 1)))
-            var nodes = swapNodes
+            var nodes = Plan.swapNodes
             if !swapping || !placeRecursively(l, nodes: &nodes, rng: &rng) {
                 guard let (trial, displaced) = cheapestEjection(l, step: step, tabu: tabu, rng: &rng) else {
                     pool.append(l)
@@ -47,6 +72,7 @@ extension Plan {
                 }
                 self = trial
             }
+            if pool.count < recent.short { recent = (pool.count, step) }
             if pool.count < best.short {
                 best = (self, pool.count, step)
             } else if keepingLast, pool.count == best.short {
@@ -61,6 +87,30 @@ extension Plan {
                 guard placeRecursively(l, nodes: &nodes, rng: &rng) else { break }
             }
         }
+    }
+
+    /// One entry per lesson not placed: a lesson twice short appears twice.
+    private func missingLessons() -> [Int] {
+        instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
+    }
+
+    /// Takes out every lesson but the pinned ones of the classes of the lessons in `short` (of
+    /// their teachers, for a lesson without classes) and returns them, one entry per placement,
+    /// so that a stuck walk builds those weeks again. On KalengaPSY2017T1d (seed 3) the walk
+    /// stayed one lesson short of a class booked in every block for 5,000 steps, and GLPK's pieces
+    /// could not place it either; after two rebuilds of that class's week the walk placed it.
+    private mutating func clearWeeks(around short: [Int]) -> [Int] {
+        let leaves = Set(short.flatMap { instance.lessons[$0].leaves }), teachers = Set(short.flatMap { instance.lessons[$0].teachers })
+        var cleared: [Int] = []
+        for id in lessonPlacements.indices {
+            guard let placed = lessonPlacements[id], !placed.pinned else { continue }
+            let other = instance.lessons[placed.lesson]
+            if other.leaves.contains(where: leaves.contains) || (other.leaves.isEmpty && other.teachers.contains(where: teachers.contains)) {
+                removeLesson(id)
+                cleared.append(placed.lesson)
+            }
+        }
+        return cleared
     }
 
     /// The plan with a lesson of `l` placed where it displaces fewest lessons (ties broken at
@@ -95,24 +145,27 @@ extension Plan {
     /// classes or members then, and its own lessons too close in days; nil when a pinned lesson or
     /// a fixed session is in the way.
     func lessonsBlocking(_ l: Int, at p: Int) -> [Int]? {
-        let info = instance.lessons[l], d = instance.day(of: p)
-        var ids = Set<Int>()
+        // Read in place, without copying the lesson or gathering rows: FET's recursive swapping asks
+        // this of every start at every node, and those copies were a third of its time.
+        var ids: [Int] = []
+        /// False when a pinned lesson or a fixed session holds the block.
+        func take(_ mark: Int) -> Bool {
+            guard mark < Plan.free else { return true }
+            guard let id = Plan.placement(ofMark: mark), lessonPlacements[id]?.pinned == false else { return false }
+            if !ids.contains(id) { ids.append(id) }
+            return true
+        }
         for q in instance.covered(lesson: l, from: p) {
-            for row in [info.teachers.map { teacherAt[$0][q] }, info.leaves.map { classAt[$0][q] }, info.students.map { studentAt[$0][q] }] {
-                for mark in row where mark < Plan.free {
-                    guard let id = Plan.placement(ofMark: mark), lessonPlacements[id]?.pinned == false else { return nil }
-                    ids.insert(id)
-                }
-            }
+            for t in instance.lessons[l].teachers where !take(teacherAt[t][q]) { return nil }
+            for leaf in instance.lessons[l].leaves where !take(classAt[leaf][q]) { return nil }
+            for s in instance.lessons[l].students where !take(studentAt[s][q]) { return nil }
         }
-        for id in tooClose(l, at: p) {
-            guard lessonPlacements[id]?.pinned == false else { return nil }
-            ids.insert(id)
-        }
+        for id in tooClose(l, at: p) where !take(Plan.lessonMark(id)) { return nil }
         // No room it may use is free: the lessons in the room it can have most cheaply (labs and the
         // gym are where lessons compete most).
-        if info.needsRoom, info.rooms.allSatisfy({ r in !isFree(roomAt[r], lesson: l, from: p) }) {
-            let holders = info.rooms.compactMap { r -> Set<Int>? in
+        let rooms = instance.lessons[l].rooms
+        if instance.lessons[l].needsRoom, rooms.allSatisfy({ r in !isFree(roomAt[r], lesson: l, from: p) }) {
+            let holders = rooms.compactMap { r -> Set<Int>? in
                 // Flex sessions there give way when the lesson is placed (`evictFlex`); a fixed session never does.
                 let marks = Set(instance.covered(lesson: l, from: p).map { roomAt[r][$0] }.filter { $0 < Plan.free })
                 let found = marks.compactMap { Plan.placement(ofMark: $0) }
@@ -120,7 +173,7 @@ extension Plan {
                 return Set(found)
             }
             guard let cheapest = holders.min(by: { $0.subtracting(ids).count < $1.subtracting(ids).count }) else { return nil }
-            ids.formUnion(cheapest)
+            ids = Array(cheapest.union(ids))
         }
         return ids.sorted()
     }

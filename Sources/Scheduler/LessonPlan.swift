@@ -18,10 +18,12 @@ extension Plan {
         func apart(_ m: Int) -> Int { preferred ? lessons[m].preferDaysApart : lessons[m].minDaysApart }
         let d = instance.day(of: p), mine = apart(l)
         var ids: [Int] = []
+        // Appended one by one: most starts have none too close, and then nothing is allocated
+        // (recursive swapping asks this for every start at every node).
         for m in series {
             let need = max(mine, apart(m))
             guard need > 0 else { continue }
-            ids += placementsOf[m].filter { abs(instance.day(of: lessonPlacements[$0]!.slot) - d) < need }
+            for id in placementsOf[m] where abs(instance.day(of: lessonPlacements[id]!.slot) - d) < need { ids.append(id) }
         }
         return ids
     }
