@@ -4,7 +4,29 @@ import Testing
 import TimetableChecker
 import TimetableFormat
 
-/// Part-time teachers and breaks: `max-days` and `max-in-a-row`.
+/// The week's shape: part-time teachers (`max-days`), breaks (`max-in-a-row`), a class's lessons a
+/// day (`max-per-day`) and a lesson that ends the day (`ends-day`).
+
+/// Blocks b1..bN, an hour apart from 08:00, as scenario lines.
+private func hourlyBlocks(_ count: Int) -> String {
+    (1...count).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n")
+}
+
+/// A week of class lessons in one room of 30 and four hourly blocks a day, no flex sessions:
+/// `rest` gives its teachers, classes and lessons.
+private func lessonWeek(_ name: String, days: String, _ rest: String) throws -> ValidatedScenario {
+    try ScenarioLoader.parse("""
+        name: \(name)
+        days: \(days)
+        blocks:
+        \(hourlyBlocks(4))
+        modalities: {}
+        rooms:
+          - {id: r1, name: Room 1, capacity: 30}
+        students: []
+        \(rest)
+        """, file: "\(name).yaml")
+}
 
 /// Ten one-to-one math sessions on a week of five days of two blocks; Mr. Kim takes at most 6, so
 /// Ms. Lee takes 4. Late blocks cost, so without `max-days` her sessions spread over the mornings of
@@ -78,7 +100,7 @@ func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
             name: Breaks
             days: [mon]
             blocks:
-            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
+            \(hourlyBlocks(4))
             modalities:
               tutoring: {min: 1, max: 1, teacher: true}
             teachers:
@@ -103,23 +125,15 @@ func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
 /// `max-per-day: 2` one of them stays unplaced, and the report says so.
 @Test func aClassDailyLimitHoldsForItsParts() throws {
     func week(_ limit: String) throws -> ValidatedScenario {
-        try ScenarioLoader.parse("""
-            name: Class limit
-            days: [mon, tue]
-            blocks:
-            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
-            modalities: {}
+        try lessonWeek("class-limit", days: "[mon, tue]", """
             teachers:
               - {id: lee, name: Ms. Lee, subjects: [math], unavailable: [tue]}
-            rooms:
-              - {id: r1, name: Room 1, capacity: 30}
-            students: []
             classes:
               - {id: y7, name: Year 7, parts: [7a]\(limit)}
               - {id: 7a, name: 7A, size: 25}
             lessons:
               - {id: math-7a, subject: math, teachers: [lee], classes: [7a], sessions: 3, min-days-apart: 0}
-            """, file: "class-limit.yaml")
+            """)
     }
     let free = try solveTimetable(week(""), options: workLimited(10))
     #expect(free.sessions.count == 3)
@@ -134,25 +148,17 @@ func maxInARowGivesATeacherHerBreak(seed: UInt64) throws {
 /// 7A's sport ends its day: math and reading come first, whatever costs late blocks more.
 @Test func aLessonThatEndsTheDayIsLast() throws {
     func week(_ ends: String) throws -> ValidatedScenario {
-        try ScenarioLoader.parse("""
-            name: Ends day
-            days: [mon]
-            blocks:
-            \((1...4).map { "  - {id: b\($0), start: \"\(7 + $0):00\", end: \"\(7 + $0):50\"}" }.joined(separator: "\n"))
-            modalities: {}
+        try lessonWeek("ends-day", days: "[mon]", """
             teachers:
               - {id: lee, name: Ms. Lee, subjects: [math, reading, sport]}
               - {id: kim, name: Mr. Kim, subjects: [sport]}
-            rooms:
-              - {id: r1, name: Room 1, capacity: 30}
-            students: []
             classes:
               - {id: 7a, name: 7A, size: 25}
             lessons:
               - {id: sport-7a, subject: sport, teachers: [kim], classes: [7a], sessions: 1\(ends)}
               - {id: math-7a, subject: math, teachers: [lee], classes: [7a], sessions: 1}
               - {id: reading-7a, subject: reading, teachers: [lee], classes: [7a], sessions: 1}
-            """, file: "ends-day.yaml")
+            """)
     }
     let free = try solveTimetable(week(""), options: workLimited(10))
     #expect(free.sessions.first { $0.lesson == "sport-7a" }?.block == "b1", "without ends-day sport comes first")
