@@ -20,8 +20,7 @@ extension Search {
             return px != py ? px > py : x.offset < y.offset
         }.map(\.element)
         for ref in ordered {
-            let s = ref.student, a = instance.students[s].needs[ref.need].activity
-            let act = instance.activities[a]
+            let s = ref.student
             let open = (0..<instance.dayCount).filter { d in
                 plan.needDays[s][ref.need] & (1 << UInt64(d)) == 0
                     && instance.slots(ofDay: d).contains { instance.students[s].available[$0] }
@@ -32,35 +31,77 @@ extension Search {
                 let other = Int(rng.next() % UInt64(instance.dayCount))
                 if other != days[0] { days.append(other) }
             }
-            // The need's own activity, then what blocks it (the student's sessions those days, then
-            // the sessions holding its teachers), then anything, while the budget lasts.
-            var blocking: [Int] = []
-            for d in days {
-                for p in instance.slots(ofDay: d) where plan.studentAt[s][p] >= 0 {
-                    if let session = plan.sessions[plan.studentAt[s][p]] { blocking.append(session.activity) }
+            hoods.append(piece(around: ref, days: days, budget: budget))
+        }
+        return hoods
+    }
+
+    /// The need's own activity, then what blocks it on `days` (the student's sessions, then the
+    /// sessions holding its teachers), then anything, while the budget lasts.
+    mutating func piece(around ref: Instance.NeedRef, days: [Int], budget: Int) -> Neighbourhood {
+        let s = ref.student, act = instance.activities[instance.students[s].needs[ref.need].activity]
+        var blocking: [Int] = []
+        for d in days {
+            for p in instance.slots(ofDay: d) where plan.studentAt[s][p] >= 0 {
+                if let session = plan.sessions[plan.studentAt[s][p]] { blocking.append(session.activity) }
+            }
+        }
+        for d in days {
+            for p in instance.slots(ofDay: d) {
+                for t in act.qualifiedTeachers where plan.teacherAt[t][p] >= 0 {
+                    if let session = plan.sessions[plan.teacherAt[t][p]] { blocking.append(session.activity) }
                 }
             }
-            for d in days {
-                for p in instance.slots(ofDay: d) {
-                    for t in act.qualifiedTeachers where plan.teacherAt[t][p] >= 0 {
-                        if let session = plan.sessions[plan.teacherAt[t][p]] { blocking.append(session.activity) }
+        }
+        var chosen = instance.students[s].needs[ref.need].activities
+        var size = act.demand.count * instance.blocksPerDay * days.count
+        for b in blocking + rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
+            let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
+            if size + extra > budget { continue }
+            chosen.append(b)
+            size += extra
+        }
+        // The lessons of her classes and of the teachers who could lead it may make way, within their day.
+        let qualified = Set(act.qualifiedTeachers)
+        let lessons = instance.lessons.indices.filter { l in
+            instance.lessons[l].students.contains(s) || instance.lessons[l].teachers.contains(where: qualified.contains)
+        }
+        return Neighbourhood(days: days.sorted(), activities: chosen, lessons: lessons)
+    }
+
+    /// For each need meeting on two consecutive days (shuffled): one of the two days and a day it
+    /// could move to that touches none of its other days, with what stands in the way, as in the repair.
+    /// Single-day pieces cannot move a session to another day, and these repeats are most of the
+    /// comfort score on planted weeks.
+    mutating func repeatNeighbourhoods(budget: Int) -> [Neighbourhood] {
+        var hoods: [Neighbourhood] = []
+        var repeats: [(ref: Instance.NeedRef, day: Int)] = []
+        for (s, info) in instance.students.enumerated() {
+            for n in info.needs.indices {
+                let mask = plan.needDays[s][n]
+                for d in 0..<instance.dayCount where mask & (1 << UInt64(d)) != 0 {
+                    if let next = instance.nextDay[d], mask & (1 << UInt64(next)) != 0 {
+                        repeats.append((Instance.NeedRef(student: s, need: n), rng.next() % 2 == 0 ? d : next))
                     }
                 }
             }
-            var chosen = instance.students[s].needs[ref.need].activities
-            var size = act.demand.count * instance.blocksPerDay * days.count
-            for b in blocking + rng.shuffled(Array(instance.activities.indices)) where !chosen.contains(b) {
-                let extra = instance.activities[b].demand.count * instance.blocksPerDay * days.count
-                if size + extra > budget { continue }
-                chosen.append(b)
-                size += extra
+        }
+        for (ref, from) in rng.shuffled(repeats) {
+            let s = ref.student, a = instance.students[s].needs[ref.need].activity
+            // A piece that cannot hold the need's own activity over both days within the budget is
+            // too slow to help: on the planted L week such pieces had 2,500-4,000 columns and most
+            // ran out of their second.
+            guard instance.activities[a].demand.count * instance.blocksPerDay * 2 <= budget else { continue }
+            let mask = plan.needDays[s][ref.need] & ~(1 << UInt64(from))
+            func meets(_ d: Int?) -> Bool { d.map { mask & (1 << UInt64($0)) != 0 } ?? false }
+            let open = (0..<instance.dayCount).filter { d in
+                !meets(d) && d != from && instance.slots(ofDay: d).contains { instance.students[s].available[$0] }
             }
-            // The lessons of her classes and of the teachers who could lead it may make way, within their day.
-            let qualified = Set(act.qualifiedTeachers)
-            let lessons = instance.lessons.indices.filter { l in
-                instance.lessons[l].students.contains(s) || instance.lessons[l].teachers.contains(where: qualified.contains)
-            }
-            hoods.append(Neighbourhood(days: days.sorted(), activities: chosen, lessons: lessons))
+            let apart = open.filter { !meets(instance.nextDay[$0]) && !meets(instance.previousDay[$0]) }
+            let targets = apart.isEmpty ? open : apart
+            guard !targets.isEmpty else { continue }
+            let to = targets[Int(rng.next() % UInt64(targets.count))]
+            hoods.append(piece(around: ref, days: [from, to], budget: budget))
         }
         return hoods
     }

@@ -155,28 +155,38 @@ struct Search {
         }
     }
 
-    /// Phase 2: the full objective (idle blocks, late blocks, consecutive days) on one day and a
-    /// few activities at a time. A pass that brings nothing is followed by one with pieces twice as
-    /// wide, and a pass that gains by one with small pieces again, which reach what the gain opened
-    /// at a tenth of the cost; the search has converged when the wide pass brings nothing either.
-    /// Measured on the mid-size week (seeds 1-5): staying wide after a gain ended about 6 % higher,
-    /// and a third width (2,400 columns) kept no gain in the 6 s its pass took on seeds 1 and 4.
+    /// Phase 2: the full objective (idle blocks, late blocks, consecutive days) on a few activities
+    /// at a time, in passes of three kinds (`PolishWidth`). A pass that brings nothing is followed by
+    /// the next kind, and a pass that gains by one of the same kind again for pieces over two days,
+    /// or else by one with narrow pieces, which reach what the gain opened at a tenth of the cost; the
+    /// search has converged when the wide pass brings nothing either. Measured on the mid-size week
+    /// (seeds 1-5): staying wide after a gain ended about 6 % higher, and a third width (2,400
+    /// columns) kept no gain in the 6 s its pass took on seeds 1 and 4.
     mutating func polish() throws(SolveFailure) {
-        var budget = options.neighbourhoodColumns
+        var width = PolishWidth.narrow
         while !shouldStop() {
             let before = objective
             comfortMoves()
             report(force: false)
-            var queue = neighbourhoods(budget: budget)[...]
+            var queue = (width == .repeats ? repeatNeighbourhoods(budget: options.neighbourhoodColumns)
+                                           : neighbourhoods(budget: options.neighbourhoodColumns * (width == .wide ? 2 : 1)))[...]
             try solvePieces(&queue, repairing: false)
             if objective < before - 1e-9 {
-                budget = options.neighbourhoodColumns
-            } else if budget < options.neighbourhoodColumns * 2 {
-                budget *= 2
+                width = width == .repeats ? .repeats : .narrow
+            } else if let next = PolishWidth(rawValue: width.rawValue + 1) {
+                width = next
             } else {
                 break
             }
         }
+    }
+
+    /// Pieces of one day, then pieces over two days around needs that meet on consecutive days
+    /// (`repeatNeighbourhoods`), then pieces of one day twice as wide. Single-day pieces cannot move
+    /// a session to another day, and consecutive-day repeats are most of the comfort score on planted
+    /// weeks.
+    enum PolishWidth: Int {
+        case narrow, repeats, wide
     }
 
     /// The moves without GLPK (`ComfortMoves.swift`), repeated until none lowers the objective.
