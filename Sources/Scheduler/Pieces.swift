@@ -68,9 +68,9 @@ extension Search {
 
     /// GLPK's limits for a sub-problem starting now.
     func limits(timeLimit: Double? = nil, forBound: Bool = false) -> MIPOptions {
-        // A sub-problem that outlasts the patience could only be kept by luck at its very end, so the
-        // patience caps it like the deadline does (the whole-week model would otherwise take 30 s).
-        let untilStop = min(deadline.timeIntervalSinceNow, untilPatienceRunsOut)
+        // The whole-week model is one long attempt, kept mostly for its bound: the patience caps it
+        // like the deadline does (it would otherwise take 30 s). Pieces run to their own limits.
+        let untilStop = min(deadline.timeIntervalSinceNow, forBound ? untilPatienceRunsOut : .infinity)
         // With a work limit the sub-problems stop on work too, never on a clock of their own, so one
         // seed gives one timetable whatever the machine's load; only the global deadline remains.
         let workLimited = options.maxSubproblems != nil

@@ -79,15 +79,18 @@ struct Search {
     }
 
     /// Wall-clock seconds left before the patience runs out (infinite under a work limit, and while
-    /// repairing).
+    /// repairing). Asked only between passes of the polish (`polish`): a gain that comes late in a
+    /// pass counts. Cut mid-pass, the planted L week stopped at 26 s with a comfort score 7.6 %
+    /// above what the same pass and the next reached by 60 s.
     var untilPatienceRunsOut: Double {
         guard polishing, options.maxSubproblems == nil, let seconds = options.patience else { return .infinity }
         return seconds - Date().timeIntervalSince(lastImprovement)
     }
 
-    var patienceRanOut: Bool {
-        if polishing, let limit = options.patienceSubproblems, subproblems - subproblemsAtLastImprovement >= limit { return true }
-        return untilPatienceRunsOut <= 0
+    /// The patience in sub-problems, which a work-limited run checks after every one.
+    var patienceInWorkRanOut: Bool {
+        guard polishing, let limit = options.patienceSubproblems else { return false }
+        return subproblems - subproblemsAtLastImprovement >= limit
     }
 
     mutating func run() throws(SolveFailure) {
@@ -131,7 +134,7 @@ struct Search {
                 stopReason = .gap
             } else if outOfWork {
                 stopReason = .workLimit
-            } else if patienceRanOut {
+            } else if patienceInWorkRanOut {
                 stopReason = .patience
             }
         }
@@ -177,6 +180,9 @@ struct Search {
                 width = next
             } else {
                 break
+            }
+            if stopReason == nil, untilPatienceRunsOut <= 0 {
+                stopReason = .patience
             }
         }
     }

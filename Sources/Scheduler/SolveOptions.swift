@@ -8,9 +8,9 @@ public struct SolveOptions: Sendable {
     public var timeLimit: Double = 60
     /// Stop early once both parts of the proven gap (unmet sessions, comfort) are at most this.
     public var relativeGap: Double = 0
-    /// Stop once this many wall-clock seconds pass without a better timetable (nil: never), counted
-    /// from the end of the repair of unmet needs. Ignored under `maxSubproblems`, where a clock would
-    /// make the result depend on the machine's load.
+    /// Stop at the end of a polish pass once this many wall-clock seconds have passed without a
+    /// better timetable (nil: never), counted from the end of the repair of unmet needs. Ignored
+    /// under `maxSubproblems`, where a clock would make the result depend on the machine's load.
     public var patience: Double? = SolveOptions.defaultPatience
     /// Stop once this many GLPK sub-problems in a row after the repair bring no better timetable
     /// (nil: never): patience counted in work, so a work-limited run stays reproducible.

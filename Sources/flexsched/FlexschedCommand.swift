@@ -131,8 +131,9 @@ struct Solve: ParsableCommand {
         abstract: "Build a timetable for a scenario with GLPK, check it, and report or write it.",
         discussion: """
         Starts from a constructive timetable, then lets GLPK re-optimise one day and a few activities at \
-        a time. It stops at the first of: the gap target (--gap) reached, --patience seconds without a \
-        better timetable, no further gain anywhere, and the time limit, which is a hard ceiling. The \
+        a time. It stops at the first of: the gap target (--gap) reached, a pass of the search ending \
+        --patience seconds after the last better timetable, no further gain anywhere, and the time \
+        limit, which is a hard ceiling. The \
         timetable records which one (stopReason: gap, patience, converged, time-limit, work-limit, or \
         optimal when the gap is closed). Progress (elapsed, unmet sessions, sub-problems solved) goes to \
         stderr as soon as a first timetable is built, then once a second, and a last line says why it \
@@ -140,8 +141,8 @@ struct Solve: ParsableCommand {
 
         Under --max-subproblems the clock must not decide anything, so --patience is ignored there; \
         give --patience-subproblems N to stop after N sub-problems in a row without gain. Example: \
-        `flexsched solve week.yaml --patience 20 --time-limit 120` waits up to 20 s for each gain, \
-        never more than 2 minutes in all.
+        `flexsched solve week.yaml --patience 20 --time-limit 120` ends the first pass that finishes \
+        20 s after the last gain, and never runs more than 2 minutes in all.
 
         --threads N (default 2) solves up to N sub-problems at once, each on its own day and with its \
         own share of the week's remaining teacher and need limits, so their results always fit \
@@ -159,7 +160,7 @@ struct Solve: ParsableCommand {
             transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
     @Option(parsing: .unconditional, help: "Stop once both proven relative gaps, unmet sessions and comfort, are at most this fraction (0 to 1).", transform: NumericValue.fraction)
     var gap: Double = 0
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many seconds pass without a better timetable (ignored under --max-subproblems).", valueName: "seconds"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop at the end of a pass of the search once this many seconds have passed without a better timetable (ignored under --max-subproblems).", valueName: "seconds"),
             transform: NumericValue.positiveSeconds)
     var patience: Double = SolveOptions.defaultPatience
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many GLPK sub-problems in a row bring no better timetable (reproducible patience).", valueName: "n"),
