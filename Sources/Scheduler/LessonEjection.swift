@@ -47,11 +47,10 @@ extension Plan {
             let l = pool.remove(at: swapping ? 0 : rng.int(0...(pool.count - 1)))
             var nodes = Plan.swapNodes
             if !swapping || !placeRecursively(l, nodes: &nodes, rng: &rng) {
-                guard let (trial, displaced) = cheapestEjection(l, step: step, tabu: tabu, memory: memory, rng: &rng) else {
+                guard let gone = forceCheapest(l, step: step, tabu: tabu, memory: memory, rng: &rng) else {
                     pool.append(l)
                     continue
                 }
-                let gone = displaced.map { lessonPlacements[$0]! }
                 if let next = memory?.forced(l, displacing: gone.map { ($0.lesson, $0.slot) }) {
                     pool.insert(contentsOf: next, at: 0)
                 } else {
@@ -60,7 +59,6 @@ extension Plan {
                         pool.append(placed.lesson)
                     }
                 }
-                self = trial
             }
             if pool.count < best.short {
                 best = (self, pool.count, step)
@@ -83,11 +81,11 @@ extension Plan {
         instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
     }
 
-    /// The plan with a lesson of `l` placed where it displaces fewest lessons (ties broken at
-    /// random), or where FET would force it (`memory`), and the placement ids it displaced; nil
-    /// when no start can take it.
-    private func cheapestEjection(_ l: Int, step: Int, tabu: [Int: Int], memory: SwapMemory?,
-                                  rng: inout SplitMix64) -> (Plan, [Int])? {
+    /// Places a lesson of `l` where it displaces fewest lessons (ties broken at random), or where
+    /// FET would force it (`memory`), and returns the placements it displaced; nil, with the plan
+    /// unchanged, when no start can take it.
+    private mutating func forceCheapest(_ l: Int, step: Int, tabu: [Int: Int], memory: SwapMemory?,
+                                        rng: inout SplitMix64) -> [PlacedLesson]? {
         var ranked: [(p: Int, blockers: [Int], key: (Int, Int, Int, Int, Double))] = []
         // FET's counts of removals keep its walk from circling; the tabu does that without them.
         for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] && (memory != nil || (tabu[l * instance.slotCount + p] ?? -1) < step) {
@@ -106,18 +104,49 @@ extension Plan {
         // first; in a re-solve never at the price of displacing more lessons than the first would
         // (each is a change people are told about; a roll-forward moved lessons its change did not
         // touch), while a first solve may (without it, 3 of 9 planted hybrid weeks ended a session short).
-        var crowding: (plan: Plan, blockers: [Int])?
+        // Without flex sessions (a first solve places its lessons before any) each try is made in
+        // place and taken back: copying the plan for every try was a third of FET's walk on a week
+        // of 1,478 lessons. Flex sessions in the way give way in a copy, as their eviction is
+        // not taken back.
+        let inPlace = !sessions.contains { $0 != nil }
+        var crowding: (plan: Plan, displaced: [PlacedLesson])?
         for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
-            if !baseline.lessons.isEmpty, let crowding, candidate.blockers.count > crowding.blockers.count { break }
-            var trial = self
-            for id in candidate.blockers { trial.removeLesson(id) }
-            guard trial.evictFlex(for: l, at: candidate.p) != nil, trial.lessonMayStart(l, at: candidate.p),
-                  let room = trial.roomForLesson(l, at: candidate.p) else { continue }
-            trial.placeLesson(PlacedLesson(lesson: l, slot: candidate.p, room: room))
-            if trial.leavesFlexDays(forLesson: l) { return (trial, candidate.blockers) }
-            if crowding == nil { crowding = (trial, candidate.blockers) }
+            if !baseline.lessons.isEmpty, let crowding, candidate.blockers.count > crowding.displaced.count { break }
+            let displaced = candidate.blockers.map { lessonPlacements[$0]! }
+            var changes: [LessonChange] = []
+            if inPlace {
+                guard place(l, at: candidate.p, displacing: candidate.blockers, &changes) else { continue }
+                if leavesFlexDays(forLesson: l) { return displaced }
+                if crowding == nil { crowding = (self, displaced) }
+                undo(&changes, to: 0)
+            } else {
+                var trial = self
+                guard trial.place(l, at: candidate.p, displacing: candidate.blockers, &changes) else { continue }
+                if trial.leavesFlexDays(forLesson: l) {
+                    self = trial
+                    return displaced
+                }
+                if crowding == nil { crowding = (trial, displaced) }
+            }
         }
-        return crowding.map { ($0.plan, $0.blockers) }
+        guard let crowding else { return nil }
+        self = crowding.plan
+        return crowding.displaced
+    }
+
+    /// Takes out `blockers` and the flex sessions in the way and places a lesson of `l` at `p`,
+    /// logging the lessons' changes; false, with the lessons' changes taken back, when it may not start there.
+    private mutating func place(_ l: Int, at p: Int, displacing blockers: [Int], _ changes: inout [LessonChange]) -> Bool {
+        for id in blockers {
+            changes.append(.removed(lessonPlacements[id]!))
+            removeLesson(id)
+        }
+        guard evictFlex(for: l, at: p) != nil, lessonMayStart(l, at: p), let room = roomForLesson(l, at: p) else {
+            undo(&changes, to: 0)
+            return false
+        }
+        changes.append(.placed(placeLesson(PlacedLesson(lesson: l, slot: p, room: room))))
+        return true
     }
 
     /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,
