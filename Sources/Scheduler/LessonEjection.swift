@@ -20,10 +20,12 @@ extension Plan {
     /// CONCORDIA (1,425 lessons) a step with FET's budget took 20 ms, with 300 nodes 4 ms. On JMSS
     /// (1,032 lessons) FET's budget made a third of the steps in the same time and left more short.
     static let swapNodes = 300
+    /// Steps FET's walk goes without a new best before it starts again (`placeBySwapping`).
+    static let swapPatience = 2500
 
     /// It runs until nothing is short, `patience` steps pass without a new best (40 per lesson of the
-    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; never while
-    /// swapping, as FET's memory keeps its walk from circling), or the deadline.
+    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; while swapping,
+    /// none unless given: FET's memory keeps its walk from circling), or the deadline.
     /// `keepingLast`: of the states with fewest short, keep the last one reached rather than the
     /// first, so a caller that alternates with other moves (`repairShortLessons`) meets a new grid.
     /// `heartbeat` hears of the walk every 64 steps (every step while swapping) and may stop it (a cancel).

@@ -54,3 +54,23 @@ struct SwapMemory {
         return next
     }
 }
+
+extension Plan {
+    /// FET's measure of how hard an activity is to place, which orders its walk: per lesson, the
+    /// blocks of every lesson that shares a teacher, class or member with it (its own sessions
+    /// included) and the starts it may never take, times its length. A lesson that several
+    /// teachers teach to several classes at once comes first, where its teachers' and classes'
+    /// share of the week (`lessonPressures`) ranks it with their other lessons.
+    func lessonConflictLoads() -> [Double] {
+        let lessons = instance.lessons
+        return lessons.indices.map { l in
+            let own = lessons[l]
+            let sharing = lessons.indices.filter { m in
+                lessons[m].teachers.contains(where: own.teachers.contains) || lessons[m].leaves.contains(where: own.leaves.contains)
+                    || lessons[m].students.contains(where: own.students.contains)
+            }
+            let blocks = sharing.reduce(0) { $0 + lessons[$1].sessions * lessons[$1].length }
+            return Double(own.length * (blocks + own.canStart.count { !$0 }))
+        }
+    }
+}
