@@ -20,8 +20,10 @@ extension Plan {
     /// CONCORDIA (1,425 lessons) a step with FET's budget took 20 ms, with 300 nodes 4 ms. On JMSS
     /// (1,032 lessons) FET's budget made a third of the steps in the same time and left more short.
     static let swapNodes = 300
-    /// Steps FET's walk goes without a new best before it starts again (`placeBySwapping`).
+    /// Steps FET's walk goes without a new best before it starts again, and how many walks it
+    /// makes at most (`placeBySwapping`).
     static let swapPatience = 2500
+    static let swapWalks = 4
 
     /// It runs until nothing is short, `patience` steps pass without a new best (40 per lesson of the
     /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; while swapping,

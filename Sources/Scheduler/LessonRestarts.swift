@@ -43,18 +43,19 @@ extension Plan {
     /// difficulty (`lessonConflictLoads`), the lessons that failed first: from the greedy grid its
     /// walk left 1-6 lessons of five dense Namibian schools short that it placed from the pins, and
     /// in the greedy pass's order it placed JMSS's 1,032 in 18 s where FET's order took 8 s.
-    /// A walk without a new best for `swapPatience` steps starts again; of these grids and the one
-    /// it is given, keeps the one with fewest short (on JMSS, seed 3, a walk stayed 35 short for
-    /// 11,000 steps, where walks that placed everything went at most 1,641 between bests).
+    /// A walk without a new best for `swapPatience` steps starts again, `swapWalks` times at most
+    /// (a week with a lesson no grid can hold would otherwise walk until the deadline); of these
+    /// grids and the one it is given, keeps the one with fewest short (on JMSS, seed 3, a walk
+    /// stayed 35 short for 11,000 steps, where walks that placed everything went at most 1,641
+    /// between bests, and the next walk placed all).
     private mutating func placeBySwapping(from start: Plan, conflicts: [Double], failures: inout [Int], _ rng: inout SplitMix64,
                                           until deadline: Date, heartbeat: Heartbeat?) {
         var best = self
-        while Date() < deadline, heartbeat?.cancelled != true {
+        for _ in 0..<Plan.swapWalks where Date() < deadline && heartbeat?.cancelled != true && best.shortLessonCount > 0 {
             self = start
             placeShortLessons(&rng, until: deadline, patience: Plan.swapPatience,
                               swappingIn: placementOrder(pressure: conflicts, failures: failures), heartbeat: heartbeat)
             if shortLessonCount < best.shortLessonCount { best = self }
-            if shortLessonCount == 0 { break }
             for l in instance.lessons.indices where placementsOf[l].count < instance.lessons[l].sessions { failures[l] += 1 }
         }
         self = best

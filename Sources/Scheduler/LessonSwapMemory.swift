@@ -1,13 +1,14 @@
 /// What FET's generator remembers between the steps of its walk (Lalescu's `generate.cpp`), for the
-/// swapping walk (`placeShortLessons(swapping:)`). FET places activities in an order, hardest first;
+/// swapping walk (`placeShortLessons(swappingIn:)`). FET places activities in an order, hardest first;
 /// when no recursive swap places one, it forces it in and the activities it displaced come next,
 /// just after it in the order, so an activity that keeps failing moves ahead of those it displaces.
 /// It counts how often each activity was displaced from each start (`triedRemovals`), and forces
 /// an activity where the displaced were displaced from their starts least often, then fewest
 /// removals in all, then fewest displaced, then where one of them comes earliest in the order (so
-/// the grid placed first is renewed and no restart is needed). On FET's dense Namibian schools the
-/// walk that forced lessons where they displaced fewest, with a short tabu, circled 1-14 lessons
-/// short for 60 s.
+/// the grid placed first is renewed and no restart is needed). The walk this replaces forced
+/// lessons where they displaced fewest, with a short tabu, and left 1-6 lessons of five of FET's
+/// dense Namibian schools short in 60 s; forcing them where the displaced come latest in the order
+/// (FET's older rule) left FGPS 4 short where this placed all.
 struct SwapMemory {
     /// Each lesson's place in the order: lower goes first and is displaced last.
     private var rank: [Int]
