@@ -6,73 +6,64 @@ import WeekIndex
 /// lessons (FET's recursive swapping is one): a short lesson takes the start where it displaces the
 /// fewest other lessons, and those go back to the pool of lessons to place. A displaced lesson may
 /// not return to the start it left for a while (tabu), so the chain moves on instead of circling.
-/// The best state seen (fewest short) is kept. In a first solve each step tries FET's recursive
-/// swapping (`placeRecursively`) first and forces the lesson in only when that fails, as FET does,
-/// and a walk stuck that way builds the weeks of the classes short again: on FET's four densest
-/// Namibian schools this placed every lesson in 1-22 s (seeds 1-3), where the walk with the
-/// search only after it left 2-9 short in 60 s. An unplaced lesson outweighs every flex session, so
+/// The best state seen (fewest short) is kept. An unplaced lesson outweighs every flex session, so
 /// flex sessions in the way give up their seats (or go, when they hold the lesson's teacher or room).
+///
+/// In a first solve the walk can be FET's generator instead (`swappingIn`): lessons are taken in
+/// FET's order, each step tries FET's recursive swapping (`placeRecursively`) first and forces the
+/// lesson in only when that fails, where FET would (`SwapMemory`), and the lessons it displaced
+/// come next. From the pins alone this placed every lesson of five of FET's six dense Namibian
+/// schools that the walk from the greedy grid left 1-6 short (seed 1, 60 s).
 extension Plan {
-    /// Steps a swapping walk goes without a new best since its last rebuild before it builds the
-    /// weeks of the classes short again (`clearWeeks`): on the dense FET schools walks that placed
-    /// everything went at most 650 steps between bests, and walks that did not, thousands.
-    static let swapPatience = 500
-    /// How many times a swapping walk builds those weeks again before it gives up.
-    static let swapRebuilds = 20
     /// Nodes of one recursive swap at most (`placeRecursively`). FET allows twice the week's lessons;
     /// on the dense schools half of the swaps that worked took 4 nodes and 90 % under 320, and on
-    /// CONCORDIA (1,425 lessons) a step with FET's budget took 20 ms, with 300 nodes 4 ms.
+    /// CONCORDIA (1,425 lessons) a step with FET's budget took 20 ms, with 300 nodes 4 ms. On JMSS
+    /// (1,032 lessons) FET's budget made a third of the steps in the same time and left more short.
     static let swapNodes = 300
+    /// Steps FET's walk goes without a new best before it starts again, and how many walks it
+    /// makes at most (`placeBySwapping`).
+    static let swapPatience = 2500
+    static let swapWalks = 4
 
-    ///
     /// It runs until nothing is short, `patience` steps pass without a new best (40 per lesson of the
-    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; `swapPatience`
-    /// while swapping, and then `swapRebuilds` times again after a rebuild), or the deadline.
+    /// week; 400 placed only 2 of 11 more on FET's dense Namibian schools in 60 s; while swapping,
+    /// none unless given: FET's memory keeps its walk from circling), or the deadline.
     /// `keepingLast`: of the states with fewest short, keep the last one reached rather than the
     /// first, so a caller that alternates with other moves (`repairShortLessons`) meets a new grid.
     /// `heartbeat` hears of the walk every 64 steps (every step while swapping) and may stop it (a cancel).
+    /// `swappingIn`: FET's walk, placing lessons in this order (hardest first); not in a re-solve,
+    /// where swapping would move lessons it keeps where they are.
     mutating func placeShortLessons(_ rng: inout SplitMix64, until deadline: Date, patience: Int? = nil, keepingLast: Bool = false,
-                                    swapping: Bool = false, heartbeat: Heartbeat? = nil) {
+                                    swappingIn order: [Int]? = nil, heartbeat: Heartbeat? = nil) {
         var pool = missingLessons()
         guard !pool.isEmpty else { return }
-        // FET's step: recursive swapping first, and only when it fails does the lesson force its
-        // way in. Not in a re-solve: swapping moves lessons it would keep where they are.
-        let swapping = swapping && baseline.lessons.isEmpty
-        var rebuildsLeft = swapping ? Plan.swapRebuilds : 0
-        let stall = patience ?? (swapping ? Plan.swapPatience : 40 * instance.lessons.reduce(0) { $0 + $1.sessions })
+        var memory = order.flatMap { baseline.lessons.isEmpty ? SwapMemory(order: $0, slotCount: instance.slotCount) : nil }
+        let swapping = memory != nil
+        if let memory { pool = memory.sorted(pool) }
+        let stall = patience ?? (swapping ? Int.max : 40 * instance.lessons.reduce(0) { $0 + $1.sessions })
         var best = (plan: self, short: pool.count, step: 0)
-        // Fewest short since the last rebuild: the patience counts from there, so a walk that
-        // places a cleared week again is not cut short for not yet beating the best.
-        var recent = (short: pool.count, step: 0)
         var tabu: [Int: Int] = [:]
         var step = -1
-        while !pool.isEmpty {
-            if step - recent.step >= stall {
-                guard rebuildsLeft > 0 else { break }
-                rebuildsLeft -= 1
-                self = best.plan
-                pool = missingLessons()
-                pool += clearWeeks(around: pool)
-                recent = (pool.count, step)
-            }
+        while !pool.isEmpty, step - best.step < stall {
             step += 1
             // A swapping step may take milliseconds: the deadline is checked at every one.
             if step % (swapping ? 1 : 64) == 0, Date() >= deadline || heartbeat?.beat(self) == false { break }
-            let l = pool.remove(at: rng.int(0...(pool.count - 1)))
+            let l = pool.remove(at: swapping ? 0 : rng.int(0...(pool.count - 1)))
             var nodes = Plan.swapNodes
             if !swapping || !placeRecursively(l, nodes: &nodes, rng: &rng) {
-                guard let (trial, displaced) = cheapestEjection(l, step: step, tabu: tabu, rng: &rng) else {
+                guard let gone = forceCheapest(l, step: step, tabu: tabu, memory: memory, rng: &rng) else {
                     pool.append(l)
                     continue
                 }
-                for id in displaced {
-                    let placed = lessonPlacements[id]!
-                    tabu[placed.lesson * instance.slotCount + placed.slot] = step + 10 + rng.int(0...10)
-                    pool.append(placed.lesson)
+                if let next = memory?.forced(l, displacing: gone.map { ($0.lesson, $0.slot) }) {
+                    pool.insert(contentsOf: next, at: 0)
+                } else {
+                    for placed in gone {
+                        tabu[placed.lesson * instance.slotCount + placed.slot] = step + 10 + rng.int(0...10)
+                        pool.append(placed.lesson)
+                    }
                 }
-                self = trial
             }
-            if pool.count < recent.short { recent = (pool.count, step) }
             if pool.count < best.short {
                 best = (self, pool.count, step)
             } else if keepingLast, pool.count == best.short {
@@ -94,51 +85,72 @@ extension Plan {
         instance.lessons.indices.flatMap { l in Array(repeating: l, count: instance.lessons[l].sessions - placementsOf[l].count) }
     }
 
-    /// Takes out every lesson but the pinned ones of the classes of the lessons in `short` (of
-    /// their teachers, for a lesson without classes) and returns them, one entry per placement,
-    /// so that a stuck walk builds those weeks again. On KalengaPSY2017T1d (seed 3) the walk
-    /// stayed one lesson short of a class booked in every block for 5,000 steps, and GLPK's pieces
-    /// could not place it either; after two rebuilds of that class's week the walk placed it.
-    private mutating func clearWeeks(around short: [Int]) -> [Int] {
-        let leaves = Set(short.flatMap { instance.lessons[$0].leaves }), teachers = Set(short.flatMap { instance.lessons[$0].teachers })
-        var cleared: [Int] = []
-        for id in lessonPlacements.indices {
-            guard let placed = lessonPlacements[id], !placed.pinned else { continue }
-            let other = instance.lessons[placed.lesson]
-            if other.leaves.contains(where: leaves.contains) || (other.leaves.isEmpty && other.teachers.contains(where: teachers.contains)) {
-                removeLesson(id)
-                cleared.append(placed.lesson)
-            }
-        }
-        return cleared
-    }
-
-    /// The plan with a lesson of `l` placed where it displaces fewest lessons (ties broken at
-    /// random), and the placement ids it displaced; nil when no start can take it.
-    private func cheapestEjection(_ l: Int, step: Int, tabu: [Int: Int], rng: inout SplitMix64) -> (Plan, [Int])? {
-        var ranked: [(p: Int, blockers: [Int], key: Double)] = []
-        for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] && (tabu[l * instance.slotCount + p] ?? -1) < step {
+    /// Places a lesson of `l` where it displaces fewest lessons (ties broken at random), or where
+    /// FET would force it (`memory`), and returns the placements it displaced; nil, with the plan
+    /// unchanged, when no start can take it.
+    private mutating func forceCheapest(_ l: Int, step: Int, tabu: [Int: Int], memory: SwapMemory?,
+                                        rng: inout SplitMix64) -> [PlacedLesson]? {
+        var ranked: [(p: Int, blockers: [Int], key: (Int, Int, Int, Int, Double))] = []
+        // FET's counts of removals keep its walk from circling; the tabu does that without them.
+        for p in 0..<instance.slotCount where instance.lessons[l].canStart[p] && (memory != nil || (tabu[l * instance.slotCount + p] ?? -1) < step) {
             guard let blockers = lessonsBlocking(l, at: p) else { continue }
+            let noise = rng.unit()
+            if let memory {
+                let (a, b, c, d) = memory.cost(displacing: blockers.map { (lessonPlacements[$0]!.lesson, lessonPlacements[$0]!.slot) })
+                ranked.append((p, blockers, (a, b, c, d, noise)))
+                continue
+            }
             // In a re-solve, a lesson still where the baseline has it counts twice: moving it is a change people are told about.
             let kept = blockers.count { id in baseline.lessons.contains(lessonPlacements[id]!) }
-            ranked.append((p, blockers, Double(blockers.count + kept) + rng.unit() * 0.9))
+            ranked.append((p, blockers, (0, 0, 0, blockers.count + kept, noise)))
         }
         // The first that leaves every member days for her flex sessions (`leavesFlexDays`), else the
         // first; in a re-solve never at the price of displacing more lessons than the first would
         // (each is a change people are told about; a roll-forward moved lessons its change did not
         // touch), while a first solve may (without it, 3 of 9 planted hybrid weeks ended a session short).
-        var crowding: (plan: Plan, blockers: [Int])?
+        // Without flex sessions (a first solve places its lessons before any) each try is made in
+        // place and taken back: copying the plan for every try was a third of FET's walk on a week
+        // of 1,478 lessons. Flex sessions in the way give way in a copy, as their eviction is
+        // not taken back.
+        let inPlace = !sessions.contains { $0 != nil }
+        var crowding: (plan: Plan, displaced: [PlacedLesson])?
         for candidate in ranked.sorted(by: { $0.key < $1.key }).prefix(6) {
-            if !baseline.lessons.isEmpty, let crowding, candidate.blockers.count > crowding.blockers.count { break }
-            var trial = self
-            for id in candidate.blockers { trial.removeLesson(id) }
-            guard trial.evictFlex(for: l, at: candidate.p) != nil, trial.lessonMayStart(l, at: candidate.p),
-                  let room = trial.roomForLesson(l, at: candidate.p) else { continue }
-            trial.placeLesson(PlacedLesson(lesson: l, slot: candidate.p, room: room))
-            if trial.leavesFlexDays(forLesson: l) { return (trial, candidate.blockers) }
-            if crowding == nil { crowding = (trial, candidate.blockers) }
+            if !baseline.lessons.isEmpty, let crowding, candidate.blockers.count > crowding.displaced.count { break }
+            let displaced = candidate.blockers.map { lessonPlacements[$0]! }
+            var changes: [LessonChange] = []
+            if inPlace {
+                guard place(l, at: candidate.p, displacing: candidate.blockers, &changes) else { continue }
+                if leavesFlexDays(forLesson: l) { return displaced }
+                if crowding == nil { crowding = (self, displaced) }
+                undo(&changes, to: 0)
+            } else {
+                var trial = self
+                guard trial.place(l, at: candidate.p, displacing: candidate.blockers, &changes) else { continue }
+                if trial.leavesFlexDays(forLesson: l) {
+                    self = trial
+                    return displaced
+                }
+                if crowding == nil { crowding = (trial, displaced) }
+            }
         }
-        return crowding.map { ($0.plan, $0.blockers) }
+        guard let crowding else { return nil }
+        self = crowding.plan
+        return crowding.displaced
+    }
+
+    /// Takes out `blockers` and the flex sessions in the way and places a lesson of `l` at `p`,
+    /// logging the lessons' changes; false, with the lessons' changes taken back, when it may not start there.
+    private mutating func place(_ l: Int, at p: Int, displacing blockers: [Int], _ changes: inout [LessonChange]) -> Bool {
+        for id in blockers {
+            changes.append(.removed(lessonPlacements[id]!))
+            removeLesson(id)
+        }
+        guard evictFlex(for: l, at: p) != nil, lessonMayStart(l, at: p), let room = roomForLesson(l, at: p) else {
+            undo(&changes, to: 0)
+            return false
+        }
+        changes.append(.placed(placeLesson(PlacedLesson(lesson: l, slot: p, room: room))))
+        return true
     }
 
     /// Placement ids of the lessons in the way of a lesson of `l` at `p`: those holding its teachers,

@@ -94,13 +94,16 @@ extension Plan {
         }
     }
 
-    /// Every lesson still short, one session of each lesson per round, the most pressed first: a
-    /// lesson whose teachers or classes have the fewest free blocks to spare for what they must
-    /// hold. Round by round, so no lesson's last sessions are left to whatever the others spared.
-    /// Lessons that failed in earlier attempts (`failures`) go first, most failures first.
-    /// `pressure`: `lessonPressures()`, which restarts compute once.
-    mutating func placeLessons(_ weights: ObjectiveWeights, pressure: [Double], failures: [Int]) {
-        let order = instance.lessons.indices.sorted { (failures[$0], pressure[$0], $1) > (failures[$1], pressure[$1], $0) }
+    /// Every lesson, the most pressed first: a lesson whose teachers or classes have the fewest free
+    /// blocks to spare for what they must hold. Lessons that failed in earlier attempts (`failures`)
+    /// go first, most failures first. `pressure`: `lessonPressures()`, which restarts compute once.
+    func placementOrder(pressure: [Double], failures: [Int]) -> [Int] {
+        instance.lessons.indices.sorted { (failures[$0], pressure[$0], $1) > (failures[$1], pressure[$1], $0) }
+    }
+
+    /// Every lesson still short, one session of each lesson per round, in `order`
+    /// (`placementOrder`). Round by round, so no lesson's last sessions are left to whatever the others spared.
+    mutating func placeLessons(_ weights: ObjectiveWeights, order: [Int]) {
         let score = MoveScore(.lesson, weights)
         var placedOne = true
         while placedOne {
