@@ -80,8 +80,8 @@ struct Search {
 
     /// Wall-clock seconds left before the patience runs out (infinite under a work limit, and while
     /// repairing). Asked only between passes of the polish (`polish`): a gain that comes late in a
-    /// pass counts. Cut mid-pass, the planted L week stopped at 26 s with a comfort score 7.6 %
-    /// above what the same pass and the next reached by 60 s.
+    /// pass counts. Cut mid-pass, the planted L week (seed 1) stopped at 26 s with a comfort score
+    /// 7.6 % above the same week's run with `--patience 60`.
     var untilPatienceRunsOut: Double {
         guard polishing, options.maxSubproblems == nil, let seconds = options.patience else { return .infinity }
         return seconds - Date().timeIntervalSince(lastImprovement)
