@@ -26,12 +26,12 @@ extension Search {
         let empty = plan
         plan.placeLessonsWithRestarts(weights, &rng, until: deadline, maxAttempts: 1, heartbeat: heartbeat)
         let proven = try repairShortLessons(heartbeat: heartbeat)
-        guard shortLessons().contains(where: { !proven.contains($0) }), !shouldStop() else { return }
+        guard plan.shortLessons.contains(where: { !proven.contains($0) }), !shouldStop() else { return }
         let first = plan
         plan = empty
         plan.placeLessonsWithRestarts(weights, &rng, until: deadline, heartbeat: heartbeat)
         _ = try repairShortLessons(heartbeat: heartbeat)
-        if shortLessons().count > shortLessons(in: first).count {
+        if plan.shortLessons.count > first.shortLessons.count {
             plan = first
         }
     }
@@ -42,14 +42,14 @@ extension Search {
     mutating func repairShortLessons(heartbeat: Heartbeat) throws(SolveFailure) -> Set<Int> {
         // Half of what is left at most, so flex sessions and polishing keep the rest.
         let repairEnd = Date(timeIntervalSinceNow: max(0, deadline.timeIntervalSinceNow) / 2)
-        var best = (plan: plan, short: shortLessons().count), fruitless = 0
+        var best = (plan: plan, short: plan.shortLessons.count), fruitless = 0
         var proven = Set<Int>()
         while best.short > 0, fruitless < Search.repairRounds, !shouldStop(), Date() < repairEnd {
-            for l in shortLessons() where !proven.contains(l) && !shouldStop() && Date() < repairEnd {
+            for l in plan.shortLessons where !proven.contains(l) && !shouldStop() && Date() < repairEnd {
                 if try placeByRepair(l) { proven.insert(l) }
             }
-            guard shortLessons().contains(where: { !proven.contains($0) }) else { break }
-            let short = shortLessons().count
+            guard plan.shortLessons.contains(where: { !proven.contains($0) }) else { break }
+            let short = plan.shortLessons.count
             if short < best.short {
                 best = (plan, short)
                 fruitless = 0
@@ -62,13 +62,8 @@ extension Search {
             // the next round's pieces see another grid.
             plan.placeShortLessons(&rng, until: repairEnd, patience: 200 * short, keepingLast: true, heartbeat: heartbeat)
         }
-        if shortLessons().count > best.short { plan = best.plan }
+        if plan.shortLessons.count > best.short { plan = best.plan }
         return proven
-    }
-
-    private func shortLessons(in plan: Plan? = nil) -> [Int] {
-        let plan = plan ?? self.plan
-        return instance.lessons.indices.filter { plan.placementsOf[$0].count < instance.lessons[$0].sessions }
     }
 
     /// Pieces around `l` until one places another session of it, or `repairTries` have not; true

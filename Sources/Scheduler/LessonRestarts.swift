@@ -31,7 +31,7 @@ extension Plan {
             if baseline.lessons.isEmpty, shortLessonCount > 0 {
                 placeBySwapping(from: start, conflicts: conflicts, failures: &failures, &rng, until: restartsEnd, heartbeat: heartbeat)
             }
-            let short = instance.lessons.indices.filter { placementsOf[$0].count < instance.lessons[$0].sessions }
+            let short = shortLessons
             if short.count < best?.short ?? .max { best = (self, short.count, attempt) }
             if short.isEmpty { break }
             for l in short { failures[l] += 1 }
@@ -56,9 +56,14 @@ extension Plan {
             placeShortLessons(&rng, until: deadline, patience: Plan.swapPatience,
                               swappingIn: placementOrder(pressure: conflicts, failures: failures), heartbeat: heartbeat)
             if shortLessonCount < best.shortLessonCount { best = self }
-            for l in instance.lessons.indices where placementsOf[l].count < instance.lessons[l].sessions { failures[l] += 1 }
+            for l in shortLessons { failures[l] += 1 }
         }
         self = best
+    }
+
+    /// Lessons with a session not placed.
+    var shortLessons: [Int] {
+        instance.lessons.indices.filter { placementsOf[$0].count < instance.lessons[$0].sessions }
     }
 
     /// Lesson sessions not placed.
