@@ -43,6 +43,11 @@ public struct SolveOptions: Sendable {
     /// `subproblemTimeLimit` (GLPK managed about 1,100 a second on the mid-size week's sub-problems,
     /// cut rounds included, so a work-limited run takes about as long as a clock-limited one).
     public var iterationsPerSecond = 1_250.0
+    /// Without `maxSubproblems`, the simplex iterations a piece may spend per second of its budget:
+    /// GLPK did about 7,600 a second on the mid-size week's slowest pieces (branch and cut), so the
+    /// work ends a piece about where a clock of its budget did on an idle machine, and a loaded one
+    /// gets the same timetable, later.
+    public var pieceIterationsPerSecond = 8_000.0
     /// A work limit: with it (and no wall-clock cut) two runs with one seed give one timetable.
     public var maxSubproblems: Int?
     /// The previous timetable (what-if, next week's roll-forward): kept wherever the scenario still

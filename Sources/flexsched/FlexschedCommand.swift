@@ -146,7 +146,9 @@ struct Solve: ParsableCommand {
 
         --threads N (default 2) solves up to N sub-problems at once, each on its own day and with its \
         own share of the week's remaining teacher and need limits, so their results always fit \
-        together. The same seed and --max-subproblems give the same timetable for the same N; \
+        together. Their results are kept in the order they were started and each stops on work, so \
+        the same seed and N give the same timetable on a busy machine as on an idle one, unless the \
+        time limit or the patience ends the run first (--max-subproblems makes that certain); \
         --threads 1 solves one sub-problem at a time.
 
         With --out DIR: writes DIR/timetable.json (timetable JSON v1), DIR/timetable.md (grids per \
@@ -166,7 +168,7 @@ struct Solve: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many GLPK sub-problems in a row bring no better timetable (reproducible patience).", valueName: "n"),
             transform: NumericValue.positiveCount)
     var patienceSubproblems: Int?
-    @Option(parsing: .unconditional, help: "Random seed of the search; the same seed and --max-subproblems give the same timetable.", transform: NumericValue.seed)
+    @Option(parsing: .unconditional, help: "Random seed of the search; the same seed gives the same timetable unless the clock stops the run (never under --max-subproblems).", transform: NumericValue.seed)
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Work limit: at most this many GLPK sub-problems (for reproducible runs).", transform: NumericValue.count)
     var maxSubproblems: Int?

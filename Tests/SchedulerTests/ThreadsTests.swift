@@ -61,3 +61,24 @@ func piecesTakenAsThreadsFreeUpStillFitTogether(seed: UInt64) throws {
     let timetable = try solveTimetable(scenario, options: options)
     #expect(checkTimetable(timetable, against: scenario).isEmpty, "seed \(seed)")
 }
+
+/// Without a work limit too, the pieces are kept in the order they were started and each stops on
+/// work, so one seed gives one timetable however the threads happen to be scheduled. The pieces'
+/// clock is set far beyond what these small pieces take, so it cannot decide anything here.
+@Test(arguments: [UInt64(13), 21])
+func piecesTakenAsThreadsFreeUpGiveOneTimetablePerSeed(seed: UInt64) throws {
+    let scenario = try squeezedWeek(seed: seed)
+    var options = SolveOptions()
+    options.timeLimit = 600
+    options.patience = nil
+    options.threads = 2
+    options.seed = seed
+    options.subproblemTimeLimit = 60
+    options.repairTimeLimit = 60
+    let first = try solveTimetable(scenario, options: options)
+    let second = try solveTimetable(scenario, options: options)
+    #expect(![.timeLimit, .patience].contains(first.stats?.stopReason), "the run ended on its own, not on a clock")
+    #expect(checkTimetable(first, against: scenario).isEmpty)
+    #expect(second.sessions == first.sessions, "seed \(seed)")
+    #expect(second.stats?.subproblems == first.stats?.subproblems)
+}
