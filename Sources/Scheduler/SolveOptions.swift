@@ -11,17 +11,16 @@ public struct SolveOptions: Sendable {
     /// Stop at the end of a polish pass once this many wall-clock seconds have passed without a
     /// better timetable (nil: never), counted from the end of the repair of unmet needs. Ignored
     /// under `maxSubproblems`, where a clock would make the result depend on the machine's load.
-    public var patience: Double? = SolveOptions.defaultPatience
+    /// Off by default: the search stops by itself once a full round of pieces of every width brings
+    /// nothing (`converged`), which is patience counted in work. Measured (Benchmarks/README.md,
+    /// issue 28): with pieces that stop on work, a clock of 10 s changed no planted S or M week's
+    /// result, and ended L weeks under load up to 8 % above where the same search was at 60 s.
+    public var patience: Double?
     /// Stop once this many GLPK sub-problems in a row after the repair bring no better timetable
     /// (nil: never): patience counted in work, so a work-limited run stays reproducible.
     public var patienceSubproblems: Int?
-    /// Measured (README, Benchmarks): the mid-size week's polish converges by itself after 8-36 s,
-    /// and within 3 % of its end by 20 s; the L and XL weeks, whose gains thin out instead, stop on
-    /// this after 32-43 s. Replaying ten mid-size runs' progress, 3 s would have stopped one 7.6 %
-    /// short of its end and 4-5 s none; shorter waits were not measured on L and XL.
-    public static let defaultPatience = 10.0
     /// For re-solves from a baseline (what-if): most of their gains come in the first seconds, and a
-    /// wait as long as `defaultPatience` would outlast what-if's whole 8 s limit.
+    /// round of pieces over a large week would outlast what-if's whole 8 s limit.
     public static let baselinePatience = 3.0
     /// GLPK's MIP presolver on each sub-problem (off lets GLPK start from the current timetable).
     public var presolve = false

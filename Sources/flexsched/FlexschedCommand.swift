@@ -131,9 +131,10 @@ struct Solve: ParsableCommand {
         abstract: "Build a timetable for a scenario with GLPK, check it, and report or write it.",
         discussion: """
         Starts from a constructive timetable, then lets GLPK re-optimise one day and a few activities at \
-        a time. It stops at the first of: the gap target (--gap) reached, a pass of the search ending \
-        --patience seconds after the last better timetable, no further gain anywhere, and the time \
-        limit, which is a hard ceiling. The \
+        a time. It stops at the first of: the gap target (--gap) reached, no further gain anywhere (a \
+        full round of pieces of every width found nothing better), a pass of the search ending \
+        --patience seconds after the last better timetable (only when given), and the time limit, \
+        which is a hard ceiling. The \
         timetable records which one (stopReason: gap, patience, converged, time-limit, work-limit, or \
         optimal when the gap is closed). Progress (elapsed, unmet sessions, sub-problems solved) goes to \
         stderr as soon as a first timetable is built, then once a second, and a last line says why it \
@@ -162,9 +163,9 @@ struct Solve: ParsableCommand {
             transform: NumericValue.positiveSeconds) var timeLimit: Double = 60
     @Option(parsing: .unconditional, help: "Stop once both proven relative gaps, unmet sessions and comfort, are at most this fraction (0 to 1).", transform: NumericValue.fraction)
     var gap: Double = 0
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop at the end of a pass of the search once this many seconds have passed without a better timetable (ignored under --max-subproblems).", valueName: "seconds"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop at the end of a pass of the search once this many seconds have passed without a better timetable (default: none, the search stops when it finds nothing better; ignored under --max-subproblems).", valueName: "seconds"),
             transform: NumericValue.positiveSeconds)
-    var patience: Double = SolveOptions.defaultPatience
+    var patience: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop once this many GLPK sub-problems in a row bring no better timetable (reproducible patience).", valueName: "n"),
             transform: NumericValue.positiveCount)
     var patienceSubproblems: Int?

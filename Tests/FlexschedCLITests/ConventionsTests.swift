@@ -73,7 +73,7 @@ private func ending(_ arguments: [String]) -> (status: Int32, message: String)? 
         let solve = try #require(try Flexsched.parseAsRoot(["solve", "s.yaml", "--patience", "2.5", "--patience-subproblems", "7"]) as? Solve)
         #expect(solve.patience == 2.5 && solve.patienceSubproblems == 7)
         let defaults = try #require(try Flexsched.parseAsRoot(["solve", "s.yaml"]) as? Solve)
-        #expect(defaults.patience == SolveOptions.defaultPatience && defaults.patienceSubproblems == nil)
+        #expect(defaults.patience == nil && defaults.patienceSubproblems == nil)
         let whatIf = try #require(try Flexsched.parseAsRoot(["whatif", "s.yaml", "--baseline", "t.json", "--change", "c.yaml"]) as? WhatIf)
         #expect(whatIf.patience == SolveOptions.baselinePatience && whatIf.patience < whatIf.timeLimit)
         let help = Flexsched.helpMessage(for: Solve.self, columns: 10_000)
