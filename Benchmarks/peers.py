@@ -2,7 +2,7 @@
 """Runs peer solvers on a model written by `flexsched solve --write-model FILE.mps`.
 
 usage: peers.py MODEL.mps TIME_LIMIT_SECONDS NEEDED_SESSIONS SEAT_COLUMNS [--constant C]
-                [--solvers highs,cbc,cpsat] [--solution FILE]
+                [--solvers highs,cbc,cpsat] [--solution FILE] [--hint FILE] [--workers N]
 
 Prints one JSON object per line and solver: {"solver", "status", "objective", "bound", "unmet",
 "seconds"}. Objective and bound are on flexsched's scale: the written model leaves out the constant C
@@ -13,12 +13,16 @@ which matters for HiGHS, which keeps no names from the file) in the solver's bes
 when it has none.
 
 CP-SAT (PyPI `ortools`) reads the file with OR-Tools' own MPS reader (model_builder) and solves it
-with 2 workers; it also reports when its first solution with every need met came ("zero_unmet_seconds",
+with 2 workers (`--workers N`); it also reports when its first solution with every need met came ("zero_unmet_seconds",
 from the start of its search; reading and converting the file is "read_seconds") and its peak memory.
 Every column of the model is integral at an optimum (the continuous ones are idle-block spans and
 indicators whose rows have integer coefficients), so CP-SAT gets them as integers: no timetable is
-lost. `--solution FILE` writes CP-SAT's best solution as {column name: value} for the x, y and w
-columns that are 1, for flexsched's decoder and independent checker (flexsched-bench --cpsat).
+lost. `--solution FILE` writes CP-SAT's best solution as {column name: value} for the x, y, w, v and
+u columns that are 1, for flexsched's decoder and independent checker (flexsched-bench --cpsat).
+`--hint FILE` ({column name: value}, flexsched-bench --cpsat-warm) is a warm start: CP-SAT gets it
+through AddHint, and the result also says how many columns it set ("hinted"), the model's objective
+there ("hint_objective", on flexsched's scale) and how many rows it breaks ("hint_violations"), so a
+hint that is not the timetable it came from shows.
 HiGHS comes from PyPI (highspy), CBC from Debian (coinor-cbc); Benchmarks/run-peers.sh installs them.
 """
 import argparse
@@ -104,7 +108,20 @@ def run_cbc(model, limit, needed, seat_columns):
         return result
 
 
-def run_cpsat(model, limit, needed, seat_columns, solution_file):
+def evaluate_hint(mp, hint):
+    """The written model's objective (without the constant) and its broken rows at the hinted values
+    (columns left out count as 0)."""
+    values = [hint.get(v.name, 0) for v in mp.variable]
+    objective = sum(v.objective_coefficient * values[i] for i, v in enumerate(mp.variable))
+    broken = 0
+    for c in mp.constraint:
+        activity = sum(x * values[i] for i, x in zip(c.var_index, c.coefficient))
+        if activity < c.lower_bound - 1e-6 or activity > c.upper_bound + 1e-6:
+            broken += 1
+    return objective, broken
+
+
+def run_cpsat(model, limit, needed, seat_columns, solution_file, hint_file=None, workers=2):
     try:
         from ortools.linear_solver.python import model_builder
         from ortools.sat.python import cp_model
@@ -148,6 +165,19 @@ def run_cpsat(model, limit, needed, seat_columns, solution_file):
     seat_vars = [i for i, v in enumerate(mp.variable) if v.name.startswith("x[")]
     if len(seat_vars) != seat_columns:
         return {"solver": "CP-SAT", "status": f"found {len(seat_vars)} x columns, expected {seat_columns}"}
+    hint_report = {}
+    if hint_file:
+        with open(hint_file) as f:
+            hint = json.load(f)
+        variables = [cp.get_int_var_from_proto_index(i) for i in range(len(mp.variable))]
+        hinted = 0
+        for i, v in enumerate(mp.variable):
+            if v.name in hint:
+                cp.add_hint(variables[i], integral(hint[v.name], "hint"))
+                hinted += 1
+        objective, broken = evaluate_hint(mp, hint)
+        hint_report = {"hinted": hinted, "columns": len(mp.variable), "hint_objective": objective,
+                       "hint_violations": broken}
 
     class Progress(cp_model.CpSolverSolutionCallback):
         def __init__(self):
@@ -167,7 +197,7 @@ def run_cpsat(model, limit, needed, seat_columns, solution_file):
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(limit)
-    solver.parameters.num_workers = 2
+    solver.parameters.num_workers = workers
     progress = Progress()
     search_started = time.time()
     progress.search_started = search_started
@@ -177,7 +207,7 @@ def run_cpsat(model, limit, needed, seat_columns, solution_file):
               "read_seconds": round(read_seconds, 1), "objective": None, "bound": None, "unmet": None,
               "first_solution_seconds": progress.first and round(progress.first, 2),
               "zero_unmet_seconds": progress.zero_unmet and round(progress.zero_unmet, 2),
-              "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+              "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **hint_report}
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE, cp_model.UNKNOWN):
         result["bound"] = solver.BestObjectiveBound()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -186,7 +216,7 @@ def run_cpsat(model, limit, needed, seat_columns, solution_file):
         result["unmet"] = needed - sum(values[i] for i in seat_vars)
         if solution_file:
             chosen = {mp.variable[i].name: 1 for i, value in enumerate(values)
-                      if value == 1 and mp.variable[i].name[:2] in ("x[", "y[", "w[")}
+                      if value == 1 and mp.variable[i].name[:2] in ("x[", "y[", "w[", "v[", "u[")}
             with open(solution_file, "w") as f:
                 json.dump(chosen, f)
     return result
@@ -201,14 +231,17 @@ def main():
     parser.add_argument("--constant", type=float, help="the cost of meeting nothing (default 1000 x NEEDED)")
     parser.add_argument("--solvers", default="highs,cbc")
     parser.add_argument("--solution", help="CP-SAT's solution as JSON {column: value}")
+    parser.add_argument("--hint", help="CP-SAT's warm start as JSON {column: value}")
+    parser.add_argument("--workers", type=int, default=2, help="CP-SAT's workers (default 2)")
     args = parser.parse_args()
     constant = args.constant if args.constant is not None else 1000 * args.needed
     runs = {"highs": lambda: run_highs(args.model, args.limit, args.needed, args.seat_columns),
             "cbc": lambda: run_cbc(args.model, args.limit, args.needed, args.seat_columns),
-            "cpsat": lambda: run_cpsat(args.model, args.limit, args.needed, args.seat_columns, args.solution)}
+            "cpsat": lambda: run_cpsat(args.model, args.limit, args.needed, args.seat_columns, args.solution, args.hint,
+                                       args.workers)}
     for name in args.solvers.split(","):
         result = runs[name]()
-        for key in ("objective", "bound"):
+        for key in ("objective", "bound", "hint_objective"):
             if result.get(key) is not None:
                 result[key] += constant
         print(json.dumps(result), flush=True)

@@ -16,10 +16,18 @@ struct CPSATRun {
     var readSeconds: Double?
     var peakMiB: Double?
     var check = "-"
+    /// Warm runs: the model's objective at the hint (flexsched's timetable) and the rows it breaks.
+    var hintObjective: Double?
+    var hintViolations: Int?
 }
 
-/// What a timetable's teacher continuity term costs: the written model cannot see it (it does not tell
-/// parallel groups apart), so CP-SAT's timetable gets whatever the decoder's grouping gives.
+/// How CP-SAT starts: from nothing, from flexsched's timetable (`--cpsat-warm`), or both, one after the other.
+enum CPSATStart: String, CaseIterable {
+    case cold, warm
+}
+
+/// What a timetable's teacher continuity term costs (the written model has it since issue 28; the
+/// column shows it beside each comfort score).
 func continuityCost(_ timetable: Timetable) -> Double {
     ObjectiveWeights()[.teacherContinuity] * (timetable.stats?.terms?[Rule.teacherContinuity.id] ?? 0)
 }
@@ -39,11 +47,12 @@ func comfortScore(_ timetable: Timetable) -> Double {
     }
 }
 
-/// Writes the scenario's exact whole-week model, has Benchmarks/peers.py solve it with CP-SAT (2
-/// workers) for `timeLimit` seconds, then decodes CP-SAT's solution with flexsched's own decoder and
-/// gives it to the independent checker: a timetable that fails the check counts as failed, not as
-/// CP-SAT's result.
-func runCPSAT(_ scenario: ValidatedScenario, timeLimit: Double) -> (run: CPSATRun, model: String) {
+/// Writes the scenario's exact whole-week model, has Benchmarks/peers.py solve it with CP-SAT
+/// (`workers` workers) for `timeLimit` seconds, warm-started from `hint` (flexsched's timetable, every
+/// column of the model set from it) when there is one, then decodes CP-SAT's solution with
+/// flexsched's own decoder and gives it to the independent checker: a timetable that fails the check
+/// counts as failed, not as CP-SAT's result.
+func runCPSAT(_ scenario: ValidatedScenario, timeLimit: Double, workers: Int, hint: Timetable?) -> (run: CPSATRun, model: String) {
     var run = CPSATRun()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-cpsat-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -56,8 +65,19 @@ func runCPSAT(_ scenario: ValidatedScenario, timeLimit: Double) -> (run: CPSATRu
         return (run, "-")
     }
     let shape = "\(size.columns) x \(size.rows)"
-    let results = runPeersScript([model, String(timeLimit), String(size.neededSessions), String(size.seatColumns),
-                                  "--constant", String(size.constant), "--solvers", "cpsat", "--solution", solutionFile])
+    var arguments = [model, String(timeLimit), String(size.neededSessions), String(size.seatColumns),
+                     "--constant", String(size.constant), "--solvers", "cpsat", "--solution", solutionFile, "--workers", String(workers)]
+    if let hint {
+        let hintFile = folder.appendingPathComponent("hint.json").path
+        guard let values = wholeWeekStartValues(scenario, timetable: hint),
+              let data = try? JSONSerialization.data(withJSONObject: values) else {
+            run.status = "flexsched's timetable does not fit the model"
+            return (run, shape)
+        }
+        FileManager.default.createFile(atPath: hintFile, contents: data)
+        arguments += ["--hint", hintFile]
+    }
+    let results = runPeersScript(arguments)
     guard let result = results["CP-SAT"] else {
         run.status = "no answer from peers.py"
         return (run, shape)
@@ -67,6 +87,8 @@ func runCPSAT(_ scenario: ValidatedScenario, timeLimit: Double) -> (run: CPSATRu
     run.zeroUnmetSeconds = result["zero_unmet_seconds"] as? Double
     run.readSeconds = result["read_seconds"] as? Double
     run.peakMiB = result["peak_mib"] as? Double
+    run.hintObjective = result["hint_objective"] as? Double
+    run.hintViolations = result["hint_violations"] as? Int
     guard let data = FileManager.default.contents(atPath: solutionFile),
           let values = try? JSONSerialization.jsonObject(with: data) as? [String: Double] else { return (run, shape) }
     guard let timetable = decodeWholeWeekSolution(scenario, values: values) else {

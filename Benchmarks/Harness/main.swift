@@ -20,6 +20,10 @@
 //     every solve runs to its time limit (or its gap).
 //   --cpsat also solves each scenario's exact whole-week model with CP-SAT (2 workers, same time
 //     limit; Benchmarks/peers.py), decodes its solution with flexsched's decoder and checks it.
+//     --cpsat-warm cold|warm|both: CP-SAT from nothing (the default), warm-started from flexsched's
+//     timetable (every column of the model set from it, through CP-SAT's AddHint), or both in turn.
+//     --cpsat-time-limit SECONDS gives CP-SAT its own limit (default: --time-limit, which then stays
+//     flexsched's); --cpsat-workers N its workers (default 2).
 //   --csv FILE appends one line per scenario: label, students, zero unmet s, objective, peak MiB,
 //     total s, load average (for Benchmarks/scaling.py).
 import Foundation
@@ -65,6 +69,9 @@ var studentCounts: [Int] = []
 var relativeGap: Double?
 var patience: Double??
 var cpsat = false
+var cpsatStarts: [CPSATStart] = [.cold]
+var cpsatTimeLimit: Double?
+var cpsatWorkers = 2
 var csvFile: String?
 var twoStep = false
 var features = GeneratorSpec.Features()
@@ -84,6 +91,14 @@ while !arguments.isEmpty {
     case "--gap": relativeGap = Double(arguments.removeFirst())
     case "--patience": patience = .some(Double(arguments.removeFirst()).flatMap { $0 > 0 ? $0 : nil })
     case "--cpsat": cpsat = true
+    case "--cpsat-warm":
+        let mode = arguments.isEmpty ? "" : arguments.removeFirst()
+        guard let starts = mode == "both" ? CPSATStart.allCases : CPSATStart(rawValue: mode).map({ [$0] }) else {
+            FileHandle.standardError.write(Data("--cpsat-warm takes cold, warm or both\n".utf8)); exit(2)
+        }
+        cpsatStarts = starts
+    case "--cpsat-time-limit": cpsatTimeLimit = Double(arguments.removeFirst())
+    case "--cpsat-workers": cpsatWorkers = Int(arguments.removeFirst()) ?? cpsatWorkers
     case "--csv": csvFile = arguments.removeFirst()
     case "--two-step": twoStep = true
     case "--features":
@@ -96,7 +111,7 @@ while !arguments.isEmpty {
         }
         features = parsed
     case "-h", "--help":
-        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--students N,N] [--gap G] [--patience SECONDS] [--cpsat] [--csv FILE] [--two-step] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
+        print("usage: flexsched-bench [--sizes S,M,L,XL,XXL] [--time-limit SECONDS] [--seed N] [--max-subproblems N] [--presolve] [--over-subscribed] [--students N,N] [--gap G] [--patience SECONDS] [--cpsat] [--cpsat-warm cold|warm|both] [--cpsat-time-limit SECONDS] [--cpsat-workers N] [--csv FILE] [--two-step] [--features all|LIST] [--write-scenarios DIR] [SCENARIO ...]")
         exit(0)
     default: files.append(arg)
     }
@@ -204,12 +219,14 @@ for (label, scenario) in cases {
             twoStepRows.append("| \(label) | two-step failed: \(error) |")
         }
     }
-    if cpsat {
+    for start in cpsat ? cpsatStarts : [] {
         let loadBeforeCPSAT = loadAverage()
-        let (theirs, shape) = runCPSAT(scenario, timeLimit: timeLimit)
-        let ours = "\(unmet) | \(comfortCell(timetable)) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-"), \(fmt(timetable.bounds?.comfort, "%.0f")), \(fmt(timetable.bound, "%.0f")) | \(fmt(zero, "%.2f"))"
+        let (theirs, shape) = runCPSAT(scenario, timeLimit: cpsatTimeLimit ?? timeLimit, workers: cpsatWorkers,
+                                       hint: start == .warm ? timetable : nil)
+        let ours = "\(unmet) | \(comfortCell(timetable)) | \(fmt(timetable.objective, "%.0f")) | \(timetable.bounds.map { "\($0.unmetSessions)" } ?? "-"), \(fmt(timetable.bounds?.comfort, "%.0f")), \(fmt(timetable.bound, "%.0f")) | \(fmt(zero, "%.2f"))"
         let cell = theirs.unmet.map { "\($0)" } ?? "none (\(theirs.status))"
-        cpsatRows.append("| \(label) | \(shape) | \(ours) | \(cell) | \(comfortCell(theirs.timetable)) | \(fmt(theirs.bound, "%.0f")) | \(fmt(theirs.zeroUnmetSeconds, "%.2f")) (+\(fmt(theirs.readSeconds)) read) | \(theirs.status) | \(theirs.check) | \(fmt(theirs.peakMiB, "%.0f")) | \(loadBefore) / \(loadBeforeCPSAT) |")
+        let hint = start == .cold ? "-" : "\(fmt(theirs.hintObjective, "%.0f")) (\(theirs.hintViolations.map(String.init) ?? "-") rows broken)"
+        cpsatRows.append("| \(label) | \(start.rawValue) | \(shape) | \(ours) | \(hint) | \(cell) | \(comfortCell(theirs.timetable)) | \(fmt(theirs.objective, "%.0f")) | \(fmt(theirs.bound, "%.0f")) | \(fmt(theirs.zeroUnmetSeconds, "%.2f")) (+\(fmt(theirs.readSeconds)) read) | \(theirs.status) | \(theirs.check) | \(fmt(theirs.peakMiB, "%.0f")) | \(loadBefore) / \(loadBeforeCPSAT) |")
     }
 }
 if let csvFile {
@@ -218,7 +235,6 @@ if let csvFile {
 }
 if peers {
     print("\nSame scenarios, same time limit, flexsched's whole-week model (MPS) given to the peers:")
-    print("Objectives here leave out teacher continuity, which the written model does not have.")
     print("| scenario | model cols x rows | flexsched unmet | flexsched objective | HiGHS unmet | HiGHS objective | HiGHS bound | CBC unmet | CBC objective | CBC bound |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     peerRows.forEach { print($0) }
@@ -230,9 +246,9 @@ if twoStep {
     twoStepRows.forEach { print($0) }
 }
 if cpsat {
-    print("\nCP-SAT (2 workers) on flexsched's exact whole-week model, same time limit; its timetable decoded by flexsched and checked:")
-    print("| scenario | model cols x rows | flexsched unmet | flexsched comfort (teacher continuity) | flexsched bounds (unmet, comfort, objective) | flexsched zero unmet s | CP-SAT unmet | CP-SAT comfort (teacher continuity) | CP-SAT bound (objective) | CP-SAT zero unmet s | CP-SAT status | CP-SAT check | CP-SAT peak MiB | load before (flexsched / CP-SAT) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\nCP-SAT (\(cpsatWorkers) workers, \(fmt(cpsatTimeLimit ?? timeLimit, "%.0f")) s) on flexsched's exact whole-week model; its timetable decoded by flexsched and checked:")
+    print("| scenario | CP-SAT start | model cols x rows | flexsched unmet | flexsched comfort (teacher continuity) | flexsched objective | flexsched bounds (unmet, comfort, objective) | flexsched zero unmet s | model objective at the hint | CP-SAT unmet | CP-SAT comfort (teacher continuity) | CP-SAT objective | CP-SAT bound (objective) | CP-SAT zero unmet s | CP-SAT status | CP-SAT check | CP-SAT peak MiB | load before (flexsched / CP-SAT) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     cpsatRows.forEach { print($0) }
 }
 exit(failures == 0 ? 0 : 1)

@@ -24,7 +24,8 @@ struct Neighbourhood: Sendable, Hashable {
 /// Sessions are not indexed by group: `x[s,a,p]` says student `s` attends activity `a` at slot `p`,
 /// `y[t,a,p]` that teacher `t` leads one of its sessions, `w[a,p,r]` that room `r` hosts one. Parallel
 /// sessions of one activity are told apart only when decoding, which removes the symmetry between
-/// interchangeable groups; Hall-type accommodation rows keep the decoding feasible.
+/// interchangeable groups; Hall-type accommodation rows keep the decoding feasible. The whole-week
+/// model written for other solvers is the exception (`seatsByTeacher`).
 struct NeighbourhoodModel {
     let base: Plan
     let hood: Neighbourhood
@@ -38,6 +39,14 @@ struct NeighbourhoodModel {
     private(set) var zs: [(k: Int, l: Int, q: Int, r: Int?, col: Int)] = []
     /// The lesson placements the model re-plans, by id in the plan it was cut from.
     let movingLessons: [(id: Int, placed: PlacedLesson)]
+    /// Whether the model says which teacher leads which student (`TeacherSeats.swift`): only the
+    /// whole-week model written for other solvers, which makes two terms exact there.
+    let seatsByTeacher: Bool
+    var teacherSeats: [(s: Int, a: Int, p: Int, t: Int, col: Int)] = []
+    /// (student, activity, slot) -> her `v` columns by teacher; (teacher, activity, slot) -> `u` by room.
+    var seatTeachers: [ColumnKey: [(t: Int, col: Int)]] = [:]
+    var teacherRooms: [ColumnKey: [(r: Int, col: Int)]] = [:]
+    var continuityColumns: (indicators: [(z: Int, seats: [Int])], overs: [(over: Int, indicators: [Int])]) = ([], [])
     private var x: [ColumnKey: Int] = [:]
     private var y: [ColumnKey: Int] = [:]
     private var w: [ColumnKey: Int] = [:]
@@ -51,13 +60,16 @@ struct NeighbourhoodModel {
 
     /// `base` is the timetable with the neighbourhood's sessions already taken out. Every catalogue
     /// entry adds its own rows (`HardRuleModels.swift`, `ObjectiveModels.swift`).
-    init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights, movingLessons: [(id: Int, placed: PlacedLesson)] = []) {
+    init(base: Plan, hood: Neighbourhood, weights: ObjectiveWeights, movingLessons: [(id: Int, placed: PlacedLesson)] = [],
+         seatsByTeacher: Bool = false) {
         self.base = base
         self.hood = hood
         self.weights = weights
         self.movingLessons = movingLessons
+        self.seatsByTeacher = seatsByTeacher
         addDecisionColumns()
         addLessonColumns()
+        if seatsByTeacher { addTeacherSeatColumns() }
         program.objectiveConstant = base.terms.total(weights)
         for entry in ModelRule.all { entry.rows?(&self) }
     }
@@ -178,7 +190,8 @@ struct NeighbourhoodModel {
             if i > 0 { program.addRow("\(name) first grows", [(first[i], 1), (first[i - 1], -1)], lower: 0) }
             if i > 0 { program.addRow("\(name) last shrinks", [(last[i - 1], 1), (last[i], -1)], lower: 0) }
         }
-        let idle = program.addContinuous("\(name)", cost: weight)
+        // The day in the name: a solver that reads the written model by name (OR-Tools) merges columns that share one.
+        let idle = program.addContinuous("\(name) on \(day)", cost: weight)
         let allBusy = slots.flatMap(busy).map { ($0, 1.0) }
         program.addRow("\(name) span", [(idle, 1)] + first.map { ($0, -1) } + last.map { ($0, -1) } + allBusy,
                        lower: -Double(slots.count) - Double(fixed.filter { $0 }.count))
@@ -260,6 +273,7 @@ struct NeighbourhoodModel {
             guard let col = zs.first(where: { $0.k == k && $0.q == moving.placed.slot && $0.r == moving.placed.room })?.col else { return nil }
             values[col] = 1
         }
+        guard teacherSeatValues(&values, for: sessions) else { return nil }
         for term in affinityColumns {
             values[term.z] = min(values[term.seat], term.leading.reduce(0) { $0 + values[$1] })
         }
@@ -302,6 +316,11 @@ struct NeighbourhoodModel {
             let students = xs.filter { $0.a == a && $0.p == p && values[$0.col] > 0.5 }.map(\.s)
             var teachers = ys.filter { $0.a == a && $0.p == p && values[$0.col] > 0.5 }.map(\.t)
             if teacherLed && teachers.count != open.count { return nil }
+            if seatsByTeacher && teacherLed {
+                guard let sessions = sessionsByTeacher(values, activity: a, slot: p, students: students, teachers: teachers) else { return nil }
+                result += sessions
+                continue
+            }
             // Previous pairings first, in the order of the open rooms.
             var seeds: [[Int]] = []
             var pairedTeachers: [Int?] = []

@@ -76,11 +76,12 @@ extension ModelRule {
         }
     }
 
-    /// The model cannot see which parallel group a student lands in, so a preference is priced as
-    /// "one of her preferred teachers leads a session of this activity then" (see `addAffinityTerms`);
-    /// decoding then seats her in that teacher's group where it can.
+    /// A group-blind model cannot see which parallel group a student lands in, so a preference is
+    /// priced as "one of her preferred teachers leads a session of this activity then" (see
+    /// `addAffinityTerms`); decoding then seats her in that teacher's group where it can.
     static let preferredTeacher = with(ModelRule(.preferredTeacher)) {
         $0.rows = { model in
+            guard !model.seatsByTeacher else { return model.addPreferredTeacherCosts(.preferredTeacher) }
             let instance = model.instance
             model.addAffinityTerms(.preferredTeacher) { s, n in
                 let preferred = instance.students[s].needs[n].preferred
@@ -102,9 +103,11 @@ extension ModelRule {
         }
     }
 
-    /// Priced like a preference for the teachers she already has for this need outside the model.
+    /// Priced like a preference for the teachers she already has for this need outside the model;
+    /// exact where the model seats students by teacher.
     static let teacherContinuity = with(ModelRule(.teacherContinuity)) {
         $0.rows = { model in
+            guard !model.seatsByTeacher else { return model.addContinuityTerms(.teacherContinuity) }
             let base = model.base
             model.addAffinityTerms(.teacherContinuity) { s, n in
                 let teachers = base.teachers(of: s, need: n)

@@ -9,10 +9,9 @@ import WeekIndex
 /// solvers can be run on exactly flexsched's formulation. Column `x[s,a,p]` = 1 seats student `s`
 /// (scenario order) in activity `a` at slot `p`, and the x columns come first; unmet sessions =
 /// needed sessions - sum of x. The objective is the one in the README less `constant`, the cost
-/// of meeting nothing (1000 x needed sessions when every need is `normal`), with two terms only approximated, both from below, because the model
-/// does not tell parallel groups apart: teacher continuity is left out and a preferred teacher
-/// counts as kept when she leads any group of the activity at that time. The measure on the
-/// decoded timetable (`decodeWholeWeekSolution`) counts them exactly.
+/// of meeting nothing (1000 x needed sessions when every need is `normal`), every term exact: the
+/// columns `v[s,a,p,t]` (her group is teacher t's) and `u[t,a,p,r]` (t's group meets in room r) say
+/// who leads whom, which teacher continuity and preferred teachers need (`TeacherSeats.swift`).
 public func writeWholeWeekModel(_ scenario: ValidatedScenario, to path: String) throws(SolveFailure)
     -> (columns: Int, rows: Int, neededSessions: Int, seatColumns: Int, constant: Double) {
     let model = WholeWeekModel(scenario)
@@ -25,8 +24,8 @@ public func writeWholeWeekModel(_ scenario: ValidatedScenario, to path: String) 
             model.constant)
 }
 
-/// Another solver's solution of the model `writeWholeWeekModel` wrote, by column name (only the x, y
-/// and w columns are read), decoded into sessions the way flexsched decodes GLPK's, with every term
+/// Another solver's solution of the model `writeWholeWeekModel` wrote, by column name (only the x, y,
+/// w, v and u columns are read), decoded into sessions the way flexsched decodes GLPK's, with every term
 /// measured on the result. Nil when the solution cannot be split into groups. Not checked: the
 /// caller hands it to the independent checker like any other timetable.
 package func decodeWholeWeekSolution(_ scenario: ValidatedScenario, values: [String: Double]) -> Timetable? {
@@ -47,6 +46,15 @@ package func decodeWholeWeekSolution(_ scenario: ValidatedScenario, values: [Str
         bounds: nil)
 }
 
+/// Values for every column of the model `writeWholeWeekModel` writes, by column name, that reproduce
+/// `timetable` (a solver's warm start); nil when its sessions do not fit the model.
+package func wholeWeekStartValues(_ scenario: ValidatedScenario, timetable: Timetable) -> [String: Double]? {
+    let model = WholeWeekModel(scenario).model
+    let plan = Plan(rebuilding: timetable, model.instance)
+    guard let values = model.startValues(for: plan.activeSessions.map(\.session)) else { return nil }
+    return Dictionary(zip(model.program.columns.map { glpkName($0.name, fallback: "") }, values), uniquingKeysWith: { a, _ in a })
+}
+
 /// The whole-week model with the seat columns first (solvers that drop the names, as HiGHS does,
 /// still find them by position) and no objective constant (MPS readers disagree on its sign).
 private struct WholeWeekModel {
@@ -59,7 +67,7 @@ private struct WholeWeekModel {
     init(_ scenario: ValidatedScenario) {
         let instance = Instance(scenario)
         let hood = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-        model = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: ObjectiveWeights().lexicographic(instance))
+        model = NeighbourhoodModel(base: Plan(instance), hood: hood, weights: ObjectiveWeights().lexicographic(instance), seatsByTeacher: true)
         let built = model.program
         let seats = built.columns.indices.filter { built.columns[$0].name.hasPrefix("x[") }
         var program = built.reordered(columns: seats + built.columns.indices.filter { !built.columns[$0].name.hasPrefix("x[") })

@@ -1,3 +1,4 @@
+import GLPKBackend
 import ScenarioGenerator
 import ScenarioKit
 @testable import Scheduler
@@ -74,7 +75,7 @@ func expectModelsReproduceThePlan(_ scenario: ValidatedScenario) {
     var plan = Plan(instance)
     plan.constructGreedily()
     let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
-    let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: ObjectiveWeights())
+    let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: ObjectiveWeights(), seatsByTeacher: true)
     let start = try #require(model.startValues(for: plan.activeSessions.map(\.session)))
     let named = Dictionary(model.program.columns.indices.filter { start[$0] > 0.5 }.map { (model.program.columns[$0].name, start[$0]) },
                            uniquingKeysWith: max)
@@ -82,4 +83,40 @@ func expectModelsReproduceThePlan(_ scenario: ValidatedScenario) {
     #expect(checkTimetable(timetable, against: scenario).isEmpty)
     #expect(timetable.stats?.unmetSessions == plan.terms.unmetSessions)
     #expect(plan.terms.unmetSessions < instance.totalSessionsNeeded, "the greedy timetable meets nothing, so decoding went untested")
+}
+
+/// With groups by teacher (the written whole-week model) teacher continuity and preferred teachers are
+/// exact: at a timetable's columns the model's objective is the timetable's measured objective, every
+/// term included; those columns decode into a timetable the checker accepts with the same terms; and
+/// the warm start built from that timetable (`wholeWeekStartValues`) sets the same columns.
+@Test func wholeWeekModelCountsTeacherContinuity() throws {
+    var continuity = 0, preferred = 0
+    for seed in UInt64(1)...4 {
+        var spec = GeneratorSpec.tiny(seed: seed)
+        spec.days = [.mon, .tue, .wed]
+        spec.features = [.preferTeachers, .requestedTeachers, .apart]
+        let scenario = try generateScenario(spec).scenario.validated()
+        let instance = Instance(scenario)
+        var plan = Plan(instance)
+        plan.constructGreedily()
+        continuity += plan.terms[.teacherContinuity]
+        preferred += plan.terms[.preferredTeacher]
+        let weights = ObjectiveWeights().lexicographic(instance)
+        let whole = Neighbourhood(days: Array(0..<instance.dayCount), activities: Array(instance.activities.indices))
+        let model = NeighbourhoodModel(base: Plan(instance), hood: whole, weights: weights, seatsByTeacher: true)
+        let start = try #require(model.startValues(for: plan.activeSessions.map(\.session)), "seed \(seed)")
+        #expect(model.program.maxViolation(of: start) <= 1e-9, "seed \(seed)")
+        #expect(abs(model.program.objective(of: start) - plan.terms.total(weights)) <= 1e-6, "seed \(seed)")
+        // Solvers read the written model by column name (OR-Tools merges columns that share one).
+        let names = model.program.columns.map { glpkName($0.name, fallback: "") }
+        #expect(Set(names).count == names.count, "seed \(seed): column names repeat")
+        let named = Dictionary(names.indices.filter { start[$0] > 0.5 }.map { (names[$0], start[$0]) }, uniquingKeysWith: max)
+        let timetable = try #require(decodeWholeWeekSolution(scenario, values: named), "seed \(seed)")
+        #expect(checkTimetable(timetable, against: scenario).isEmpty, "seed \(seed)")
+        #expect(timetable.stats?.terms == plan.terms.byId, "seed \(seed)")
+        let warm = try #require(wholeWeekStartValues(scenario, timetable: timetable), "seed \(seed)")
+        #expect(Set(warm.filter { $0.value > 0.5 }.keys) == Set(named.keys), "seed \(seed)")
+    }
+    #expect(continuity > 0, "no student here has two teachers for one need, so the continuity rows went untested")
+    #expect(preferred > 0, "no session here has a teacher its student does not prefer, so those costs went untested")
 }
