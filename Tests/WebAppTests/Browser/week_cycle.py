@@ -55,13 +55,17 @@ try:
 
     def publish(run_url, confirm):
         driver.get(run_url)
-        wait.until(ready.element_to_be_clickable((By.ID, "publish"))).click()
+        button = wait.until(ready.element_to_be_clickable((By.ID, "publish")))
+        button.click()
         if confirm:
+            wait.until(ready.staleness_of(button))
             button = wait.until(ready.element_to_be_clickable((By.ID, "confirm-publish")))
             check("Nothing is published yet" in driver.find_element(By.ID, "outcome").text, "the preview says nothing is published yet")
             button.click()
-        wait.until(ready.presence_of_element_located((By.ID, "added")))
-        check("is now what every calendar link" in driver.find_element(By.ID, "outcome").text, f"run {run_url} is published")
+        # The preview has the same counts: read the outcome only once the page the click left is gone.
+        wait.until(ready.staleness_of(button))
+        wait.until(lambda d: "is now what every calendar link" in d.find_element(By.ID, "outcome").text,
+                   f"run {run_url} was not published within 120 s")
         return {k: int(driver.find_element(By.ID, k).text) for k in ("added", "changed", "unchanged", "removed")}
 
     def sessions(run_url):
