@@ -23,6 +23,16 @@ private func workLimited(threads: Int, seed: UInt64) -> SolveOptions {
     return options
 }
 
+/// No work limit: the run ends by itself or at `timeLimit`.
+private func clockLimited(threads: Int, seed: UInt64, timeLimit: Double) -> SolveOptions {
+    var options = SolveOptions()
+    options.timeLimit = timeLimit
+    options.patience = nil
+    options.threads = threads
+    options.seed = seed
+    return options
+}
+
 /// Sub-problems solved two at a time each keep within their share of the weekly slack, so the
 /// merged timetable holds every rule, and a seed with a work limit gives one timetable on every run.
 /// Seed 13's week over-serves a need (R5) when each sub-problem may use the whole slack.
@@ -53,12 +63,7 @@ func twoThreadsGiveOneCheckedTimetablePerSeed(seed: UInt64) throws {
 @Test(arguments: [UInt64(3), 13, 4, 21])
 func piecesTakenAsThreadsFreeUpStillFitTogether(seed: UInt64) throws {
     let scenario = try squeezedWeek(seed: seed)
-    var options = SolveOptions()
-    options.timeLimit = 2
-    options.patience = nil
-    options.threads = 2
-    options.seed = seed
-    let timetable = try solveTimetable(scenario, options: options)
+    let timetable = try solveTimetable(scenario, options: clockLimited(threads: 2, seed: seed, timeLimit: 2))
     #expect(checkTimetable(timetable, against: scenario).isEmpty, "seed \(seed)")
 }
 
@@ -68,11 +73,7 @@ func piecesTakenAsThreadsFreeUpStillFitTogether(seed: UInt64) throws {
 @Test(arguments: [UInt64(13), 21])
 func piecesTakenAsThreadsFreeUpGiveOneTimetablePerSeed(seed: UInt64) throws {
     let scenario = try squeezedWeek(seed: seed)
-    var options = SolveOptions()
-    options.timeLimit = 600
-    options.patience = nil
-    options.threads = 2
-    options.seed = seed
+    var options = clockLimited(threads: 2, seed: seed, timeLimit: 600)
     options.subproblemTimeLimit = 60
     options.repairTimeLimit = 60
     let first = try solveTimetable(scenario, options: options)
