@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // The pages' file upload (multipart/form-data).
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        // A district's store: PostgreSQL for several servers and solve workers (row locks, LISTEN/NOTIFY).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only GLPKBackend may import it.
@@ -74,6 +78,14 @@ let package = Package(
         .target(name: "ScenarioGenerator", dependencies: ["SeededRandom", "ScenarioKit", "TimetableFormat"]),
         // The web app's state: users, scenario versions, runs, published timetables and feed tokens (SQLite).
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The same repositories on PostgreSQL (`--database postgres://...`), with the same migrations.
+        .target(name: "PostgresStore", dependencies: [
+            "Store",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // `flexsched serve`: pages, the JSON API and calendar feeds over the same services; the run queue.
         .target(name: "WebApp", dependencies: [
             "Advisor", "CalendarExport", "CSVExport", "Diagnosis", "Reports", "RosterImport", "Rules", "ScenarioKit", "Scheduler", "Store", "TimetableChecker",
@@ -123,9 +135,13 @@ let package = Package(
         // Mutated scenarios, change files and timetables: only clear errors or checked timetables.
         .testTarget(name: "FuzzTests", dependencies: ["Advisor", "SeededRandom", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "ScenarioGenerator"]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "RosterImport", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
+            "WebApp", "RosterImport", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport", "ServerTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], exclude: ["Browser"]),
+        // Servers for tests: a PostgreSQL of a test's own (Debian's packages), free loopback ports.
+        .target(name: "ServerTestSupport", path: "Tests/ServerTestSupport"),
+        // One suite of store tests, run against SQLite and against PostgreSQL.
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "ServerTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ServerTestSupport
 import Testing
 
 /// The real `flexsched serve`, killed with SIGKILL during a solve and started again on the same data.
@@ -73,22 +74,6 @@ import Testing
         }
     }
 
-    /// A port nothing listens on now: the kernel picks one for a socket that is then closed.
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     static func canonical(_ value: Any?) throws -> Data {
         try JSONSerialization.data(withJSONObject: try #require(value), options: [.sortedKeys])
     }
@@ -100,7 +85,7 @@ import Testing
         let added = try runProcess(flexsched, ["users", "add", "ada", "--admin", "--data", data])
         #expect(added.status == 0, "\(added.stderr)")
         let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
-        let port = try Self.freeLoopbackPort()
+        let port = try freeLoopbackPort()
 
         let first = try ServerProcess(flexsched: flexsched, data: data, port: port, token: token, log: data + "/first.log")
         defer { first.stop() }

@@ -1,5 +1,6 @@
 import FlexschedTestSupport
 import Foundation
+import ServerTestSupport
 import Testing
 
 /// The real `flexsched serve` stopped with SIGTERM while it solves, streams progress and holds a
@@ -19,7 +20,7 @@ import Testing
         let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
         let (data, token) = try Self.dataFolder(flexsched, "sigterm")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let port = try RestartTests.freeLoopbackPort()
+        let port = try freeLoopbackPort()
         let server = try RestartTests.ServerProcess(flexsched: flexsched, data: data, port: port, token: token, log: data + "/serve.log")
         defer { server.stop() }
         try await server.waitUntilListening()
@@ -60,11 +61,11 @@ import Testing
         let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
         let (data, token) = try Self.dataFolder(flexsched, "second")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let first = try RestartTests.ServerProcess(flexsched: flexsched, data: data, port: try RestartTests.freeLoopbackPort(), token: token,
+        let first = try RestartTests.ServerProcess(flexsched: flexsched, data: data, port: try freeLoopbackPort(), token: token,
                                                    log: data + "/first.log")
         defer { first.stop() }
         try await first.waitUntilListening()
-        let second = try runProcess(flexsched, ["serve", "--data", data, "--port", String(try RestartTests.freeLoopbackPort())])
+        let second = try runProcess(flexsched, ["serve", "--data", data, "--port", String(try freeLoopbackPort())])
         #expect(second.status == 2)
         #expect(second.stderr.contains("another flexsched server is using \(data)"), "\(second.stderr)")
         #expect(second.stderr.contains("pid \(first.process.processIdentifier), serving \(first.base)"), "\(second.stderr)")

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// The web app's store on PostgreSQL, for a district: several servers and solve workers share one
+/// database. The repositories are the same protocols the SQLite store implements; `client` is a
+/// lifecycle service that must run (in the server's service group, or `withRunning`) while the
+/// store is used.
+public struct PostgresDatabase: Sendable {
+    public let client: PostgresClient
+    public let store: Store
+    let logger: Logger
+
+    /// Connects lazily: nothing is sent until the client runs and a query is made.
+    public init(url: String, logger: Logger = PostgresDatabase.quietLogger) throws(DatabaseURLError) {
+        let address = try DatabaseAddress(url)
+        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
+                                                         password: address.password, database: address.database, tls: address.tls)
+        configuration.options.connectTimeout = .seconds(10)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        let connection = PostgresConnectionSource(client: client, logger: logger)
+        store = Store(users: PostgresUserRepository(database: connection), scenarios: PostgresScenarioRepository(database: connection),
+                      runs: PostgresRunRepository(database: connection), feeds: PostgresFeedRepository(database: connection))
+    }
+
+    /// Warnings and errors only: the pool logs every connection it opens and closes at lower levels.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "flexsched.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Brings the schema up to date; several processes may start at once (one migrates, the others
+    /// wait for its lock and then find nothing to do).
+    public func migrate() async throws {
+        try await PostgresMigrations.apply(client: client, logger: logger)
+    }
+
+    /// Runs the client for the length of `body` (for commands that use the store once and stop),
+    /// migrating first.
+    public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let client = self.client
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await migrate()
+            return try await body(store)
+        }
+    }
+}
+
+/// A `postgres://` address that cannot be used, said in a sentence for `--database`.
+public struct DatabaseURLError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`, libpq's form.
+/// TLS is required by default except on loopback, where there is no network to protect.
+struct DatabaseAddress {
+    var user: String
+    var password: String?
+    var host: String
+    var port: Int
+    var database: String
+    var tls: PostgresClient.Configuration.TLS
+
+    init(_ text: String) throws(DatabaseURLError) {
+        guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? "") else {
+            throw DatabaseURLError(description: "--database takes postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        guard let user = url.user, !user.isEmpty else { throw DatabaseURLError(description: "--database names no user: postgres://USER@HOST/DATABASE") }
+        guard let host = url.host, !host.isEmpty else { throw DatabaseURLError(description: "--database names no host: postgres://USER@HOST/DATABASE") }
+        let database = String(url.path.dropFirst())
+        guard !database.isEmpty else { throw DatabaseURLError(description: "--database names no database: postgres://USER@HOST/DATABASE") }
+        if let port = url.port, !(1...65_535).contains(port) { throw DatabaseURLError(description: "--database has port \(port), outside 1-65535") }
+        self.user = user
+        password = url.password
+        self.host = host
+        port = url.port ?? 5432
+        self.database = database
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+        switch url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? (loopback ? "disable" : "require") {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        case let other: throw DatabaseURLError(description: "--database has sslmode=\(other); use disable, prefer or require")
+        }
+    }
+}
+
+/// What every repository shares: the pool and the logger its queries log to.
+struct PostgresConnectionSource: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await mapConflicts { try await client.query(query, logger: logger).collect() }
+    }
+
+    func first(_ query: PostgresQuery) async throws -> PostgresRow? { try await rows(query).first }
+
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await mapConflicts { try await client.withTransaction(logger: logger) { try await body($0) } }
+    }
+
+    /// A broken uniqueness is a conflict, as in the SQLite store; anything else stays PostgreSQL's.
+    private func mapConflicts<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do { return try await body() } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            throw StoreConflict(error.serverInfo?[.detail] ?? "that name or token is taken")
+        }
+    }
+}
+
+extension PostgresConnection {
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}

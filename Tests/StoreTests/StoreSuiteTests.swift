@@ -1,0 +1,173 @@
+import Foundation
+import Store
+import Testing
+
+/// What the web app relies on from its store, asked of SQLite and PostgreSQL alike.
+@Suite struct StoreSuiteTests {
+    @Test(arguments: Backend.allCases)
+    func usersAreFoundByIdNameAndTokenAndNamesAreUnique(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            _ = try await Fixture.user("bo", admin: false, in: store)
+            #expect(try await store.users.user(id: ada.id!)?.name == "ada")
+            #expect(try await store.users.user(name: "bo")?.isAdmin == false)
+            #expect(try await store.users.user(apiTokenDigest: "digest-ada")?.id == ada.id)
+            #expect(try await store.users.user(name: "nobody") == nil)
+            #expect(try await store.users.firstAdmin()?.id == ada.id)
+            await #expect(throws: StoreConflict.self) { _ = try await Fixture.user("ada", in: store) }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func twoAccountsOfOneNameAddedAtOnceGiveOneAccountAndOneConflict(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<2 {
+                    group.addTask {
+                        (try? await store.users.create(UserRecord(name: "same", isAdmin: true, passwordHash: "h",
+                                                                  apiTokenDigest: "digest-\(index)"))) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1 && outcomes.count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func sessionsEndAtTheirExpiryOrWhenEnded(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let now = Date()
+            try await store.users.startSession(SessionRecord(tokenDigest: "live", userID: ada.id!, csrfToken: "c1", expires: now.addingTimeInterval(600)))
+            try await store.users.startSession(SessionRecord(tokenDigest: "old", userID: ada.id!, csrfToken: "c2", expires: now.addingTimeInterval(60)))
+            let (session, user) = try #require(try await store.users.session(tokenDigest: "live", now: now))
+            #expect(session.csrfToken == "c1" && user.name == "ada")
+            #expect(try await store.users.session(tokenDigest: "old", now: now.addingTimeInterval(120)) == nil)
+            try await store.users.endSession(tokenDigest: "live")
+            #expect(try await store.users.session(tokenDigest: "live", now: now) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func uploadsBecomeVersionsAndGiveEachOwnerOneLink(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (scenario, first) = try await Fixture.scenario(by: ada, in: store)
+            let links = try await store.feeds.feeds(scenarioID: scenario.id!)
+            #expect(links.map(\.entityID) == ["s1", "t1"])
+            let renamed = [FeedOwner(kind: .teacher, id: "t1", name: "Ada L."), FeedOwner(kind: .room, id: "r1", name: "Lab")]
+            let (again, second) = try await store.scenarios.addVersion(name: "Week", format: "json", body: "{}", uploadedBy: ada.id!,
+                                                                       warnings: "[\"w\"]", owners: renamed, newToken: { UUID().uuidString })
+            #expect(again.id == scenario.id)
+            #expect(first.version == 1 && second.version == 2)
+            #expect(try await store.scenarios.versions(scenarioID: scenario.id!).map(\.version) == [2, 1])
+            #expect(try await store.scenarios.latestVersion(scenarioID: scenario.id!)?.warnings == "[\"w\"]")
+            #expect(try await store.scenarios.version(id: first.id!)?.body == "name: Week\n")
+            let after = try await store.feeds.feeds(scenarioID: scenario.id!)
+            #expect(after.map(\.kind) == [.room, .student, .teacher])
+            let teacher = try #require(after.first { $0.entityID == "t1" })
+            #expect(teacher.name == "Ada L." && teacher.token == links.first { $0.entityID == "t1" }?.token)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func theListGivesEachScenarioItsLatestVersionAndPublicationByName(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (zeta, _) = try await Fixture.scenario("zeta", by: ada, in: store)
+            _ = try await Fixture.scenario("Alpha", by: ada, in: store)
+            let (_, latest) = try await Fixture.scenario("zeta", by: ada, in: store)
+            let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: latest.id!, requestedBy: ada.id!, timeLimit: 10))
+            try await store.feeds.publish(PublicationRecord(scenarioID: zeta.id!, runID: run.id!, publishedBy: ada.id!), calendars: [])
+            let listings = try await store.scenarios.list()
+            #expect(listings.map(\.scenario.name) == ["Alpha", "zeta"])
+            #expect(listings[1].latest.version == 2 && listings[1].published?.runID == run.id)
+            #expect(listings[0].published == nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aQueuedRunStartsOnceAndACancelledOneNever(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (scenario, version) = try await Fixture.scenario(by: ada, in: store)
+            let runs = try await store.runs.enqueue([
+                RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 10),
+                RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 20, changeName: "no Tuesday", changeText: "x"),
+            ])
+            let (first, second) = (runs[0].id!, runs[1].id!)
+            #expect(try await store.runs.markRunning(id: first, at: Date()))
+            #expect(try await !store.runs.markRunning(id: first, at: Date()))
+            #expect(try await store.runs.cancelIfQueued(id: second) == .cancelled)
+            #expect(try await !store.runs.markRunning(id: second, at: Date()))
+            #expect(try await store.runs.cancelIfQueued(id: first) == .running)
+            #expect(try await store.runs.cancelIfQueued(id: 999_999) == nil)
+            try await store.runs.recordProgress(id: first, json: "{\"unmet\":3}")
+            try await store.runs.finish(id: first, state: .done, timetable: "{}", summary: "all met", progress: nil, at: Date())
+            let done = try #require(try await store.runs.run(id: first))
+            #expect(done.state == .done && done.progress == "{\"unmet\":3}" && done.timetable == "{}" && done.finished != nil)
+            #expect(try await store.runs.run(id: second)?.changeName == "no Tuesday")
+            #expect(try await store.runs.list(scenarioID: scenario.id!, limit: 1).map(\.id) == [second])
+            #expect(try await store.runs.list(scenarioID: nil).map(\.id) == [second, first])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aRestartInterruptsRunningRunsAndHandsBackQueuedOnesOldestFirst(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (_, version) = try await Fixture.scenario(by: ada, in: store)
+            let runs = try await store.runs.enqueue((0..<3).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) })
+            #expect(try await store.runs.markRunning(id: runs[1].id!, at: Date()))
+            let (interrupted, queued) = try await store.runs.recoverAfterRestart()
+            #expect(interrupted == 1)
+            #expect(queued.map(\.id) == [runs[0].id, runs[2].id])
+            #expect(try await store.runs.run(id: runs[1].id!)?.state == .interrupted)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func linksRotateAndRevokeAndARevokedTokenOpensNothing(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (scenario, _) = try await Fixture.scenario(by: ada, in: store)
+            let id = scenario.id!
+            let old = try #require(try await store.feeds.feed(scenarioID: id, kind: .teacher, entityID: "t1"))
+            #expect(try await store.feeds.feed(token: old.token)?.entityID == "t1")
+            _ = try await store.feeds.revoke(scenarioID: id, kind: .teacher, entityID: "t1")
+            #expect(try await store.feeds.feed(token: old.token) == nil)
+            let rotated = try #require(try await store.feeds.rotate(scenarioID: id, kind: .teacher, entityID: "t1", token: "new-token"))
+            #expect(!rotated.revoked && rotated.token == "new-token")
+            #expect(try await store.feeds.feed(token: "new-token")?.entityID == "t1")
+            #expect(try await store.feeds.rotate(scenarioID: id, kind: .room, entityID: "nobody", token: "x") == nil)
+            let added = try await store.feeds.addIfMissing(FeedRecord(scenarioID: id, kind: .schoolClass, entityID: "7a", name: "7A", token: "class-1"))
+            let again = try await store.feeds.addIfMissing(FeedRecord(scenarioID: id, kind: .schoolClass, entityID: "7a", name: "7A", token: "class-2"))
+            #expect(added.token == "class-1" && again.token == "class-1")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func publishingReplacesEveryCalendarAtOnceWithItsBytes(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (scenario, version) = try await Fixture.scenario(by: ada, in: store)
+            let id = scenario.id!
+            let runs = try await store.runs.enqueue([RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5),
+                                                     RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5)])
+            let bytes = Data([0, 1, 2, 255] + Array("BEGIN:VCALENDAR\r\n".utf8))
+            try await store.feeds.publish(PublicationRecord(scenarioID: id, runID: runs[0].id!, publishedBy: ada.id!), calendars: [
+                CalendarRecord(scenarioID: id, kind: .teacher, entityID: "t1", body: bytes, etag: "\"a\""),
+                CalendarRecord(scenarioID: id, kind: .student, entityID: "s1", body: Data("s".utf8), etag: "\"b\""),
+            ])
+            #expect(try await store.feeds.calendar(scenarioID: id, kind: .teacher, entityID: "t1")?.body == bytes)
+            try await store.feeds.publish(PublicationRecord(scenarioID: id, runID: runs[1].id!, publishedBy: ada.id!), calendars: [
+                CalendarRecord(scenarioID: id, kind: .teacher, entityID: "t1", body: Data("v2".utf8), etag: "\"c\""),
+            ])
+            #expect(try await store.feeds.publication(scenarioID: id)?.runID == runs[1].id)
+            let calendars = try await store.feeds.calendars(scenarioID: id)
+            #expect(calendars.map(\.etag) == ["\"c\""])
+            #expect(try await store.feeds.calendar(scenarioID: id, kind: .student, entityID: "s1") == nil)
+        }
+    }
+}
