@@ -43,6 +43,12 @@ enum PostgresMigrations {
             """,
         ]),
         ("v2-stable-runs", ["ALTER TABLE run ADD COLUMN stableFromRunID BIGINT REFERENCES run"]),
+        ("v3-run-workers", [
+            """
+            ALTER TABLE run ADD COLUMN workerID TEXT, ADD COLUMN heartbeat TIMESTAMPTZ, ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0,
+              ADD COLUMN cancelRequested BOOLEAN NOT NULL DEFAULT false
+            """,
+        ]),
     ]
 
     /// Applies the missing migrations in order, each in its own transaction with its record, under

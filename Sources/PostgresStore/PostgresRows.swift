@@ -50,7 +50,8 @@ extension ScenarioVersionRecord {
 extension RunRecord {
     static let columns = """
         run.id, run.scenarioVersionID, run.requestedBy, run.timeLimit, run.state, run.created, run.started, run.finished, run.progress,
-        run.timetable, run.summary, run.baselineRunID, run.changeName, run.changeText, run.stableFromRunID
+        run.timetable, run.summary, run.baselineRunID, run.changeName, run.changeText, run.stableFromRunID, run.workerID, run.heartbeat,
+        run.attempts, run.cancelRequested
         """
 
     init(_ row: PostgresRow) throws {
@@ -67,6 +68,10 @@ extension RunRecord {
         progress = try cells["progress"].decode(String?.self)
         timetable = try cells["timetable"].decode(String?.self)
         summary = try cells["summary"].decode(String?.self)
+        workerID = try cells["workerid"].decode(String?.self)
+        heartbeat = try cells["heartbeat"].decode(Date?.self)
+        attempts = try cells["attempts"].decode(Int.self)
+        cancelRequested = try cells["cancelrequested"].decode(Bool.self)
     }
 }
 

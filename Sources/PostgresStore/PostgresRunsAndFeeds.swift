@@ -12,10 +12,10 @@ struct PostgresRunRepository: RunRepository {
             for var run in runs {
                 run.id = try await connection.rows("""
                     INSERT INTO run (scenarioVersionID, requestedBy, timeLimit, state, created, started, finished, progress, timetable, summary,
-                                     baselineRunID, changeName, changeText, stableFromRunID)
+                                     baselineRunID, changeName, changeText, stableFromRunID, workerID, heartbeat, attempts, cancelRequested)
                     VALUES (\(run.scenarioVersionID), \(run.requestedBy), \(run.timeLimit), \(run.state.rawValue), \(run.created), \(run.started),
                             \(run.finished), \(run.progress), \(run.timetable), \(run.summary), \(run.baselineRunID), \(run.changeName),
-                            \(run.changeText), \(run.stableFromRunID))
+                            \(run.changeText), \(run.stableFromRunID), \(run.workerID), \(run.heartbeat), \(run.attempts), \(run.cancelRequested))
                     RETURNING id
                     """, logger: logger).first?.decode(Int64.self)
                 stored.append(run)
@@ -53,34 +53,67 @@ struct PostgresRunRepository: RunRepository {
         }
     }
 
-    func markRunning(id: Int64, at time: Date) async throws -> Bool {
-        try await !database.rows("""
-            UPDATE run SET state = \(RunState.running.rawValue), started = \(time) WHERE id = \(id) AND state = \(RunState.queued.rawValue) RETURNING id
-            """).isEmpty
+    func claim(worker: String, at time: Date) async throws -> RunRecord? {
+        // SKIP LOCKED: workers claiming at once each take a different run instead of waiting on one.
+        try await database.first("""
+            UPDATE run SET state = \(RunState.running.rawValue), started = \(time), workerID = \(worker), heartbeat = \(time),
+                           attempts = attempts + 1
+            WHERE id = (SELECT id FROM run WHERE state = \(RunState.queued.rawValue) ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+            RETURNING \(unescaped: RunRecord.columns)
+            """).map(RunRecord.init)
+    }
+
+    func beat(worker: String, at time: Date) async throws -> (held: [Int64], cancelRequested: [Int64]) {
+        let rows = try await database.rows("""
+            UPDATE run SET heartbeat = \(time) WHERE state = \(RunState.running.rawValue) AND workerID = \(worker) RETURNING id, cancelRequested
+            """)
+        let runs = try rows.map { try $0.decode((Int64, Bool).self) }
+        return (runs.map(\.0), runs.filter(\.1).map(\.0))
+    }
+
+    func requeueStale(heartbeatBefore before: Date, maxAttempts: Int, at time: Date) async throws -> (requeued: [Int64], interrupted: [Int64]) {
+        // Every server and worker looks; SKIP LOCKED gives each stale run to one of them.
+        let rows = try await database.rows("""
+            WITH stale AS (SELECT id FROM run WHERE state = \(RunState.running.rawValue) AND heartbeat < \(before) FOR UPDATE SKIP LOCKED)
+            UPDATE run SET
+              state = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN \(RunState.queued.rawValue) ELSE \(RunState.interrupted.rawValue) END,
+              finished = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN NULL ELSE \(time) END,
+              summary = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN 'queued again: its worker stopped answering'
+                             WHEN attempts > 1 THEN 'interrupted: its worker stopped answering, twice'
+                             ELSE 'interrupted: its worker stopped answering' END,
+              workerID = NULL, heartbeat = NULL
+            FROM stale WHERE run.id = stale.id
+            RETURNING run.id, run.state
+            """)
+        var outcome: (requeued: [Int64], interrupted: [Int64]) = ([], [])
+        for (id, state) in try rows.map({ try $0.decode((Int64, String).self) }) {
+            if state == RunState.queued.rawValue { outcome.requeued.append(id) } else { outcome.interrupted.append(id) }
+        }
+        return outcome
     }
 
     func recordProgress(id: Int64, json: String) async throws {
         _ = try await database.rows("UPDATE run SET progress = \(json) WHERE id = \(id)")
     }
 
-    func finish(id: Int64, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws {
-        _ = try await database.rows("""
+    func finish(id: Int64, worker: String?, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws -> Bool {
+        try await !database.rows("""
             UPDATE run SET state = \(state.rawValue), timetable = \(timetable), summary = \(summary), finished = \(time),
-                           progress = COALESCE(\(progress), progress)
-            WHERE id = \(id)
-            """)
+                           progress = COALESCE(\(progress), progress), workerID = NULL
+            WHERE id = \(id) AND (\(worker)::TEXT IS NULL OR (workerID = \(worker) AND state = \(RunState.running.rawValue)))
+            RETURNING id
+            """).isEmpty
     }
 
-    func cancelIfQueued(id: Int64) async throws -> RunState? {
-        let logger = database.logger
-        return try await database.transaction { connection in
-            try await connection.query("""
-                UPDATE run SET state = \(RunState.cancelled.rawValue), finished = \(Date()), summary = 'cancelled before it started'
-                WHERE id = \(id) AND state = \(RunState.queued.rawValue)
-                """, logger: logger)
-            return try await connection.rows("SELECT state FROM run WHERE id = \(id)", logger: logger).first
-                .flatMap { RunState(rawValue: try $0.decode(String.self)) }
-        }
+    func requestCancel(id: Int64) async throws -> RunState? {
+        try await database.first("""
+            UPDATE run SET
+              state = CASE WHEN state = \(RunState.queued.rawValue) THEN \(RunState.cancelled.rawValue) ELSE state END,
+              finished = CASE WHEN state = \(RunState.queued.rawValue) THEN \(Date()) ELSE finished END,
+              summary = CASE WHEN state = \(RunState.queued.rawValue) THEN 'cancelled before it started' ELSE summary END,
+              cancelRequested = cancelRequested OR state = \(RunState.running.rawValue)
+            WHERE id = \(id) RETURNING state
+            """).flatMap { RunState(rawValue: try $0.decode(String.self)) }
     }
 }
 

@@ -150,10 +150,49 @@ struct GRDBRunRepository: RunRepository {
         }
     }
 
-    func markRunning(id: Int64, at time: Date) async throws -> Bool {
+    func claim(worker: String, at time: Date) async throws -> RunRecord? {
+        // SQLite lets one writer in at a time: the oldest queued run cannot be claimed twice.
         try await database.write { db in
-            try RunRecord.filter(key: id).filter(Column("state") == RunState.queued.rawValue)
-                .updateAll(db, Column("state").set(to: RunState.running.rawValue), Column("started").set(to: time)) == 1
+            guard var run = try RunRecord.filter(Column("state") == RunState.queued.rawValue).order(Column("id")).fetchOne(db) else { return nil }
+            run.state = .running
+            run.started = time
+            run.workerID = worker
+            run.heartbeat = time
+            run.attempts += 1
+            try run.update(db)
+            return run
+        }
+    }
+
+    func beat(worker: String, at time: Date) async throws -> (held: [Int64], cancelRequested: [Int64]) {
+        try await database.write { db in
+            let held = RunRecord.filter(Column("state") == RunState.running.rawValue && Column("workerID") == worker)
+            try held.updateAll(db, Column("heartbeat").set(to: time))
+            let runs = try held.fetchAll(db)
+            return (runs.compactMap(\.id), runs.filter(\.cancelRequested).compactMap(\.id))
+        }
+    }
+
+    func requeueStale(heartbeatBefore before: Date, maxAttempts: Int, at time: Date) async throws -> (requeued: [Int64], interrupted: [Int64]) {
+        try await database.write { db in
+            let stale = try RunRecord.filter(Column("state") == RunState.running.rawValue && Column("heartbeat") < before).fetchAll(db)
+            var outcome: (requeued: [Int64], interrupted: [Int64]) = ([], [])
+            for var run in stale {
+                if run.attempts < maxAttempts, !run.cancelRequested {
+                    run.state = .queued
+                    run.summary = "queued again: its worker stopped answering"
+                    outcome.requeued.append(run.id!)
+                } else {
+                    run.state = .interrupted
+                    run.finished = time
+                    run.summary = "interrupted: its worker stopped answering\(run.attempts > 1 ? ", twice" : "")"
+                    outcome.interrupted.append(run.id!)
+                }
+                run.workerID = nil
+                run.heartbeat = nil
+                try run.update(db)
+            }
+            return outcome
         }
     }
 
@@ -163,27 +202,32 @@ struct GRDBRunRepository: RunRepository {
         }
     }
 
-    func finish(id: Int64, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws {
+    func finish(id: Int64, worker: String?, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws -> Bool {
         try await database.write { db in
-            guard var run = try RunRecord.fetchOne(db, key: id) else { return }
+            guard var run = try RunRecord.fetchOne(db, key: id) else { return false }
+            if let worker, run.workerID != worker || run.state != .running { return false }
             run.state = state
             run.timetable = timetable
             run.summary = summary
             run.finished = time
+            run.workerID = nil
             if let progress { run.progress = progress }
             try run.update(db)
+            return true
         }
     }
 
-    func cancelIfQueued(id: Int64) async throws -> RunState? {
+    func requestCancel(id: Int64) async throws -> RunState? {
         try await database.write { db in
             guard var run = try RunRecord.fetchOne(db, key: id) else { return nil }
             if run.state == .queued {
                 run.state = .cancelled
                 run.finished = Date()
                 run.summary = "cancelled before it started"
-                try run.update(db)
+            } else if run.state == .running {
+                run.cancelRequested = true
             }
+            try run.update(db)
             return run.state
         }
     }

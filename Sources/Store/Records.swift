@@ -111,6 +111,14 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
     public var changeText: String?
     /// A solve of the scenario that keeps this published run's timetable wherever it can (nil: from scratch).
     public var stableFromRunID: Int64?
+    /// The process solving it (`claim`), which beats the heartbeat while it does: a run whose
+    /// heartbeat stops is its worker's death, and is queued again once, then `interrupted`.
+    public var workerID: String?
+    public var heartbeat: Date?
+    /// How many times a worker has claimed it.
+    public var attempts = 0
+    /// An admin asked a running run to stop; its worker reads this with its heartbeat.
+    public var cancelRequested = false
 
     public init(scenarioVersionID: Int64, requestedBy: Int64, timeLimit: Double, state: RunState = .queued, created: Date = Date(),
                 baselineRunID: Int64? = nil, changeName: String? = nil, changeText: String? = nil, stableFromRunID: Int64? = nil) {

@@ -63,16 +63,26 @@ public protocol RunRepository: Sendable {
     func run(id: Int64) async throws -> RunRecord?
     /// Newest first; only one scenario's runs when given.
     func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord]
-    /// At start-up: runs a stopped server left `running` become `interrupted`; returns the queued
-    /// ones, oldest first, to be run now.
+    /// At start-up of the one server of a data folder: runs it left `running` become `interrupted`;
+    /// returns the queued ones, oldest first.
     func recoverAfterRestart() async throws -> (interrupted: Int, queued: [RunRecord])
-    /// Moves a queued run to running; false when it is no longer queued (cancelled meanwhile).
-    func markRunning(id: Int64, at time: Date) async throws -> Bool
+    /// The oldest queued run, now `running` for `worker` with a fresh heartbeat; nil when none is
+    /// queued. Workers on several machines claim at once and never get the same run.
+    func claim(worker: String, at time: Date) async throws -> RunRecord?
+    /// Refreshes the heartbeat of every run `worker` holds; the runs it still holds, and those of
+    /// them an admin asked to stop.
+    func beat(worker: String, at time: Date) async throws -> (held: [Int64], cancelRequested: [Int64])
+    /// Runs whose heartbeat is older than `before` lost their worker: each is queued again if it has
+    /// been claimed fewer than `maxAttempts` times, and otherwise `interrupted`.
+    func requeueStale(heartbeatBefore before: Date, maxAttempts: Int, at time: Date) async throws -> (requeued: [Int64], interrupted: [Int64])
     func recordProgress(id: Int64, json: String) async throws
-    func finish(id: Int64, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws
-    /// Cancels a queued run outright (a running one is stopped by its worker); the state after, nil
-    /// for an unknown run.
-    func cancelIfQueued(id: Int64) async throws -> RunState?
+    /// Records a run's end. Given a worker, only while that worker still holds the run (false
+    /// otherwise: it was queued again after its heartbeat stopped, and the next claim's end counts).
+    @discardableResult
+    func finish(id: Int64, worker: String?, state: RunState, timetable: String?, summary: String, progress: String?, at time: Date) async throws -> Bool
+    /// Cancels a queued run outright and asks a running one's worker to stop it (`beat`); the state
+    /// after, nil for an unknown run.
+    func requestCancel(id: Int64) async throws -> RunState?
 }
 
 extension RunRepository {

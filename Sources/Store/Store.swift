@@ -8,14 +8,21 @@ public struct Store: Sendable {
     public let scenarios: any ScenarioRepository
     public let runs: any RunRepository
     public let feeds: any FeedRepository
+    public let events: any StoreEvents
+    /// Several processes use this store at once (a district's servers and workers): none of them may
+    /// treat the runs it finds `running` at its start as its own dead ones (`recoverAfterRestart`).
+    public let isShared: Bool
     /// Only for the questions about the database itself (`journalMode`, `capSize`); nil when not GRDB.
     let writer: (any DatabaseWriter)?
 
-    public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository) {
+    public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository,
+                events: any StoreEvents = LocalEvents(), isShared: Bool = false) {
         self.users = users
         self.scenarios = scenarios
         self.runs = runs
         self.feeds = feeds
+        self.events = events
+        self.isShared = isShared
         writer = nil
     }
 
@@ -59,6 +66,8 @@ public struct Store: Sendable {
         scenarios = GRDBScenarioRepository(database: database)
         runs = GRDBRunRepository(database: database)
         feeds = GRDBFeedRepository(database: database)
+        events = LocalEvents()
+        isShared = false
         writer = database
     }
 
@@ -147,6 +156,15 @@ public struct Store: Sendable {
         // --baseline`), told apart from a what-if variant, which cannot be published.
         migrator.registerMigration("v2-stable-runs") { db in
             try db.alter(table: "run") { t in t.add(column: "stableFromRunID", .integer).references("run") }
+        }
+        // Runs claimed by workers (in a district, on several machines), who beat a heartbeat while they solve.
+        migrator.registerMigration("v3-run-workers") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "workerID", .text)
+                t.add(column: "heartbeat", .datetime)
+                t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "cancelRequested", .boolean).notNull().defaults(to: false)
+            }
         }
         return migrator
     }

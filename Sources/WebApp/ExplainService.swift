@@ -60,7 +60,7 @@ public final class ExplainService: Sendable {
             e.all = e.all.filter { $0.key > e.next - Self.kept || $0.value.state == .queued || $0.value.state == .running }
             return explanation
         }
-        runs.queue.submit(.explain(explanation.id))
+        runs.queue.submitExplanation(explanation.id)
         return explanation
     }
 

@@ -45,6 +45,18 @@ public struct PublishingService: Sendable {
     /// Personal pages (`/me/TOKEN`) as rendered, with `Pages.noncePlaceholder` for each response's nonce.
     let pageCache: TokenCache<String>
 
+    /// This server's cached feeds and personal pages go at once; every other server's when it hears
+    /// the store's event (`forgetLinks`).
+    func linksChanged() {
+        forgetLinks()
+        runs.queue.publish(.linksChanged)
+    }
+
+    func forgetLinks() {
+        feedCache.clear()
+        pageCache.clear()
+    }
+
     /// More people than this whose published week would change: publishing waits for a confirmation.
     public static let confirmAbove = 5
 
@@ -130,8 +142,7 @@ public struct PublishingService: Sendable {
         try await stored("publishing run \(runID)") {
             try await store.feeds.publish(PublicationRecord(scenarioID: scenarioID, runID: runID, published: now, publishedBy: user.id!), calendars: calendars)
         }
-        feedCache.clear()
-        pageCache.clear()
+        linksChanged()
         outcome.published = true
         return outcome
     }
@@ -209,8 +220,7 @@ public struct PublishingService: Sendable {
         }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
-        feedCache.clear()
-        pageCache.clear()
+        linksChanged()
         return link(feed)
     }
 
@@ -218,8 +228,7 @@ public struct PublishingService: Sendable {
         guard let feed = try await stored("revoking a link", { try await store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID) }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
-        feedCache.clear()
-        pageCache.clear()
+        linksChanged()
         return link(feed)
     }
 

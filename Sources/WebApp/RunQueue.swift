@@ -63,34 +63,50 @@ enum RunEvent: Sendable {
 
 /// Long work the queue does off the request path, one job per lane at a time.
 enum QueueJob: Sendable, Hashable {
-    /// A solve (or a what-if variant), by run id.
+    /// A solve (or a what-if variant), by run id, claimed from the store.
     case solve(Int64)
-    /// Explain's trial re-solves for a finished run, by explanation id.
+    /// Explain's trial re-solves for a finished run, by explanation id (kept in this process).
     case explain(Int64)
 }
 
-/// What the queue calls to do one job. A solve's final state ends its event streams.
+/// What the queue calls to find and do work. A solve's final state ends its event streams; nil
+/// when this process no longer holds the run (it was queued again elsewhere).
 protocol JobExecutor: Sendable {
+    /// The oldest queued run, claimed for `worker`; nil when none is queued (or the store cannot say).
+    func claim(worker: String) async -> Int64?
     func execute(_ job: QueueJob, queue: RunQueue) async -> RunState?
+    /// Beats the heartbeat of the runs `worker` holds and queues again those of silent workers;
+    /// returns the runs this worker must stop (asked to by an admin, or no longer its own).
+    func beat(worker: String, solving: Set<Int64>) async -> Set<Int64>
+    /// Another process changed what private links open: this server's caches of them go.
+    func forgetLinks()
 }
 
-/// Solves and explain's trials off the request path, as a service of the server's service group: a fixed number of lanes
-/// (one per core less one, at least one) take queued runs in order. A lane waits without a thread;
-/// each solve gets a dedicated thread of its own (`onDedicatedThread`), so solving never holds one
-/// of the cooperative threads that serve the pages and feeds.
+/// Solves and explain's trials off the request path, as a service of the server's service group.
+/// A fixed number of lanes (one per core less one by default) claim queued runs from the store, the
+/// oldest first: in a district, workers on several machines claim from one database and never get
+/// the same run. A lane waits without a thread until a run is queued (`wake`, or the store's
+/// `runsQueued` event from another process) or its poll comes round; each solve gets a dedicated
+/// thread of its own (`onDedicatedThread`), so solving never holds one of the cooperative threads
+/// that serve the pages and feeds.
 ///
-/// On graceful shutdown no queued run starts (they stay queued in the store and start at the next
-/// start), and running ones are asked to stop: they stop between sub-problems and keep the best
-/// timetable found, as `interrupted`. The queue waits for them up to `shutdownDeadline`; a solve
-/// still running then is left to the process's end and marked `interrupted` at the next start.
+/// While it solves, the queue beats each run's heartbeat in the store; it also queues again, once,
+/// the runs of workers whose heartbeat stopped (`RunHeartbeat`).
+///
+/// On graceful shutdown no queued run starts (they stay queued in the store for the next start or
+/// another worker), and running ones are asked to stop: they stop between sub-problems and keep the
+/// best timetable found, as `interrupted`. The queue waits for them up to `shutdownDeadline`.
 final class RunQueue: Service {
     private struct State {
         var executor: (any JobExecutor)?
         var stopping = false
-        var pending: [QueueJob] = []
-        var idleLanes: [CheckedContinuation<QueueJob?, Never>] = []
+        var explanations: [Int64] = []
+        /// Bumped by every wake: a lane that found nothing to do waits only if none came since it looked.
+        var wakes = 0
+        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
         var cancelRequested: Set<Int64> = []
-        /// Solves a lane is working on now.
+        /// Solves this process's lanes are working on now.
         var solving: Set<Int64> = []
         var listeners: [Int64: [Int: AsyncStream<RunEvent>.Continuation]] = [:]
         var nextListener = 0
@@ -100,13 +116,31 @@ final class RunQueue: Service {
     }
 
     private let state = Mutex(State())
+    /// Lanes that claim solves; 0 for a server that only serves (a district's workers solve).
     let workers: Int
     let shutdownDeadline: Duration
+    let events: any StoreEvents
+    /// This process as the store knows it: host, process id and a random part (a restarted
+    /// process with the same id must not take over a dead one's runs).
+    let workerID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: .min ... .max))"
+    /// How long a lane with nothing to do waits before it asks the store again (a missed event costs this).
+    let pollInterval: Duration = .seconds(2)
+    /// How often the runs solving here beat their heartbeat (a run silent for `RunService.staleAfter` is queued again).
+    let heartbeatInterval: Duration = .seconds(2)
+    /// Events this process sends, in the order it sends them (a run's last progress before its end).
+    private let outgoing: AsyncStream<StoreEvent>
+    private let outbox: AsyncStream<StoreEvent>.Continuation
     private let logger = Logger(label: "flexsched.runqueue")
 
-    init(workers: Int, shutdownDeadline: Duration) {
-        self.workers = max(1, workers)
+    init(workers: Int, shutdownDeadline: Duration, events: any StoreEvents) {
+        self.workers = max(0, workers)
         self.shutdownDeadline = shutdownDeadline
+        self.events = events
+        (outgoing, outbox) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    func publish(_ event: StoreEvent) {
+        outbox.yield(event)
     }
 
     /// Who does the runs; set once, before the service group starts the queue.
@@ -116,38 +150,118 @@ final class RunQueue: Service {
 
     func run() async throws {
         guard let executor = state.withLock({ $0.executor }) else { preconditionFailure("the run queue started with no executor") }
-        let lanes = (0..<workers).map { _ in
-            Task { [self] in
-                while let job = await next() {
-                    if case .solve(let id) = job { _ = state.withLock { $0.solving.insert(id) } }
-                    let final = await executor.execute(job, queue: self)
-                    if case .solve(let id) = job {
-                        _ = state.withLock { $0.solving.remove(id) }
-                        if let final { finish(id, state: final) }
-                    }
-                }
+        // A server that only serves still runs explain's trials, on one lane that claims no solves.
+        let lanes = (0..<max(workers, 1)).map { lane in
+            Task { [self] in await work(executor, claimsSolves: lane < workers) }
+        }
+        let listening = Task { [self] in await listen(executor) }
+        let sending = Task { [self] in
+            for await event in outgoing { await events.publish(event) }
+        }
+        let beating = Task { [self] in
+            guard workers > 0 else { return }
+            while (try? await Task.sleep(for: heartbeatInterval)) != nil {
+                for id in await executor.beat(worker: workerID, solving: solving) { requestCancel(id) }
             }
         }
         // Until the server stops: a graceful shutdown, or the service group's cancellation.
         try? await gracefulShutdown()
-        // Streams of queued runs end now, as those runs will not start in this process: their
-        // clients would otherwise hold the server's graceful stop open.
-        let (idle, queued) = state.withLock { s in
+        let queued = state.withLock { s in
             s.stopping = true
-            defer { s.idleLanes.removeAll() }
+            // Streams of runs not solving here end now: their clients would otherwise hold the
+            // server's graceful stop open.
             let ids = s.listeners.keys.filter { !s.solving.contains($0) }
-            return (s.idleLanes, ids.flatMap { s.listeners.removeValue(forKey: $0).map { Array($0.values) } ?? [] })
+            return ids.flatMap { s.listeners.removeValue(forKey: $0).map { Array($0.values) } ?? [] }
         }
-        for lane in idle { lane.resume(returning: nil) }
+        wake()
         for listener in queued { listener.finish() }
         if await !Self.finish(lanes, within: shutdownDeadline) {
-            logger.warning("solves still running \(shutdownDeadline) after shutdown began are left; the next start marks them interrupted")
+            logger.warning("solves still running \(shutdownDeadline) after shutdown began are left; their heartbeat stops and they are queued again")
         }
+        listening.cancel()
+        beating.cancel()
+        outbox.finish()
+        // The last ends reach the other servers unless the database is gone too.
+        _ = await Self.finish([sending], within: .seconds(1))
+        sending.cancel()
         let open = state.withLock { s in
             defer { s.listeners.removeAll() }
             return s.listeners.values.flatMap(\.values)
         }
         for listener in open { listener.finish() }
+    }
+
+    /// One lane: explain's trials first (the admin waits on the page), then the oldest queued run.
+    private func work(_ executor: any JobExecutor, claimsSolves: Bool) async {
+        while true {
+            let (seen, stopping, explanation) = state.withLock { s in (s.wakes, s.stopping, s.explanations.isEmpty ? nil : s.explanations.removeFirst()) }
+            if stopping { return }
+            if let explanation {
+                _ = await executor.execute(.explain(explanation), queue: self)
+                continue
+            }
+            if claimsSolves, let id = await executor.claim(worker: workerID) {
+                _ = state.withLock { $0.solving.insert(id) }
+                let final = await executor.execute(.solve(id), queue: self)
+                _ = state.withLock { $0.solving.remove(id) }
+                if let final {
+                    finish(id, state: final)
+                    publish(.runFinished(runID: id, state: final))
+                }
+                continue
+            }
+            await waitForWake(since: seen)
+        }
+    }
+
+    /// Returns at the next wake (at once if one came since `seen`), or when the poll comes round.
+    private func waitForWake(since seen: Int) async {
+        let key = state.withLock { s in
+            defer { s.nextWaiter += 1 }
+            return s.nextWaiter
+        }
+        let timer = Task { [self, pollInterval] in
+            if (try? await Task.sleep(for: pollInterval)) != nil { resume(key) }
+        }
+        await withCheckedContinuation { (lane: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s in
+                if s.wakes != seen || s.stopping { return true }
+                s.waiting[key] = lane
+                return false
+            }
+            if now { lane.resume() }
+        }
+        timer.cancel()
+    }
+
+    private func resume(_ key: Int) {
+        state.withLock { $0.waiting.removeValue(forKey: key) }?.resume()
+    }
+
+    /// Every waiting lane looks again (runs were queued, an explanation, or the queue stops).
+    func wake() {
+        let lanes = state.withLock { s in
+            s.wakes += 1
+            defer { s.waiting.removeAll() }
+            return Array(s.waiting.values)
+        }
+        for lane in lanes { lane.resume() }
+    }
+
+    /// What other processes say: progress and ends for this server's event streams, cancellations
+    /// for this worker's solves, queued runs for its idle lanes, and changed links for its caches.
+    private func listen(_ executor: any JobExecutor) async {
+        for await event in events.subscribe() {
+            switch event {
+            case .runsQueued: wake()
+            case .runProgress(let id, let json):
+                guard let progress = try? JSONDecoder().decode(RunProgress.self, from: Data(json.utf8)) else { continue }
+                deliver(id, progress: progress)
+            case .runFinished(let id, let final): finish(id, state: final)
+            case .cancelRun(let id): requestCancel(id)
+            case .linksChanged: executor.forgetLinks()
+            }
+        }
     }
 
     /// Whether the lanes ended within `deadline`. Lanes are not waited for past it, nor once the
@@ -171,37 +285,19 @@ final class RunQueue: Service {
         return ended
     }
 
-    /// The oldest queued job, waiting for one when there is none; nil once the queue stops.
-    private func next() async -> QueueJob? {
-        await withCheckedContinuation { lane in
-            let job: QueueJob?? = state.withLock { s in
-                if s.stopping { return .some(nil) }
-                if s.pending.isEmpty {
-                    s.idleLanes.append(lane)
-                    return nil
-                }
-                return s.pending.removeFirst()
-            }
-            if let job { lane.resume(returning: job) }
-        }
-    }
-
-    /// Queued runs wait in the store too: one submitted while the server stops starts at the next start.
-    func submit(_ job: QueueJob) {
-        let lane = state.withLock { s in
-            if s.idleLanes.isEmpty || s.stopping {
-                s.pending.append(job)
-                return CheckedContinuation<QueueJob?, Never>?.none
-            }
-            return s.idleLanes.removeFirst()
-        }
-        lane?.resume(returning: job)
+    /// Explain's trials run in this process (their results are kept here).
+    func submitExplanation(_ id: Int64) {
+        state.withLock { $0.explanations.append(id) }
+        wake()
     }
 
     /// True once a graceful shutdown began: a solve stopped now is interrupted, not cancelled.
     var isStopping: Bool { state.withLock { $0.stopping } }
 
-    /// Asks a queued or running run to stop; the solver finds out between sub-problems.
+    /// The solves this process's lanes hold now, for the heartbeat.
+    var solving: Set<Int64> { state.withLock { $0.solving } }
+
+    /// Asks a run this process solves to stop; the solver finds out between sub-problems.
     func requestCancel(_ id: Int64) {
         _ = state.withLock { $0.cancelRequested.insert(id) }
     }
@@ -224,8 +320,17 @@ final class RunQueue: Service {
         state.withLock { $0.latest[id] }
     }
 
+    /// From the solve's thread: to this server's streams at once, and to every other server's
+    /// through the store's events.
     func report(_ id: Int64, progress: RunProgress) {
-        let listeners = state.withLock { s in
+        deliver(id, progress: progress, fromSolve: true)
+        publish(.runProgress(runID: id, json: progress.json))
+    }
+
+    /// A run solving here has its progress from its solve, not from the events (which echo it, later).
+    private func deliver(_ id: Int64, progress: RunProgress, fromSolve: Bool = false) {
+        let listeners: [AsyncStream<RunEvent>.Continuation] = state.withLock { s in
+            guard fromSolve || !s.solving.contains(id) else { return [] }
             s.latest[id] = progress
             return Array((s.listeners[id] ?? [:]).values)
         }

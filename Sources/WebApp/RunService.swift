@@ -36,13 +36,46 @@ public final class RunService: Sendable {
         self.store = store
         self.scenarios = scenarios
         self.solver = solver
-        queue = RunQueue(workers: workers, shutdownDeadline: shutdownDeadline)
+        queue = RunQueue(workers: workers, shutdownDeadline: shutdownDeadline, events: store.events)
     }
 
-    /// At start-up: a run the last server left running is `interrupted` (its thread died with the
-    /// process); queued ones run now.
+    /// A run whose heartbeat is older than this lost its worker (a worker beats every 2 s).
+    static let staleAfter: Double = 10
+    /// A run is claimed at most this often: queued again once after its worker died, then `interrupted`.
+    static let maxAttempts = 2
+
+    /// At start-up of the one server of a data folder: a run the last server left running is
+    /// `interrupted` (its thread died with the process); queued ones run now. A shared store's runs
+    /// are other processes' too: their heartbeats tell.
     func resumeAfterRestart() async throws(ServiceError) {
-        for run in try await stored("recovering runs", { try await store.runs.recoverAfterRestart() }).queued { queue.submit(.solve(run.id!)) }
+        if !store.isShared { _ = try await stored("recovering runs", { try await store.runs.recoverAfterRestart() }) }
+        queue.wake()
+    }
+
+    func claim(worker: String) async -> Int64? {
+        do { return try await store.runs.claim(worker: worker, at: Date())?.id } catch {
+            logger.error("claiming a queued run: \(String(reflecting: error))")
+            return nil
+        }
+    }
+
+    /// The heartbeat of this worker's runs, and the runs of silent workers queued again (every
+    /// worker looks; the store gives each stale run to one of them).
+    func beat(worker: String, solving: Set<Int64>) async -> Set<Int64> {
+        do {
+            let now = Date()
+            let (held, cancelRequested) = try await store.runs.beat(worker: worker, at: now)
+            let stale = try await store.runs.requeueStale(heartbeatBefore: now.addingTimeInterval(-Self.staleAfter), maxAttempts: Self.maxAttempts, at: now)
+            if !stale.requeued.isEmpty {
+                logger.warning("runs \(stale.requeued) lost their worker and are queued again")
+                queue.publish(.runsQueued)
+            }
+            for id in stale.interrupted { queue.publish(.runFinished(runID: id, state: .interrupted)) }
+            return Set(cancelRequested).union(solving.subtracting(held))
+        } catch {
+            logger.error("the heartbeat of runs \(solving.sorted()): \(String(reflecting: error))")
+            return []
+        }
     }
 
     static func checkTimeLimit(_ timeLimit: Double) throws(ServiceError) {
@@ -70,7 +103,8 @@ public final class RunService: Sendable {
     /// Stores the runs in one transaction, then queues them.
     func enqueue(_ records: [RunRecord]) async throws(ServiceError) -> [RunRecord] {
         let runs = try await stored("storing runs") { try await store.runs.enqueue(records) }
-        for run in runs { queue.submit(.solve(run.id!)) }
+        queue.wake()
+        queue.publish(.runsQueued)
         return runs
     }
 
@@ -117,9 +151,11 @@ public final class RunService: Sendable {
         let view = try await run(runID)
         guard !view.run.state.isFinished else { throw .conflict("run \(runID) has already finished (\(view.run.state.rawValue))") }
         queue.requestCancel(runID)
-        guard let state = try await stored("cancelling run \(runID)", { try await store.runs.cancelIfQueued(id: runID) }) else {
+        guard let state = try await stored("cancelling run \(runID)", { try await store.runs.requestCancel(id: runID) }) else {
             throw .notFound("no run \(runID)")
         }
+        // The worker solving it hears at once, or reads it with its next heartbeat.
+        if state == .running { queue.publish(.cancelRun(runID: runID)) } else { queue.publish(.runFinished(runID: runID, state: state)) }
         return state
     }
 
@@ -170,15 +206,14 @@ public final class RunService: Sendable {
         try ScenarioChange.parse(text, file: "\(name).yaml", name: name)
     }
 
-    /// One run from queued to its final state in the store. The solve itself blocks a thread for up
-    /// to the time limit, so it gets a thread of its own; the store is asked from here, meanwhile
-    /// keeping the latest progress saved about once a second.
-    func execute(runID: Int64, queue: RunQueue) async -> RunState {
+    /// One claimed run to its final state in the store; nil when this worker lost the run meanwhile
+    /// (its heartbeat went unanswered and the run was queued again). The solve itself blocks a
+    /// thread for up to the time limit, so it gets a thread of its own; the store is asked from
+    /// here, meanwhile keeping the latest progress saved about once a second.
+    func execute(runID: Int64, queue: RunQueue) async -> RunState? {
         let began = Date()
+        let worker = queue.workerID
         do throws(ServiceError) {
-            guard try await stored("starting run \(runID)", { try await store.runs.markRunning(id: runID, at: Date()) }) else {
-                return try await stored("reading run \(runID)", { try await store.runs.run(id: runID) })?.state ?? .failed
-            }
             let view = try await run(runID)
             let scenario = try solvedScenario(view)
             var options = SolveOptions()
@@ -215,10 +250,11 @@ public final class RunService: Sendable {
             let finalProgress = queue.latestProgress(runID)?.json
             let checked: CheckedTimetable
             do { checked = try outcome.get() } catch {
-                try await stored("recording run \(runID)") {
-                    try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: finalProgress, at: Date())
+                let recorded = try await stored("recording run \(runID)") {
+                    try await store.runs.finish(id: runID, worker: worker, state: .failed, timetable: nil, summary: error.description,
+                                                progress: finalProgress, at: Date())
                 }
-                return .failed
+                return recorded ? .failed : nil
             }
             let timetable = checked.timetable
             let stopped = timetable.stats?.stopReason == .cancelled
@@ -227,14 +263,14 @@ public final class RunService: Sendable {
             let headline = resultHeadline(timetable, scenario: scenario.scenario)
             let summary = state == .interrupted ? "interrupted: the server stopped during the solve. \(headline)" : headline
             let json = String(decoding: try await stored("encoding run \(runID)'s timetable") { try timetable.jsonData() }, as: UTF8.self)
-            try await stored("recording run \(runID)") {
-                try await store.runs.finish(id: runID, state: state, timetable: json, summary: summary, progress: finalProgress, at: Date())
+            let recorded = try await stored("recording run \(runID)") {
+                try await store.runs.finish(id: runID, worker: worker, state: state, timetable: json, summary: summary, progress: finalProgress, at: Date())
             }
-            return state
+            return recorded ? state : nil
         } catch {
             logger.error("run \(runID) failed: \(error.logText)")
             do {
-                try await store.runs.finish(id: runID, state: .failed, timetable: nil, summary: error.description, progress: nil, at: Date())
+                try await store.runs.finish(id: runID, worker: worker, state: .failed, timetable: nil, summary: error.description, progress: nil, at: Date())
             } catch let storeError {
                 logger.error("run \(runID)'s failure could not be recorded: \(storeError)")
                 queue.recordUnsaved(runID, summary: error.description)

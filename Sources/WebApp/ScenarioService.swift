@@ -51,6 +51,8 @@ public struct ScenarioService: Sendable {
                                                  warnings: warningsJSON, owners: owners) { Secrets.token(bytes: 24) }
         }
         personalPages.clear()
+        // Other servers' caches too: the upload may rename someone their links show.
+        await store.events.publish(.linksChanged)
         return UploadOutcome(scenario: scenario, version: version, warnings: warnings)
     }
 

@@ -93,7 +93,7 @@ public struct Services: Sendable {
         whatIf = WhatIfService(store: store, runs: runs)
         accounts = AccountService(users: store.users, sessionLifetime: configuration.sessionLifetime, standInHash: standInHash)
         explain = ExplainService(runs: runs, solver: solver)
-        runs.queue.attach(QueueWork(runs: runs, explain: explain))
+        runs.queue.attach(QueueWork(runs: runs, explain: explain, publishing: publishing))
     }
 }
 
@@ -101,6 +101,13 @@ public struct Services: Sendable {
 struct QueueWork: JobExecutor {
     let runs: RunService
     let explain: ExplainService
+    let publishing: PublishingService
+
+    func forgetLinks() { publishing.forgetLinks() }
+
+    func claim(worker: String) async -> Int64? { await runs.claim(worker: worker) }
+
+    func beat(worker: String, solving: Set<Int64>) async -> Set<Int64> { await runs.beat(worker: worker, solving: solving) }
 
     func execute(_ job: QueueJob, queue: RunQueue) async -> RunState? {
         switch job {

@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
-    func aQueuedRunStartsOnceAndACancelledOneNever(_ backend: Backend) async throws {
+    func queuedRunsAreClaimedOldestFirstAndACancelledOneNever(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let ada = try await Fixture.user("ada", in: store)
             let (scenario, version) = try await Fixture.scenario(by: ada, in: store)
@@ -97,14 +97,14 @@ import Testing
                 RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 20, changeName: "no Tuesday", changeText: "x"),
             ])
             let (first, second) = (runs[0].id!, runs[1].id!)
-            #expect(try await store.runs.markRunning(id: first, at: Date()))
-            #expect(try await !store.runs.markRunning(id: first, at: Date()))
-            #expect(try await store.runs.cancelIfQueued(id: second) == .cancelled)
-            #expect(try await !store.runs.markRunning(id: second, at: Date()))
-            #expect(try await store.runs.cancelIfQueued(id: first) == .running)
-            #expect(try await store.runs.cancelIfQueued(id: 999_999) == nil)
+            let claimed = try #require(try await store.runs.claim(worker: "w1", at: Date()))
+            #expect(claimed.id == first && claimed.state == .running && claimed.workerID == "w1" && claimed.attempts == 1)
+            #expect(try await store.runs.requestCancel(id: second) == .cancelled)
+            #expect(try await store.runs.claim(worker: "w1", at: Date()) == nil)
+            #expect(try await store.runs.requestCancel(id: 999_999) == nil)
             try await store.runs.recordProgress(id: first, json: "{\"unmet\":3}")
-            try await store.runs.finish(id: first, state: .done, timetable: "{}", summary: "all met", progress: nil, at: Date())
+            #expect(try await !store.runs.finish(id: first, worker: "w2", state: .done, timetable: "{}", summary: "", progress: nil, at: Date()))
+            #expect(try await store.runs.finish(id: first, worker: "w1", state: .done, timetable: "{}", summary: "all met", progress: nil, at: Date()))
             let done = try #require(try await store.runs.run(id: first))
             #expect(done.state == .done && done.progress == "{\"unmet\":3}" && done.timetable == "{}" && done.finished != nil)
             #expect(try await store.runs.run(id: second)?.changeName == "no Tuesday")
@@ -114,16 +114,72 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func workersClaimingAtOnceNeverShareARun(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (_, version) = try await Fixture.scenario(by: ada, in: store)
+            let runs = try await store.runs.enqueue((0..<12).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) })
+            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while let run = try await store.runs.claim(worker: "w\(worker)", at: Date()) { mine.append(run.id!) }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(claims.sorted() == runs.map { $0.id! })
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aRunWhoseWorkerStopsBeatingIsQueuedAgainOnceThenInterrupted(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (_, version) = try await Fixture.scenario(by: ada, in: store)
+            let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5))
+            let start = Date()
+            _ = try await store.runs.claim(worker: "dies", at: start)
+            let beaten = try await store.runs.beat(worker: "dies", at: start.addingTimeInterval(5))
+            #expect(beaten.held == [run.id!] && beaten.cancelRequested.isEmpty)
+            // Fresh at 5 s: nothing is stale before 4 s.
+            #expect(try await store.runs.requeueStale(heartbeatBefore: start.addingTimeInterval(4), maxAttempts: 2, at: start).requeued.isEmpty)
+            let first = try await store.runs.requeueStale(heartbeatBefore: start.addingTimeInterval(20), maxAttempts: 2, at: start)
+            #expect(first.requeued == [run.id!] && first.interrupted.isEmpty)
+            #expect(try await store.runs.beat(worker: "dies", at: start).held.isEmpty)
+            #expect(try await !store.runs.finish(id: run.id!, worker: "dies", state: .done, timetable: "{}", summary: "", progress: nil, at: start))
+            let again = try #require(try await store.runs.claim(worker: "also-dies", at: start))
+            #expect(again.id == run.id && again.attempts == 2)
+            let second = try await store.runs.requeueStale(heartbeatBefore: start.addingTimeInterval(20), maxAttempts: 2, at: start)
+            #expect(second.interrupted == [run.id!])
+            #expect(try await store.runs.run(id: run.id!)?.state == .interrupted)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func cancellingARunningRunReachesItsWorkerWithTheHeartbeat(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ada = try await Fixture.user("ada", in: store)
+            let (_, version) = try await Fixture.scenario(by: ada, in: store)
+            let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5))
+            _ = try await store.runs.claim(worker: "w", at: Date())
+            #expect(try await store.runs.requestCancel(id: run.id!) == .running)
+            #expect(try await store.runs.beat(worker: "w", at: Date()).cancelRequested == [run.id!])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func aRestartInterruptsRunningRunsAndHandsBackQueuedOnesOldestFirst(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let ada = try await Fixture.user("ada", in: store)
             let (_, version) = try await Fixture.scenario(by: ada, in: store)
             let runs = try await store.runs.enqueue((0..<3).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) })
-            #expect(try await store.runs.markRunning(id: runs[1].id!, at: Date()))
+            #expect(try await store.runs.claim(worker: "w", at: Date())?.id == runs[0].id)
             let (interrupted, queued) = try await store.runs.recoverAfterRestart()
             #expect(interrupted == 1)
-            #expect(queued.map(\.id) == [runs[0].id, runs[2].id])
-            #expect(try await store.runs.run(id: runs[1].id!)?.state == .interrupted)
+            #expect(queued.map(\.id) == [runs[1].id, runs[2].id])
+            #expect(try await store.runs.run(id: runs[0].id!)?.state == .interrupted)
         }
     }
 

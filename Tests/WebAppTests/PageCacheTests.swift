@@ -52,7 +52,7 @@ import WebApp
             let stored = try #require(try await server.store.runs.run(id: 1))
             let moved = try #require(stored.timetable).replacingOccurrences(of: "\"room\" : \"", with: "\"room\" : \"nowhere-")
             #expect(moved != stored.timetable)
-            try await server.store.runs.finish(id: 1, state: .done, timetable: moved, summary: stored.summary ?? "", progress: nil, at: Date())
+            try await server.store.runs.finish(id: 1, worker: nil, state: .done, timetable: moved, summary: stored.summary ?? "", progress: nil, at: Date())
             try await client.execute(uri: "/runs/1/teachers/lee", method: .get, headers: session.headers) { response in
                 #expect(response.status == .conflict, "\(String(buffer: response.body).prefix(300))")
                 #expect(String(buffer: response.body).contains("fails the independent check"))
