@@ -84,7 +84,6 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // `flexsched serve`: pages, the JSON API and calendar feeds over the same services; the run queue.
         .target(name: "WebApp", dependencies: [
@@ -103,7 +102,7 @@ let package = Package(
         ], resources: [.copy("Templates")]),
         .executableTarget(name: "flexsched", dependencies: [
             "Advisor", "RosterImport", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "Scheduler", "Reports", "CalendarExport",
-            "CSVExport", "Diagnosis", "Store", "WebApp",
+            "CSVExport", "Diagnosis", "Store", "PostgresStore", "WebApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "flexsched-bench", dependencies: [

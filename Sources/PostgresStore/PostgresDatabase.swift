@@ -2,19 +2,20 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
-import ServiceLifecycle
 import Store
+import Synchronization
 
 /// The web app's store on PostgreSQL, for a district: several servers and solve workers share one
-/// database. The repositories are the same protocols the SQLite store implements; `client` is a
-/// lifecycle service that must run (in the server's service group, or `withRunning`) while the
-/// store is used.
+/// database. The repositories are the same protocols the SQLite store implements; the store's
+/// events go through LISTEN/NOTIFY. `run()` must run (in the server's or worker's task group, or
+/// `withRunning`) while the store is used: it holds the connection pool and the listening connection.
 public struct PostgresDatabase: Sendable {
-    public let client: PostgresClient
     public let store: Store
+    let client: PostgresClient
+    let events: PostgresEvents
     let logger: Logger
 
-    /// Connects lazily: nothing is sent until the client runs and a query is made.
+    /// Connects lazily: nothing is sent until `run()` runs and a query is made.
     public init(url: String, logger: Logger = PostgresDatabase.quietLogger) throws(DatabaseURLError) {
         let address = try DatabaseAddress(url)
         var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
@@ -22,9 +23,11 @@ public struct PostgresDatabase: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        events = PostgresEvents(client: client, logger: logger)
         let connection = PostgresConnectionSource(client: client, logger: logger)
         store = Store(users: PostgresUserRepository(database: connection), scenarios: PostgresScenarioRepository(database: connection),
-                      runs: PostgresRunRepository(database: connection), feeds: PostgresFeedRepository(database: connection))
+                      runs: PostgresRunRepository(database: connection), feeds: PostgresFeedRepository(database: connection),
+                      events: events, isShared: true)
     }
 
     /// Warnings and errors only: the pool logs every connection it opens and closes at lower levels.
@@ -40,17 +43,44 @@ public struct PostgresDatabase: Sendable {
         try await PostgresMigrations.apply(client: client, logger: logger)
     }
 
-    /// Runs the client for the length of `body` (for commands that use the store once and stop),
-    /// migrating first.
+    /// The pool and the event listener, until cancelled. Once only per database value.
+    public func run(eventsReady: @escaping @Sendable () -> Void = {}) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            group.addTask { await events.listen(ready: eventsReady) }
+            await group.waitForAll()
+        }
+    }
+
+    /// Runs the database for the length of `body`, migrated and listening for events first.
     public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            let client = self.client
-            group.addTask { await client.run() }
+            let listening = AsyncStream<Void>.makeStream()
+            let ready = Mutex(false)
+            group.addTask {
+                await run(eventsReady: {
+                    ready.withLock { $0 = true }
+                    listening.continuation.finish()
+                })
+            }
             defer { group.cancelAll() }
             try await migrate()
+            let deadline = Task {
+                try await Task.sleep(for: .seconds(30))
+                listening.continuation.finish()
+            }
+            for await _ in listening.stream {}
+            deadline.cancel()
+            guard ready.withLock({ $0 }) else { throw DatabaseUnavailable("the database took no LISTEN within 30 s") }
             return try await body(store)
         }
     }
+}
+
+/// The database answered, but not as a store needs it to.
+public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// A `postgres://` address that cannot be used, said in a sentence for `--database`.

@@ -26,7 +26,7 @@ struct Flexsched: ParsableCommand {
                      flexsched solve Scenarios/midsize-week.yaml --out out/
         """,
         version: flexschedVersion,
-        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self,
+        subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self, Worker.self,
                       Serve.self, Users.self])
 }
 

@@ -24,11 +24,12 @@ struct Serve: ParsableCommand {
                   flexsched serve --data school/ --port 8080
         """)
 
-    @Option(help: "Folder of the database (created if missing).") var data = "flexsched-data"
+    @OptionGroup var location: StoreLocation
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: ArgumentHelp("Largest upload accepted, in bytes; larger ones get 413.", valueName: "bytes")) var maxUpload = 10 << 20
-    @Option(help: "Solves at a time (default: one per core less one, at least one).") var workers: Int?
+    @Option(help: "Solves at a time (default: one per core less one, at least one); 0 with --database: only serve, `flexsched worker`s solve.")
+    var workers: Int?
     @Option(help: "Address people reach the server at (for the links in feeds), e.g. https://timetable.school.org.") var publicURL: String?
     @Option(help: ArgumentHelp("The address of the reverse proxy in front of the server: the sign-in limit counts the client address it sends in X-Forwarded-For (from it alone).", valueName: "address"))
     var trustedProxy: String?
@@ -49,14 +50,16 @@ struct Serve: ParsableCommand {
             throw ValidationError("\(name) is a number of seconds above 0")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let workers, workers < (location.database == nil ? 1 : 0) {
+            throw ValidationError(location.database == nil ? "--workers must be at least 1 (0 only with --database, where workers solve)" : "--workers must be 0 or more")
+        }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url starts with https:// (or http://)")
         }
     }
 
     func run() throws {
-        var configuration = ServerConfiguration(dataDirectory: data)
+        var configuration = ServerConfiguration(dataDirectory: location.data)
         configuration.host = host
         configuration.port = port
         configuration.maxUploadBytes = maxUpload
@@ -67,13 +70,14 @@ struct Serve: ParsableCommand {
         configuration.limits.bodyTimeout = bodyTimeout
         configuration.limits.idleTimeout = idleTimeout
         configuration.limits.maxConnections = maxConnections
-        let (settings, data) = (configuration, data)
+        let (settings, storeName) = (configuration, location.name)
         // Read and validated before the server starts, so a bad file exits 2 with its problems.
         let loadText: String?
         do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
         let loadPath = load
+        let shared = try location.openShared()?.store
         let server: WebServer
-        do { server = try waitFor { try await WebServer(configuration: settings) } } catch let conflict as StoreConflict {
+        do { server = try waitFor { try await WebServer(configuration: settings, store: shared) } } catch let conflict as StoreConflict {
             printError(conflict.description)
             throw ExitCode(2)
         }
@@ -91,7 +95,7 @@ struct Serve: ParsableCommand {
             }
         }
         try waitFor {
-            printNow("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
+            printNow("flexsched serving \(settings.publicBaseURL) from \(storeName)")
             try await server.run()
         }
     }
@@ -116,19 +120,20 @@ struct AddUser: ParsableCommand {
 
     @Argument(help: "The name to sign in with.") var name: String
     @Flag(help: "May change things (upload, solve, publish, manage links). Without it the account can only look.") var admin = false
-    @Option(help: "Folder of the web app's database.") var data = "flexsched-data"
+    @OptionGroup var location: StoreLocation
 
     func run() throws {
-        let (name, admin, data) = (self.name, self.admin, self.data)
+        let (name, admin) = (self.name, self.admin)
+        let store = try location.store()
         let user: NewUser
         do {
-            user = try waitFor { try await Accounts.add(name: name, isAdmin: admin, store: try Store(directory: data)) }
+            user = try waitFor { try await Accounts.add(name: name, isAdmin: admin, store: store) }
         } catch let conflict as StoreConflict {
             printError(conflict.description)
             throw ExitCode(2)
         }
         print("""
-            Created \(user.isAdmin ? "admin" : "user") \(user.name) in \(data)/flexsched.sqlite.
+            Created \(user.isAdmin ? "admin" : "user") \(user.name) in \(location.name).
             password:  \(user.password)
             API token: \(user.apiToken)
             Note both now: only their hashes are kept.

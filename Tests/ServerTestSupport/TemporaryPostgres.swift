@@ -81,13 +81,23 @@ public final class TemporaryPostgres: @unchecked Sendable {
         try Self.run(program, arguments, bin: bin, as: asRoot ? user : nil)
     }
 
-    private static func run(_ program: String, _ arguments: [String], bin: String, as user: String?) throws {
+    @discardableResult
+    private static func run(_ program: String, _ arguments: [String], bin: String, as user: String?) throws -> String {
         let path = bin + "/" + program
-        if let user { try run("/usr/sbin/runuser", ["-u", user, "--", path] + arguments) } else { try run(path, arguments) }
+        if let user { return try run("/usr/sbin/runuser", ["-u", user, "--", path] + arguments) }
+        return try run(path, arguments)
     }
 
-    /// Runs a program to its end with its output in a file, which an error quotes.
-    private static func run(_ executable: String, _ arguments: [String]) throws {
+    /// One SQL statement through `psql`, as the server's superuser: its rows, one per line, fields split by `|`.
+    public func query(_ sql: String, database: String) throws -> [[String]] {
+        let output = try Self.run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-AtX", "-c", sql], bin: bin,
+                                  as: asRoot ? user : nil)
+        return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Runs a program to its end with its output in a file, which an error quotes; the output.
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-pg-out-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
@@ -104,10 +114,11 @@ public final class TemporaryPostgres: @unchecked Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         let exited = status & 0x7f == 0
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard exited, (status >> 8) & 0xff == 0 else {
-            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             throw Failure("\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed (status \(status)): \(output)")
         }
+        return output
     }
 }
 

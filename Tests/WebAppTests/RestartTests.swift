@@ -9,16 +9,22 @@ import Testing
 /// The real `flexsched serve`, killed with SIGKILL during a solve and started again on the same data.
 @Suite(.timeLimit(.minutes(5))) struct RestartTests {
     /// A `flexsched serve` child process on a loopback port, with its output in files.
-    final class ServerProcess {
+    final class ServerProcess: @unchecked Sendable {
         let process = Process()
         let base: String
         let token: String
 
-        init(flexsched: String, data: String, port: Int, token: String, log: String) throws {
+        convenience init(flexsched: String, data: String, port: Int, token: String, log: String) throws {
+            try self.init(flexsched: flexsched, arguments: ["serve", "--data", data, "--port", "\(port)", "--workers", "1"], port: port,
+                          token: token, log: log)
+        }
+
+        /// Any `flexsched` command (`port` is where it listens, if it serves).
+        init(flexsched: String, arguments: [String], port: Int, token: String, log: String) throws {
             base = "http://127.0.0.1:\(port)"
             self.token = token
             process.executableURL = URL(fileURLWithPath: flexsched)
-            process.arguments = ["serve", "--data", data, "--port", "\(port)", "--workers", "1"]
+            process.arguments = arguments
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             // One handle for both, as `> log 2>&1` would share one: two handles would overwrite each other.
             let output = FileHandle(forWritingAtPath: log)
@@ -29,15 +35,23 @@ import Testing
         }
 
         func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json") async throws -> (Int, Any?) {
+            let (status, data, _) = try await raw(path, method: method, body: body, contentType: contentType)
+            return (status, try? JSONSerialization.jsonObject(with: data))
+        }
+
+        /// The status, body and headers as they came.
+        func raw(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json",
+                 authorized: Bool = true) async throws -> (Int, Data, [AnyHashable: Any]) {
             var request = URLRequest(url: URL(string: base + path)!)
             request.httpMethod = method
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if authorized { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             if let body {
                 request.httpBody = Data(body.utf8)
                 request.setValue(contentType, forHTTPHeaderField: "Content-Type")
             }
             let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONSerialization.jsonObject(with: data))
+            let http = response as? HTTPURLResponse
+            return (http?.statusCode ?? 0, data, http?.allHeaderFields ?? [:])
         }
 
         func run(_ id: Int) async throws -> [String: Any] {

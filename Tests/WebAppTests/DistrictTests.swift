@@ -1,0 +1,110 @@
+import FlexschedTestSupport
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ServerTestSupport
+import Testing
+
+/// A district on one PostgreSQL database: two `flexsched serve` processes that only serve and two
+/// `flexsched worker` processes that solve, all real processes on loopback. Runs queued through one
+/// server are watched live on the other; the worker holding a run is killed with SIGKILL and the
+/// run is never lost or left `running`; a publication and a revoked link through one server reach
+/// the other's feeds.
+@Suite(.serialized, .timeLimit(.minutes(8))) struct DistrictTests {
+    typealias Node = RestartTests.ServerProcess
+
+    @Test func serversAndWorkersShareOneDatabaseAndSurviveAWorkerKilledMidSolve() async throws {
+        guard TemporaryPostgres.binaries != nil || SharedPostgres.required else {
+            try Test.cancel("PostgreSQL is not installed (apt-get install postgresql); CI runs this")
+        }
+        let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
+        let postgres = try TemporaryPostgres()
+        defer { postgres.stop() }
+        try postgres.createDatabase("district")
+        let url = postgres.url(database: "district")
+        let logs = NSTemporaryDirectory() + "flexsched-district-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: logs) }
+
+        let added = try runProcess(flexsched, ["users", "add", "ada", "--admin", "--database", url])
+        #expect(added.status == 0, "\(added.stderr)")
+        let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
+        let (portA, portB) = (try freeLoopbackPort(), try freeLoopbackPort())
+        let serverA = try Node(flexsched: flexsched, arguments: ["serve", "--database", url, "--port", "\(portA)", "--workers", "0"], port: portA,
+                               token: token, log: logs + "/a.log")
+        defer { serverA.stop() }
+        let serverB = try Node(flexsched: flexsched, arguments: ["serve", "--database", url, "--port", "\(portB)", "--workers", "0"], port: portB,
+                               token: token, log: logs + "/b.log")
+        defer { serverB.stop() }
+        let workers = try (1...2).map { index in
+            try Node(flexsched: flexsched, arguments: ["worker", "--database", url, "--jobs", "1"], port: 0, token: token, log: logs + "/w\(index).log")
+        }
+        defer { workers.forEach { $0.stop() } }
+        try await serverA.waitUntilListening()
+        try await serverB.waitUntilListening()
+
+        // Six runs queued through A.
+        let (uploaded, scenario) = try await serverA.request("/api/v1/scenarios", method: "POST", body: try bundledScenario("midsize-week.yaml"),
+                                                             contentType: "application/yaml")
+        #expect(uploaded == 201)
+        let scenarioID = try #require((scenario as? [String: Any])?["id"] as? Int)
+        var runIDs: [Int] = []
+        for _ in 0..<6 {
+            let (status, body) = try await serverA.request("/api/v1/scenarios/\(scenarioID)/runs", method: "POST", body: #"{"timeLimit": 4}"#)
+            #expect(status == 202)
+            runIDs.append(try #require((body as? [String: Any])?["run"] as? Int))
+        }
+        // B's event stream of the first run: progress from a worker on another process, then its end.
+        async let watched = serverB.raw("/api/v1/runs/\(runIDs[0])/events")
+
+        // The worker holding a run dies mid-solve.
+        let (killedRun, holder) = try await eventually("a worker to hold a run", within: 180) { () -> (Int, String)? in
+            try postgres.query("SELECT id, workerID FROM run WHERE state = 'running' ORDER BY id LIMIT 1", database: "district").first
+                .flatMap { row in Int(row[0]).map { ($0, row[1]) } }
+        }
+        let victim = try #require(workers.first { holder.contains("-\($0.process.processIdentifier)-") }, "no worker process holds \(holder)")
+        kill(victim.process.processIdentifier, SIGKILL)
+        victim.process.waitUntilExit()
+
+        // Every run ends: none is lost, none stays running or queued.
+        var final: [Int: String] = [:]
+        for id in runIDs {
+            final[id] = try await serverB.waitFor(run: id, ["done", "interrupted"])["state"] as? String
+        }
+        #expect(final[killedRun] == "done" || final[killedRun] == "interrupted", "run \(killedRun): \(final[killedRun] ?? "?")")
+        let attempts = try postgres.query("SELECT attempts, state FROM run WHERE id = \(killedRun)", database: "district")
+        #expect(attempts.first == ["2", final[killedRun] ?? ""], "the killed run was claimed again once: \(attempts)")
+        let stuck = try postgres.query("SELECT count(*) FROM run WHERE state IN ('queued', 'running')", database: "district")
+        #expect(stuck == [["0"]])
+
+        let (watchedStatus, watchedBody, _) = try await watched
+        let stream = String(decoding: watchedBody, as: UTF8.self)
+        #expect(watchedStatus == 200 && stream.contains("event: progress") && stream.contains("event: done"), "\(stream.prefix(500))")
+
+        // Published through B, served by A (which caches the calendar by its token); the link
+        // revoked through B, and A's cache hears of it: the old link opens nothing there either.
+        let done = try #require(runIDs.first { final[$0] == "done" }, "runs: \(final)")
+        let (feed, teacher) = try await publish(done, through: serverB, thenFeedOf: scenarioID, from: serverA)
+        for _ in 0..<2 {
+            let (status, body, _) = try await serverA.raw(feed, authorized: false)
+            #expect(status == 200 && String(decoding: body, as: UTF8.self).hasPrefix("BEGIN:VCALENDAR"))
+        }
+        let (revoked, _) = try await serverB.request("/api/v1/feeds/teacher/\(teacher)?scenario=\(scenarioID)", method: "DELETE")
+        #expect(revoked == 200)
+        _ = try await eventually("server A to stop serving the revoked link", within: 30) { () async throws -> Void? in
+            try await serverA.raw(feed, authorized: false).0 == 404 ? () : nil
+        }
+    }
+
+    /// Publishes the run through one server; the path of a teacher's feed as the other lists it, and the teacher.
+    private func publish(_ run: Int, through server: Node, thenFeedOf scenarioID: Int, from other: Node) async throws -> (String, String) {
+        let (status, body) = try await server.request("/api/v1/runs/\(run)/publish", method: "POST", body: #"{"confirm": true}"#)
+        #expect(status == 200, "publishing run \(run): \(String(describing: body))")
+        let (listed, feeds) = try await other.request("/api/v1/scenarios/\(scenarioID)/feeds")
+        #expect(listed == 200)
+        let link = try #require((feeds as? [[String: Any]])?.first { $0["kind"] as? String == "teacher" })
+        let url = try #require(link["url"] as? String)
+        return (try #require(URL(string: url)?.path), try #require(link["id"] as? String))
+    }
+}
