@@ -49,6 +49,11 @@ enum PostgresMigrations {
               ADD COLUMN cancelRequested BOOLEAN NOT NULL DEFAULT false
             """,
         ]),
+        ("v4-sign-in-attempts", [
+            "CREATE TABLE signInAttempt (id BIGSERIAL PRIMARY KEY, address TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)",
+            "CREATE INDEX signInAttempt_address ON signInAttempt (address)",
+            "CREATE INDEX signInAttempt_at ON signInAttempt (at)",
+        ]),
     ]
 
     /// Applies the missing migrations in order, each in its own transaction with its record, under

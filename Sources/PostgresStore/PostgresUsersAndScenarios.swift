@@ -55,6 +55,24 @@ struct PostgresUserRepository: UserRepository {
     func endSession(tokenDigest: String) async throws {
         _ = try await database.rows("DELETE FROM session WHERE tokenDigest = \(tokenDigest)")
     }
+
+    func reserveSignIn(address: String, limit: Int, window: Double, now: Date) async throws -> Int64? {
+        let logger = database.logger
+        return try await database.transaction { connection in
+            // One address's attempts one at a time, whichever server they reach.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(address)))", logger: logger)
+            try await connection.query("DELETE FROM signInAttempt WHERE at <= \(now.addingTimeInterval(-window))", logger: logger)
+            let recent = try await connection.rows("SELECT COUNT(*) FROM signInAttempt WHERE address = \(address)", logger: logger)
+                .first?.decode(Int.self) ?? 0
+            guard recent < limit else { return nil }
+            return try await connection.rows("INSERT INTO signInAttempt (address, at) VALUES (\(address), \(now)) RETURNING id", logger: logger)
+                .first?.decode(Int64.self)
+        }
+    }
+
+    func releaseSignIn(_ reservation: Int64) async throws {
+        _ = try await database.rows("DELETE FROM signInAttempt WHERE id = \(reservation)")
+    }
 }
 
 struct PostgresScenarioRepository: ScenarioRepository {

@@ -55,6 +55,20 @@ struct GRDBUserRepository: UserRepository {
     func endSession(tokenDigest: String) async throws {
         _ = try await database.write { try SessionRecord.deleteOne($0, key: tokenDigest) }
     }
+
+    func reserveSignIn(address: String, limit: Int, window: Double, now: Date) async throws -> Int64? {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM signInAttempt WHERE at <= ?", arguments: [now.addingTimeInterval(-window)])
+            let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signInAttempt WHERE address = ?", arguments: [address]) ?? 0
+            guard recent < limit else { return nil }
+            try db.execute(sql: "INSERT INTO signInAttempt (address, at) VALUES (?, ?)", arguments: [address, now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    func releaseSignIn(_ reservation: Int64) async throws {
+        try await database.write { try $0.execute(sql: "DELETE FROM signInAttempt WHERE id = ?", arguments: [reservation]) }
+    }
 }
 
 struct GRDBScenarioRepository: ScenarioRepository {

@@ -16,6 +16,12 @@ public protocol UserRepository: Sendable {
     /// The session and its user, while it has not expired.
     func session(tokenDigest: String, now: Date) async throws -> (SessionRecord, UserRecord)?
     func endSession(tokenDigest: String) async throws
+    /// Takes a place for one sign-in attempt from `address`, or nil when it has had `limit` within
+    /// the last `window` seconds. Atomic across every server of the store: parallel guesses each take
+    /// a place, so at most `limit` of them ever reach the password check.
+    func reserveSignIn(address: String, limit: Int, window: Double, now: Date) async throws -> Int64?
+    /// A sign-in that succeeded gives its place back; failures keep theirs until the window passes.
+    func releaseSignIn(_ reservation: Int64) async throws
 }
 
 /// A scenario with its latest version, for lists.

@@ -166,6 +166,14 @@ public struct Store: Sendable {
                 t.add(column: "cancelRequested", .boolean).notNull().defaults(to: false)
             }
         }
+        // The sign-in limit, counted in the store so that every server of a district counts the same attempts.
+        migrator.registerMigration("v4-sign-in-attempts") { db in
+            try db.create(table: "signInAttempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("address", .text).notNull().indexed()
+                t.column("at", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

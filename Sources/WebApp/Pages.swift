@@ -170,14 +170,14 @@ struct Pages: Sendable {
             throw HTTPError(.forbidden, message: "the sign-in form has expired; reload it and try again")
         }
         let address = clientAddress.of(request, context)
-        guard let reservation = limiter.reserve(address) else {
+        guard let reservation = try await answer(context, { () async throws(ServiceError) in try await limiter.reserve(address) }) else {
             return signInPage(context, message: "Too many failed sign-ins from this address; wait a few minutes.", status: .tooManyRequests)
         }
         let name = fields["name"] ?? "", password = fields["password"] ?? ""
         guard let (token, _) = try await answer(context, { () async throws(ServiceError) in try await accounts.signIn(name: name, password: password) }) else {
             return signInPage(context, message: "Wrong name or password.", status: .unauthorized)
         }
-        limiter.release(address, reservation)
+        try await answer(context) { () async throws(ServiceError) in try await limiter.release(reservation) }
         var response = Self.redirect("/scenarios")
         response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .lax))

@@ -1,43 +1,24 @@
 import Foundation
 import Hummingbird
-import Synchronization
+import Store
 
-/// Sign-in attempts per client address in a sliding window. An attempt is reserved before its
-/// password is checked, in the same lock as the check of the limit: parallel guesses each take a
-/// place, so at most `limit` of them ever reach bcrypt, and the rest answer 429 at once.
-final class SignInLimiter: Sendable {
-    private let attempts = Mutex([String: [Date]]())
+/// Sign-in attempts per client address in a sliding window, counted in the store so that every
+/// server of a district counts the same ones. An attempt is reserved before its password is
+/// checked, atomically with the check of the limit: parallel guesses each take a place, so at most
+/// `limit` of them ever reach bcrypt, and the rest answer 429 at once.
+struct SignInLimiter: Sendable {
+    let users: any UserRepository
     let limit: Int
     let window: Double
-    /// Addresses tracked at most; past it, expired entries of every address are dropped first.
-    private let tracked = 10_000
-
-    init(limit: Int, window: Double) {
-        self.limit = limit
-        self.window = window
-    }
 
     /// Takes a place for one attempt, or nil when the address has used up its window.
-    func reserve(_ address: String, now: Date = Date()) -> Date? {
-        attempts.withLock { all in
-            if all.count >= tracked { all = all.filter { _, times in times.contains { now.timeIntervalSince($0) < window } } }
-            let recent = (all[address] ?? []).filter { now.timeIntervalSince($0) < window }
-            guard recent.count < limit else {
-                all[address] = recent
-                return nil
-            }
-            all[address] = recent + [now]
-            return now
-        }
+    func reserve(_ address: String, now: Date = Date()) async throws(ServiceError) -> Int64? {
+        try await stored("counting sign-in attempts") { try await users.reserveSignIn(address: address, limit: limit, window: window, now: now) }
     }
 
     /// A sign-in that succeeded gives its place back; failures keep theirs until the window passes.
-    func release(_ address: String, _ reservation: Date) {
-        attempts.withLock { all in
-            guard let index = all[address]?.firstIndex(of: reservation) else { return }
-            all[address]?.remove(at: index)
-            if all[address]?.isEmpty == true { all[address] = nil }
-        }
+    func release(_ reservation: Int64) async throws(ServiceError) {
+        try await stored("counting sign-in attempts") { try await users.releaseSignIn(reservation) }
     }
 }
 

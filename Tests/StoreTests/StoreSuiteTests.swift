@@ -35,6 +35,25 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func parallelSignInsFromOneAddressTakeAtMostTheLimitWithinTheWindow(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let now = Date()
+            let places = try await withThrowingTaskGroup(of: Int64?.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await store.users.reserveSignIn(address: "10.0.0.1", limit: 5, window: 300, now: now) }
+                }
+                return try await group.reduce(into: [Int64]()) { if let place = $1 { $0.append(place) } }
+            }
+            #expect(places.count == 5)
+            #expect(try await store.users.reserveSignIn(address: "10.0.0.2", limit: 5, window: 300, now: now) != nil)
+            try await store.users.releaseSignIn(places[0])
+            #expect(try await store.users.reserveSignIn(address: "10.0.0.1", limit: 5, window: 300, now: now) != nil)
+            #expect(try await store.users.reserveSignIn(address: "10.0.0.1", limit: 5, window: 300, now: now) == nil)
+            #expect(try await store.users.reserveSignIn(address: "10.0.0.1", limit: 5, window: 300, now: now.addingTimeInterval(301)) != nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func sessionsEndAtTheirExpiryOrWhenEnded(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let ada = try await Fixture.user("ada", in: store)

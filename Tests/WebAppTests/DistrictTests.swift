@@ -30,6 +30,7 @@ import Testing
         let added = try runProcess(flexsched, ["users", "add", "ada", "--admin", "--database", url])
         #expect(added.status == 0, "\(added.stderr)")
         let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
+        let password = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("password:") }?.split(separator: " ").last.map(String.init))
         let (portA, portB) = (try freeLoopbackPort(), try freeLoopbackPort())
         let serverA = try Node(flexsched: flexsched, arguments: ["serve", "--database", url, "--port", "\(portA)", "--workers", "0"], port: portA,
                                token: token, log: logs + "/a.log")
@@ -95,6 +96,34 @@ import Testing
         _ = try await eventually("server A to stop serving the revoked link", within: 30) { () async throws -> Void? in
             try await serverA.raw(feed, authorized: false).0 == 404 ? () : nil
         }
+
+        // A browser signed in on A is signed in on B; failed sign-ins count on every server.
+        let signedIn = try await signIn(port: portA, password: password)
+        let cookie = try #require(signedIn.split(separator: "\r\n").first { $0.hasPrefix("Set-Cookie: flexsched_session=") }?
+            .dropFirst("Set-Cookie: ".count).split(separator: ";").first.map(String.init), "\(signedIn.prefix(400))")
+        let page = try await http(port: portB, "GET /scenarios HTTP/1.1\r\nHost: b\r\nCookie: \(cookie)\r\n")
+        #expect(page.hasPrefix("HTTP/1.1 200"), "\(page.prefix(200))")
+        for _ in 0..<5 {
+            let refused = try await signIn(port: portA, password: "wrong")
+            #expect(refused.hasPrefix("HTTP/1.1 401"), "\(refused.prefix(200))")
+        }
+        let limited = try await signIn(port: portB, password: password)
+        #expect(limited.hasPrefix("HTTP/1.1 429"), "the sixth attempt, on the other server: \(limited.prefix(200))")
+    }
+
+    /// The sign-in form as a browser posts it (its CSRF check compares the field with its cookie).
+    private func signIn(port: Int, password: String) async throws -> String {
+        let body = "csrf=form-token&name=ada&password=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        return try await http(port: port, """
+            POST /signin HTTP/1.1\r\nHost: a\r\nCookie: flexsched_signin=form-token\r\nContent-Type: application/x-www-form-urlencoded\r\n
+            """, body: body)
+    }
+
+    /// One request on a connection of its own, answered in full.
+    private func http(port: Int, _ head: String, body: String = "") async throws -> String {
+        let connection = try RawConnection(port: port)
+        _ = connection.send(head + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+        return try await connection.untilClosed(head.prefix(40).description, within: 60)
     }
 
     /// Publishes the run through one server; the path of a teacher's feed as the other lists it, and the teacher.
