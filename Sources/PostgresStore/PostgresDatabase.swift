@@ -14,10 +14,13 @@ public struct PostgresDatabase: Sendable {
     let client: PostgresClient
     let events: PostgresEvents
     let logger: Logger
+    /// HOST:PORT, for messages.
+    let address: String
 
     /// Connects lazily: nothing is sent until `run()` runs and a query is made.
     public init(url: String, logger: Logger = PostgresDatabase.quietLogger) throws(DatabaseURLError) {
         let address = try DatabaseAddress(url)
+        self.address = "\(address.host):\(address.port)"
         var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
                                                          password: address.password, database: address.database, tls: address.tls)
         configuration.options.connectTimeout = .seconds(10)
@@ -52,28 +55,39 @@ public struct PostgresDatabase: Sendable {
         }
     }
 
-    /// Runs the database for the length of `body`, migrated and listening for events first.
-    public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let listening = AsyncStream<Void>.makeStream()
-            let ready = Mutex(false)
-            group.addTask {
-                await run(eventsReady: {
-                    ready.withLock { $0 = true }
-                    listening.continuation.finish()
-                })
-            }
-            defer { group.cancelAll() }
-            try await migrate()
-            let deadline = Task {
-                try await Task.sleep(for: .seconds(30))
+    /// Starts `run()` and returns once the database answers (its event listener is in place) and is
+    /// migrated; throws when it does not answer within `deadline`. Cancel the task to stop it.
+    public func start(deadline: Duration = .seconds(30)) async throws -> Task<Void, Never> {
+        let listening = AsyncStream<Void>.makeStream()
+        let ready = Mutex(false)
+        let running = Task {
+            await run(eventsReady: {
+                ready.withLock { $0 = true }
                 listening.continuation.finish()
-            }
-            for await _ in listening.stream {}
-            deadline.cancel()
-            guard ready.withLock({ $0 }) else { throw DatabaseUnavailable("the database took no LISTEN within 30 s") }
-            return try await body(store)
+            })
         }
+        let timer = Task {
+            try await Task.sleep(for: deadline)
+            listening.continuation.finish()
+        }
+        for await _ in listening.stream {}
+        timer.cancel()
+        guard ready.withLock({ $0 }) else {
+            running.cancel()
+            throw DatabaseUnavailable("no answer from \(address) within \(deadline.components.seconds) s")
+        }
+        do { try await migrate() } catch {
+            running.cancel()
+            throw error
+        }
+        return running
+    }
+
+    /// Runs the database for the length of `body`, listening for events and migrated first.
+    public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
+        let running = try await start()
+        defer { running.cancel() }
+        return try await body(store)
     }
 }
 

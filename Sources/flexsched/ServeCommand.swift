@@ -9,9 +9,10 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the web app: scenarios, solves with live progress, what-if, publishing and private calendar feeds.",
         discussion: """
-        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start). Create \
-        an admin first with `flexsched users add NAME --admin --data DIR`, then sign in at the address \
-        printed. Teachers, students and families sign in to nothing: each gets a private calendar link \
+        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start), or, for \
+        a district, in a PostgreSQL database that several servers and `flexsched worker`s share \
+        (--database postgres://...). Create an admin first with `flexsched users add NAME --admin --data DIR` \
+        (or --database URL), then sign in at the address printed. Teachers, students and families sign in to nothing: each gets a private calendar link \
         (listed on a scenario's Links page) once a run is published.
 
         Solves run one per core less one, off the request path. A run that was still solving when the \

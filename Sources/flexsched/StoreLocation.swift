@@ -30,8 +30,10 @@ struct StoreLocation: ParsableArguments {
             printError(error.description)
             throw ExitCode(2)
         }
-        Task { await opened.run() }
-        do { try waitFor { try await opened.migrate() } } catch {
+        do { _ = try waitFor { try await opened.start() } } catch let unavailable as DatabaseUnavailable {
+            printError("cannot use \(name): \(unavailable.description)")
+            throw ExitCode(1)
+        } catch {
             printError("cannot use \(name): \(String(reflecting: error))")
             throw ExitCode(1)
         }
