@@ -126,6 +126,8 @@ let package = Package(
             "WebApp", "RosterImport", "Store", "ScenarioKit", "TimetableFormat", "FlexschedTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], exclude: ["Browser"]),
+        // The migrations and the school scoping of every repository, on the GRDB store itself.
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",

@@ -4,6 +4,7 @@ import GRDB
 /// The web app's state behind one repository per kind of record. The web app sees only the
 /// protocols; `init(directory:)` and `inMemory()` put GRDB behind them, and a test may put anything.
 public struct Store: Sendable {
+    public let schools: any SchoolRepository
     public let users: any UserRepository
     public let scenarios: any ScenarioRepository
     public let runs: any RunRepository
@@ -11,7 +12,9 @@ public struct Store: Sendable {
     /// Only for the questions about the database itself (`journalMode`, `capSize`); nil when not GRDB.
     let writer: (any DatabaseWriter)?
 
-    public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository) {
+    public init(schools: any SchoolRepository, users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository,
+                feeds: any FeedRepository) {
+        self.schools = schools
         self.users = users
         self.scenarios = scenarios
         self.runs = runs
@@ -54,7 +57,8 @@ public struct Store: Sendable {
         return Store(database: queue)
     }
 
-    private init(database: any DatabaseWriter) {
+    init(database: any DatabaseWriter) {
+        schools = GRDBSchoolRepository(database: database)
         users = GRDBUserRepository(database: database)
         scenarios = GRDBScenarioRepository(database: database)
         runs = GRDBRunRepository(database: database)
@@ -147,6 +151,48 @@ public struct Store: Sendable {
         // --baseline`), told apart from a what-if variant, which cannot be published.
         migrator.registerMigration("v2-stable-runs") { db in
             try db.alter(table: "run") { t in t.add(column: "stableFromRunID", .integer).references("run") }
+        }
+        // Schools as tenants. A data folder of one school becomes the district's first school,
+        // "School": its scenarios are that school's, its admins district admins (nothing they could
+        // do is lost), its other accounts that school's viewers. A new folder starts with it too, so
+        // `users add` needs no --school while there is only one.
+        migrator.registerMigration("v3-schools") { db in
+            try db.create(table: "school") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+            }
+            try db.execute(sql: "INSERT INTO school (name, created) VALUES ('School', ?)", arguments: [Date()])
+            let school = db.lastInsertedRowID
+            // SQLite cannot change a column's constraints in place: both tables are made anew and
+            // their rows copied, ids kept (a migration runs with foreign keys off, checked at its end).
+            try db.create(table: "newUser") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("schoolID", .integer).references("school")
+                t.column("passwordHash", .text).notNull()
+                t.column("apiTokenDigest", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+                t.check(sql: "role IN ('district-admin', 'school-admin', 'viewer') AND (role = 'district-admin') = (schoolID IS NULL)")
+            }
+            try db.execute(sql: """
+                INSERT INTO newUser (id, name, role, schoolID, passwordHash, apiTokenDigest, created)
+                SELECT id, name, CASE WHEN isAdmin THEN 'district-admin' ELSE 'viewer' END, CASE WHEN isAdmin THEN NULL ELSE ? END,
+                       passwordHash, apiTokenDigest, created FROM "user"
+                """, arguments: [school])
+            try db.drop(table: "user")
+            try db.rename(table: "newUser", to: "user")
+            try db.create(table: "newScenario") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("schoolID", .integer).notNull().references("school")
+                t.column("name", .text).notNull()
+                t.column("created", .datetime).notNull()
+                t.uniqueKey(["schoolID", "name"])
+            }
+            try db.execute(sql: "INSERT INTO newScenario (id, schoolID, name, created) SELECT id, ?, name, created FROM scenario", arguments: [school])
+            try db.drop(table: "scenario")
+            try db.rename(table: "newScenario", to: "scenario")
         }
         return migrator
     }

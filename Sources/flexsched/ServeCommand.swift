@@ -9,9 +9,10 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the web app: scenarios, solves with live progress, what-if, publishing and private calendar feeds.",
         discussion: """
-        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start). Create \
-        an admin first with `flexsched users add NAME --admin --data DIR`, then sign in at the address \
-        printed. Teachers, students and families sign in to nothing: each gets a private calendar link \
+        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start, with \
+        one school). Create an admin first with `flexsched users add NAME --admin --data DIR`, then \
+        sign in at the address printed. A district adds schools with `flexsched schools add`, and \
+        each account sees only its own school's scenarios (district admins see all). Teachers, students and families sign in to nothing: each gets a private calendar link \
         (listed on a scenario's Links page) once a run is published.
 
         Solves run one per core less one, off the request path. A run that was still solving when the \
@@ -94,45 +95,6 @@ struct Serve: ParsableCommand {
             printNow("flexsched serving \(settings.publicBaseURL) from \(data)/flexsched.sqlite")
             try await server.run()
         }
-    }
-}
-
-struct Users: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Manage the web app's accounts.",
-        subcommands: [AddUser.self])
-}
-
-struct AddUser: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add",
-        abstract: "Create an account; prints its password and API token once.",
-        discussion: """
-        Only hashes are stored (bcrypt for the password, SHA-256 for the 256-bit API token), so note \
-        both now: they cannot be shown again. The API takes the token as `Authorization: Bearer TOKEN`.
-
-        Example:  flexsched users add ada --admin --data school/
-        """)
-
-    @Argument(help: "The name to sign in with.") var name: String
-    @Flag(help: "May change things (upload, solve, publish, manage links). Without it the account can only look.") var admin = false
-    @Option(help: "Folder of the web app's database.") var data = "flexsched-data"
-
-    func run() throws {
-        let (name, admin, data) = (self.name, self.admin, self.data)
-        let user: NewUser
-        do {
-            user = try waitFor { try await Accounts.add(name: name, isAdmin: admin, store: try Store(directory: data)) }
-        } catch let conflict as StoreConflict {
-            printError(conflict.description)
-            throw ExitCode(2)
-        }
-        print("""
-            Created \(user.isAdmin ? "admin" : "user") \(user.name) in \(data)/flexsched.sqlite.
-            password:  \(user.password)
-            API token: \(user.apiToken)
-            Note both now: only their hashes are kept.
-            """)
     }
 }
 

@@ -43,7 +43,7 @@ let pythonJSONScenario = #"""
         }
     }
     #expect(name == "Fête 🎉 王芳")
-    let stored = try ScenarioService.validated(try await server.server.services.scenarios.latestVersion(scenarioID: 1)).scenario
+    let stored = try ScenarioService.validated(try await server.server.services.scenarios.latestVersion(scenarioID: 1, in: .all)).scenario
     #expect(stored.teachers.map(\.name) == ["Дмитрий Иванов", "فاطمة الزهراء", "अनन्या शर्मा", "Αλέξανδρος", "𠮷田"])
     #expect(stored.students.map(\.name) == ["Zoë 👩‍🔬"])
 }
