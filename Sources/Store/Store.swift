@@ -44,7 +44,7 @@ public struct Store: Sendable {
         // A CLI command writing while the server runs (`users add`) waits for the other write instead of failing.
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try Store.migrator.migrate(pool)
+        try Store.migrate(pool)
         self.init(database: pool)
     }
 
@@ -53,7 +53,7 @@ public struct Store: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
-        try migrator.migrate(queue)
+        try migrate(queue)
         return Store(database: queue)
     }
 
@@ -70,6 +70,15 @@ public struct Store: Sendable {
     public func journalMode() async throws -> String? {
         guard let writer else { return nil }
         return try await writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Brings the database to the latest migration. One that rebuilds a table leaves the old table's
+    /// pages free inside the file; they are given back once, after the upgrade, so the file is as
+    /// small as its data and a write that needs a page needs one from the disk.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        let upgrading = try writer.read { try !migrator.hasCompletedMigrations($0) }
+        try migrator.migrate(writer)
+        if upgrading { try writer.vacuum() }
     }
 
     /// Versioned: a migration, once released, is never edited; changes come as new ones.

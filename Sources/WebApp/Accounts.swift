@@ -71,11 +71,13 @@ public enum Accounts {
             guard asked == nil else { throw StoreConflict("a district admin sees every school and belongs to none: leave out --school") }
             return nil
         }
-        let schools = try await store.schools.list()
         if let asked {
-            guard schools.contains(where: { $0.id == asked }) else { throw StoreConflict("there is no school \(asked); `flexsched schools list` shows them") }
+            guard try await store.schools.school(id: asked) != nil else {
+                throw StoreConflict("there is no school \(asked); `flexsched schools list` shows them")
+            }
             return asked
         }
+        let schools = try await store.schools.list()
         guard schools.count == 1, let only = schools[0].id else {
             throw StoreConflict("there are \(schools.count) schools: say which with --school ID (`flexsched schools list` shows them)")
         }

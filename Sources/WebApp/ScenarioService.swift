@@ -78,11 +78,13 @@ public struct ScenarioService: Sendable {
             guard asked == nil || asked == own else { throw .notFound("no school \(asked!)") }
             return own
         }
-        let schools = try await stored("listing schools") { try await store.schools.list() }
         if let asked {
-            guard schools.contains(where: { $0.id == asked }) else { throw .notFound("no school \(asked)") }
+            guard try await stored("reading school \(asked)", { try await store.schools.school(id: asked) }) != nil else {
+                throw .notFound("no school \(asked)")
+            }
             return asked
         }
+        let schools = try await stored("listing schools") { try await store.schools.list() }
         guard schools.count == 1, let only = schools[0].id else {
             let known = schools.map { "\($0.id!) \($0.name)" }.joined(separator: ", ")
             throw .badRequest("say which school the scenario is for with schoolID=ID (\(known))")
