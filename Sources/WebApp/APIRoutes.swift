@@ -96,7 +96,7 @@ struct APIRoutes {
 
     func listScenarios(_ context: AppContext) async throws -> Response {
         return try Self.json(try await scenarios.list(in: try context.scope()).map {
-            ScenarioBody(id: $0.scenario.id!, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
+            ScenarioBody(id: $0.scenario.id!, school: $0.scenario.schoolID, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
         })
     }
 

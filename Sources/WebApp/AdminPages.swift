@@ -62,14 +62,18 @@ struct AdminPages {
     static func schoolID(_ fields: [String: String]) -> Int64? { fields["schoolID"].flatMap { Int64($0) } }
 
     /// The schools an upload may go to, for the form's choice: only a district admin of several schools has one.
-    func schoolChoice(_ context: AppContext) async throws -> [String: Any] {
+    func schoolChoice(_ context: AppContext) async throws -> [SchoolRecord] {
         let scope = try context.scope()
         let schools = try await answer(context) { () async throws(ServiceError) in try await scenarios.schools(in: scope) }
-        return ["hasSchoolChoice": schools.count > 1, "schools": schools.map { ["id": $0.id!, "name": $0.name] }]
+        return schools.count > 1 ? schools : []
+    }
+
+    static func values(_ choice: [SchoolRecord]) -> [String: Any] {
+        ["hasSchoolChoice": !choice.isEmpty, "schools": choice.map { ["id": $0.id!, "name": $0.name] }]
     }
 
     func importPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
-        pages.render("import", try await schoolChoice(context).merging(["title": "Import CSV sheets",
+        pages.render("import", Self.values(try await schoolChoice(context)).merging(["title": "Import CSV sheets",
             "sheets": ImportUpload.sheets.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
             "roster": ImportUpload.roster.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
             "problems": problems, "hasProblems": !problems.isEmpty,
@@ -79,8 +83,12 @@ struct AdminPages {
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
         let scope = try context.scope()
         let listings = try await answer(context) { () async throws(ServiceError) in try await scenarios.list(in: scope) }
-        return pages.render("scenarios", try await schoolChoice(context).merging(["title": "Scenarios",
-            "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version] },
+        let choice = try await schoolChoice(context)
+        // Only where there is a choice of school does a scenario's school need saying.
+        let schoolNames = Dictionary(choice.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return pages.render("scenarios", Self.values(choice).merging(["title": "Scenarios",
+            "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version,
+                                         "school": schoolNames[$0.scenario.schoolID] as Any] },
             "problems": problems, "hasProblems": !problems.isEmpty,
         ]) { $1 }, context: context, status: status)
     }

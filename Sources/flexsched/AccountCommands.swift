@@ -60,9 +60,10 @@ struct AddUser: ParsableCommand {
         Only hashes are stored (bcrypt for the password, SHA-256 for the 256-bit API token), so note \
         both now: they cannot be shown again. The API takes the token as `Authorization: Bearer TOKEN`.
 
-        Examples:  flexsched users add ada --admin --data school/          (the folder's one school)
+        Examples (ada runs a folder's one school; nia and vic are of school 2, admin and viewer):
+                   flexsched users add ada --admin --data school/
                    flexsched users add nia --school 2 --admin --data district/
-                   flexsched users add vic --school 2 --data district/       (a viewer)
+                   flexsched users add vic --school 2 --data district/
                    flexsched users add dora --district-admin --data district/
         """)
 

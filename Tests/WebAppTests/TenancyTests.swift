@@ -156,12 +156,18 @@ import WebApp
 
             // The district admin sees and reaches both, and must say which school an upload is for.
             #expect(try await Self.scenarioIDs(client, dora.apiToken) == [a.scenario, bScenario])
+            let listed = try await client.execute(uri: "/api/v1/scenarios", method: .get, headers: [.authorization: "Bearer \(dora.apiToken)"]) {
+                try json($0.body) as? [[String: Any]]
+            }
+            #expect(listed?.compactMap { $0["school"] as? Int } == [1, Int(north)], "each scenario says its school")
             let district = try await signIn(client, server, as: dora)
             for uri in ["/runs/1", "/runs/2", "/scenarios/\(a.scenario)/links", "/scenarios/\(bScenario)/links", "/explanations/\(explanation)"] {
                 try await client.execute(uri: uri, method: .get, headers: district.headers) { #expect($0.status == .ok, "dora: \(uri)") }
             }
             try await client.execute(uri: "/scenarios", method: .get, headers: district.headers) { response in
-                #expect(String(buffer: response.body).contains(#"<option value="2">North</option>"#), "the upload form offers the schools")
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<option value="2">North</option>"#), "the upload form offers the schools")
+                #expect(text.contains("· North") && text.contains("· School"), "and each scenario says its school")
             }
             let (unsaid, refusal) = try await Self.upload(client, dora.apiToken)
             #expect(unsaid == .badRequest && "\(refusal)".contains("schoolID"))
