@@ -57,15 +57,16 @@ public struct ScenarioService: Sendable {
     }
 
     /// `serve --load FILE`: the file becomes its scenario's next version unless that is already the
-    /// latest, so restarting with the same file adds nothing. Uploaded in the first admin's name.
-    public func load(_ text: String, fileName: String) async throws(ServiceError) -> UploadOutcome? {
+    /// latest, so restarting with the same file adds nothing. Uploaded in the first admin's name, to
+    /// `schoolID` (`--load-school`) or that admin's school.
+    public func load(_ text: String, fileName: String, schoolID asked: Int64? = nil) async throws(ServiceError) -> UploadOutcome? {
         guard let admin = try await stored("finding the first admin", { try await store.users.firstAdmin() }) else {
             throw .conflict("create an admin first: flexsched users add NAME --admin --data \(dataDirectory)")
         }
         let format: UploadFormat = fileName.lowercased().hasSuffix(".json") ? .json : .yaml
         let name: String
         do { name = try ScenarioLoader.parse(text, file: fileName).name } catch { throw .invalid(error.problems) }
-        let schoolID = try await school(for: admin, asked: nil)
+        let schoolID = try await school(for: admin, asked: asked)
         if let listing = try await list(in: .school(schoolID)).first(where: { $0.scenario.name == name }), listing.latest.body == text { return nil }
         return try await upload(text, format: format, fileName: fileName, by: admin, schoolID: schoolID)
     }
@@ -87,7 +88,7 @@ public struct ScenarioService: Sendable {
         let schools = try await stored("listing schools") { try await store.schools.list() }
         guard schools.count == 1, let only = schools[0].id else {
             let known = schools.map { "\($0.id!) \($0.name)" }.joined(separator: ", ")
-            throw .badRequest("say which school the scenario is for with schoolID=ID (\(known))")
+            throw .badRequest("say which school the scenario is for: schoolID=ID on the API and the forms, --load-school ID for serve --load (\(known))")
         }
         return only
     }

@@ -42,6 +42,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Connections open at once at most; more wait until one closes.") var maxConnections = ConnectionLimits().maxConnections
     @Option(help: "A scenario file to add as its scenario's next version at start (skipped when it is already the latest).")
     var load: String?
+    @Option(help: ArgumentHelp("The school the --load file goes to (`flexsched schools list`); needed when the first admin is a district admin and there are several schools.", valueName: "id"))
+    var loadSchool: Int64?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -51,6 +53,7 @@ struct Serve: ParsableCommand {
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if loadSchool != nil, load == nil { throw ValidationError("--load-school names the school of the --load file; give --load too") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url starts with https:// (or http://)")
         }
@@ -72,7 +75,7 @@ struct Serve: ParsableCommand {
         // Read and validated before the server starts, so a bad file exits 2 with its problems.
         let loadText: String?
         do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
-        let loadPath = load
+        let (loadPath, loadSchool) = (load, loadSchool)
         let server: WebServer
         do { server = try waitFor { try await WebServer(configuration: settings) } } catch let conflict as StoreConflict {
             printError(conflict.description)
@@ -80,7 +83,9 @@ struct Serve: ParsableCommand {
         }
         if let loadText, let loadPath {
             let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
-                do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }
+                do throws(ServiceError) {
+                    return .success(try await server.services.scenarios.load(loadText, fileName: loadPath, schoolID: loadSchool))
+                } catch { return .failure(error) }
             }
             switch loaded {
             case .success(let outcome):
