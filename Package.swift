@@ -139,8 +139,10 @@ let package = Package(
         ], exclude: ["Browser"]),
         // Servers for tests: a PostgreSQL of a test's own (Debian's packages), free loopback ports.
         .target(name: "ServerTestSupport", path: "Tests/ServerTestSupport"),
-        // One suite of store tests, run against SQLite and against PostgreSQL.
-        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "ServerTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // One suite of store tests, run against SQLite and against PostgreSQL; the migrations and the school scoping.
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "PostgresStore", "ServerTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "GLPKBackendTests", dependencies: ["IntegerProgram", "GLPKBackend"]),
         .testTarget(name: "SchedulerTests", dependencies: [
             "Advisor", "Rules", "ScenarioKit", "TimetableFormat", "TimetableChecker", "IntegerProgram", "GLPKBackend", "Scheduler",

@@ -28,7 +28,7 @@ public struct PostgresDatabase: Sendable {
         self.logger = logger
         events = PostgresEvents(client: client, logger: logger)
         let connection = PostgresConnectionSource(client: client, logger: logger)
-        store = Store(users: PostgresUserRepository(database: connection), scenarios: PostgresScenarioRepository(database: connection),
+        store = Store(schools: PostgresSchoolRepository(database: connection), users: PostgresUserRepository(database: connection), scenarios: PostgresScenarioRepository(database: connection),
                       runs: PostgresRunRepository(database: connection), feeds: PostgresFeedRepository(database: connection),
                       events: events, isShared: true)
     }
@@ -57,7 +57,7 @@ public struct PostgresDatabase: Sendable {
 
     /// Starts `run()` and returns once the database answers (its event listener is in place) and is
     /// migrated; throws when it does not answer within `deadline`. Cancel the task to stop it.
-    public func start(deadline: Duration = .seconds(30)) async throws -> Task<Void, Never> {
+    public func start(deadline: Duration = .seconds(30), migrated: Bool = true) async throws -> Task<Void, Never> {
         let listening = AsyncStream<Void>.makeStream()
         let ready = Mutex(false)
         let running = Task {
@@ -76,7 +76,7 @@ public struct PostgresDatabase: Sendable {
             running.cancel()
             throw DatabaseUnavailable("no answer from \(address) within \(deadline.components.seconds) s")
         }
-        do { try await migrate() } catch {
+        do { if migrated { try await migrate() } } catch {
             running.cancel()
             throw error
         }
@@ -84,8 +84,8 @@ public struct PostgresDatabase: Sendable {
     }
 
     /// Runs the database for the length of `body`, listening for events and migrated first.
-    public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
-        let running = try await start()
+    public func withRunning<Result: Sendable>(migrated: Bool = true, _ body: @Sendable (Store) async throws -> Result) async throws -> Result {
+        let running = try await start(migrated: migrated)
         defer { running.cancel() }
         return try await body(store)
     }
@@ -151,10 +151,16 @@ struct PostgresConnectionSource: Sendable {
         try await mapConflicts { try await client.withTransaction(logger: logger) { try await body($0) } }
     }
 
-    /// A broken uniqueness is a conflict, as in the SQLite store; anything else stays PostgreSQL's.
+    /// A broken uniqueness is a conflict, as in the SQLite store. Any other refusal of the server is
+    /// said with its code and message for the log (PostgresNIO's own description says nothing, so
+    /// that no value can leak; the server's message names no values but a unique key's, kept out).
     private func mapConflicts<Result>(_ body: () async throws -> Result) async throws -> Result {
-        do { return try await body() } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
-            throw StoreConflict(error.serverInfo?[.detail] ?? "that name or token is taken")
+        do { return try await body() } catch let error as PSQLError {
+            if error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+                throw StoreConflict(error.serverInfo?[.detail] ?? "that name or token is taken")
+            }
+            guard let info = error.serverInfo else { throw error }
+            throw DatabaseUnavailable("PostgreSQL refused a query: \(info[.sqlState] ?? "?") \(info[.message] ?? "")")
         }
     }
 }

@@ -54,12 +54,30 @@ enum PostgresMigrations {
             "CREATE INDEX signInAttempt_address ON signInAttempt (address)",
             "CREATE INDEX signInAttempt_at ON signInAttempt (at)",
         ]),
+        ("v5-schools", [
+            "CREATE TABLE school (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TIMESTAMPTZ NOT NULL)",
+            "INSERT INTO school (name, created) VALUES ('School', now())",
+            """
+            ALTER TABLE "user" ADD COLUMN role TEXT, ADD COLUMN schoolID BIGINT REFERENCES school
+            """,
+            """
+            UPDATE "user" SET role = CASE WHEN isAdmin THEN 'district-admin' ELSE 'viewer' END,
+                              schoolID = CASE WHEN isAdmin THEN NULL ELSE (SELECT min(id) FROM school) END
+            """,
+            """
+            ALTER TABLE "user" DROP COLUMN isAdmin, ALTER COLUMN role SET NOT NULL,
+              ADD CHECK (role IN ('district-admin', 'school-admin', 'viewer') AND (role = 'district-admin') = (schoolID IS NULL))
+            """,
+            "ALTER TABLE scenario ADD COLUMN schoolID BIGINT REFERENCES school",
+            "UPDATE scenario SET schoolID = (SELECT min(id) FROM school)",
+            "ALTER TABLE scenario ALTER COLUMN schoolID SET NOT NULL, DROP CONSTRAINT scenario_name_key, ADD UNIQUE (schoolID, name)",
+        ]),
     ]
 
     /// Applies the missing migrations in order, each in its own transaction with its record, under
     /// one advisory lock held by one connection, so that servers and workers starting together
     /// migrate once (even `CREATE TABLE IF NOT EXISTS` fails when two run it at once).
-    static func apply(client: PostgresClient, logger: Logger) async throws {
+    static func apply(client: PostgresClient, logger: Logger, upTo last: String? = nil) async throws {
         try await client.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(7151882)", logger: logger)
             do {
@@ -67,7 +85,8 @@ enum PostgresMigrations {
                     CREATE TABLE IF NOT EXISTS schemaMigration (id TEXT PRIMARY KEY, applied TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
                     """, logger: logger)
                 let done = Set(try await connection.rows("SELECT id FROM schemaMigration", logger: logger).map { try $0.decode(String.self) })
-                for migration in all where !done.contains(migration.id) {
+                let wanted = last.flatMap { last in all.firstIndex { $0.id == last }.map { Array(all[...$0]) } } ?? all
+                for migration in wanted where !done.contains(migration.id) {
                     try await connection.withTransaction(logger: logger) { connection in
                         for statement in migration.statements {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -5,13 +5,23 @@ import Store
 /// Rows into the store's records, by column name (PostgreSQL gives them folded to lower case).
 /// Each `columns` list is what the queries select, so a record is never read from a partial row.
 extension UserRecord {
-    static let columns = #"id, name, isAdmin, passwordHash, apiTokenDigest, created"#
+    static let columns = #"id, name, role, schoolID, passwordHash, apiTokenDigest, created"#
 
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()
-        self.init(name: try cells["name"].decode(String.self), isAdmin: try cells["isadmin"].decode(Bool.self),
+        let roleText = try cells["role"].decode(String.self)
+        guard let role = UserRole(rawValue: roleText) else { throw StoreConflict("an account with unknown role \(roleText)") }
+        self.init(name: try cells["name"].decode(String.self), role: role, schoolID: try cells["schoolid"].decode(Int64?.self),
                   passwordHash: try cells["passwordhash"].decode(String.self), apiTokenDigest: try cells["apitokendigest"].decode(String.self),
                   created: try cells["created"].decode(Date.self))
+        id = try cells["id"].decode(Int64.self)
+    }
+}
+
+extension SchoolRecord {
+    init(_ row: PostgresRow) throws {
+        let cells = row.makeRandomAccess()
+        self.init(name: try cells["name"].decode(String.self), created: try cells["created"].decode(Date.self))
         id = try cells["id"].decode(Int64.self)
     }
 }
@@ -25,17 +35,18 @@ extension SessionRecord {
 }
 
 extension ScenarioRecord {
-    static let columns = "id, name, created"
+    static let columns = "scenario.id, scenario.schoolID, scenario.name, scenario.created"
 
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()
-        self.init(name: try cells["name"].decode(String.self), created: try cells["created"].decode(Date.self))
+        self.init(schoolID: try cells["schoolid"].decode(Int64.self), name: try cells["name"].decode(String.self),
+                  created: try cells["created"].decode(Date.self))
         id = try cells["id"].decode(Int64.self)
     }
 }
 
 extension ScenarioVersionRecord {
-    static let columns = "id, scenarioID, version, format, body, uploadedBy, created, warnings"
+    static let columns = "v.id, v.scenarioID, v.version, v.format, v.body, v.uploadedBy, v.created, v.warnings"
 
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()
@@ -102,7 +113,7 @@ extension CalendarRecord {
 }
 
 extension FeedRecord {
-    static let columns = "scenarioID, kind, entityID, name, token, revoked, created"
+    static let columns = "feed.scenarioID, feed.kind, feed.entityID, feed.name, feed.token, feed.revoked, feed.created"
 
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()

@@ -24,18 +24,22 @@ struct PostgresRunRepository: RunRepository {
         }
     }
 
-    func run(id: Int64) async throws -> RunRecord? {
-        try await database.first("SELECT \(unescaped: RunRecord.columns) FROM run WHERE id = \(id)").map(RunRecord.init)
+    /// Runs with their scenario, for the scope's condition.
+    private static let withScenario = """
+        FROM run JOIN scenarioVersion ON scenarioVersion.id = run.scenarioVersionID JOIN scenario ON scenario.id = scenarioVersion.scenarioID
+        """
+
+    func run(id: Int64, in scope: SchoolScope) async throws -> RunRecord? {
+        try await database.first("""
+            SELECT \(unescaped: RunRecord.columns) \(unescaped: Self.withScenario) WHERE run.id = \(id) AND \(inSchool: scope)
+            """).map(RunRecord.init)
     }
 
-    func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord] {
-        if let scenarioID {
-            return try await database.rows("""
-                SELECT \(unescaped: RunRecord.columns) FROM run JOIN scenarioVersion ON scenarioVersion.id = run.scenarioVersionID
-                WHERE scenarioVersion.scenarioID = \(scenarioID) ORDER BY run.id DESC LIMIT \(limit)
-                """).map(RunRecord.init)
-        }
-        return try await database.rows("SELECT \(unescaped: RunRecord.columns) FROM run ORDER BY id DESC LIMIT \(limit)").map(RunRecord.init)
+    func list(scenarioID: Int64?, in scope: SchoolScope, limit: Int) async throws -> [RunRecord] {
+        try await database.rows("""
+            SELECT \(unescaped: RunRecord.columns) \(unescaped: Self.withScenario)
+            WHERE (\(scenarioID)::BIGINT IS NULL OR scenario.id = \(scenarioID)) AND \(inSchool: scope) ORDER BY run.id DESC LIMIT \(limit)
+            """).map(RunRecord.init)
     }
 
     func recoverAfterRestart() async throws -> (interrupted: Int, queued: [RunRecord]) {
@@ -120,17 +124,19 @@ struct PostgresRunRepository: RunRepository {
 struct PostgresFeedRepository: FeedRepository {
     let database: PostgresConnectionSource
 
-    func feeds(scenarioID: Int64) async throws -> [FeedRecord] {
+    func feeds(scenarioID: Int64, in scope: SchoolScope) async throws -> [FeedRecord] {
         // The kinds' and names' order in bytes, as SQLite sorts them.
         try await database.rows("""
-            SELECT \(unescaped: FeedRecord.columns) FROM feed WHERE scenarioID = \(scenarioID)
-            ORDER BY kind COLLATE "C", name COLLATE "C", entityID COLLATE "C"
+            SELECT \(unescaped: FeedRecord.columns) FROM feed JOIN scenario ON scenario.id = feed.scenarioID
+            WHERE feed.scenarioID = \(scenarioID) AND \(inSchool: scope)
+            ORDER BY feed.kind COLLATE "C", feed.name COLLATE "C", feed.entityID COLLATE "C"
             """).map(FeedRecord.init)
     }
 
-    func feed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
+    func feed(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord? {
         try await database.first("""
-            SELECT \(unescaped: FeedRecord.columns) FROM feed WHERE scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID)
+            SELECT \(unescaped: FeedRecord.columns) FROM feed JOIN scenario ON scenario.id = feed.scenarioID
+            WHERE feed.scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID) AND \(inSchool: scope)
             """).map(FeedRecord.init)
     }
 
@@ -138,16 +144,20 @@ struct PostgresFeedRepository: FeedRepository {
         try await database.first("SELECT \(unescaped: FeedRecord.columns) FROM feed WHERE token = \(token) AND NOT revoked").map(FeedRecord.init)
     }
 
-    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord? {
+    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String, in scope: SchoolScope) async throws -> FeedRecord? {
         try await database.first("""
-            UPDATE feed SET token = \(token), revoked = false WHERE scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID)
+            UPDATE feed SET token = \(token), revoked = false FROM scenario
+            WHERE scenario.id = feed.scenarioID AND feed.scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID)
+              AND \(inSchool: scope)
             RETURNING \(unescaped: FeedRecord.columns)
             """).map(FeedRecord.init)
     }
 
-    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
+    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord? {
         try await database.first("""
-            UPDATE feed SET revoked = true WHERE scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID)
+            UPDATE feed SET revoked = true FROM scenario
+            WHERE scenario.id = feed.scenarioID AND feed.scenarioID = \(scenarioID) AND kind = \(kind.rawValue) AND entityID = \(entityID)
+              AND \(inSchool: scope)
             RETURNING \(unescaped: FeedRecord.columns)
             """).map(FeedRecord.init)
     }
@@ -158,7 +168,7 @@ struct PostgresFeedRepository: FeedRepository {
             VALUES (\(feed.scenarioID), \(feed.kind.rawValue), \(feed.entityID), \(feed.name), \(feed.token), \(feed.revoked), \(feed.created))
             ON CONFLICT (scenarioID, kind, entityID) DO NOTHING
             """)
-        guard let stored = try await self.feed(scenarioID: feed.scenarioID, kind: feed.kind, entityID: feed.entityID) else {
+        guard let stored = try await self.feed(scenarioID: feed.scenarioID, kind: feed.kind, entityID: feed.entityID, in: .all) else {
             throw StoreConflict("the link for \(feed.entityID) vanished while it was being stored")
         }
         return stored

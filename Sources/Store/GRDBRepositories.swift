@@ -7,18 +7,48 @@ private func one<Record: FetchableRecord>(_ db: Database, _ sql: String, _ argum
     try Record.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
 }
 
+/// The condition that keeps a question to its scope, on a query that names the `scenario` table and binds `:school`.
+private let inSchool = "(:school IS NULL OR scenario.schoolID = :school)"
+
+/// Whether the scenario exists within the scope: what every scoped question about its rows asks first.
+private func isInScope(_ db: Database, scenarioID: Int64, _ scope: SchoolScope) throws -> Bool {
+    try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scenario WHERE id = :id AND \(inSchool))"),
+                      arguments: ["id": scenarioID, "school": scope.schoolID]) ?? false
+}
+
+/// Inserts a user or a school, whose names are unique: a taken one is a `StoreConflict` that says so.
+private func insertNamed<Record: MutablePersistableRecord & FetchableRecord & Sendable>(
+    _ record: Record, name: String, kind: String, into database: any DatabaseWriter
+) async throws -> Record {
+    try await database.write { db in
+        if try Record.filter(Column("name") == name).fetchCount(db) > 0 { throw StoreConflict("there is already a \(kind) named \(name)") }
+        var record = record
+        try record.insert(db)
+        return record
+    }
+}
+
+struct GRDBSchoolRepository: SchoolRepository {
+    let database: any DatabaseWriter
+
+    func create(_ school: SchoolRecord) async throws -> SchoolRecord {
+        try await insertNamed(school, name: school.name, kind: "school", into: database)
+    }
+
+    func list() async throws -> [SchoolRecord] {
+        try await database.read { try SchoolRecord.order(Column("id")).fetchAll($0) }
+    }
+
+    func school(id: Int64) async throws -> SchoolRecord? {
+        try await database.read { try SchoolRecord.fetchOne($0, key: id) }
+    }
+}
+
 struct GRDBUserRepository: UserRepository {
     let database: any DatabaseWriter
 
     func create(_ user: UserRecord) async throws -> UserRecord {
-        try await database.write { db in
-            if try UserRecord.filter(Column("name") == user.name).fetchCount(db) > 0 {
-                throw StoreConflict("there is already a user named \(user.name)")
-            }
-            var user = user
-            try user.insert(db)
-            return user
-        }
+        try await insertNamed(user, name: user.name, kind: "user", into: database)
     }
 
     func user(id: Int64) async throws -> UserRecord? {
@@ -34,7 +64,7 @@ struct GRDBUserRepository: UserRepository {
     }
 
     func firstAdmin() async throws -> UserRecord? {
-        try await database.read { try UserRecord.filter(Column("isAdmin") == true).order(Column("id")).fetchOne($0) }
+        try await database.read { try UserRecord.filter(Column("role") != UserRole.viewer.rawValue).order(Column("id")).fetchOne($0) }
     }
 
     func startSession(_ session: SessionRecord) async throws {
@@ -74,10 +104,11 @@ struct GRDBUserRepository: UserRepository {
 struct GRDBScenarioRepository: ScenarioRepository {
     let database: any DatabaseWriter
 
-    func addVersion(name: String, format: String, body: String, uploadedBy: Int64, warnings: String,
+    func addVersion(name: String, schoolID: Int64, format: String, body: String, uploadedBy: Int64, warnings: String,
                     owners: [FeedOwner], newToken: @escaping @Sendable () -> String) async throws -> (ScenarioRecord, ScenarioVersionRecord) {
         try await database.write { db in
-            var scenario = try ScenarioRecord.filter(Column("name") == name).fetchOne(db) ?? ScenarioRecord(name: name)
+            var scenario = try ScenarioRecord.filter(Column("schoolID") == schoolID && Column("name") == name).fetchOne(db)
+                ?? ScenarioRecord(schoolID: schoolID, name: name)
             if scenario.id == nil { try scenario.insert(db) }
             let scenarioID = scenario.id!
             let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM scenarioVersion WHERE scenarioID = ?", arguments: [scenarioID]) ?? 0
@@ -98,30 +129,37 @@ struct GRDBScenarioRepository: ScenarioRepository {
         }
     }
 
-    func list() async throws -> [ScenarioListing] {
+    func list(in scope: SchoolScope) async throws -> [ScenarioListing] {
         try await database.read { db in
-            try ScenarioRecord.order(Column("name")).fetchAll(db).compactMap { scenario in
-                guard let latest = try ScenarioVersionRecord.filter(Column("scenarioID") == scenario.id!)
-                    .order(Column("version").desc).fetchOne(db) else { return nil }
-                return ScenarioListing(scenario: scenario, latest: latest, published: try PublicationRecord.fetchOne(db, key: scenario.id!))
-            }
+            try ScenarioRecord.fetchAll(db, sql: "SELECT * FROM scenario WHERE \(inSchool) ORDER BY name, id", arguments: ["school": scope.schoolID])
+                .compactMap { scenario in
+                    guard let latest = try ScenarioVersionRecord.filter(Column("scenarioID") == scenario.id!)
+                        .order(Column("version").desc).fetchOne(db) else { return nil }
+                    return ScenarioListing(scenario: scenario, latest: latest, published: try PublicationRecord.fetchOne(db, key: scenario.id!))
+                }
         }
     }
 
-    func scenario(id: Int64) async throws -> ScenarioRecord? {
-        try await database.read { try one($0, "SELECT * FROM scenario WHERE id = ?", [id]) }
+    func scenario(id: Int64, in scope: SchoolScope) async throws -> ScenarioRecord? {
+        try await database.read { try one($0, "SELECT * FROM scenario WHERE id = :id AND \(inSchool)", ["id": id, "school": scope.schoolID]) }
     }
 
     func version(id: Int64) async throws -> ScenarioVersionRecord? {
         try await database.read { try one($0, "SELECT * FROM scenarioVersion WHERE id = ?", [id]) }
     }
 
-    func versions(scenarioID: Int64) async throws -> [ScenarioVersionRecord] {
-        try await database.read { try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchAll($0) }
+    func versions(scenarioID: Int64, in scope: SchoolScope) async throws -> [ScenarioVersionRecord] {
+        try await database.read { db in
+            guard try isInScope(db, scenarioID: scenarioID, scope) else { return [] }
+            return try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchAll(db)
+        }
     }
 
-    func latestVersion(scenarioID: Int64) async throws -> ScenarioVersionRecord? {
-        try await database.read { try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchOne($0) }
+    func latestVersion(scenarioID: Int64, in scope: SchoolScope) async throws -> ScenarioVersionRecord? {
+        try await database.read { db in
+            guard try isInScope(db, scenarioID: scenarioID, scope) else { return nil }
+            return try ScenarioVersionRecord.filter(Column("scenarioID") == scenarioID).order(Column("version").desc).fetchOne(db)
+        }
     }
 }
 
@@ -138,19 +176,21 @@ struct GRDBRunRepository: RunRepository {
         }
     }
 
-    func run(id: Int64) async throws -> RunRecord? {
-        try await database.read { try one($0, "SELECT * FROM run WHERE id = ?", [id]) }
+    /// Runs with their scenario, for the scope's condition.
+    private static let withScenario = """
+        SELECT run.* FROM run JOIN scenarioVersion ON scenarioVersion.id = run.scenarioVersionID
+        JOIN scenario ON scenario.id = scenarioVersion.scenarioID
+        """
+
+    func run(id: Int64, in scope: SchoolScope) async throws -> RunRecord? {
+        try await database.read { try one($0, "\(Self.withScenario) WHERE run.id = :id AND \(inSchool)", ["id": id, "school": scope.schoolID]) }
     }
 
-    func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord] {
+    func list(scenarioID: Int64?, in scope: SchoolScope, limit: Int) async throws -> [RunRecord] {
         try await database.read { db in
-            if let scenarioID {
-                return try RunRecord.fetchAll(db, sql: """
-                    SELECT run.* FROM run JOIN scenarioVersion ON scenarioVersion.id = run.scenarioVersionID
-                    WHERE scenarioVersion.scenarioID = ? ORDER BY run.id DESC LIMIT ?
-                    """, arguments: [scenarioID, limit])
-            }
-            return try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db)
+            try RunRecord.fetchAll(db, sql: """
+                \(Self.withScenario) WHERE (:scenario IS NULL OR scenario.id = :scenario) AND \(inSchool) ORDER BY run.id DESC LIMIT :limit
+                """, arguments: ["scenario": scenarioID, "school": scope.schoolID, "limit": limit])
         }
     }
 
@@ -250,23 +290,28 @@ struct GRDBRunRepository: RunRepository {
 struct GRDBFeedRepository: FeedRepository {
     let database: any DatabaseWriter
 
-    func feeds(scenarioID: Int64) async throws -> [FeedRecord] {
-        try await database.read {
-            try FeedRecord.filter(Column("scenarioID") == scenarioID).order(Column("kind"), Column("name"), Column("entityID")).fetchAll($0)
+    func feeds(scenarioID: Int64, in scope: SchoolScope) async throws -> [FeedRecord] {
+        try await database.read { db in
+            guard try isInScope(db, scenarioID: scenarioID, scope) else { return [] }
+            return try FeedRecord.filter(Column("scenarioID") == scenarioID).order(Column("kind"), Column("name"), Column("entityID")).fetchAll(db)
         }
     }
 
-    func feed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
-        try await database.read { try FeedRecord.fetchOne($0, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) }
+    func feed(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord? {
+        try await database.read { db in
+            guard try isInScope(db, scenarioID: scenarioID, scope) else { return nil }
+            return try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID])
+        }
     }
 
     func feed(token: String) async throws -> FeedRecord? {
         try await database.read { try one($0, "SELECT * FROM feed WHERE token = ? AND revoked = 0", [token]) }
     }
 
-    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord? {
+    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String, in scope: SchoolScope) async throws -> FeedRecord? {
         try await database.write { db in
-            guard var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
+            guard try isInScope(db, scenarioID: scenarioID, scope),
+                  var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
             feed.token = token
             feed.revoked = false
             try feed.update(db)
@@ -274,9 +319,10 @@ struct GRDBFeedRepository: FeedRepository {
         }
     }
 
-    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord? {
+    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord? {
         try await database.write { db in
-            guard var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
+            guard try isInScope(db, scenarioID: scenarioID, scope),
+                  var feed = try FeedRecord.fetchOne(db, key: ["scenarioID": scenarioID, "kind": kind.rawValue, "entityID": entityID]) else { return nil }
             feed.revoked = true
             try feed.update(db)
             return feed

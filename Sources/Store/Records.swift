@@ -1,25 +1,73 @@
 import Foundation
 import GRDB
 
-/// An admin (or, later, a read-only staff account). Only hashes of the password and the API token
-/// are kept: bcrypt for the password a person chooses or is given, SHA-256 for the 256-bit random
-/// token, whose entropy already defeats guessing and which is checked on every API call.
+/// A school of the district. Its scenarios (with their runs, publications and links) and its staff's
+/// accounts are its own; only district admins see more than one school.
+public struct SchoolRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "school"
+    public var id: Int64?
+    public var name: String
+    public var created: Date
+
+    public init(name: String, created: Date = Date()) {
+        self.name = name
+        self.created = created
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public enum UserRole: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    /// District staff: every school, read and change; belongs to no school.
+    case districtAdmin = "district-admin"
+    /// Changes its own school's scenarios.
+    case schoolAdmin = "school-admin"
+    /// Reads its own school's scenarios.
+    case viewer
+}
+
+/// Which schools' rows a question may see. Every repository method that takes an id from a request
+/// takes one, so a row of another school answers exactly as a row that does not exist.
+public enum SchoolScope: Sendable, Hashable {
+    case all
+    case school(Int64)
+
+    /// The one school, nil for all (bound to `:school` in the repositories' SQL).
+    public var schoolID: Int64? {
+        if case .school(let id) = self { return id }
+        return nil
+    }
+}
+
+/// A person with an account. Only hashes of the password and the API token are kept: bcrypt for
+/// the password a person chooses or is given, SHA-256 for the 256-bit random token, whose entropy
+/// already defeats guessing and which is checked on every API call.
 public struct UserRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "user"
     public var id: Int64?
     public var name: String
-    public var isAdmin: Bool
+    public var role: UserRole
+    /// Nil exactly for a district admin (the table's CHECK holds it).
+    public var schoolID: Int64?
     public var passwordHash: String
     public var apiTokenDigest: String
     public var created: Date
 
-    public init(name: String, isAdmin: Bool, passwordHash: String, apiTokenDigest: String, created: Date = Date()) {
+    public init(name: String, role: UserRole, schoolID: Int64?, passwordHash: String, apiTokenDigest: String, created: Date = Date()) {
         self.name = name
-        self.isAdmin = isAdmin
+        self.role = role
+        self.schoolID = schoolID
         self.passwordHash = passwordHash
         self.apiTokenDigest = apiTokenDigest
         self.created = created
     }
+
+    /// May change things: in its school, or in every school for a district admin.
+    public var isAdmin: Bool { role != .viewer }
+
+    /// What this user's questions see. School 0 never exists: a school account without a school
+    /// (which the table refuses) would see nothing rather than everything.
+    public var scope: SchoolScope { role == .districtAdmin ? .all : .school(schoolID ?? 0) }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -41,14 +89,16 @@ public struct SessionRecord: Codable, Sendable, FetchableRecord, PersistableReco
     }
 }
 
-/// A school's week, identified by the `name` its scenario files give; each upload is a version.
+/// A school's week, identified within its school by the `name` its scenario files give; each upload is a version.
 public struct ScenarioRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "scenario"
     public var id: Int64?
+    public var schoolID: Int64
     public var name: String
     public var created: Date
 
-    public init(name: String, created: Date = Date()) {
+    public init(schoolID: Int64, name: String, created: Date = Date()) {
+        self.schoolID = schoolID
         self.name = name
         self.created = created
     }

@@ -3,13 +3,21 @@ import Foundation
 /// What the web app asks of the store, one protocol per kind of record. Every method is `async`:
 /// the GRDB implementations run on GRDB's own queues, so no request holds a cooperative thread
 /// while SQLite works or waits for a lock.
+public protocol SchoolRepository: Sendable {
+    /// Refuses a taken name with `StoreConflict`.
+    func create(_ school: SchoolRecord) async throws -> SchoolRecord
+    /// By id.
+    func list() async throws -> [SchoolRecord]
+    func school(id: Int64) async throws -> SchoolRecord?
+}
+
 public protocol UserRepository: Sendable {
     /// Refuses a taken name with `StoreConflict`.
     func create(_ user: UserRecord) async throws -> UserRecord
     func user(id: Int64) async throws -> UserRecord?
     func user(name: String) async throws -> UserRecord?
     func user(apiTokenDigest digest: String) async throws -> UserRecord?
-    /// The admin created first: the one `serve --load` uploads in the name of.
+    /// The admin (of a school or the district) created first: the one `serve --load` uploads in the name of.
     func firstAdmin() async throws -> UserRecord?
     /// Also forgets expired sessions.
     func startSession(_ session: SessionRecord) async throws
@@ -49,26 +57,28 @@ public struct FeedOwner: Sendable, Hashable {
     }
 }
 
+/// Methods given an id from outside take a `SchoolScope`: a row outside it is nil (or absent from
+/// a list), exactly like a row that does not exist. Methods without one follow a row already found in scope.
 public protocol ScenarioRepository: Sendable {
-    /// Stores an upload as the next version of the scenario with its name (a new scenario the first
-    /// time), and gives a private link to every owner that has none yet, all in one transaction.
-    func addVersion(name: String, format: String, body: String, uploadedBy: Int64, warnings: String,
+    /// Stores an upload as the next version of the school's scenario with its name (a new scenario
+    /// the first time), and gives a private link to every owner that has none yet, all in one transaction.
+    func addVersion(name: String, schoolID: Int64, format: String, body: String, uploadedBy: Int64, warnings: String,
                     owners: [FeedOwner], newToken: @escaping @Sendable () -> String) async throws -> (ScenarioRecord, ScenarioVersionRecord)
     /// By name, each with its latest version.
-    func list() async throws -> [ScenarioListing]
-    func scenario(id: Int64) async throws -> ScenarioRecord?
+    func list(in scope: SchoolScope) async throws -> [ScenarioListing]
+    func scenario(id: Int64, in scope: SchoolScope) async throws -> ScenarioRecord?
     func version(id: Int64) async throws -> ScenarioVersionRecord?
     /// Newest first.
-    func versions(scenarioID: Int64) async throws -> [ScenarioVersionRecord]
-    func latestVersion(scenarioID: Int64) async throws -> ScenarioVersionRecord?
+    func versions(scenarioID: Int64, in scope: SchoolScope) async throws -> [ScenarioVersionRecord]
+    func latestVersion(scenarioID: Int64, in scope: SchoolScope) async throws -> ScenarioVersionRecord?
 }
 
 public protocol RunRepository: Sendable {
     /// Stores several runs in one transaction: all of them or none.
     func enqueue(_ runs: [RunRecord]) async throws -> [RunRecord]
-    func run(id: Int64) async throws -> RunRecord?
+    func run(id: Int64, in scope: SchoolScope) async throws -> RunRecord?
     /// Newest first; only one scenario's runs when given.
-    func list(scenarioID: Int64?, limit: Int) async throws -> [RunRecord]
+    func list(scenarioID: Int64?, in scope: SchoolScope, limit: Int) async throws -> [RunRecord]
     /// At start-up of the one server of a data folder: runs it left `running` become `interrupted`;
     /// returns the queued ones, oldest first.
     func recoverAfterRestart() async throws -> (interrupted: Int, queued: [RunRecord])
@@ -93,17 +103,19 @@ public protocol RunRepository: Sendable {
 
 extension RunRepository {
     public func enqueue(_ run: RunRecord) async throws -> RunRecord { try await enqueue([run])[0] }
-    public func list(scenarioID: Int64? = nil) async throws -> [RunRecord] { try await list(scenarioID: scenarioID, limit: 200) }
+    public func list(scenarioID: Int64? = nil, in scope: SchoolScope) async throws -> [RunRecord] {
+        try await list(scenarioID: scenarioID, in: scope, limit: 200)
+    }
 }
 
 public protocol FeedRepository: Sendable {
-    func feeds(scenarioID: Int64) async throws -> [FeedRecord]
-    func feed(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord?
-    /// The live (not revoked) link with this token.
+    func feeds(scenarioID: Int64, in scope: SchoolScope) async throws -> [FeedRecord]
+    func feed(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord?
+    /// The live (not revoked) link with this token, whatever its school: a token is a capability.
     func feed(token: String) async throws -> FeedRecord?
     /// Gives the link a new token (and undoes a revocation); nil for an unknown link.
-    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String) async throws -> FeedRecord?
-    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws -> FeedRecord?
+    func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, token: String, in scope: SchoolScope) async throws -> FeedRecord?
+    func revoke(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws -> FeedRecord?
     /// Stores `feed` unless its owner has a link already; the owner's link either way (for links
     /// an admin makes one by one rather than every upload: class links).
     func addIfMissing(_ feed: FeedRecord) async throws -> FeedRecord

@@ -4,6 +4,7 @@ import GRDB
 /// The web app's state behind one repository per kind of record. The web app sees only the
 /// protocols; `init(directory:)` and `inMemory()` put GRDB behind them, and a test may put anything.
 public struct Store: Sendable {
+    public let schools: any SchoolRepository
     public let users: any UserRepository
     public let scenarios: any ScenarioRepository
     public let runs: any RunRepository
@@ -15,8 +16,9 @@ public struct Store: Sendable {
     /// Only for the questions about the database itself (`journalMode`, `capSize`); nil when not GRDB.
     let writer: (any DatabaseWriter)?
 
-    public init(users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository, feeds: any FeedRepository,
-                events: any StoreEvents = LocalEvents(), isShared: Bool = false) {
+    public init(schools: any SchoolRepository, users: any UserRepository, scenarios: any ScenarioRepository, runs: any RunRepository,
+                feeds: any FeedRepository, events: any StoreEvents = LocalEvents(), isShared: Bool = false) {
+        self.schools = schools
         self.users = users
         self.scenarios = scenarios
         self.runs = runs
@@ -48,7 +50,7 @@ public struct Store: Sendable {
         // A CLI command writing while the server runs (`users add`) waits for the other write instead of failing.
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try Store.migrator.migrate(pool)
+        try Store.migrate(pool)
         self.init(database: pool)
     }
 
@@ -57,11 +59,12 @@ public struct Store: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
-        try migrator.migrate(queue)
+        try migrate(queue)
         return Store(database: queue)
     }
 
-    private init(database: any DatabaseWriter) {
+    init(database: any DatabaseWriter) {
+        schools = GRDBSchoolRepository(database: database)
         users = GRDBUserRepository(database: database)
         scenarios = GRDBScenarioRepository(database: database)
         runs = GRDBRunRepository(database: database)
@@ -75,6 +78,15 @@ public struct Store: Sendable {
     public func journalMode() async throws -> String? {
         guard let writer else { return nil }
         return try await writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Brings the database to the latest migration. One that rebuilds a table leaves the old table's
+    /// pages free inside the file; they are given back once, after the upgrade, so the file is as
+    /// small as its data and a write that needs a page needs one from the disk.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        let upgrading = try writer.read { try !migrator.hasCompletedMigrations($0) }
+        try migrator.migrate(writer)
+        if upgrading { try writer.vacuum() }
     }
 
     /// Versioned: a migration, once released, is never edited; changes come as new ones.
@@ -173,6 +185,48 @@ public struct Store: Sendable {
                 t.column("address", .text).notNull().indexed()
                 t.column("at", .datetime).notNull().indexed()
             }
+        }
+        // Schools as tenants. A data folder of one school becomes the district's first school,
+        // "School": its scenarios are that school's, its admins district admins (nothing they could
+        // do is lost), its other accounts that school's viewers. A new folder starts with it too, so
+        // `users add` needs no --school while there is only one.
+        migrator.registerMigration("v5-schools") { db in
+            try db.create(table: "school") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+            }
+            try db.execute(sql: "INSERT INTO school (name, created) VALUES ('School', ?)", arguments: [Date()])
+            let school = db.lastInsertedRowID
+            // SQLite cannot change a column's constraints in place: both tables are made anew and
+            // their rows copied, ids kept (a migration runs with foreign keys off, checked at its end).
+            try db.create(table: "newUser") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("schoolID", .integer).references("school")
+                t.column("passwordHash", .text).notNull()
+                t.column("apiTokenDigest", .text).notNull().unique()
+                t.column("created", .datetime).notNull()
+                t.check(sql: "role IN ('district-admin', 'school-admin', 'viewer') AND (role = 'district-admin') = (schoolID IS NULL)")
+            }
+            try db.execute(sql: """
+                INSERT INTO newUser (id, name, role, schoolID, passwordHash, apiTokenDigest, created)
+                SELECT id, name, CASE WHEN isAdmin THEN 'district-admin' ELSE 'viewer' END, CASE WHEN isAdmin THEN NULL ELSE ? END,
+                       passwordHash, apiTokenDigest, created FROM "user"
+                """, arguments: [school])
+            try db.drop(table: "user")
+            try db.rename(table: "newUser", to: "user")
+            try db.create(table: "newScenario") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("schoolID", .integer).notNull().references("school")
+                t.column("name", .text).notNull()
+                t.column("created", .datetime).notNull()
+                t.uniqueKey(["schoolID", "name"])
+            }
+            try db.execute(sql: "INSERT INTO newScenario (id, schoolID, name, created) SELECT id, ?, name, created FROM scenario", arguments: [school])
+            try db.drop(table: "scenario")
+            try db.rename(table: "newScenario", to: "scenario")
         }
         return migrator
     }

@@ -58,6 +58,8 @@ struct UploadedBody: Encodable {
 
 struct ScenarioBody: Encodable {
     var id: Int64
+    /// Its school's id: names are unique per school, so a district admin's list may hold one twice.
+    var school: Int64
     var name: String
     var version: Int
     @NullWhenAbsent var publishedRun: Int64?

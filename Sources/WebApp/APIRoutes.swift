@@ -21,7 +21,7 @@ struct APIRoutes {
         api.signedIn.get("runs/:run") { _, context in try await handle(context) { try await showRun(context) } }
         api.signedIn.get("runs/:run/events") { _, context in try await handle(context) { try await runEvents(context) } }
         api.signedIn.get("runs/:run/whatif") { _, context in try await handle(context) { try await whatIfComparison(context) } }
-        api.signedIn.get("explanations/:id") { _, context in try await handle(context) { try showExplanation(context) } }
+        api.signedIn.get("explanations/:id") { _, context in try await handle(context) { try await showExplanation(context) } }
         api.admin.post("scenarios") { request, context in try await handle(context) { try await uploadScenario(request, context) } }
         api.admin.post("import/csv") { request, context in try await handle(context) { try await importFiles(request, context, roster: false) } }
         api.admin.post("import/oneroster") { request, context in try await handle(context) { try await importFiles(request, context, roster: true) } }
@@ -60,7 +60,7 @@ struct APIRoutes {
             return try Self.json(ErrorBody("send the scenario with Content-Type application/yaml or application/json"), status: .unsupportedMediaType)
         }
         let text = try await readUpload(request)
-        let outcome = try await scenarios.upload(text, format: format, by: user)
+        let outcome = try await scenarios.upload(text, format: format, by: user, schoolID: try schoolID(request))
         return try Self.json(UploadedBody(id: outcome.scenario.id!, name: outcome.scenario.name, version: outcome.version.version,
                                       warnings: outcome.warnings), status: .created)
     }
@@ -73,7 +73,9 @@ struct APIRoutes {
             return try Self.json(ErrorBody("send the files as multipart/form-data, one field each (see the README)"), status: .unsupportedMediaType)
         }
         let upload = ImportUpload(texts: try await Pages.formFields(request, limit: maxUploadBytes))
-        let outcome = roster ? try await scenarios.importRoster(upload, by: user) : try await scenarios.importSheets(upload, by: user)
+        let school = try schoolID(request)
+        let outcome = roster ? try await scenarios.importRoster(upload, by: user, schoolID: school)
+            : try await scenarios.importSheets(upload, by: user, schoolID: school)
         return try Self.json(UploadedBody(id: outcome.scenario.id!, name: outcome.scenario.name, version: outcome.version.version,
                                           warnings: outcome.warnings), status: .created)
     }
@@ -93,8 +95,8 @@ struct APIRoutes {
     }
 
     func listScenarios(_ context: AppContext) async throws -> Response {
-        return try Self.json(try await scenarios.list().map {
-            ScenarioBody(id: $0.scenario.id!, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
+        return try Self.json(try await scenarios.list(in: try context.scope()).map {
+            ScenarioBody(id: $0.scenario.id!, school: $0.scenario.schoolID, name: $0.scenario.name, version: $0.latest.version, publishedRun: $0.published?.runID)
         })
     }
 
@@ -115,22 +117,23 @@ struct APIRoutes {
     }
 
     func listRuns(_ context: AppContext) async throws -> Response {
-        let id = try scenarioID(context)
-        _ = try await scenarios.scenario(id)
-        return try Self.json(try await runs.list(scenarioID: id).map { RunBody(view: $0, timetable: nil) })
+        let id = try scenarioID(context), scope = try context.scope()
+        _ = try await scenarios.scenario(id, in: scope)
+        return try Self.json(try await runs.list(scenarioID: id, in: scope).map { RunBody(view: $0, timetable: nil) })
     }
 
     func showRun(_ context: AppContext) async throws -> Response {
-        let view = try await runs.run(try runID(context))
+        let scope = try context.scope()
+        let view = try await runs.run(try runID(context), in: scope)
         // Served only once the independent checker has passed it again, like every timetable.
-        let timetable = view.run.timetable == nil ? nil : try await runs.checkedTimetable(runID: view.run.id!).1.timetable
+        let timetable = view.run.timetable == nil ? nil : try await runs.checkedTimetable(runID: view.run.id!, in: scope).1.timetable
         return try Self.json(RunBody(view: view, timetable: .some(timetable)))
     }
 
     /// Server-Sent Events: `progress` about once a second while the run works, then one `done`
     /// with its final state, and the stream ends.
     func runEvents(_ context: AppContext) async throws -> Response {
-        return Self.eventStream(try await runs.events(runID: try runID(context)))
+        return Self.eventStream(try await runs.events(runID: try runID(context), in: try context.scope()))
     }
 
     static func eventStream(_ events: AsyncStream<RunEvent>) -> Response {
@@ -150,7 +153,7 @@ struct APIRoutes {
 
     func cancelRun(_ context: AppContext) async throws -> Response {
         let id = try runID(context)
-        let state = try await runs.cancel(runID: id)
+        let state = try await runs.cancel(runID: id, in: try context.scope())
         return try Self.json(RunStateBody(run: id, state: state == .queued || state == .running ? "cancelling" : state.rawValue), status: .accepted)
     }
 
@@ -168,7 +171,7 @@ struct APIRoutes {
     }
 
     func listFeeds(_ context: AppContext) async throws -> Response {
-        return try Self.json(try await publishing.links(scenarioID: try scenarioID(context)).map(FeedBody.init))
+        return try Self.json(try await publishing.links(scenarioID: try scenarioID(context), in: try context.scope()).map(FeedBody.init))
     }
 
     /// Rotate or revoke `feeds/{kind}/{id}`; `?scenario=ID` picks the scenario when the id is in several.
@@ -176,21 +179,28 @@ struct APIRoutes {
         guard let kind = context.parameters.get("kind", as: FeedKind.self) else {
             throw ServiceError.notFound("feeds are of kind teacher, student, room or class")
         }
-        let entityID = try context.parameters.require("id")
+        let entityID = try context.parameters.require("id"), scope = try context.scope()
         let scenario: Int64
         if let given = request.uri.queryParameters.get("scenario") {
             guard let id = Int64(given) else { throw ServiceError.badRequest("scenario is a number") }
             scenario = id
         } else {
-            scenario = try await publishing.onlyScenario(withFeed: kind, entityID: entityID)
+            scenario = try await publishing.onlyScenario(withFeed: kind, entityID: entityID, in: scope)
         }
         let link: FeedLink
         if revoke {
-            link = try await publishing.revoke(scenarioID: scenario, kind: kind, entityID: entityID)
+            link = try await publishing.revoke(scenarioID: scenario, kind: kind, entityID: entityID, in: scope)
         } else {
-            link = try await publishing.rotate(scenarioID: scenario, kind: kind, entityID: entityID)
+            link = try await publishing.rotate(scenarioID: scenario, kind: kind, entityID: entityID, in: scope)
         }
         return try Self.json(FeedBody(link))
+    }
+
+    /// `?schoolID=ID`: the school a district admin's upload or import goes to.
+    func schoolID(_ request: Request) throws -> Int64? {
+        guard let given = request.uri.queryParameters.get("schoolID") else { return nil }
+        guard let id = Int64(given) else { throw ServiceError.badRequest("schoolID is a number") }
+        return id
     }
 
     func scenarioID(_ context: AppContext) throws -> Int64 {

@@ -8,7 +8,8 @@ public enum Access: String, Sendable, CaseIterable {
     case anyone
     /// Any signed-in account may look.
     case signedIn
-    /// Changes, and private links and tokens: whoever holds a link reads a person's week.
+    /// Changes, and private links and tokens: whoever holds a link reads a person's week. A school
+    /// admin or a district admin; which school's rows an admin reaches is the services' scoping.
     case admin
 }
 
@@ -67,4 +68,7 @@ extension AppContext {
         guard let user else { throw HTTPError(.unauthorized, message: "sign in, or send Authorization: Bearer TOKEN") }
         return user
     }
+
+    /// The schools the caller sees: every service question about an id from the request takes it.
+    func scope() throws -> SchoolScope { try caller().scope }
 }

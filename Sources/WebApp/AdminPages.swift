@@ -24,8 +24,9 @@ struct AdminPages {
             let fileName = file == nil ? nil : fields["file.filename"].flatMap { $0.isEmpty ? nil : $0 }
             let format: UploadFormat = fileName?.lowercased().hasSuffix(".json") == true
                 || text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") ? .json : .yaml
+            let school = Self.schoolID(fields)
             do throws(ServiceError) {
-                let outcome = try await scenarios.upload(text, format: format, fileName: fileName, by: user)
+                let outcome = try await scenarios.upload(text, format: format, fileName: fileName, by: user, schoolID: school)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
                 if case .invalid(let problems) = error {
@@ -39,36 +40,57 @@ struct AdminPages {
     /// `flexsched import csv` and `import oneroster` as forms: every file's problems at once (422),
     /// nothing stored until there are none.
     func addImport(to group: AccessGroups) {
-        group.admin.get("import") { _, context in importPage(context, problems: [], status: .ok) }
+        group.admin.get("import") { _, context in try await importPage(context, problems: [], status: .ok) }
         group.admin.post("import") { request, context in
             let user = try context.caller()
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
-            let upload = ImportUpload(texts: fields)
+            let upload = ImportUpload(texts: fields), school = Self.schoolID(fields)
             do throws(ServiceError) {
-                let outcome = fields["kind"] == "oneroster" ? try await scenarios.importRoster(upload, by: user)
-                    : try await scenarios.importSheets(upload, by: user)
+                let outcome = fields["kind"] == "oneroster" ? try await scenarios.importRoster(upload, by: user, schoolID: school)
+                    : try await scenarios.importSheets(upload, by: user, schoolID: school)
                 return Pages.redirect("/scenarios/\(outcome.scenario.id!)")
             } catch {
-                if case .invalid(let problems) = error { return importPage(context, problems: problems.map(\.description), status: .unprocessableContent) }
+                if case .invalid(let problems) = error {
+                    return try await importPage(context, problems: problems.map(\.description), status: .unprocessableContent)
+                }
                 return try await answer(context) { () throws(ServiceError) in throw error }
             }
         }
     }
 
-    func importPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) -> Response {
-        pages.render("import", ["title": "Import CSV sheets",
+    /// The school a district admin chose for an upload (`schoolID`; the form offers it only when there is a choice).
+    static func schoolID(_ fields: [String: String]) -> Int64? { fields["schoolID"].flatMap { Int64($0) } }
+
+    /// The schools an upload may go to, for the form's choice: only a district admin of several schools has one.
+    func schoolChoice(_ context: AppContext) async throws -> [SchoolRecord] {
+        let scope = try context.scope()
+        let schools = try await answer(context) { () async throws(ServiceError) in try await scenarios.schools(in: scope) }
+        return schools.count > 1 ? schools : []
+    }
+
+    static func values(_ choice: [SchoolRecord]) -> [String: Any] {
+        ["hasSchoolChoice": !choice.isEmpty, "schools": choice.map { ["id": $0.id!, "name": $0.name] }]
+    }
+
+    func importPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
+        pages.render("import", Self.values(try await schoolChoice(context)).merging(["title": "Import CSV sheets",
             "sheets": ImportUpload.sheets.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
             "roster": ImportUpload.roster.map { ["field": $0.field, "file": $0.file, "required": $0.required] },
             "problems": problems, "hasProblems": !problems.isEmpty,
-        ], context: context, status: status)
+        ]) { $1 }, context: context, status: status)
     }
 
     func scenariosPage(_ context: AppContext, problems: [String], status: HTTPResponse.Status) async throws -> Response {
-        let listings = try await answer(context) { () async throws(ServiceError) in try await scenarios.list() }
-        return pages.render("scenarios", ["title": "Scenarios",
-            "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version] },
+        let scope = try context.scope()
+        let listings = try await answer(context) { () async throws(ServiceError) in try await scenarios.list(in: scope) }
+        let choice = try await schoolChoice(context)
+        // Only where there is a choice of school does a scenario's school need saying.
+        let schoolNames = Dictionary(choice.map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return pages.render("scenarios", Self.values(choice).merging(["title": "Scenarios",
+            "scenarios": listings.map { ["id": $0.scenario.id!, "name": $0.scenario.name, "version": $0.latest.version,
+                                         "school": schoolNames[$0.scenario.schoolID] as Any] },
             "problems": problems, "hasProblems": !problems.isEmpty,
-        ], context: context, status: status)
+        ]) { $1 }, context: context, status: status)
     }
 }
 

@@ -49,8 +49,8 @@ public final class ExplainService: Sendable {
     }
 
     /// Queues explain for a run that has a checked timetable (refused otherwise, before queueing).
-    public func start(runID: Int64) async throws(ServiceError) -> Explanation {
-        let (_, checked, _) = try await runs.checkedTimetable(runID: runID)
+    public func start(runID: Int64, in scope: SchoolScope) async throws(ServiceError) -> Explanation {
+        let (_, checked, _) = try await runs.checkedTimetable(runID: runID, in: scope)
         let explanation = explanations.withLock { e in
             let explanation = Explanation(id: e.next, runID: runID, state: .queued, unmet: !checked.timetable.unmet.isEmpty,
                                           unplaced: !checked.timetable.unplacedLessons.isEmpty)
@@ -64,8 +64,14 @@ public final class ExplainService: Sendable {
         return explanation
     }
 
-    public func explanation(_ id: Int64) throws(ServiceError) -> Explanation {
-        guard let explanation = explanations.withLock({ $0.all[id] }) else { throw .notFound("no explanation \(id)") }
+    /// One of the scope's: an explanation of another school's run is not found, like one never made.
+    public func explanation(_ id: Int64, in scope: SchoolScope) async throws(ServiceError) -> Explanation {
+        let notFound = ServiceError.notFound("no explanation \(id)")
+        guard let explanation = explanations.withLock({ $0.all[id] }) else { throw notFound }
+        do { _ = try await runs.run(explanation.runID, in: scope) } catch {
+            guard case .notFound = error else { throw error }
+            throw notFound
+        }
         return explanation
     }
 
@@ -77,7 +83,7 @@ public final class ExplainService: Sendable {
             return
         }
         do throws(ServiceError) {
-            let (scenario, checked, _) = try await runs.checkedTimetable(runID: runID)
+            let (scenario, checked, _) = try await runs.checkedTimetable(runID: runID, in: .all)
             let solver = self.solver
             let advice = await onDedicatedThread(name: "flexsched-explain-\(id)") {
                 solver.suggestChanges(for: scenario, timetable: checked.timetable, trials: Self.trials, budget: Self.budget)

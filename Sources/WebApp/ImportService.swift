@@ -33,9 +33,9 @@ public struct ImportUpload: Sendable {
 extension ScenarioService {
     /// `flexsched import csv` on uploads: every problem of every sheet at once, or the scenario stored
     /// as its next version exactly as an uploaded scenario file would be, the import's warnings first.
-    public func importSheets(_ upload: ImportUpload, by user: UserRecord) async throws(ServiceError) -> UploadOutcome {
+    public func importSheets(_ upload: ImportUpload, by user: UserRecord, schoolID: Int64? = nil) async throws(ServiceError) -> UploadOutcome {
         let sheets = ImportUpload.sheets
-        return try await storeImport(by: user) { () throws(InputError) in
+        return try await storeImport(by: user, schoolID: schoolID) { () throws(InputError) in
             try importSpreadsheets(week: upload.source("week", sheets)!, needs: upload.source("needs", sheets)!,
                                    teachers: upload.source("teachers", sheets)!, students: upload.source("students", sheets)!,
                                    rooms: upload.source("rooms", sheets), outputFile: "imported.yaml")
@@ -43,19 +43,20 @@ extension ScenarioService {
     }
 
     /// `flexsched import oneroster` on uploads, with `school` and `term` as the command line's options.
-    public func importRoster(_ upload: ImportUpload, by user: UserRecord) async throws(ServiceError) -> UploadOutcome {
+    public func importRoster(_ upload: ImportUpload, by user: UserRecord, schoolID: Int64? = nil) async throws(ServiceError) -> UploadOutcome {
         let list = ImportUpload.roster
         var files: [String: String] = [:]
         for name in OneRoster.fileNames { files[name] = upload.value(String(name.dropLast(4))) }
-        return try await storeImport(by: user) { () throws(InputError) in
+        return try await storeImport(by: user, schoolID: schoolID) { () throws(InputError) in
             try importOneRoster(files: files, school: upload.value("school"), term: upload.value("term"), week: upload.source("week", list)!,
                                 needs: upload.source("needs", list)!, studentSettings: upload.source("settings", list), outputFile: "imported.yaml")
         }
     }
 
-    private func storeImport(by user: UserRecord, _ run: () throws(InputError) -> ImportResult) async throws(ServiceError) -> UploadOutcome {
+    private func storeImport(by user: UserRecord, schoolID: Int64?, _ run: () throws(InputError) -> ImportResult) async throws(ServiceError) -> UploadOutcome {
         let result: ImportResult
         do { result = try run() } catch { throw .invalid(error.problems) }
-        return try await upload(result.text, format: .yaml, fileName: "imported.yaml", warnings: result.warnings.map(\.description), by: user)
+        return try await upload(result.text, format: .yaml, fileName: "imported.yaml", warnings: result.warnings.map(\.description), by: user,
+                                schoolID: schoolID)
     }
 }

@@ -15,8 +15,8 @@ struct LinkPages {
         let admin = AccessGroups(session, refusal: .signInPage).admin
         admin.get("scenarios/:id/links") { _, context in try await page(context, scenarioID: try Pages.pathID("id", context), notice: nil) }
         admin.get("scenarios/:id/links.csv") { _, context in
-            let id = try Pages.pathID("id", context)
-            let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: id) }
+            let id = try Pages.pathID("id", context), scope = try context.scope()
+            let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: id, in: scope) }
             let csv = CSVExport.spreadsheetTable(header: ["kind", "id", "name", "calendar_url", "webcal_url", "page_url", "revoked"], rows: links.map {
                 [$0.feed.kind.rawValue, $0.feed.entityID, $0.feed.name, $0.calendarURL, $0.webcalURL, $0.pageURL, $0.feed.revoked ? "yes" : "no"]
             })
@@ -25,11 +25,11 @@ struct LinkPages {
                             body: .init(byteBuffer: ByteBuffer(bytes: csv)))
         }
         admin.post("scenarios/:id/links") { request, context in
-            let id = try Pages.pathID("id", context)
+            let id = try Pages.pathID("id", context), scope = try context.scope()
             let fields = try await pages.form(request, context)
             if fields["action"] == "add-class-links" {
                 let only = fields["entity"].flatMap { $0.isEmpty ? nil : [$0] }
-                let added = try await answer(context) { () async throws(ServiceError) in try await publishing.addClassLinks(scenarioID: id, classIDs: only) }
+                let added = try await answer(context) { () async throws(ServiceError) in try await publishing.addClassLinks(scenarioID: id, classIDs: only, in: scope) }
                 let names = added.map(\.feed.name).joined(separator: ", ")
                 return try await page(context, scenarioID: id, notice: added.isEmpty ? "There is no class to link." : "Class links: \(names).")
             }
@@ -38,8 +38,8 @@ struct LinkPages {
                 throw HTTPError(.badRequest, message: "the form needs kind (teacher, student, room or class), entity and action (rotate or revoke), or action add-class-links")
             }
             let link = try await answer(context) { () async throws(ServiceError) in
-                if action == "rotate" { return try await publishing.rotate(scenarioID: id, kind: kind, entityID: entity) }
-                return try await publishing.revoke(scenarioID: id, kind: kind, entityID: entity)
+                if action == "rotate" { return try await publishing.rotate(scenarioID: id, kind: kind, entityID: entity, in: scope) }
+                return try await publishing.revoke(scenarioID: id, kind: kind, entityID: entity, in: scope)
             }
             let notice = action == "rotate" ? "\(link.feed.name)'s link was replaced; the old one no longer works."
                 : "\(link.feed.name)'s link was revoked."
@@ -48,9 +48,12 @@ struct LinkPages {
     }
 
     func page(_ context: AppContext, scenarioID: Int64, notice: String?) async throws -> Response {
-        let scenario = try await answer(context) { () async throws(ServiceError) in try await scenarios.scenario(scenarioID) }
-        let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: scenarioID) }
-        let unlinked = try await answer(context) { () async throws(ServiceError) in try await publishing.classesWithoutLinks(scenarioID: scenarioID) }
+        let scope = try context.scope()
+        let scenario = try await answer(context) { () async throws(ServiceError) in try await scenarios.scenario(scenarioID, in: scope) }
+        let links = try await answer(context) { () async throws(ServiceError) in try await publishing.links(scenarioID: scenarioID, in: scope) }
+        let unlinked = try await answer(context) { () async throws(ServiceError) in
+            try await publishing.classesWithoutLinks(scenarioID: scenarioID, in: scope)
+        }
         return pages.render("links", [
             "unlinkedClasses": unlinked.map { ["id": $0.id, "name": $0.name] }, "hasUnlinkedClasses": !unlinked.isEmpty,
             "title": "Private links: \(scenario.name)", "scenario": scenario.name, "scenarioID": scenarioID, "notice": notice as Any,

@@ -92,7 +92,7 @@ public struct PublishingService: Sendable {
     }
 
     public func publish(runID: Int64, confirmed: Bool = false, by user: UserRecord) async throws(ServiceError) -> PublishOutcome {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID)
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: runID, in: user.scope)
         guard view.run.state == .done else { throw .conflict("only a finished solve can be published; run \(runID) is \(view.run.state.rawValue)") }
         guard view.run.baselineRunID == nil else {
             throw .conflict("run \(runID) is a what-if variant: upload the changed scenario as a new version and solve it to publish it")
@@ -122,7 +122,7 @@ public struct PublishingService: Sendable {
         let before: Timetable
         var beforeScenario = scenario.scenario
         if let earlier, earlier.runID != runID {
-            let (published, publishedTimetable, _) = try await runs.checkedTimetable(runID: earlier.runID)
+            let (published, publishedTimetable, _) = try await runs.checkedTimetable(runID: earlier.runID, in: user.scope)
             before = publishedTimetable.timetable
             beforeScenario = published.scenario
         } else {
@@ -165,9 +165,9 @@ public struct PublishingService: Sendable {
 
     // MARK: Feeds
 
-    public func links(scenarioID: Int64) async throws(ServiceError) -> [FeedLink] {
-        _ = try await scenarios.scenario(scenarioID)
-        return try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID) }.map(link)
+    public func links(scenarioID: Int64, in scope: SchoolScope) async throws(ServiceError) -> [FeedLink] {
+        _ = try await scenarios.scenario(scenarioID, in: scope)
+        return try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID, in: scope) }.map(link)
     }
 
     func link(_ feed: FeedRecord) -> FeedLink {
@@ -177,9 +177,9 @@ public struct PublishingService: Sendable {
     }
 
     /// The classes of the scenario's latest version that have no link yet.
-    public func classesWithoutLinks(scenarioID: Int64) async throws(ServiceError) -> [SchoolClass] {
-        let scenario = try await latestScenario(scenarioID)
-        let linked = Set(try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID) }
+    public func classesWithoutLinks(scenarioID: Int64, in scope: SchoolScope) async throws(ServiceError) -> [SchoolClass] {
+        let scenario = try await latestScenario(scenarioID, in: scope)
+        let linked = Set(try await stored("reading scenario \(scenarioID)'s links") { try await store.feeds.feeds(scenarioID: scenarioID, in: scope) }
             .filter { $0.kind == .schoolClass }.map(\.entityID))
         return scenario.classes.filter { !linked.contains($0.id) }
     }
@@ -187,8 +187,8 @@ public struct PublishingService: Sendable {
     /// Links for classes of the latest version (`nil`: every class), made only when an admin asks:
     /// a class's calendar may go to the whole class and its families, which a school decides class
     /// by class. Tokens are as random as every other link's; existing links are kept as they are.
-    public func addClassLinks(scenarioID: Int64, classIDs: [String]?) async throws(ServiceError) -> [FeedLink] {
-        let scenario = try await latestScenario(scenarioID)
+    public func addClassLinks(scenarioID: Int64, classIDs: [String]?, in scope: SchoolScope) async throws(ServiceError) -> [FeedLink] {
+        let scenario = try await latestScenario(scenarioID, in: scope)
         var wanted = scenario.classes
         if let classIDs {
             wanted = []
@@ -205,18 +205,14 @@ public struct PublishingService: Sendable {
         return links
     }
 
-    private func latestScenario(_ scenarioID: Int64) async throws(ServiceError) -> Scenario {
-        _ = try await scenarios.scenario(scenarioID)
-        guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: scenarioID) }) else {
-            throw .notFound("scenario \(scenarioID) has no version")
-        }
-        return try ScenarioService.validated(version).scenario
+    private func latestScenario(_ scenarioID: Int64, in scope: SchoolScope) async throws(ServiceError) -> Scenario {
+        try ScenarioService.validated(try await scenarios.latestVersion(scenarioID: scenarioID, in: scope)).scenario
     }
 
     /// A new token for one link; the old link answers 404 from now on.
-    public func rotate(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
+    public func rotate(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws(ServiceError) -> FeedLink {
         guard let feed = try await stored("rotating a link", {
-            try await store.feeds.rotate(scenarioID: scenarioID, kind: kind, entityID: entityID, token: Secrets.token(bytes: 24))
+            try await store.feeds.rotate(scenarioID: scenarioID, kind: kind, entityID: entityID, token: Secrets.token(bytes: 24), in: scope)
         }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
@@ -224,8 +220,10 @@ public struct PublishingService: Sendable {
         return link(feed)
     }
 
-    public func revoke(scenarioID: Int64, kind: FeedKind, entityID: String) async throws(ServiceError) -> FeedLink {
-        guard let feed = try await stored("revoking a link", { try await store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID) }) else {
+    public func revoke(scenarioID: Int64, kind: FeedKind, entityID: String, in scope: SchoolScope) async throws(ServiceError) -> FeedLink {
+        guard let feed = try await stored("revoking a link", {
+            try await store.feeds.revoke(scenarioID: scenarioID, kind: kind, entityID: entityID, in: scope)
+        }) else {
             throw .notFound("scenario \(scenarioID) has no \(kind.rawValue) \(entityID)")
         }
         linksChanged()
@@ -253,10 +251,11 @@ public struct PublishingService: Sendable {
         guard Self.isWellFormedToken(token),
               let feed = try await stored("reading a feed", { try await store.feeds.feed(token: token) }) else { return nil }
         if let publication = try await stored("reading a publication", { try await store.feeds.publication(scenarioID: feed.scenarioID) }) {
-            let (scenario, timetable, _) = try await runs.checkedTimetable(runID: publication.runID)
+            // The token opens its own school's week, whoever holds it.
+            let (scenario, timetable, _) = try await runs.checkedTimetable(runID: publication.runID, in: .all)
             return (link(feed), scenario, timetable)
         }
-        guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: feed.scenarioID) }) else {
+        guard let version = try await stored("reading a scenario", { try await store.scenarios.latestVersion(scenarioID: feed.scenarioID, in: .all) }) else {
             throw .failure(cause: "scenario \(feed.scenarioID) has a link but no version")
         }
         return (link(feed), try ScenarioService.validated(version), nil)
@@ -270,10 +269,10 @@ public struct PublishingService: Sendable {
     }
 
     /// The one scenario with a link for this teacher, student or room (API calls that name no scenario).
-    func onlyScenario(withFeed kind: FeedKind, entityID: String) async throws(ServiceError) -> Int64 {
+    func onlyScenario(withFeed kind: FeedKind, entityID: String, in scope: SchoolScope) async throws(ServiceError) -> Int64 {
         var holders: [Int64] = []
-        for id in try await scenarios.list().compactMap(\.scenario.id)
-        where try await stored("reading links", { try await store.feeds.feed(scenarioID: id, kind: kind, entityID: entityID) }) != nil {
+        for id in try await scenarios.list(in: scope).compactMap(\.scenario.id)
+        where try await stored("reading links", { try await store.feeds.feed(scenarioID: id, kind: kind, entityID: entityID, in: scope) }) != nil {
             holders.append(id)
         }
         guard let only = holders.first else { throw .notFound("no scenario has a \(kind.rawValue) \(entityID)") }

@@ -24,7 +24,7 @@ struct RunPages {
     func add(to session: RouterGroup<AppContext>) {
         let group = AccessGroups(session, refusal: .signInPage)
         group.signedIn.get("scenarios/:id") { request, context in
-            try await page(request, context) { _ in try await scenarioPage(try number(context, "id"), context) }
+            try await page(request, context) { user in try await scenarioPage(try number(context, "id"), user.scope, context) }
         }
         group.admin.post("scenarios/:id/runs") { request, context in
             try await change(request, context) { user, fields in
@@ -34,17 +34,18 @@ struct RunPages {
             }
         }
         group.signedIn.get("runs/:run") { request, context in
-            try await page(request, context) { _ in try await runPage(try number(context, "run"), context) }
+            try await page(request, context) { user in try await runPage(try number(context, "run"), user.scope, context) }
         }
         // The run page's live progress; without a session the browser's EventSource gets 401.
         AccessGroups(session, refusal: .status).signedIn.get("runs/:run/events") { _, context in
             let run = try number(context, "run")
-            return APIRoutes.eventStream(try await answer(context) { () async throws(ServiceError) in try await runs.events(runID: run) })
+            let scope = try context.scope()
+            return APIRoutes.eventStream(try await answer(context) { () async throws(ServiceError) in try await runs.events(runID: run, in: scope) })
         }
         group.admin.post("runs/:run/cancel") { request, context in
-            try await change(request, context) { _, _ in
+            try await change(request, context) { user, _ in
                 let id = try number(context, "run")
-                try await runs.cancel(runID: id)
+                try await runs.cancel(runID: id, in: user.scope)
                 return Pages.redirect("/runs/\(id)")
             }
         }
@@ -55,27 +56,29 @@ struct RunPages {
         }
         // Explain is a job of the run queue: the form queues it and its page follows it.
         group.admin.post("runs/:run/explain") { request, context in
-            try await change(request, context) { _, _ in
-                let explanation = try await explain.start(runID: try number(context, "run"))
+            try await change(request, context) { user, _ in
+                let explanation = try await explain.start(runID: try number(context, "run"), in: user.scope)
                 return Pages.redirect("/explanations/\(explanation.id)")
             }
         }
         group.signedIn.get("explanations/:id") { request, context in
-            try await page(request, context) { _ in try explanationPage(try explain.explanation(try number(context, "id")), context) }
+            try await page(request, context) { user in
+                explanationPage(try await explain.explanation(try number(context, "id"), in: user.scope), context)
+            }
         }
         // `/runs/7/teachers/lee` is her grid, `/runs/7/teachers/lee.ics` her calendar; `/runs/7/days/mon`
         // the school's Monday; `/runs/7/download/sessions.csv` a download.
         group.signedIn.get("runs/:run/:kind/:id") { request, context in
-            try await page(request, context) { _ in
-                let run = try number(context, "run")
+            try await page(request, context) { user in
+                let run = try number(context, "run"), scope = user.scope
                 let kind = try context.parameters.require("kind"), id = try context.parameters.require("id")
-                if kind == "download" { return try await download(run, file: id) }
-                if kind == "days" { return try await dayPage(run, day: id, context) }
+                if kind == "download" { return try await download(run, file: id, scope) }
+                if kind == "days" { return try await dayPage(run, day: id, scope, context) }
                 guard let owner = Self.owner(kind, id.hasSuffix(".ics") ? String(id.dropLast(4)) : id) else {
                     throw ServiceError.notFound("no page \(kind)/\(id)")
                 }
-                if id.hasSuffix(".ics") { return try await personalCalendar(run, owner) }
-                return try await gridPage(run, owner, context)
+                if id.hasSuffix(".ics") { return try await personalCalendar(run, owner, scope) }
+                return try await gridPage(run, owner, scope, context)
             }
         }
     }
@@ -122,10 +125,10 @@ struct RunPages {
 
     // MARK: Scenario
 
-    func scenarioPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let scenario = try await scenarios.scenario(id)
-        let versions = try await scenarios.versions(scenarioID: id)
-        let history = try await runs.list(scenarioID: id)
+    func scenarioPage(_ id: Int64, _ scope: SchoolScope, _ context: AppContext) async throws -> Response {
+        let scenario = try await scenarios.scenario(id, in: scope)
+        let versions = try await scenarios.versions(scenarioID: id, in: scope)
+        let history = try await runs.list(scenarioID: id, in: scope)
         var values: [String: Any] = [
             "title": scenario.name, "id": id, "name": scenario.name,
             "versions": versions.map { view -> [String: Any] in
@@ -159,8 +162,8 @@ struct RunPages {
 
     // MARK: Run
 
-    func runPage(_ id: Int64, _ context: AppContext) async throws -> Response {
-        let view = try await runs.run(id)
+    func runPage(_ id: Int64, _ scope: SchoolScope, _ context: AppContext) async throws -> Response {
+        let view = try await runs.run(id, in: scope)
         var values = runRow(view)
         values["title"] = "Run \(id)"
         values["run"] = id
@@ -174,7 +177,7 @@ struct RunPages {
                                   "bound": Self.amount(progress.bound), "gap": String(format: "%.2f %%", progress.gap * 100)]
         }
         if view.run.timetable != nil {
-            let (scenario, checked, _) = try await runs.checkedTimetable(runID: id)
+            let (scenario, checked, _) = try await runs.checkedTimetable(runID: id, in: scope)
             let s = scenario.scenario
             let names = Dictionary(s.students.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let unmetList = Timetable.Unmet.priorityOrdered(checked.timetable.unmet, scenario: s)
@@ -221,8 +224,8 @@ struct RunPages {
 
     static func amount(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "—" }
 
-    func gridPage(_ id: Int64, _ owner: WeekOwner, _ context: AppContext) async throws -> Response {
-        let (run, view) = try await runs.checkedRun(runID: id)
+    func gridPage(_ id: Int64, _ owner: WeekOwner, _ scope: SchoolScope, _ context: AppContext) async throws -> Response {
+        let (run, view) = try await runs.checkedRun(runID: id, in: scope)
         let s = run.scenario.scenario
         let (name, path): (String?, String) = switch owner {
         case .teacher(let who): (s.teachers.first { $0.id == who }?.name, "teachers/\(who)")
@@ -241,8 +244,8 @@ struct RunPages {
         ], context: context)
     }
 
-    func dayPage(_ id: Int64, day name: String, _ context: AppContext) async throws -> Response {
-        let (run, view) = try await runs.checkedRun(runID: id)
+    func dayPage(_ id: Int64, day name: String, _ scope: SchoolScope, _ context: AppContext) async throws -> Response {
+        let (run, view) = try await runs.checkedRun(runID: id, in: scope)
         guard let day = Weekday(rawValue: name), run.scenario.scenario.days.contains(day) else {
             throw ServiceError.notFound("run \(id)'s week has no day \(name)")
         }
@@ -259,8 +262,8 @@ struct RunPages {
 
     // MARK: Downloads
 
-    func download(_ id: Int64, file: String) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
+    func download(_ id: Int64, file: String, _ scope: SchoolScope) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id, in: scope)
         switch file {
         case "timetable.json":
             let data: Data
@@ -280,8 +283,8 @@ struct RunPages {
         }
     }
 
-    func personalCalendar(_ id: Int64, _ owner: WeekOwner) async throws -> Response {
-        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id)
+    func personalCalendar(_ id: Int64, _ owner: WeekOwner, _ scope: SchoolScope) async throws -> Response {
+        let (scenario, checked, view) = try await runs.checkedTimetable(runID: id, in: scope)
         switch owner {
         case .teacher(let who): return try calendar(scenario, checked, view, kind: .teachers, ownerID: who)
         case .student(let who): return try calendar(scenario, checked, view, kind: .students, ownerID: who)

@@ -87,10 +87,10 @@ public final class RunService: Sendable {
     /// Queues a solve of the scenario's latest version. Once a run is published the solve starts
     /// from it, as `solve --baseline` does, so re-solving moves only what the changes force: people
     /// have planned their weeks around the published timetable. `fromScratch` is the admin's explicit
-    /// choice to ignore it.
+    /// choice to ignore it. Only a scenario of the user's school (any, for a district admin).
     public func start(scenarioID: Int64, timeLimit: Double, fromScratch: Bool = false, by user: UserRecord) async throws(ServiceError) -> RunRecord {
         try Self.checkTimeLimit(timeLimit)
-        let version = try await scenarios.latestVersion(scenarioID: scenarioID)
+        let version = try await scenarios.latestVersion(scenarioID: scenarioID, in: user.scope)
         let published = fromScratch ? nil : try await publishedRunID(scenarioID: scenarioID)
         return try await enqueue([RunRecord(scenarioVersionID: version.id!, requestedBy: user.id!, timeLimit: timeLimit, stableFromRunID: published)])[0]
     }
@@ -108,8 +108,8 @@ public final class RunService: Sendable {
         return runs
     }
 
-    public func run(_ id: Int64) async throws(ServiceError) -> RunView {
-        guard let run = try await stored("reading run \(id)", { try await store.runs.run(id: id) }) else { throw .notFound("no run \(id)") }
+    public func run(_ id: Int64, in scope: SchoolScope) async throws(ServiceError) -> RunView {
+        guard let run = try await stored("reading run \(id)", { try await store.runs.run(id: id, in: scope) }) else { throw .notFound("no run \(id)") }
         return try await view(run)
     }
 
@@ -126,7 +126,8 @@ public final class RunService: Sendable {
             let version = try await store.scenarios.version(id: run.scenarioVersionID)
             var scenario: ScenarioRecord?, publication: PublicationRecord?
             if let version {
-                scenario = try await store.scenarios.scenario(id: version.scenarioID)
+                // The run was found in scope; its own scenario is too.
+                scenario = try await store.scenarios.scenario(id: version.scenarioID, in: .all)
                 publication = try await store.feeds.publication(scenarioID: version.scenarioID)
             }
             return (version, scenario, try await store.users.user(id: run.requestedBy), publication)
@@ -139,16 +140,16 @@ public final class RunService: Sendable {
     }
 
     /// Newest first; one scenario's when given.
-    public func list(scenarioID: Int64? = nil) async throws(ServiceError) -> [RunView] {
+    public func list(scenarioID: Int64? = nil, in scope: SchoolScope) async throws(ServiceError) -> [RunView] {
         var views: [RunView] = []
-        for run in try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }) { views.append(try await view(run)) }
+        for run in try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID, in: scope) }) { views.append(try await view(run)) }
         return views
     }
 
     /// Stops a queued run at once, a running one within a sub-problem (a few seconds).
     @discardableResult
-    public func cancel(runID: Int64) async throws(ServiceError) -> RunState {
-        let view = try await run(runID)
+    public func cancel(runID: Int64, in scope: SchoolScope) async throws(ServiceError) -> RunState {
+        let view = try await run(runID, in: scope)
         guard !view.run.state.isFinished else { throw .conflict("run \(runID) has already finished (\(view.run.state.rawValue))") }
         queue.requestCancel(runID)
         guard let state = try await stored("cancelling run \(runID)", { try await store.runs.requestCancel(id: runID) }) else {
@@ -159,24 +160,24 @@ public final class RunService: Sendable {
         return state
     }
 
-    func events(runID: Int64) async throws(ServiceError) -> AsyncStream<RunEvent> {
-        _ = try await run(runID)
+    func events(runID: Int64, in scope: SchoolScope) async throws(ServiceError) -> AsyncStream<RunEvent> {
+        _ = try await run(runID, in: scope)
         let (stream, end) = queue.events(runID)
-        if let state = try await stored("reading run \(runID)", { try await store.runs.run(id: runID) })?.state, state.isFinished { end(state) }
+        if let state = try await stored("reading run \(runID)", { try await store.runs.run(id: runID, in: scope) })?.state, state.isFinished { end(state) }
         return stream
     }
 
     /// The checked timetable of a finished run, with its scenario: what every page, download and
     /// feed is made from. Checked again here: the database is outside the process.
-    public func checkedTimetable(runID: Int64) async throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
-        let (run, view) = try await checkedRun(runID: runID)
+    public func checkedTimetable(runID: Int64, in scope: SchoolScope) async throws(ServiceError) -> (ValidatedScenario, CheckedTimetable, RunView) {
+        let (run, view) = try await checkedRun(runID: runID, in: scope)
         return (run.scenario, run.checked, view)
     }
 
     /// The same, with the grids already drawn from it. The stored text is read every time and must
     /// be exactly the text that was checked; only then is the earlier check reused.
-    func checkedRun(runID: Int64) async throws(ServiceError) -> (CheckedRun, RunView) {
-        let view = try await run(runID)
+    func checkedRun(runID: Int64, in scope: SchoolScope) async throws(ServiceError) -> (CheckedRun, RunView) {
+        let view = try await run(runID, in: scope)
         guard let text = view.run.timetable else { throw .conflict("run \(runID) has no timetable (\(view.run.state.rawValue))") }
         if let known = checkedRuns.entry(runID, for: view.run) { return (known, view) }
         let scenario = try solvedScenario(view)
@@ -214,7 +215,8 @@ public final class RunService: Sendable {
         let began = Date()
         let worker = queue.workerID
         do throws(ServiceError) {
-            let view = try await run(runID)
+            // The queue works for every school.
+            let view = try await run(runID, in: .all)
             let scenario = try solvedScenario(view)
             var options = SolveOptions()
             // The queue already gives each run its core (one per core less one): a run that took
@@ -222,11 +224,11 @@ public final class RunService: Sendable {
             options.threads = 1
             options.isCancelled = { queue.isCancelRequested(runID) }
             if let baselineID = view.run.baselineRunID {
-                options.baseline = try await checkedTimetable(runID: baselineID).1.timetable
+                options.baseline = try await checkedTimetable(runID: baselineID, in: .all).1.timetable
                 options.patience = SolveOptions.baselinePatience
             } else if let publishedID = view.run.stableFromRunID {
                 // The command line's roll-forward, patience included: a full solve that keeps what it can.
-                options.baseline = try await checkedTimetable(runID: publishedID).1.timetable
+                options.baseline = try await checkedTimetable(runID: publishedID, in: .all).1.timetable
             }
             // The admin's limit is for the whole run: reading and validating the week took 4 s of
             // it on a 10,000-student week.

@@ -50,7 +50,7 @@ public struct WhatIfService: Sendable {
         guard (1...Self.maxChangesPerWhatIf).contains(changes.count) else {
             throw .badRequest("give between 1 and \(Self.maxChangesPerWhatIf) changes")
         }
-        let (scenario, _, view) = try await runs.checkedTimetable(runID: baselineRunID)
+        let (scenario, _, view) = try await runs.checkedTimetable(runID: baselineRunID, in: user.scope)
         guard view.run.state == .done, view.run.baselineRunID == nil else {
             throw .conflict("a what-if starts from a finished solve of the scenario; run \(baselineRunID) is \(view.run.baselineRunID == nil ? view.run.state.rawValue : "itself a what-if variant")")
         }
@@ -77,10 +77,10 @@ public struct WhatIfService: Sendable {
     }
 
     /// The baseline with each variant's state and, once solved, its diff against the baseline.
-    public func comparison(baselineRunID: Int64) async throws(ServiceError) -> WhatIfComparison {
-        let (_, baseline, view) = try await runs.checkedTimetable(runID: baselineRunID)
+    public func comparison(baselineRunID: Int64, in scope: SchoolScope) async throws(ServiceError) -> WhatIfComparison {
+        let (_, baseline, view) = try await runs.checkedTimetable(runID: baselineRunID, in: scope)
         let scenarioID = view.scenario.id!
-        let records = try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID) }).filter { $0.baselineRunID == baselineRunID }
+        let records = try await stored("listing runs", { try await store.runs.list(scenarioID: scenarioID, in: scope) }).filter { $0.baselineRunID == baselineRunID }
         var variants: [WhatIfVariant] = []
         for record in records {
             let variantView = try await runs.view(record)
@@ -90,7 +90,7 @@ public struct WhatIfService: Sendable {
             }
             let scenario: ValidatedScenario, checked: CheckedTimetable
             do throws(ServiceError) {
-                (scenario, checked, _) = try await runs.checkedTimetable(runID: record.id!)
+                (scenario, checked, _) = try await runs.checkedTimetable(runID: record.id!, in: scope)
             } catch {
                 // A variant whose stored timetable no longer checks is shown as such, beside the others.
                 guard case .conflict = error else { throw error }

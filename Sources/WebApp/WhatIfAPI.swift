@@ -17,7 +17,7 @@ extension APIRoutes {
     }
 
     func whatIfComparison(_ context: AppContext) async throws -> Response {
-        let comparison = try await whatIf.comparison(baselineRunID: try runID(context))
+        let comparison = try await whatIf.comparison(baselineRunID: try runID(context), in: try context.scope())
         return try Self.json(ComparisonBody(baselineRun: comparison.baseline.run.id!, baselineUnmetSessions: comparison.baselineUnmetSessions,
                                             variants: comparison.variants.map(ComparisonBody.Variant.init)))
     }
@@ -27,14 +27,14 @@ extension APIRoutes {
 /// explanation to follow at `GET /api/v1/explanations/{id}`.
 extension APIRoutes {
     func startExplain(_ context: AppContext) async throws -> Response {
-        let explanation = try await explain.start(runID: try runID(context))
+        let explanation = try await explain.start(runID: try runID(context), in: try context.scope())
         var response = try Self.json(ExplanationBody(explanation: explanation), status: .accepted)
         response.headers[.location] = "/api/v1/explanations/\(explanation.id)"
         return response
     }
 
-    func showExplanation(_ context: AppContext) throws -> Response {
+    func showExplanation(_ context: AppContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw ServiceError.notFound("no such explanation") }
-        return try Self.json(ExplanationBody(explanation: try explain.explanation(id)))
+        return try Self.json(ExplanationBody(explanation: try await explain.explanation(id, in: try context.scope())))
     }
 }

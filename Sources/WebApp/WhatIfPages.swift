@@ -21,7 +21,7 @@ struct WhatIfPages {
             let fields = try await pages.form(request, context, limit: maxUploadBytes)
             // Names for the variants; an unknown run is reported by `start` below.
             var named: Scenario?
-            do throws(ServiceError) { named = try runs.solvedScenario(try await runs.run(baseline)).scenario } catch { named = nil }
+            do throws(ServiceError) { named = try runs.solvedScenario(try await runs.run(baseline, in: user.scope)).scenario } catch { named = nil }
             let changes = Self.changes(from: fields, in: named)
             guard !changes.isEmpty else {
                 return try await page(context, baseline: baseline, fields: fields, problems: ["Give at least one change: paste a change file or fill in one of the forms."],
@@ -113,9 +113,9 @@ struct WhatIfPages {
 
     func page(_ context: AppContext, baseline: Int64, fields: [String: String] = [:], problems: [String] = [], submitted: [WhatIfChange] = [],
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let comparison: WhatIfComparison, scenario: ValidatedScenario
+        let comparison: WhatIfComparison, scenario: ValidatedScenario, scope = try context.scope()
         do throws(ServiceError) {
-            comparison = try await whatIf.comparison(baselineRunID: baseline)
+            comparison = try await whatIf.comparison(baselineRunID: baseline, in: scope)
             scenario = try runs.solvedScenario(comparison.baseline)
         } catch {
             if case .notFound = error { return try await answer(context) { () throws(ServiceError) in throw error } }

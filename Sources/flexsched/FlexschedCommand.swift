@@ -27,7 +27,7 @@ struct Flexsched: ParsableCommand {
         """,
         version: flexschedVersion,
         subcommands: [Validate.self, Solve.self, Check.self, WhatIf.self, Explain.self, Show.self, Export.self, Import.self, RulesCommand.self, Worker.self,
-                      Serve.self, Users.self])
+                      Serve.self, Schools.self, Users.self])
 }
 
 /// Prints the problems of a bad input file and exits with status 2, writing nothing.

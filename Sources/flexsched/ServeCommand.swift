@@ -9,10 +9,12 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the web app: scenarios, solves with live progress, what-if, publishing and private calendar feeds.",
         discussion: """
-        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start), or, for \
-        a district, in a PostgreSQL database that several servers and `flexsched worker`s share \
-        (--database postgres://...). Create an admin first with `flexsched users add NAME --admin --data DIR` \
-        (or --database URL), then sign in at the address printed. Teachers, students and families sign in to nothing: each gets a private calendar link \
+        Everything lives in one SQLite database, DIR/flexsched.sqlite (created on first start, with \
+        one school), or, for a district, in a PostgreSQL database that several servers and \
+        `flexsched worker`s share (--database postgres://...). Create an admin first with \
+        `flexsched users add NAME --admin --data DIR` (or --database URL), then sign in at the address \
+        printed. A district adds schools with `flexsched schools add`, and each account sees only its \
+        own school's scenarios (district admins see all). Teachers, students and families sign in to nothing: each gets a private calendar link \
         (listed on a scenario's Links page) once a run is published.
 
         Solves run one per core less one, off the request path. A run that was still solving when the \
@@ -43,6 +45,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Connections open at once at most; more wait until one closes.") var maxConnections = ConnectionLimits().maxConnections
     @Option(help: "A scenario file to add as its scenario's next version at start (skipped when it is already the latest).")
     var load: String?
+    @Option(help: ArgumentHelp("The school the --load file goes to (`flexsched schools list`); needed when the first admin is a district admin and there are several schools.", valueName: "id"))
+    var loadSchool: Int64?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -54,6 +58,7 @@ struct Serve: ParsableCommand {
         if let workers, workers < (location.database == nil ? 1 : 0) {
             throw ValidationError(location.database == nil ? "--workers must be at least 1 (0 only with --database, where workers solve)" : "--workers must be 0 or more")
         }
+        if loadSchool != nil, load == nil { throw ValidationError("--load-school names the school of the --load file; give --load too") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url starts with https:// (or http://)")
         }
@@ -75,7 +80,7 @@ struct Serve: ParsableCommand {
         // Read and validated before the server starts, so a bad file exits 2 with its problems.
         let loadText: String?
         do { loadText = try load.map { path throws(InputError) in try readTextFile(path) } } catch { throw exitForBadInput(error) }
-        let loadPath = load
+        let (loadPath, loadSchool) = (load, loadSchool)
         let shared = try location.openShared()?.store
         let server: WebServer
         do { server = try waitFor { try await WebServer(configuration: settings, store: shared) } } catch let conflict as StoreConflict {
@@ -84,7 +89,9 @@ struct Serve: ParsableCommand {
         }
         if let loadText, let loadPath {
             let loaded = try waitFor { () async -> Result<UploadOutcome?, ServiceError> in
-                do throws(ServiceError) { return .success(try await server.services.scenarios.load(loadText, fileName: loadPath)) } catch { return .failure(error) }
+                do throws(ServiceError) {
+                    return .success(try await server.services.scenarios.load(loadText, fileName: loadPath, schoolID: loadSchool))
+                } catch { return .failure(error) }
             }
             switch loaded {
             case .success(let outcome):
@@ -99,46 +106,6 @@ struct Serve: ParsableCommand {
             printNow("flexsched serving \(settings.publicBaseURL) from \(storeName)")
             try await server.run()
         }
-    }
-}
-
-struct Users: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Manage the web app's accounts.",
-        subcommands: [AddUser.self])
-}
-
-struct AddUser: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add",
-        abstract: "Create an account; prints its password and API token once.",
-        discussion: """
-        Only hashes are stored (bcrypt for the password, SHA-256 for the 256-bit API token), so note \
-        both now: they cannot be shown again. The API takes the token as `Authorization: Bearer TOKEN`.
-
-        Example:  flexsched users add ada --admin --data school/
-        """)
-
-    @Argument(help: "The name to sign in with.") var name: String
-    @Flag(help: "May change things (upload, solve, publish, manage links). Without it the account can only look.") var admin = false
-    @OptionGroup var location: StoreLocation
-
-    func run() throws {
-        let (name, admin) = (self.name, self.admin)
-        let store = try location.store()
-        let user: NewUser
-        do {
-            user = try waitFor { try await Accounts.add(name: name, isAdmin: admin, store: store) }
-        } catch let conflict as StoreConflict {
-            printError(conflict.description)
-            throw ExitCode(2)
-        }
-        print("""
-            Created \(user.isAdmin ? "admin" : "user") \(user.name) in \(location.name).
-            password:  \(user.password)
-            API token: \(user.apiToken)
-            Note both now: only their hashes are kept.
-            """)
     }
 }
 

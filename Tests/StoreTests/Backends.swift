@@ -29,13 +29,13 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// Records the tests create, shared so each test reads as what it checks.
 enum Fixture {
     static func user(_ name: String, admin: Bool = true, in store: Store) async throws -> UserRecord {
-        try await store.users.create(UserRecord(name: name, isAdmin: admin, passwordHash: "hash-\(name)", apiTokenDigest: "digest-\(name)"))
+        try await store.users.create(UserRecord(name: name, role: admin ? .schoolAdmin : .viewer, schoolID: 1, passwordHash: "hash-\(name)", apiTokenDigest: "digest-\(name)"))
     }
 
     static let owners = [FeedOwner(kind: .teacher, id: "t1", name: "Ada"), FeedOwner(kind: .student, id: "s1", name: "Bo")]
 
     static func scenario(_ name: String = "Week", by user: UserRecord, in store: Store) async throws -> (ScenarioRecord, ScenarioVersionRecord) {
-        try await store.scenarios.addVersion(name: name, format: "yaml", body: "name: \(name)\n", uploadedBy: user.id!, warnings: "[]",
+        try await store.scenarios.addVersion(name: name, schoolID: 1, format: "yaml", body: "name: \(name)\n", uploadedBy: user.id!, warnings: "[]",
                                              owners: owners, newToken: { UUID().uuidString })
     }
 }

@@ -24,7 +24,7 @@ import Testing
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<2 {
                     group.addTask {
-                        (try? await store.users.create(UserRecord(name: "same", isAdmin: true, passwordHash: "h",
+                        (try? await store.users.create(UserRecord(name: "same", role: .schoolAdmin, schoolID: 1, passwordHash: "h",
                                                                   apiTokenDigest: "digest-\(index)"))) != nil
                     }
                 }
@@ -73,17 +73,17 @@ import Testing
         try await backend.withStore { store in
             let ada = try await Fixture.user("ada", in: store)
             let (scenario, first) = try await Fixture.scenario(by: ada, in: store)
-            let links = try await store.feeds.feeds(scenarioID: scenario.id!)
+            let links = try await store.feeds.feeds(scenarioID: scenario.id!, in: .all)
             #expect(links.map(\.entityID) == ["s1", "t1"])
             let renamed = [FeedOwner(kind: .teacher, id: "t1", name: "Ada L."), FeedOwner(kind: .room, id: "r1", name: "Lab")]
-            let (again, second) = try await store.scenarios.addVersion(name: "Week", format: "json", body: "{}", uploadedBy: ada.id!,
+            let (again, second) = try await store.scenarios.addVersion(name: "Week", schoolID: 1, format: "json", body: "{}", uploadedBy: ada.id!,
                                                                        warnings: "[\"w\"]", owners: renamed, newToken: { UUID().uuidString })
             #expect(again.id == scenario.id)
             #expect(first.version == 1 && second.version == 2)
-            #expect(try await store.scenarios.versions(scenarioID: scenario.id!).map(\.version) == [2, 1])
-            #expect(try await store.scenarios.latestVersion(scenarioID: scenario.id!)?.warnings == "[\"w\"]")
+            #expect(try await store.scenarios.versions(scenarioID: scenario.id!, in: .all).map(\.version) == [2, 1])
+            #expect(try await store.scenarios.latestVersion(scenarioID: scenario.id!, in: .all)?.warnings == "[\"w\"]")
             #expect(try await store.scenarios.version(id: first.id!)?.body == "name: Week\n")
-            let after = try await store.feeds.feeds(scenarioID: scenario.id!)
+            let after = try await store.feeds.feeds(scenarioID: scenario.id!, in: .all)
             #expect(after.map(\.kind) == [.room, .student, .teacher])
             let teacher = try #require(after.first { $0.entityID == "t1" })
             #expect(teacher.name == "Ada L." && teacher.token == links.first { $0.entityID == "t1" }?.token)
@@ -99,7 +99,7 @@ import Testing
             let (_, latest) = try await Fixture.scenario("zeta", by: ada, in: store)
             let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: latest.id!, requestedBy: ada.id!, timeLimit: 10))
             try await store.feeds.publish(PublicationRecord(scenarioID: zeta.id!, runID: run.id!, publishedBy: ada.id!), calendars: [])
-            let listings = try await store.scenarios.list()
+            let listings = try await store.scenarios.list(in: .all)
             #expect(listings.map(\.scenario.name) == ["Alpha", "zeta"])
             #expect(listings[1].latest.version == 2 && listings[1].published?.runID == run.id)
             #expect(listings[0].published == nil)
@@ -124,11 +124,11 @@ import Testing
             try await store.runs.recordProgress(id: first, json: "{\"unmet\":3}")
             #expect(try await !store.runs.finish(id: first, worker: "w2", state: .done, timetable: "{}", summary: "", progress: nil, at: Date()))
             #expect(try await store.runs.finish(id: first, worker: "w1", state: .done, timetable: "{}", summary: "all met", progress: nil, at: Date()))
-            let done = try #require(try await store.runs.run(id: first))
+            let done = try #require(try await store.runs.run(id: first, in: .all))
             #expect(done.state == .done && done.progress == "{\"unmet\":3}" && done.timetable == "{}" && done.finished != nil)
-            #expect(try await store.runs.run(id: second)?.changeName == "no Tuesday")
-            #expect(try await store.runs.list(scenarioID: scenario.id!, limit: 1).map(\.id) == [second])
-            #expect(try await store.runs.list(scenarioID: nil).map(\.id) == [second, first])
+            #expect(try await store.runs.run(id: second, in: .all)?.changeName == "no Tuesday")
+            #expect(try await store.runs.list(scenarioID: scenario.id!, in: .all, limit: 1).map(\.id) == [second])
+            #expect(try await store.runs.list(scenarioID: nil, in: .all).map(\.id) == [second, first])
         }
     }
 
@@ -172,7 +172,7 @@ import Testing
             #expect(again.id == run.id && again.attempts == 2)
             let second = try await store.runs.requeueStale(heartbeatBefore: start.addingTimeInterval(20), maxAttempts: 2, at: start)
             #expect(second.interrupted == [run.id!])
-            #expect(try await store.runs.run(id: run.id!)?.state == .interrupted)
+            #expect(try await store.runs.run(id: run.id!, in: .all)?.state == .interrupted)
         }
     }
 
@@ -198,7 +198,7 @@ import Testing
             let (interrupted, queued) = try await store.runs.recoverAfterRestart()
             #expect(interrupted == 1)
             #expect(queued.map(\.id) == [runs[1].id, runs[2].id])
-            #expect(try await store.runs.run(id: runs[0].id!)?.state == .interrupted)
+            #expect(try await store.runs.run(id: runs[0].id!, in: .all)?.state == .interrupted)
         }
     }
 
@@ -208,14 +208,14 @@ import Testing
             let ada = try await Fixture.user("ada", in: store)
             let (scenario, _) = try await Fixture.scenario(by: ada, in: store)
             let id = scenario.id!
-            let old = try #require(try await store.feeds.feed(scenarioID: id, kind: .teacher, entityID: "t1"))
+            let old = try #require(try await store.feeds.feed(scenarioID: id, kind: .teacher, entityID: "t1", in: .all))
             #expect(try await store.feeds.feed(token: old.token)?.entityID == "t1")
-            _ = try await store.feeds.revoke(scenarioID: id, kind: .teacher, entityID: "t1")
+            _ = try await store.feeds.revoke(scenarioID: id, kind: .teacher, entityID: "t1", in: .all)
             #expect(try await store.feeds.feed(token: old.token) == nil)
-            let rotated = try #require(try await store.feeds.rotate(scenarioID: id, kind: .teacher, entityID: "t1", token: "new-token"))
+            let rotated = try #require(try await store.feeds.rotate(scenarioID: id, kind: .teacher, entityID: "t1", token: "new-token", in: .all))
             #expect(!rotated.revoked && rotated.token == "new-token")
             #expect(try await store.feeds.feed(token: "new-token")?.entityID == "t1")
-            #expect(try await store.feeds.rotate(scenarioID: id, kind: .room, entityID: "nobody", token: "x") == nil)
+            #expect(try await store.feeds.rotate(scenarioID: id, kind: .room, entityID: "nobody", token: "x", in: .all) == nil)
             let added = try await store.feeds.addIfMissing(FeedRecord(scenarioID: id, kind: .schoolClass, entityID: "7a", name: "7A", token: "class-1"))
             let again = try await store.feeds.addIfMissing(FeedRecord(scenarioID: id, kind: .schoolClass, entityID: "7a", name: "7A", token: "class-2"))
             #expect(added.token == "class-1" && again.token == "class-1")

@@ -10,9 +10,9 @@ import Testing
     func object(_ body: some Encodable) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(body)) as? [String: Any])
     }
-    let scenario = try object(ScenarioBody(id: 1, name: "Week A", version: 2, publishedRun: nil))
+    let scenario = try object(ScenarioBody(id: 1, school: 1, name: "Week A", version: 2, publishedRun: nil))
     #expect(scenario["publishedRun"] is NSNull && scenario["version"] as? Int == 2, "\(scenario)")
-    #expect(try object(ScenarioBody(id: 1, name: "Week A", version: 2, publishedRun: 7))["publishedRun"] as? Int == 7)
+    #expect(try object(ScenarioBody(id: 1, school: 1, name: "Week A", version: 2, publishedRun: 7))["publishedRun"] as? Int == 7)
     let problem = try object(ErrorBody.Problem(file: "week.yaml", entity: "rooms[r1]", message: "no capacity", line: nil, column: nil))
     #expect(problem["line"] is NSNull && problem["column"] == nil && problem["file"] as? String == "week.yaml", "\(problem)")
 }
@@ -43,7 +43,7 @@ let pythonJSONScenario = #"""
         }
     }
     #expect(name == "Fête 🎉 王芳")
-    let stored = try ScenarioService.validated(try await server.server.services.scenarios.latestVersion(scenarioID: 1)).scenario
+    let stored = try ScenarioService.validated(try await server.server.services.scenarios.latestVersion(scenarioID: 1, in: .all)).scenario
     #expect(stored.teachers.map(\.name) == ["Дмитрий Иванов", "فاطمة الزهراء", "अनन्या शर्मा", "Αλέξανδρος", "𠮷田"])
     #expect(stored.students.map(\.name) == ["Zoë 👩‍🔬"])
 }

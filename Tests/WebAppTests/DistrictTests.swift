@@ -97,6 +97,21 @@ import Testing
             try await serverA.raw(feed, authorized: false).0 == 404 ? () : nil
         }
 
+        // Another school's admin, made while the servers run, sees none of this school's data on either server.
+        let added2 = try runProcess(flexsched, ["schools", "add", "Other school", "--database", url])
+        let otherSchool = added2.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = try runProcess(flexsched, ["users", "add", "bea", "--school", otherSchool, "--admin", "--database", url])
+        #expect(added2.status == 0 && other.status == 0, "\(added2.stderr)\(other.stderr)")
+        let otherToken = try #require(other.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
+        for server in [serverA, serverB] {
+            let outsider = Node.Caller(base: server.base, token: otherToken)
+            let (listed, scenarios) = try await outsider.request("/api/v1/scenarios")
+            #expect(listed == 200 && (scenarios as? [Any])?.isEmpty == true, "\(String(describing: scenarios))")
+            for path in ["/api/v1/runs/\(killedRun)", "/api/v1/scenarios/\(scenarioID)/runs", "/api/v1/scenarios/\(scenarioID)/feeds"] {
+                #expect(try await outsider.request(path).0 == 404, "\(path) for another school's admin")
+            }
+        }
+
         // A browser signed in on A is signed in on B; failed sign-ins count on every server.
         let signedIn = try await signIn(port: portA, password: password)
         let cookie = try #require(signedIn.split(separator: "\r\n").first { $0.hasPrefix("Set-Cookie: flexsched_session=") }?

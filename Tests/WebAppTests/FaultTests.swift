@@ -96,7 +96,7 @@ import WebApp
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let folder = parent + "/data"
         let store = try Store(directory: folder)
-        _ = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
+        _ = try await Accounts.add(name: "ada", role: .schoolAdmin, store: store, bcryptCost: 4)
         func mode(_ path: String) throws -> Int {
             try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
         }

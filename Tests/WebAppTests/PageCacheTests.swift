@@ -49,7 +49,7 @@ import WebApp
             let session = try await signIn(client, server)
             try await client.execute(uri: "/runs/1/teachers/lee", method: .get, headers: session.headers) { #expect($0.status == .ok) }
             // The database is outside the process: a timetable changed there is read and checked again.
-            let stored = try #require(try await server.store.runs.run(id: 1))
+            let stored = try #require(try await server.store.runs.run(id: 1, in: .all))
             let moved = try #require(stored.timetable).replacingOccurrences(of: "\"room\" : \"", with: "\"room\" : \"nowhere-")
             #expect(moved != stored.timetable)
             try await server.store.runs.finish(id: 1, worker: nil, state: .done, timetable: moved, summary: stored.summary ?? "", progress: nil, at: Date())

@@ -35,23 +35,38 @@ import Testing
         }
 
         func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json") async throws -> (Int, Any?) {
-            let (status, data, _) = try await raw(path, method: method, body: body, contentType: contentType)
-            return (status, try? JSONSerialization.jsonObject(with: data))
+            try await Caller(base: base, token: token).request(path, method: method, body: body, contentType: contentType)
         }
 
-        /// The status, body and headers as they came.
         func raw(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json",
                  authorized: Bool = true) async throws -> (Int, Data, [AnyHashable: Any]) {
-            var request = URLRequest(url: URL(string: base + path)!)
-            request.httpMethod = method
-            if authorized { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            if let body {
-                request.httpBody = Data(body.utf8)
-                request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            try await Caller(base: base, token: token).raw(path, method: method, body: body, contentType: contentType, authorized: authorized)
+        }
+
+        /// Someone calling the server's API with a token.
+        struct Caller {
+            let base: String
+            let token: String
+
+            func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json") async throws -> (Int, Any?) {
+                let (status, data, _) = try await raw(path, method: method, body: body, contentType: contentType)
+                return (status, try? JSONSerialization.jsonObject(with: data))
             }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as? HTTPURLResponse
-            return (http?.statusCode ?? 0, data, http?.allHeaderFields ?? [:])
+
+            /// The status, body and headers as they came.
+            func raw(_ path: String, method: String = "GET", body: String? = nil, contentType: String = "application/json",
+                     authorized: Bool = true) async throws -> (Int, Data, [AnyHashable: Any]) {
+                var request = URLRequest(url: URL(string: base + path)!)
+                request.httpMethod = method
+                if authorized { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+                if let body {
+                    request.httpBody = Data(body.utf8)
+                    request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+                }
+                let (data, response) = try await URLSession.shared.data(for: request)
+                let http = response as? HTTPURLResponse
+                return (http?.statusCode ?? 0, data, http?.allHeaderFields ?? [:])
+            }
         }
 
         func run(_ id: Int) async throws -> [String: Any] {

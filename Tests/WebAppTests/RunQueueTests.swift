@@ -80,9 +80,9 @@ import WebApp
             return (Int64(runs[0]), Int64(runs[1]))
         }
         // `test` returns once the service group, and so the run queue, has stopped.
-        let stopped = try #require(try await server.store.runs.run(id: running))
+        let stopped = try #require(try await server.store.runs.run(id: running, in: .all))
         #expect(stopped.state == .interrupted, "\(stopped.summary ?? "")")
         #expect(stopped.timetable != nil && stopped.summary?.hasPrefix("interrupted: the server stopped") == true)
-        #expect(try await server.store.runs.run(id: queued)?.state == .queued)
+        #expect(try await server.store.runs.run(id: queued, in: .all)?.state == .queued)
     }
 }

@@ -30,7 +30,7 @@ import Testing
 
     @Test func anUnknownNameIsCheckedAgainstAStandInHashLikeAWrongPassword() async throws {
         let store = try Store.inMemory()
-        _ = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
+        _ = try await Accounts.add(name: "ada", role: .schoolAdmin, store: store, bcryptCost: 4)
         let checked = Mutex<[String]>([])
         let accounts = AccountService(users: store.users, sessionLifetime: 60, standInHash: "stand-in") { _, hash in
             checked.withLock { $0.append(hash) }

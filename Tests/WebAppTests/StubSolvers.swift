@@ -66,3 +66,15 @@ final class GateSolver: TimetableSolver {
         CachedSolver.shared.suggestChanges(for: scenario, timetable: timetable, trials: trials, budget: budget)
     }
 }
+
+/// Solves as `CachedSolver`; explanations finish at once, with no advice (for tests that only need one to exist).
+struct NoAdviceSolver: TimetableSolver {
+    func solve(_ scenario: ValidatedScenario, options: SolveOptions,
+               progress: @escaping @Sendable (SolveProgress) -> Void) throws(SolveFailure) -> CheckedTimetable {
+        try CachedSolver.shared.solve(scenario, options: options, progress: progress)
+    }
+
+    func suggestChanges(for scenario: ValidatedScenario, timetable: Timetable, trials: Int, budget: TrialBudget) -> Advice {
+        Advice(suggestions: [], tried: [])
+    }
+}

@@ -29,8 +29,8 @@ struct TestServer {
         configure(&configuration)
         let store = try store ?? Store.inMemory()
         // bcrypt's cheapest cost: the tests check that hashing is used, not how slow it is.
-        let admin = try await Accounts.add(name: "ada", isAdmin: true, store: store, bcryptCost: 4)
-        let viewer = try await Accounts.add(name: "vic", isAdmin: false, store: store, bcryptCost: 4)
+        let admin = try await Accounts.add(name: "ada", role: .schoolAdmin, store: store, bcryptCost: 4)
+        let viewer = try await Accounts.add(name: "vic", role: .viewer, store: store, bcryptCost: 4)
         return TestServer(server: try await WebServer(configuration: configuration, store: store, solver: solver), store: store, admin: admin, viewer: viewer,
                           configuration: configuration)
     }
