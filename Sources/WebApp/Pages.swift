@@ -177,7 +177,7 @@ struct Pages: Sendable {
         guard let (token, _) = try await answer(context, { () async throws(ServiceError) in try await accounts.signIn(name: name, password: password) }) else {
             return signInPage(context, message: "Wrong name or password.", status: .unauthorized)
         }
-        try await answer(context) { () async throws(ServiceError) in try await limiter.release(reservation) }
+        try await answer(context) { () async throws(ServiceError) in try await limiter.release(reservation, of: address) }
         var response = Self.redirect("/scenarios")
         response.setCookie(Cookie(name: sessionCookie, value: token, maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .lax))

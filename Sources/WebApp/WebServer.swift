@@ -41,7 +41,7 @@ public struct WebServer: Sendable {
         let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders())
         let pages = Pages(accounts: services.accounts, templates: templates,
-                          limiter: SignInLimiter(users: services.accounts.users, limit: configuration.signInAttempts, window: configuration.signInWindow),
+                          limiter: SignInLimiter(store: services.runs.store, limit: configuration.signInAttempts, window: configuration.signInWindow),
                           clientAddress: ClientAddress(trustedProxy: configuration.trustedProxy),
                           secureCookies: configuration.publicBaseURL.lowercased().hasPrefix("https://"))
         let maxUpload = configuration.maxUploadBytes

@@ -21,8 +21,14 @@ public final class TemporaryPostgres: @unchecked Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
     }
 
+    /// Starts a fresh cluster off Swift concurrency's few threads (it takes seconds, and a blocked
+    /// cooperative thread stalls every other test's server in the process).
+    public static func start() async throws -> TemporaryPostgres {
+        try await offThePool { try TemporaryPostgres() }
+    }
+
     /// Starts a fresh cluster; `pg_ctl` waits (at most 60 s, then this throws with the server's log)
-    /// until it takes connections.
+    /// until it takes connections. Blocks: from async code, `start()`.
     public init() throws {
         guard let bin = Self.binaries else { throw Failure("PostgreSQL is not installed: apt-get install postgresql") }
         self.bin = bin
@@ -57,8 +63,8 @@ public final class TemporaryPostgres: @unchecked Sendable {
     public func url(database: String = "postgres") -> String { "postgres://\(user)@127.0.0.1:\(port)/\(database)" }
 
     /// A new empty database, so that tests sharing one server share no rows.
-    public func createDatabase(_ name: String) throws {
-        try run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", user, name])
+    public func createDatabase(_ name: String) async throws {
+        try await offThePool { try self.run("createdb", ["-h", "127.0.0.1", "-p", String(self.port), "-U", self.user, name]) }
     }
 
     /// Stops the server (fast shutdown: clients are disconnected, at most 30 s) and deletes its files.
@@ -89,9 +95,11 @@ public final class TemporaryPostgres: @unchecked Sendable {
     }
 
     /// One SQL statement through `psql`, as the server's superuser: its rows, one per line, fields split by `|`.
-    public func query(_ sql: String, database: String) throws -> [[String]] {
-        let output = try Self.run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-AtX", "-c", sql], bin: bin,
-                                  as: asRoot ? user : nil)
+    public func query(_ sql: String, database: String) async throws -> [[String]] {
+        let output = try await offThePool {
+            try Self.run("psql", ["-h", "127.0.0.1", "-p", String(self.port), "-U", self.user, "-d", database, "-AtX", "-c", sql], bin: self.bin,
+                         as: self.asRoot ? self.user : nil)
+        }
         return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }
 
@@ -137,11 +145,11 @@ public enum SharedPostgres {
     private static let counter = Counter()
 
     /// nil when PostgreSQL is not installed and not required; throws when it is required but cannot start.
-    public static func newDatabase() throws -> String? {
+    public static func newDatabase() async throws -> String? {
         if TemporaryPostgres.binaries == nil, !required { return nil }
-        let server = try server.get()
+        let server = try await offThePool { try Self.server.get() }
         let name = "test_\(counter.next())"
-        try server.createDatabase(name)
+        try await server.createDatabase(name)
         return server.url(database: name)
     }
 
@@ -168,4 +176,13 @@ public func freeLoopbackPort() throws -> Int {
     }
     guard bound else { throw TemporaryPostgres.Failure("no free loopback port") }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Runs blocking work (starting programs and waiting for them) on a thread of its own, never on one
+/// of Swift concurrency's cooperative threads: there are as many as cores, and the in-process test
+/// servers of every other test answer on them.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { done in
+        Thread { done.resume(with: Result { try work() }) }.start()
+    }
 }

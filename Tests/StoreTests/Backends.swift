@@ -18,7 +18,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             defer { try? FileManager.default.removeItem(atPath: folder) }
             try await body(try Store(directory: folder))
         case .postgres:
-            guard let url = try SharedPostgres.newDatabase() else {
+            guard let url = try await SharedPostgres.newDatabase() else {
                 try Test.cancel("PostgreSQL is not installed (apt-get install postgresql); CI runs these")
             }
             try await PostgresDatabase(url: url).withRunning { try await body($0) }

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func serversStartingTogetherOnOneDatabaseMigrateItOnce() async throws {
-        guard let url = try SharedPostgres.newDatabase() else {
+        guard let url = try await SharedPostgres.newDatabase() else {
             try Test.cancel("PostgreSQL is not installed (apt-get install postgresql); CI runs these")
         }
         let databases = try (0..<3).map { _ in try PostgresDatabase(url: url) }
@@ -42,7 +42,7 @@ import Testing
 /// The schools migration written for PostgreSQL, on a database as the server before schools left it.
 @Suite struct PostgresSchoolMigrationTests {
     @Test func aSingleSchoolDatabaseMovesIntoOneSchoolWithItsAdminsAsDistrictAdmins() async throws {
-        guard let url = try SharedPostgres.newDatabase() else {
+        guard let url = try await SharedPostgres.newDatabase() else {
             try Test.cancel("PostgreSQL is not installed (apt-get install postgresql); CI runs these")
         }
         let before = try PostgresDatabase(url: url)

@@ -8,7 +8,7 @@ import Testing
 /// pools, as two servers have) through LISTEN/NOTIFY for PostgreSQL.
 @Suite struct StoreEventTests {
     @Test func anEventSentThroughOneDatabaseConnectionIsHeardThroughAnother() async throws {
-        guard let url = try SharedPostgres.newDatabase() else {
+        guard let url = try await SharedPostgres.newDatabase() else {
             try Test.cancel("PostgreSQL is not installed (apt-get install postgresql); CI runs these")
         }
         let (listener, sender) = (try PostgresDatabase(url: url), try PostgresDatabase(url: url))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a program printed and how it exited.
-public struct ProcessOutput {
+public struct ProcessOutput: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
