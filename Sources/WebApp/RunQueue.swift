@@ -158,8 +158,9 @@ final class RunQueue: Service {
         let sending = Task { [self] in
             for await event in outgoing { await events.publish(event) }
         }
+        // A server that only serves looks for dead workers' runs too: with no worker left, they show
+        // queued again rather than running forever.
         let beating = Task { [self] in
-            guard workers > 0 else { return }
             while (try? await Task.sleep(for: heartbeatInterval)) != nil {
                 for id in await executor.beat(worker: workerID, solving: solving) { requestCancel(id) }
             }

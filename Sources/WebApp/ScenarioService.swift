@@ -63,7 +63,8 @@ public struct ScenarioService: Sendable {
     /// `schoolID` (`--load-school`) or that admin's school.
     public func load(_ text: String, fileName: String, schoolID asked: Int64? = nil) async throws(ServiceError) -> UploadOutcome? {
         guard let admin = try await stored("finding the first admin", { try await store.users.firstAdmin() }) else {
-            throw .conflict("create an admin first: flexsched users add NAME --admin --data \(dataDirectory)")
+            throw .conflict(store.isShared ? "create an admin first: flexsched users add NAME --admin --database URL"
+                                           : "create an admin first: flexsched users add NAME --admin --data \(dataDirectory)")
         }
         let format: UploadFormat = fileName.lowercased().hasSuffix(".json") ? .json : .yaml
         let name: String

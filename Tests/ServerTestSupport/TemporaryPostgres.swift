@@ -96,10 +96,13 @@ public final class TemporaryPostgres: @unchecked Sendable {
 
     /// One SQL statement through `psql`, as the server's superuser: its rows, one per line, fields split by `|`.
     public func query(_ sql: String, database: String) async throws -> [[String]] {
-        let output = try await offThePool {
-            try Self.run("psql", ["-h", "127.0.0.1", "-p", String(self.port), "-U", self.user, "-d", database, "-AtX", "-c", sql], bin: self.bin,
-                         as: self.asRoot ? self.user : nil)
-        }
+        try await offThePool { try self.queryBlocking(sql, database: database) }
+    }
+
+    /// The same, waiting on the calling thread: for a loop that runs on a thread of its own.
+    public func queryBlocking(_ sql: String, database: String) throws -> [[String]] {
+        let output = try Self.run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-AtX", "-c", sql], bin: bin,
+                                  as: asRoot ? user : nil)
         return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }
 

@@ -11,7 +11,7 @@ import Testing
 /// server are watched live on the other; the worker holding a run is killed with SIGKILL and the
 /// run is never lost or left `running`; a publication and a revoked link through one server reach
 /// the other's feeds.
-@Suite(.serialized, .timeLimit(.minutes(8))) struct DistrictTests {
+@Suite(.serialized, .timeLimit(.minutes(12))) struct DistrictTests {
     typealias Node = RestartTests.ServerProcess
 
     @Test func serversAndWorkersShareOneDatabaseAndSurviveAWorkerKilledMidSolve() async throws {
@@ -32,14 +32,18 @@ import Testing
         let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
         let password = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("password:") }?.split(separator: " ").last.map(String.init))
         let (portA, portB) = (try freeLoopbackPort(), try freeLoopbackPort())
-        let serverA = try Node(flexsched: flexsched, arguments: ["serve", "--database", url, "--port", "\(portA)", "--workers", "0"], port: portA,
-                               token: token, log: logs + "/a.log")
+        // Niced: in the whole suite, solving workers would otherwise take both cores from the test
+        // process, whose other tests' in-process servers then miss their clients' deadlines.
+        let niced = { (level: Int, arguments: [String]) in ["-n", "\(level)", flexsched] + arguments }
+        let serverA = try Node(flexsched: "/usr/bin/nice", arguments: niced(5, ["serve", "--database", url, "--port", "\(portA)", "--workers", "0"]),
+                               port: portA, token: token, log: logs + "/a.log")
         defer { serverA.stop() }
-        let serverB = try Node(flexsched: flexsched, arguments: ["serve", "--database", url, "--port", "\(portB)", "--workers", "0"], port: portB,
-                               token: token, log: logs + "/b.log")
+        let serverB = try Node(flexsched: "/usr/bin/nice", arguments: niced(5, ["serve", "--database", url, "--port", "\(portB)", "--workers", "0"]),
+                               port: portB, token: token, log: logs + "/b.log")
         defer { serverB.stop() }
         let workers = try (1...2).map { index in
-            try Node(flexsched: flexsched, arguments: ["worker", "--database", url, "--jobs", "1"], port: 0, token: token, log: logs + "/w\(index).log")
+            try Node(flexsched: "/usr/bin/nice", arguments: niced(19, ["worker", "--database", url, "--jobs", "1"]), port: 0, token: token,
+                     log: logs + "/w\(index).log")
         }
         defer { workers.forEach { $0.stop() } }
         try await serverA.waitUntilListening()
@@ -52,7 +56,7 @@ import Testing
         let scenarioID = try #require((scenario as? [String: Any])?["id"] as? Int)
         // The first run is long enough to be surely still solving when its worker is killed.
         var runIDs: [Int] = []
-        for timeLimit in [30, 2, 2, 2, 2, 2] {
+        for timeLimit in [20, 2, 2, 2, 2, 2] {
             let (status, body) = try await serverA.request("/api/v1/scenarios/\(scenarioID)/runs", method: "POST", body: #"{"timeLimit": \#(timeLimit)}"#)
             #expect(status == 202)
             runIDs.append(try #require((body as? [String: Any])?["run"] as? Int))
@@ -61,29 +65,35 @@ import Testing
         let watchedPath = "/api/v1/runs/\(runIDs[1])/events"
         async let watched = serverB.raw(watchedPath)
 
-        // The worker holding a run dies mid-solve.
-        let held: (Int, String)?
-        do {
-            held = try await eventually("a worker to hold a run", within: 180) { () -> (Int, String)? in
-                try await Task.sleep(for: .milliseconds(200))
-                return try await postgres.query("SELECT id, workerID FROM run WHERE id = \(runIDs[0]) AND state = 'running'", database: "district").first
-                    .flatMap { row in Int(row[0]).map { ($0, row[1]) } }
+        // The worker holding the long run dies mid-solve. Watched and killed from a thread of its own:
+        // in the whole suite a task can wait longer for a cooperative thread than the run lasts.
+        let (longRun, workerPIDs) = (runIDs[0], workers.map(\.process.processIdentifier))
+        let killedPID: Int32? = try await offThePool {
+            let deadline = Date().addingTimeInterval(300)
+            while Date() < deadline {
+                let holder = try postgres.queryBlocking("SELECT workerID FROM run WHERE id = \(longRun) AND state = 'running'", database: "district")
+                if let holder = holder.first?.first, let pid = workerPIDs.first(where: { holder.contains("-\($0)-") }) {
+                    kill(pid, SIGKILL)
+                    return pid
+                }
+                usleep(100_000)
             }
-        } catch {
+            return nil
+        }
+        guard let killedPID else {
             let runs = try await postgres.query("SELECT id, state, workerID, attempts, summary FROM run ORDER BY id", database: "district")
             let workerLogs = (1...2).map { (try? String(contentsOfFile: logs + "/w\($0).log", encoding: .utf8)) ?? "" }
-            Issue.record("\(error)\nruns: \(runs)\nworker logs: \(workerLogs.map { String($0.suffix(1_500)) })")
-            held = nil
+            Issue.record("no worker held run \(longRun) within 300 s\nruns: \(runs)\nworker logs: \(workerLogs.map { String($0.suffix(1_500)) })")
+            return
         }
-        let (killedRun, holder) = try #require(held)
-        let victim = try #require(workers.first { holder.contains("-\($0.process.processIdentifier)-") }, "no worker process holds \(holder)")
-        kill(victim.process.processIdentifier, SIGKILL)
+        let killedRun = longRun
+        let victim = try #require(workers.first { $0.process.processIdentifier == killedPID })
         victim.process.waitUntilExit()
 
         // Every run ends: none is lost, none stays running or queued.
         var final: [Int: String] = [:]
         for id in runIDs {
-            final[id] = try await serverB.waitFor(run: id, ["done", "interrupted"])["state"] as? String
+            final[id] = try await serverB.waitFor(run: id, ["done", "interrupted"], within: 300)["state"] as? String
         }
         #expect(final[killedRun] == "done" || final[killedRun] == "interrupted", "run \(killedRun): \(final[killedRun] ?? "?")")
         let attempts = try await postgres.query("SELECT attempts, state FROM run WHERE id = \(killedRun)", database: "district")

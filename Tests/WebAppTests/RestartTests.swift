@@ -87,8 +87,8 @@ import Testing
         }
 
         /// Polls the run until its state is one of `states` (a run that ends otherwise fails the test).
-        func waitFor(run id: Int, _ states: Set<String>) async throws -> [String: Any] {
-            try await eventually("run \(id) to be \(states.sorted().joined(separator: " or "))", within: 120) {
+        func waitFor(run id: Int, _ states: Set<String>, within seconds: Double = 120) async throws -> [String: Any] {
+            try await eventually("run \(id) to be \(states.sorted().joined(separator: " or "))", within: seconds) {
                 let run = try await run(id)
                 let state = run["state"] as? String ?? ""
                 if states.contains(state) { return run }
