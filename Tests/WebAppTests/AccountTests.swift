@@ -1,12 +1,18 @@
 import FlexschedTestSupport
 import Foundation
+import ServerTestSupport
 import Testing
 import WebApp
 import Store
 
 /// Accounts keep only hashes: the password and token printed once cannot be read back from the file.
-/// Serialized: a command run in-process blocks a thread of the test's small pool until it ends.
+/// Serialized, and each command on a thread of its own: a command run in-process waits for its async
+/// work, and waiting on one of the test process's few cooperative threads stalls every other test.
 @Suite(.serialized) struct AccountTests {
+    private func cli(_ arguments: [String]) async throws -> Int32 {
+        try await offThePool { try run(arguments) }
+    }
+
     @Test func usersAddStoresOnlyHashesAndRefusesATakenName() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-accounts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -24,8 +30,8 @@ import Store
         for secret in [user.password, user.apiToken] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
 
         // The command line: a second user with the same name exits 2 and changes nothing.
-        #expect(try run(["users", "add", "ada", "--admin", "--data", folder]) == 2)
-        #expect(try run(["users", "add", "bo", "--data", folder]) == 0)
+        #expect(try await cli(["users", "add", "ada", "--admin", "--data", folder]) == 2)
+        #expect(try await cli(["users", "add", "bo", "--data", folder]) == 0)
         #expect(try await store.users.user(name: "bo")?.isAdmin == false)
         #expect(try await store.users.user(name: "bo")?.schoolID == 1, "the folder's one school")
         await #expect(throws: StoreConflict.self) { try await Accounts.add(name: " padded", role: .viewer, store: store, bcryptCost: 4) }
@@ -36,16 +42,16 @@ import Store
     @Test func schoolsAndTheirAccountsFromTheCommandLine() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexsched-schools-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(try run(["users", "add", "ada", "--admin", "--data", folder]) == 0)
-        #expect(try run(["schools", "add", "North", "--data", folder]) == 0)
-        #expect(try run(["schools", "add", "North", "--data", folder]) == 2, "a taken name")
-        #expect(try run(["schools", "list", "--data", folder]) == 0)
-        #expect(try run(["users", "add", "bo", "--data", folder]) == 2, "two schools: which one?")
-        #expect(try run(["users", "add", "bo", "--school", "7", "--data", folder]) == 2, "no school 7")
-        #expect(try run(["users", "add", "bo", "--school", "2", "--admin", "--data", folder]) == 0)
+        #expect(try await cli(["users", "add", "ada", "--admin", "--data", folder]) == 0)
+        #expect(try await cli(["schools", "add", "North", "--data", folder]) == 0)
+        #expect(try await cli(["schools", "add", "North", "--data", folder]) == 2, "a taken name")
+        #expect(try await cli(["schools", "list", "--data", folder]) == 0)
+        #expect(try await cli(["users", "add", "bo", "--data", folder]) == 2, "two schools: which one?")
+        #expect(try await cli(["users", "add", "bo", "--school", "7", "--data", folder]) == 2, "no school 7")
+        #expect(try await cli(["users", "add", "bo", "--school", "2", "--admin", "--data", folder]) == 0)
         #expect(throws: (any Error).self) { try run(["users", "add", "dora", "--district-admin", "--school", "2", "--data", folder]) }
         #expect(throws: (any Error).self) { try run(["users", "add", "dora", "--district-admin", "--admin", "--data", folder]) }
-        #expect(try run(["users", "add", "dora", "--district-admin", "--data", folder]) == 0)
+        #expect(try await cli(["users", "add", "dora", "--district-admin", "--data", folder]) == 0)
         let store = try Store(directory: folder)
         #expect(try await store.schools.list().map(\.name) == ["School", "North"])
         var roles: [String] = []

@@ -20,7 +20,8 @@ import Testing
         }
         let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
         let postgres = try await TemporaryPostgres.start()
-        defer { postgres.stop() }
+        // Stopped on a thread of their own: a test's cleanup must not hold one of the few cooperative threads.
+        defer { Thread { postgres.stop() }.start() }
         try await postgres.createDatabase("district")
         let url = postgres.url(database: "district")
         let logs = NSTemporaryDirectory() + "flexsched-district-\(UUID().uuidString)"
@@ -37,17 +38,34 @@ import Testing
         let niced = { (level: Int, arguments: [String]) in ["-n", "\(level)", flexsched] + arguments }
         let serverA = try Node(flexsched: "/usr/bin/nice", arguments: niced(5, ["serve", "--database", url, "--port", "\(portA)", "--workers", "0"]),
                                port: portA, token: token, log: logs + "/a.log")
-        defer { serverA.stop() }
+        defer { kill(serverA.process.processIdentifier, SIGKILL) }
         let serverB = try Node(flexsched: "/usr/bin/nice", arguments: niced(5, ["serve", "--database", url, "--port", "\(portB)", "--workers", "0"]),
                                port: portB, token: token, log: logs + "/b.log")
-        defer { serverB.stop() }
+        defer { kill(serverB.process.processIdentifier, SIGKILL) }
         let workers = try (1...2).map { index in
             try Node(flexsched: "/usr/bin/nice", arguments: niced(19, ["worker", "--database", url, "--jobs", "1"]), port: 0, token: token,
                      log: logs + "/w\(index).log")
         }
-        defer { workers.forEach { $0.stop() } }
+        defer { workers.forEach { kill($0.process.processIdentifier, SIGKILL) } }
         try await serverA.waitUntilListening()
         try await serverB.waitUntilListening()
+
+        // The worker holding the long run (the only one of 20 s) dies mid-solve. Watched and killed
+        // from a thread of its own, started before the runs are queued: in the whole suite a task can
+        // wait longer for a cooperative thread than the run lasts.
+        let workerPIDs = workers.map(\.process.processIdentifier)
+        async let killing: (run: Int, pid: Int32)? = offThePool {
+            let deadline = Date().addingTimeInterval(300)
+            while Date() < deadline {
+                let held = try postgres.queryBlocking("SELECT id, workerID FROM run WHERE timeLimit = 20 AND state = 'running'", database: "district")
+                if let row = held.first, let run = Int(row[0]), let pid = workerPIDs.first(where: { row[1].contains("-\($0)-") }) {
+                    kill(pid, SIGKILL)
+                    return (run, pid)
+                }
+                usleep(100_000)
+            }
+            return nil
+        }
 
         // Six runs queued through A.
         let (uploaded, scenario) = try await serverA.request("/api/v1/scenarios", method: "POST", body: try bundledScenario("midsize-week.yaml"),
@@ -65,28 +83,12 @@ import Testing
         let watchedPath = "/api/v1/runs/\(runIDs[1])/events"
         async let watched = serverB.raw(watchedPath)
 
-        // The worker holding the long run dies mid-solve. Watched and killed from a thread of its own:
-        // in the whole suite a task can wait longer for a cooperative thread than the run lasts.
-        let (longRun, workerPIDs) = (runIDs[0], workers.map(\.process.processIdentifier))
-        let killedPID: Int32? = try await offThePool {
-            let deadline = Date().addingTimeInterval(300)
-            while Date() < deadline {
-                let holder = try postgres.queryBlocking("SELECT workerID FROM run WHERE id = \(longRun) AND state = 'running'", database: "district")
-                if let holder = holder.first?.first, let pid = workerPIDs.first(where: { holder.contains("-\($0)-") }) {
-                    kill(pid, SIGKILL)
-                    return pid
-                }
-                usleep(100_000)
-            }
-            return nil
-        }
-        guard let killedPID else {
+        guard let (killedRun, killedPID) = try await killing else {
             let runs = try await postgres.query("SELECT id, state, workerID, attempts, summary FROM run ORDER BY id", database: "district")
             let workerLogs = (1...2).map { (try? String(contentsOfFile: logs + "/w\($0).log", encoding: .utf8)) ?? "" }
-            Issue.record("no worker held run \(longRun) within 300 s\nruns: \(runs)\nworker logs: \(workerLogs.map { String($0.suffix(1_500)) })")
+            Issue.record("no worker held the long run within 300 s\nruns: \(runs)\nworker logs: \(workerLogs.map { String($0.suffix(1_500)) })")
             return
         }
-        let killedRun = longRun
         let victim = try #require(workers.first { $0.process.processIdentifier == killedPID })
         victim.process.waitUntilExit()
 

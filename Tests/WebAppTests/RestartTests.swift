@@ -111,7 +111,7 @@ import Testing
         let flexsched = try #require(builtFlexsched(), "no built flexsched next to the tests")
         let data = NSTemporaryDirectory() + "flexsched-restart-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let added = try runProcess(flexsched, ["users", "add", "ada", "--admin", "--data", data])
+        let added = try await offThePool { try runProcess(flexsched, ["users", "add", "ada", "--admin", "--data", data]) }
         #expect(added.status == 0, "\(added.stderr)")
         let token = try #require(added.stdout.split(separator: "\n").first { $0.hasPrefix("API token:") }?.split(separator: " ").last.map(String.init))
         let port = try freeLoopbackPort()

@@ -65,7 +65,7 @@ import Testing
                                                    log: data + "/first.log")
         defer { first.stop() }
         try await first.waitUntilListening()
-        let second = try runProcess(flexsched, ["serve", "--data", data, "--port", String(try freeLoopbackPort())])
+        let second = try await offThePool { try runProcess(flexsched, ["serve", "--data", data, "--port", String(try freeLoopbackPort())]) }
         #expect(second.status == 2)
         #expect(second.stderr.contains("another flexsched server is using \(data)"), "\(second.stderr)")
         #expect(second.stderr.contains("pid \(first.process.processIdentifier), serving \(first.base)"), "\(second.stderr)")

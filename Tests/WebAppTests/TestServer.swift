@@ -105,7 +105,7 @@ func publishedExample(_ client: some TestClientProtocol, _ server: TestServer, _
 
 /// Asks `check` again every 50 ms until it gives a value; after `seconds` the test fails, naming
 /// what it waited for.
-func eventually<T>(_ what: String, within seconds: Double = 60, _ check: () async throws -> T?) async throws -> T {
+func eventually<T>(_ what: String, within seconds: Double = 240, _ check: () async throws -> T?) async throws -> T {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while true {
         if let value = try await check() { return value }
