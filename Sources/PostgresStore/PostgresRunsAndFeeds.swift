@@ -78,11 +78,13 @@ struct PostgresRunRepository: RunRepository {
     func requeueStale(heartbeatBefore before: Date, maxAttempts: Int, at time: Date) async throws -> (requeued: [Int64], interrupted: [Int64]) {
         // Every server and worker looks; SKIP LOCKED gives each stale run to one of them.
         let rows = try await database.rows("""
-            WITH stale AS (SELECT id FROM run WHERE state = \(RunState.running.rawValue) AND heartbeat < \(before) FOR UPDATE SKIP LOCKED)
+            WITH stale AS (
+              SELECT id, attempts < \(maxAttempts) AND NOT cancelRequested AS again FROM run
+              WHERE state = \(RunState.running.rawValue) AND heartbeat < \(before) FOR UPDATE SKIP LOCKED)
             UPDATE run SET
-              state = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN \(RunState.queued.rawValue) ELSE \(RunState.interrupted.rawValue) END,
-              finished = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN NULL ELSE \(time) END,
-              summary = CASE WHEN attempts < \(maxAttempts) AND NOT cancelRequested THEN 'queued again: its worker stopped answering'
+              state = CASE WHEN again THEN \(RunState.queued.rawValue) ELSE \(RunState.interrupted.rawValue) END,
+              finished = CASE WHEN again THEN NULL ELSE \(time) END,
+              summary = CASE WHEN again THEN 'queued again: its worker stopped answering'
                              WHEN attempts > 1 THEN 'interrupted: its worker stopped answering, twice'
                              ELSE 'interrupted: its worker stopped answering' END,
               workerID = NULL, heartbeat = NULL

@@ -24,7 +24,11 @@ struct StoreLocation: ParsableArguments {
     /// The PostgreSQL database, running and migrated for the life of the process; nil for --data.
     /// A bad address exits 2 with what to write; a database that cannot be reached exits 1 with why.
     func openShared() throws -> PostgresDatabase? {
-        guard let database else { return nil }
+        try database.map { try Self.openShared(url: $0, name: name) }
+    }
+
+    /// The district's database at `url`, running and migrated; `name` is how messages call it.
+    static func openShared(url database: String, name: String) throws -> PostgresDatabase {
         let opened: PostgresDatabase
         do { opened = try PostgresDatabase(url: database) } catch {
             printError(error.description)

@@ -25,7 +25,7 @@ struct Worker: ParsableCommand {
     }
 
     func run() throws {
-        guard let shared = try StoreLocation.parse(["--database", database]).openShared() else { return }
+        let shared = try StoreLocation.openShared(url: database, name: "the district's database")
         let worker = SolveWorker(store: shared.store, jobs: jobs)
         FileHandle.standardError.write(Data("flexsched worker \(worker.id) solving up to \(jobs) runs at a time\n".utf8))
         try waitFor { try await worker.run() }

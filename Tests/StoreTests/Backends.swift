@@ -38,4 +38,11 @@ enum Fixture {
         try await store.scenarios.addVersion(name: name, schoolID: 1, format: "yaml", body: "name: \(name)\n", uploadedBy: user.id!, warnings: "[]",
                                              owners: owners, newToken: { UUID().uuidString })
     }
+
+    /// An admin, a scenario of theirs and `count` runs of its version queued (oldest first).
+    static func queuedRuns(_ count: Int, in store: Store) async throws -> (UserRecord, [RunRecord]) {
+        let ada = try await user("ada", in: store)
+        let (_, version) = try await scenario(by: ada, in: store)
+        return (ada, try await store.runs.enqueue((0..<count).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) }))
+    }
 }

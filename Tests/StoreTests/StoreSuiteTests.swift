@@ -135,9 +135,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func workersClaimingAtOnceNeverShareARun(_ backend: Backend) async throws {
         try await backend.withStore { store in
-            let ada = try await Fixture.user("ada", in: store)
-            let (_, version) = try await Fixture.scenario(by: ada, in: store)
-            let runs = try await store.runs.enqueue((0..<12).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) })
+            let (_, runs) = try await Fixture.queuedRuns(12, in: store)
             let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for worker in 0..<4 {
                     group.addTask {
@@ -155,9 +153,8 @@ import Testing
     @Test(arguments: Backend.allCases)
     func aRunWhoseWorkerStopsBeatingIsQueuedAgainOnceThenInterrupted(_ backend: Backend) async throws {
         try await backend.withStore { store in
-            let ada = try await Fixture.user("ada", in: store)
-            let (_, version) = try await Fixture.scenario(by: ada, in: store)
-            let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5))
+            let (_, runs) = try await Fixture.queuedRuns(1, in: store)
+            let run = runs[0]
             let start = Date()
             _ = try await store.runs.claim(worker: "dies", at: start)
             let beaten = try await store.runs.beat(worker: "dies", at: start.addingTimeInterval(5))
@@ -179,9 +176,8 @@ import Testing
     @Test(arguments: Backend.allCases)
     func cancellingARunningRunReachesItsWorkerWithTheHeartbeat(_ backend: Backend) async throws {
         try await backend.withStore { store in
-            let ada = try await Fixture.user("ada", in: store)
-            let (_, version) = try await Fixture.scenario(by: ada, in: store)
-            let run = try await store.runs.enqueue(RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5))
+            let (_, runs) = try await Fixture.queuedRuns(1, in: store)
+            let run = runs[0]
             _ = try await store.runs.claim(worker: "w", at: Date())
             #expect(try await store.runs.requestCancel(id: run.id!) == .running)
             #expect(try await store.runs.beat(worker: "w", at: Date()).cancelRequested == [run.id!])
@@ -191,9 +187,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func aRestartInterruptsRunningRunsAndHandsBackQueuedOnesOldestFirst(_ backend: Backend) async throws {
         try await backend.withStore { store in
-            let ada = try await Fixture.user("ada", in: store)
-            let (_, version) = try await Fixture.scenario(by: ada, in: store)
-            let runs = try await store.runs.enqueue((0..<3).map { _ in RunRecord(scenarioVersionID: version.id!, requestedBy: ada.id!, timeLimit: 5) })
+            let (_, runs) = try await Fixture.queuedRuns(3, in: store)
             #expect(try await store.runs.claim(worker: "w", at: Date())?.id == runs[0].id)
             let (interrupted, queued) = try await store.runs.recoverAfterRestart()
             #expect(interrupted == 1)
