@@ -79,8 +79,9 @@ import Testing
             #expect(status == 202)
             runIDs.append(try #require((body as? [String: Any])?["run"] as? Int))
         }
-        // B's event stream of the second run: progress from a worker on another process, then its end.
-        let watchedPath = "/api/v1/runs/\(runIDs[1])/events"
+        // B's event stream of the long run: progress from workers in other processes, across the death
+        // of the first and the claim by the second, then its end. (A 2 s run may end before the stream opens.)
+        let watchedPath = "/api/v1/runs/\(runIDs[0])/events"
         async let watched = serverB.raw(watchedPath)
 
         guard let (killedRun, killedPID) = try await killing else {

@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
@@ -53,17 +53,32 @@ try:
         driver.get(scenario_url)
         return start_solve(driver, wait, 10)
 
+    def page_left(element):
+        """The page the element was on has been left. Chromium sometimes says so as "Node with given id
+        does not belong to the document" rather than as a stale element, which staleness_of lets through."""
+        def left(_):
+            try:
+                element.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+        return left
+
     def publish(run_url, confirm):
         driver.get(run_url)
         button = wait.until(ready.element_to_be_clickable((By.ID, "publish")))
         button.click()
         if confirm:
-            wait.until(ready.staleness_of(button))
+            wait.until(page_left(button))
             button = wait.until(ready.element_to_be_clickable((By.ID, "confirm-publish")))
             check("Nothing is published yet" in driver.find_element(By.ID, "outcome").text, "the preview says nothing is published yet")
             button.click()
         # The preview has the same counts: read the outcome only once the page the click left is gone.
-        wait.until(ready.staleness_of(button))
+        wait.until(page_left(button))
         wait.until(lambda d: "is now what every calendar link" in d.find_element(By.ID, "outcome").text,
                    f"run {run_url} was not published within 120 s")
         return {k: int(driver.find_element(By.ID, k).text) for k in ("added", "changed", "unchanged", "removed")}
