@@ -15,6 +15,8 @@ struct Neighbourhood: Sendable, Hashable {
     /// per session the piece may add.
     var lessonsAcrossDays: [Int] = []
     var placing: [Int] = []
+    /// Per activity, the only starts its sessions may take (none given: every start of `days`).
+    var starts: [Int: [Int]]? = nil
 }
 
 /// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
@@ -84,7 +86,7 @@ struct NeighbourhoodModel {
     private mutating func addDecisionColumns() {
         for a in hood.activities {
             let act = instance.activities[a]
-            for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) {
+            for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) where hood.starts.map { $0[a]?.contains(p) ?? false } ?? true {
                 let seated = act.demand.map(\.student).filter { base.canSeat($0, activity: a, slot: p) }
                 let teachers = act.qualifiedTeachers.filter { base.teacherFree($0, activity: a, slot: p) }
                 let rooms = act.fittingRooms.filter { base.roomFree($0, activity: a, slot: p) }

@@ -106,6 +106,40 @@ extension Search {
         return hoods
     }
 
+    /// For each activity one of whose students meets a need on consecutive days (shuffled): the whole
+    /// week of it and of the other activities of its students' needs (level windows) while `budget`
+    /// lasts, each only at the starts where it has sessions now, counted as students x sessions.
+    /// GLPK then chooses anew which of the week's sessions each student joins, and who leads and hosts
+    /// them, which no piece of one or two days and no move of one or two students can: a group at its
+    /// minimum keeps its students, and a student who changes day must find a seat that day.
+    mutating func regroupNeighbourhoods(budget: Int) -> [Neighbourhood] {
+        var starts: [Int: [Int]] = [:]
+        for (_, session) in plan.activeSessions { starts[session.activity, default: []].append(session.slot) }
+        func columns(_ a: Int) -> Int { instance.activities[a].demand.count * starts[a, default: []].count }
+        var hoods: [Neighbourhood] = []
+        for a in rng.shuffled(Array(instance.activities.indices)) {
+            let act = instance.activities[a]
+            var size = columns(a)
+            guard size > 0, size <= budget, act.demand.contains(where: { meetsOnConsecutiveDays(plan.needDays[$0.student][$0.need]) }) else { continue }
+            var chosen = [a]
+            for need in act.demand {
+                for b in instance.students[need.student].needs[need.need].activities where !chosen.contains(b) && size + columns(b) <= budget {
+                    chosen.append(b)
+                    size += columns(b)
+                }
+            }
+            hoods.append(Neighbourhood(days: Array(0..<instance.dayCount), activities: chosen,
+                                       starts: starts.filter { chosen.contains($0.key) }))
+        }
+        return hoods
+    }
+
+    func meetsOnConsecutiveDays(_ days: UInt64) -> Bool {
+        instance.nextDay.enumerated().contains { d, next in
+            next.map { days & (1 << UInt64(d)) != 0 && days & (1 << UInt64($0)) != 0 } ?? false
+        }
+    }
+
     /// Every day, with the activities shuffled and packed into pieces of about `budget` columns;
     /// pieces holding unmet demand come first.
     mutating func neighbourhoods(budget: Int) -> [Neighbourhood] {

@@ -171,11 +171,14 @@ struct Search {
             let before = objective
             comfortMoves()
             report(force: false)
-            var queue = (width == .repeats ? repeatNeighbourhoods(budget: options.neighbourhoodColumns)
-                                           : neighbourhoods(budget: options.neighbourhoodColumns * (width == .wide ? 2 : 1)))[...]
+            var queue = switch width {
+            case .narrow, .wide: neighbourhoods(budget: options.neighbourhoodColumns * (width == .wide ? 2 : 1))[...]
+            case .repeats: repeatNeighbourhoods(budget: options.neighbourhoodColumns)[...]
+            case .regroup: regroupNeighbourhoods(budget: options.neighbourhoodColumns)[...]
+            }
             try solvePieces(&queue, repairing: false)
             if objective < before - 1e-9 {
-                width = width == .repeats ? .repeats : .narrow
+                width = width == .narrow || width == .wide ? .narrow : width
             } else if let next = PolishWidth(rawValue: width.rawValue + 1) {
                 width = next
             } else {
@@ -188,11 +191,11 @@ struct Search {
     }
 
     /// Pieces of one day, then pieces over two days around needs that meet on consecutive days
-    /// (`repeatNeighbourhoods`), then pieces of one day twice as wide. Single-day pieces cannot move
-    /// a session to another day, and consecutive-day repeats are most of the comfort score on planted
-    /// weeks.
+    /// (`repeatNeighbourhoods`), then whole-week regrouping around them (`regroupNeighbourhoods`),
+    /// then pieces of one day twice as wide. Single-day pieces cannot move a session to another day,
+    /// and consecutive-day repeats are most of the comfort score on planted weeks.
     enum PolishWidth: Int {
-        case narrow, repeats, wide
+        case narrow, repeats, regroup, wide
     }
 
     /// The moves without GLPK (`ComfortMoves.swift`), repeated until none lowers the objective.
