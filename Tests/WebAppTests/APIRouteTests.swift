@@ -5,7 +5,7 @@ import Testing
 import WebApp
 
 /// Every API call with a good and a bad request, and who may make it.
-@Suite(.timeLimit(.minutes(3))) struct APIRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct APIRouteTests {
     static let yaml: HTTPFields = [.contentType: "application/yaml"]
 
     func upload(_ client: some TestClientProtocol, _ server: TestServer, _ text: String) async throws -> [String: Any] {

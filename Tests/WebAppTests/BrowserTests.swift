@@ -49,7 +49,7 @@ private struct BrowserRun {
     static let example = repositoryRoot.appendingPathComponent("Scenarios/example.yaml").path
 
     @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
-          .timeLimit(.minutes(3)))
+          .timeLimit(.minutes(10)))
     func anAdminSolvesPublishesAndATeacherSubscribesInChromium() throws {
         let run = try BrowserRun("browser")
         try run.script("admin_flow.py", [run.flexsched, run.data, run.password, run.token, Self.example, artifacts],
@@ -60,7 +60,7 @@ private struct BrowserRun {
     /// (nothing changes), a teacher away (only her sessions change, published after confirming),
     /// and her week on a phone.
     @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(10)))
     func anAdminsWeekFromImportToATeacherAwayInChromium() throws {
         let run = try BrowserRun("week")
         let sheets = repositoryRoot.appendingPathComponent("Scenarios/csv-template").path
@@ -70,7 +70,7 @@ private struct BrowserRun {
 
     /// A teacher opens her link on her phone far more often than on a laptop.
     @Test(.enabled(if: haveSelenium, "chromium-driver or python3-selenium not found (apt-get install chromium chromium-driver python3-selenium); runs always in CI"),
-          .timeLimit(.minutes(3)))
+          .timeLimit(.minutes(10)))
     func aTeachersWeekReadsOnAPhone() throws {
         let run = try BrowserRun("phone")
         try run.script("phone_week.py", [run.flexsched, run.data, run.token, Self.example, artifacts], screenshots: ["phone-week.png"])

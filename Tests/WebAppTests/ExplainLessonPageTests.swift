@@ -9,7 +9,7 @@ import WebApp
 /// it under the unplaced lessons, and its page and API give each change in names, with the lessons
 /// it places. (Which changes, and their verification, are tested in
 /// FlexschedCLITests/ExplainLessonTests with work limits; here only that they reach the pages.)
-@Suite(.timeLimit(.minutes(3))) struct ExplainLessonPageTests {
+@Suite(.timeLimit(.minutes(10))) struct ExplainLessonPageTests {
     @Test func explainOfUnplacedLessonsShowsTheChangesThatPlaceThemInNames() async throws {
         let server = try await TestServer.make(solver: SchedulerSolver())
         try await server.test { client in

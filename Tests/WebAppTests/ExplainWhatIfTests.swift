@@ -9,7 +9,7 @@ import WebApp
 /// teacher change has a "Try as what-if" form whose change file queues a variant; the run page
 /// states the math teachers' shared cause once and keeps each row's full reason in a details element.
 /// (Which changes, and their values, are tested with work limits in SchedulerTests/ExplainBindingTests.)
-@Suite(.timeLimit(.minutes(4))) struct ExplainWhatIfTests {
+@Suite(.timeLimit(.minutes(10))) struct ExplainWhatIfTests {
     @Test func aSuggestionIsTriedAsAWhatIfVariant() async throws {
         let server = try await TestServer.make(solver: SchedulerSolver())
         try await server.test { client in

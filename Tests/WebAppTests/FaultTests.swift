@@ -13,7 +13,7 @@ import WebApp
 
 /// What a full disk does: refusals that say so in plain words, and runs that end `failed`.
 /// The disk is "full" where SQLite's `max_page_count` says so (`Store.capSize`).
-@Suite(.timeLimit(.minutes(3))) struct FaultTests {
+@Suite(.timeLimit(.minutes(10))) struct FaultTests {
     static let diskFull = "the server's disk is full; nothing was saved"
 
     @Test func uploadsOnAFullDiskAnswer503InPlainWords() async throws {

@@ -6,7 +6,7 @@ import WebApp
 
 /// HEAD, conditional requests, one error shape, security headers and cookies, as RFC 9110 and a
 /// careful client expect them.
-@Suite(.timeLimit(.minutes(3))) struct HTTPDetailTests {
+@Suite(.timeLimit(.minutes(10))) struct HTTPDetailTests {
     @Test func headAnswersLikeGetWithoutTheBody() async throws {
         try await withPublishedExample { client, server, token, session in
             for (uri, headers) in [("/cal/\(token).ics", HTTPFields()), ("/me/\(token)", [:]), ("/scenarios", session.headers), ("/static/app.css", [:])] {

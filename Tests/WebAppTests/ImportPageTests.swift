@@ -27,7 +27,7 @@ private func placedProblems(_ body: ByteBuffer) throws -> [String] {
 
 /// Issue 26: the web import reports what `flexsched import csv` reports for the same files, every
 /// problem at once, and stores nothing until there is none.
-@Suite(.timeLimit(.minutes(3))) struct ImportPageTests {
+@Suite(.timeLimit(.minutes(10))) struct ImportPageTests {
     @Test func theAPIAndThePageGiveTheCommandLinesProblemsAndStoreNothing() async throws {
         let (files, places) = try ImportMistakes.mistaken()
         let folder = try ImportMistakes.write(files)
@@ -109,7 +109,7 @@ private func multipartFields(_ fields: [String: String]) -> (contentType: String
     return ("multipart/form-data; boundary=\(boundary)", ByteBuffer(string: body))
 }
 
-@Suite(.timeLimit(.minutes(3))) struct RosterImportPageTests {
+@Suite(.timeLimit(.minutes(10))) struct RosterImportPageTests {
     @Test func anUploadedExportGivesTheCommandLinesProblemsOrItsScenario() async throws {
         let mistakes = ["users.csv": ("c85ad6ff-6546-44be-b379-782e12806dcc,,,true", "c85ad6ff-6546-44be-b379-782e12806dcc,,,maybe"),
                         "NEEDS.csv": ("240101,math,tutoring,2,mandated", "240101,math,tutorng,2,mandated"),

@@ -49,7 +49,7 @@ func uploadAndSolve(_ client: some TestClientProtocol, _ server: TestServer, _ y
     return (scenario, run)
 }
 
-@Suite(.timeLimit(.minutes(3))) struct LessonPageTests {
+@Suite(.timeLimit(.minutes(10))) struct LessonPageTests {
     static let hostile = "<script>alert(1)</script> & Co"
 
     /// The hybrid week (its science lesson under a hostile title) uploaded and solved: scenario and run ids.

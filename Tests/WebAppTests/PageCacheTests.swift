@@ -7,7 +7,7 @@ import WebApp
 
 /// Pages drawn once and kept: they follow every change of what they show, and never stand in for a
 /// stored timetable that was not checked.
-@Suite(.timeLimit(.minutes(3))) struct PageCacheTests {
+@Suite(.timeLimit(.minutes(10))) struct PageCacheTests {
     @Test func aPersonalPageFollowsRenamingRotationAndANewNonceEachTime() async throws {
         let server = try await TestServer.make()
         let example = try bundledScenario("example.yaml")

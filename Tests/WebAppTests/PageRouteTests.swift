@@ -78,7 +78,7 @@ func multipartUpload(_ session: PageSession, fileName: String, _ text: String) -
 
 /// The pages as a browser without JavaScript uses them: sign-in, forms with CSRF tokens, the file
 /// upload, a run to its grids and downloads, publishing.
-@Suite(.timeLimit(.minutes(3))) struct PageRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct PageRouteTests {
     @Test func signInSucceedsFailsAndIsRateLimited() async throws {
         let server = try await TestServer.make(signInAttempts: 2)
         try await server.test { client in

@@ -54,7 +54,7 @@ struct RawValueCheck {
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct RawValueCrawlTests {
+@Suite(.timeLimit(.minutes(10))) struct RawValueCrawlTests {
     /// Every same-site link of `html` that a GET opens.
     static func links(_ html: String) -> [String] {
         let regex = try! NSRegularExpression(pattern: ##"href="(/[^"#]*)""##)

@@ -7,7 +7,7 @@ import ServerTestSupport
 import Testing
 
 /// The real `flexsched serve`, killed with SIGKILL during a solve and started again on the same data.
-@Suite(.timeLimit(.minutes(5))) struct RestartTests {
+@Suite(.timeLimit(.minutes(10))) struct RestartTests {
     /// A `flexsched serve` child process on a loopback port, with its output in files.
     final class ServerProcess: @unchecked Sendable {
         let process = Process()

@@ -6,7 +6,7 @@ import WebApp
 
 /// Every page and API route, called by nobody, a signed-in non-admin and an admin, against a
 /// server with one published run. A route added without a row here fails `everyRouteIsInTheTable`.
-@Suite(.timeLimit(.minutes(3))) struct RouteAccessTests {
+@Suite(.timeLimit(.minutes(10))) struct RouteAccessTests {
     enum Role: String, CaseIterable { case anonymous, viewer, admin }
 
     /// One request and the status each role gets: (anonymous, viewer, admin).

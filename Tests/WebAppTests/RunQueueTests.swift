@@ -7,7 +7,7 @@ import WebApp
 
 /// The run queue solves as many runs side by side as it has workers. No clock decides it: the
 /// solver holds each run at a gate that opens only once two runs are solving at the same moment.
-@Suite(.timeLimit(.minutes(3))) struct RunQueueTests {
+@Suite(.timeLimit(.minutes(10))) struct RunQueueTests {
     /// Uploads the example and starts `count` runs of it; returns the final state and summary of each.
     func solve(_ count: Int, on server: TestServer) async throws -> [(state: String, summary: String)] {
         try await server.test { client in

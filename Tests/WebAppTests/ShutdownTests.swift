@@ -6,7 +6,7 @@ import Testing
 /// The real `flexsched serve` stopped with SIGTERM while it solves, streams progress and holds a
 /// slow client; and a second server started on its data folder. One at a time: in the whole suite
 /// the test process's other work leaves little of the two cores to server processes.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ShutdownTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ShutdownTests {
     /// A data folder with an admin, and the admin's API token.
     static func dataFolder(_ flexsched: String, _ name: String) throws -> (String, String) {
         let data = NSTemporaryDirectory() + "flexsched-\(name)-\(UUID().uuidString)"

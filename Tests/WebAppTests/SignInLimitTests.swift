@@ -7,7 +7,7 @@ import Testing
 @testable import WebApp
 
 /// The sign-in limit as a guesser meets it: in parallel, under unknown names, behind a proxy.
-@Suite(.timeLimit(.minutes(3))) struct SignInLimitTests {
+@Suite(.timeLimit(.minutes(10))) struct SignInLimitTests {
     /// A sign-in post as the form sends it; the double-submit token is any value the cookie repeats.
     static func wrongSignIn(_ client: some TestClientProtocol, name: String = "ada", forwardedFor: String? = nil) async throws -> HTTPResponse.Status {
         var headers: HTTPFields = [.cookie: "\(Pages.preSessionCookie)=guess", .contentType: "application/x-www-form-urlencoded"]

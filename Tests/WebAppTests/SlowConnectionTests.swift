@@ -6,7 +6,7 @@ import WebApp
 
 /// Clients that send their requests a byte at a time: the server closes them at its deadlines,
 /// and a calendar client arriving meanwhile is answered, even with every connection slot taken.
-@Suite(.timeLimit(.minutes(3))) struct SlowConnectionTests {
+@Suite(.timeLimit(.minutes(10))) struct SlowConnectionTests {
     @Test func slowHeadersAndSlowBodiesAreClosedAndFeedsKeepAnswering() async throws {
         let slots = 6
         let server = try await TestServer.make { configuration in

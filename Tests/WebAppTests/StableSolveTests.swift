@@ -31,7 +31,7 @@ final class BaselineRecordingSolver: TimetableSolver {
 
 /// Once a timetable is published, solves start from it; publishing a change that many people must be
 /// told about waits for a confirmation.
-@Suite(.timeLimit(.minutes(4))) struct StableSolveTests {
+@Suite(.timeLimit(.minutes(10))) struct StableSolveTests {
     func run(_ client: some TestClientProtocol, _ server: TestServer, _ id: Int) async throws -> [String: Any] {
         try await client.execute(uri: "/api/v1/runs/\(id)", method: .get, headers: server.adminHeaders) { try object($0.body) }
     }

@@ -8,7 +8,7 @@ import WebApp
 /// Schools as tenants through every route. Two schools solve the same example week; school B's
 /// viewer and admin, by session and by API token, get for each of school A's ids exactly the answer
 /// an id that exists nowhere gets, change nothing of A's, and list only B's. A district admin sees both.
-@Suite(.timeLimit(.minutes(5))) struct TenancyTests {
+@Suite(.timeLimit(.minutes(10))) struct TenancyTests {
     /// One school's rows, or ids that exist nowhere.
     struct Ids {
         var scenario: Int

@@ -5,7 +5,7 @@ import Testing
 import WebApp
 
 /// What-if variants through the API and the page, and the admin's list of private links.
-@Suite(.timeLimit(.minutes(3))) struct WhatIfAndLinksTests {
+@Suite(.timeLimit(.minutes(10))) struct WhatIfAndLinksTests {
     /// The example scenario uploaded and solved: its id and the finished run's id.
     func solvedExample(_ client: some TestClientProtocol, _ server: TestServer) async throws -> (scenario: Int, run: Int) {
         var headers = server.adminHeaders
