@@ -290,9 +290,7 @@ package struct LowerBounds: Sendable {
     private func fewestNeighbouringPairs(on mask: UInt64) -> [Int] {
         var fewest = [Int](repeating: .max, count: mask.nonzeroBitCount + 1)
         for subset in 0..<(UInt64(1) << UInt64(instance.dayCount)) where subset & mask == subset {
-            let pairs = instance.nextDay.enumerated().count { d, next in
-                next.map { subset & (1 << UInt64(d)) != 0 && subset & (1 << UInt64($0)) != 0 } ?? false
-            }
+            let pairs = instance.neighbouringPairs(in: subset)
             fewest[subset.nonzeroBitCount] = min(fewest[subset.nonzeroBitCount], pairs)
         }
         return fewest

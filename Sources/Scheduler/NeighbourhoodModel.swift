@@ -17,6 +17,10 @@ struct Neighbourhood: Sendable, Hashable {
     var placing: [Int] = []
     /// Per activity, the only starts its sessions may take (none given: every start of `days`).
     var starts: [Int: [Int]]? = nil
+
+    func allows(activity a: Int, toStart p: Int) -> Bool {
+        starts.map { $0[a]?.contains(p) ?? false } ?? true
+    }
 }
 
 /// The integer program for re-planning one neighbourhood of a timetable. With one day it is exact:
@@ -86,7 +90,7 @@ struct NeighbourhoodModel {
     private mutating func addDecisionColumns() {
         for a in hood.activities {
             let act = instance.activities[a]
-            for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) where hood.starts.map { $0[a]?.contains(p) ?? false } ?? true {
+            for p in hood.days.flatMap({ instance.slots(ofDay: $0) }) where hood.allows(activity: a, toStart: p) {
                 let seated = act.demand.map(\.student).filter { base.canSeat($0, activity: a, slot: p) }
                 let teachers = act.qualifiedTeachers.filter { base.teacherFree($0, activity: a, slot: p) }
                 let rooms = act.fittingRooms.filter { base.roomFree($0, activity: a, slot: p) }

@@ -123,7 +123,7 @@ extension Search {
         for a in rng.shuffled(Array(instance.activities.indices)) {
             let act = instance.activities[a]
             var size = columns(a)
-            guard size > 0, size <= budget, act.demand.contains(where: { meetsOnConsecutiveDays(plan.needDays[$0.student][$0.need]) }) else { continue }
+            guard size > 0, size <= budget, act.demand.contains(where: { instance.neighbouringPairs(in: plan.needDays[$0.student][$0.need]) > 0 }) else { continue }
             var chosen = [a]
             for need in act.demand {
                 for b in instance.students[need.student].needs[need.need].activities where !chosen.contains(b) && size + columns(b) <= budget {
@@ -135,12 +135,6 @@ extension Search {
                                        starts: starts.filter { chosen.contains($0.key) }))
         }
         return hoods
-    }
-
-    func meetsOnConsecutiveDays(_ days: UInt64) -> Bool {
-        instance.nextDay.enumerated().contains { d, next in
-            next.map { days & (1 << UInt64(d)) != 0 && days & (1 << UInt64($0)) != 0 } ?? false
-        }
     }
 
     /// Every day, with the activities shuffled and packed into pieces of about `budget` columns;

@@ -67,12 +67,7 @@ extension ModelRule {
             return model.weights[.sameNeedNextDay] * Double(neighbours.count { days & (1 << UInt64($0)) != 0 })
         }
         $0.share = TermShare(scope: .studentNeed, changedBy: [.seat, .regroup, .slot]) { plan, s, n in
-            let days = plan.needDays[s][n]
-            var count = 0
-            for (d, next) in plan.instance.nextDay.enumerated() {
-                if let next, days & (1 << UInt64(d)) != 0, days & (1 << UInt64(next)) != 0 { count += 1 }
-            }
-            return count
+            plan.instance.neighbouringPairs(in: plan.needDays[s][n])
         }
     }
 
@@ -227,11 +222,14 @@ public struct ObjectiveWeights: Sendable, Hashable {
     var cheapestUnmet: Double { ObjectiveWeights.unmetByPriority.map { self[$0.1] }.min() ?? 0 }
 
     /// Only unmet sessions count (with their priorities): the repair phase's pure-binary models.
-    /// A moved lesson keeps its price there (costs on lesson columns keep the models binary): a
-    /// re-solve's repair moved six lessons of one class for one session when lesson moves were free.
+    /// Changes to a baseline keep their prices there (costs on seat, staffing and lesson columns keep
+    /// the models binary): a re-solve's repair moved six lessons of one class for one session when
+    /// lesson moves were free, and, with seats free, Mr. Garcia away on Monday in the example changed
+    /// 13 sessions where 5 were his, until a polish with time to spare put the others back.
     var unmetOnly: ObjectiveWeights {
         var weights = self
-        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1) + [.unplacedLesson, .changedLesson])
+        let unmet = Set(ObjectiveWeights.unmetByPriority.map(\.1)
+                        + [.unplacedLesson, .changedLesson, .changedSeat, .changedTeacher, .changedRoom])
         for term in RuleCatalogue.objectiveTerms where !unmet.contains(term) { weights[term] = 0 }
         return weights
     }

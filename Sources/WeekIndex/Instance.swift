@@ -124,6 +124,14 @@ package struct Instance: Sendable {
     package let nextDay: [Int?]
     package let previousDay: [Int?]
 
+    /// How many pairs of neighbouring calendar days a set of scenario days (bit d for day d) holds:
+    /// a need met on both days of a pair is one consecutive-day repeat.
+    package func neighbouringPairs(in days: UInt64) -> Int {
+        nextDay.enumerated().count { d, next in
+            next.map { days & (1 << UInt64(d)) != 0 && days & (1 << UInt64($0)) != 0 } ?? false
+        }
+    }
+
     /// Who may ever serve an activity. The rule catalogue's entries decide it (a teacher who teaches
     /// the subject, a room with the modality's features: `ModelRule` in Scheduler), so whoever builds
     /// the index hands them in; the index itself knows no rule.
