@@ -71,7 +71,6 @@ private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
     #expect(throws: SolveFailure.self) { try solveTimetable(scenario, options: options) }
 }
 
-
 /// The web app's what-if that failed under load: Mr. Garcia away on Monday in the bundled example.
 /// The repair of the needs his Monday left unmet once re-seated other teachers' sessions for free, and
 /// only a polish with time to spare put them back (13 sessions changed where 5 were his). A work limit
