@@ -113,8 +113,8 @@ extension Search {
     /// them, which no piece of one or two days and no move of one or two students can: a group at its
     /// minimum keeps its students, and a student who changes day must find a seat that day.
     mutating func regroupNeighbourhoods(budget: Int) -> [Neighbourhood] {
-        // A re-solve keeps what it can of its baseline: regrouping a week re-staffs and re-rooms
-        // sessions far from the change (the stable-solve test saw 13 sessions change for a teacher's 5).
+        // Re-solves leave regrouping out, as they leave out the comfort moves: a re-solve is about
+        // what the change touches, and these pieces hold every session of the week.
         guard plan.baseline.assignments.isEmpty else { return [] }
         var starts: [Int: [Int]] = [:]
         for (_, session) in plan.activeSessions { starts[session.activity, default: []].append(session.slot) }

@@ -162,8 +162,9 @@ struct Search {
     /// at a time, in passes of four kinds (`PolishWidth`). A pass that brings nothing is followed by
     /// the next kind, and a pass that gains by one of the same kind again for pieces over two days
     /// and regrouping (whose pieces hold every day, so they run one at a time: before the two-day
-    /// pieces they delayed them and ended higher), or else by one with narrow pieces, which reach what the gain opened at a tenth of the cost; the
-    /// search has converged when the wide pass brings nothing either. Measured on the mid-size week
+    /// pieces they delayed them and ended higher), or else by one with narrow pieces, which reach
+    /// what the gain opened at a tenth of the cost; the search has converged when the wide pass
+    /// brings nothing either. Measured on the mid-size week
     /// (seeds 1-5): staying wide after a gain ended about 6 % higher, and a third width (2,400
     /// columns) kept no gain in the 6 s its pass took on seeds 1 and 4.
     mutating func polish() throws(SolveFailure) {

@@ -77,8 +77,7 @@ private func plantedWeek() throws -> (ValidatedScenario, Timetable) {
 /// that ends the search soon after the repair shows what the repair itself keeps.
 @Test(arguments: [5, 20])
 func aRepairAfterAnAbsenceKeepsEveryoneElsesSessions(subproblems: Int) throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenarios/example.yaml")
-    let example = try ScenarioLoader.load(path: url.standardizedFileURL.path)
+    let example = try bundled("example.yaml")
     let published = try solveTimetable(example, options: workLimited(200))
     try #require(published.sessions.contains { $0.teacher == "garcia" && $0.day == "mon" }, "Mr. Garcia teaches on Monday")
     let away = try ScenarioChange.parse("teachers-unavailable: {garcia: [mon]}", file: "c.yaml", name: "away").apply(to: example)

@@ -5,17 +5,13 @@ import TimetableChecker
 import TimetableFormat
 import Testing
 
-private let scenariosFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scenarios")
-
 /// End to end: every bundled scenario loads, solves and passes the independent checker. The
 /// planted ones have a full timetable; small ones must reach it here (the large weeks are measured
 /// in Benchmarks/, where the solver runs as a release build). Work limits, not the clock, end each
 /// solve, so the result is the same however busy the machine is.
 @Test(arguments: ["example.yaml", "small-day.yaml", "midsize-week.yaml", "large-week.yaml"])
 func bundledScenarioSolvesAndPassesTheChecker(file: String) throws {
-    let scenario = try ScenarioLoader.load(path: scenariosFolder.appendingPathComponent(file).path)
+    let scenario = try bundled(file)
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = ["example.yaml": 20, "small-day.yaml": 20, "midsize-week.yaml": 6, "large-week.yaml": 3][file]

@@ -300,8 +300,7 @@ func rollForwardReplansWhatEachHardRuleForbidsAndKeepsTheRest(rule: Rule) throws
 /// The case an admin met: two students who shared a session are now to be kept apart. The roll-forward
 /// used to keep the session as it was and fail the independent check, writing nothing.
 @Test func rollForwardSplitsAPairNowKeptApart() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenarios/example.yaml")
-    let original = try ScenarioLoader.load(path: url.standardizedFileURL.path)
+    let original = try bundled("example.yaml")
     var options = SolveOptions()
     options.timeLimit = 600
     options.maxSubproblems = 4

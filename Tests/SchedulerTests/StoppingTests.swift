@@ -6,13 +6,6 @@ import TimetableFormat
 import WeekIndex
 import Testing
 
-private let scenariosFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scenarios")
-
-private func bundled(_ file: String) throws -> ValidatedScenario {
-    try ScenarioLoader.load(path: scenariosFolder.appendingPathComponent(file).path)
-}
 
 @Test func patienceInSubproblemsStopsAWorkLimitedRunReproducibly() throws {
     let scenario = try bundled("example.yaml")
