@@ -6,7 +6,6 @@ import TimetableFormat
 import WeekIndex
 import Testing
 
-
 @Test func patienceInSubproblemsStopsAWorkLimitedRunReproducibly() throws {
     let scenario = try bundled("example.yaml")
     var patient = workLimited(200)
